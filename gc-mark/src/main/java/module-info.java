@@ -1,0 +1,14 @@
+/**
+ * One Go GC cycle: sweep termination, concurrent mark with the seed's
+ * stop-and-scan stack jobs, mark termination, checkmark, sweep. Implements
+ * the hooks that heap and goroutines declare.
+ */
+module gcsim.gcmark {
+    requires static org.checkerframework.checker.qual;
+    requires gcsim.heap;
+    requires gcsim.stacks;
+    requires gcsim.goroutines;
+    requires org.eclipse.collections.api;
+    requires org.eclipse.collections.impl;
+    requires HdrHistogram;
+}

@@ -1,0 +1,98 @@
+package gcsim.integration.arch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.EvaluationResult;
+import java.lang.module.ModuleDescriptor;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fails the build when a module depends upward or reaches into another
+ * module's non-exported packages. The fixture tests show that both rules do
+ * fail on a violation (fixtures live in {@code ..archfixture..} packages of
+ * this test tree and are excluded from the real check).
+ */
+class ArchitectureTest {
+    private static JavaClasses production;
+    private static JavaClasses fixtures;
+    private static Map<String, ModuleDescriptor> descriptors;
+
+    @BeforeAll
+    static void importClasses() {
+        production = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages("gcsim");
+        fixtures = new ClassFileImporter().importPackages(
+                "gcsim.heap.archfixture", "gcsim.gcmark.archfixture", "gcsim.cli.archfixture");
+        descriptors = ModuleBoundaries.gcsimDescriptors();
+    }
+
+    @Test
+    void everyModuleDescriptorIsFound() {
+        assertThat(descriptors).containsOnlyKeys(ModuleBoundaries.MODULES);
+    }
+
+    @Test
+    void everyPackageBelongsToTheModuleItIsNamedAfter() {
+        for (ModuleDescriptor d : descriptors.values()) {
+            for (ModuleDescriptor.Exports e : d.exports()) {
+                assertThat(ModuleBoundaries.moduleOf(e.source())).as(e.source()).contains(d.name());
+            }
+        }
+    }
+
+    /** Guards the two rules below against passing because the importer saw nothing. */
+    @Test
+    void theImporterSeesEveryExportedPackage() {
+        for (ModuleDescriptor d : descriptors.values()) {
+            for (ModuleDescriptor.Exports e : d.exports()) {
+                assertThat(production.containPackage(e.source())).as(e.source()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void noModuleDependsUpward() {
+        ModuleBoundaries.dependencyDirection().allowEmptyShould(true).check(production);
+    }
+
+    @Test
+    void noModuleReachesAnotherModulesNonExportedPackages() {
+        ModuleBoundaries.onlyExportedPackages(descriptors).allowEmptyShould(true).check(production);
+    }
+
+    @Test
+    void theDirectionRuleCatchesAnUpwardDependency() {
+        EvaluationResult result = ModuleBoundaries.dependencyDirection().evaluate(fixtures);
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.heap.archfixture.ReachesUpward")
+                        && line.contains("gcsim.gcmark.archfixture.Collector"));
+    }
+
+    @Test
+    void theExportRuleCatchesAReachIntoInternals() {
+        EvaluationResult result = ModuleBoundaries.onlyExportedPackages(descriptors).evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.heap does not export gcsim.heap.archfixture to gcsim.cli"));
+    }
+
+    @Test
+    void aQualifiedExportAdmitsOnlyItsTarget() {
+        ModuleDescriptor heap = ModuleDescriptor.newModule("gcsim.heap")
+                .exports("gcsim.heap")
+                .exports(java.util.Set.of(), "gcsim.heap.internal", java.util.Set.of("gcsim.gcmark"))
+                .build();
+        Map<String, ModuleDescriptor> ds = Map.of("gcsim.heap", heap);
+        assertThat(ModuleBoundaries.exportViolation(ds, "gcsim.gcmark", "gcsim.heap.internal")).isEmpty();
+        assertThat(ModuleBoundaries.exportViolation(ds, "gcsim.goroutines", "gcsim.heap")).isEmpty();
+        assertThat(ModuleBoundaries.exportViolation(ds, "gcsim.goroutines", "gcsim.heap.internal"))
+                .contains("gcsim.heap does not export gcsim.heap.internal to gcsim.goroutines");
+    }
+}

@@ -1,0 +1,126 @@
+package gcsim.integration.arch;
+
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.lang.module.ModuleDescriptor;
+import java.net.URL;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The two rules that keep gcsim's module boundaries (DESIGN.md, "Modules and
+ * the direction of dependencies"):
+ *
+ * <ol>
+ *   <li>{@link #dependencyDirection()}: heap and stacks stand alone (stacks
+ *       does not use heap), goroutines uses both, gc-mark uses all three, cli
+ *       sits on top. No arrow points up.
+ *   <li>{@link #onlyExportedPackages(Map)}: a class may use another module's
+ *       package only if that module exports it, to everyone or (qualified
+ *       export) to the user's module. The rule reads the real
+ *       {@code module-info.class} of every gcsim module, so it follows the
+ *       descriptors as they change.
+ * </ol>
+ *
+ * A gcsim class belongs to the module whose name its package starts with
+ * ({@code gcsim.goroutines.internal} belongs to {@code gcsim.goroutines});
+ * {@link ArchitectureTest} checks that convention too.
+ */
+final class ModuleBoundaries {
+    static final List<String> MODULES =
+            List.of("gcsim.heap", "gcsim.stacks", "gcsim.goroutines", "gcsim.gcmark", "gcsim.cli");
+
+    private ModuleBoundaries() {}
+
+    static ArchRule dependencyDirection() {
+        return layeredArchitecture()
+                .consideringOnlyDependenciesInAnyPackage("gcsim..")
+                .withOptionalLayers(true)
+                .layer("heap").definedBy("gcsim.heap..")
+                .layer("stacks").definedBy("gcsim.stacks..")
+                .layer("goroutines").definedBy("gcsim.goroutines..")
+                .layer("gcmark").definedBy("gcsim.gcmark..")
+                .layer("cli").definedBy("gcsim.cli..")
+                .whereLayer("heap").mayOnlyBeAccessedByLayers("goroutines", "gcmark", "cli")
+                .whereLayer("stacks").mayOnlyBeAccessedByLayers("goroutines", "gcmark", "cli")
+                .whereLayer("goroutines").mayOnlyBeAccessedByLayers("gcmark", "cli")
+                .whereLayer("gcmark").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("cli").mayNotBeAccessedByAnyLayer();
+    }
+
+    static ArchRule onlyExportedPackages(Map<String, ModuleDescriptor> descriptors) {
+        return ArchRuleDefinition.classes()
+                .that().resideInAPackage("gcsim..")
+                .should(new ArchCondition<JavaClass>("use only packages that other gcsim modules export to them") {
+                    @Override
+                    public void check(JavaClass origin, ConditionEvents events) {
+                        for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                            String target = d.getTargetClass().getPackageName();
+                            Optional<String> violation = exportViolation(
+                                    descriptors, origin.getPackageName(), target);
+                            violation.ifPresent(why -> events.add(
+                                    SimpleConditionEvent.violated(d, why + ": " + d.getDescription())));
+                        }
+                    }
+                });
+    }
+
+    /** Why using {@code targetPackage} from {@code originPackage} breaks a module boundary, if it does. */
+    static Optional<String> exportViolation(
+            Map<String, ModuleDescriptor> descriptors, String originPackage, String targetPackage) {
+        Optional<String> from = moduleOf(originPackage);
+        Optional<String> to = moduleOf(targetPackage);
+        if (from.isEmpty() || to.isEmpty() || from.equals(to)) {
+            return Optional.empty();
+        }
+        ModuleDescriptor target = descriptors.get(to.get());
+        if (target == null) {
+            return Optional.of("no module-info.class found for " + to.get());
+        }
+        boolean exported = target.exports().stream()
+                .anyMatch(e -> e.source().equals(targetPackage)
+                        && (!e.isQualified() || e.targets().contains(from.get())));
+        return exported
+                ? Optional.empty()
+                : Optional.of(to.get() + " does not export " + targetPackage + " to " + from.get());
+    }
+
+    static Optional<String> moduleOf(String pkg) {
+        return MODULES.stream()
+                .filter(m -> pkg.equals(m) || pkg.startsWith(m + "."))
+                .findFirst();
+    }
+
+    /** Every gcsim module descriptor visible on the class path, by module name. */
+    static Map<String, ModuleDescriptor> gcsimDescriptors() {
+        Map<String, ModuleDescriptor> result = new LinkedHashMap<>();
+        try {
+            Enumeration<URL> urls = ModuleBoundaries.class.getClassLoader().getResources("module-info.class");
+            for (URL url : Collections.list(urls)) {
+                try (InputStream in = url.openStream()) {
+                    ModuleDescriptor d = ModuleDescriptor.read(in);
+                    if (MODULES.contains(d.name())) {
+                        result.put(d.name(), d);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return result;
+    }
+}
