@@ -177,6 +177,10 @@ final class Checker {
                     throw bad(f, ip, n, "nosplit function blocks on a channel");
                 }
             }
+            case Op.CHECKEQ -> {
+                slot(f, ip, n, c[ip + 1]);
+                slot(f, ip, n, c[ip + 2]);
+            }
             case Op.SLEEP, Op.SYSCALL -> {
                 if (c[ip + 1] < 0) {
                     throw bad(f, ip, n, "negative duration");

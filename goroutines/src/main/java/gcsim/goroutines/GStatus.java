@@ -100,15 +100,13 @@ public final class GStatus {
                 }
             }
             default -> {
-                dumpgstatus(gp);
-                throw Throw.fatal("runtime: casfrom_Gscanstatus bad oldval gp=" + gp + ", oldval="
+                throw Throw.fatal(GStatus.dumpgstatus(gp) + "\n" + "runtime: casfrom_Gscanstatus bad oldval gp=" + gp + ", oldval="
                         + Throw.hex(oldval) + ", newval=" + Throw.hex(newval),
                         "casfrom_Gscanstatus:top gp->status is not in scan state");
             }
         }
         if (!success) {
-            dumpgstatus(gp);
-            throw Throw.fatal("runtime: casfrom_Gscanstatus failed gp=" + gp + ", oldval="
+            throw Throw.fatal(GStatus.dumpgstatus(gp) + "\n" + "runtime: casfrom_Gscanstatus failed gp=" + gp + ", oldval="
                     + Throw.hex(oldval) + ", newval=" + Throw.hex(newval),
                     "casfrom_Gscanstatus: gp->status is not in scan state");
         }
@@ -164,8 +162,7 @@ public final class GStatus {
             if ((s & ~G_SCAN) != oldval) {
                 // Deliberate difference: Go spins forever here (a bug elsewhere). We
                 // throw so a wrong transition in the model is reported, not hung on.
-                dumpgstatus(gp);
-                throw Throw.fatal("runtime: casgstatus: oldval=" + Throw.hex(oldval) + " newval="
+                throw Throw.fatal(GStatus.dumpgstatus(gp) + "\n" + "runtime: casgstatus: oldval=" + Throw.hex(oldval) + " newval="
                         + Throw.hex(newval) + " actual=" + Throw.hex(s), "bad g transition");
             }
             if (System.nanoTime() < nextYield) {
@@ -222,15 +219,17 @@ public final class GStatus {
         return gp.casStatus(G_PREEMPTED, G_WAITING);
     }
 
-    /** Go's {@code dumpgstatus}: prints gp's status (and the caller's G if on an M). */
-    public static void dumpgstatus(G gp) {
-        System.err.println("runtime: gp: gp=" + gp + ", goid=" + gp.goid + ", gp->atomicstatus="
-                + readgstatus(gp));
+    /**
+     * Go's {@code dumpgstatus}: the lines Go prints about gp's status (and the
+     * caller's G if on an M); they become the detail of the throw that follows.
+     */
+    public static String dumpgstatus(G gp) {
+        String s = "runtime: gp: gp=" + gp + ", goid=" + gp.goid + ", gp->atomicstatus=" + readgstatus(gp);
         M mp = M.getm();
         G cur = mp == null ? null : mp.curg;
         if (cur != null) {
-            System.err.println("runtime:  g:  g=" + cur + ", goid=" + cur.goid + ",  g->atomicstatus="
-                    + readgstatus(cur));
+            s += "\nruntime:  g:  g=" + cur + ", goid=" + cur.goid + ",  g->atomicstatus=" + readgstatus(cur);
         }
+        return s;
     }
 }

@@ -356,6 +356,15 @@ public final class Interp implements GoCode {
                         Sched.gopark(mp, gp, null, WaitReason.SELECT_NO_CASES);
                         return PARK;
                     }
+                    case Op.CHECKEQ -> {
+                        long a = st.read(sp + 8L * code[ip + 1]);
+                        long b = st.read(sp + 8L * code[ip + 2]);
+                        if (a != b) {
+                            throw Throw.fatal("gcsim: " + fn.name() + " at " + ip + ": " + a + " != " + b,
+                                    "mutator check failed");
+                        }
+                        ip += 3;
+                    }
                     default -> throw Throw.fatal("runtime: bad opcode " + code[ip] + " in " + fn.name());
                 }
             }

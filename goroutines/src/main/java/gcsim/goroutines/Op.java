@@ -35,6 +35,7 @@ package gcsim.goroutines;
  * GOSCHED                            runtime.Gosched()
  * GOEXIT                             runtime.Goexit()
  * BLOCK                              select {} (parks for ever)
+ * CHECKEQ   a b                      throw "mutator check failed" unless a == b
  * </pre>
  */
 public final class Op {
@@ -66,16 +67,17 @@ public final class Op {
     public static final int GOSCHED = 23;
     public static final int GOEXIT = 24;
     public static final int BLOCK = 25;
+    public static final int CHECKEQ = 26;
 
     static final String[] NAMES = {
         "NOP", "CONST", "MOV", "CLEAR", "ADD", "SUB", "ADDI", "JMP", "JLT", "JNZ", "DECJNZ", "CALL", "RET",
         "NEW", "LOADP", "STOREP", "LOADW", "STOREW", "SPAWN", "SEND", "RECV", "SLEEP", "SYSCALL", "GOSCHED",
-        "GOEXIT", "BLOCK",
+        "GOEXIT", "BLOCK", "CHECKEQ",
     };
 
     /** Fixed lengths (opcode included); CALL and SPAWN add their argument count. */
     private static final int[] LENGTH = {
-        1, 4, 3, 2, 4, 4, 4, 2, 4, 3, 3, 4, 2, 3, 4, 4, 4, 4, 3, 3, 3, 2, 2, 1, 1, 1,
+        1, 4, 3, 2, 4, 4, 4, 2, 4, 3, 3, 4, 2, 3, 4, 4, 4, 4, 3, 3, 3, 2, 2, 1, 1, 1, 3,
     };
 
     /** Length of the instruction at {@code ip} in {@code code}. */

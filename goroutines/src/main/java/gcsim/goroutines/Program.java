@@ -366,6 +366,11 @@ public final class Program {
             return emit(Op.BLOCK);
         }
 
+        /** Self-verification: the process throws "mutator check failed" unless slots a and b are equal. */
+        public FuncBuilder checkeq(int a, int b) {
+            return emit(Op.CHECKEQ, a, b);
+        }
+
         /** Ends this function; returns the program builder. */
         public Builder end() {
             return owner;

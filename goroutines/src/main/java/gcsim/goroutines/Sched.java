@@ -1115,8 +1115,7 @@ public final class Sched {
     void goschedImpl(M mp, G gp) {
         int status = readgstatus(gp);
         if ((status & ~G_SCAN) != G_RUNNING) {
-            GStatus.dumpgstatus(gp);
-            throw Throw.fatal("bad g status");
+            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
         }
         casgstatus(gp, G_RUNNING, G_RUNNABLE);
         dropg(mp);
@@ -1146,8 +1145,7 @@ public final class Sched {
     void preemptPark(M mp, G gp) {
         int status = readgstatus(gp);
         if ((status & ~G_SCAN) != G_RUNNING) {
-            GStatus.dumpgstatus(gp);
-            throw Throw.fatal("bad g status");
+            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
         }
         gp.waitreason = WaitReason.PREEMPTED;
         gp.waitsince = System.nanoTime();
@@ -1200,8 +1198,7 @@ public final class Sched {
     public void ready(G gp, boolean next) {
         int status = readgstatus(gp);
         if ((status & ~G_SCAN) != G_WAITING) {
-            GStatus.dumpgstatus(gp);
-            throw Throw.fatal("bad g->status in ready");
+            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g->status in ready");
         }
         casgstatus(gp, G_WAITING, G_RUNNABLE);
         M mp = M.getm();

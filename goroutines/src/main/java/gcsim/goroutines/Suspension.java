@@ -163,8 +163,7 @@ public final class Suspension {
                         // Someone else is suspending it. Wait for them to finish.
                         break;
                     }
-                    GStatus.dumpgstatus(gp);
-                    throw Throw.fatal("invalid g status");
+                    throw Throw.fatal(GStatus.dumpgstatus(gp), "invalid g status");
                 }
             }
             // Deliberate: Go's TODO says "Don't busy wait"; we keep Go's busy wait.
@@ -209,8 +208,7 @@ public final class Suspension {
             case G_RUNNABLE | G_SCAN, G_WAITING | G_SCAN, G_SYSCALL | G_SCAN ->
                 casfromGscanstatus(gp, s, s & ~G_SCAN);
             default -> {
-                GStatus.dumpgstatus(gp);
-                throw Throw.fatal("unexpected g status");
+                throw Throw.fatal(GStatus.dumpgstatus(gp), "unexpected g status");
             }
         }
         if (state.stopped()) {
