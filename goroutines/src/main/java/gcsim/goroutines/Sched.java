@@ -1378,7 +1378,7 @@ public final class Sched {
      * as blocked; a pending timer means someone will wake.
      */
     private void checkdead() {
-        if (exiting) {
+        if (exiting || !mainStarted) {
             return;
         }
         int run = mcount - nmidle + nexternal;
