@@ -1,0 +1,110 @@
+package gcsim.goroutines;
+
+import static gcsim.goroutines.GStatus.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.heap.ObjectType;
+import gcsim.stacks.StackConstants;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/** newstack's paths: un-poison when the M cannot be preempted, preemptShrink, preemptStop, growth. */
+class NewstackTest {
+
+    @Test
+    void poisonedGuardOnAnUnpreemptibleMIsUnpoisonedAndTheGKeepsRunning() throws Exception {
+        Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
+        AtomicLong guardAfter = new AtomicLong();
+        AtomicBoolean preemptKept = new AtomicBoolean();
+        rt.start(new GoCode() {
+            int step;
+
+            @Override
+            public int run(M mp, G gp) {
+                if (step++ == 0) {
+                    mp.locks++; // holding a runtime lock: canPreemptM is false
+                    gp.preempt = true;
+                    gp.stackguard0 = StackConstants.STACK_PREEMPT;
+                    mp.morestackCallBytes = 16;
+                    return MORESTACK;
+                }
+                guardAfter.set(gp.stackguard0);
+                preemptKept.set(gp.preempt);
+                mp.locks--;
+                return EXIT;
+            }
+        }, null);
+        assertThat(rt.awaitExit(20, TimeUnit.SECONDS)).isZero();
+        assertThat(preemptKept).isTrue(); // "gp->preempt is set, so it will be preempted next time"
+        assertThat(guardAfter.get()).isNotEqualTo(StackConstants.STACK_PREEMPT);
+        rt.shutdown();
+    }
+
+    @Test
+    void preemptShrinkShrinksAtTheNextSynchronousSafePoint() throws Exception {
+        ObjectType cell = ObjectType.scalars("cell", 1);
+        Program p = Program.builder()
+                .type(cell)
+                .chan("done", 0, false)
+                .func("deep", 8, 1).jnz(9, "down").ret()
+                    .label("down").addi(0, 9, -1).call("deep", -1, 0).ret().end()
+                .func("leaf", 0, 0).ret().end()
+                .func("w", 2, 1).ptrArgs(0)
+                    .constant(0, 500).call("deep", -1, 0)
+                    .label("l").call("leaf", -1).loadw(1, 3, 0).jnz(1, "x").jmp("l")
+                    .label("x").send("done", 1).ret().end()
+                .func("main", 2, 0).ptrLocals(0).newobj(0, "cell").spawn("w", 0).recv("done", 1).ret().end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
+            G w = null;
+            while (w == null) {
+                G[] gs = t.rt.allgs();
+                if (gs.length > 1 && t.rt.stackGrowths() >= 4 && gs[1].sp > gs[1].stackHi - 512) {
+                    w = gs[1];
+                }
+                TestRt.until(() -> !t.rt.hasExited(), t.rt);
+                Thread.yield();
+            }
+            long before = w.stackHi - w.stackLo;
+            assertThat(before).isGreaterThanOrEqualTo(32 * 1024);
+            w.setPreemptShrink(true);
+            for (int i = 0; i < 10 && w.stackHi - w.stackLo == before; i++) {
+                SuspendGState st = Suspension.suspendG(w);
+                Suspension.resumeG(st);
+            }
+            assertThat(w.stackHi - w.stackLo).isLessThan(before);
+            assertThat(t.rt.stackShrinks()).isPositive();
+            long c = t.main.stack.read(t.main.sp);
+            t.heap.writeWord(c, 1);
+            assertThat(t.await(20)).isZero();
+        }
+    }
+
+    @Test
+    void shrinkstackBySuspenderHalvesAnUnderusedStack() throws Exception {
+        Program p = Program.builder()
+                .chan("never", 0, false)
+                .func("deep", 8, 1).jnz(9, "down").ret()
+                    .label("down").addi(0, 9, -1).call("deep", -1, 0).ret().end()
+                .func("w", 1, 0).constant(0, 400).call("deep", -1, 0).recv("never", 0).ret().end()
+                .func("main", 1, 0).spawn("w").recv("never", 0).ret().end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
+            TestRt.until(() -> t.rt.allgs().length == 2 && readgstatus(t.rt.allgs()[1]) == G_WAITING, t.rt);
+            G w = t.rt.allgs()[1];
+            long size = w.stackHi - w.stackLo;
+            SuspendGState st = Suspension.suspendG(w);
+            assertThat(Stacks.isShrinkStackSafe(w)).isTrue();
+            Stacks.shrinkstack(w);
+            long shrunk = w.stackHi - w.stackLo;
+            assertThat(shrunk).isEqualTo(size / 2);
+            assertThat(w.waiting).isNotNull();
+            assertThat(w.waiting.elem).isBetween(w.stackLo, w.stackHi); // the wait record moved too
+            assertThat(Traceback.traceback(w)).contains("w(...)");
+            Suspension.resumeG(st);
+        }
+    }
+}
