@@ -342,16 +342,21 @@ public final class Sched {
         casgstatus(newg, G_DEAD, G_RUNNABLE);
         newg.goid = goidgen.incrementAndGet();
         goroutinesCreated.incrementAndGet();
-        if (pp != null) {
-            pp.runqput(newg, true);
-        } else {
-            lock.lock();
-            try {
-                globrunqput(newg);
-            } finally {
-                lock.unlock();
+        if (pp == null) {
+            // Deliberate: Go's caller always has a P. Without one, inject the G.
+            if (mainStarted) {
+                injectglist(newg);
+            } else {
+                lock.lock();
+                try {
+                    globrunqput(newg);
+                } finally {
+                    lock.unlock();
+                }
             }
+            return newg;
         }
+        pp.runqput(newg, true);
         if (npidle.get() != 0 && nmspinning.get() == 0 && mainStarted) {
             wakep();
         }
@@ -1092,7 +1097,8 @@ public final class Sched {
      * fail here). mp's thread.
      */
     public static void gopark(M mp, G gp, @Nullable Runnable unlockf, WaitReason reason) {
-        if (readgstatus(gp) != G_RUNNING) {
+        int status = readgstatus(gp);
+        if (status != G_RUNNING && status != GStatus.G_SCANRUNNING) {
             throw Throw.fatal("gopark: bad g status");
         }
         mp.waitunlockf = unlockf;
@@ -1203,18 +1209,31 @@ public final class Sched {
         casgstatus(gp, G_WAITING, G_RUNNABLE);
         M mp = M.getm();
         P pp = mp == null ? null : mp.p;
-        if (pp != null) {
-            pp.runqput(gp, next);
-        } else {
-            lock.lock();
-            try {
-                globrunqput(gp);
-            } finally {
-                lock.unlock();
-            }
+        if (pp == null) {
+            injectglist(gp);
+            return;
         }
+        pp.runqput(gp, next);
         if (npidle.get() != 0 && nmspinning.get() == 0) {
             wakep();
+        }
+    }
+
+    /**
+     * Go's injectglist for one G, used when the caller has no P: the G goes to
+     * the global queue and, if a P is idle, an M is started for it (wakep is
+     * not enough: a spinning M may be just giving up, and a caller without a P
+     * is not an M that will look at the queue again).
+     */
+    private void injectglist(G gp) {
+        lock.lock();
+        try {
+            globrunqput(gp);
+        } finally {
+            lock.unlock();
+        }
+        if (npidle.get() != 0) {
+            startm(null, false);
         }
     }
 
