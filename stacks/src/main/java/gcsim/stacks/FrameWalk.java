@@ -3,13 +3,56 @@ package gcsim.stacks;
 import static gcsim.stacks.GoThrow.hex;
 
 /**
- * The step shared by every walk over a stack's frames (unwinder, scanner, copystack's
- * adjustment): find the function of a pc, read the return pc, and decide whether this is
- * the outermost frame — throwing Go's traceback errors when the layout is inconsistent.
- * Stateless; package-private.
+ * The walk shared by the unwinder, the scanner and copystack's adjustment (the loop of Go's
+ * gentraceback): from the innermost frame at {@code (pc, sp)} up to {@code stack.hi}, find
+ * each frame's function, read its return pc, check the frame fits, hand it to a
+ * {@link Step}, and move to the caller — throwing Go's traceback errors when the layout is
+ * inconsistent. Allocates nothing per frame. Stateless; package-private.
  */
 final class FrameWalk {
     private FrameWalk() {}
+
+    /** The per-frame work of a walk. */
+    @FunctionalInterface
+    interface Step {
+        /**
+         * One frame of {@code f} at {@code sp}, suspended at {@code pc}, returning to
+         * {@code lr}; {@code conservative} if f is conservative or its callee was. Return
+         * false to stop.
+         */
+        boolean frame(FuncInfo f, long pc, long sp, long lr, boolean conservative);
+    }
+
+    /**
+     * Walks at most {@code max} frames of {@code s} from {@code (pc, sp)} and returns how
+     * many were handed to {@code step}; {@code sp == s.hi} means no frames.
+     */
+    static int walk(FuncTab tab, Stack s, long pc, long sp, int max, Step step) {
+        checkStart(s, sp);
+        if (sp == s.hi) {
+            return 0;
+        }
+        FuncInfo[] t = tab.table();
+        boolean calleeConservative = false;
+        int n = 0;
+        long framePc = pc;
+        long frameSp = sp;
+        while (n < max) {
+            FuncInfo f = funcAt(t, framePc);
+            long lr = returnPc(s, frameSp, f);
+            long callerSp = frameSp + f.callBytes;
+            boolean last = lastFrame(t, s, f, lr, callerSp);
+            n++;
+            if (!step.frame(f, framePc, frameSp, lr, calleeConservative || f.conservative()) || last) {
+                break;
+            }
+            // Go: the frame after asyncPreempt (the one it interrupted) is conservative too.
+            calleeConservative = f.conservative();
+            framePc = lr;
+            frameSp = callerSp;
+        }
+        return n;
+    }
 
     /** Checks a walk's starting sp lies within the stack. */
     static void checkStart(Stack s, long sp) {

@@ -163,28 +163,17 @@ public final class Growth {
         return nw;
     }
 
-    /** gentraceback over the new stack with adjustframe as the callback, without the callback. */
+    /**
+     * gentraceback over the new stack with adjustframe as the callback. A conservative
+     * function's frame (asyncPreempt) has no maps and is skipped; see the class comment.
+     */
     private void adjustframes(Stack s, long pc, long sp, AdjustInfo adjinfo) {
-        if (sp == s.hi) {
-            return;
-        }
-        FuncInfo[] t = functab.table();
-        long framePc = pc;
-        long frameSp = sp;
-        while (true) {
-            FuncInfo f = FrameWalk.funcAt(t, framePc);
-            long lr = FrameWalk.returnPc(s, frameSp, f);
-            long callerSp = frameSp + f.callBytes;
-            boolean last = FrameWalk.lastFrame(t, s, f, lr, callerSp);
+        FrameWalk.walk(functab, s, pc, sp, Integer.MAX_VALUE, (f, framePc, frameSp, lr, conservative) -> {
             if (!f.conservative()) {
                 adjustframe(s, frameSp, f, f.stackMapAt(FuncTab.pcIndex(framePc)), adjinfo);
             }
-            if (last) {
-                return;
-            }
-            framePc = lr;
-            frameSp = callerSp;
-        }
+            return true;
+        });
     }
 
     /** Go's {@code adjustframe}: locals (with the invalid-pointer check), then args (without, as Go). */

@@ -30,36 +30,16 @@ public final class StackScan {
      * {@code s.hi}. Returns the number of frames scanned ({@code sp == s.hi}: none).
      */
     public int scanstack(Stack s, long pc, long sp, StackSlotVisitor v) {
-        FrameWalk.checkStart(s, sp);
-        if (sp == s.hi) {
-            return 0;
-        }
-        FuncInfo[] t = functab.table();
         long[] w = s.words;
-        boolean conservative = false;
-        int frames = 0;
-        long framePc = pc;
-        long frameSp = sp;
-        while (true) {
-            FuncInfo f = FrameWalk.funcAt(t, framePc);
-            long lr = FrameWalk.returnPc(s, frameSp, f);
-            long callerSp = frameSp + f.callBytes;
-            boolean last = FrameWalk.lastFrame(t, s, f, lr, callerSp);
+        return FrameWalk.walk(functab, s, pc, sp, Integer.MAX_VALUE, (f, framePc, frameSp, lr, conservative) -> {
             int i = s.indexUnchecked(frameSp);
-            if (conservative || f.conservative()) {
+            if (conservative) {
                 scanConservative(w, i, frameSp, f, v);
             } else {
                 scanPrecise(w, i, frameSp, f, f.stackMapAt(FuncTab.pcIndex(framePc)), v);
             }
-            frames++;
-            if (last) {
-                return frames;
-            }
-            // Go: the frame after asyncPreempt (the one it interrupted) is conservative too.
-            conservative = f.conservative();
-            framePc = lr;
-            frameSp = callerSp;
-        }
+            return true;
+        });
     }
 
     private static void scanPrecise(long[] w, int i, long sp, FuncInfo f, StackMap m, StackSlotVisitor v) {

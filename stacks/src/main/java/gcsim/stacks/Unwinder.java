@@ -33,30 +33,10 @@ public final class Unwinder {
      * number of frames visited. {@code sp == s.hi} means no frames.
      */
     public int gentraceback(Stack s, long pc, long sp, int max, FrameVisitor v) {
-        FrameWalk.checkStart(s, sp);
-        if (sp == s.hi) {
-            return 0;
-        }
-        FuncInfo[] t = functab.table();
-        StkFrame frame = new StkFrame(s, t[FuncTab.GOEXIT_FUNC_ID]);
-        boolean calleeConservative = false;
-        int n = 0;
-        long framePc = pc;
-        long frameSp = sp;
-        while (n < max) {
-            FuncInfo f = FrameWalk.funcAt(t, framePc);
-            long lr = FrameWalk.returnPc(s, frameSp, f);
-            long callerSp = frameSp + f.callBytes;
-            boolean last = FrameWalk.lastFrame(t, s, f, lr, callerSp);
-            frame.set(f, framePc, frameSp, lr, calleeConservative || f.conservative());
-            n++;
-            if (!v.frame(frame) || last) {
-                break;
-            }
-            calleeConservative = f.conservative();
-            framePc = lr;
-            frameSp = callerSp;
-        }
-        return n;
+        StkFrame frame = new StkFrame(s, functab.table()[FuncTab.GOEXIT_FUNC_ID]);
+        return FrameWalk.walk(functab, s, pc, sp, max, (f, framePc, frameSp, lr, conservative) -> {
+            frame.set(f, framePc, frameSp, lr, conservative);
+            return v.frame(frame);
+        });
     }
 }

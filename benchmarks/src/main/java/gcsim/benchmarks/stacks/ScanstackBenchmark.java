@@ -1,8 +1,11 @@
 package gcsim.benchmarks.stacks;
 
+import gcsim.stacks.FrameLayout;
 import gcsim.stacks.Stack;
+import gcsim.stacks.StackPointerAdjuster;
 import gcsim.stacks.StackScan;
 import gcsim.stacks.StackSlotVisitor;
+import gcsim.stacks.Unwinder;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -54,18 +57,38 @@ public class ScanstackBenchmark {
         wideSp = new long[STACKS];
         for (int i = 0; i < STACKS; i++) {
             shallow.stack = shallow.alloc.stackalloc(shallow.cache, 2048);
-            shallow.sp = gcsim.stacks.FrameLayout.pushOutermost(shallow.stack, shallow.rec);
+            shallow.sp = FrameLayout.pushOutermost(shallow.stack, shallow.rec);
             shallow.recurse(SHALLOW);
             wide[i] = shallow.stack;
             wideSp[i] = shallow.sp;
         }
         widePc = shallow.pc();
+        // Both fixtures register bench.rec first, so one table resolves both.
+        if (shallow.rec.id() != deep.rec.id()) {
+            throw new IllegalStateException("function ids differ");
+        }
         scan = new StackScan(deep.tab);
-        if (shallow.tab != deep.tab) {
-            // Both benches register bench.rec first, so its id is the same in both tables.
-            if (shallow.rec.id() != deep.rec.id()) {
-                throw new IllegalStateException("function ids differ");
-            }
+        polluteFrameWalk();
+    }
+
+    /**
+     * Runs the unwinder and copystack too before measuring, so the shared frame walk has
+     * seen all three of its per-frame steps, as in a gcsim run where stacks grow while the
+     * GC scans them (the benchmark would otherwise measure a best case).
+     */
+    private void polluteFrameWalk() {
+        Unwinder unwinder = new Unwinder(deep.tab);
+        long frames = 0;
+        for (int i = 0; i < 2000; i++) {
+            frames += unwinder.gentraceback(deep.stack, deep.pc(), deep.sp, f -> true);
+            Stack old = deep.stack;
+            Stack moved = deep.growth.copystack(deep.cache, old, deep.pc(), deep.sp, old.size(),
+                    StackPointerAdjuster.NONE);
+            deep.sp += moved.hi - old.hi;
+            deep.stack = moved;
+        }
+        if (frames != 2000L * DEEP) {
+            throw new IllegalStateException("unwound " + frames);
         }
     }
 
