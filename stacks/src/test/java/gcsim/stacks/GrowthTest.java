@@ -17,19 +17,14 @@ class GrowthTest {
      * scalar (its depth), word 1 a pointer to the caller's word 0, word 2 a heap pointer,
      * word 3 a scalar that happens to hold a stack address (never adjusted).
      */
-    final FuncInfo rec = reg(FuncInfo.builder("main.rec").frameSize(56)
+    final FuncInfo rec = TestG.register(tab, FuncInfo.builder("main.rec").frameSize(56)
             .stackMap(StackMap.of(new int[] {1, 2}, new int[0])));
     /** A function whose first argument is a pointer. */
-    final FuncInfo withArgs = reg(FuncInfo.builder("main.withArgs").frameSize(8).argSize(16)
+    final FuncInfo withArgs = TestG.register(tab, FuncInfo.builder("main.withArgs").frameSize(8).argSize(16)
             .stackMap(StackMap.of(new int[0], new int[] {0})));
     final StackAllocator alloc = new StackAllocator(1);
     final Growth growth = new Growth(alloc, tab);
 
-    private FuncInfo reg(FuncInfo.Builder b) {
-        FuncInfo f = b.build();
-        tab.register(f);
-        return f;
-    }
 
     private TestG g(int size) {
         return new TestG(alloc, growth, alloc.stackcache(0), size, rec);

@@ -9,20 +9,15 @@ import org.junit.jupiter.api.Test;
 /** scanstack on hand-built stacks: precise slots, conservative frames, counts. */
 class StackScanTest {
     final FuncTab tab = new FuncTab();
-    final FuncInfo main = reg(FuncInfo.builder("main.main").frameSize(24).argSize(8)
+    final FuncInfo main = TestG.register(tab, FuncInfo.builder("main.main").frameSize(24).argSize(8)
             .stackMap(StackMap.of(new int[] {2}, new int[] {0})));
-    final FuncInfo f = reg(FuncInfo.builder("main.f").frameSize(32)
+    final FuncInfo f = TestG.register(tab, FuncInfo.builder("main.f").frameSize(32)
             .stackMap(StackMap.of(new int[] {0}, new int[0]))
             .stackMapAt(4, StackMap.of(new int[] {1, 3}, new int[0])));
-    final FuncInfo async = reg(FuncInfo.builder("runtime.asyncPreempt").frameSize(16).conservative(true));
+    final FuncInfo async = TestG.register(tab, FuncInfo.builder("runtime.asyncPreempt").frameSize(16).conservative(true));
     final StackAllocator alloc = new StackAllocator(1);
     final StackScan scan = new StackScan(tab);
 
-    private FuncInfo reg(FuncInfo.Builder b) {
-        FuncInfo fi = b.build();
-        tab.register(fi);
-        return fi;
-    }
 
     record Slot(long addr, long value, boolean conservative) {}
 

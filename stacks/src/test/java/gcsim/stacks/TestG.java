@@ -46,6 +46,13 @@ final class TestG {
     final List<Integer> grownTo = new ArrayList<>();
     final List<Integer> grownAtDepth = new ArrayList<>();
 
+    /** Builds {@code b} and registers it in {@code tab}. */
+    static FuncInfo register(FuncTab tab, FuncInfo.Builder b) {
+        FuncInfo f = b.build();
+        tab.register(f);
+        return f;
+    }
+
     TestG(StackAllocator allocator, Growth growth, StackCache cache, int size, FuncInfo entry) {
         this.allocator = allocator;
         this.growth = growth;

@@ -23,8 +23,7 @@ class UnwinderPropertyTest {
     void gentracebackAgreesWithTheReference(@ForAll long seed, @ForAll @IntRange(min = 1, max = 12) int nfuncs,
             @ForAll @IntRange(min = 1, max = 120) int depth) {
         RandomLayouts r = new RandomLayouts(seed, nfuncs, 0.15);
-        StackAllocator a = new StackAllocator(1);
-        TestG tg = r.push(a, new Growth(a, r.tab), depth);
+        TestG tg = pushed(r, depth);
         List<Frame> got = new ArrayList<>();
         int n = new Unwinder(r.tab).gentraceback(tg.stack, tg.pc(), tg.sp(), f -> {
             List<Long> slots = new ArrayList<>();
@@ -42,8 +41,7 @@ class UnwinderPropertyTest {
     void scanstackAgreesWithTheReference(@ForAll long seed, @ForAll @IntRange(min = 1, max = 12) int nfuncs,
             @ForAll @IntRange(min = 1, max = 120) int depth) {
         RandomLayouts r = new RandomLayouts(seed, nfuncs, 0.15);
-        StackAllocator a = new StackAllocator(1);
-        TestG tg = r.push(a, new Growth(a, r.tab), depth);
+        TestG tg = pushed(r, depth);
         r.scribble(tg);
         List<Slot> got = new ArrayList<>();
         int frames = new StackScan(r.tab).scanstack(tg.stack, tg.pc(), tg.sp(),
@@ -62,11 +60,16 @@ class UnwinderPropertyTest {
     void maxLimitsTheWalk(@ForAll long seed, @ForAll @IntRange(min = 1, max = 40) int depth,
             @ForAll @IntRange(min = 0, max = 50) int max) {
         RandomLayouts r = new RandomLayouts(seed, 5, 0.1);
-        StackAllocator a = new StackAllocator(1);
-        TestG tg = r.push(a, new Growth(a, r.tab), depth);
+        TestG tg = pushed(r, depth);
         int[] seen = {0};
         int n = new Unwinder(r.tab).gentraceback(tg.stack, tg.pc(), tg.sp(), max, f -> ++seen[0] > 0);
         assertThat(n).isEqualTo(seen[0]).isEqualTo(Math.min(depth, max));
+    }
+
+    /** A random chain of {@code depth} frames on a fresh 2 KiB stack that grows as needed. */
+    private static TestG pushed(RandomLayouts r, int depth) {
+        StackAllocator a = new StackAllocator(1);
+        return r.push(a, new Growth(a, r.tab), depth);
     }
 
     /** Reference: the helper's own records, innermost first, slots from the boolean bitmaps. */

@@ -10,19 +10,14 @@ import org.junit.jupiter.api.Test;
 /** gentraceback on hand-built stacks: frame fields, conservative marking, broken stacks. */
 class UnwinderTest {
     final FuncTab tab = new FuncTab();
-    final FuncInfo main = reg(FuncInfo.builder("main.main").frameSize(32)
+    final FuncInfo main = TestG.register(tab, FuncInfo.builder("main.main").frameSize(32)
             .stackMap(StackMap.of(new int[] {1}, new int[0])));
-    final FuncInfo f = reg(FuncInfo.builder("main.f").frameSize(16).argSize(16)
+    final FuncInfo f = TestG.register(tab, FuncInfo.builder("main.f").frameSize(16).argSize(16)
             .stackMap(StackMap.of(new int[] {0}, new int[] {1})));
-    final FuncInfo async = reg(FuncInfo.builder("runtime.asyncPreempt").frameSize(24).nosplit(true).conservative(true));
+    final FuncInfo async = TestG.register(tab, FuncInfo.builder("runtime.asyncPreempt").frameSize(24).nosplit(true).conservative(true));
     final StackAllocator alloc = new StackAllocator(1);
     final Growth growth = new Growth(alloc, tab);
 
-    private FuncInfo reg(FuncInfo.Builder b) {
-        FuncInfo fi = b.build();
-        tab.register(fi);
-        return fi;
-    }
 
     private TestG g() {
         return new TestG(alloc, growth, alloc.stackcache(0), 4096, main);
