@@ -83,10 +83,6 @@ final class StackSpan {
     static final class SpanList {
         @Nullable StackSpan first;
 
-        boolean isEmpty() {
-            return first == null;
-        }
-
         void insert(StackSpan s) {
             if (s.list != null) {
                 throw new GoThrow("mSpanList.insert");
