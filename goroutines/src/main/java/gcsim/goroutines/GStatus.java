@@ -1,5 +1,7 @@
 package gcsim.goroutines;
 
+import org.checkerframework.checker.nullness.qual.Nullable;
+
 /**
  * The G status word of runtime2.go and the helpers of proc.go that change it.
  *
@@ -69,7 +71,7 @@ public final class GStatus {
     public static final int G_SCANPREEMPTED = G_SCAN + G_PREEMPTED;
 
     /** Go's {@code gStatusStrings} (traceback.go), indexed by status without the scan bit. */
-    private static final String[] G_STATUS_STRINGS = {
+    private static final @Nullable String[] G_STATUS_STRINGS = {
         "idle", "runnable", "running", "syscall", "waiting", null, "dead", null, "copystack", "preempted",
     };
 

@@ -91,7 +91,7 @@ public final class Interp implements GoCode {
         this.funcById = new Func[size];
         for (int i = 0; i < n; i++) {
             int id = funcIds[i];
-            codeById[id] = relink(program.funcs.get(i).code());
+            codeById[id] = relink(program.funcs.get(i).code(), funcIds);
             infoById[id] = infos[i];
             funcById[id] = program.funcs.get(i);
         }
@@ -103,7 +103,7 @@ public final class Interp implements GoCode {
         }
     }
 
-    private int[] relink(int[] code) {
+    private static int[] relink(int[] code, int[] funcIds) {
         int[] c = code.clone();
         for (int ip = 0; ip < c.length; ip += Op.length(c, ip)) {
             if (c[ip] == Op.CALL || c[ip] == Op.SPAWN) {

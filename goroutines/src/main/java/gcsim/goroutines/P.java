@@ -152,6 +152,7 @@ public final class P {
     }
 
     /** Go's runqget: runnext first (inheritTime), then the head. Owner only. Null when empty. */
+    @SuppressWarnings("nullness") // null is runnext's "empty"; VarHandle's signature is polymorphic
     @Nullable G runqget() {
         for (;;) {
             G next = (G) NEXT.getVolatile(this);
@@ -182,6 +183,7 @@ public final class P {
      * stealRunNextG and the queue is empty) into batch starting at batchHead.
      * Called by a stealer.
      */
+    @SuppressWarnings("nullness") // null is runnext's "empty"; VarHandle's signature is polymorphic
     private int runqgrab(G[] batch, int batchHead, boolean stealRunNextG) {
         for (;;) {
             int h = (int) HEAD.getAcquire(this);

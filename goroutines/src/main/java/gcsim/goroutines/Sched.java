@@ -373,6 +373,7 @@ public final class Sched {
         return newg;
     }
 
+    @SuppressWarnings("nullness") // allgs[0, allglen) are non-null; the tail is spare capacity
     private void allgadd(G gp) {
         if (readgstatus(gp) == G_IDLE) {
             throw Throw.fatal("allgadd: bad status Gidle");
@@ -388,6 +389,7 @@ public final class Sched {
     }
 
     /** A snapshot of every G ever created (Go's allgs), in creation order. Any thread. */
+    @SuppressWarnings("nullness") // allgs[0, allglen) are non-null
     public G[] allgs() {
         synchronized (allglock) {
             return Arrays.copyOf(allgs, allglen);
