@@ -1842,28 +1842,16 @@ public final class Sched {
         }
     }
 
-    /** Counters for reports: created, exited, stack growths/shrinks, preemptions. */
-    public long goroutinesCreated() {
-        return goroutinesCreated.get();
+    /**
+     * Counters for reports (the CLI's "mutator" and "preemptions"): a snapshot,
+     * each counter read atomically. Any thread.
+     */
+    public SchedStats stats() {
+        return new SchedStats(goroutinesCreated.get(), goroutinesExited.get(), stackGrowths.get(),
+                stackShrinks.get(), preemptionsCooperative.get(), preemptionsAsync.get());
     }
 
-    public long goroutinesExited() {
-        return goroutinesExited.get();
-    }
-
-    public long stackGrowths() {
-        return stackGrowths.get();
-    }
-
-    public long stackShrinks() {
-        return stackShrinks.get();
-    }
-
-    public long preemptionsCooperative() {
-        return preemptionsCooperative.get();
-    }
-
-    public long preemptionsAsync() {
-        return preemptionsAsync.get();
-    }
+    /** See {@link #stats()}. */
+    public record SchedStats(long goroutinesCreated, long goroutinesExited, long stackGrowths,
+            long stackShrinks, long preemptionsCooperative, long preemptionsAsync) {}
 }

@@ -78,7 +78,7 @@ class GoRuntimeTestsTest {
                 .build();
         try (TestRt t = new TestRt(p, SchedConfig.of(1).withAsyncPreempt(async)).start()) {
             assertThat(t.await(30)).isZero();
-            assertThat(t.rt.preemptionsCooperative() + t.rt.preemptionsAsync()).isGreaterThanOrEqualTo(2 * n - 1);
+            assertThat(t.rt.stats().preemptionsCooperative() + t.rt.stats().preemptionsAsync()).isGreaterThanOrEqualTo(2 * n - 1);
         }
     }
 
@@ -178,7 +178,7 @@ class GoRuntimeTestsTest {
             assertThat(t.await(60)).isZero();
             stop.set(true);
             suspender.join();
-            assertThat(t.rt.stackGrowths()).isPositive();
+            assertThat(t.rt.stats().stackGrowths()).isPositive();
             assertThat(suspensions.get()).isPositive();
         }
     }

@@ -72,7 +72,7 @@ class NewstackTest {
                 Suspension.resumeG(st);
             }
             assertThat(w.stackHi - w.stackLo).isLessThan(before);
-            assertThat(t.rt.stackShrinks()).isPositive();
+            assertThat(t.rt.stats().stackShrinks()).isPositive();
             t.heap.writeWord(c, 1);
             assertThat(t.await(20)).isZero();
         }

@@ -31,7 +31,7 @@ class SmokeTest {
         Interp in = new Interp(rt, heap, p);
         in.start();
         assertThat(rt.awaitExit(20, TimeUnit.SECONDS)).isEqualTo(0);
-        assertThat(rt.goroutinesCreated()).isEqualTo(51);
+        assertThat(rt.stats().goroutinesCreated()).isEqualTo(51);
         assertThat(in.allocations()).isEqualTo(50_000);
         System.out.println("instructions " + in.instructions());
     }

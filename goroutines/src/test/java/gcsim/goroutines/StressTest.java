@@ -85,7 +85,7 @@ class StressTest {
             // Main returning ends the process (Go's exit(0)) while goroutines that
             // already sent may not have run their RET yet: those are runnable or running.
             int expected = n + (n + 2) / 3;
-            assertThat(t.rt.goroutinesCreated()).isEqualTo(expected + 1);
+            assertThat(t.rt.stats().goroutinesCreated()).isEqualTo(expected + 1);
             int live = 0;
             for (G gp : t.rt.allgs()) {
                 int s = readgstatus(gp);
@@ -97,9 +97,9 @@ class StressTest {
                     live++;
                 }
             }
-            assertThat(t.rt.goroutinesExited() + live).isEqualTo(expected);
+            assertThat(t.rt.stats().goroutinesExited() + live).isEqualTo(expected);
             assertThat(suspensions.get()).isPositive();
-            assertThat(t.rt.stackGrowths()).isPositive();
+            assertThat(t.rt.stats().stackGrowths()).isPositive();
         }
     }
 }

@@ -98,7 +98,7 @@ class SuspendGTest {
                 assertThat(Traceback.traceback(gp)).contains("runtime.asyncPreempt(...)").contains("worker(...)");
                 Suspension.resumeG(st);
             }
-            assertThat(t.rt.preemptionsAsync()).isGreaterThanOrEqualTo(100);
+            assertThat(t.rt.stats().preemptionsAsync()).isGreaterThanOrEqualTo(100);
             t.heap.writeWord(cell, 1);
             assertThat(t.await(20)).isZero();
         }
