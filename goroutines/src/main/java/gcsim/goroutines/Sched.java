@@ -1142,7 +1142,6 @@ public final class Sched {
 
     /** Go's gopreempt_m. */
     void gopreemptM(M mp, G gp) {
-        preemptionsCooperative.incrementAndGet();
         goschedImpl(mp, gp);
     }
 

@@ -67,6 +67,7 @@ public final class Stacks {
                 gp.preemptShrink = false;
                 shrinkstack(gp);
             }
+            rt.preemptionsCooperative.incrementAndGet();
             if (gp.preemptStop) {
                 rt.preemptPark(mp, gp);
                 return false;
