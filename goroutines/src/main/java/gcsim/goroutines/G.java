@@ -78,11 +78,9 @@ public final class G {
 
     /** What the G runs. */
     @Nullable GoCode code;
-    /** Interpreter state that is not on the stack (see {@link Interp}). */
-    long[] regs = EMPTY;
     /** Link in run queues and free lists (Go's schedlink), guarded by whoever owns the list. */
     @Nullable G schedlink;
-    /** Channel hand-off parameter (Go's param). */
+    /** Go's param (wakeup parameter); unused by the channel model, cleared by goexit0. */
     @Nullable Object param;
     /** Channel wait record while blocked on a channel, for copystack's adjustment. */
     @Nullable Sudog waiting;
@@ -94,8 +92,6 @@ public final class G {
     boolean isMain;
     /** GC assist credit in bytes (Go's gcAssistBytes), for gc-mark's assist hook. */
     public volatile long gcAssistBytes;
-
-    private static final long[] EMPTY = new long[0];
 
     G(Sched rt) {
         this.rt = rt;

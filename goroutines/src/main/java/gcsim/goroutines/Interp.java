@@ -115,7 +115,7 @@ public final class Interp implements GoCode {
 
     /** Starts the process with the entry function on the main goroutine. */
     public G start() {
-        return rt.start(this, g -> pushOutermost(g, funcIds[program.entry], null, null));
+        return rt.start(this, g -> pushOutermost(g, funcIds[program.entry], null));
     }
 
     /** The program's channels, in declaration order (GC roots when they carry pointers). */
@@ -141,7 +141,7 @@ public final class Interp implements GoCode {
      * owned) stack if the frame does not fit. Deliberate difference: the entry
      * function's prologue is not run.
      */
-    private void pushOutermost(G g, int id, long @Nullable [] argv, @Nullable Object unused) {
+    private void pushOutermost(G g, int id, long @Nullable [] argv) {
         FuncInfo f = infoById[id];
         Stack s = g.stack;
         if (s == null) {
@@ -436,7 +436,7 @@ public final class Interp implements GoCode {
         for (int i = 0; i < n; i++) {
             argv[i] = st.read(sp + 8L * code[ip + 3 + i]);
         }
-        rt.newproc(this, g -> pushOutermost(g, callee, argv, null));
+        rt.newproc(this, g -> pushOutermost(g, callee, argv));
     }
 
     /** SYSCALL: entersyscall, really block, exitsyscall. Returns false for the exitsyscall0 path. */

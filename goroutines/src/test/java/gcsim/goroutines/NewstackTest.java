@@ -102,4 +102,32 @@ class NewstackTest {
             Suspension.resumeG(st);
         }
     }
+
+    /**
+     * A nosplit function has no prologue: a loop calling only nosplit functions
+     * has no synchronous safe point, so (without async preemption) suspendG
+     * stops the G only at the first splittable call after the loop.
+     */
+    @Test
+    void nosplitCallsAreNotSafePoints() throws Exception {
+        Program p = Program.builder()
+                .chan("never", 0, false)
+                .func("ns", 1, 0).nosplit().addi(0, 0, 1).ret().end()
+                .func("split", 0, 0).ret().end()
+                .func("w", 2, 0)
+                    .constant(0, 3_000_000).label("l").call("ns", -1).decjnz(0, "l")
+                    .label("after").call("split", -1).jmp("after").end()
+                .func("main", 1, 0).spawn("w").recv("never", 0).ret().end()
+                .build();
+        SchedConfig cfg = SchedConfig.of(2).withAsyncPreempt(false).withSysmon(false);
+        try (TestRt t = new TestRt(p, cfg).start()) {
+            TestRt.until(() -> t.rt.allgs().length == 2 && readgstatus(t.rt.allgs()[1]) == G_RUNNING, t.rt);
+            G w = t.rt.allgs()[1];
+            SuspendGState st = Suspension.suspendG(w);
+            long counter = w.stack.read(w.sp); // w's local 0: the nosplit loop's counter
+            assertThat(counter).as("stopped only after the nosplit loop").isZero();
+            assertThat(Traceback.traceback(w)).contains("w(...)").doesNotContain("ns(...)");
+            Suspension.resumeG(st);
+        }
+    }
 }
