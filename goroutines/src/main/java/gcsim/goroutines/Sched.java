@@ -19,6 +19,7 @@ import gcsim.stacks.FuncTab;
 import gcsim.stacks.Growth;
 import gcsim.stacks.Stack;
 import gcsim.stacks.StackAllocator;
+import gcsim.stacks.StackCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -363,10 +364,20 @@ public final class Sched {
         return newg;
     }
 
+    /**
+     * The stack cache of the calling M's P (Go's mcache.stackcache), or null
+     * (the global pools) for a caller without a P.
+     */
+    @Nullable StackCache stackcache() {
+        M mp = M.getm();
+        P pp = mp == null ? null : mp.p;
+        return pp == null || pp.id >= stackAllocator.procs() ? null : stackAllocator.stackcache(pp.id);
+    }
+
     /** Go's malg: a new G with a stack of the given size, status _Gidle. */
     G malg(int stacksize) {
         G newg = new G(this);
-        Stack s = stackAllocator.stackalloc(stacksize);
+        Stack s = stackAllocator.stackalloc(stackcache(), stacksize);
         newg.setStack(s);
         newg.stackguard0 = newg.stackLo + STACK_GUARD;
         newg.initStatus(G_IDLE);
@@ -406,7 +417,7 @@ public final class Sched {
             // non-standard stack size - free it.
             Stack s = gp.stack;
             if (s != null) {
-                stackAllocator.stackfree(s);
+                stackAllocator.stackfree(stackcache(), s);
             }
             gp.setStack(null);
             gp.stackguard0 = 0;
@@ -504,7 +515,7 @@ public final class Sched {
     private G withStack(G gp) {
         if (gp.stackLo == 0) {
             // Stack was deallocated in gfput. Allocate a new one.
-            gp.setStack(stackAllocator.stackalloc(FIXED_STACK));
+            gp.setStack(stackAllocator.stackalloc(stackcache(), FIXED_STACK));
             gp.stackguard0 = gp.stackLo + STACK_GUARD;
         }
         return gp;
