@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.internal.GcSupport;
 import gcsim.stacks.Stack;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -174,6 +175,7 @@ public final class G {
     private static final VarHandle STATUS;
 
     static {
+        GcSupport.install((gp, reason) -> gp.waitreason = reason);
         try {
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);
         } catch (ReflectiveOperationException e) {
