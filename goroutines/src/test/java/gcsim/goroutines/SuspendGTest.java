@@ -131,7 +131,8 @@ class SuspendGTest {
         Program p = Program.builder()
                 .chan("never", 0, false)
                 .func("blocked", 1, 0).recv("never", 0).ret().end()
-                .func("main", 0, 0).spawn("blocked").spawn("blocked").block().end()
+                // main sleeps (a pending timer is not a deadlock), then blocks for ever too
+                .func("main", 0, 0).spawn("blocked").spawn("blocked").sleep(3_000_000).block().end()
                 .build();
         try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
             G gp = worker(t, 0);
