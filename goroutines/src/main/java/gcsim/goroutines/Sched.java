@@ -77,6 +77,7 @@ public final class Sched {
     private long mnext;
     private int mcount;
     private int nexternal;
+    private boolean checkdeadDeferred;
     private @Nullable P pidle;
     private @Nullable G runqHead;
     private @Nullable G runqTail;
@@ -1390,12 +1391,21 @@ public final class Sched {
         }
     }
 
-    /** Ends {@link #enterExternal}; runs checkdead, recording (not throwing) a deadlock. */
+    /**
+     * Ends {@link #enterExternal}. If an M went idle meanwhile (its checkdead was
+     * deferred), runs checkdead once now, recording (not throwing) a deadlock;
+     * otherwise costs nothing, so a GC suspending a million blocked Gs does not
+     * walk allgs a million times.
+     */
     void exitExternal() {
         lock.lock();
         try {
             nexternal--;
-            checkdead();
+            if (nexternal == 0 && checkdeadDeferred) {
+                // An M went idle while only external callers kept the process alive.
+                checkdeadDeferred = false;
+                checkdead();
+            }
         } catch (GoThrow t) {
             fatal(t);
         } finally {
@@ -1414,6 +1424,9 @@ public final class Sched {
         }
         int run = mcount - nmidle + nexternal;
         if (run > 0) {
+            if (mcount - nmidle == 0) {
+                checkdeadDeferred = true; // re-check when the last external caller leaves
+            }
             return;
         }
         if (run < 0) {
