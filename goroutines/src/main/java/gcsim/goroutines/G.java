@@ -89,6 +89,8 @@ public final class G {
     volatile boolean parkingOnChan;
     /** Wake time of a sleeping G (its timer), 0 when none. */
     long timerWhen;
+    /** A suspendG caller sleeping until this G leaves _Grunning (see Suspension); woken by the G's M. */
+    volatile @Nullable Thread suspendWaiter;
     /** Whether this G is the program's main goroutine. */
     boolean isMain;
     /** GC assist credit in bytes (Go's gcAssistBytes), for gc-mark's assist hook. */
@@ -146,6 +148,14 @@ public final class G {
     /** The wait reason (meaningful when waiting or preempted). */
     public WaitReason waitreason() {
         return waitreason;
+    }
+
+    /** Wakes a suspendG caller waiting for this G to stop running. The G's M, after a transition. */
+    void wakeSuspender() {
+        Thread w = suspendWaiter;
+        if (w != null) {
+            java.util.concurrent.locks.LockSupport.unpark(w);
+        }
     }
 
     int loadStatus() {

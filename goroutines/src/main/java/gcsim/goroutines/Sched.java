@@ -1123,6 +1123,7 @@ public final class Sched {
     /** Go's park_m. */
     private void parkM(M mp, G gp) {
         casgstatus(gp, G_RUNNING, G_WAITING);
+        gp.wakeSuspender();
         dropg(mp);
         Runnable f = mp.waitunlockf;
         if (f != null) {
@@ -1138,6 +1139,7 @@ public final class Sched {
             throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
         }
         casgstatus(gp, G_RUNNING, G_RUNNABLE);
+        gp.wakeSuspender();
         dropg(mp);
         lock.lock();
         try {
@@ -1171,6 +1173,7 @@ public final class Sched {
         GStatus.casGToPreemptScan(gp, G_RUNNING, G_SCAN | G_PREEMPTED);
         dropg(mp);
         GStatus.casfromGscanstatus(gp, G_SCAN | G_PREEMPTED, G_PREEMPTED);
+        gp.wakeSuspender();
     }
 
     /** Go's asyncPreempt2 (after the interpreter injected the asyncPreempt frame). */
@@ -1187,6 +1190,7 @@ public final class Sched {
     /** Go's goexit0: gp is dead; clears what Go clears and puts gp on the free list. */
     void goexit0(M mp, G gp) {
         casgstatus(gp, G_RUNNING, G_DEAD);
+        gp.wakeSuspender();
         gp.m = null;
         gp.preemptStop = false;
         gp.waitreason = WaitReason.ZERO;
@@ -1270,6 +1274,7 @@ public final class Sched {
         gp.syscallsp = gp.sp;
         gp.syscallpc = gp.pc;
         casgstatus(gp, G_RUNNING, G_SYSCALL);
+        gp.wakeSuspender();
         if (gp.syscallsp < gp.stackLo || gp.stackHi < gp.syscallsp) {
             throw Throw.fatal("entersyscall inconsistent " + Throw.hex(gp.syscallsp) + " ["
                     + Throw.hex(gp.stackLo) + "," + Throw.hex(gp.stackHi) + "]", "entersyscall");

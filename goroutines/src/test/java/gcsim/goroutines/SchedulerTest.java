@@ -146,8 +146,8 @@ class SchedulerTest {
                     .constant(1, 4).label("r").recv("done", 1).decjnz(1, "r").ret().end()
                 .build();
         try (TestRt t = new TestRt(p, SchedConfig.of(3).withAsyncPreempt(false)).start()) {
-            TestRt.until(() -> t.rt.allgs().length == 5 && t.main.sp != 0 && t.main.stack.read(t.main.sp) != 0, t.rt);
-            long c = t.main.stack.read(t.main.sp);
+            long c = t.mainLocal0();
+            TestRt.until(() -> t.rt.allgs().length == 5, t.rt);
             for (int seed = 0; seed < 30; seed++) {
                 t.rt.stopTheWorld("test");
                 for (P pp : t.rt.allp) {
