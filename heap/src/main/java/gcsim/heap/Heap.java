@@ -419,7 +419,9 @@ public final class Heap {
      */
     public void startSweepCycle() {
         h.startSweepCycle();
-        flushMCaches();
+        for (MCache c : mcaches) {
+            c.prepareForSweep();
+        }
     }
 
     /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
@@ -442,10 +444,14 @@ public final class Heap {
         return h.sweepgen;
     }
 
-    /** Every P's mcache.prepareForSweep/releaseAll: cached spans go back to their mcentrals. World stopped. */
+    /**
+     * Go's flushallmcaches: every P's mcache returns its cached spans to their mcentrals (a span
+     * cached before the current sweep cycle began is swept as it goes). World stopped.
+     */
     public void flushMCaches() {
         for (MCache c : mcaches) {
             c.prepareForSweep();
+            c.releaseAll();
         }
     }
 
