@@ -92,7 +92,7 @@ class AllocationTest {
      * new seed). Every object must come back zeroed and no two may overlap: each thread fills its
      * objects with its own tag and checks them all after everyone finished.
      */
-    @RepeatedTest(4)
+    @RepeatedTest(3)
     void concurrentAllocationFromDistinctMCachesNeverOverlaps() throws Exception {
         int threads = 4;
         int perThread = 20_000;
