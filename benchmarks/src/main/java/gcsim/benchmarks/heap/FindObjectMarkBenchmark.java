@@ -1,0 +1,124 @@
+package gcsim.benchmarks.heap;
+
+import gcsim.heap.Heap;
+import gcsim.heap.HeapConfig;
+import gcsim.heap.MCache;
+import gcsim.heap.ObjectType;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The collector's per-pointer cost: {@link Heap#findObject} of an interior pointer, then
+ * {@link Heap#tryMark} of the base. Nanoseconds per pointer, one thread.
+ *
+ * <p>The heap holds {@link #N} binary-tree nodes (two pointers, two scalars: 32 bytes) — or, with
+ * {@code mixed}, objects of six size classes from 16 B to 40 KiB. The pointers are interior
+ * addresses, visited in allocation order ({@code sequential}) or shuffled ({@code shuffled}, the
+ * cache-hostile case).
+ *
+ * <p>{@code firstMark}: every pointer's object is unmarked, so every tryMark wins and does the
+ * atomic OR. Mark bits must be cleared between invocations; that happens the way Go does it — a
+ * sweep with everything marked (nothing is freed, the mark bits become the alloc bits and fresh
+ * mark bits are taken) — in an unmeasured per-invocation setup. {@code alreadyMarked}: every
+ * object is marked, so tryMark takes the early "already marked" exit (greyobject's common case
+ * in a well-connected heap).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class FindObjectMarkBenchmark {
+    static final int N = 1 << 20;
+
+    @Param({"sequential", "shuffled"})
+    public String order;
+
+    @Param({"nodes", "mixed"})
+    public String shapes;
+
+    private Heap heap;
+    private long[] pointers;
+    private boolean marked;
+
+    @Setup(Level.Trial)
+    public void buildHeap() {
+        heap = new Heap(HeapConfig.of(1));
+        MCache c = heap.mcache(0);
+        ObjectType[] types = shapes.equals("nodes")
+                ? new ObjectType[] {ObjectType.withPointers("node", 4, 0, 1)}
+                : new ObjectType[] {ObjectType.withPointers("w2", 2, 0), ObjectType.withPointers("w4", 4, 0),
+                    ObjectType.withPointers("w12", 12, 0), ObjectType.withPointers("w40", 40, 0),
+                    ObjectType.withPointers("w300", 300, 0), ObjectType.withPointers("w5000", 5000, 0)};
+        SplittableRandom rnd = new SplittableRandom(42);
+        pointers = new long[N];
+        for (int i = 0; i < N; i++) {
+            ObjectType t = types[types.length == 1 ? 0 : (i % 1000 == 0 ? 5 : rnd.nextInt(5))];
+            long base = heap.allocate(c, t);
+            pointers[i] = base + 8L * rnd.nextInt(t.sizeWords()) + rnd.nextInt(8);
+        }
+        if (order.equals("shuffled")) {
+            for (int i = N - 1; i > 0; i--) {
+                int j = rnd.nextInt(i + 1);
+                long tmp = pointers[i];
+                pointers[i] = pointers[j];
+                pointers[j] = tmp;
+            }
+        }
+        heap.flushMCaches();
+    }
+
+    /** Go's way to reset mark bits: sweep with everything marked. Unmeasured. */
+    @Setup(Level.Invocation)
+    public void resetMarkBits() {
+        if (marked) {
+            heap.startSweepCycle();
+            heap.finishSweep();
+            marked = false;
+        }
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int firstMark() {
+        int won = 0;
+        long[] ps = pointers;
+        for (long p : ps) {
+            if (heap.tryMark(heap.findObject(p))) {
+                won++;
+            }
+        }
+        marked = true;
+        if (won != N) {
+            throw new AssertionError("expected every tryMark to win, won " + won);
+        }
+        return won;
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(N)
+    public int alreadyMarked() {
+        if (!marked) {
+            for (long p : pointers) {
+                heap.tryMark(heap.findObject(p));
+            }
+            marked = true;
+        }
+        int won = 0;
+        long[] ps = pointers;
+        for (long p : ps) {
+            if (heap.tryMark(heap.findObject(p))) {
+                won++;
+            }
+        }
+        return won;
+    }
+}
