@@ -289,11 +289,7 @@ public final class Heap {
         if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit) {
             throw markingFreeObject(base);
         }
-        int idx = s.objIndex(base);
-        if (s.isFree(idx)) {
-            throw markingFreeObject(base);
-        }
-        return s.tryMark(idx);
+        return s.tryMarkChecked(s.objIndex(base), base);
     }
 
     /** Whether the object at (or containing) base is marked. Any thread. */
@@ -329,7 +325,7 @@ public final class Heap {
         return bytes;
     }
 
-    private static GoThrow markingFreeObject(long obj) {
+    static GoThrow markingFreeObject(long obj) {
         return new GoThrow("marking free object", "runtime: marking free object 0x" + Long.toHexString(obj));
     }
 

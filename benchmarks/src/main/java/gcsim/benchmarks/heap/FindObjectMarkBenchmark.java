@@ -33,70 +33,89 @@ import org.openjdk.jmh.annotations.State;
  * object is marked, so tryMark takes the early "already marked" exit (greyobject's common case
  * in a well-connected heap).
  */
-@State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 public class FindObjectMarkBenchmark {
     static final int N = 1 << 20;
 
-    @Param({"sequential", "shuffled"})
-    public String order;
+    /** A heap of N objects and N interior pointers into them. */
+    @State(Scope.Thread)
+    public abstract static class Objects {
+        @Param({"sequential", "shuffled"})
+        public String order;
 
-    @Param({"nodes", "mixed"})
-    public String shapes;
+        @Param({"nodes", "mixed"})
+        public String shapes;
 
-    private Heap heap;
-    private long[] pointers;
-    private boolean marked;
+        Heap heap;
+        long[] pointers;
 
-    @Setup(Level.Trial)
-    public void buildHeap() {
-        heap = new Heap(HeapConfig.of(1));
-        MCache c = heap.mcache(0);
-        ObjectType[] types = shapes.equals("nodes")
-                ? new ObjectType[] {ObjectType.withPointers("node", 4, 0, 1)}
-                : new ObjectType[] {ObjectType.withPointers("w2", 2, 0), ObjectType.withPointers("w4", 4, 0),
-                    ObjectType.withPointers("w12", 12, 0), ObjectType.withPointers("w40", 40, 0),
-                    ObjectType.withPointers("w300", 300, 0), ObjectType.withPointers("w5000", 5000, 0)};
-        SplittableRandom rnd = new SplittableRandom(42);
-        pointers = new long[N];
-        for (int i = 0; i < N; i++) {
-            ObjectType t = types[types.length == 1 ? 0 : (i % 1000 == 0 ? 5 : rnd.nextInt(5))];
-            long base = heap.allocate(c, t);
-            pointers[i] = base + 8L * rnd.nextInt(t.sizeWords()) + rnd.nextInt(8);
-        }
-        if (order.equals("shuffled")) {
-            for (int i = N - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                long tmp = pointers[i];
-                pointers[i] = pointers[j];
-                pointers[j] = tmp;
+        @Setup(Level.Trial)
+        public void buildHeap() {
+            heap = new Heap(HeapConfig.of(1));
+            MCache c = heap.mcache(0);
+            ObjectType[] types = shapes.equals("nodes")
+                    ? new ObjectType[] {ObjectType.withPointers("node", 4, 0, 1)}
+                    : new ObjectType[] {ObjectType.withPointers("w2", 2, 0), ObjectType.withPointers("w4", 4, 0),
+                        ObjectType.withPointers("w12", 12, 0), ObjectType.withPointers("w40", 40, 0),
+                        ObjectType.withPointers("w300", 300, 0), ObjectType.withPointers("w5000", 5000, 0)};
+            SplittableRandom rnd = new SplittableRandom(42);
+            pointers = new long[N];
+            for (int i = 0; i < N; i++) {
+                ObjectType t = types[types.length == 1 ? 0 : (i % 1000 == 0 ? 5 : rnd.nextInt(5))];
+                long base = heap.allocate(c, t);
+                pointers[i] = base + 8L * rnd.nextInt(t.sizeWords()) + rnd.nextInt(8);
             }
+            if (order.equals("shuffled")) {
+                for (int i = N - 1; i > 0; i--) {
+                    int j = rnd.nextInt(i + 1);
+                    long tmp = pointers[i];
+                    pointers[i] = pointers[j];
+                    pointers[j] = tmp;
+                }
+            }
+            heap.flushMCaches();
+            afterBuild();
         }
-        heap.flushMCaches();
+
+        /** What a subclass prepares once the heap is built (JMH runs subclass setups first). */
+        void afterBuild() {}
     }
 
-    /** Go's way to reset mark bits: sweep with everything marked. Unmeasured. */
-    @Setup(Level.Invocation)
-    public void resetMarkBits() {
-        if (marked) {
-            heap.startSweepCycle();
-            heap.finishSweep();
-            marked = false;
+    /** Unmarked before every invocation: Go's way to reset mark bits, a sweep with everything marked. */
+    public static class Unmarked extends Objects {
+        private boolean marked;
+
+        @Setup(Level.Invocation)
+        public void resetMarkBits() {
+            if (marked) {
+                heap.startSweepCycle();
+                heap.finishSweep();
+            }
+            marked = true; // the invocation that follows marks everything
+        }
+    }
+
+    /** Everything marked once, before the first invocation. */
+    public static class Marked extends Objects {
+        @Override
+        void afterBuild() {
+            for (long p : pointers) {
+                heap.tryMark(heap.findObject(p));
+            }
         }
     }
 
     @Benchmark
     @OperationsPerInvocation(N)
-    public int firstMark() {
+    public int firstMark(Unmarked s) {
+        Heap heap = s.heap;
         int won = 0;
-        long[] ps = pointers;
-        for (long p : ps) {
+        for (long p : s.pointers) {
             if (heap.tryMark(heap.findObject(p))) {
                 won++;
             }
         }
-        marked = true;
         if (won != N) {
             throw new AssertionError("expected every tryMark to win, won " + won);
         }
@@ -105,19 +124,16 @@ public class FindObjectMarkBenchmark {
 
     @Benchmark
     @OperationsPerInvocation(N)
-    public int alreadyMarked() {
-        if (!marked) {
-            for (long p : pointers) {
-                heap.tryMark(heap.findObject(p));
-            }
-            marked = true;
-        }
+    public int alreadyMarked(Marked s) {
+        Heap heap = s.heap;
         int won = 0;
-        long[] ps = pointers;
-        for (long p : ps) {
+        for (long p : s.pointers) {
             if (heap.tryMark(heap.findObject(p))) {
                 won++;
             }
+        }
+        if (won != 0) {
+            throw new AssertionError("expected no tryMark to win, won " + won);
         }
         return won;
     }
