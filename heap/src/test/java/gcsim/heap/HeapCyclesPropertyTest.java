@@ -18,12 +18,19 @@ class HeapCyclesPropertyTest {
         ObjectType.withPointers("p3", 3, 0), ObjectType.scalars("p17", 17),
         ObjectType.scalars("p300", 300), ObjectType.scalars("p4100", 4100)};
 
+    /** A seed that once found the model wrong: a later large span re-zeroes its tail. */
+    @net.jqwik.api.Example
+    void largeSpanTailOverOldGarbage() {
+        reachableObjectsSurviveAndGarbageIsPoisoned(-418564085L);
+    }
+
     @Property(tries = 15)
     void reachableObjectsSurviveAndGarbageIsPoisoned(@ForAll long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         Heap heap = new Heap(HeapConfig.of(2));
         LongLongHashMap live = new LongLongHashMap(); // base -> tag in word 0
         LongHashSet dead = new LongHashSet();
+        java.util.Map<Long, MSpan> spanAtDeath = new java.util.HashMap<>();
         long nextTag = 1;
         for (int cycle = 0; cycle < 4; cycle++) {
             int allocs = 200 + rnd.nextInt(800);
@@ -55,6 +62,7 @@ class HeapCyclesPropertyTest {
             dropped.forEach(x -> {
                 live.remove(x);
                 dead.add(x);
+                spanAtDeath.put(x, heap.spanOf(x));
             });
             heap.setHeapMarked(heap.markedBytes());
             heap.startSweepCycle();
@@ -71,7 +79,13 @@ class HeapCyclesPropertyTest {
         dead.forEach(x -> {
             long owner = heap.findObject(x);
             if (owner == 0) {
-                assertThat(Heap.isPoison(heap.readWord(x))).isTrue();
+                long word = heap.readWord(x);
+                if (heap.spanOf(x) == spanAtDeath.get(x)) {
+                    assertThat(Heap.isPoison(word)).as("garbage at 0x%x", x).isTrue();
+                } else {
+                    // a later span took these pages and zeroed them (e.g. a large span's tail)
+                    assertThat(Heap.isPoison(word) || word == 0).as("reused memory at 0x%x", x).isTrue();
+                }
             } else {
                 // the memory was reused by a later (live) object of another size
                 assertThat(live.containsKey(owner)).isTrue();
