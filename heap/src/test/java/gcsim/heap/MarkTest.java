@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -80,33 +78,18 @@ class MarkTest {
         }
         int threads = 4;
         AtomicIntegerArray wins = new AtomicIntegerArray(n);
-        CyclicBarrier start = new CyclicBarrier(threads);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread[] ts = new Thread[threads];
-        for (int k = 0; k < threads; k++) {
-            long seed = rnd.nextLong();
-            ts[k] = new Thread(() -> {
-                try {
-                    SplittableRandom r = new SplittableRandom(seed);
-                    int offset = r.nextInt(n);
-                    start.await();
-                    for (int i = 0; i < n; i++) {
-                        int j = (i + offset) % n;
-                        long interior = objs[j] + r.nextInt(8); // an interior byte of the first word
-                        if (heap.tryMark(heap.findObject(interior))) {
-                            wins.incrementAndGet(j);
-                        }
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
+        long seed = rnd.nextLong();
+        Concurrently.run(threads, k -> {
+            SplittableRandom r = new SplittableRandom(seed + k);
+            int offset = r.nextInt(n);
+            for (int i = 0; i < n; i++) {
+                int j = (i + offset) % n;
+                long interior = objs[j] + r.nextInt(8); // an interior byte of the first word
+                if (heap.tryMark(heap.findObject(interior))) {
+                    wins.incrementAndGet(j);
                 }
-            });
-            ts[k].start();
-        }
-        for (Thread th : ts) {
-            th.join();
-        }
-        assertThat(failure.get()).isNull();
+            }
+        });
         for (int i = 0; i < n; i++) {
             assertThat(wins.get(i)).as("object %d", i).isEqualTo(1);
             assertThat(heap.isMarked(objs[i])).isTrue();

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -165,26 +163,11 @@ class SweepTest {
         long freesBefore = heap.stats().frees();
         int threads = 4;
         AtomicInteger swept = new AtomicInteger();
-        CyclicBarrier start = new CyclicBarrier(threads);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        Thread[] ts = new Thread[threads];
-        for (int k = 0; k < threads; k++) {
-            ts[k] = new Thread(() -> {
-                try {
-                    start.await();
-                    while (heap.sweepOne()) {
-                        swept.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
-                }
-            });
-            ts[k].start();
-        }
-        for (Thread th : ts) {
-            th.join();
-        }
-        assertThat(failure.get()).isNull();
+        Concurrently.run(threads, k -> {
+            while (heap.sweepOne()) {
+                swept.incrementAndGet();
+            }
+        });
         assertThat(swept.get()).isEqualTo(spans);
         assertThat(heap.mheap().pagesSwept.sum()).isEqualTo(pagesInUse);
         assertThat(heap.stats().frees() - freesBefore).isEqualTo(dead.size());
@@ -216,39 +199,23 @@ class SweepTest {
         }
         heap.startSweepCycle();
         int threads = 3;
-        CyclicBarrier start = new CyclicBarrier(threads);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
         long[][] fresh = new long[2][20_000];
-        Thread[] ts = new Thread[threads];
-        for (int k = 0; k < threads; k++) {
-            int kk = k;
-            ts[k] = new Thread(() -> {
-                try {
-                    start.await();
-                    if (kk == 2) {
-                        while (heap.sweepOne()) {
-                            Thread.onSpinWait();
-                        }
-                    } else {
-                        for (int i = 0; i < fresh[kk].length; i++) {
-                            long x = heap.allocate(heap.mcache(kk), s2);
-                            if (heap.readWord(x) != 0 || heap.readWord(x + 8) != 0) {
-                                throw new AssertionError("not zeroed");
-                            }
-                            heap.writeWord(x, kk + 1);
-                            fresh[kk][i] = x;
-                        }
-                    }
-                } catch (Throwable e) {
-                    failure.set(e);
+        Concurrently.run(threads, k -> {
+            if (k == 2) {
+                while (heap.sweepOne()) {
+                    Thread.onSpinWait();
                 }
-            });
-            ts[k].start();
-        }
-        for (Thread th : ts) {
-            th.join();
-        }
-        assertThat(failure.get()).isNull();
+                return;
+            }
+            for (int i = 0; i < fresh[k].length; i++) {
+                long x = heap.allocate(heap.mcache(k), s2);
+                if (heap.readWord(x) != 0 || heap.readWord(x + 8) != 0) {
+                    throw new AssertionError("not zeroed");
+                }
+                heap.writeWord(x, k + 1);
+                fresh[k][i] = x;
+            }
+        });
         heap.finishSweep();
         java.util.Set<Long> seen = new java.util.HashSet<>(survivors);
         for (int k = 0; k < 2; k++) {
