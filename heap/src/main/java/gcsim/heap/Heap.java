@@ -211,15 +211,12 @@ public final class Heap {
 
     /** Go's spanOf: the span owning the page of p (maybe dead), or null. Any thread. */
     @Nullable MSpan spanOf(long p) {
-        long off = p - ARENA_BASE;
-        if (Long.compareUnsigned(off, arenaSpaceBytes) >= 0) {
+        long page = (p - ARENA_BASE) >>> SizeClasses._PageShift; // below ARENA_BASE: huge
+        @Nullable MSpan[] table = h.pageSpans;
+        if (page >= table.length) {
             return null;
         }
-        HeapArena ha = arenas[(int) (off >>> logHeapArenaBytes)];
-        if (ha == null) {
-            return null;
-        }
-        return ha.spans[(int) (off >>> SizeClasses._PageShift) & (pagesPerArena - 1)];
+        return table[(int) page];
     }
 
     /**
