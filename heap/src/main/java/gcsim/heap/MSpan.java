@@ -249,14 +249,22 @@ final class MSpan {
         return trySet(checkmarkBits, index);
     }
 
+    /**
+     * Sets the bit with a CAS on the word we already read (the VarHandle getAndBitwiseOr is a CAS
+     * loop around a fresh volatile read on x86); retries only when a neighbour's bit changed.
+     */
     private static boolean trySet(long[] bits, int index) {
         int w = index >>> 6;
         long mask = 1L << index;
-        if ((bits[w] & mask) != 0) {
-            return false;
+        long old = bits[w];
+        while ((old & mask) == 0) {
+            long witness = (long) BITS.compareAndExchange(bits, w, old, old | mask);
+            if (witness == old) {
+                return true;
+            }
+            old = witness;
         }
-        long old = (long) BITS.getAndBitwiseOr(bits, w, mask);
-        return (old & mask) == 0;
+        return false;
     }
 
     void clearCheckmarks() {
