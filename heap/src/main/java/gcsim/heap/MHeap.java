@@ -41,7 +41,11 @@ final class MHeap {
     volatile boolean sweepdone = true;
     final AtomicInteger sweepers = new AtomicInteger();
     final GcSweepBuf[] sweepSpans = {new GcSweepBuf(), new GcSweepBuf()};
-    /** Every span ever allocated (Go's allspans); guarded by the lock, copied for readers. */
+    /**
+     * Every in-use span (Go's allspans lists every mspan struct ever made, but Go recycles the
+     * structs; we never reuse a span object, so we drop dead ones to stay bounded). Guarded by the
+     * lock, copied for readers; a span's {@link MSpan#allspansIndex} is its slot.
+     */
     private @Nullable MSpan[] allspans = new MSpan[64];
     private int nspans;
     private int arenaCount;
@@ -115,6 +119,7 @@ final class MHeap {
                 throw new GoThrow("mheap.freeSpanLocked - invalid free");
             }
             s.state = MSpan.mSpanDead;
+            removeFromAllspans(s);
             int first = (int) ((s.base - s.arena.base) >>> SizeClasses._PageShift);
             s.arena.setPages(first, s.npages, false);
             long page = (long) s.arena.index * Heap.pagesPerArena + first;
@@ -164,10 +169,22 @@ final class MHeap {
         if (nspans == allspans.length) {
             allspans = Arrays.copyOf(allspans, nspans * 2);
         }
+        s.allspansIndex = nspans;
         allspans[nspans++] = s;
     }
 
-    /** A snapshot of every span ever allocated (in-use and dead). Any thread. */
+    /** Swap-remove of a span that died. Heap lock. */
+    private void removeFromAllspans(MSpan s) {
+        MSpan last = allspans[--nspans];
+        if (last == null) {
+            throw new GoThrow("allspans corrupted");
+        }
+        allspans[s.allspansIndex] = last;
+        last.allspansIndex = s.allspansIndex;
+        allspans[nspans] = null;
+    }
+
+    /** A snapshot of the in-use spans. Any thread. */
     MSpan[] allspans() {
         lock.lock();
         try {
