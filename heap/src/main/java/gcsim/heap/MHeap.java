@@ -343,16 +343,20 @@ final class MHeap {
         int wordsPerElem = s.elemsize >>> 3;
         int poisoned = 0;
         for (int w = 0; w < mark.length; w++) {
-            long allocated = alloc[w] | belowFreeindex(w, freeindex);
-            for (long freed = allocated & ~mark[w]; freed != 0; freed &= freed - 1) {
-                int i = (w << 6) + Long.numberOfTrailingZeros(freed);
-                if (i >= s.nelems) {
-                    break;
-                }
-                int from = s.wordBase + i * wordsPerElem;
-                Arrays.fill(words, from, from + wordsPerElem, Heap.POISON);
-                s.typeIds[i] = 0;
-                poisoned++;
+            long freed = (alloc[w] | belowFreeindex(w, freeindex)) & ~mark[w];
+            if (w == mark.length - 1 && (s.nelems & 63) != 0) {
+                freed &= (1L << s.nelems) - 1; // no objects past nelems
+            }
+            // One fill per run of adjacent freed objects (a wholly dead span is one fill).
+            while (freed != 0) {
+                int start = Long.numberOfTrailingZeros(freed);
+                int len = Long.numberOfTrailingZeros(~(freed >>> start));
+                int first = (w << 6) + start;
+                int from = s.wordBase + first * wordsPerElem;
+                Arrays.fill(words, from, from + len * wordsPerElem, Heap.POISON);
+                Arrays.fill(s.typeIds, first, first + len, 0);
+                poisoned += len;
+                freed &= len == 64 ? 0 : ~(((1L << len) - 1) << start);
             }
         }
         if (poisoned != nfreed) {
