@@ -349,12 +349,7 @@ public final class Sched {
             if (mainStarted) {
                 injectglist(newg);
             } else {
-                lock.lock();
-                try {
-                    globrunqput(newg);
-                } finally {
-                    lock.unlock();
-                }
+                globrunqputLocked(newg);
             }
             return newg;
         }
@@ -539,6 +534,16 @@ public final class Sched {
         runqsize++;
     }
 
+    /** globrunqput taking sched.lock itself. */
+    private void globrunqputLocked(G gp) {
+        lock.lock();
+        try {
+            globrunqput(gp);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Go's globrunqputbatch, taking the lock itself (runqputslow). */
     void globrunqputbatch(G[] batch) {
         lock.lock();
@@ -709,6 +714,16 @@ public final class Sched {
         pp.link = pidle;
         pidle = pp;
         npidle.incrementAndGet();
+    }
+
+    /** pidleget taking sched.lock itself. */
+    private @Nullable P pidlegetLocked() {
+        lock.lock();
+        try {
+            return pidleget();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Go's pidleget. Holds lock. */
@@ -1021,13 +1036,7 @@ public final class Sched {
         // check all runqueues once again
         for (P p2 : allp) {
             if (!p2.runqempty()) {
-                P got;
-                lock.lock();
-                try {
-                    got = pidleget();
-                } finally {
-                    lock.unlock();
-                }
+                P got = pidlegetLocked();
                 if (got != null) {
                     acquirep(mp, got);
                     if (wasSpinning) {
@@ -1141,12 +1150,7 @@ public final class Sched {
         casgstatus(gp, G_RUNNING, G_RUNNABLE);
         gp.wakeSuspender();
         dropg(mp);
-        lock.lock();
-        try {
-            globrunqput(gp);
-        } finally {
-            lock.unlock();
-        }
+        globrunqputLocked(gp);
         // Deliberate: Go relies on other Ms spinning; we wake one so a G put on the
         // global queue is not stranded while this M keeps a tight G.
         if (npidle.get() != 0 && nmspinning.get() == 0) {
@@ -1243,12 +1247,7 @@ public final class Sched {
      * is not an M that will look at the queue again).
      */
     private void injectglist(G gp) {
-        lock.lock();
-        try {
-            globrunqput(gp);
-        } finally {
-            lock.unlock();
-        }
+        globrunqputLocked(gp);
         if (npidle.get() != 0) {
             startm(null, false);
         }
@@ -1340,13 +1339,7 @@ public final class Sched {
         }
         // Try to get any other idle P.
         if (npidle.get() != 0) {
-            P pp;
-            lock.lock();
-            try {
-                pp = pidleget();
-            } finally {
-                lock.unlock();
-            }
+            P pp = pidlegetLocked();
             if (pp != null) {
                 acquirep(mp, pp);
                 return true;
@@ -1772,13 +1765,7 @@ public final class Sched {
             poller = null;
             lastpoll.set(1);
         }
-        P pp;
-        lock.lock();
-        try {
-            pp = pidleget();
-        } finally {
-            lock.unlock();
-        }
+        P pp = pidlegetLocked();
         if (pp == null) {
             return false;
         }
