@@ -472,6 +472,46 @@ public final class Sched {
         return gp;
     }
 
+    /**
+     * Go's markrootFreeGStacks (the GC's "free G stacks" root job): frees the
+     * stacks of the dead Gs on the global free list with stacks and moves them
+     * to the no-stack list (gfget allocates a new stack on reuse). Any thread;
+     * returns how many stacks were freed.
+     */
+    public int markrootFreeGStacks() {
+        G list;
+        lock.lock();
+        try {
+            list = gFreeStack;
+            gFreeStack = null;
+        } finally {
+            lock.unlock();
+        }
+        if (list == null) {
+            return 0;
+        }
+        int n = 0;
+        G tail = list;
+        for (G gp = list; gp != null; gp = gp.schedlink) {
+            Stack s = gp.stack;
+            if (s != null) {
+                stackAllocator.stackfree(s);
+            }
+            gp.setStack(null);
+            gp.stackguard0 = 0;
+            tail = gp;
+            n++;
+        }
+        lock.lock();
+        try {
+            tail.schedlink = gFreeNoStack;
+            gFreeNoStack = list;
+        } finally {
+            lock.unlock();
+        }
+        return n;
+    }
+
     /** Go's gfget: a dead G from pp's list, refilled with up to 32 from the global list. Owner of pp. */
     @Nullable G gfget(P pp) {
         if (pp.gFreeHead == null && (gFreeStack != null || gFreeNoStack != null)) {

@@ -117,6 +117,25 @@ class SchedulerTest {
     }
 
     @Test
+    void markrootFreeGStacksFreesStacksOfGlobalFreeGs() {
+        P pp = rt.allp[0];
+        for (int i = 0; i < 64; i++) {
+            G gp = rt.malg(2048);
+            gp.initStatus(G_DEAD);
+            rt.gfput(pp, gp);
+        }
+        long inuse = rt.stackAllocator().stackInuse();
+        assertThat(rt.markrootFreeGStacks()).isEqualTo(33); // 64 - 31 moved to the global list
+        assertThat(rt.markrootFreeGStacks()).isZero();
+        assertThat(rt.stackAllocator().stackInuse()).isLessThanOrEqualTo(inuse);
+        for (int i = 0; i < 64; i++) {
+            G gp = rt.gfget(pp);
+            assertThat(gp).isNotNull();
+            assertThat(gp.stackHi - gp.stackLo).isEqualTo(2048); // reallocated on reuse
+        }
+    }
+
+    @Test
     void gfputFreesNonStandardStacksAndGfgetAllocatesAgain() {
         P pp = rt.allp[0];
         G gp = rt.malg(8192);
