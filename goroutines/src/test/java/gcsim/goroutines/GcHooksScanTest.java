@@ -67,4 +67,38 @@ class GcHooksScanTest {
             }
         }
     }
+
+    /** gcStart's shape: stop the world from the allocating G (running), check, start it again. */
+    @ParameterizedTest(name = "async={0}")
+    @ValueSource(booleans = {true, false})
+    void stopTheWorldFromTheAllocationHook(boolean async) throws Exception {
+        try (TestRt t = new TestRt(StressTest.program(600), SchedConfig.of(2).withAsyncPreempt(async))) {
+            AtomicLong allocs = new AtomicLong();
+            AtomicLong stops = new AtomicLong();
+            AtomicLong notStopped = new AtomicLong();
+            t.rt.setGcHooks((mp, gp, bytes) -> {
+                if (allocs.incrementAndGet() % 3000 != 0) {
+                    return 0;
+                }
+                t.rt.stopTheWorld("GC");
+                for (P pp : t.rt.allp) {
+                    if (pp.status() != P.P_GCSTOP) {
+                        notStopped.incrementAndGet();
+                    }
+                }
+                for (G g : t.rt.allgs()) {
+                    if (g != gp && readgstatus(g) == G_RUNNING) {
+                        notStopped.incrementAndGet();
+                    }
+                }
+                stops.incrementAndGet();
+                t.rt.startTheWorld();
+                return 0;
+            });
+            t.start();
+            assertThat(t.await(60)).isZero();
+            assertThat(stops.get()).isPositive();
+            assertThat(notStopped.get()).isZero();
+        }
+    }
 }
