@@ -10,4 +10,10 @@ module gcsim.goroutines {
     requires org.eclipse.collections.api;
     requires org.eclipse.collections.impl;
     requires HdrHistogram;
+
+    // suspendG/resumeG, the G accessors, GStatus, stop/start the world, shrinkstack,
+    // programs and the interpreter, and the GcHooks interface gc-mark implements.
+    exports gcsim.goroutines;
+    // Runtime operations only the collector may use (a G's self-scan transition).
+    exports gcsim.goroutines.internal to gcsim.gcmark;
 }
