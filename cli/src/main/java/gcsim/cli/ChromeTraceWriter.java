@@ -74,6 +74,7 @@ public final class ChromeTraceWriter implements Closeable {
         gen.writeStartObject();
         gen.writeStringField("displayTimeUnit", "ns");
         gen.writeArrayFieldStart("traceEvents");
+        recorded = 1; // the process name, counted like every other event
         writeNameMetadata("process_name", 0, "gcsim");
     }
 
