@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import java.util.EnumSet;
 import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.ITypeConverter;
@@ -44,16 +45,18 @@ final class Converters {
 
     /** The constant whose lower-case name is {@code value} (case-insensitive). */
     static <E extends Enum<E>> E parseEnum(Class<E> type, String value) {
-        E[] constants = type.getEnumConstants();
+        EnumSet<E> constants = EnumSet.allOf(type);
         for (E e : constants) {
             if (e.name().equalsIgnoreCase(value.trim())) {
                 return e;
             }
         }
         StringBuilder expected = new StringBuilder();
-        for (int i = 0; i < constants.length; i++) {
-            expected.append(i == 0 ? "" : i == constants.length - 1 ? " or " : ", ")
-                    .append(constants[i].name().toLowerCase(Locale.ROOT));
+        int i = 0;
+        for (E e : constants) {
+            expected.append(i == 0 ? "" : i == constants.size() - 1 ? " or " : ", ")
+                    .append(e.name().toLowerCase(Locale.ROOT));
+            i++;
         }
         throw new TypeConversionException("must be " + expected + ", got '" + value + "'");
     }

@@ -87,8 +87,8 @@ public final class Main {
     }
 
     private static int failed(PrintStream err, Exception ex, ParseResult parsed) {
-        if (ex instanceof BadInputException) {
-            return badInput(err, ex.getMessage());
+        if (ex instanceof BadInputException bad) {
+            return badInput(err, bad.getMessage());
         }
         // A bug in the command itself, not bad input: say so, with the trace for the report.
         err.println("fatal error: gcsim " + String.join(" ", parsed.originalArgs()) + ": " + ex);
@@ -109,7 +109,7 @@ public final class Main {
             return option.longestName() + " " + cause.getMessage();
         }
         String m = ex.getMessage();
-        return (m.isEmpty() ? "bad command line" : Character.toLowerCase(m.charAt(0)) + m.substring(1))
+        return (m == null || m.isEmpty() ? "bad command line" : Character.toLowerCase(m.charAt(0)) + m.substring(1))
                 + " (" + help + ")";
     }
 
