@@ -46,6 +46,8 @@ public final class ChromeTraceWriter implements Closeable {
 
     private static final JsonFactory JSON = new JsonFactory();
     private static final int PID = 1;
+    /** {@link #event}'s durNanos for events that have none. */
+    private static final long NO_DURATION = Long.MIN_VALUE;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final JsonGenerator gen; // guarded by lock
@@ -121,104 +123,67 @@ public final class ChromeTraceWriter implements Closeable {
 
     /** A span on track {@code tid} from {@code startNanos} lasting {@code durNanos}. Any thread. */
     public void complete(int tid, String name, String category, long startNanos, long durNanos) {
-        if (!admit()) {
-            return;
-        }
-        try {
-            beginTimed(name, category, "X", tid, startNanos);
-            duration(startNanos, durNanos);
-            gen.writeEndObject();
-        } catch (IOException e) {
-            recordFailure(e);
-        } finally {
-            lock.unlock();
-        }
+        event("X", tid, name, category, startNanos, durNanos, null, 0, null, null, 0);
     }
 
     /** A span with one numeric argument (for example the goroutine id). Any thread. */
     public void complete(int tid, String name, String category, long startNanos, long durNanos,
                          String argName, long argValue) {
-        if (!admit()) {
-            return;
-        }
-        try {
-            beginTimed(name, category, "X", tid, startNanos);
-            duration(startNanos, durNanos);
-            gen.writeObjectFieldStart("args");
-            gen.writeNumberField(argName, argValue);
-            gen.writeEndObject();
-            gen.writeEndObject();
-        } catch (IOException e) {
-            recordFailure(e);
-        } finally {
-            lock.unlock();
-        }
+        event("X", tid, name, category, startNanos, durNanos, argName, argValue, null, null, 0);
     }
 
     /** An instant on track {@code tid}. Any thread. */
     public void instant(int tid, String name, String category, long tsNanos) {
-        if (!admit()) {
-            return;
-        }
-        try {
-            beginTimed(name, category, "i", tid, tsNanos);
-            gen.writeStringField("s", "t");
-            gen.writeEndObject();
-        } catch (IOException e) {
-            recordFailure(e);
-        } finally {
-            lock.unlock();
-        }
+        event("i", tid, name, category, tsNanos, NO_DURATION, null, 0, null, null, 0);
     }
 
     /** An instant with one text argument (for example a G's status transition). Any thread. */
     public void instant(int tid, String name, String category, long tsNanos, String argName, String argValue) {
-        if (!admit()) {
-            return;
-        }
-        try {
-            beginTimed(name, category, "i", tid, tsNanos);
-            gen.writeStringField("s", "t");
-            gen.writeObjectFieldStart("args");
-            gen.writeStringField(argName, argValue);
-            gen.writeEndObject();
-            gen.writeEndObject();
-        } catch (IOException e) {
-            recordFailure(e);
-        } finally {
-            lock.unlock();
-        }
+        event("i", tid, name, category, tsNanos, NO_DURATION, argName, 0, argValue, null, 0);
     }
 
     /** A counter sample: counter {@code name}'s {@code series} is {@code value} from {@code tsNanos}. Any thread. */
     public void counter(String name, long tsNanos, String series, long value) {
-        if (!admit()) {
-            return;
-        }
-        try {
-            beginTimed(name, "counter", "C", 0, tsNanos);
-            gen.writeObjectFieldStart("args");
-            gen.writeNumberField(series, value);
-            gen.writeEndObject();
-            gen.writeEndObject();
-        } catch (IOException e) {
-            recordFailure(e);
-        } finally {
-            lock.unlock();
-        }
+        event("C", 0, name, "counter", tsNanos, NO_DURATION, series, value, null, null, 0);
     }
 
     /** A counter sample with two series drawn stacked (for example heap live and heap goal). Any thread. */
     public void counter(String name, long tsNanos, String series1, long value1, String series2, long value2) {
+        event("C", 0, name, "counter", tsNanos, NO_DURATION, series1, value1, null, series2, value2);
+    }
+
+    /**
+     * Writes one event if the cap allows. Arguments: none when {@code argName}
+     * is null; otherwise {@code argText} if non-null, else {@code argValue};
+     * and a second numeric one when {@code arg2Name} is non-null. Instants are
+     * thread-scoped. Primitive parameters, so recording allocates nothing.
+     */
+    private void event(String ph, int tid, String name, String category, long tsNanos, long durNanos,
+                       @Nullable String argName, long argValue, @Nullable String argText,
+                       @Nullable String arg2Name, long arg2Value) {
         if (!admit()) {
             return;
         }
         try {
-            beginTimed(name, "counter", "C", 0, tsNanos);
-            gen.writeObjectFieldStart("args");
-            gen.writeNumberField(series1, value1);
-            gen.writeNumberField(series2, value2);
-            gen.writeEndObject();
+            beginTimed(name, category, ph, tid, tsNanos);
+            if (durNanos != NO_DURATION) {
+                duration(tsNanos, durNanos);
+            }
+            if (ph.equals("i")) {
+                gen.writeStringField("s", "t");
+            }
+            if (argName != null) {
+                gen.writeObjectFieldStart("args");
+                if (argText != null) {
+                    gen.writeStringField(argName, argText);
+                } else {
+                    gen.writeNumberField(argName, argValue);
+                }
+                if (arg2Name != null) {
+                    gen.writeNumberField(arg2Name, arg2Value);
+                }
+                gen.writeEndObject();
+            }
             gen.writeEndObject();
         } catch (IOException e) {
             recordFailure(e);
