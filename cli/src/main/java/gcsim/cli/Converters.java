@@ -1,0 +1,63 @@
+package gcsim.cli;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import picocli.CommandLine;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * picocli converters with gcsim's messages. A failed conversion reads, after
+ * the option name {@link Main} puts in front, "--procs must be an integer,
+ * got 'x'" or "--mode must be concurrent or stw, got 'fast'".
+ */
+final class Converters {
+    private Converters() {}
+
+    /** Registers the converters on {@code cl} and its subcommands (call after adding them). */
+    static void register(CommandLine cl) {
+        ITypeConverter<Integer> ints = Converters::parseInt;
+        ITypeConverter<Long> longs = Converters::parseLong;
+        cl.registerConverter(Integer.class, ints);
+        cl.registerConverter(Integer.TYPE, ints);
+        cl.registerConverter(Long.class, longs);
+        cl.registerConverter(Long.TYPE, longs);
+        cl.registerConverter(RunConfig.Mode.class, v -> parseEnum(RunConfig.Mode.class, v));
+        cl.registerConverter(RunConfig.Preempt.class, v -> parseEnum(RunConfig.Preempt.class, v));
+        cl.registerConverter(RunCommand.OnOff.class, v -> parseEnum(RunCommand.OnOff.class, v));
+    }
+
+    static Integer parseInt(String value) {
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("must be an integer, got '" + value + "'");
+        }
+    }
+
+    static Long parseLong(String value) {
+        try {
+            return Long.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            throw new TypeConversionException("must be a 64-bit integer, got '" + value + "'");
+        }
+    }
+
+    /** The constant whose lower-case name is {@code value} (case-insensitive). */
+    static <E extends Enum<E>> E parseEnum(Class<E> type, String value) {
+        EnumSet<E> constants = EnumSet.allOf(type);
+        for (E e : constants) {
+            if (e.name().equalsIgnoreCase(value.trim())) {
+                return e;
+            }
+        }
+        StringBuilder expected = new StringBuilder();
+        int i = 0;
+        for (E e : constants) {
+            expected.append(i == 0 ? "" : i == constants.size() - 1 ? " or " : ", ")
+                    .append(e.name().toLowerCase(Locale.ROOT));
+            i++;
+        }
+        throw new TypeConversionException("must be " + expected + ", got '" + value + "'");
+    }
+}

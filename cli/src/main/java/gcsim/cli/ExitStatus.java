@@ -1,0 +1,18 @@
+package gcsim.cli;
+
+/**
+ * The exit statuses of {@code gcsim}, part of the command-line contract in
+ * DESIGN.md: scripts and the integration tests outside this repository test them.
+ */
+public final class ExitStatus {
+    /** The run finished and every verification was clean. */
+    public static final int OK = 0;
+    /** A checkmark failure, a lost object, a use after free, or a runtime throw. */
+    public static final int VERIFICATION_FAILED = 1;
+    /** Bad input: an unknown or out-of-range option, a malformed scenario file. */
+    public static final int BAD_INPUT = 2;
+    /** {@code --timeout} expired; a goroutine dump went to stderr. */
+    public static final int TIMEOUT = 3;
+
+    private ExitStatus() {}
+}

@@ -1,0 +1,135 @@
+package gcsim.cli;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import gcsim.gcmark.CycleRecord;
+import gcsim.gcmark.GcTrace;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+
+/**
+ * The {@code --json} report: exactly one JSON object, streamed with Jackson's
+ * {@link JsonGenerator}. The keys DESIGN.md lists are a contract (tests
+ * outside this repository read them); keys beyond those are extras and may
+ * grow. Stateless: any thread.
+ */
+public final class JsonReport {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private JsonReport() {}
+
+    /**
+     * Writes the report and a newline to {@code out}, flushing but not closing it.
+     */
+    public static void write(RunConfig config, RunResult result, OutputStream out) throws IOException {
+        try (JsonGenerator gen = JSON.createGenerator(out, JsonEncoding.UTF8)) {
+            gen.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            gen.useDefaultPrettyPrinter();
+            gen.writeStartObject();
+            writeConfig(gen, config);
+            gen.writeArrayFieldStart("cycles");
+            for (CycleRecord c : result.cycles()) {
+                writeCycle(gen, c);
+            }
+            gen.writeEndArray();
+            writeMutator(gen, result.mutator());
+            writeVerification(gen, result);
+            gen.writeBooleanField("timedOut", result.timedOut());
+            gen.writeNumberField("exitStatus", result.exitStatus());
+            gen.writeEndObject();
+            gen.writeRaw('\n');
+        }
+        out.flush();
+    }
+
+    private static void writeConfig(JsonGenerator gen, RunConfig config) throws IOException {
+        gen.writeObjectFieldStart("config");
+        gen.writeStringField("scenario", config.scenario().name());
+        gen.writeNumberField("goroutines", config.goroutines());
+        gen.writeNumberField("procs", config.procs());
+        gen.writeNumberField("workers", config.workers());
+        gen.writeNumberField("cycles", config.cycles());
+        gen.writeNumberField("seed", config.seed());
+        gen.writeStringField("mode", config.mode().text());
+        gen.writeStringField("preempt", config.preempt().text());
+        gen.writeStringField("checkmark", config.checkmark() ? "on" : "off");
+        gen.writeNumberField("timeoutSeconds", config.timeoutSeconds());
+        Path trace = config.trace();
+        if (trace == null) {
+            gen.writeNullField("trace");
+        } else {
+            gen.writeStringField("trace", trace.toString());
+        }
+        gen.writeEndObject();
+    }
+
+    private static void writeCycle(JsonGenerator gen, CycleRecord c) throws IOException {
+        gen.writeStartObject();
+        gen.writeNumberField("n", c.n());
+        gen.writeNumberField("stwSweepTermNanos", c.stwSweepTermNanos());
+        gen.writeNumberField("concurrentMarkNanos", c.concurrentMarkNanos());
+        gen.writeNumberField("stwMarkTermNanos", c.stwMarkTermNanos());
+        gen.writeNumberField("markCpuNanos", c.markCpuNanos());
+        gen.writeNumberField("heapLiveBytes", c.heapLiveBytes());
+        gen.writeNumberField("heapGoalBytes", c.heapGoalBytes());
+        gen.writeNumberField("objectsMarked", c.objectsMarked());
+        gen.writeNumberField("bytesMarked", c.bytesMarked());
+        gen.writeNumberField("stacksScanned", c.stacksScanned());
+        gen.writeNumberField("framesScanned", c.framesScanned());
+        writeSuspend(gen, c.suspend());
+        gen.writeObjectFieldStart("preemptions");
+        gen.writeNumberField("cooperative", c.cooperativePreemptions());
+        gen.writeNumberField("async", c.asyncPreemptions());
+        gen.writeEndObject();
+        gen.writeStringField("checkmark", c.checkmark().json());
+        writeCycleExtras(gen, c);
+        gen.writeEndObject();
+    }
+
+    private static void writeSuspend(JsonGenerator gen, CycleRecord.SuspendStats s) throws IOException {
+        gen.writeObjectFieldStart("suspendG");
+        gen.writeNumberField("calls", s.calls());
+        gen.writeNumberField("dead", s.dead());
+        gen.writeNumberField("p50Nanos", s.p50Nanos());
+        gen.writeNumberField("p99Nanos", s.p99Nanos());
+        gen.writeNumberField("maxNanos", s.maxNanos());
+        gen.writeEndObject();
+    }
+
+    /** Beyond the contract: the rest of the record, and the gctrace line itself. */
+    private static void writeCycleExtras(JsonGenerator gen, CycleRecord c) throws IOException {
+        gen.writeNumberField("startNanosSinceInit", c.startNanosSinceInit());
+        gen.writeNumberField("cpuUtilisationPercent", c.cpuUtilisationPercent());
+        gen.writeNumberField("sweepTermCpuNanos", c.sweepTermCpuNanos());
+        gen.writeNumberField("assistCpuNanos", c.assistCpuNanos());
+        gen.writeNumberField("backgroundCpuNanos", c.backgroundCpuNanos());
+        gen.writeNumberField("idleCpuNanos", c.idleCpuNanos());
+        gen.writeNumberField("markTermCpuNanos", c.markTermCpuNanos());
+        gen.writeNumberField("heapStartBytes", c.heapStartBytes());
+        gen.writeNumberField("heapMarkTermBytes", c.heapMarkTermBytes());
+        gen.writeNumberField("procs", c.procs());
+        gen.writeBooleanField("forced", c.forced());
+        gen.writeStringField("gctrace", GcTrace.line(c));
+    }
+
+    private static void writeMutator(JsonGenerator gen, RunResult.MutatorCounters m) throws IOException {
+        gen.writeObjectFieldStart("mutator");
+        gen.writeNumberField("instructions", m.instructions());
+        gen.writeNumberField("allocations", m.allocations());
+        gen.writeNumberField("stackGrowths", m.stackGrowths());
+        gen.writeNumberField("stackShrinks", m.stackShrinks());
+        gen.writeNumberField("goroutinesCreated", m.goroutinesCreated());
+        gen.writeNumberField("goroutinesExited", m.goroutinesExited());
+        gen.writeEndObject();
+    }
+
+    private static void writeVerification(JsonGenerator gen, RunResult result) throws IOException {
+        gen.writeObjectFieldStart("verification");
+        gen.writeNumberField("lostObjects", result.verification().lostObjects());
+        gen.writeNumberField("useAfterFree", result.verification().useAfterFree());
+        gen.writeBooleanField("ok", !result.verificationFailed());
+        gen.writeEndObject();
+    }
+}

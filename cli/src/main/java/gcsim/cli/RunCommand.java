@@ -1,0 +1,143 @@
+package gcsim.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gcsim run}: parses and validates the options into a {@link RunConfig},
+ * then hands it to a {@link RunSession} with the engine. The options are the
+ * contract in DESIGN.md; picocli fills the fields, {@link #toConfig()} checks
+ * them.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        versionProvider = GcsimCommand.Version.class,
+        sortOptions = false,
+        description = {
+            "Runs a scenario and reports every GC cycle.",
+            "Simulated goroutines mutate a simulated heap while GC cycles mark it,",
+            "suspending and scanning one goroutine stack at a time. Prints Go's",
+            "gctrace line per cycle and a summary table, or with --json exactly",
+            "one JSON object on stdout.",
+        },
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            "0:success, verification clean",
+            "1:verification failed (checkmark, lost object, use after free, runtime throw)",
+            "2:bad input (an option, a scenario file)",
+            "3:--timeout expired (a goroutine dump goes to stderr)",
+        })
+final class RunCommand implements Callable<Integer> {
+
+    @Option(names = "--scenario", paramLabel = "NAME|FILE", defaultValue = RunConfig.DEFAULT_SCENARIO,
+            description = "built-in scenario (see gcsim scenarios) or scenario file (default: ${DEFAULT-VALUE})")
+    private String scenario = RunConfig.DEFAULT_SCENARIO;
+
+    @Option(names = "--goroutines", paramLabel = "N",
+            description = "goroutines the scenario starts, 1-" + RunConfig.MAX_GOROUTINES + " (default: ${DEFAULT-VALUE})")
+    private int goroutines = RunConfig.DEFAULT_GOROUTINES;
+
+    @Option(names = "--procs", paramLabel = "N",
+            description = "GOMAXPROCS, the number of Ps, 1-" + RunConfig.MAX_PROCS
+                    + " (default: ${DEFAULT-VALUE}, the number of CPUs)")
+    private int procs = RunConfig.defaultProcs();
+
+    @Option(names = "--workers", paramLabel = "N",
+            description = "dedicated mark workers, 1 to --procs (default: one per P)")
+    private @Nullable Integer workers = null;
+
+    @Option(names = "--cycles", paramLabel = "N",
+            description = "GC cycles to run, 1-" + RunConfig.MAX_CYCLES + " (default: ${DEFAULT-VALUE})")
+    private int cycles = RunConfig.DEFAULT_CYCLES;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "seed of the scenario's random choices (default: ${DEFAULT-VALUE})")
+    private long seed = RunConfig.DEFAULT_SEED;
+
+    @Option(names = "--mode", paramLabel = "concurrent|stw", defaultValue = "concurrent",
+            description = "concurrent mark, or stop the world for all of mark (default: ${DEFAULT-VALUE})")
+    private RunConfig.Mode mode = RunConfig.Mode.CONCURRENT;
+
+    @Option(names = "--preempt", paramLabel = "async|cooperative", defaultValue = "async",
+            description = "async (signal) preemption as in go1.14, or only the prologue's stack check"
+                    + " (default: ${DEFAULT-VALUE})")
+    private RunConfig.Preempt preempt = RunConfig.Preempt.ASYNC;
+
+    @Option(names = "--checkmark", paramLabel = "on|off", defaultValue = "on",
+            description = "re-mark with the world stopped after each cycle and fail on a miss, as"
+                    + " GODEBUG=gccheckmark=1 (default: ${DEFAULT-VALUE})")
+    private OnOff checkmark = OnOff.ON;
+
+    @Option(names = "--json", description = "print exactly one JSON object on stdout; everything else goes to stderr")
+    private boolean json;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "write a Chrome trace event file (open it in Perfetto)")
+    private @Nullable Path trace = null;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS",
+            description = "stop after this long and dump the goroutines that never reached a safe point;"
+                    + " 0 = no limit (default: ${DEFAULT-VALUE})")
+    private int timeoutSeconds = 0;
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final Supplier<Optional<Engine>> engines;
+    private final boolean terminal;
+
+    /**
+     * @param out      the report (stdout)
+     * @param err      diagnostics and the progress line (stderr)
+     * @param engines  where the engine comes from ({@link Engines#builtIn()} in production)
+     * @param terminal whether stderr is a terminal (draw the progress line)
+     */
+    RunCommand(PrintStream out, PrintStream err, Supplier<Optional<Engine>> engines, boolean terminal) {
+        this.out = out;
+        this.err = err;
+        this.engines = engines;
+        this.terminal = terminal;
+    }
+
+    /** Validates, finds the engine, runs. Command thread; BadInputException means exit 2. */
+    @Override
+    public Integer call() {
+        RunConfig config = toConfig();
+        Optional<Engine> engine = engines.get();
+        if (engine.isEmpty()) {
+            throw new BadInputException("the simulation engine is not built yet");
+        }
+        return new RunSession(config, out, err, terminal).run(engine.get());
+    }
+
+    /** The validated configuration, or BadInputException naming the first bad option. */
+    RunConfig toConfig() {
+        ScenarioRef ref = ScenarioRef.resolve(scenario);
+        Path traceFile = trace;
+        if (traceFile != null) {
+            checkTraceFile(traceFile);
+        }
+        return new RunConfig(ref, goroutines, procs, workers == null ? procs : workers, cycles, seed, mode,
+                preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds);
+    }
+
+    private static void checkTraceFile(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new BadInputException("--trace '" + file + "' is a directory");
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new BadInputException("--trace '" + file + "': directory '" + parent + "' does not exist");
+        }
+    }
+
+    /** The values of {@code --checkmark}. */
+    enum OnOff { ON, OFF }
+}

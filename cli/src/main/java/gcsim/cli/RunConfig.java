@@ -1,0 +1,112 @@
+package gcsim.cli;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The validated options of {@code gcsim run}: immutable, and valid by
+ * construction (the compact constructor throws {@link BadInputException}
+ * with the one-line message the user sees). The {@link Engine} receives it;
+ * the JSON report echoes it under {@code "config"}.
+ *
+ * @param scenario       the built-in scenario or scenario file to run
+ * @param goroutines     how many goroutines the scenario starts (it scales by this), 1..{@value #MAX_GOROUTINES}
+ * @param procs          GOMAXPROCS: the number of Ps, 1..{@value #MAX_PROCS}
+ * @param workers        dedicated mark workers, 1..procs (each needs a P, as in Go)
+ * @param cycles         GC cycles to run, 1..{@value #MAX_CYCLES}
+ * @param seed           seed of every random choice the scenario makes
+ * @param mode           concurrent mark or stop-the-world mark
+ * @param preempt        whether async (signal) preemption is on, or only the cooperative stack-guard check
+ * @param checkmark      re-mark with the world stopped after each cycle and fail loudly on a miss
+ * @param json           report as one JSON object on stdout
+ * @param trace          where to write a Chrome trace (null: no trace)
+ * @param timeoutSeconds stop and dump goroutines after this long; 0 = no limit; at most {@value #MAX_TIMEOUT_SECONDS}
+ */
+public record RunConfig(
+        ScenarioRef scenario,
+        int goroutines,
+        int procs,
+        int workers,
+        int cycles,
+        long seed,
+        Mode mode,
+        Preempt preempt,
+        boolean checkmark,
+        boolean json,
+        @Nullable Path trace,
+        int timeoutSeconds) {
+
+    public static final int MAX_GOROUTINES = 10_000_000;
+    /** Our bound on GOMAXPROCS for the model (Ms are real threads). */
+    public static final int MAX_PROCS = 256;
+    public static final int MAX_CYCLES = 100_000;
+    public static final int MAX_TIMEOUT_SECONDS = 86_400;
+
+    public static final String DEFAULT_SCENARIO = "default";
+    public static final int DEFAULT_GOROUTINES = 2_000;
+    public static final int DEFAULT_CYCLES = 4;
+    public static final long DEFAULT_SEED = 1;
+
+    public RunConfig {
+        checkRange("--goroutines", goroutines, 1, MAX_GOROUTINES);
+        checkRange("--procs", procs, 1, MAX_PROCS);
+        if (workers < 1 || workers > procs) {
+            throw new BadInputException("--workers must be between 1 and --procs (" + procs + "), got " + workers
+                    + " (each mark worker needs a P)");
+        }
+        checkRange("--cycles", cycles, 1, MAX_CYCLES);
+        if (timeoutSeconds < 0 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
+            throw new BadInputException("--timeout must be between 0 (no limit) and " + MAX_TIMEOUT_SECONDS
+                    + " seconds, got " + timeoutSeconds);
+        }
+    }
+
+    /**
+     * The configuration {@code gcsim run} uses with no options: the default
+     * scenario, one P per available core (Go's GOMAXPROCS default) and one
+     * mark worker per P.
+     */
+    public static RunConfig defaults() {
+        int procs = defaultProcs();
+        return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, procs,
+                DEFAULT_CYCLES, DEFAULT_SEED, Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0);
+    }
+
+    /** Go's GOMAXPROCS default, the number of CPUs, capped at {@link #MAX_PROCS}. */
+    public static int defaultProcs() {
+        return Math.min(MAX_PROCS, Math.max(1, Runtime.getRuntime().availableProcessors()));
+    }
+
+    private static void checkRange(String option, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw new BadInputException(option + " must be between " + min + " and " + max + ", got " + value);
+        }
+    }
+
+    /** How the mark phase runs. */
+    public enum Mode {
+        /** Go's way: short stops around a concurrent mark that scans one goroutine at a time. */
+        CONCURRENT,
+        /** For comparison: stop every goroutine, mark everything, start them. */
+        STW;
+
+        /** The spelling on the command line and in the JSON. */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How a goroutine is preempted for a stack scan. */
+    public enum Preempt {
+        /** Go 1.14: a signal stops a goroutine at any async-safe point, also in a tight loop. */
+        ASYNC,
+        /** Before Go 1.14: only the stack-guard check in a function prologue. */
+        COOPERATIVE;
+
+        /** The spelling on the command line and in the JSON. */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+}

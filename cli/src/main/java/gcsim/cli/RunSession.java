@@ -1,0 +1,191 @@
+package gcsim.cli;
+
+import gcsim.gcmark.CycleRecord;
+import gcsim.gcmark.GcTrace;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * One {@code gcsim run} after its options were validated: opens the trace,
+ * runs the engine while printing each cycle's gctrace line and the progress
+ * line, then prints the report and decides the exit status.
+ *
+ * <p>Output discipline: human mode prints gctrace lines and the summary on
+ * stdout; with {@code --json} stdout carries only the JSON object and the
+ * gctrace lines go to stderr (where Go prints them too). The trace is closed
+ * in a {@code finally} block, so it is valid JSON even when the run fails.
+ * Used once, on the command thread (the listener methods are called from
+ * engine threads).
+ */
+final class RunSession implements RunListener {
+    /** System property overriding the trace's event cap ({@link ChromeTraceWriter#DEFAULT_MAX_EVENTS}). */
+    static final String TRACE_MAX_EVENTS_PROPERTY = "gcsim.trace.maxEvents";
+
+    private final RunConfig config;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final ProgressLine progress;
+    private @Nullable ChromeTraceWriter trace; // set before the engine starts, then read-only
+    private int gcTrack; // the trace's GC phase track
+
+    RunSession(RunConfig config, PrintStream out, PrintStream err, boolean terminal) {
+        this.config = config;
+        this.out = out;
+        this.err = err;
+        this.progress = new ProgressLine(err, terminal, System::nanoTime, config.cycles());
+    }
+
+    /** Runs the engine and reports; returns the exit status. */
+    int run(Engine engine) {
+        openTrace();
+        RunResult result;
+        try {
+            result = engine.run(config, this);
+        } catch (BadInputException e) {
+            throw e;
+        } catch (OutOfMemoryError e) {
+            progress.clear();
+            err.println("gcsim: out of memory: give Java a bigger heap, for example JAVA_OPTS=-Xmx8g ./gcsim run ...");
+            return ExitStatus.VERIFICATION_FAILED;
+        } catch (RuntimeException | Error e) {
+            return fatal(e);
+        } finally {
+            progress.clear();
+            closeTrace();
+        }
+        return report(result);
+    }
+
+    @Override
+    public synchronized void cycleFinished(CycleRecord cycle) {
+        progress.clear();
+        (config.json() ? err : out).println(GcTrace.line(cycle));
+        ChromeTraceWriter t = trace;
+        if (t != null) {
+            recordPhases(t, cycle);
+        }
+    }
+
+    @Override
+    public void progress(int cyclesDone, String phase, long instructions, long goroutines) {
+        progress.update(cyclesDone, phase, instructions, goroutines);
+    }
+
+    @Override
+    public Optional<ChromeTraceWriter> trace() {
+        return Optional.ofNullable(trace);
+    }
+
+    private int report(RunResult result) {
+        if (config.json()) {
+            writeJson(result);
+        } else {
+            out.println();
+            out.print(SummaryTable.render(result.cycles()));
+            out.println();
+            out.print(SummaryTable.footer(result));
+            out.flush();
+        }
+        if (result.timedOut()) {
+            err.println("gcsim: --timeout " + config.timeoutSeconds()
+                    + "s expired; goroutines that never reached a safe point:");
+            err.print(result.goroutineDump());
+        }
+        if (result.verificationFailed()) {
+            err.println("gcsim: verification FAILED: " + result.verification().lostObjects() + " lost objects, "
+                    + result.verification().useAfterFree() + " uses after free, checkmark "
+                    + (result.cycles().stream().anyMatch(c -> c.checkmark() == CycleRecord.Checkmark.FAILED)
+                            ? "failed" : "clean"));
+        }
+        err.flush();
+        return result.exitStatus();
+    }
+
+    private void writeJson(RunResult result) {
+        try {
+            JsonReport.write(config, result, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A runtime throw or a bug: Go's "fatal error:" line, then the Java trace for the bug report. */
+    private int fatal(Throwable e) {
+        progress.clear();
+        err.println("fatal error: " + e.getMessage());
+        err.println();
+        e.printStackTrace(err);
+        err.flush();
+        return ExitStatus.VERIFICATION_FAILED;
+    }
+
+    /** The GC track: one span per cycle with its three phases nested inside, and the heap counter. */
+    private void recordPhases(ChromeTraceWriter t, CycleRecord c) {
+        long start = c.startNanosSinceInit();
+        long sweepTerm = c.stwSweepTermNanos();
+        long mark = c.concurrentMarkNanos();
+        long markTerm = c.stwMarkTermNanos();
+        t.complete(gcTrack, "gc " + c.n(), "gc", start, sweepTerm + mark + markTerm, "cycle", c.n());
+        t.complete(gcTrack, "sweep termination (STW)", "gc", start, sweepTerm, "cycle", c.n());
+        if (mark > 0) {
+            t.complete(gcTrack, "concurrent mark", "gc", start + sweepTerm, mark, "cycle", c.n());
+        }
+        t.complete(gcTrack, "mark termination (STW)", "gc", start + sweepTerm + mark, markTerm, "cycle", c.n());
+        t.counter("heap", start + sweepTerm + mark + markTerm, "liveBytes", c.heapLiveBytes(),
+                "goalBytes", c.heapGoalBytes());
+    }
+
+    private void openTrace() {
+        Path file = config.trace();
+        if (file == null) {
+            return;
+        }
+        try {
+            ChromeTraceWriter t = ChromeTraceWriter.open(file, traceMaxEvents());
+            gcTrack = t.track("GC");
+            trace = t;
+        } catch (IOException e) {
+            throw new BadInputException("cannot write trace file '" + file + "': " + describe(e));
+        }
+    }
+
+    private void closeTrace() {
+        ChromeTraceWriter t = trace;
+        if (t == null) {
+            return;
+        }
+        try {
+            t.close();
+            if (t.droppedEvents() > 0) {
+                err.println("gcsim: trace capped at " + t.maxEvents() + " events; " + t.droppedEvents()
+                        + " dropped (the file says so)");
+            }
+        } catch (IOException e) {
+            err.println("gcsim: trace file '" + config.trace() + "' is incomplete: " + describe(e));
+        }
+    }
+
+    private static long traceMaxEvents() {
+        String v = System.getProperty(TRACE_MAX_EVENTS_PROPERTY);
+        if (v == null) {
+            return ChromeTraceWriter.DEFAULT_MAX_EVENTS;
+        }
+        try {
+            long n = Long.parseLong(v.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the error below
+        }
+        throw new BadInputException("-D" + TRACE_MAX_EVENTS_PROPERTY + " must be a positive integer, got '" + v + "'");
+    }
+
+    private static String describe(IOException e) {
+        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+}

@@ -1,0 +1,206 @@
+package gcsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gcsim.cli.Fixtures.FakeEngine;
+import gcsim.cli.Fixtures.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The command line contract: every bad input gives exit 2 and exactly one
+ * stderr line "gcsim: ..." without a stack trace, even with a working
+ * engine; help and version exit 0; valid options reach the engine as a
+ * RunConfig.
+ */
+class MainOptionsTest {
+
+    static Stream<Arguments> badInput() {
+        return Stream.of(
+                Arguments.of("run --foo", "unknown option '--foo' (see gcsim run --help)"),
+                Arguments.of("run --proc 2", "unknown option '--proc' (did you mean --procs?"),
+                Arguments.of("run --procs", "'--procs'"),
+                Arguments.of("run --procs x", "--procs must be an integer, got 'x'"),
+                Arguments.of("run --procs 0", "--procs must be between 1 and 256, got 0"),
+                Arguments.of("run --procs -1", "--procs must be between 1 and 256, got -1"),
+                Arguments.of("run --procs 257", "--procs must be between 1 and 256, got 257"),
+                Arguments.of("run --procs 99999999999", "--procs must be an integer, got '99999999999'"),
+                Arguments.of("run --procs 2 --procs 3", "'--procs'"),
+                Arguments.of("run --goroutines 0", "--goroutines must be between 1 and 10000000, got 0"),
+                Arguments.of("run --goroutines 10000001", "--goroutines must be between 1 and 10000000"),
+                Arguments.of("run --goroutines many", "--goroutines must be an integer, got 'many'"),
+                Arguments.of("run --workers 0", "--workers must be between 1 and --procs (4), got 0"),
+                Arguments.of("run --procs 2 --workers 3", "--workers must be between 1 and --procs (2), got 3"),
+                Arguments.of("run --cycles 0", "--cycles must be between 1 and 100000, got 0"),
+                Arguments.of("run --cycles 100001", "--cycles must be between 1 and 100000, got 100001"),
+                Arguments.of("run --seed 1.5", "--seed must be a 64-bit integer, got '1.5'"),
+                Arguments.of("run --mode fast", "--mode must be concurrent or stw, got 'fast'"),
+                Arguments.of("run --preempt signal", "--preempt must be async or cooperative, got 'signal'"),
+                Arguments.of("run --checkmark yes", "--checkmark must be on or off, got 'yes'"),
+                Arguments.of("run --json=maybe", "--json"),
+                Arguments.of("run --timeout -1", "--timeout must be between 0 (no limit) and 86400 seconds, got -1"),
+                Arguments.of("run --timeout 86401", "--timeout must be between 0 (no limit) and 86400"),
+                Arguments.of("run --timeout soon", "--timeout must be an integer, got 'soon'"),
+                Arguments.of("run --scenario no-such-scenario",
+                        "--scenario 'no-such-scenario' is neither a built-in scenario (see gcsim scenarios)"),
+                Arguments.of("run --trace /no/such/dir/t.json", "--trace '/no/such/dir/t.json': directory"),
+                Arguments.of("run extra", "unexpected argument 'extra' (see gcsim run --help)"),
+                Arguments.of("frob", "unknown command 'frob' (see gcsim --help)"),
+                Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
+                Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"));
+    }
+
+    @ParameterizedTest(name = "gcsim {0}")
+    @MethodSource("badInput")
+    void badInputIsOneLineAndExitTwo(String args, String expected) {
+        FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
+        Outcome o = Fixtures.run(engine, withProcs4(args.split(" ")));
+        assertOneBadInputLine(o, expected);
+        assertThat(engine.config).as("the engine must not run on bad input").isNull();
+    }
+
+    @Test
+    void scenarioThatIsADirectoryIsBadInput(@TempDir Path dir) {
+        assertOneBadInputLine(Fixtures.runWithoutEngine("run", "--scenario", dir.toString()), "is a directory");
+    }
+
+    @Test
+    void traceThatIsADirectoryIsBadInput(@TempDir Path dir) {
+        assertOneBadInputLine(Fixtures.runWithoutEngine("run", "--trace", dir.toString()), "is a directory");
+    }
+
+    @Test
+    void noEngineYetSaysSoInOneLine() {
+        assertOneBadInputLine(Fixtures.runWithoutEngine("run"), "the simulation engine is not built yet");
+    }
+
+    @Test
+    void engineRejectingAScenarioFileIsOneLine(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("broken.gcs"), "func main {\n  cal nowhere\n}\n");
+        Engine engine = (config, listener) -> {
+            throw new BadInputException(file + ":2: unknown instruction 'cal'");
+        };
+        Outcome o = Fixtures.run(engine, "run", "--scenario", file.toString());
+        assertOneBadInputLine(o, file + ":2: unknown instruction 'cal'");
+    }
+
+    @Test
+    void helpAndVersionExitZeroOnStdout() {
+        for (String[] args : new String[][] {
+            {"--help"}, {"-h"}, {"--version"}, {"-V"}, {"run", "--help"}, {"run", "--version"},
+            {"scenarios", "--help"}, {"help", "run"}, {},
+        }) {
+            Outcome o = Fixtures.runWithoutEngine(args);
+            assertThat(o.status()).as(String.join(" ", args)).isZero();
+            assertThat(o.err()).as(String.join(" ", args)).isEmpty();
+            assertThat(o.out()).as(String.join(" ", args)).isNotBlank();
+        }
+        assertThat(Fixtures.runWithoutEngine("--version").out()).startsWith("gcsim ").contains("go1.14");
+        assertThat(Fixtures.runWithoutEngine("--help").out()).contains("run", "scenarios", "Usage: gcsim");
+    }
+
+    @Test
+    void runHelpListsEveryOptionWithItsDefault() {
+        String help = Fixtures.runWithoutEngine("run", "--help").out();
+        assertThat(help).contains("--scenario=NAME|FILE", "--goroutines=N", "--procs=N", "--workers=N",
+                "--cycles=N", "--seed=N", "--mode=concurrent|stw", "--preempt=async|cooperative",
+                "--checkmark=on|off", "--json", "--trace=FILE", "--timeout=SECONDS");
+        assertThat(help.replaceAll("\\s+", " ")).contains(
+                "(default: default)", "(default: " + RunConfig.DEFAULT_GOROUTINES + ")",
+                "(default: " + RunConfig.defaultProcs() + ", the number of CPUs)",
+                "(default: " + RunConfig.DEFAULT_CYCLES + ")", "(default: 1)", "(default: concurrent)",
+                "(default: async)", "(default: on)", "(default: 0)");
+        assertThat(help).contains("Exit status:");
+    }
+
+    @Test
+    void everyOptionReachesTheEngine(@TempDir Path dir) {
+        FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
+        Path trace = dir.resolve("t.json");
+        Outcome o = Fixtures.run(engine, "run", "--scenario", "tight-loops", "--goroutines", "77", "--procs", "3",
+                "--workers", "2", "--cycles", "9", "--seed", "-42", "--mode", "stw", "--preempt", "cooperative",
+                "--checkmark", "off", "--json", "--trace", trace.toString(), "--timeout", "30");
+        assertThat(o.status()).as(o.err()).isZero();
+        RunConfig c = engine.config;
+        assertThat(c).isEqualTo(new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.TIGHT_LOOPS), 77, 3, 2, 9,
+                -42, RunConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30));
+        assertThat(engine.sawTrace).isTrue();
+    }
+
+    @Test
+    void defaultsWhenNoOptionIsGiven() {
+        FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
+        assertThat(Fixtures.run(engine, "run").status()).isZero();
+        assertThat(engine.config).isEqualTo(RunConfig.defaults());
+        assertThat(engine.config.workers()).isEqualTo(engine.config.procs());
+        assertThat(engine.sawTrace).isFalse();
+    }
+
+    @Test
+    void workersDefaultToOnePerP() {
+        FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
+        Fixtures.run(engine, "run", "--procs", "5");
+        assertThat(engine.config.workers()).isEqualTo(5);
+    }
+
+    @Test
+    void scenarioFileAndCaseInsensitiveValues(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("mine.gcs"), "# a scenario\n");
+        FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
+        assertThat(Fixtures.run(engine, "run", "--scenario", file.toString(), "--mode", "STW",
+                "--checkmark", "Off").status()).isZero();
+        assertThat(engine.config.scenario()).isEqualTo(new ScenarioRef.File(file));
+        assertThat(engine.config.mode()).isEqualTo(RunConfig.Mode.STW);
+        assertThat(engine.config.checkmark()).isFalse();
+    }
+
+    @Test
+    void scenariosPrintsOneLinePerBuiltInScenario() {
+        Outcome o = Fixtures.runWithoutEngine("scenarios");
+        assertThat(o.status()).isZero();
+        assertThat(o.out().lines().map(l -> l.split("\\s+", 2)[0]).toList()).containsExactly(
+                "default", "tight-loops", "deep-stacks", "syscalls", "churn", "blocked", "alloc-heavy");
+        assertThat(o.out().lines()).allSatisfy(l -> assertThat(l.split("\\s{2,}", 2)[1]).isNotBlank());
+    }
+
+    @Test
+    void builtInNamesResolveBeforeFiles() {
+        for (BuiltinScenario s : BuiltinScenario.values()) {
+            assertThat(BuiltinScenario.byName(s.scenarioName())).isEqualTo(s);
+            assertThat(ScenarioRef.resolve(s.scenarioName())).isEqualTo(new ScenarioRef.BuiltIn(s));
+        }
+        assertThat(BuiltinScenario.byName("nope")).isNull();
+    }
+
+    /** The tests give --procs 4 first (unless the case sets it) so messages do not depend on this machine. */
+    private static String[] withProcs4(String[] args) {
+        boolean run = args.length > 0 && args[0].equals("run");
+        boolean setsProcs = String.join(" ", args).contains("--procs");
+        if (!run || setsProcs) {
+            return args;
+        }
+        String[] withProcs = new String[args.length + 2];
+        withProcs[0] = "run";
+        withProcs[1] = "--procs";
+        withProcs[2] = "4";
+        System.arraycopy(args, 1, withProcs, 3, args.length - 1);
+        return withProcs;
+    }
+
+    static void assertOneBadInputLine(Outcome o, String expected) {
+        assertThat(o.status()).as(o.err()).isEqualTo(ExitStatus.BAD_INPUT);
+        assertThat(o.out()).isEmpty();
+        assertThat(o.err()).endsWith("\n");
+        assertThat(o.errLines()).hasSize(1);
+        String line = o.errLines().get(0);
+        assertThat(line).startsWith("gcsim: ").contains(expected)
+                .doesNotContain("Exception").doesNotContain("\tat ").doesNotContain("at gcsim.")
+                .doesNotContain("picocli");
+    }
+}

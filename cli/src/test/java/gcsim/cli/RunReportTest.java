@@ -1,0 +1,202 @@
+package gcsim.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gcsim.cli.Fixtures.FakeEngine;
+import gcsim.cli.Fixtures.Outcome;
+import gcsim.gcmark.CycleRecord;
+import gcsim.gcmark.GcTrace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code gcsim run} with a fake engine: the human report, the JSON report
+ * (parsed back, every DESIGN.md key with its type), exit statuses 0/1/3,
+ * fatal errors, and the trace file.
+ */
+class RunReportTest {
+
+    @Test
+    void humanModePrintsGctraceLinesThenTheSummary() {
+        RunResult result = Fixtures.cleanResult(3);
+        Outcome o = Fixtures.run(new FakeEngine(result), "run");
+        assertThat(o.status()).as(o.err()).isEqualTo(ExitStatus.OK);
+        List<String> lines = o.out().lines().toList();
+        for (int i = 0; i < 3; i++) {
+            assertThat(lines.get(i)).isEqualTo(GcTrace.line(result.cycles().get(i)));
+        }
+        assertThat(lines.get(3)).isEmpty();
+        assertThat(o.out()).contains(SummaryTable.render(result.cycles()))
+                .contains(SummaryTable.footer(result))
+                .contains("verification: ok");
+        assertThat(o.err()).isEmpty();
+    }
+
+    @Test
+    void jsonModeStdoutIsExactlyOneObjectWithEveryContractKey() throws Exception {
+        RunResult result = Fixtures.cleanResult(2);
+        Outcome o = Fixtures.run(new FakeEngine(result), "run", "--json", "--procs", "2", "--seed", "7");
+        assertThat(o.status()).as(o.err()).isZero();
+        Map<String, Object> root = JsonTree.object(o.out());
+
+        Map<String, Object> config = map(root, "config");
+        assertTypes(config, String.class, "scenario", "mode", "preempt", "checkmark");
+        assertTypes(config, Long.class, "goroutines", "procs", "workers", "cycles", "seed");
+        assertThat(config).containsEntry("scenario", "default").containsEntry("procs", 2L)
+                .containsEntry("workers", 2L).containsEntry("seed", 7L).containsEntry("mode", "concurrent")
+                .containsEntry("preempt", "async").containsEntry("checkmark", "on");
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> cycles = (List<Map<String, Object>>) root.get("cycles");
+        assertThat(cycles).hasSize(2);
+        for (int i = 0; i < cycles.size(); i++) {
+            Map<String, Object> c = cycles.get(i);
+            CycleRecord r = result.cycles().get(i);
+            assertTypes(c, Long.class, "n", "stwSweepTermNanos", "concurrentMarkNanos", "stwMarkTermNanos",
+                    "markCpuNanos", "heapLiveBytes", "heapGoalBytes", "objectsMarked", "bytesMarked",
+                    "stacksScanned", "framesScanned");
+            assertTypes(map(c, "suspendG"), Long.class, "calls", "dead", "p50Nanos", "p99Nanos", "maxNanos");
+            assertTypes(map(c, "preemptions"), Long.class, "cooperative", "async");
+            assertThat(c).containsEntry("n", (long) r.n()).containsEntry("markCpuNanos", r.markCpuNanos())
+                    .containsEntry("objectsMarked", r.objectsMarked()).containsEntry("checkmark", "ok")
+                    .containsEntry("gctrace", GcTrace.line(r));
+            assertThat(map(c, "suspendG")).containsEntry("p99Nanos", r.suspend().p99Nanos());
+        }
+        assertTypes(map(root, "mutator"), Long.class, "instructions", "allocations", "stackGrowths",
+                "stackShrinks", "goroutinesCreated", "goroutinesExited");
+        assertThat(map(root, "mutator")).containsEntry("instructions", 9_876_543_210L);
+        assertTypes(map(root, "verification"), Long.class, "lostObjects", "useAfterFree");
+        assertThat(root).containsEntry("timedOut", false).containsEntry("exitStatus", 0L);
+
+        // The gctrace lines went to stderr, not stdout.
+        assertThat(o.err().lines().toList())
+                .containsExactly(GcTrace.line(result.cycles().get(0)), GcTrace.line(result.cycles().get(1)));
+    }
+
+    @Test
+    void checkmarkSpellingsInJson() throws Exception {
+        for (CycleRecord.Checkmark ck : CycleRecord.Checkmark.values()) {
+            RunResult r = Fixtures.result(1, ck, new RunResult.Verification(0, 0), false, "");
+            Map<String, Object> root = JsonTree.object(Fixtures.run(new FakeEngine(r), "run", "--json").out());
+            @SuppressWarnings("unchecked")
+            Map<String, Object> c = ((List<Map<String, Object>>) root.get("cycles")).get(0);
+            assertThat(c.get("checkmark")).isEqualTo(ck.json()).isIn("ok", "off", "failed");
+        }
+    }
+
+    @Test
+    void verificationFailuresExitOne() {
+        RunResult checkmarkFailed = Fixtures.result(2, CycleRecord.Checkmark.FAILED,
+                new RunResult.Verification(0, 0), false, "");
+        RunResult lost = Fixtures.result(2, CycleRecord.Checkmark.OK, new RunResult.Verification(3, 0), false, "");
+        RunResult uaf = Fixtures.result(2, CycleRecord.Checkmark.OFF, new RunResult.Verification(0, 1), false, "");
+        for (RunResult r : List.of(checkmarkFailed, lost, uaf)) {
+            Outcome o = Fixtures.run(new FakeEngine(r), "run");
+            assertThat(o.status()).isEqualTo(ExitStatus.VERIFICATION_FAILED);
+            assertThat(o.out()).contains("verification: FAILED");
+            assertThat(o.err()).contains("gcsim: verification FAILED");
+        }
+    }
+
+    @Test
+    void timeoutExitsThreeWithTheDumpOnStderr() throws Exception {
+        String dump = "goroutine 17 [running]:\nmain.spin()\n\tspin.gcs:3\n";
+        RunResult r = Fixtures.result(1, CycleRecord.Checkmark.OK, new RunResult.Verification(0, 0), true, dump);
+        Outcome human = Fixtures.run(new FakeEngine(r), "run", "--timeout", "5");
+        assertThat(human.status()).isEqualTo(ExitStatus.TIMEOUT);
+        assertThat(human.err()).contains("--timeout 5s expired").contains(dump);
+        assertThat(human.out()).doesNotContain("goroutine 17");
+
+        Outcome json = Fixtures.run(new FakeEngine(r), "run", "--timeout", "5", "--json");
+        assertThat(json.status()).isEqualTo(ExitStatus.TIMEOUT);
+        assertThat(JsonTree.object(json.out())).containsEntry("timedOut", true).containsEntry("exitStatus", 3L);
+        assertThat(json.err()).contains(dump);
+    }
+
+    @Test
+    void verificationFailureOutranksTimeout() {
+        RunResult r = Fixtures.result(1, CycleRecord.Checkmark.FAILED, new RunResult.Verification(0, 0), true, "g\n");
+        assertThat(r.exitStatus()).isEqualTo(ExitStatus.VERIFICATION_FAILED);
+    }
+
+    @Test
+    void aRuntimeThrowIsAFatalErrorExitOne() {
+        Engine engine = (config, listener) -> {
+            throw new AssertionError("bad g transition");
+        };
+        Outcome o = Fixtures.run(engine, "run");
+        assertThat(o.status()).isEqualTo(ExitStatus.VERIFICATION_FAILED);
+        assertThat(o.err()).startsWith("fatal error: bad g transition\n");
+    }
+
+    @Test
+    void traceFileHoldsTheGcPhasesAndTheEnginesEvents(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("run.json");
+        RunResult result = Fixtures.cleanResult(2);
+        Outcome o = Fixtures.run(new FakeEngine(result), "run", "--trace", file.toString());
+        assertThat(o.status()).as(o.err()).isZero();
+        List<Map<String, Object>> events = ChromeTraceWriterTest.events(Files.readString(file));
+        assertThat(events).filteredOn(e -> "thread_name".equals(e.get("name")))
+                .extracting(e -> map(e, "args").get("name")).containsExactly("GC", "M0");
+        assertThat(events).filteredOn(e -> "X".equals(e.get("ph"))).extracting(e -> e.get("name"))
+                .containsExactly("G1", "gc 1", "sweep termination (STW)", "concurrent mark",
+                        "mark termination (STW)", "G1", "gc 2", "sweep termination (STW)", "concurrent mark",
+                        "mark termination (STW)");
+        CycleRecord c2 = result.cycles().get(1);
+        Map<String, Object> mark2 = events.stream()
+                .filter(e -> "concurrent mark".equals(e.get("name")) && map(e, "args").get("cycle").equals(2L))
+                .findFirst().orElseThrow();
+        assertThat((Double) mark2.get("ts")).isEqualTo((c2.startNanosSinceInit() + c2.stwSweepTermNanos()) / 1e3);
+        assertThat((Double) mark2.get("dur")).isEqualTo(c2.concurrentMarkNanos() / 1e3);
+        assertThat(events).filteredOn(e -> "C".equals(e.get("ph")))
+                .extracting(e -> map(e, "args").get("liveBytes")).containsExactly(4L << 20, 4L << 20);
+    }
+
+    @Test
+    void traceIsValidJsonEvenWhenTheRunFails(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("failed.json");
+        Engine engine = (config, listener) -> {
+            ChromeTraceWriter t = listener.trace().orElseThrow();
+            t.instant(t.track("M0"), "casgstatus", "status", 10, "transition", "_Grunning -> _Gwaiting");
+            throw new IllegalStateException("engine broke");
+        };
+        Outcome o = Fixtures.run(engine, "run", "--trace", file.toString());
+        assertThat(o.status()).isEqualTo(ExitStatus.VERIFICATION_FAILED);
+        assertThat(o.err()).startsWith("fatal error: engine broke");
+        assertThat(ChromeTraceWriterTest.events(Files.readString(file)))
+                .extracting(e -> e.get("name")).contains("casgstatus");
+    }
+
+    @Test
+    void traceCapCanBeSetByASystemProperty(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("capped.json");
+        System.setProperty(RunSession.TRACE_MAX_EVENTS_PROPERTY, "5");
+        try {
+            Outcome o = Fixtures.run(new FakeEngine(Fixtures.cleanResult(3)), "run", "--trace", file.toString());
+            assertThat(o.status()).isZero();
+            assertThat(o.err()).contains("gcsim: trace capped at 5 events");
+            Map<String, Object> root = JsonTree.object(Files.readString(file));
+            assertThat(map(root, "otherData")).containsEntry("recordedEvents", 5L);
+            assertThat((Long) map(root, "otherData").get("droppedEvents")).isPositive();
+        } finally {
+            System.clearProperty(RunSession.TRACE_MAX_EVENTS_PROPERTY);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Map<String, Object> parent, String key) {
+        assertThat(parent).containsKey(key);
+        return (Map<String, Object>) parent.get(key);
+    }
+
+    private static void assertTypes(Map<String, Object> m, Class<?> type, String... keys) {
+        for (String k : keys) {
+            assertThat(m).containsKey(k);
+            assertThat(m.get(k)).as(k).isInstanceOf(type);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package gcsim.gcmark;
+
+/**
+ * What one GC cycle did, as measured: the source of the gctrace line, the
+ * CLI's summary table and its JSON. Immutable; produced by the collector at
+ * the end of mark termination.
+ *
+ * @param n                     cycle number, from 1 (Go's memstats.numgc)
+ * @param startNanosSinceInit   when sweep termination began, since the simulated runtime started
+ * @param cpuUtilisationPercent GC's share of CPU since the program started (Go's gc_cpu_fraction)
+ * @param stwSweepTermNanos     wall time of the sweep-termination stop-the-world
+ * @param concurrentMarkNanos   wall time of concurrent mark (0 in stop-the-world mode)
+ * @param stwMarkTermNanos      wall time of the mark-termination stop-the-world
+ * @param sweepTermCpuNanos     CPU during sweep termination
+ * @param assistCpuNanos        CPU spent in mark assists by allocating goroutines
+ * @param backgroundCpuNanos    CPU of the dedicated background mark workers
+ * @param idleCpuNanos          CPU of idle-priority marking (always 0 here: no idle workers)
+ * @param markTermCpuNanos      CPU during mark termination
+ * @param heapStartBytes        heap in use when the cycle started
+ * @param heapMarkTermBytes     heap in use at mark termination
+ * @param heapLiveBytes         bytes marked live
+ * @param heapGoalBytes         the heap goal this cycle ran against
+ * @param procs                 GOMAXPROCS
+ * @param forced                started by an explicit request (runtime.GC), not by the heap goal
+ * @param objectsMarked         objects marked
+ * @param bytesMarked           bytes marked
+ * @param stacksScanned         goroutine stacks scanned (the stack root jobs that found a live G)
+ * @param framesScanned         frames those scans walked
+ * @param suspend               every suspendG latency of the cycle
+ * @param cooperativePreemptions preemptions taken at a stack-guard check during the cycle
+ * @param asyncPreemptions      preemptions taken by the async (signal) path during the cycle
+ * @param checkmark             the checkmark outcome
+ */
+public record CycleRecord(
+        int n,
+        long startNanosSinceInit,
+        int cpuUtilisationPercent,
+        long stwSweepTermNanos,
+        long concurrentMarkNanos,
+        long stwMarkTermNanos,
+        long sweepTermCpuNanos,
+        long assistCpuNanos,
+        long backgroundCpuNanos,
+        long idleCpuNanos,
+        long markTermCpuNanos,
+        long heapStartBytes,
+        long heapMarkTermBytes,
+        long heapLiveBytes,
+        long heapGoalBytes,
+        int procs,
+        boolean forced,
+        long objectsMarked,
+        long bytesMarked,
+        long stacksScanned,
+        long framesScanned,
+        SuspendStats suspend,
+        long cooperativePreemptions,
+        long asyncPreemptions,
+        Checkmark checkmark) {
+
+    /** Mark CPU: assist + background + idle (the JSON's markCpuNanos). */
+    public long markCpuNanos() {
+        return assistCpuNanos + backgroundCpuNanos + idleCpuNanos;
+    }
+
+    /** The checkmark outcome of a cycle, spelled as in the JSON contract. */
+    public enum Checkmark {
+        OK("ok"), OFF("off"), FAILED("failed");
+
+        private final String json;
+
+        Checkmark(String json) {
+            this.json = json;
+        }
+
+        public String json() {
+            return json;
+        }
+    }
+
+    /**
+     * suspendG latencies of one cycle: how many calls, how many found the G
+     * dead, and percentiles from an HdrHistogram.
+     */
+    public record SuspendStats(long calls, long dead, long p50Nanos, long p99Nanos, long maxNanos) {}
+}

@@ -1,0 +1,161 @@
+package gcsim.gcmark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gcsim.heap.GoThrow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
+
+class GcWorkTest {
+    @Test
+    void lifoWithinABufferAndEmptyWhenDrained() {
+        GcWork w = new GcWork(new WorkPool());
+        assertThat(w.empty()).isTrue();
+        assertThat(w.tryGet()).isZero();
+        w.put(8);
+        w.put(16);
+        assertThat(w.empty()).isFalse();
+        assertThat(w.tryGet()).isEqualTo(16);
+        assertThat(w.tryGetFast()).isEqualTo(8);
+        assertThat(w.tryGetFast()).isZero();
+        assertThat(w.empty()).isTrue();
+    }
+
+    @Test
+    void overflowingBothBuffersPublishesAFullBufferToThePool() {
+        WorkPool pool = new WorkPool();
+        GcWork w = new GcWork(pool);
+        for (int i = 1; i <= 2 * Workbuf.CAPACITY + 1; i++) {
+            w.put(i * 8L);
+        }
+        assertThat(w.flushedWork).isTrue();
+        assertThat(pool.fullIsEmpty()).isFalse();
+        // Another worker can take the published work.
+        GcWork thief = new GcWork(pool);
+        assertThat(thief.tryGet()).isNotZero();
+    }
+
+    @Test
+    void disposeReturnsCachedWorkToTheFullList() {
+        WorkPool pool = new WorkPool();
+        GcWork w = new GcWork(pool);
+        w.put(64);
+        w.dispose();
+        assertThat(w.empty()).isTrue();
+        assertThat(w.flushedWork).isTrue();
+        assertThat(new GcWork(pool).tryGet()).isEqualTo(64);
+        assertThat(pool.fullIsEmpty()).isTrue();
+        pool.checkAllEmpty();
+    }
+
+    @Test
+    void balanceHandsOffHalfOfABusyBuffer() {
+        WorkPool pool = new WorkPool();
+        GcWork w = new GcWork(pool);
+        for (int i = 1; i <= 10; i++) {
+            w.put(i * 8L);
+        }
+        w.balance();
+        assertThat(pool.fullIsEmpty()).isFalse();
+        long fromThief = 0;
+        GcWork thief = new GcWork(pool);
+        for (long p; (p = thief.tryGetFast()) != 0 || (p = thief.tryGet()) != 0; ) {
+            fromThief++;
+        }
+        long mine = 0;
+        while (w.tryGetFast() != 0) {
+            mine++;
+        }
+        assertThat(fromThief).isEqualTo(5);
+        assertThat(mine).isEqualTo(5);
+    }
+
+    @Test
+    void poolInvariantsThrowGosMessages() {
+        WorkPool pool = new WorkPool();
+        Workbuf b = pool.getempty();
+        assertThatThrownBy(() -> pool.putfull(b)).isInstanceOf(GoThrow.class).hasMessage("workbuf is empty");
+        b.obj[b.nobj++] = 8;
+        assertThatThrownBy(() -> pool.putempty(b)).isInstanceOf(GoThrow.class).hasMessage("workbuf is not empty");
+        pool.putfull(b);
+        assertThatThrownBy(pool::checkAllEmpty).isInstanceOf(GoThrow.class)
+                .hasMessage("cannot free workbufs when work.full != 0");
+    }
+
+    /**
+     * Four workers each produce distinct pointers while draining, balancing and
+     * stealing through the shared pool; every pointer is consumed exactly once.
+     */
+    @RepeatedTest(20)
+    void concurrentProducersAndConsumersLoseAndDuplicateNothing() throws Exception {
+        int workers = 4;
+        int perWorker = 20_000;
+        WorkPool pool = new WorkPool();
+        AtomicLongArray seen = new AtomicLongArray(workers * perWorker);
+        AtomicLong consumed = new AtomicLong();
+        CyclicBarrier start = new CyclicBarrier(workers);
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < workers; t++) {
+            int id = t;
+            Thread th = new Thread(() -> {
+                try {
+                    GcWork w = new GcWork(pool);
+                    start.await();
+                    for (int i = 0; i < perWorker; i++) {
+                        long ptr = (long) (id * perWorker + i + 1) << 3;
+                        if (!w.putFast(ptr)) {
+                            w.put(ptr);
+                        }
+                        if (i % 3 == 0) {
+                            take(w, seen, consumed);
+                        }
+                        if (i % 500 == 0) {
+                            w.balance();
+                        }
+                    }
+                    while (take(w, seen, consumed)) {
+                        // drain own work and whatever others published
+                    }
+                    w.dispose();
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            threads.add(th);
+            th.start();
+        }
+        for (Thread th : threads) {
+            th.join();
+        }
+        assertThat(failures).isEmpty();
+        // Whatever a worker disposed after others stopped stealing is still in the pool.
+        GcWork sweeper = new GcWork(pool);
+        while (take(sweeper, seen, consumed)) {
+            // drain
+        }
+        assertThat(consumed.get()).isEqualTo((long) workers * perWorker);
+        for (int i = 0; i < seen.length(); i++) {
+            assertThat(seen.get(i)).as("pointer %d", i).isEqualTo(1);
+        }
+    }
+
+    private static boolean take(GcWork w, AtomicLongArray seen, AtomicLong consumed) {
+        long p = w.tryGetFast();
+        if (p == 0) {
+            p = w.tryGet();
+        }
+        if (p == 0) {
+            return false;
+        }
+        seen.incrementAndGet((int) (p >>> 3) - 1);
+        consumed.incrementAndGet();
+        return true;
+    }
+}
