@@ -7,4 +7,6 @@ module gcsim.heap {
     requires static org.checkerframework.checker.qual;
     requires org.eclipse.collections.api;
     requires org.eclipse.collections.impl;
+
+    exports gcsim.heap;
 }

@@ -1,0 +1,12 @@
+package gcsim.heap;
+
+/**
+ * Called when an allocation finds heap_live at or above the GC trigger (Go's mallocgc:
+ * {@code if t := (gcTrigger{kind: gcTriggerHeap}); t.test() { gcStart(t) }}). The heap only
+ * declares the hook; the collector installs it. Called on the allocating thread, after the
+ * allocation, only on the slow paths where Go tests the trigger (mcache refill, large objects).
+ */
+@FunctionalInterface
+public interface GcTriggerHook {
+    void heapTriggerReached(MCache c, long heapLive);
+}

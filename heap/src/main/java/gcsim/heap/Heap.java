@@ -1,0 +1,494 @@
+package gcsim.heap;
+
+import java.util.Arrays;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The simulated, concurrent heap (Go's mheap_, mcache, mcentral, heap bitmap and memstats behind
+ * one facade).
+ *
+ * <p><b>Memory.</b> Addresses are {@code long}s; 0 is nil. Arenas of 64 MiB start at
+ * {@link #ARENA_BASE} and are allocated lazily as the heap grows; each holds its words in one
+ * {@code long[]} and has a page → span table. Spans are runs of 8 KiB pages holding objects of one
+ * of Go's size classes (up to 32 KiB) or one large object.
+ *
+ * <p><b>Allocation</b> ({@link #allocate}) goes mcache → mcentral → mheap as in Go: a P's mcache
+ * hands out slots of its cached span without locks; a full span is exchanged at its class's
+ * mcentral, which sweeps unswept spans before it hands them out and grows from the page heap.
+ * Different mcaches may allocate concurrently; one mcache is used by one thread at a time.
+ *
+ * <p><b>Marking.</b> {@link #findObject} maps any address inside an allocated object to its base
+ * in O(1) (page table, then Go's divMagic multiply/shift). {@link #tryMark} sets the object's mark
+ * bit atomically and says whether this call set it. With allocate-black on, new objects are
+ * marked at allocation.
+ *
+ * <p><b>Sweeping</b> follows Go's sweepgen protocol (see {@link MSpan}):
+ * {@link #startSweepCycle()} with the world stopped, then {@link #sweepOne()} from any number of
+ * threads, allocation sweeping what it is about to use, and {@link #finishSweep()}. Freed objects
+ * are filled with {@link #POISON}.
+ *
+ * <p><b>Cycle order</b> for a collector, world stopped at each step marked (W):
+ * (W) finishSweep, flushMCaches, setAllocateBlack(true), install the write barrier; concurrent
+ * mark; (W) setAllocateBlack(false), remove the barrier, setHeapMarked(bytes marked),
+ * startSweepCycle; concurrent sweep.
+ */
+public final class Heap {
+    /** Go's first arena hint on amd64 (CONTRACTS.md). */
+    public static final long ARENA_BASE = 0x00c0_0000_0000L;
+    /** Go's heapArenaBytes on 64-bit Linux. */
+    public static final int heapArenaBytes = 64 << 20;
+    static final int heapArenaWords = heapArenaBytes >>> 3;
+    static final int logHeapArenaBytes = 26;
+    public static final int pageSize = SizeClasses._PageSize;
+    static final int pagesPerArena = heapArenaBytes / pageSize;
+    /** Go's _MaxSmallSize: larger objects get a span of their own. */
+    public static final int maxSmallSize = SizeClasses._MaxSmallSize;
+    /** Go's minLegalPointer. */
+    public static final long minLegalPointer = 4096;
+    /**
+     * The pattern sweep writes into every word of a freed object: Go's debug.clobberfree value
+     * 0xdeadbeef, repeated to 64 bits.
+     */
+    public static final long POISON = 0xdead_beef_dead_beefL;
+    /** Go's defaultHeapMinimum: 4 MiB, scaled by GOGC/100. */
+    public static final long defaultHeapMinimum = 4 << 20;
+    /** go1.14's initial triggerRatio (gcinit), kept fixed: we have no pacer feedback yet. */
+    static final double triggerRatio = 7 / 8.0;
+
+    private final HeapConfig config;
+    private final MHeap h;
+    private final @Nullable HeapArena[] arenas;
+    private final long arenaSpaceBytes;
+    private final MCache[] mcaches;
+    private final Globals globals = new Globals();
+    private volatile boolean allocateBlack;
+    private volatile @Nullable WriteBarrier writeBarrier;
+    private volatile @Nullable GcTriggerHook gcTriggerHook;
+    private final long heapminimum;
+    private volatile long heapMarked;
+    private volatile long heapGoal;
+    private volatile long gcTrigger;
+
+    /** A heap with {@code config.procs()} mcaches and no arena yet. */
+    public Heap(HeapConfig config) {
+        this.config = config;
+        this.h = new MHeap(config.maxArenas());
+        this.arenas = h.arenas;
+        this.arenaSpaceBytes = (long) config.maxArenas() * heapArenaBytes;
+        this.mcaches = new MCache[config.procs()];
+        for (int p = 0; p < mcaches.length; p++) {
+            mcaches[p] = new MCache(h, p);
+        }
+        this.heapminimum = config.gogc() >= 0 ? defaultHeapMinimum * config.gogc() / 100 : Long.MAX_VALUE;
+        // gcinit: heap_marked = heapminimum / (1 + triggerRatio), then gcSetTriggerRatio.
+        setHeapMarked((long) (heapminimum / (1 + triggerRatio)));
+        h.heapLive.set(0);
+    }
+
+    public HeapConfig config() {
+        return config;
+    }
+
+    /** P p's cache. The thread running P p uses it; see {@link MCache}. */
+    public MCache mcache(int p) {
+        return mcaches[p];
+    }
+
+    public Globals globals() {
+        return globals;
+    }
+
+    // ---- allocation ----
+
+    /**
+     * Go's mallocgc: allocates a zeroed object of type t from c and returns its base address. The
+     * caller is the thread running c's P. Marks the object when allocate-black is on. Throws
+     * {@code GoThrow("out of memory")} when the arenas are exhausted.
+     */
+    public long allocate(MCache c, ObjectType t) {
+        if (c.flushGen != h.sweepgen) {
+            c.prepareForSweep();
+        }
+        int spc = t.spanClass;
+        MSpan s;
+        int idx;
+        boolean shouldhelpgc = false;
+        if (spc >= 0) {
+            s = c.alloc[spc];
+            idx = MCache.nextFreeFast(s);
+            if (idx < 0) {
+                idx = c.nextFree(spc);
+                s = c.alloc[spc];
+                shouldhelpgc = true;
+            }
+        } else {
+            s = largeAlloc(t);
+            idx = 0;
+            shouldhelpgc = true;
+        }
+        if (s.needzero) {
+            int from = s.wordBase + idx * (s.elemsize >>> 3);
+            Arrays.fill(s.arena.words, from, from + (s.elemsize >>> 3), 0L);
+        }
+        s.typeIds[idx] = t.id();
+        if (allocateBlack) {
+            s.tryMark(idx); // Go's gcmarknewobject
+        }
+        c.nmalloc++;
+        c.allocBytes += s.elemsize;
+        if (shouldhelpgc) {
+            testTrigger(c);
+        }
+        return s.address(idx);
+    }
+
+    /** Go's largeAlloc: a span of its own for one object larger than 32 KiB. */
+    private MSpan largeAlloc(ObjectType t) {
+        int size = t.sizeBytes();
+        int npages = size >>> SizeClasses._PageShift;
+        if ((size & SizeClasses._PageMask) != 0) {
+            npages++;
+        }
+        if (!h.sweepdone) {
+            reclaim(npages);
+        }
+        MSpan s = h.allocSpan(npages, SizeClasses.makeSpanClass(0, t.noscan()), size);
+        if (s == null) {
+            throw new GoThrow("out of memory");
+        }
+        s.setFreeindex(1);
+        s.allocCount = 1;
+        h.heapLive.addAndGet((long) npages << SizeClasses._PageShift);
+        return s;
+    }
+
+    /**
+     * Go's mheap.reclaim: sweep until npages pages went back to the heap or nothing is left. We
+     * differ: Go scans its page-mark bitmap for spans with no marked object; we sweep spans in
+     * list order, which frees the same pages but may sweep more spans first.
+     */
+    private void reclaim(int npages) {
+        long reclaimed = 0;
+        while (reclaimed < npages) {
+            long n = h.sweepone();
+            if (n < 0) {
+                return;
+            }
+            reclaimed += n;
+        }
+    }
+
+    private void testTrigger(MCache c) {
+        GcTriggerHook hook = gcTriggerHook;
+        if (hook != null) {
+            long live = h.heapLive.get();
+            if (live >= gcTrigger) {
+                hook.heapTriggerReached(c, live);
+            }
+        }
+    }
+
+    /** Installs (or removes, with null) the hook told when heap_live reaches the GC trigger. */
+    public void setGcTriggerHook(@Nullable GcTriggerHook hook) {
+        this.gcTriggerHook = hook;
+    }
+
+    /** Go's gcBlackenEnabled for allocation: new objects are marked when on. World stopped. */
+    public void setAllocateBlack(boolean on) {
+        this.allocateBlack = on;
+    }
+
+    public boolean allocateBlack() {
+        return allocateBlack;
+    }
+
+    // ---- object lookup and mark bits ----
+
+    /** Whether addr lies in the heap's reserved arena range (distinguishes heap from stack/globals). */
+    public boolean isHeapAddress(long addr) {
+        return Long.compareUnsigned(addr - ARENA_BASE, arenaSpaceBytes) < 0;
+    }
+
+    /** Go's spanOf: the span owning the page of p (maybe dead), or null. Any thread. */
+    @Nullable MSpan spanOf(long p) {
+        long off = p - ARENA_BASE;
+        if (Long.compareUnsigned(off, arenaSpaceBytes) >= 0) {
+            return null;
+        }
+        HeapArena ha = arenas[(int) (off >>> logHeapArenaBytes)];
+        if (ha == null) {
+            return null;
+        }
+        return ha.spans[(int) (off >>> SizeClasses._PageShift) & (pagesPerArena - 1)];
+    }
+
+    /**
+     * Go's findObject for any address: the base of the allocated object containing p (interior
+     * pointers included), or 0 when p is nil, outside the heap, in a free slot, in a span's unused
+     * tail or in a freed span. O(1): page table, then the span's divMagic. Any thread.
+     */
+    public long findObject(long p) {
+        MSpan s = spanOf(p);
+        if (s == null || s.state != MSpan.mSpanInUse || p >= s.limit) {
+            return 0;
+        }
+        int idx = s.objIndex(p);
+        if (s.isFree(idx)) {
+            return 0;
+        }
+        return s.address(idx);
+    }
+
+    /**
+     * findObject as Go runs it with debug.invalidptr=1 (the default): a pointer into a heap page
+     * whose span is not in use, or into a span's unused tail, is fatal (Go's badPointer). refBase
+     * and refOff say where the pointer was found (0 when not in a heap object). Pointers to pages
+     * no span ever owned and to free slots give 0, as in Go (which does not check free slots).
+     */
+    public long findObject(long p, long refBase, long refOff) {
+        MSpan s = spanOf(p);
+        if (s == null) {
+            return 0;
+        }
+        if (s.state != MSpan.mSpanInUse || p < s.base || p >= s.limit) {
+            badPointer(s, p, refBase, refOff);
+        }
+        return findObject(p);
+    }
+
+    private static void badPointer(MSpan s, long p, long refBase, long refOff) {
+        StringBuilder b = new StringBuilder("runtime: pointer 0x").append(Long.toHexString(p));
+        b.append(s.state != MSpan.mSpanInUse ? " to unallocated span" : " to unused region of span");
+        b.append(" span.base()=0x").append(Long.toHexString(s.base))
+                .append(" span.limit=0x").append(Long.toHexString(s.limit))
+                .append(" span.state=").append(s.state);
+        if (refBase != 0) {
+            b.append("\nruntime: found in object at *(0x").append(Long.toHexString(refBase))
+                    .append("+0x").append(Long.toHexString(refOff)).append(')');
+        }
+        throw new GoThrow("found bad pointer in Go heap (incorrect use of unsafe or cgo?)", b.toString());
+    }
+
+    /** The type the object at base was allocated with. Any thread; base must be allocated. */
+    public ObjectType typeOf(long base) {
+        MSpan s = allocatedSpan(base, "typeOf");
+        ObjectType t = ObjectType.byId(s.typeIds[s.objIndex(base)]);
+        if (t == null) {
+            throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(base));
+        }
+        return t;
+    }
+
+    /**
+     * Atomically sets the mark bit of the object at base (or containing base); true iff this call
+     * set it. Any number of threads at once. Throws Go's "marking free object" when base is not in
+     * an allocated object.
+     */
+    public boolean tryMark(long base) {
+        MSpan s = spanOf(base);
+        if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit) {
+            throw markingFreeObject(base);
+        }
+        int idx = s.objIndex(base);
+        if (s.isFree(idx)) {
+            throw markingFreeObject(base);
+        }
+        return s.tryMark(idx);
+    }
+
+    /** Whether the object at (or containing) base is marked. Any thread. */
+    public boolean isMarked(long base) {
+        MSpan s = allocatedSpan(base, "isMarked");
+        return s.isMarked(s.objIndex(base));
+    }
+
+    /** Checkmark mode's mark: true iff this call set the object's checkmark bit. World stopped. */
+    public boolean tryCheckmark(long base) {
+        MSpan s = spanOf(base);
+        if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit || s.isFree(s.objIndex(base))) {
+            throw markingFreeObject(base);
+        }
+        return s.tryCheckmark(s.objIndex(base));
+    }
+
+    /** Clears every checkmark bit (before a checkmark pass). World stopped. */
+    public void clearCheckmarks() {
+        for (MSpan s : h.allspans()) {
+            s.clearCheckmarks();
+        }
+    }
+
+    /** Bytes of marked objects in in-use spans (a check for a collector's own count). World stopped. */
+    public long markedBytes() {
+        long bytes = 0;
+        for (MSpan s : h.allspans()) {
+            if (s.state == MSpan.mSpanInUse) {
+                bytes += (long) s.countAlloc() * s.elemsize;
+            }
+        }
+        return bytes;
+    }
+
+    private static GoThrow markingFreeObject(long obj) {
+        return new GoThrow("marking free object", "runtime: marking free object 0x" + Long.toHexString(obj));
+    }
+
+    private MSpan allocatedSpan(long base, String what) {
+        MSpan s = spanOf(base);
+        if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit || s.isFree(s.objIndex(base))) {
+            throw new IllegalArgumentException(what + ": 0x" + Long.toHexString(base)
+                    + " is not an allocated heap object");
+        }
+        return s;
+    }
+
+    // ---- words ----
+
+    /** Loads the word at addr (heap or globals; 8-byte aligned). Any thread; no barrier. */
+    public long readWord(long addr) {
+        HeapArena a = arenaOf(addr);
+        if (a != null) {
+            return a.words[a.wordIndex(addr)];
+        }
+        if (globals.contains(addr) && (addr & 7) == 0) {
+            return globals.read(addr);
+        }
+        throw fault(addr);
+    }
+
+    /** Stores a scalar word (no write barrier). Any thread. */
+    public void writeWord(long addr, long v) {
+        HeapArena a = arenaOf(addr);
+        if (a != null) {
+            a.words[a.wordIndex(addr)] = v;
+        } else if (globals.contains(addr) && (addr & 7) == 0) {
+            globals.write(addr, v);
+        } else {
+            throw fault(addr);
+        }
+    }
+
+    /** Loads a pointer slot (no read barrier in Go's GC). */
+    public long readPointer(long slot) {
+        return readWord(slot);
+    }
+
+    /**
+     * The mutator's pointer store: calls the installed write barrier with the old and new values
+     * BEFORE storing; without a barrier it is a plain store. Slots in heap objects or globals.
+     */
+    public void writePointer(long slot, long value) {
+        WriteBarrier wb = writeBarrier;
+        if (wb != null) {
+            wb.writePointer(slot, readWord(slot), value);
+        }
+        writeWord(slot, value);
+    }
+
+    /** Installs (or removes, with null) the write barrier. World stopped. */
+    public void setWriteBarrier(@Nullable WriteBarrier wb) {
+        this.writeBarrier = wb;
+    }
+
+    /** Whether a word read back from memory is the poison sweep writes into freed objects. */
+    public static boolean isPoison(long word) {
+        return word == POISON;
+    }
+
+    private @Nullable HeapArena arenaOf(long addr) {
+        long off = addr - ARENA_BASE;
+        if (Long.compareUnsigned(off, arenaSpaceBytes) >= 0 || (addr & 7) != 0) {
+            return null;
+        }
+        return arenas[(int) (off >>> logHeapArenaBytes)];
+    }
+
+    private static GoThrow fault(long addr) {
+        // Go raises a runtime error panic here (sigpanic → panicmem); gcsim has no panics.
+        return new GoThrow("invalid memory address or nil pointer dereference",
+                "[signal SIGSEGV: segmentation violation addr=0x" + Long.toHexString(addr) + "]");
+    }
+
+    // ---- sweep ----
+
+    /**
+     * Go's gcSweep start plus mark termination's forEachP(prepareForSweep): sweepgen += 2, so every
+     * in-use span needs sweeping, then every mcache is flushed (spans cached before this point are
+     * swept as they are uncached). World stopped, after mark termination; the previous cycle's
+     * sweep must be finished (else Go's "non-empty swept list").
+     */
+    public void startSweepCycle() {
+        h.startSweepCycle();
+        flushMCaches();
+    }
+
+    /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
+    public boolean sweepOne() {
+        return h.sweepone() != -1;
+    }
+
+    /** Go's finishsweep_m: sweeps everything still unswept. World stopped. */
+    public void finishSweep() {
+        h.finishSweep();
+    }
+
+    /** Whether this cycle's sweep has found nothing more to sweep (Go's isSweepDone). */
+    public boolean isSweepDone() {
+        return h.sweepdone;
+    }
+
+    /** Go's sweepgen (+2 per cycle). */
+    public int sweepgen() {
+        return h.sweepgen;
+    }
+
+    /** Every P's mcache.prepareForSweep/releaseAll: cached spans go back to their mcentrals. World stopped. */
+    public void flushMCaches() {
+        for (MCache c : mcaches) {
+            c.prepareForSweep();
+        }
+    }
+
+    // ---- statistics ----
+
+    /**
+     * Mark termination's update (Go's gcMark then gcSetTriggerRatio): heap_marked and heap_live
+     * become bytesMarked, and the next goal and trigger follow from GOGC. World stopped, before
+     * {@link #startSweepCycle()}.
+     */
+    public void setHeapMarked(long bytesMarked) {
+        heapMarked = bytesMarked;
+        h.heapLive.set(bytesMarked);
+        int gcpercent = config.gogc();
+        long goal = Long.MAX_VALUE;
+        long trigger = Long.MAX_VALUE;
+        if (gcpercent >= 0) {
+            goal = bytesMarked + bytesMarked * gcpercent / 100;
+            double ratio = Math.min(triggerRatio, 0.95 * gcpercent / 100);
+            trigger = Math.max((long) (bytesMarked * (1 + ratio)), heapminimum);
+            if (trigger > goal) {
+                // The trigger ratio is always less than GOGC/100, but other bounds on the
+                // trigger may have raised it. Push up the goal, too.
+                goal = trigger;
+            }
+        }
+        gcTrigger = trigger;
+        heapGoal = goal;
+    }
+
+    /** A snapshot of the statistics (exact with the world stopped). Any thread. */
+    public HeapStats stats() {
+        long nmalloc = 0;
+        long allocBytes = 0;
+        for (MCache c : mcaches) {
+            nmalloc += c.nmalloc;
+            allocBytes += c.allocBytes;
+        }
+        return new HeapStats(h.heapLive.get(), heapMarked, heapGoal, gcTrigger, nmalloc, allocBytes,
+                h.nfree.sum(), h.freedBytes.sum(), h.spansInUse.get(), h.heapSys());
+    }
+
+    MHeap mheap() {
+        return h;
+    }
+}

@@ -1,0 +1,274 @@
+package gcsim.heap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Arrays;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Go's mspan: a run of pages holding objects of one span class, or one large object.
+ *
+ * <p><b>State</b> ({@link #state}, Go's mSpanState): {@code mSpanDead → mSpanInUse} when the heap
+ * allocates it (heap lock), {@code mSpanInUse → mSpanDead} when sweep returns it to the heap (heap
+ * lock). A span object is never reused for other pages; page-table entries may keep pointing at a
+ * dead span, so readers check the state.
+ *
+ * <p><b>sweepgen</b> (Go's comment, with h = mheap.sweepgen, which grows by 2 each GC):
+ * <ul>
+ *   <li>{@code h-2}: the span needs sweeping;
+ *   <li>{@code h-1}: the span is being swept (exactly one thread won the CAS h-2 → h-1);
+ *   <li>{@code h}: the span is swept and ready to use;
+ *   <li>{@code h+1}: the span was cached before sweep began and is still cached, and needs sweeping;
+ *   <li>{@code h+3}: the span was swept and then cached and is still cached.
+ * </ul>
+ * Only the CAS winner (sweepone, mcentral.cacheSpan, uncacheSpan's owner) sweeps, so every span is
+ * swept once per cycle.
+ *
+ * <p><b>Ownership of the allocation fields</b> ({@code freeindex}, {@code allocCache},
+ * {@code allocCount}): the mcache the span is cached in (sweepgen h+1/h+3), or the sweeper holding
+ * it at h-1, or the mcentral lock otherwise. {@code freeindex} is published with release stores and
+ * read with acquire loads by other threads' {@link #isFree}.
+ *
+ * <p><b>Bits</b>: {@code allocBits} and {@code gcmarkBits} are one bit per object in long[] words;
+ * mark bits are set atomically (VarHandle getAndBitwiseOr) by any marking thread; sweep makes the
+ * mark bits the alloc bits and takes fresh mark bits. Checkmark bits are a third set, used only by
+ * checkmark mode with the world stopped.
+ */
+final class MSpan {
+    static final int mSpanDead = 0;
+    static final int mSpanInUse = 1;
+
+    final HeapArena arena;
+    /** Address of the first byte (Go's startAddr). */
+    final long base;
+    final int npages;
+    /** sizeclass << 1 | noscan (Go's spanClass); sizeclass 0 means one large object. */
+    final int spanclass;
+    /** Bytes per object slot (for large spans: npages * pageSize, as in Go). */
+    final int elemsize;
+    final int nelems;
+    /** End of the last object (Go's limit); addresses in [limit, base + npages*pageSize) are waste. */
+    final long limit;
+    final int divShift;
+    final int divShift2;
+    final int divMul;
+    final int baseMask;
+    /** The arena's word index of {@link #base}. */
+    final int wordBase;
+    /** Type id of each object (0: none), written by the allocating mcache, cleared by sweep. */
+    final int[] typeIds;
+
+    /** mSpanDead → mSpanInUse → mSpanDead, written under the heap lock. */
+    volatile int state;
+    /** See the class comment; accessed with {@link #SWEEPGEN}. */
+    int sweepgen;
+    /** Next slot index to examine for allocation; release store / acquire load via {@link #FREEINDEX}. */
+    int freeindex;
+    /** Inverted alloc bits from freeindex on (Go's allocCache): a 1 bit is a free slot. */
+    long allocCache;
+    int allocCount;
+    /** Objects here may hold old data: allocation zeroes them (set once any slot was freed). */
+    boolean needzero;
+    volatile long[] allocBits;
+    volatile long[] gcmarkBits;
+    final long[] checkmarkBits;
+
+    // mcentral list links, guarded by the owning mcentral's lock.
+    @Nullable MSpan next;
+    @Nullable MSpan prev;
+    @Nullable MSpanList list;
+
+    /** Called by the heap, heap lock held, for freshly allocated pages. */
+    MSpan(HeapArena arena, long base, int npages, int spanclass, int largeSize,
+            boolean needzero, int sweepgen) {
+        this.arena = arena;
+        this.base = base;
+        this.npages = npages;
+        this.spanclass = spanclass;
+        this.wordBase = arena.wordIndex(base);
+        int sizeclass = SizeClasses.sizeclassOf(spanclass);
+        if (sizeclass == 0) {
+            this.elemsize = npages << SizeClasses._PageShift;
+            this.nelems = 1;
+            this.divShift = 0;
+            this.divShift2 = 0;
+            this.divMul = 0;
+            this.baseMask = 0;
+            this.limit = base + largeSize;
+        } else {
+            int[] m = SizeClasses.class_to_divmagic[sizeclass];
+            this.elemsize = SizeClasses.class_to_size[sizeclass];
+            this.divShift = m[0];
+            this.divShift2 = m[1];
+            this.divMul = m[2];
+            this.baseMask = m[3];
+            // mcentral.grow: n := (npages << _PageShift) >> s.divShift * uintptr(s.divMul) >> s.divShift2
+            this.nelems = (int) ((((long) npages << SizeClasses._PageShift) >>> divShift) * divMul >>> divShift2);
+            this.limit = base + (long) elemsize * nelems;
+        }
+        this.typeIds = new int[nelems];
+        this.allocBits = newMarkBits(nelems);
+        this.gcmarkBits = newMarkBits(nelems);
+        this.checkmarkBits = newMarkBits(nelems);
+        this.needzero = needzero;
+        this.sweepgen = sweepgen;
+        refillAllocCache(0);
+        this.state = mSpanInUse;
+    }
+
+    /** Go's emptymspan: the placeholder an mcache holds for a class with no span. */
+    static MSpan emptymspan() {
+        HeapArena arena = HeapArena.placeholder();
+        return new MSpan(arena, arena.base, 0, SizeClasses.makeSpanClass(1, false), 0, false, 0);
+    }
+
+    static long[] newMarkBits(int nelems) {
+        return new long[(nelems + 63) >>> 6];
+    }
+
+    int sizeclass() {
+        return SizeClasses.sizeclassOf(spanclass);
+    }
+
+    long address(int objIndex) {
+        return base + (long) objIndex * elemsize;
+    }
+
+    /** Go's findObject index computation for {@code base <= p < limit}: divMagic, no division. */
+    int objIndex(long p) {
+        long off = p - base;
+        if (baseMask != 0) {
+            return (int) ((off & baseMask) >>> divShift);
+        }
+        return (int) ((off >>> divShift) * divMul >>> divShift2);
+    }
+
+    // ---- alloc bits (Go: isFree, nextFreeIndex, refillAllocCache, countAlloc) ----
+
+    /** Go's mspan.isFree. Any thread; exact for objects the caller legitimately holds. */
+    boolean isFree(int index) {
+        if (index < (int) FREEINDEX.getAcquire(this)) {
+            return false;
+        }
+        return (allocBits[index >>> 6] & (1L << index)) == 0;
+    }
+
+    /** Go's refillAllocCache: the 64 inverted alloc bits starting at {@code whichByte*8}. Owner only. */
+    void refillAllocCache(int whichByte) {
+        long[] bits = allocBits;
+        int word = whichByte >>> 3;
+        allocCache = word < bits.length ? ~bits[word] : 0;
+    }
+
+    /** Go's nextFreeIndex: the next free slot at or after freeindex, or nelems. Owner only. */
+    int nextFreeIndex() {
+        int sfreeindex = freeindex;
+        int snelems = nelems;
+        if (sfreeindex == snelems) {
+            return sfreeindex;
+        }
+        if (sfreeindex > snelems) {
+            throw new GoThrow("s.freeindex > s.nelems");
+        }
+        long aCache = allocCache;
+        int bitIndex = Long.numberOfTrailingZeros(aCache);
+        while (bitIndex == 64) {
+            sfreeindex = (sfreeindex + 64) & ~63;
+            if (sfreeindex >= snelems) {
+                setFreeindex(snelems);
+                return snelems;
+            }
+            refillAllocCache(sfreeindex >>> 3);
+            aCache = allocCache;
+            bitIndex = Long.numberOfTrailingZeros(aCache);
+        }
+        int result = sfreeindex + bitIndex;
+        if (result >= snelems) {
+            setFreeindex(snelems);
+            return snelems;
+        }
+        allocCache >>>= bitIndex + 1;
+        sfreeindex = result + 1;
+        if ((sfreeindex & 63) == 0 && sfreeindex != snelems) {
+            refillAllocCache(sfreeindex >>> 3);
+        }
+        setFreeindex(sfreeindex);
+        return result;
+    }
+
+    void setFreeindex(int v) {
+        FREEINDEX.setRelease(this, v);
+    }
+
+    /** Go's countAlloc: number of marked objects. */
+    int countAlloc() {
+        int count = 0;
+        for (long w : gcmarkBits) {
+            count += Long.bitCount(w);
+        }
+        return count;
+    }
+
+    // ---- mark bits ----
+
+    boolean isMarked(int index) {
+        return (gcmarkBits[index >>> 6] & (1L << index)) != 0;
+    }
+
+    /** Atomically sets the mark bit; true iff this call set it. Any thread. */
+    boolean tryMark(int index) {
+        return trySet(gcmarkBits, index);
+    }
+
+    boolean tryCheckmark(int index) {
+        return trySet(checkmarkBits, index);
+    }
+
+    private static boolean trySet(long[] bits, int index) {
+        int w = index >>> 6;
+        long mask = 1L << index;
+        if ((bits[w] & mask) != 0) {
+            return false;
+        }
+        long old = (long) BITS.getAndBitwiseOr(bits, w, mask);
+        return (old & mask) == 0;
+    }
+
+    void clearCheckmarks() {
+        Arrays.fill(checkmarkBits, 0);
+    }
+
+    // ---- sweepgen ----
+
+    int loadSweepgen() {
+        return (int) SWEEPGEN.getAcquire(this);
+    }
+
+    void storeSweepgen(int v) {
+        SWEEPGEN.setRelease(this, v);
+    }
+
+    boolean casSweepgen(int expect, int update) {
+        return SWEEPGEN.compareAndSet(this, expect, update);
+    }
+
+    @Override
+    public String toString() {
+        return "span[0x" + Long.toHexString(base) + ", npages=" + npages + ", class="
+                + sizeclass() + ", state=" + state + ", sweepgen=" + sweepgen + "]";
+    }
+
+    private static final VarHandle SWEEPGEN;
+    private static final VarHandle FREEINDEX;
+    private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SWEEPGEN = l.findVarHandle(MSpan.class, "sweepgen", int.class);
+            FREEINDEX = l.findVarHandle(MSpan.class, "freeindex", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
