@@ -211,15 +211,12 @@ public final class Heap {
 
     /** Go's spanOf: the span owning the page of p (maybe dead), or null. Any thread. */
     @Nullable MSpan spanOf(long p) {
-        long off = p - ARENA_BASE;
-        if (Long.compareUnsigned(off, arenaSpaceBytes) >= 0) {
+        long page = (p - ARENA_BASE) >>> SizeClasses._PageShift; // below ARENA_BASE: huge
+        @Nullable MSpan[] table = h.pageSpans;
+        if (page >= table.length) {
             return null;
         }
-        HeapArena ha = arenas[(int) (off >>> logHeapArenaBytes)];
-        if (ha == null) {
-            return null;
-        }
-        return ha.spans[(int) (off >>> SizeClasses._PageShift) & (pagesPerArena - 1)];
+        return table[(int) page];
     }
 
     /**
@@ -289,11 +286,7 @@ public final class Heap {
         if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit) {
             throw markingFreeObject(base);
         }
-        int idx = s.objIndex(base);
-        if (s.isFree(idx)) {
-            throw markingFreeObject(base);
-        }
-        return s.tryMark(idx);
+        return s.tryMarkChecked(s.objIndex(base), base);
     }
 
     /** Whether the object at (or containing) base is marked. Any thread. */
@@ -329,7 +322,7 @@ public final class Heap {
         return bytes;
     }
 
-    private static GoThrow markingFreeObject(long obj) {
+    static GoThrow markingFreeObject(long obj) {
         return new GoThrow("marking free object", "runtime: marking free object 0x" + Long.toHexString(obj));
     }
 
@@ -419,7 +412,9 @@ public final class Heap {
      */
     public void startSweepCycle() {
         h.startSweepCycle();
-        flushMCaches();
+        for (MCache c : mcaches) {
+            c.prepareForSweep();
+        }
     }
 
     /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
@@ -442,10 +437,14 @@ public final class Heap {
         return h.sweepgen;
     }
 
-    /** Every P's mcache.prepareForSweep/releaseAll: cached spans go back to their mcentrals. World stopped. */
+    /**
+     * Go's flushallmcaches: every P's mcache returns its cached spans to their mcentrals (a span
+     * cached before the current sweep cycle began is swept as it goes). World stopped.
+     */
     public void flushMCaches() {
         for (MCache c : mcaches) {
             c.prepareForSweep();
+            c.releaseAll();
         }
     }
 

@@ -1,22 +1,18 @@
 package gcsim.heap;
 
-import org.checkerframework.checker.nullness.qual.Nullable;
-
 /**
- * One 64 MiB arena (Go's heapArena): the words of its memory and its page → span table.
+ * One 64 MiB arena (Go's heapArena): the words of its memory and its page bitmaps.
  *
  * <p>{@code words} is the arena's memory, one {@code long} per 8-byte word; any thread reads and
- * writes it (the simulated program's loads and stores). {@code spans[i]} is the span owning page
- * {@code i}; it is written under the heap lock when a span is allocated and keeps pointing at a
- * span after the span is freed (its state then says mSpanDead, as Go's spanOf may return a dead
- * span). {@code pageInUse} and {@code pageDirty} (a page held memory that was freed: it must be
- * zeroed before reuse) are guarded by the heap lock.
+ * writes it (the simulated program's loads and stores). {@code pageInUse} and {@code pageDirty}
+ * (a page held memory that was freed: it must be zeroed before reuse) are guarded by the heap
+ * lock. The page → span table, which Go keeps per arena ({@code heapArena.spans}), is one flat
+ * table over all arenas here ({@link MHeap#pageSpans}), one load shorter for findObject.
  */
 final class HeapArena {
     final int index;
     final long base;
     final long[] words;
-    final @Nullable MSpan[] spans = new MSpan[Heap.pagesPerArena];
     final long[] pageInUse = new long[Heap.pagesPerArena / 64];
     final long[] pageDirty = new long[Heap.pagesPerArena / 64];
 

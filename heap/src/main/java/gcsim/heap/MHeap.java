@@ -26,6 +26,13 @@ final class MHeap {
     final MCentral[] central = new MCentral[SizeClasses.numSpanClasses];
     final MSpan emptymspan;
     /**
+     * The page → span table over all arenas: entry i is the span owning page i counted from
+     * ARENA_BASE, or null. Written under the lock; it keeps pointing at a span after the span is
+     * freed (the span's state then says mSpanDead; Go's spanOf may return a dead span too). Grows
+     * by copying when an arena is added, so its length is also the end of the mapped heap.
+     */
+    volatile @Nullable MSpan[] pageSpans = new MSpan[0];
+    /**
      * Go's mheap_.sweepgen: +2 per GC cycle (startSweepCycle, world stopped). Read by any thread;
      * see {@link MSpan} for what span sweepgens mean relative to it.
      */
@@ -86,8 +93,10 @@ final class MHeap {
             arena.setPages(first, npages, true);
             long base = arena.base + ((long) first << SizeClasses._PageShift);
             MSpan s = new MSpan(arena, base, npages, spanclass, largeSize, needzero, sweepgen);
+            @Nullable MSpan[] table = pageSpans;
+            int firstPage = (int) page;
             for (int i = 0; i < npages; i++) {
-                arena.spans[first + i] = s;
+                table[firstPage + i] = s;
             }
             addToAllspans(s);
             spansInUse.incrementAndGet();
@@ -135,6 +144,7 @@ final class MHeap {
         // Go's mheap.grow: reserve a new arena.
         HeapArena fresh = new HeapArena(arenaCount);
         arenas[arenaCount++] = fresh;
+        pageSpans = Arrays.copyOf(pageSpans, arenaCount * Heap.pagesPerArena);
         return (long) fresh.index * Heap.pagesPerArena;
     }
 

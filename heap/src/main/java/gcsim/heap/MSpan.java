@@ -58,8 +58,12 @@ final class MSpan {
     /** Type id of each object (0: none), written by the allocating mcache, cleared by sweep. */
     final int[] typeIds;
 
-    /** mSpanDead → mSpanInUse → mSpanDead, written under the heap lock. */
-    volatile int state;
+    /**
+     * mSpanDead → mSpanInUse → mSpanDead, written under the heap lock. Plain: a reader holding a
+     * pointer into the span learned it after the span was published (through the allocating
+     * thread), and a span is freed only when nobody can hold such a pointer.
+     */
+    int state;
     /** See the class comment; accessed with {@link #SWEEPGEN}. */
     int sweepgen;
     /** Next slot index to examine for allocation; release store / acquire load via {@link #FREEINDEX}. */
@@ -69,8 +73,13 @@ final class MSpan {
     int allocCount;
     /** Objects here may hold old data: allocation zeroes them (set once any slot was freed). */
     boolean needzero;
-    volatile long[] allocBits;
-    volatile long[] gcmarkBits;
+    /**
+     * Replaced by sweep before its release store of freeindex; {@link #isFree} loads freeindex
+     * with acquire first, so it never pairs the new freeindex with the old bits.
+     */
+    long[] allocBits;
+    /** Replaced by sweep; markers use them only in the next mark phase, after a stop-the-world. */
+    long[] gcmarkBits;
     final long[] checkmarkBits;
 
     // mcentral list links, guarded by the owning mcentral's lock.
@@ -220,18 +229,42 @@ final class MSpan {
         return trySet(gcmarkBits, index);
     }
 
+    /**
+     * tryMark for a marker that has not checked the slot: an already marked object was allocated
+     * (sweep takes fresh mark bits), so that case returns false at once; otherwise a free slot is
+     * Go's "marking free object".
+     */
+    boolean tryMarkChecked(int index, long obj) {
+        long[] bits = gcmarkBits;
+        if ((bits[index >>> 6] & (1L << index)) != 0) {
+            return false;
+        }
+        if (isFree(index)) {
+            throw Heap.markingFreeObject(obj);
+        }
+        return trySet(bits, index);
+    }
+
     boolean tryCheckmark(int index) {
         return trySet(checkmarkBits, index);
     }
 
+    /**
+     * Sets the bit with a CAS on the word we already read (the VarHandle getAndBitwiseOr is a CAS
+     * loop around a fresh volatile read on x86); retries only when a neighbour's bit changed.
+     */
     private static boolean trySet(long[] bits, int index) {
         int w = index >>> 6;
         long mask = 1L << index;
-        if ((bits[w] & mask) != 0) {
-            return false;
+        long old = bits[w];
+        while ((old & mask) == 0) {
+            long witness = (long) BITS.compareAndExchange(bits, w, old, old | mask);
+            if (witness == old) {
+                return true;
+            }
+            old = witness;
         }
-        long old = (long) BITS.getAndBitwiseOr(bits, w, mask);
-        return (old & mask) == 0;
+        return false;
     }
 
     void clearCheckmarks() {

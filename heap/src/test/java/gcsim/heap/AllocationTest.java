@@ -3,11 +3,8 @@ package gcsim.heap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -92,7 +89,7 @@ class AllocationTest {
      * new seed). Every object must come back zeroed and no two may overlap: each thread fills its
      * objects with its own tag and checks them all after everyone finished.
      */
-    @RepeatedTest(4)
+    @RepeatedTest(3)
     void concurrentAllocationFromDistinctMCachesNeverOverlaps() throws Exception {
         int threads = 4;
         int perThread = 20_000;
@@ -101,41 +98,23 @@ class AllocationTest {
             ObjectType.scalars("w5000", 5000)};
         long[][] objs = new long[threads][perThread];
         int[][] sizes = new int[threads][perThread];
-        List<Throwable> failures = new ArrayList<>();
-        CyclicBarrier start = new CyclicBarrier(threads);
-        Thread[] ts = new Thread[threads];
         long seed = System.nanoTime();
-        for (int p = 0; p < threads; p++) {
-            int pp = p;
-            ts[p] = new Thread(() -> {
-                try {
-                    SplittableRandom rnd = new SplittableRandom(seed + pp);
-                    MCache c = heap.mcache(pp);
-                    start.await();
-                    for (int i = 0; i < perThread; i++) {
-                        ObjectType t = types[rnd.nextInt(i % 50 == 0 ? types.length : types.length - 1)];
-                        long x = heap.allocate(c, t);
-                        for (int w = 0; w < t.sizeWords(); w++) {
-                            if (heap.readWord(x + 8L * w) != 0) {
-                                throw new AssertionError("not zeroed at 0x" + Long.toHexString(x));
-                            }
-                            heap.writeWord(x + 8L * w, ((long) pp << 32) | i);
-                        }
-                        objs[pp][i] = x;
-                        sizes[pp][i] = t.sizeWords();
+        Concurrently.run(threads, pp -> {
+            SplittableRandom rnd = new SplittableRandom(seed + pp);
+            MCache c = heap.mcache(pp);
+            for (int i = 0; i < perThread; i++) {
+                ObjectType t = types[rnd.nextInt(i % 50 == 0 ? types.length : types.length - 1)];
+                long x = heap.allocate(c, t);
+                for (int w = 0; w < t.sizeWords(); w++) {
+                    if (heap.readWord(x + 8L * w) != 0) {
+                        throw new AssertionError("not zeroed at 0x" + Long.toHexString(x) + ", seed " + seed);
                     }
-                } catch (Throwable e) {
-                    synchronized (failures) {
-                        failures.add(e);
-                    }
+                    heap.writeWord(x + 8L * w, ((long) pp << 32) | i);
                 }
-            });
-            ts[p].start();
-        }
-        for (Thread t : ts) {
-            t.join();
-        }
-        assertThat(failures).as("seed %d", seed).isEmpty();
+                objs[pp][i] = x;
+                sizes[pp][i] = t.sizeWords();
+            }
+        });
         long[] all = new long[threads * perThread];
         for (int p = 0; p < threads; p++) {
             for (int i = 0; i < perThread; i++) {
