@@ -10,4 +10,9 @@ module gcsim.goroutines {
     requires org.eclipse.collections.api;
     requires org.eclipse.collections.impl;
     requires HdrHistogram;
+
+    // Everything gc-mark and the CLI use is in the public package: suspendG/resumeG,
+    // the G accessors, GStatus, stop/start the world, shrinkstack and the GcHooks
+    // interface gc-mark implements. No package is meant for gc-mark alone yet.
+    exports gcsim.goroutines;
 }

@@ -7,4 +7,6 @@ module gcsim.stacks {
     requires static org.checkerframework.checker.qual;
     requires org.eclipse.collections.api;
     requires org.eclipse.collections.impl;
+
+    exports gcsim.stacks;
 }

@@ -26,7 +26,6 @@ class ArchitectureTest {
     static void importClasses() {
         production = new ClassFileImporter()
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
                 .importPackages("gcsim");
         fixtures = new ClassFileImporter().importPackages(
                 "gcsim.heap.archfixture", "gcsim.gcmark.archfixture", "gcsim.cli.archfixture");

@@ -1,0 +1,264 @@
+package gcsim.goroutines;
+
+import static gcsim.stacks.StackConstants.STACK_LIMIT;
+
+import gcsim.goroutines.Program.Func;
+import gcsim.goroutines.Program.MalformedProgramException;
+import java.util.List;
+
+/**
+ * Rejects malformed programs before they run: bad opcodes and truncated
+ * instructions, jumps into the middle of an instruction or outside the code,
+ * slots out of the frame or naming the return pc, pointer/scalar mix-ups
+ * (which would make the stack maps lie to the GC), argument count and kind
+ * mismatches in calls and spawns, falling off the end of a function, an
+ * entry function with arguments, and nosplit chains that call splittable
+ * functions or overflow Go's nosplit budget ({@code StackLimit}).
+ */
+final class Checker {
+    private final Program p;
+    private final List<Func> funcs;
+
+    Checker(Program p) {
+        this.p = p;
+        this.funcs = p.funcs;
+    }
+
+    void check() {
+        Func entry = funcs.get(p.entry);
+        if (entry.argWords() != 0) {
+            throw new MalformedProgramException("program: entry function " + entry.name() + " takes arguments");
+        }
+        for (Func f : funcs) {
+            checkFunc(f);
+        }
+        for (Func f : funcs) {
+            if (f.nosplit()) {
+                nosplitDepth(f, 0, 0);
+            }
+        }
+    }
+
+    private void checkFunc(Func f) {
+        int[] c = f.code();
+        if (c.length == 0) {
+            throw bad(f, 0, "NOP", "empty function");
+        }
+        boolean[] starts = new boolean[c.length + 1];
+        int ip = 0;
+        int last = -1;
+        while (ip < c.length) {
+            if (!Op.valid(c[ip])) {
+                throw bad(f, ip, "?", "bad opcode " + c[ip]);
+            }
+            int len = safeLength(f, c, ip);
+            starts[ip] = true;
+            last = ip;
+            ip += len;
+        }
+        int op = c[last];
+        if (op != Op.RET && op != Op.JMP && op != Op.GOEXIT && op != Op.BLOCK) {
+            throw bad(f, last, Op.NAMES[op], "function can fall off its end (last instruction must be RET, JMP, GOEXIT or BLOCK)");
+        }
+        for (ip = 0; ip < c.length; ip += Op.length(c, ip)) {
+            checkInstr(f, c, ip, starts);
+        }
+    }
+
+    private int safeLength(Func f, int[] c, int ip) {
+        int op = c[ip];
+        int fixed = Op.fixedLength(op);
+        if (ip + fixed > c.length) {
+            throw bad(f, ip, Op.NAMES[op], "truncated instruction");
+        }
+        int len = Op.length(c, ip);
+        if (len < fixed || ip + len > c.length) {
+            throw bad(f, ip, Op.NAMES[op], "bad argument count");
+        }
+        return len;
+    }
+
+    private void checkInstr(Func f, int[] c, int ip, boolean[] starts) {
+        int op = c[ip];
+        String n = Op.NAMES[op];
+        switch (op) {
+            case Op.CONST -> scalar(f, ip, n, c[ip + 1]);
+            case Op.MOV -> {
+                slot(f, ip, n, c[ip + 1]);
+                slot(f, ip, n, c[ip + 2]);
+                if (f.isPointerSlot(c[ip + 1]) != f.isPointerSlot(c[ip + 2])) {
+                    throw bad(f, ip, n, "moves between a pointer slot and a scalar slot");
+                }
+            }
+            case Op.CLEAR -> slot(f, ip, n, c[ip + 1]);
+            case Op.ADD, Op.SUB -> {
+                scalar(f, ip, n, c[ip + 1]);
+                scalar(f, ip, n, c[ip + 2]);
+                scalar(f, ip, n, c[ip + 3]);
+            }
+            case Op.ADDI -> {
+                scalar(f, ip, n, c[ip + 1]);
+                scalar(f, ip, n, c[ip + 2]);
+            }
+            case Op.JMP -> target(f, ip, n, c[ip + 1], starts);
+            case Op.JLT -> {
+                scalar(f, ip, n, c[ip + 1]);
+                scalar(f, ip, n, c[ip + 2]);
+                target(f, ip, n, c[ip + 3], starts);
+            }
+            case Op.JNZ -> {
+                slot(f, ip, n, c[ip + 1]);
+                target(f, ip, n, c[ip + 2], starts);
+            }
+            case Op.DECJNZ -> {
+                scalar(f, ip, n, c[ip + 1]);
+                target(f, ip, n, c[ip + 2], starts);
+            }
+            case Op.CALL -> {
+                Func callee = callee(f, ip, n, c[ip + 1]);
+                int dst = c[ip + 2];
+                if (dst != -1) {
+                    slot(f, ip, n, dst);
+                    if (f.isPointerSlot(dst) != callee.returnsPointer()) {
+                        throw bad(f, ip, n, "result of " + callee.name() + " stored in a slot of the wrong kind");
+                    }
+                }
+                args(f, ip, n, callee, c, ip + 4, c[ip + 3]);
+                if (f.nosplit() && !callee.nosplit()) {
+                    throw bad(f, ip, n, "nosplit function calls splittable function " + callee.name());
+                }
+            }
+            case Op.RET -> {
+                int s = c[ip + 1];
+                if (s != -1) {
+                    slot(f, ip, n, s);
+                    if (f.isPointerSlot(s) != f.returnsPointer()) {
+                        throw bad(f, ip, n, "returns a slot of the wrong kind");
+                    }
+                }
+            }
+            case Op.NEW -> {
+                pointer(f, ip, n, c[ip + 1]);
+                if (c[ip + 2] < 0 || c[ip + 2] >= p.types.size()) {
+                    throw bad(f, ip, n, "unknown type " + c[ip + 2]);
+                }
+            }
+            case Op.LOADP -> {
+                pointer(f, ip, n, c[ip + 1]);
+                pointer(f, ip, n, c[ip + 2]);
+                field(f, ip, n, c[ip + 3]);
+            }
+            case Op.STOREP -> {
+                pointer(f, ip, n, c[ip + 1]);
+                field(f, ip, n, c[ip + 2]);
+                pointer(f, ip, n, c[ip + 3]);
+            }
+            case Op.LOADW -> {
+                scalar(f, ip, n, c[ip + 1]);
+                pointer(f, ip, n, c[ip + 2]);
+                field(f, ip, n, c[ip + 3]);
+            }
+            case Op.STOREW -> {
+                pointer(f, ip, n, c[ip + 1]);
+                field(f, ip, n, c[ip + 2]);
+                scalar(f, ip, n, c[ip + 3]);
+            }
+            case Op.SPAWN -> args(f, ip, n, callee(f, ip, n, c[ip + 1]), c, ip + 3, c[ip + 2]);
+            case Op.SEND, Op.RECV -> {
+                int ch = c[ip + 1];
+                if (ch < 0 || ch >= p.chans.size()) {
+                    throw bad(f, ip, n, "unknown channel " + ch);
+                }
+                slot(f, ip, n, c[ip + 2]);
+                if (f.isPointerSlot(c[ip + 2]) != p.chans.get(ch).pointers()) {
+                    throw bad(f, ip, n, "slot kind does not match channel " + p.chans.get(ch).name());
+                }
+                if (f.nosplit()) {
+                    throw bad(f, ip, n, "nosplit function blocks on a channel");
+                }
+            }
+            case Op.CHECKEQ -> {
+                slot(f, ip, n, c[ip + 1]);
+                slot(f, ip, n, c[ip + 2]);
+            }
+            case Op.SLEEP, Op.SYSCALL -> {
+                if (c[ip + 1] < 0) {
+                    throw bad(f, ip, n, "negative duration");
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void args(Func f, int ip, String n, Func callee, int[] c, int from, int count) {
+        if (count != callee.argWords()) {
+            throw bad(f, ip, n, callee.name() + " takes " + callee.argWords() + " args, got " + count);
+        }
+        for (int i = 0; i < count; i++) {
+            int s = c[from + i];
+            slot(f, ip, n, s);
+            boolean wantPtr = callee.isPointerSlot(callee.localWords() + 1 + i);
+            if (f.isPointerSlot(s) != wantPtr) {
+                throw bad(f, ip, n, "argument " + i + " of " + callee.name() + " has the wrong kind");
+            }
+        }
+    }
+
+    private Func callee(Func f, int ip, String n, int idx) {
+        if (idx < 0 || idx >= funcs.size()) {
+            throw bad(f, ip, n, "unknown function " + idx);
+        }
+        return funcs.get(idx);
+    }
+
+    private void nosplitDepth(Func f, int bytes, int depth) {
+        int total = bytes + f.callBytes();
+        if (total > STACK_LIMIT || depth > funcs.size()) {
+            throw new MalformedProgramException("program: function " + f.name()
+                    + ": nosplit stack overflow (" + total + " > " + STACK_LIMIT + " bytes of nosplit frames)");
+        }
+        int[] c = f.code();
+        for (int ip = 0; ip < c.length; ip += Op.length(c, ip)) {
+            if (c[ip] == Op.CALL) {
+                nosplitDepth(funcs.get(c[ip + 1]), total, depth + 1);
+            }
+        }
+    }
+
+    private void slot(Func f, int ip, String n, int s) {
+        if (!f.validSlot(s)) {
+            throw bad(f, ip, n, "slot " + s + " is outside the frame or is the return pc");
+        }
+    }
+
+    private void pointer(Func f, int ip, String n, int s) {
+        slot(f, ip, n, s);
+        if (!f.isPointerSlot(s)) {
+            throw bad(f, ip, n, "slot " + s + " is not a pointer slot");
+        }
+    }
+
+    private void scalar(Func f, int ip, String n, int s) {
+        slot(f, ip, n, s);
+        if (f.isPointerSlot(s)) {
+            throw bad(f, ip, n, "slot " + s + " is a pointer slot, not a scalar");
+        }
+    }
+
+    private void field(Func f, int ip, String n, int field) {
+        if (field < 0) {
+            throw bad(f, ip, n, "negative field " + field);
+        }
+    }
+
+    private void target(Func f, int ip, String n, int t, boolean[] starts) {
+        if (t < 0 || t >= f.code().length || !starts[t]) {
+            throw bad(f, ip, n, "jump target " + t + " is not an instruction of the function");
+        }
+    }
+
+    private static MalformedProgramException bad(Func f, int ip, String op, String problem) {
+        return new MalformedProgramException("program: function " + f.name() + ": instruction at " + ip
+                + " (" + op + "): " + problem);
+    }
+}

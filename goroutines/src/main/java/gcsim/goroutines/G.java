@@ -1,0 +1,183 @@
+package gcsim.goroutines;
+
+import gcsim.stacks.Stack;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A goroutine: data, never a Java thread (Go's {@code g}, runtime2.go). An M
+ * runs a G by calling its {@link GoCode} with the G's saved state; every piece
+ * of execution state (pc, sp, frames on the simulated stack, wait records)
+ * lives here or on the G's stack, so any M can continue any G.
+ *
+ * <p><b>Status.</b> {@code atomicstatus} is the lock on the G's stack; see
+ * {@link GStatus} for the values and the legal transitions, which are made
+ * only by the helpers there:
+ * <pre>
+ *   IDLE -> DEAD -> RUNNABLE -> RUNNING -> {RUNNABLE, WAITING, SYSCALL, DEAD,
+ *   COPYSTACK -> RUNNING, SCAN|PREEMPTED -> PREEMPTED -> WAITING}
+ *   WAITING -> RUNNABLE;  SYSCALL -> {RUNNING, RUNNABLE};  X <-> X|SCAN
+ * </pre>
+ *
+ * <p><b>Ownership of the other fields.</b> Fields describing the stack
+ * ({@link #stack}, {@code stackLo/stackHi}, saved {@code pc/sp}, frames) are
+ * owned by whoever owns the stack per the status (the running M, the holder of
+ * the scan bit, the M that set copystack or took the G from the free list).
+ * {@link #stackguard0}, {@link #preempt}, {@link #preemptStop} and
+ * {@link #preemptShrink} are written by the owner and, for a running G, by a
+ * suspender holding scan|running; they are volatile because the running M
+ * polls them. Each G belongs to one {@link Sched} and stays in its
+ * {@code allgs} for ever (Gs are reused, never freed).
+ */
+public final class G {
+    /** The runtime this G belongs to. */
+    final Sched rt;
+
+    /** Goroutine id; a new one each time the G is (re)used by newproc. */
+    volatile long goid;
+
+    /** Status word; see the class comment and {@link GStatus}. Access only through STATUS. */
+    @SuppressWarnings("unused")
+    private int atomicstatus;
+
+    /** The stack memory, or null when the G has none (a dead G whose stack was freed). */
+    @Nullable Stack stack;
+    /** Go's {@code g.stack.lo}/{@code hi}: bounds of {@link #stack}, 0 when none. */
+    long stackLo;
+    long stackHi;
+
+    /** The prologue compares sp with this; {@code StackConstants.STACK_PREEMPT} requests preemption. */
+    volatile long stackguard0;
+
+    /** The M running this G (set before running, cleared by dropg). */
+    volatile @Nullable M m;
+
+    /** A preemption request is pending (stackguard0 poisoned). */
+    volatile boolean preempt;
+    /** Transition to _Gpreempted on preemption; otherwise just deschedule. */
+    volatile boolean preemptStop;
+    /** Shrink the stack at the next synchronous safe point. */
+    volatile boolean preemptShrink;
+    /** The G is stopped at an asynchronous safe point (its top frame is asyncPreempt). */
+    volatile boolean asyncSafePoint;
+    /** Set by the GC once this G's stack is scanned in the current cycle. */
+    volatile boolean gcscandone;
+
+    /** Why the G waits, when waiting or preempted. */
+    volatile WaitReason waitreason = WaitReason.ZERO;
+    /** Approximate time the G became blocked (nanoTime), 0 when unknown. */
+    volatile long waitsince;
+
+    /** Saved execution state (Go's {@code g.sched} gobuf): pc and sp of the innermost frame. */
+    long pc;
+    long sp;
+    /** Saved sp/pc for the GC while in a syscall. */
+    long syscallsp;
+    long syscallpc;
+
+    /** What the G runs. */
+    @Nullable GoCode code;
+    /** Link in run queues and free lists (Go's schedlink), guarded by whoever owns the list. */
+    @Nullable G schedlink;
+    /** Go's param (wakeup parameter); unused by the channel model, cleared by goexit0. */
+    @Nullable Object param;
+    /** Channel wait record while blocked on a channel, for copystack's adjustment. */
+    @Nullable Sudog waiting;
+    /** Between a channel op's decision to park and the unlock in park_m (Go's parkingOnChan). */
+    volatile boolean parkingOnChan;
+    /** Wake time of a sleeping G (its timer), 0 when none. */
+    long timerWhen;
+    /** Whether this G is the program's main goroutine. */
+    boolean isMain;
+    /** GC assist credit in bytes (Go's gcAssistBytes), for gc-mark's assist hook. */
+    public volatile long gcAssistBytes;
+
+    G(Sched rt) {
+        this.rt = rt;
+    }
+
+    /** Goroutine id. Any thread. */
+    public long goid() {
+        return goid;
+    }
+
+    /** The status word ({@link GStatus#readgstatus}). Any thread. */
+    public int status() {
+        return loadStatus();
+    }
+
+    /** The stack, or null; stable only for the stack's owner (e.g. after suspendG). */
+    public @Nullable Stack stack() {
+        return stack;
+    }
+
+    /** Saved pc of the innermost frame; valid for the stack's owner. */
+    public long savedPc() {
+        return pc;
+    }
+
+    /** Saved sp of the innermost frame; valid for the stack's owner. */
+    public long savedSp() {
+        return sp;
+    }
+
+    /** Whether the GC has scanned this G's stack in this cycle. */
+    public boolean gcscandone() {
+        return gcscandone;
+    }
+
+    /** Sets {@code gcscandone}; the caller owns the stack (suspendG) or the world is stopped. */
+    public void setGcscandone(boolean done) {
+        gcscandone = done;
+    }
+
+    /** Whether the next synchronous safe point should shrink the stack. */
+    public boolean preemptShrink() {
+        return preemptShrink;
+    }
+
+    /** Sets preemptShrink; the GC does this when it cannot shrink now. */
+    public void setPreemptShrink(boolean v) {
+        preemptShrink = v;
+    }
+
+    /** The wait reason (meaningful when waiting or preempted). */
+    public WaitReason waitreason() {
+        return waitreason;
+    }
+
+    int loadStatus() {
+        return (int) STATUS.getVolatile(this);
+    }
+
+    boolean casStatus(int oldval, int newval) {
+        return STATUS.compareAndSet(this, oldval, newval);
+    }
+
+    /** Only for a G not yet published (malg). */
+    void initStatus(int s) {
+        STATUS.setVolatile(this, s);
+    }
+
+    void setStack(@Nullable Stack s) {
+        stack = s;
+        stackLo = s == null ? 0 : s.lo();
+        stackHi = s == null ? 0 : s.hi();
+    }
+
+    @Override
+    public String toString() {
+        return "g" + goid;
+    }
+
+    private static final VarHandle STATUS;
+
+    static {
+        try {
+            STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,31 @@
+package gcsim.goroutines;
+
+/**
+ * What the garbage collector (gc-mark) plugs into the scheduler and the
+ * mutator: goroutines declares it, gc-mark implements it (dependency
+ * inversion, no arrow from goroutines to gc-mark). Installed with
+ * {@link Sched#setGcHooks}.
+ */
+public interface GcHooks {
+    /**
+     * Called by the interpreter after each allocation (Go's mallocgc tail), on
+     * the allocating G's M while the G is running: the place to start a cycle
+     * when the heap reached its goal (gcTrigger) and to charge/perform mark
+     * assists (gcAssistAlloc). The G's state is saved (pc/sp) so the hook may
+     * suspend/scan other Gs; to scan its own stack the hook must first move the
+     * G to waiting (see {@code gcsim.goroutines.internal.GcSupport}). Returns
+     * 0 to continue, or a {@link GoCode} reason (e.g. {@link GoCode#PARK} after
+     * {@link Sched#gopark}) to leave the M.
+     */
+    int afterAllocate(M mp, G gp, long bytes);
+
+    /**
+     * Called when a channel operation writes pointer {@code ptr} directly into
+     * another goroutine's stack slot (Go's sendDirect write barrier): the GC
+     * may have scanned that stack already, so the value must be shaded.
+     */
+    default void shadeStackWrite(long ptr) {}
+
+    /** Called by goexit0 for a dead G (flush assist credit); default nothing. */
+    default void goexit(G gp) {}
+}

@@ -1,0 +1,581 @@
+package gcsim.goroutines;
+
+import static gcsim.stacks.StackConstants.PTR_SIZE;
+
+import gcsim.goroutines.Program.Func;
+import gcsim.heap.Heap;
+import gcsim.heap.MCache;
+import gcsim.heap.ObjectType;
+import gcsim.stacks.FrameLayout;
+import gcsim.stacks.FuncInfo;
+import gcsim.stacks.FuncTab;
+import gcsim.stacks.Prologue;
+import gcsim.stacks.Stack;
+import gcsim.stacks.StackMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A {@link Program} loaded into one runtime, and the interpreter the Ms run
+ * it with. Loading registers each function's {@link FuncInfo} (frame size,
+ * args, stack map, nosplit) in the runtime's {@link FuncTab}, so the
+ * unwinder, stack scanning and copystack read the frames the interpreter
+ * pushes (FRAME LAYOUT of the stacks module).
+ *
+ * <p><b>Execution state.</b> A G's state is its saved {@code pc}
+ * ({@code funcId << 32 | instruction index}), its {@code sp} and its stack: a
+ * frame's slots are words at {@code sp + 8*slot}, the return pc of a frame
+ * points at the caller's CALL instruction (so the caller's stack map at its
+ * call site applies, and RET finds the result slot there). Nothing else is
+ * kept between instructions, so any M can continue any G.
+ *
+ * <p><b>Safe points.</b> Every CALL of a splittable function runs the
+ * prologue check ({@link Prologue#needsMoreStack}); a failure returns
+ * {@link GoCode#MORESTACK} and the M runs newstack (preemption or growth),
+ * after which the CALL is retried. At every instruction boundary the
+ * interpreter looks at its M's "signal" flag (Go 1.14 asynchronous
+ * preemption): if the G wants preemption and the point is async-safe (not in
+ * a nosplit function, enough stack), it injects an {@code asyncPreempt}
+ * frame, which GC scans conservatively, and returns
+ * {@link GoCode#PREEMPT_ASYNC}.
+ */
+public final class Interp implements GoCode {
+    private final Sched rt;
+    private final @Nullable Heap heap;
+    private final Program program;
+    /** Per program function: its id in the runtime's FuncTab. */
+    private final int[] funcIds;
+    /** Indexed by FuncTab id: code with function operands rewritten to FuncTab ids (null: not ours). */
+    private final int[][] codeById;
+    private final FuncInfo[] infoById;
+    private final Func[] funcById;
+    private final ObjectType[] types;
+    private final Chan[] chans;
+    private final FuncInfo asyncPreemptFn;
+    private final int asyncPreemptId;
+    private final long asyncPreemptStack;
+
+    /** Counters (approximate: summed at yields). */
+    private final AtomicLong instructions = new AtomicLong();
+    private final AtomicLong allocations = new AtomicLong();
+    private final AtomicLong useAfterFree = new AtomicLong();
+
+    /** Loads program into rt; heap may be null for programs that never allocate. */
+    public Interp(Sched rt, @Nullable Heap heap, Program program) {
+        this.rt = rt;
+        this.heap = heap;
+        this.program = program;
+        FuncTab ft = rt.functab();
+        int n = program.funcs.size();
+        this.funcIds = new int[n];
+        FuncInfo[] infos = new FuncInfo[n];
+        for (int i = 0; i < n; i++) {
+            Func f = program.funcs.get(i);
+            infos[i] = FuncInfo.builder(f.name())
+                    .frameSize(f.localWords() * PTR_SIZE)
+                    .argSize(f.argWords() * PTR_SIZE)
+                    .nosplit(f.nosplit())
+                    .stackMap(StackMap.of(f.ptrLocals(), f.ptrArgs()))
+                    .build();
+            funcIds[i] = ft.register(infos[i]);
+        }
+        this.asyncPreemptFn = FuncInfo.builder("runtime.asyncPreempt")
+                .frameSize(16 * PTR_SIZE).nosplit(true).conservative(true).build();
+        this.asyncPreemptId = ft.register(asyncPreemptFn);
+        // Go: the frames of asyncPreempt and asyncPreempt2 plus 8 words of overhead.
+        this.asyncPreemptStack = FrameLayout.callBytes(asyncPreemptFn) + 8L * PTR_SIZE;
+        int size = ft.size();
+        this.codeById = new int[size][];
+        this.infoById = new FuncInfo[size];
+        this.funcById = new Func[size];
+        for (int i = 0; i < n; i++) {
+            int id = funcIds[i];
+            codeById[id] = relink(program.funcs.get(i).code(), funcIds);
+            infoById[id] = infos[i];
+            funcById[id] = program.funcs.get(i);
+        }
+        this.types = program.types.toArray(new ObjectType[0]);
+        this.chans = new Chan[program.chans.size()];
+        for (int i = 0; i < chans.length; i++) {
+            Program.ChanDecl d = program.chans.get(i);
+            chans[i] = new Chan(d.size(), d.pointers());
+        }
+    }
+
+    private static int[] relink(int[] code, int[] funcIds) {
+        int[] c = code.clone();
+        for (int ip = 0; ip < c.length; ip += Op.length(c, ip)) {
+            if (c[ip] == Op.CALL || c[ip] == Op.SPAWN) {
+                c[ip + 1] = funcIds[c[ip + 1]];
+            }
+        }
+        return c;
+    }
+
+    /** Starts the process with the entry function on the main goroutine. */
+    public G start() {
+        return rt.start(this, g -> pushOutermost(g, funcIds[program.entry], null));
+    }
+
+    /** The program's channels, in declaration order (GC roots when they carry pointers). */
+    public Chan[] chans() {
+        return chans.clone();
+    }
+
+    public long instructions() {
+        return instructions.get();
+    }
+
+    public long allocations() {
+        return allocations.get();
+    }
+
+    public long useAfterFree() {
+        return useAfterFree.get();
+    }
+
+    /**
+     * Lays out the first frame of a new G running function id with the given
+     * argument values (Go's newproc1 copying args). Grows the new G's (dead,
+     * owned) stack if the frame does not fit. Deliberate difference: the entry
+     * function's prologue is not run.
+     */
+    private void pushOutermost(G g, int id, long @Nullable [] argv) {
+        FuncInfo f = infoById[id];
+        Stack s = g.stack;
+        if (s == null) {
+            throw Throw.fatal("newproc1: newg missing stack");
+        }
+        int need = FrameLayout.callBytes(f) + gcsim.stacks.StackConstants.STACK_GUARD;
+        if (need > s.size()) {
+            int size = s.size();
+            while (size < need) {
+                size *= 2;
+            }
+            rt.stackAllocator().stackfree(s);
+            s = rt.stackAllocator().stackalloc(size);
+            g.setStack(s);
+            g.stackguard0 = g.stackLo + gcsim.stacks.StackConstants.STACK_GUARD;
+        }
+        long sp = FrameLayout.pushOutermost(s, f);
+        if (argv != null) {
+            long argp = FrameLayout.argp(sp, f);
+            for (int i = 0; i < argv.length; i++) {
+                s.write(argp + (long) i * PTR_SIZE, argv[i]);
+            }
+        }
+        g.sp = sp;
+        g.pc = FuncTab.pcOf(id, 0);
+    }
+
+    // =====================================================================
+    // The interpreter
+    // =====================================================================
+
+    @Override
+    public int run(M mp, G gp) {
+        Stack st = gp.stack;
+        if (st == null) {
+            throw Throw.fatal("runtime: running g has no stack");
+        }
+        long sp = gp.sp;
+        long pc = gp.pc;
+        int fid = FuncTab.funcId(pc);
+        int ip = FuncTab.pcIndex(pc);
+        if (fid == asyncPreemptId) {
+            // Returning from asyncPreempt: pop its frame (asyncPreempt2's tail).
+            long ret = st.read(FrameLayout.varp(sp, asyncPreemptFn));
+            sp = FrameLayout.callerSp(sp, asyncPreemptFn);
+            fid = FuncTab.funcId(ret);
+            ip = FuncTab.pcIndex(ret);
+            gp.asyncSafePoint = false;
+        }
+        int[] code = codeById[fid];
+        Func fn = funcById[fid];
+        long count = 0;
+        try {
+            for (;;) {
+                if (mp.signalPending) {
+                    int r = signal(mp, gp, st, fid, ip, sp);
+                    if (r != 0) {
+                        return r;
+                    }
+                    sp = gp.sp;
+                }
+                count++;
+                switch (code[ip]) {
+                    case Op.NOP -> ip += 1;
+                    case Op.CONST -> {
+                        st.write(sp + 8L * code[ip + 1], ((long) code[ip + 3] << 32) | (code[ip + 2] & 0xffff_ffffL));
+                        ip += 4;
+                    }
+                    case Op.MOV -> {
+                        st.write(sp + 8L * code[ip + 1], st.read(sp + 8L * code[ip + 2]));
+                        ip += 3;
+                    }
+                    case Op.CLEAR -> {
+                        st.write(sp + 8L * code[ip + 1], 0);
+                        ip += 2;
+                    }
+                    case Op.ADD -> {
+                        st.write(sp + 8L * code[ip + 1], st.read(sp + 8L * code[ip + 2]) + st.read(sp + 8L * code[ip + 3]));
+                        ip += 4;
+                    }
+                    case Op.SUB -> {
+                        st.write(sp + 8L * code[ip + 1], st.read(sp + 8L * code[ip + 2]) - st.read(sp + 8L * code[ip + 3]));
+                        ip += 4;
+                    }
+                    case Op.ADDI -> {
+                        st.write(sp + 8L * code[ip + 1], st.read(sp + 8L * code[ip + 2]) + code[ip + 3]);
+                        ip += 4;
+                    }
+                    case Op.JMP -> ip = code[ip + 1];
+                    case Op.JLT -> ip = st.read(sp + 8L * code[ip + 1]) < st.read(sp + 8L * code[ip + 2]) ? code[ip + 3] : ip + 4;
+                    case Op.JNZ -> ip = st.read(sp + 8L * code[ip + 1]) != 0 ? code[ip + 2] : ip + 3;
+                    case Op.DECJNZ -> {
+                        long a = sp + 8L * code[ip + 1];
+                        long v = st.read(a) - 1;
+                        st.write(a, v);
+                        ip = v != 0 ? code[ip + 2] : ip + 3;
+                    }
+                    case Op.CALL -> {
+                        int callee = code[ip + 1];
+                        FuncInfo f = infoById[callee];
+                        if (!f.nosplit() && Prologue.needsMoreStack(FrameLayout.entrySp(sp, f), gp.stackguard0, f.frameSize())) {
+                            save(gp, fid, ip, sp);
+                            mp.morestackCallBytes = FrameLayout.callBytes(f);
+                            return MORESTACK;
+                        }
+                        long nsp = FrameLayout.calleeSp(sp, f);
+                        if (nsp < gp.stackLo) {
+                            throw Throw.fatal("runtime: sp=" + Throw.hex(nsp) + " stack=[" + Throw.hex(gp.stackLo)
+                                    + ", " + Throw.hex(gp.stackHi) + "]", "nosplit stack overflow");
+                        }
+                        long argp = FrameLayout.argp(nsp, f);
+                        int n = code[ip + 3];
+                        for (int i = 0; i < n; i++) {
+                            st.write(argp + 8L * i, st.read(sp + 8L * code[ip + 4 + i]));
+                        }
+                        FrameLayout.push(st, sp, f, FuncTab.pcOf(fid, ip));
+                        sp = nsp;
+                        fid = callee;
+                        ip = 0;
+                        code = codeById[fid];
+                        fn = funcById[fid];
+                    }
+                    case Op.RET -> {
+                        FuncInfo f = infoById[fid];
+                        int src = code[ip + 1];
+                        long val = src >= 0 ? st.read(sp + 8L * src) : 0;
+                        long ret = st.read(FrameLayout.varp(sp, f));
+                        if (ret == FuncTab.GOEXIT_PC) {
+                            save(gp, fid, ip, sp);
+                            return EXIT;
+                        }
+                        sp = FrameLayout.callerSp(sp, f);
+                        fid = FuncTab.funcId(ret);
+                        ip = FuncTab.pcIndex(ret);
+                        code = codeById[fid];
+                        fn = funcById[fid];
+                        int dst = code[ip + 2];
+                        if (dst >= 0) {
+                            st.write(sp + 8L * dst, val);
+                        }
+                        ip += 4 + code[ip + 3];
+                    }
+                    case Op.NEW -> {
+                        int r = newobj(mp, gp, st, sp, code, ip, fid);
+                        ip += 3;
+                        if (r != 0) {
+                            save(gp, fid, ip, sp);
+                            return r;
+                        }
+                    }
+                    case Op.LOADP -> {
+                        long v = heap().readPointer(fieldAddr(st, sp, code[ip + 2], code[ip + 3]));
+                        checkPoison(v);
+                        st.write(sp + 8L * code[ip + 1], v);
+                        ip += 4;
+                    }
+                    case Op.STOREP -> {
+                        heap().writePointer(fieldAddr(st, sp, code[ip + 1], code[ip + 2]), st.read(sp + 8L * code[ip + 3]));
+                        ip += 4;
+                    }
+                    case Op.LOADW -> {
+                        long v = heap().readWord(fieldAddr(st, sp, code[ip + 2], code[ip + 3]));
+                        checkPoison(v);
+                        st.write(sp + 8L * code[ip + 1], v);
+                        ip += 4;
+                    }
+                    case Op.STOREW -> {
+                        heap().writeWord(fieldAddr(st, sp, code[ip + 1], code[ip + 2]), st.read(sp + 8L * code[ip + 3]));
+                        ip += 4;
+                    }
+                    case Op.SPAWN -> {
+                        spawn(st, sp, code, ip);
+                        ip += 3 + code[ip + 2];
+                    }
+                    case Op.SEND -> {
+                        save(gp, fid, ip + 3, sp);
+                        if (chansend(mp, gp, chans[code[ip + 1]], sp + 8L * code[ip + 2])) {
+                            return PARK;
+                        }
+                        ip += 3;
+                    }
+                    case Op.RECV -> {
+                        save(gp, fid, ip + 3, sp);
+                        if (chanrecv(mp, gp, chans[code[ip + 1]], sp + 8L * code[ip + 2])) {
+                            return PARK;
+                        }
+                        ip += 3;
+                    }
+                    case Op.SLEEP -> {
+                        save(gp, fid, ip + 2, sp);
+                        gp.timerWhen = System.nanoTime() + 1000L * code[ip + 1];
+                        Sched.gopark(mp, gp, () -> rt.addtimer(gp), WaitReason.SLEEP);
+                        return PARK;
+                    }
+                    case Op.SYSCALL -> {
+                        save(gp, fid, ip + 2, sp);
+                        if (!syscall(mp, gp, code[ip + 1])) {
+                            return EXITSYSCALL0;
+                        }
+                        ip += 2;
+                    }
+                    case Op.GOSCHED -> {
+                        save(gp, fid, ip + 1, sp);
+                        return GOSCHED;
+                    }
+                    case Op.GOEXIT -> {
+                        save(gp, fid, ip, sp);
+                        return GOEXIT;
+                    }
+                    case Op.BLOCK -> {
+                        save(gp, fid, ip, sp);
+                        Sched.gopark(mp, gp, null, WaitReason.SELECT_NO_CASES);
+                        return PARK;
+                    }
+                    case Op.CHECKEQ -> {
+                        long a = st.read(sp + 8L * code[ip + 1]);
+                        long b = st.read(sp + 8L * code[ip + 2]);
+                        if (a != b) {
+                            throw Throw.fatal("gcsim: " + fn.name() + " at " + ip + ": " + a + " != " + b,
+                                    "mutator check failed");
+                        }
+                        ip += 3;
+                    }
+                    default -> throw Throw.fatal("runtime: bad opcode " + code[ip] + " in " + fn.name());
+                }
+            }
+        } finally {
+            instructions.addAndGet(count);
+        }
+    }
+
+    private static void save(G gp, int fid, int ip, long sp) {
+        gp.pc = FuncTab.pcOf(fid, ip);
+        gp.sp = sp;
+    }
+
+    private Heap heap() {
+        Heap h = heap;
+        if (h == null) {
+            throw Throw.fatal("program uses the heap but none was given");
+        }
+        return h;
+    }
+
+    private static long fieldAddr(Stack st, long sp, int slot, int field) {
+        long obj = st.read(sp + 8L * slot);
+        if (obj == 0) {
+            throw Throw.fatal("panic: runtime error: invalid memory address or nil pointer dereference",
+                    "invalid memory address or nil pointer dereference");
+        }
+        return obj + 8L * field;
+    }
+
+    private void checkPoison(long v) {
+        if (Heap.isPoison(v)) {
+            useAfterFree.incrementAndGet();
+            throw Throw.fatal("runtime: read of a freed (poisoned) heap word", "use of freed object");
+        }
+    }
+
+    /** NEW: allocate on the P's mcache, then the GC's allocation hook. */
+    private int newobj(M mp, G gp, Stack st, long sp, int[] code, int ip, int fid) {
+        P pp = mp.p;
+        if (pp == null) {
+            throw Throw.fatal("mallocgc: no p");
+        }
+        Heap h = heap();
+        ObjectType t = types[code[ip + 2]];
+        MCache c = h.mcache(pp.id);
+        mp.mallocing++;
+        long p;
+        try {
+            p = h.allocate(c, t);
+        } finally {
+            mp.mallocing--;
+        }
+        st.write(sp + 8L * code[ip + 1], p);
+        allocations.incrementAndGet();
+        GcHooks hooks = rt.gcHooks;
+        if (hooks != null) {
+            save(gp, fid, ip + 3, sp);
+            return hooks.afterAllocate(mp, gp, t.sizeBytes());
+        }
+        return 0;
+    }
+
+    /** SPAWN: go f(args) with the argument values copied onto the new G's stack. */
+    private void spawn(Stack st, long sp, int[] code, int ip) {
+        int callee = code[ip + 1];
+        int n = code[ip + 2];
+        long[] argv = new long[n];
+        for (int i = 0; i < n; i++) {
+            argv[i] = st.read(sp + 8L * code[ip + 3 + i]);
+        }
+        rt.newproc(this, g -> pushOutermost(g, callee, argv));
+    }
+
+    /** SYSCALL: entersyscall, really block, exitsyscall. Returns false for the exitsyscall0 path. */
+    private boolean syscall(M mp, G gp, int micros) {
+        rt.entersyscall(mp, gp);
+        long deadline = System.nanoTime() + 1000L * micros;
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            rt.checkExiting();
+        }
+        return rt.exitsyscall(mp, gp);
+    }
+
+    // ---- channels (chan.go chansend / chanrecv, blocking forms) ----
+
+    /** Returns true when gp must park (the wait is prepared); false when done. */
+    private boolean chansend(M mp, G gp, Chan c, long slot) {
+        Stack st = stackOf(gp);
+        long v = st.read(slot);
+        c.lock.lock();
+        Sudog sg = c.dequeueRecv();
+        if (sg != null) {
+            // Found a waiting receiver: copy directly to its stack slot.
+            G rg = sg.g;
+            stackOf(rg).write(sg.elem, v);
+            shade(c, v);
+            sg.success = true;
+            rg.waiting = null;
+            c.lock.unlock();
+            rt.goready(rg);
+            return false;
+        }
+        if (c.dataqsiz > 0 && !c.bufFull()) {
+            c.bufPut(v);
+            c.lock.unlock();
+            return false;
+        }
+        // Block on the channel. Someone from a receiver will complete our operation.
+        parkOnChan(mp, gp, c, slot, true);
+        return true;
+    }
+
+    /** Returns true when gp must park; false when done. */
+    private boolean chanrecv(M mp, G gp, Chan c, long slot) {
+        Stack st = stackOf(gp);
+        c.lock.lock();
+        Sudog sg = c.dequeueSend();
+        if (sg != null) {
+            G sgp = sg.g;
+            long v;
+            if (c.dataqsiz == 0) {
+                v = stackOf(sgp).read(sg.elem);
+            } else {
+                // Queue is full: take the head, put the sender's value at the tail.
+                v = c.bufTakeAndPut(stackOf(sgp).read(sg.elem));
+            }
+            st.write(slot, v);
+            sg.success = true;
+            sgp.waiting = null;
+            c.lock.unlock();
+            rt.goready(sgp);
+            return false;
+        }
+        if (c.dataqsiz > 0 && !c.bufEmpty()) {
+            st.write(slot, c.bufTake());
+            c.lock.unlock();
+            return false;
+        }
+        parkOnChan(mp, gp, c, slot, false);
+        return true;
+    }
+
+    /** Enqueues gp's wait record and gopark's with chanparkcommit (unlocks c after the G is waiting). */
+    private void parkOnChan(M mp, G gp, Chan c, long slot, boolean send) {
+        Sudog mysg = new Sudog(gp, c, slot);
+        gp.waiting = mysg;
+        if (send) {
+            c.enqueueSend(mysg);
+        } else {
+            c.enqueueRecv(mysg);
+        }
+        // Signal to anyone trying to shrink our stack that we're about to park on a
+        // channel. The window between when this G's status changes and when we set
+        // gp.activeStackChans is not safe for stack shrinking.
+        gp.parkingOnChan = true;
+        Sched.gopark(mp, gp, () -> {
+            gp.parkingOnChan = false;
+            c.lock.unlock();
+        }, send ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE);
+    }
+
+    private void shade(Chan c, long v) {
+        GcHooks h = rt.gcHooks;
+        if (c.elemIsPointer && v != 0 && h != null) {
+            h.shadeStackWrite(v);
+        }
+    }
+
+    private static Stack stackOf(G g) {
+        Stack s = g.stack;
+        if (s == null) {
+            throw Throw.fatal("runtime: g has no stack");
+        }
+        return s;
+    }
+
+    // ---- asynchronous preemption (signal_unix.go doSigPreempt) ----
+
+    /** Handles a pending "signal"; returns a yield reason or 0 to continue (gp.sp may change). */
+    private int signal(M mp, G gp, Stack st, int fid, int ip, long sp) {
+        mp.signalPending = false;
+        rt.checkExiting();
+        int r = 0;
+        if (Suspension.wantAsyncPreempt(gp) && isAsyncSafePoint(mp, gp, fid, sp)) {
+            // Inject a call to asyncPreempt.
+            long nsp = FrameLayout.push(st, sp, asyncPreemptFn, FuncTab.pcOf(fid, ip));
+            gp.sp = nsp;
+            gp.pc = FuncTab.pcOf(asyncPreemptId, 0);
+            r = PREEMPT_ASYNC;
+        } else {
+            gp.sp = sp;
+        }
+        // Acknowledge the preemption.
+        mp.preemptGen++;
+        return r;
+    }
+
+    /** Go's isAsyncSafePoint for the interpreter's state. */
+    private boolean isAsyncSafePoint(M mp, G gp, int fid, long sp) {
+        if (mp.curg != gp) {
+            return false;
+        }
+        if (mp.p == null || !Suspension.canPreemptM(mp)) {
+            return false;
+        }
+        if (sp < gp.stackLo || sp - gp.stackLo < asyncPreemptStack) {
+            return false;
+        }
+        FuncInfo f = infoById[fid];
+        return f != null && !f.nosplit();
+    }
+}

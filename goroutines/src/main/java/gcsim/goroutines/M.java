@@ -1,0 +1,102 @@
+package gcsim.goroutines;
+
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * A machine (Go's {@code m}): a Java platform thread running the scheduler.
+ * It takes a P, finds a runnable G ({@link Sched#schedule}), and runs it by
+ * calling the G's {@link GoCode}; when the code returns a reason, the M makes
+ * the transition Go makes after {@code mcall} (park_m, gosched_m, newstack,
+ * goexit0, exitsyscall0, asyncPreempt2) and schedules again. An M without
+ * work parks on its {@link #park} note on the idle-M list (stopm) until
+ * startm hands it a P and wakes it.
+ *
+ * <p>Fields other than those marked volatile are touched only by this M's own
+ * thread, or under {@code sched.lock} while the M is idle (nextp, schedlink,
+ * spinning), as in Go.
+ */
+public final class M extends Thread {
+    final Sched rt;
+    final long id;
+
+    /** The G this M is running (Go's curg), null when in the scheduler. */
+    volatile @Nullable G curg;
+    /** The P this M holds, null when none (idle, in a syscall, stopped). */
+    volatile @Nullable P p;
+    /** The P handed to this M by startm / startTheWorld before waking it. */
+    @Nullable P nextp;
+    /** The P held before entering a syscall. */
+    @Nullable P oldp;
+    /** Looking for work (counted in sched.nmspinning). */
+    boolean spinning;
+    /** Runtime locks held / allocating / reason preemption is off: canPreemptM is false while set. */
+    int locks;
+    int mallocing;
+    @Nullable String preemptoff;
+    /** Sleep/wakeup while idle (Go's m.park). */
+    final Note park = new Note();
+    /** Link in the idle-M list (under sched.lock). */
+    @Nullable M schedlink;
+
+    /** Bumped each time this M handles an asynchronous preemption request (Go's preemptGen). */
+    volatile int preemptGen;
+    /** A preemption "signal" (SIGURG) was sent and not yet handled (see {@link #preemptM}). */
+    volatile boolean signalPending;
+
+    /** Bytes the callee whose prologue failed needs (args, return pc, locals): Go's morebuf. */
+    int morestackCallBytes;
+
+    /** What park_m must do after the G is waiting (Go's waitunlockf/waitlock). */
+    @Nullable Runnable waitunlockf;
+
+    M(Sched rt, long id) {
+        super("gcsim-M" + id);
+        this.rt = rt;
+        this.id = id;
+        setDaemon(true);
+    }
+
+    /** Go's {@code getg().m}: the M of the calling thread, or null when not on an M. */
+    public static @Nullable M getm() {
+        Thread t = Thread.currentThread();
+        return t instanceof M mp ? mp : null;
+    }
+
+    /** The G this M runs (null in the scheduler). */
+    public @Nullable G curg() {
+        return curg;
+    }
+
+    /** The P this M holds, or null. */
+    public @Nullable P p() {
+        return p;
+    }
+
+    @Override
+    public void run() {
+        try {
+            rt.mstart1(this);
+        } catch (Sched.MExit e) {
+            // The runtime is exiting.
+        } catch (Throwable t) {
+            rt.fatal(t);
+        } finally {
+            rt.mexited(this);
+        }
+    }
+
+    /**
+     * Go's {@code preemptM}: "sends a signal" asking this M to preempt its G
+     * asynchronously. The interpreter sees the flag at its next instruction
+     * boundary (see {@link Interp}) and bumps {@link #preemptGen} whether or
+     * not it could inject asyncPreempt, as Go's doSigPreempt does.
+     */
+    void preemptM() {
+        signalPending = true;
+    }
+
+    @Override
+    public String toString() {
+        return "m" + id;
+    }
+}

@@ -1,0 +1,1856 @@
+package gcsim.goroutines;
+
+import static gcsim.goroutines.GStatus.G_DEAD;
+import static gcsim.goroutines.GStatus.G_IDLE;
+import static gcsim.goroutines.GStatus.G_PREEMPTED;
+import static gcsim.goroutines.GStatus.G_RUNNABLE;
+import static gcsim.goroutines.GStatus.G_RUNNING;
+import static gcsim.goroutines.GStatus.G_SCAN;
+import static gcsim.goroutines.GStatus.G_SYSCALL;
+import static gcsim.goroutines.GStatus.G_WAITING;
+import static gcsim.goroutines.GStatus.casgstatus;
+import static gcsim.goroutines.GStatus.readgstatus;
+import static gcsim.stacks.StackConstants.FIXED_STACK;
+import static gcsim.stacks.StackConstants.STACK_GUARD;
+import static gcsim.stacks.StackConstants.STACK_PREEMPT;
+
+import gcsim.heap.GoThrow;
+import gcsim.stacks.FuncTab;
+import gcsim.stacks.Growth;
+import gcsim.stacks.Stack;
+import gcsim.stacks.StackAllocator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The scheduler (Go's {@code schedt} {@code sched}, {@code allgs}, {@code allp},
+ * {@code allm}, and the functions of proc.go) for one simulated Go process.
+ *
+ * <p><b>Threads.</b> Ms are Java platform threads running {@link #mstart1};
+ * GOMAXPROCS Ps; Gs are data. Idle Ms park on their note; idle Ps sit on
+ * {@code pidle}. A thread that is not an M (a test, a GC worker thread of
+ * gc-mark) may call {@link #newproc}, {@link Suspension#suspendG},
+ * {@link Suspension#resumeG}, {@link #ready}, {@link #stopTheWorld} and the
+ * inspection methods; such an "external" caller counts as a running M for
+ * {@link #checkdead} while it holds a G or the world (see
+ * {@link #enterExternal}), because in Go that caller would itself be an M.
+ *
+ * <p><b>Locks.</b> {@code lock} is Go's {@code sched.lock}: it guards the
+ * idle lists, the global run queue, the global free-G lists, {@code stopwait}
+ * and the M count. {@code allglock} guards {@code allgs}. Lock order:
+ * channel locks → sched.lock → allglock; timersLock is a leaf.
+ *
+ * <p><b>Exit.</b> The process ends when the main goroutine returns
+ * ({@link #exitCode} 0) or on a throw ({@link #fatal}); {@link #awaitExit}
+ * waits for either.
+ */
+public final class Sched {
+    /** Go's sched.maxmcount. */
+    static final int MAX_MCOUNT = 10000;
+    /** Go's freezeStopWait. */
+    static final int FREEZE_STOP_WAIT = 0x7fffffff;
+    /** Go's forcePreemptNS: sysmon preempts a G that ran this long. */
+    static final long FORCE_PREEMPT_NS = 10_000_000L;
+
+    final SchedConfig config;
+    final int gomaxprocs;
+    private final StackAllocator stackAllocator;
+    private final FuncTab functab;
+    private final Growth growth;
+
+    final ReentrantLock lock = new ReentrantLock();
+    // ---- guarded by lock ----
+    private @Nullable M midle;
+    private int nmidle;
+    private long mnext;
+    private int mcount;
+    private int nexternal;
+    private @Nullable P pidle;
+    private @Nullable G runqHead;
+    private @Nullable G runqTail;
+    private volatile int runqsize;
+    private @Nullable G gFreeStack;
+    private @Nullable G gFreeNoStack;
+    private int gFreeN;
+    private int stopwait;
+    private final List<M> allm = new ArrayList<>();
+    // ---- atomics ----
+    final AtomicInteger npidle = new AtomicInteger();
+    final AtomicInteger nmspinning = new AtomicInteger();
+    private final AtomicLong goidgen = new AtomicLong();
+    /** Set while a stop-the-world is in progress (Go's sched.gcwaiting). */
+    volatile boolean gcwaiting;
+    private final Note stopnote = new Note();
+    private final Semaphore worldsema = new Semaphore(1);
+
+    final P[] allp;
+    private final Object allglock = new Object();
+    private G[] allgs = new G[64];
+    private volatile int allglen;
+
+    // ---- timers (sleeping Gs), ordered by wake time ----
+    private final ReentrantLock timersLock = new ReentrantLock();
+    private final PriorityQueue<G> timers = new PriorityQueue<>((a, b) -> Long.compare(a.timerWhen, b.timerWhen));
+    /** Non-zero while no M is blocked waiting for timers (Go's sched.lastpoll). */
+    private final AtomicLong lastpoll = new AtomicLong(1);
+    private volatile @Nullable Thread poller;
+
+    // ---- lifecycle ----
+    volatile boolean exiting;
+    private volatile @Nullable Throwable fatal;
+    private volatile int exitCode = -1;
+    private final CountDownLatch exited = new CountDownLatch(1);
+    private volatile boolean mainStarted;
+    private @Nullable Thread sysmonThread;
+
+    /** Statistics. */
+    final AtomicLong goroutinesCreated = new AtomicLong();
+    final AtomicLong goroutinesExited = new AtomicLong();
+    final AtomicLong stackGrowths = new AtomicLong();
+    final AtomicLong stackShrinks = new AtomicLong();
+    final AtomicLong preemptionsCooperative = new AtomicLong();
+    final AtomicLong preemptionsAsync = new AtomicLong();
+
+    /** Hooks gc-mark installs (allocation), or null. */
+    volatile @Nullable GcHooks gcHooks;
+
+    /** Creates a runtime with its own stacks and function table. Nothing runs until {@link #start}. */
+    public Sched(SchedConfig config) {
+        this(config, new StackAllocator(config.gomaxprocs()), new FuncTab());
+    }
+
+    /** Creates a runtime sharing the given stack allocator and function table. */
+    public Sched(SchedConfig config, StackAllocator stackAllocator, FuncTab functab) {
+        this.config = config;
+        this.gomaxprocs = config.gomaxprocs();
+        this.stackAllocator = stackAllocator;
+        this.functab = functab;
+        this.growth = new Growth(stackAllocator, functab);
+        growth.setMaxStack(config.maxStackSize());
+        this.allp = new P[gomaxprocs];
+        for (int i = 0; i < gomaxprocs; i++) {
+            allp[i] = new P(this, i);
+        }
+        // All Ps start idle (procresize); the main G wakes one.
+        for (int i = gomaxprocs - 1; i >= 0; i--) {
+            pidleput(allp[i]);
+        }
+    }
+
+    public StackAllocator stackAllocator() {
+        return stackAllocator;
+    }
+
+    /** The stack growth/copy machinery (stacks module) used by newstack and shrinkstack. */
+    public Growth growth() {
+        return growth;
+    }
+
+    public FuncTab functab() {
+        return functab;
+    }
+
+    public SchedConfig config() {
+        return config;
+    }
+
+    /** Installs (or removes) gc-mark's hooks. Any thread. */
+    public void setGcHooks(@Nullable GcHooks hooks) {
+        gcHooks = hooks;
+    }
+
+    // =====================================================================
+    // Lifecycle
+    // =====================================================================
+
+    /**
+     * Starts the process: creates the main goroutine running {@code main}
+     * (with {@code init} run on it while it is still dead, see
+     * {@link #newproc}), starts sysmon if configured and an M to run it.
+     * Call once, from any non-M thread.
+     */
+    public G start(GoCode main, @Nullable GInit init) {
+        G gp = newproc(main, init);
+        gp.isMain = true;
+        mainStarted = true;
+        if (config.sysmon()) {
+            Thread t = new Thread(this::sysmon, "gcsim-sysmon");
+            t.setDaemon(true);
+            sysmonThread = t;
+            t.start();
+        }
+        wakep();
+        return gp;
+    }
+
+    /**
+     * Waits until the process exits. Returns the exit code (0 when main
+     * returned) or throws the fatal error (a {@link GoThrow} such as
+     * "all goroutines are asleep - deadlock!"). Returns -1 on timeout
+     * (the process keeps running; call {@link #shutdown}).
+     */
+    public int awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
+        if (!exited.await(timeout, unit)) {
+            return -1;
+        }
+        Throwable t = fatal;
+        if (t instanceof Error e) {
+            throw e;
+        }
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        return exitCode;
+    }
+
+    /** The fatal error that ended the process, if any. */
+    public @Nullable Throwable fatalError() {
+        return fatal;
+    }
+
+    /** Whether the process has exited (main returned, a throw, or shutdown). */
+    public boolean hasExited() {
+        return exited.getCount() == 0;
+    }
+
+    /** Go's exit(code): ends the process. Any thread. */
+    void exit(int code) {
+        if (exitCode == -1) {
+            exitCode = code;
+        }
+        shutdown();
+    }
+
+    /** Records a throw: the first one wins and the process ends. Any thread. */
+    void fatal(Throwable t) {
+        if (fatal == null && !hasExitedNormally()) {
+            fatal = t;
+        }
+        shutdown();
+    }
+
+    private boolean hasExitedNormally() {
+        return exitCode != -1;
+    }
+
+    /** Stops every M (they exit at their next scheduling point or instruction boundary). */
+    public void shutdown() {
+        exiting = true;
+        exited.countDown();
+        List<M> ms;
+        lock.lock();
+        try {
+            ms = new ArrayList<>(allm);
+        } finally {
+            lock.unlock();
+        }
+        for (M mp : ms) {
+            mp.signalPending = true;
+            LockSupport.unpark(mp);
+        }
+        Thread t = poller;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+        Thread s = sysmonThread;
+        if (s != null) {
+            LockSupport.unpark(s);
+        }
+    }
+
+    /** Waits (bounded) until every M thread has ended after an exit. For tests. */
+    public boolean joinMs(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        for (M mp : allMs()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            mp.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            if (mp.isAlive()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Control-flow signal: the runtime is exiting, unwind the M. */
+    static final class MExit extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MExit() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final MExit MEXIT = new MExit();
+
+    void checkExiting() {
+        if (exiting) {
+            throw MEXIT;
+        }
+    }
+
+    void mexited(M mp) {
+        // Nothing to free: the thread ends. Kept for symmetry with Go's mexit.
+    }
+
+    // =====================================================================
+    // G creation and reuse (newproc1, malg, allgadd, gfput, gfget)
+    // =====================================================================
+
+    /**
+     * Go's {@code newproc}: creates a goroutine running {@code code} and puts
+     * it on the caller's P's run queue (runnext), or the global queue when
+     * the caller has no P. {@code init} runs first, while the G is still
+     * _Gdead and owned by the caller, to lay out its first frame. Any thread.
+     */
+    public G newproc(GoCode code, @Nullable GInit init) {
+        M mp = M.getm();
+        P pp = mp == null ? null : mp.p;
+        G newg = pp != null ? gfget(pp) : gfgetGlobal();
+        if (newg == null) {
+            newg = malg(FIXED_STACK);
+            casgstatus(newg, G_IDLE, G_DEAD);
+            allgadd(newg); // publishes with status _Gdead so the GC does not look at the stack
+        }
+        if (newg.stackHi == 0) {
+            throw Throw.fatal("newproc1: newg missing stack");
+        }
+        if (readgstatus(newg) != G_DEAD) {
+            throw Throw.fatal("newproc1: new g is not Gdead");
+        }
+        newg.code = code;
+        newg.sp = newg.stackHi;
+        newg.pc = 0;
+        newg.waitsince = 0;
+        newg.isMain = false;
+        if (init != null) {
+            init.init(newg);
+        }
+        casgstatus(newg, G_DEAD, G_RUNNABLE);
+        newg.goid = goidgen.incrementAndGet();
+        goroutinesCreated.incrementAndGet();
+        if (pp == null) {
+            // Deliberate: Go's caller always has a P. Without one, inject the G.
+            if (mainStarted) {
+                injectglist(newg);
+            } else {
+                lock.lock();
+                try {
+                    globrunqput(newg);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            return newg;
+        }
+        pp.runqput(newg, true);
+        if (npidle.get() != 0 && nmspinning.get() == 0 && mainStarted) {
+            wakep();
+        }
+        return newg;
+    }
+
+    /** Go's malg: a new G with a stack of the given size, status _Gidle. */
+    G malg(int stacksize) {
+        G newg = new G(this);
+        Stack s = stackAllocator.stackalloc(stacksize);
+        newg.setStack(s);
+        newg.stackguard0 = newg.stackLo + STACK_GUARD;
+        newg.initStatus(G_IDLE);
+        return newg;
+    }
+
+    @SuppressWarnings("nullness") // allgs[0, allglen) are non-null; the tail is spare capacity
+    private void allgadd(G gp) {
+        if (readgstatus(gp) == G_IDLE) {
+            throw Throw.fatal("allgadd: bad status Gidle");
+        }
+        synchronized (allglock) {
+            int n = allglen;
+            if (n == allgs.length) {
+                allgs = Arrays.copyOf(allgs, n * 2);
+            }
+            allgs[n] = gp;
+            allglen = n + 1;
+        }
+    }
+
+    /** A snapshot of every G ever created (Go's allgs), in creation order. Any thread. */
+    @SuppressWarnings("nullness") // allgs[0, allglen) are non-null
+    public G[] allgs() {
+        synchronized (allglock) {
+            return Arrays.copyOf(allgs, allglen);
+        }
+    }
+
+    /** Go's gfput: puts a dead G on pp's free list; over 64, half go to the global list. Owner of pp. */
+    void gfput(P pp, G gp) {
+        if (readgstatus(gp) != G_DEAD) {
+            throw Throw.fatal("gfput: bad status (not Gdead)");
+        }
+        long stksize = gp.stackHi - gp.stackLo;
+        if (stksize != FIXED_STACK) {
+            // non-standard stack size - free it.
+            Stack s = gp.stack;
+            if (s != null) {
+                stackAllocator.stackfree(s);
+            }
+            gp.setStack(null);
+            gp.stackguard0 = 0;
+        }
+        gp.schedlink = pp.gFreeHead;
+        pp.gFreeHead = gp;
+        pp.gFreeN++;
+        if (pp.gFreeN >= 64) {
+            lock.lock();
+            try {
+                while (pp.gFreeN >= 32) {
+                    G g1 = popLocalFree(pp);
+                    pushGlobalFree(g1);
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private static G popLocalFree(P pp) {
+        G gp = pp.gFreeHead;
+        if (gp == null) {
+            throw Throw.fatal("gfput: free list corrupted");
+        }
+        pp.gFreeHead = gp.schedlink;
+        gp.schedlink = null;
+        pp.gFreeN--;
+        return gp;
+    }
+
+    private void pushGlobalFree(G gp) {
+        if (gp.stackLo == 0) {
+            gp.schedlink = gFreeNoStack;
+            gFreeNoStack = gp;
+        } else {
+            gp.schedlink = gFreeStack;
+            gFreeStack = gp;
+        }
+        gFreeN++;
+    }
+
+    private @Nullable G popGlobalFree() {
+        G gp = gFreeStack;
+        if (gp != null) {
+            gFreeStack = gp.schedlink;
+        } else {
+            gp = gFreeNoStack;
+            if (gp == null) {
+                return null;
+            }
+            gFreeNoStack = gp.schedlink;
+        }
+        gp.schedlink = null;
+        gFreeN--;
+        return gp;
+    }
+
+    /** Go's gfget: a dead G from pp's list, refilled with up to 32 from the global list. Owner of pp. */
+    @Nullable G gfget(P pp) {
+        if (pp.gFreeHead == null && (gFreeStack != null || gFreeNoStack != null)) {
+            lock.lock();
+            try {
+                while (pp.gFreeN < 32) {
+                    G gp = popGlobalFree();
+                    if (gp == null) {
+                        break;
+                    }
+                    gp.schedlink = pp.gFreeHead;
+                    pp.gFreeHead = gp;
+                    pp.gFreeN++;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+        if (pp.gFreeHead == null) {
+            return null;
+        }
+        return withStack(popLocalFree(pp));
+    }
+
+    /** gfget for a caller without a P (deliberate: Go always has one): the global list only. */
+    private @Nullable G gfgetGlobal() {
+        G gp;
+        lock.lock();
+        try {
+            gp = popGlobalFree();
+        } finally {
+            lock.unlock();
+        }
+        return gp == null ? null : withStack(gp);
+    }
+
+    private G withStack(G gp) {
+        if (gp.stackLo == 0) {
+            // Stack was deallocated in gfput. Allocate a new one.
+            gp.setStack(stackAllocator.stackalloc(FIXED_STACK));
+            gp.stackguard0 = gp.stackLo + STACK_GUARD;
+        }
+        return gp;
+    }
+
+    // =====================================================================
+    // Global run queue (under lock)
+    // =====================================================================
+
+    /** Go's globrunqput: puts gp at the tail of the global queue. Caller holds lock. */
+    void globrunqput(G gp) {
+        gp.schedlink = null;
+        G tail = runqTail;
+        if (tail != null) {
+            tail.schedlink = gp;
+        } else {
+            runqHead = gp;
+        }
+        runqTail = gp;
+        runqsize++;
+    }
+
+    /** Go's globrunqputbatch, taking the lock itself (runqputslow). */
+    void globrunqputbatch(G[] batch) {
+        lock.lock();
+        try {
+            for (G gp : batch) {
+                globrunqput(gp);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private @Nullable G globrunqpop() {
+        G gp = runqHead;
+        if (gp != null) {
+            runqHead = gp.schedlink;
+            if (runqHead == null) {
+                runqTail = null;
+            }
+            gp.schedlink = null;
+            runqsize--;
+        }
+        return gp;
+    }
+
+    /** Go's globrunqget: takes a fair share of the global queue into pp; returns one G. Holds lock. */
+    @Nullable G globrunqget(P pp, int max) {
+        int size = runqsize;
+        if (size == 0) {
+            return null;
+        }
+        int n = size / gomaxprocs + 1;
+        if (n > size) {
+            n = size;
+        }
+        if (max > 0 && n > max) {
+            n = max;
+        }
+        if (n > P.RUNQ_SIZE / 2) {
+            n = P.RUNQ_SIZE / 2;
+        }
+        G gp = globrunqpop();
+        n--;
+        for (; n > 0; n--) {
+            G gp1 = globrunqpop();
+            if (gp1 == null) {
+                break;
+            }
+            pp.runqput(gp1, false);
+        }
+        return gp;
+    }
+
+    /** Global run queue length (racy read). */
+    public int globalRunqSize() {
+        return runqsize;
+    }
+
+    // =====================================================================
+    // Ms and Ps: startm, stopm, wakep, handoffp, acquirep, releasep
+    // =====================================================================
+
+    /** Go's newm: a new M thread that will start with P pp. */
+    private void newm(boolean spinning, @Nullable P pp) {
+        M mp;
+        lock.lock();
+        try {
+            checkExiting();
+            mp = new M(this, mnext++);
+            mcount++;
+            if (mcount > MAX_MCOUNT) {
+                throw Throw.fatal("runtime: program exceeds " + MAX_MCOUNT + "-thread limit", "thread exhaustion");
+            }
+            allm.add(mp);
+        } finally {
+            lock.unlock();
+        }
+        mp.nextp = pp;
+        mp.spinning = spinning;
+        mp.start();
+    }
+
+    /** All Ms created so far. Any thread. */
+    public List<M> allMs() {
+        lock.lock();
+        try {
+            return new ArrayList<>(allm);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The Ps (length GOMAXPROCS). */
+    public P[] allp() {
+        return allp.clone();
+    }
+
+    /** M thread entry (Go's mstart1): acquire the handed P and schedule for ever. */
+    void mstart1(M mp) {
+        P pp = mp.nextp;
+        if (pp != null) {
+            acquirep(mp, pp);
+            mp.nextp = null;
+        }
+        for (;;) {
+            checkExiting();
+            schedule(mp);
+        }
+    }
+
+    /** Go's stopm: parks mp on the idle list until startm hands it a P. mp's thread only. */
+    void stopm(M mp) {
+        if (mp.locks != 0) {
+            throw Throw.fatal("stopm holding locks");
+        }
+        if (mp.p != null) {
+            throw Throw.fatal("stopm holding p");
+        }
+        if (mp.spinning) {
+            throw Throw.fatal("stopm spinning");
+        }
+        lock.lock();
+        try {
+            checkExiting();
+            mput(mp);
+        } finally {
+            lock.unlock();
+        }
+        while (!mp.park.signalled()) {
+            checkExiting();
+            LockSupport.park(mp.park);
+        }
+        mp.park.clear();
+        checkExiting();
+        P pp = mp.nextp;
+        if (pp == null) {
+            throw Throw.fatal("stopm: woken without p");
+        }
+        acquirep(mp, pp);
+        mp.nextp = null;
+    }
+
+    /** Go's mput: mp to the idle list, then checkdead. Holds lock. */
+    private void mput(M mp) {
+        mp.schedlink = midle;
+        midle = mp;
+        nmidle++;
+        checkdead();
+    }
+
+    /** Go's mget. Holds lock. */
+    private @Nullable M mget() {
+        M mp = midle;
+        if (mp != null) {
+            midle = mp.schedlink;
+            mp.schedlink = null;
+            nmidle--;
+        }
+        return mp;
+    }
+
+    /** Go's pidleput. Holds lock (or during construction). */
+    private void pidleput(P pp) {
+        if (!pp.runqempty()) {
+            throw Throw.fatal("pidleput: P has non-empty run queue");
+        }
+        pp.setStatus(P.P_IDLE);
+        pp.link = pidle;
+        pidle = pp;
+        npidle.incrementAndGet();
+    }
+
+    /** Go's pidleget. Holds lock. */
+    private @Nullable P pidleget() {
+        P pp = pidle;
+        if (pp != null) {
+            pidle = pp.link;
+            pp.link = null;
+            npidle.decrementAndGet();
+        }
+        return pp;
+    }
+
+    /**
+     * Go's startm: schedules some M to run pp (an idle P when null). With
+     * spinning, the caller incremented nmspinning and the M starts spinning.
+     */
+    void startm(@Nullable P pp, boolean spinning) {
+        M mp;
+        lock.lock();
+        try {
+            if (pp == null) {
+                pp = pidleget();
+                if (pp == null) {
+                    if (spinning && nmspinning.decrementAndGet() < 0) {
+                        throw Throw.fatal("startm: negative nmspinning");
+                    }
+                    return;
+                }
+            }
+            mp = mget();
+        } finally {
+            lock.unlock();
+        }
+        if (mp == null) {
+            newm(spinning, pp);
+            return;
+        }
+        if (mp.spinning) {
+            throw Throw.fatal("startm: m is spinning");
+        }
+        if (mp.nextp != null) {
+            throw Throw.fatal("startm: m has p");
+        }
+        if (spinning && !pp.runqempty()) {
+            throw Throw.fatal("startm: p has runnable gs");
+        }
+        mp.spinning = spinning;
+        mp.nextp = pp;
+        mp.park.wakeup();
+        LockSupport.unpark(mp);
+    }
+
+    /** Go's wakep: tries to add one more spinning M if none is spinning. Any thread. */
+    void wakep() {
+        if (!nmspinning.compareAndSet(0, 1)) {
+            return;
+        }
+        startm(null, true);
+    }
+
+    /** Go's handoffp: hands off pp from a syscall or a stopping M. */
+    void handoffp(P pp) {
+        // if it has local work, start it straight away
+        if (!pp.runqempty() || runqsize != 0) {
+            startm(pp, false);
+            return;
+        }
+        // no local work, check that there are no spinning/idle M's,
+        // otherwise our help is not required
+        if (nmspinning.get() + npidle.get() == 0 && nmspinning.compareAndSet(0, 1)) {
+            startm(pp, true);
+            return;
+        }
+        boolean start;
+        lock.lock();
+        try {
+            if (gcwaiting) {
+                pp.setStatus(P.P_GCSTOP);
+                if (--stopwait == 0) {
+                    stopnote.wakeup();
+                }
+                return;
+            }
+            start = runqsize != 0;
+            if (!start) {
+                pidleput(pp);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (start) {
+            startm(pp, false);
+        }
+    }
+
+    /** Go's acquirep/wirep: associates pp with mp. mp's thread. */
+    void acquirep(M mp, P pp) {
+        if (mp.p != null) {
+            throw Throw.fatal("wirep: already in go");
+        }
+        if (pp.m != null || pp.status() != P.P_IDLE) {
+            throw Throw.fatal("runtime: wirep: p->m=" + pp.m + " p->status=" + pp.status(), "wirep: invalid p state");
+        }
+        mp.p = pp;
+        pp.m = mp;
+        pp.setStatus(P.P_RUNNING);
+    }
+
+    /** Go's releasep: disassociates mp's P. mp's thread. */
+    P releasep(M mp) {
+        P pp = mp.p;
+        if (pp == null) {
+            throw Throw.fatal("releasep: invalid arg");
+        }
+        if (pp.m != mp || pp.status() != P.P_RUNNING) {
+            throw Throw.fatal("runtime: releasep: m=" + mp + " m->p=" + pp + " p->m=" + pp.m
+                    + " p->status=" + pp.status(), "releasep: invalid p state");
+        }
+        mp.p = null;
+        pp.m = null;
+        pp.setStatus(P.P_IDLE);
+        return pp;
+    }
+
+    // =====================================================================
+    // schedule, findrunnable, execute
+    // =====================================================================
+
+    /** One round of the scheduler: find a runnable G and run it until it leaves the M. */
+    void schedule(M mp) {
+        if (mp.locks != 0) {
+            throw Throw.fatal("schedule: holding locks");
+        }
+        G gp;
+        boolean inheritTime = false;
+        for (;;) {
+            checkExiting();
+            P pp = mustP(mp);
+            pp.preempt = false;
+            if (gcwaiting) {
+                gcstopm(mp);
+                continue;
+            }
+            if (mp.spinning && !pp.runqempty()) {
+                throw Throw.fatal("schedule: spinning with local work");
+            }
+            checkTimers(pp);
+            gp = null;
+            // Check the global runnable queue once in a while to ensure fairness.
+            if (pp.schedtick % 61 == 0 && runqsize > 0) {
+                lock.lock();
+                try {
+                    gp = globrunqget(pp, 1);
+                } finally {
+                    lock.unlock();
+                }
+            }
+            if (gp == null) {
+                gp = pp.runqget();
+                inheritTime = pp.inheritTime;
+            }
+            if (gp == null) {
+                gp = findrunnable(mp); // blocks until work is available
+                inheritTime = false;
+                if (gp == null) {
+                    continue; // gcwaiting or exit: start over
+                }
+            }
+            break;
+        }
+        if (mp.spinning) {
+            resetspinning(mp);
+        }
+        execute(mp, gp, inheritTime);
+        run(mp, gp);
+    }
+
+    private static P mustP(M mp) {
+        P pp = mp.p;
+        if (pp == null) {
+            throw Throw.fatal("schedule: m has no p");
+        }
+        return pp;
+    }
+
+    /**
+     * Go's execute: schedules gp to run on mp. gp is runnable (taken from a
+     * queue). mp's thread.
+     */
+    void execute(M mp, G gp, boolean inheritTime) {
+        // Assign gp.m before entering _Grunning so running Gs have an M.
+        mp.curg = gp;
+        gp.m = mp;
+        casgstatus(gp, G_RUNNABLE, G_RUNNING);
+        gp.waitsince = 0;
+        gp.preempt = false;
+        gp.stackguard0 = gp.stackLo + STACK_GUARD;
+        if (!inheritTime) {
+            mustP(mp).schedtick++;
+        }
+    }
+
+    /**
+     * Runs gp (running on mp) until it leaves the M: gogo plus the mcall
+     * continuations. Returns when mp must schedule again.
+     */
+    private void run(M mp, G gp) {
+        for (;;) {
+            GoCode code = gp.code;
+            if (code == null) {
+                throw Throw.fatal("runtime: g has no code");
+            }
+            int why = code.run(mp, gp);
+            checkExiting();
+            switch (why) {
+                case GoCode.PARK -> {
+                    parkM(mp, gp);
+                    return;
+                }
+                case GoCode.GOSCHED -> {
+                    goschedImpl(mp, gp);
+                    return;
+                }
+                case GoCode.MORESTACK -> {
+                    if (!Stacks.newstack(this, mp, gp)) {
+                        return;
+                    }
+                }
+                case GoCode.EXIT -> {
+                    if (gp.isMain) {
+                        exit(0);
+                        throw MEXIT;
+                    }
+                    goexit0(mp, gp);
+                    return;
+                }
+                case GoCode.GOEXIT -> {
+                    goexit0(mp, gp);
+                    return;
+                }
+                case GoCode.EXITSYSCALL0 -> {
+                    if (!exitsyscall0(mp, gp)) {
+                        return;
+                    }
+                }
+                case GoCode.PREEMPT_ASYNC -> {
+                    asyncPreempt2(mp, gp);
+                    return;
+                }
+                default -> throw Throw.fatal("runtime: bad yield reason " + why);
+            }
+        }
+    }
+
+    /**
+     * Go's findrunnable: local queue, global queue, stealing; otherwise
+     * gives up the P and stops the M. Returns null when the caller must start
+     * over (it stopped for the GC). mp's thread.
+     */
+    private @Nullable G findrunnable(M mp) {
+        P pp = mustP(mp);
+        if (gcwaiting) {
+            gcstopm(mp);
+            return null;
+        }
+        checkTimers(pp);
+        G gp = pp.runqget();
+        if (gp != null) {
+            return gp;
+        }
+        if (runqsize != 0) {
+            lock.lock();
+            try {
+                gp = globrunqget(pp, 0);
+            } finally {
+                lock.unlock();
+            }
+            if (gp != null) {
+                return gp;
+            }
+        }
+        gp = steal(mp, pp);
+        if (gp != null) {
+            return gp;
+        }
+        // Return P and block.
+        lock.lock();
+        try {
+            if (gcwaiting) {
+                return null;
+            }
+            if (runqsize != 0) {
+                return globrunqget(pp, 0);
+            }
+            if (releasep(mp) != pp) {
+                throw Throw.fatal("findrunnable: wrong p");
+            }
+            pidleput(pp);
+        } finally {
+            lock.unlock();
+        }
+        boolean wasSpinning = mp.spinning;
+        if (mp.spinning) {
+            mp.spinning = false;
+            if (nmspinning.decrementAndGet() < 0) {
+                throw Throw.fatal("findrunnable: negative nmspinning");
+            }
+        }
+        // check all runqueues once again
+        for (P p2 : allp) {
+            if (!p2.runqempty()) {
+                P got;
+                lock.lock();
+                try {
+                    got = pidleget();
+                } finally {
+                    lock.unlock();
+                }
+                if (got != null) {
+                    acquirep(mp, got);
+                    if (wasSpinning) {
+                        mp.spinning = true;
+                        nmspinning.incrementAndGet();
+                    }
+                    return null;
+                }
+                break;
+            }
+        }
+        if (pollTimers(mp)) {
+            return null;
+        }
+        stopm(mp);
+        return null;
+    }
+
+    /** The stealing part of findrunnable. mp holds pp. */
+    private @Nullable G steal(M mp, P pp) {
+        int procs = gomaxprocs;
+        // If number of spinning M's >= number of busy P's, block.
+        if (!mp.spinning && 2 * nmspinning.get() >= procs - npidle.get()) {
+            return null;
+        }
+        if (!mp.spinning) {
+            mp.spinning = true;
+            nmspinning.incrementAndGet();
+        }
+        for (int i = 0; i < 4; i++) {
+            int start = ThreadLocalRandom.current().nextInt(procs);
+            for (int k = 0; k < procs; k++) {
+                if (gcwaiting) {
+                    return null;
+                }
+                P p2 = allp[(start + k) % procs];
+                if (p2 == pp) {
+                    continue;
+                }
+                G gp = pp.runqsteal(p2, i > 2);
+                if (gp != null) {
+                    return gp;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Go's resetspinning. */
+    private void resetspinning(M mp) {
+        if (!mp.spinning) {
+            throw Throw.fatal("resetspinning: not a spinning m");
+        }
+        mp.spinning = false;
+        int n = nmspinning.decrementAndGet();
+        if (n < 0) {
+            throw Throw.fatal("findrunnable: negative nmspinning");
+        }
+        if (n == 0 && npidle.get() > 0) {
+            wakep();
+        }
+    }
+
+    /** Go's dropg: breaks the M–G association. */
+    static void dropg(M mp) {
+        G gp = mp.curg;
+        if (gp != null) {
+            gp.m = null;
+        }
+        mp.curg = null;
+    }
+
+    // =====================================================================
+    // mcall continuations: park_m, goschedImpl, preemptPark, goexit0
+    // =====================================================================
+
+    /**
+     * Go's gopark, the part before mcall: the running G's code calls this,
+     * saves its state and returns {@link GoCode#PARK}. {@code unlockf} runs
+     * after the G is _Gwaiting and off the M (Go's waitunlockf; it must not
+     * fail here). mp's thread.
+     */
+    public static void gopark(M mp, G gp, @Nullable Runnable unlockf, WaitReason reason) {
+        int status = readgstatus(gp);
+        if (status != G_RUNNING && status != GStatus.G_SCANRUNNING) {
+            throw Throw.fatal("gopark: bad g status");
+        }
+        mp.waitunlockf = unlockf;
+        gp.waitreason = reason;
+        gp.waitsince = System.nanoTime();
+    }
+
+    /** Go's park_m. */
+    private void parkM(M mp, G gp) {
+        casgstatus(gp, G_RUNNING, G_WAITING);
+        dropg(mp);
+        Runnable f = mp.waitunlockf;
+        if (f != null) {
+            mp.waitunlockf = null;
+            f.run();
+        }
+    }
+
+    /** Go's goschedImpl (Gosched and gopreempt_m): the G goes to the global queue. */
+    void goschedImpl(M mp, G gp) {
+        int status = readgstatus(gp);
+        if ((status & ~G_SCAN) != G_RUNNING) {
+            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
+        }
+        casgstatus(gp, G_RUNNING, G_RUNNABLE);
+        dropg(mp);
+        lock.lock();
+        try {
+            globrunqput(gp);
+        } finally {
+            lock.unlock();
+        }
+        // Deliberate: Go relies on other Ms spinning; we wake one so a G put on the
+        // global queue is not stranded while this M keeps a tight G.
+        if (npidle.get() != 0 && nmspinning.get() == 0) {
+            wakep();
+        }
+    }
+
+    /** Go's gopreempt_m. */
+    void gopreemptM(M mp, G gp) {
+        goschedImpl(mp, gp);
+    }
+
+    /**
+     * Go's preemptPark: parks gp in _Gpreempted. The scan bit is held from
+     * running until gp is off the M so nobody claims gp half-parked.
+     */
+    void preemptPark(M mp, G gp) {
+        int status = readgstatus(gp);
+        if ((status & ~G_SCAN) != G_RUNNING) {
+            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
+        }
+        gp.waitreason = WaitReason.PREEMPTED;
+        gp.waitsince = System.nanoTime();
+        GStatus.casGToPreemptScan(gp, G_RUNNING, G_SCAN | G_PREEMPTED);
+        dropg(mp);
+        GStatus.casfromGscanstatus(gp, G_SCAN | G_PREEMPTED, G_PREEMPTED);
+    }
+
+    /** Go's asyncPreempt2 (after the interpreter injected the asyncPreempt frame). */
+    private void asyncPreempt2(M mp, G gp) {
+        preemptionsAsync.incrementAndGet();
+        gp.asyncSafePoint = true;
+        if (gp.preemptStop) {
+            preemptPark(mp, gp);
+        } else {
+            goschedImpl(mp, gp);
+        }
+    }
+
+    /** Go's goexit0: gp is dead; clears what Go clears and puts gp on the free list. */
+    void goexit0(M mp, G gp) {
+        casgstatus(gp, G_RUNNING, G_DEAD);
+        gp.m = null;
+        gp.preemptStop = false;
+        gp.waitreason = WaitReason.ZERO;
+        gp.param = null;
+        gp.waiting = null;
+        gp.timerWhen = 0;
+        gp.code = null;
+        gp.asyncSafePoint = false;
+        GcHooks h = gcHooks;
+        if (h != null) {
+            h.goexit(gp);
+        }
+        dropg(mp);
+        goroutinesExited.incrementAndGet();
+        gfput(mustP(mp), gp);
+    }
+
+    // =====================================================================
+    // ready
+    // =====================================================================
+
+    /**
+     * Go's ready: gp (waiting, possibly with the scan bit held by a scanner)
+     * becomes runnable and goes to the caller's P (runnext when next), or to
+     * the global queue when the caller has no P (deliberate: Go's caller
+     * always has one). Wakes an idle P. Any thread.
+     */
+    public void ready(G gp, boolean next) {
+        int status = readgstatus(gp);
+        if ((status & ~G_SCAN) != G_WAITING) {
+            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g->status in ready");
+        }
+        casgstatus(gp, G_WAITING, G_RUNNABLE);
+        M mp = M.getm();
+        P pp = mp == null ? null : mp.p;
+        if (pp == null) {
+            injectglist(gp);
+            return;
+        }
+        pp.runqput(gp, next);
+        if (npidle.get() != 0 && nmspinning.get() == 0) {
+            wakep();
+        }
+    }
+
+    /**
+     * Go's injectglist for one G, used when the caller has no P: the G goes to
+     * the global queue and, if a P is idle, an M is started for it (wakep is
+     * not enough: a spinning M may be just giving up, and a caller without a P
+     * is not an M that will look at the queue again).
+     */
+    private void injectglist(G gp) {
+        lock.lock();
+        try {
+            globrunqput(gp);
+        } finally {
+            lock.unlock();
+        }
+        if (npidle.get() != 0) {
+            startm(null, false);
+        }
+    }
+
+    /** Go's goready. */
+    public void goready(G gp) {
+        ready(gp, true);
+    }
+
+    // =====================================================================
+    // System calls
+    // =====================================================================
+
+    /**
+     * Go's entersyscall (reentersyscall): gp enters a system call, its P goes
+     * to _Psyscall and can be retaken (sysmon, stopTheWorld). The G's pc/sp
+     * must be saved first. mp's thread.
+     */
+    void entersyscall(M mp, G gp) {
+        mp.locks++;
+        gp.stackguard0 = STACK_PREEMPT; // catch any stack growth during the syscall
+        gp.syscallsp = gp.sp;
+        gp.syscallpc = gp.pc;
+        casgstatus(gp, G_RUNNING, G_SYSCALL);
+        if (gp.syscallsp < gp.stackLo || gp.stackHi < gp.syscallsp) {
+            throw Throw.fatal("entersyscall inconsistent " + Throw.hex(gp.syscallsp) + " ["
+                    + Throw.hex(gp.stackLo) + "," + Throw.hex(gp.stackHi) + "]", "entersyscall");
+        }
+        P pp = mustP(mp);
+        pp.m = null;
+        mp.oldp = pp;
+        mp.p = null;
+        pp.setStatus(P.P_SYSCALL);
+        if (gcwaiting) {
+            entersyscallGcwait(pp);
+        }
+        mp.locks--;
+    }
+
+    private void entersyscallGcwait(P pp) {
+        lock.lock();
+        try {
+            if (stopwait > 0 && pp.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
+                pp.syscalltick++;
+                if (--stopwait == 0) {
+                    stopnote.wakeup();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Go's exitsyscall: returns true when gp got a P back and runs on (fast
+     * path); false when the code must return {@link GoCode#EXITSYSCALL0}.
+     * mp's thread.
+     */
+    boolean exitsyscall(M mp, G gp) {
+        mp.locks++;
+        gp.waitsince = 0;
+        P oldp = mp.oldp;
+        mp.oldp = null;
+        if (exitsyscallfast(mp, oldp)) {
+            mustP(mp).syscalltick++;
+            // We need to cas the status and scan before resuming...
+            casgstatus(gp, G_SYSCALL, G_RUNNING);
+            gp.syscallsp = 0;
+            mp.locks--;
+            if (gp.preempt) {
+                // restore the preemption request in case we've cleared it in newstack
+                gp.stackguard0 = STACK_PREEMPT;
+            } else {
+                gp.stackguard0 = gp.stackLo + STACK_GUARD;
+            }
+            return true;
+        }
+        mp.locks--;
+        return false;
+    }
+
+    private boolean exitsyscallfast(M mp, @Nullable P oldp) {
+        // Try to re-acquire the last P.
+        if (oldp != null && oldp.status() == P.P_SYSCALL && oldp.casStatus(P.P_SYSCALL, P.P_IDLE)) {
+            acquirep(mp, oldp);
+            return true;
+        }
+        // Try to get any other idle P.
+        if (npidle.get() != 0) {
+            P pp;
+            lock.lock();
+            try {
+                pp = pidleget();
+            } finally {
+                lock.unlock();
+            }
+            if (pp != null) {
+                acquirep(mp, pp);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Go's exitsyscall0: returns true when gp got a P and runs on at once. */
+    private boolean exitsyscall0(M mp, G gp) {
+        casgstatus(gp, G_SYSCALL, G_RUNNABLE);
+        dropg(mp);
+        P pp;
+        lock.lock();
+        try {
+            pp = pidleget();
+            if (pp == null) {
+                globrunqput(gp);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (pp != null) {
+            acquirep(mp, pp);
+            gp.syscallsp = 0;
+            execute(mp, gp, false);
+            return true;
+        }
+        stopm(mp);
+        return false;
+    }
+
+    // =====================================================================
+    // checkdead and external callers
+    // =====================================================================
+
+    /**
+     * Counts a thread that is not an M as a running M for checkdead while it
+     * holds a suspended G or a stopped world (in Go that caller is an M).
+     */
+    void enterExternal() {
+        lock.lock();
+        try {
+            nexternal++;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Ends {@link #enterExternal}; runs checkdead, recording (not throwing) a deadlock. */
+    void exitExternal() {
+        lock.lock();
+        try {
+            nexternal--;
+            checkdead();
+        } catch (GoThrow t) {
+            fatal(t);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Go's checkdead: called with lock held when an M goes idle; throws when
+     * no M runs and no G can ever run again. Waiting and preempted Gs count
+     * as blocked; a pending timer means someone will wake.
+     */
+    private void checkdead() {
+        if (exiting || !mainStarted) {
+            return;
+        }
+        int run = mcount - nmidle + nexternal;
+        if (run > 0) {
+            return;
+        }
+        if (run < 0) {
+            throw Throw.fatal("runtime: checkdead: nmidle=" + nmidle + " mcount=" + mcount,
+                    "checkdead: inconsistent counts");
+        }
+        int grunning = 0;
+        for (G gp : allgs()) {
+            int s = readgstatus(gp);
+            switch (s & ~G_SCAN) {
+                case G_WAITING, G_PREEMPTED -> grunning++;
+                case G_RUNNABLE, G_RUNNING, G_SYSCALL ->
+                    throw Throw.fatal("runtime: checkdead: find g " + gp.goid + " in status " + s,
+                            "checkdead: runnable g");
+                default -> { }
+            }
+        }
+        if (grunning == 0) { // possible if main goroutine calls runtime·Goexit()
+            throw Throw.fatal("no goroutines (main called runtime.Goexit) - deadlock!");
+        }
+        if (timersPending()) {
+            return;
+        }
+        throw Throw.fatal("all goroutines are asleep - deadlock!");
+    }
+
+    // =====================================================================
+    // Stop the world
+    // =====================================================================
+
+    /**
+     * Go's stopTheWorld: acquires worldsema and stops every P at a safe point.
+     * On return only the caller's P (if the caller is an M with one) runs.
+     * Callers serialise. Any thread that is not running a user G.
+     */
+    public void stopTheWorld(String reason) {
+        worldsema.acquireUninterruptibly();
+        M mp = M.getm();
+        if (mp != null) {
+            mp.preemptoff = reason;
+        } else {
+            enterExternal();
+        }
+        stopTheWorldWithSema();
+    }
+
+    /** Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. */
+    public void startTheWorld() {
+        startTheWorldWithSema();
+        M mp = M.getm();
+        if (mp != null) {
+            mp.preemptoff = null;
+        }
+        worldsema.release();
+        if (mp == null) {
+            exitExternal();
+        }
+    }
+
+    /** Go's stopTheWorldWithSema. The caller holds worldsema. */
+    public void stopTheWorldWithSema() {
+        M mp = M.getm();
+        if (mp != null && mp.locks > 0) {
+            throw Throw.fatal("stopTheWorld: holding locks");
+        }
+        boolean wait;
+        lock.lock();
+        try {
+            stopwait = gomaxprocs;
+            gcwaiting = true;
+            preemptall();
+            P own = mp == null ? null : mp.p;
+            if (own != null) {
+                own.setStatus(P.P_GCSTOP); // Pgcstop is only diagnostic.
+                stopwait--;
+            }
+            // try to retake all P's in Psyscall status
+            for (P p : allp) {
+                if (p.status() == P.P_SYSCALL && p.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
+                    p.syscalltick++;
+                    stopwait--;
+                }
+            }
+            // stop idle P's
+            for (P p = pidleget(); p != null; p = pidleget()) {
+                p.setStatus(P.P_GCSTOP);
+                stopwait--;
+            }
+            wait = stopwait > 0;
+        } finally {
+            lock.unlock();
+        }
+        // wait for remaining P's to stop voluntarily
+        if (wait) {
+            for (;;) {
+                // wait for 100us, then try to re-preempt in case of any races
+                if (stopnote.tsleep(100_000)) {
+                    stopnote.clear();
+                    break;
+                }
+                if (exiting) {
+                    throw Throw.fatal("stopTheWorld: process exited");
+                }
+                preemptall();
+            }
+        }
+        String bad = null;
+        lock.lock();
+        try {
+            if (stopwait != 0) {
+                bad = "stopTheWorld: not stopped (stopwait != 0)";
+            } else {
+                for (P p : allp) {
+                    if (p.status() != P.P_GCSTOP) {
+                        bad = "stopTheWorld: not stopped (status != _Pgcstop)";
+                    }
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (bad != null) {
+            throw Throw.fatal(bad);
+        }
+    }
+
+    /** Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). */
+    public void startTheWorldWithSema() {
+        M mp = M.getm();
+        P own = mp == null ? null : mp.p;
+        List<P> runnable = new ArrayList<>();
+        List<@Nullable M> ms = new ArrayList<>();
+        lock.lock();
+        try {
+            for (int i = gomaxprocs - 1; i >= 0; i--) {
+                P p = allp[i];
+                if (p == own) {
+                    p.setStatus(P.P_RUNNING);
+                    continue;
+                }
+                p.setStatus(P.P_IDLE);
+                if (p.runqempty()) {
+                    pidleput(p);
+                } else {
+                    runnable.add(p);
+                    ms.add(mget());
+                }
+            }
+            gcwaiting = false;
+        } finally {
+            lock.unlock();
+        }
+        for (int i = 0; i < runnable.size(); i++) {
+            P p = runnable.get(i);
+            M m2 = ms.get(i);
+            if (m2 != null) {
+                if (m2.nextp != null) {
+                    throw Throw.fatal("startTheWorld: inconsistent mp->nextp");
+                }
+                m2.nextp = p;
+                m2.park.wakeup();
+                LockSupport.unpark(m2);
+            } else {
+                // Start M to run P.  Do not start another M below.
+                newm(false, p);
+            }
+        }
+        // Wakeup an additional proc in case we have excessive runnable goroutines
+        // in local queues or in the global queue.
+        if (npidle.get() != 0 && nmspinning.get() == 0) {
+            wakep();
+        }
+    }
+
+    /** Go's gcstopm: stops mp for a stop-the-world. */
+    private void gcstopm(M mp) {
+        if (!gcwaiting) {
+            throw Throw.fatal("gcstopm: not waiting for gc");
+        }
+        if (mp.spinning) {
+            mp.spinning = false;
+            // OK to just drop nmspinning here,
+            // startTheWorld will unpark threads as necessary.
+            if (nmspinning.decrementAndGet() < 0) {
+                throw Throw.fatal("gcstopm: negative nmspinning");
+            }
+        }
+        P pp = releasep(mp);
+        lock.lock();
+        try {
+            pp.setStatus(P.P_GCSTOP);
+            if (--stopwait == 0) {
+                stopnote.wakeup();
+            }
+        } finally {
+            lock.unlock();
+        }
+        stopm(mp);
+    }
+
+    /** Whether a stop-the-world is in progress or in effect. */
+    public boolean gcwaiting() {
+        return gcwaiting;
+    }
+
+    // =====================================================================
+    // Preemption requests
+    // =====================================================================
+
+    /**
+     * Go's preemptone: asks the G running on pp to stop at its next safe
+     * point (poisons stackguard0; with async preemption also "signals" the M).
+     * Best effort. Any thread.
+     */
+    boolean preemptone(P pp) {
+        M mp = pp.m;
+        if (mp == null || mp == M.getm()) {
+            return false;
+        }
+        G gp = mp.curg;
+        if (gp == null) {
+            return false;
+        }
+        gp.preempt = true;
+        // Every call in a go routine checks for stack overflow by comparing the
+        // current stack pointer to gp->stackguard0. Setting gp->stackguard0 to
+        // StackPreempt folds preemption into the normal stack overflow check.
+        gp.stackguard0 = STACK_PREEMPT;
+        if (config.asyncPreempt()) {
+            pp.preempt = true;
+            mp.preemptM();
+        }
+        return true;
+    }
+
+    /** Go's preemptall: preemptone on every running P. Any thread. */
+    public boolean preemptall() {
+        boolean res = false;
+        for (P pp : allp) {
+            if (pp.status() != P.P_RUNNING) {
+                continue;
+            }
+            if (preemptone(pp)) {
+                res = true;
+            }
+        }
+        return res;
+    }
+
+    // =====================================================================
+    // Timers (time.Sleep) — a global heap instead of Go's per-P heaps
+    // =====================================================================
+
+    /** Adds gp's timer (gp is waiting with timerWhen set). Go's resetForSleep. Any thread. */
+    void addtimer(G gp) {
+        timersLock.lock();
+        try {
+            timers.add(gp);
+        } finally {
+            timersLock.unlock();
+        }
+        Thread t = poller;
+        if (t != null) {
+            LockSupport.unpark(t); // wakeNetPoller
+        }
+    }
+
+    private boolean timersPending() {
+        timersLock.lock();
+        try {
+            return !timers.isEmpty();
+        } finally {
+            timersLock.unlock();
+        }
+    }
+
+    private long nextTimer() {
+        timersLock.lock();
+        try {
+            G g = timers.peek();
+            return g == null ? 0 : g.timerWhen;
+        } finally {
+            timersLock.unlock();
+        }
+    }
+
+    /** Go's checkTimers: readies every G whose timer expired, onto pp. pp's owner. */
+    void checkTimers(P pp) {
+        long next = nextTimer();
+        if (next == 0 || System.nanoTime() < next) {
+            return;
+        }
+        for (;;) {
+            G gp;
+            timersLock.lock();
+            try {
+                G head = timers.peek();
+                if (head == null || head.timerWhen > System.nanoTime()) {
+                    return;
+                }
+                gp = timers.poll();
+            } finally {
+                timersLock.unlock();
+            }
+            if (gp != null) {
+                gp.timerWhen = 0;
+                ready(gp, false);
+            }
+        }
+    }
+
+    /**
+     * The blocking netpoll of findrunnable, for timers: if timers are pending
+     * and no other M waits for them, mp (without a P) sleeps until the first
+     * one, then takes an idle P. Returns true when the caller should start
+     * over with a P.
+     */
+    private boolean pollTimers(M mp) {
+        long when = nextTimer();
+        if (when == 0 || !lastpoll.compareAndSet(1, 0)) {
+            return false;
+        }
+        try {
+            poller = mp;
+            for (;;) {
+                checkExiting();
+                when = nextTimer();
+                if (when == 0) {
+                    return false;
+                }
+                long delta = when - System.nanoTime();
+                if (delta <= 0 || gcwaiting) {
+                    break;
+                }
+                LockSupport.parkNanos(this, delta);
+            }
+        } finally {
+            poller = null;
+            lastpoll.set(1);
+        }
+        P pp;
+        lock.lock();
+        try {
+            pp = pidleget();
+        } finally {
+            lock.unlock();
+        }
+        if (pp == null) {
+            return false;
+        }
+        acquirep(mp, pp);
+        return true;
+    }
+
+    // =====================================================================
+    // sysmon: retake Ps blocked in syscalls, preempt long-running Gs, timers
+    // =====================================================================
+
+    private void sysmon() {
+        long delay = 0;
+        int idle = 0;
+        while (!exiting) {
+            if (idle == 0) { // start with 20us sleep...
+                delay = 20;
+            } else if (idle > 50) { // start doubling the sleep after 1ms...
+                delay *= 2;
+            }
+            if (delay > 10 * 1000) { // up to 10ms
+                delay = 10 * 1000;
+            }
+            LockSupport.parkNanos(this, delay * 1000);
+            long now = System.nanoTime();
+            long next = nextTimer();
+            if (next != 0 && next < now && npidle.get() > 0 && lastpoll.get() != 0) {
+                startm(null, false);
+            }
+            if (retake(now) != 0) {
+                idle = 0;
+            } else {
+                idle++;
+            }
+        }
+    }
+
+    /** Go's retake. sysmon only. */
+    private int retake(long now) {
+        int n = 0;
+        for (P pp : allp) {
+            int s = pp.status();
+            boolean sysretake = false;
+            if (s == P.P_RUNNING || s == P.P_SYSCALL) {
+                // Preempt G if it's running for too long.
+                int t = pp.schedtick;
+                if (pp.sysmonSchedtick != t) {
+                    pp.sysmonSchedtick = t;
+                    pp.sysmonSchedwhen = now;
+                } else if (pp.sysmonSchedwhen + FORCE_PREEMPT_NS <= now) {
+                    preemptone(pp);
+                    // In case of syscall, preemptone() doesn't work, because there is no M wired to P.
+                    sysretake = true;
+                }
+            }
+            if (s == P.P_SYSCALL) {
+                // Retake P from syscall if it's there for more than 1 sysmon tick (at least 20us).
+                int t = pp.syscalltick;
+                if (!sysretake && pp.sysmonSyscalltick != t) {
+                    pp.sysmonSyscalltick = t;
+                    pp.sysmonSyscallwhen = now;
+                    continue;
+                }
+                if (pp.runqempty() && nmspinning.get() + npidle.get() > 0
+                        && pp.sysmonSyscallwhen + 10_000_000L > now) {
+                    continue;
+                }
+                if (pp.casStatus(s, P.P_IDLE)) {
+                    n++;
+                    pp.syscalltick++;
+                    handoffp(pp);
+                }
+            }
+        }
+        return n;
+    }
+
+    // =====================================================================
+    // Inspection
+    // =====================================================================
+
+    /** The current value of {@code mcount - nmidle} (running Ms). Any thread. */
+    public int runningMs() {
+        lock.lock();
+        try {
+            return mcount - nmidle;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Counters for reports (the CLI's "mutator" and "preemptions"): a snapshot,
+     * each counter read atomically. Any thread.
+     */
+    public SchedStats stats() {
+        return new SchedStats(goroutinesCreated.get(), goroutinesExited.get(), stackGrowths.get(),
+                stackShrinks.get(), preemptionsCooperative.get(), preemptionsAsync.get());
+    }
+
+    /** See {@link #stats()}. */
+    public record SchedStats(long goroutinesCreated, long goroutinesExited, long stackGrowths,
+            long stackShrinks, long preemptionsCooperative, long preemptionsAsync) {}
+}

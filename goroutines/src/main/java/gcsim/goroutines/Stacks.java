@@ -1,0 +1,190 @@
+package gcsim.goroutines;
+
+import static gcsim.goroutines.GStatus.G_COPYSTACK;
+import static gcsim.goroutines.GStatus.G_RUNNING;
+import static gcsim.goroutines.GStatus.G_SCAN;
+import static gcsim.goroutines.GStatus.casgstatus;
+import static gcsim.goroutines.GStatus.readgstatus;
+import static gcsim.stacks.StackConstants.FIXED_STACK;
+import static gcsim.stacks.StackConstants.STACK_GUARD;
+import static gcsim.stacks.StackConstants.STACK_LIMIT;
+import static gcsim.stacks.StackConstants.STACK_PREEMPT;
+
+import gcsim.stacks.AdjustInfo;
+import gcsim.stacks.Stack;
+import gcsim.stacks.StackCache;
+import gcsim.stacks.StackPointerAdjuster;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The goroutine side of stack.go: {@code newstack} (the target of a failed
+ * prologue check: preemption or growth), {@code copystack} with the
+ * adjustment of pointers held outside frames (channel wait records), and
+ * {@code shrinkstack}. The stack mechanics (sizes, copying, adjusting frame
+ * pointers) are the stacks module's {@link gcsim.stacks.Growth}.
+ */
+public final class Stacks {
+    private Stacks() {}
+
+    /**
+     * Go's newstack, entered when gp's code returned {@link GoCode#MORESTACK}
+     * with gp's pc at the call whose prologue failed, its sp the caller's sp
+     * and {@code mp.morestackCallBytes} the callee's frame. Returns true when
+     * gp continues on mp at once (un-poisoned or grown: Go's gogo), false when
+     * it left the M (preemptPark or gopreempt_m). mp's thread.
+     */
+    static boolean newstack(Sched rt, M mp, G gp) {
+        if (mp.curg != gp) {
+            throw Throw.fatal("runtime: wrong goroutine in newstack");
+        }
+        // NOTE: stackguard0 may change underfoot, if another thread is about to try
+        // to preempt gp. Read it just once and use that same value now and below.
+        boolean preempt = gp.stackguard0 == STACK_PREEMPT;
+        // Be conservative about where we preempt. If we're holding locks,
+        // mallocing, or preemption is disabled, don't preempt.
+        if (preempt && !Suspension.canPreemptM(mp)) {
+            // Let the goroutine keep running for now.
+            // gp->preempt is set, so it will be preempted next time.
+            gp.stackguard0 = gp.stackLo + STACK_GUARD;
+            return true;
+        }
+        Stack old = gp.stack;
+        if (old == null || gp.stackLo == 0) {
+            throw Throw.fatal("missing stack in newstack");
+        }
+        long sp = gp.sp;
+        if (sp < gp.stackLo) {
+            throw Throw.fatal("runtime: newstack sp=" + Throw.hex(sp) + " stack=[" + Throw.hex(gp.stackLo)
+                    + ", " + Throw.hex(gp.stackHi) + "]\nruntime: split stack overflow: " + Throw.hex(sp)
+                    + " < " + Throw.hex(gp.stackLo), "runtime: split stack overflow");
+        }
+        if (preempt) {
+            if (mp.p == null && mp.locks == 0) {
+                throw Throw.fatal("runtime: g is running but p is not set");
+            }
+            if (gp.preemptShrink) {
+                // We're at a synchronous safe point now, so do the pending stack shrink.
+                gp.preemptShrink = false;
+                shrinkstack(gp);
+            }
+            rt.preemptionsCooperative.incrementAndGet();
+            if (gp.preemptStop) {
+                rt.preemptPark(mp, gp);
+                return false;
+            }
+            // Act like goroutine called runtime.Gosched.
+            rt.gopreemptM(mp, gp);
+            return false;
+        }
+        // Allocate a bigger segment and move the stack. The goroutine must be
+        // executing in order to call newstack, so it must be Grunning (or Gscanrunning).
+        casgstatus(gp, G_RUNNING, G_COPYSTACK);
+        // The concurrent GC will not scan the stack while we are doing the copy since
+        // the gp is in a Gcopystack status.
+        try {
+            Stack nw = rt.growth().newstack(cacheOf(rt), old, gp.pc, sp, mp.morestackCallBytes, adjusterFor(gp));
+            install(gp, old, nw);
+        } catch (gcsim.stacks.GoThrow t) {
+            throw new gcsim.heap.GoThrow(t.getMessage() == null ? "stack overflow" : t.getMessage(), t.runtimePrint());
+        }
+        rt.stackGrowths.incrementAndGet();
+        casgstatus(gp, G_COPYSTACK, G_RUNNING);
+        return true;
+    }
+
+    /** The calling M's P's stack cache, or null (global pool) off an M. */
+    private static @Nullable StackCache cacheOf(Sched rt) {
+        M mp = M.getm();
+        P pp = mp == null ? null : mp.p;
+        return pp == null ? null : rt.stackAllocator().stackcache(pp.id);
+    }
+
+    /** Moves gp onto nw after a copy from old: bounds, sp and the stack guard. */
+    private static void install(G gp, Stack old, Stack nw) {
+        long delta = nw.hi() - old.hi();
+        gp.setStack(nw);
+        gp.sp += delta;
+        if (gp.syscallsp != 0) {
+            gp.syscallsp += delta;
+        }
+        gp.stackguard0 = gp.stackLo + STACK_GUARD; // NOTE: might clobber a preempt request
+    }
+
+    /**
+     * Pointers into the stack held outside its frames: the channel wait
+     * record's element slot (Go's adjustsudogs).
+     */
+    private static StackPointerAdjuster adjusterFor(G gp) {
+        return (AdjustInfo adj) -> {
+            for (Sudog sg = gp.waiting; sg != null; sg = sg.waitlink) {
+                sg.elem = adj.adjustpointer(sg.elem);
+            }
+        };
+    }
+
+    /** Go's isShrinkStackSafe: not in a syscall, not at an async safe point, not parking on a channel. */
+    public static boolean isShrinkStackSafe(G gp) {
+        return gp.syscallsp == 0 && !gp.asyncSafePoint && !gp.parkingOnChan;
+    }
+
+    /**
+     * Go's shrinkstack: halves gp's stack when it uses less than a quarter.
+     * The caller owns gp's stack: it holds the scan bit (suspendG), or gp is
+     * its own running user G (newstack).
+     */
+    public static void shrinkstack(G gp) {
+        if (gp.stackLo == 0) {
+            throw Throw.fatal("missing stack in shrinkstack");
+        }
+        int s = readgstatus(gp);
+        if ((s & G_SCAN) == 0) {
+            // We don't own the stack via _Gscan. We could still own it if this is our
+            // own user G and we're on the system stack.
+            M mp = M.getm();
+            if (!(mp != null && gp == mp.curg && s == G_RUNNING)) {
+                throw Throw.fatal("bad status in shrinkstack");
+            }
+        }
+        if (!isShrinkStackSafe(gp)) {
+            throw Throw.fatal("shrinkstack at bad time");
+        }
+        Stack old = gp.stack;
+        if (old == null) {
+            throw Throw.fatal("missing stack in shrinkstack");
+        }
+        int oldsize = (int) (gp.stackHi - gp.stackLo);
+        int newsize = oldsize / 2;
+        // Don't shrink the allocation below the minimum-sized stack allocation.
+        if (newsize < FIXED_STACK) {
+            return;
+        }
+        // Compute how much of the stack is currently in use and only shrink the stack
+        // if gp is using less than a quarter of its current stack.
+        long avail = gp.stackHi - gp.stackLo;
+        long used = gp.stackHi - gp.sp + STACK_LIMIT;
+        if (used >= avail / 4) {
+            return;
+        }
+        Sched rt = gp.rt;
+        // A G blocked on a channel: its partner copies to/from our stack under the
+        // channel lock (Go's syncadjustsudogs), so hold it while moving the stack.
+        Sudog sg = gp.waiting;
+        if (sg != null) {
+            sg.c.lock.lock();
+        }
+        try {
+            Stack nw = rt.growth().copystack(cacheOf(rt), old, gp.pc, gp.sp, newsize, adjusterFor(gp));
+            install(gp, old, nw);
+        } finally {
+            if (sg != null) {
+                sg.c.lock.unlock();
+            }
+        }
+        rt.stackShrinks.incrementAndGet();
+    }
+
+    /** Whether gp is in _Gcopystack (for tests and dumps). */
+    static boolean inCopystack(G gp) {
+        return readgstatus(gp) == G_COPYSTACK;
+    }
+}

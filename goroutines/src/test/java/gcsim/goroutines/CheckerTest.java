@@ -1,0 +1,76 @@
+package gcsim.goroutines;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gcsim.goroutines.Program.MalformedProgramException;
+import gcsim.heap.ObjectType;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/** The checker rejects malformed programs with a message naming function, instruction and problem. */
+class CheckerTest {
+    private static Program.Builder base() {
+        return Program.builder()
+                .type(ObjectType.withPointers("t", 2, 0))
+                .chan("c", 0, false)
+                .chan("pc", 1, true)
+                .func("leaf", 1, 1).ptrArgs(0).ret().end()
+                .func("ns", 1, 0).nosplit().ret().end();
+    }
+
+    private static void rejects(Consumer<Program.FuncBuilder> body, String msg) {
+        Program.FuncBuilder f = base().func("main", 3, 0).ptrLocals(0);
+        body.accept(f);
+        assertThatThrownBy(() -> f.end().build()).isInstanceOf(MalformedProgramException.class)
+                .hasMessageContaining(msg);
+    }
+
+    @Test
+    void wellFormedProgramPasses() {
+        assertThatCode(() -> base().func("main", 3, 0).ptrLocals(0)
+                .newobj(0, "t").call("leaf", -1, 0).send("pc", 0).ret().end().build()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void rejectsMalformedPrograms() {
+        rejects(f -> f.newobj(1, "t").ret(), "program: function main: instruction at 0 (NEW): slot 1 is not a pointer slot");
+        rejects(f -> f.constant(0, 1).ret(), "(CONST): slot 0 is a pointer slot, not a scalar");
+        rejects(f -> f.mov(0, 1).ret(), "moves between a pointer slot and a scalar slot");
+        rejects(f -> f.clear(3).ret(), "slot 3 is outside the frame or is the return pc");
+        rejects(f -> f.clear(9).ret(), "slot 9 is outside the frame");
+        rejects(f -> f.nop(), "function can fall off its end");
+        rejects(f -> f.jmp("nowhere"), "unknown label nowhere");
+        rejects(f -> f.call("leaf", -1, 1).ret(), "argument 0 of leaf has the wrong kind");
+        rejects(f -> f.call("leaf", -1).ret(), "leaf takes 1 args, got 0");
+        rejects(f -> f.call("missing", -1).ret(), "unknown function missing");
+        rejects(f -> f.newobj(0, "nope").ret(), "unknown type nope");
+        rejects(f -> f.send("c", 0).ret(), "slot kind does not match channel c");
+        rejects(f -> f.recv("zz", 1).ret(), "unknown channel zz");
+        rejects(f -> f.loadp(0, 1, 0).ret(), "slot 1 is not a pointer slot");
+        rejects(f -> f.sleep(-1).ret(), "negative duration");
+        rejects(f -> f.ret(0), "returns a slot of the wrong kind");
+    }
+
+    @Test
+    void rejectsBadEntryAndNosplitChains() {
+        assertThatThrownBy(() -> Program.builder().func("main", 0, 1).ret().end().build())
+                .isInstanceOf(MalformedProgramException.class).hasMessage("program: entry function main takes arguments");
+        assertThatThrownBy(() -> Program.builder().func("f", 0, 0).ret().end().build())
+                .hasMessage("program: no entry function main");
+        assertThatThrownBy(() -> Program.builder()
+                .func("g", 0, 0).ret().end()
+                .func("main", 0, 0).nosplit().call("g", -1).ret().end().build())
+                .hasMessageContaining("nosplit function calls splittable function g");
+        assertThatThrownBy(() -> Program.builder()
+                .func("big", 100, 0).nosplit().ret().end()
+                .func("main", 0, 0).call("big", -1).ret().end().build())
+                .hasMessageContaining("big: nosplit stack overflow");
+        assertThatThrownBy(() -> Program.builder()
+                .func("r", 0, 0).nosplit().call("r", -1).ret().end()
+                .func("main", 0, 0).ret().end().build())
+                .hasMessageContaining("nosplit stack overflow");
+        assertThatThrownBy(() -> Program.builder().func("main", 0, 0).ret().end().func("main", 0, 0))
+                .hasMessage("program: duplicate function main");
+    }
+}

@@ -1,0 +1,345 @@
+package gcsim.goroutines;
+
+import static gcsim.goroutines.GStatus.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.heap.GoThrow;
+import gcsim.heap.ObjectType;
+import gcsim.stacks.StackConstants;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** suspendG/resumeG against a G in each state, concurrently with the G's own progress. */
+class SuspendGTest {
+    private static final ObjectType CELL = ObjectType.scalars("cell", 2);
+
+    /**
+     * worker(c *cell): for c.stop == 0 { c.count++; [preempt() | tight] } ; done <- 1.
+     * main: c := new(cell); go worker(c) x n; wait for them; the test reads c from main's frame.
+     */
+    private static Program spinners(int n, boolean calls, boolean mainSpins) {
+        Program.FuncBuilder w = Program.builder()
+                .type(CELL)
+                .chan("done", n, false)
+                .func("preempt", 0, 0).ret().end()
+                .func("worker", 2, 1).ptrArgs(0)
+                    .label("l").loadw(0, 3, 1).addi(0, 0, 1).storew(3, 1, 0);
+        if (calls) {
+            w.call("preempt", -1);
+        }
+        Program.Builder b = w.loadw(1, 3, 0).jnz(1, "done").jmp("l")
+                    .label("done").send("done", 1).ret().end();
+        Program.FuncBuilder m = b.func("main", 3, 0).ptrLocals(0)
+                .newobj(0, "cell").constant(1, n).label("s").spawn("worker", 0).decjnz(1, "s");
+        if (mainSpins) { // tight loop until c.stop != 0: keeps the only P busy, no safe point
+            m.label("spin").loadw(1, 0, 0).jnz(1, "go").jmp("spin").label("go");
+        }
+        return m.constant(1, n).label("w").recv("done", 2).decjnz(1, "w").ret().end().build();
+    }
+
+    private static long cellOf(TestRt t) {
+        TestRt.until(() -> t.main.sp != 0 && t.main.stack != null && t.main.stack.read(t.main.sp) != 0, t.rt);
+        return t.main.stack.read(t.main.sp);
+    }
+
+    private static G worker(TestRt t, int i) {
+        TestRt.until(() -> t.rt.allgs().length > i + 1, t.rt);
+        return t.rt.allgs()[i + 1];
+    }
+
+    @ParameterizedTest(name = "async={0}")
+    @ValueSource(booleans = {false, true})
+    void runningGWithCallsIsStoppedAndReadiedAgain(boolean async) throws Exception {
+        try (TestRt t = new TestRt(spinners(1, true, false), SchedConfig.of(2).withAsyncPreempt(async)).start()) {
+            long cell = cellOf(t);
+            G gp = worker(t, 0);
+            for (int seed = 0; seed < 200; seed++) {
+                TestRt.until(() -> readgstatus(gp) == G_RUNNING, t.rt);
+                SuspendGState st = Suspension.suspendG(gp);
+                assertThat(st.dead()).isFalse();
+                assertThat(st.g()).isSameAs(gp);
+                assertThat(readgstatus(gp)).isEqualTo(G_SCANWAITING);
+                if (!gp.asyncSafePoint) {
+                    assertThat(st.stopped()).isTrue();
+                }
+                assertThat(gp.waitreason).isEqualTo(WaitReason.PREEMPTED);
+                assertThat(gp.preemptStop).isFalse();
+                assertThat(gp.stackguard0).isEqualTo(gp.stackLo + StackConstants.STACK_GUARD);
+                long before = t.heap.readWord(cell + 8);
+                for (int i = 0; i < seed * 10; i++) {
+                    Thread.onSpinWait();
+                }
+                assertThat(t.heap.readWord(cell + 8)).as("no progress while suspended").isEqualTo(before);
+                Suspension.resumeG(st);
+                TestRt.until(() -> t.heap.readWord(cell + 8) > before, t.rt);
+            }
+            t.heap.writeWord(cell, 1);
+            assertThat(t.await(20)).isZero();
+        }
+    }
+
+    @Test
+    void tightLoopIsStoppedOnlyByAsyncPreemption() throws Exception {
+        try (TestRt t = new TestRt(spinners(1, false, false), SchedConfig.of(2).withSysmon(false)).start()) {
+            long cell = cellOf(t);
+            G gp = worker(t, 0);
+            for (int seed = 0; seed < 100; seed++) {
+                TestRt.until(() -> readgstatus(gp) == G_RUNNING, t.rt);
+                SuspendGState st = Suspension.suspendG(gp);
+                assertThat(st.stopped()).isTrue();
+                assertThat(gp.asyncSafePoint).isTrue();
+                assertThat(Traceback.traceback(gp)).contains("runtime.asyncPreempt(...)").contains("worker(...)");
+                Suspension.resumeG(st);
+            }
+            assertThat(t.rt.stats().preemptionsAsync()).isGreaterThanOrEqualTo(100);
+            t.heap.writeWord(cell, 1);
+            assertThat(t.await(20)).isZero();
+        }
+    }
+
+    @Test
+    void runnableGIsSuspendedInPlaceAndNotReadiedTwice() throws Exception {
+        SchedConfig cfg = SchedConfig.of(1).withAsyncPreempt(false).withSysmon(false);
+        try (TestRt t = new TestRt(spinners(3, true, true), cfg).start()) {
+            long cell = cellOf(t);
+            for (int seed = 0; seed < 100; seed++) {
+                for (int i = 0; i < 3; i++) {
+                    G gp = worker(t, i);
+                    assertThat(readgstatus(gp)).isEqualTo(G_RUNNABLE);
+                    SuspendGState st = Suspension.suspendG(gp);
+                    assertThat(st.stopped()).isFalse();
+                    assertThat(readgstatus(gp)).isEqualTo(G_SCANRUNNABLE);
+                    Suspension.resumeG(st);
+                    assertThat(readgstatus(gp)).isEqualTo(G_RUNNABLE);
+                }
+            }
+            assertThat(t.rt.allp[0].runqsize() + t.rt.globalRunqSize()).isEqualTo(3);
+            t.heap.writeWord(cell, 1); // main leaves its loop; the workers run and stop
+            assertThat(t.await(20)).isZero();
+        }
+    }
+
+    @Test
+    void waitingGStaysWaitingAfterResume() throws Exception {
+        Program p = Program.builder()
+                .chan("never", 0, false)
+                .func("blocked", 1, 0).recv("never", 0).ret().end()
+                .func("main", 0, 0).spawn("blocked").spawn("blocked").block().end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
+            G gp = worker(t, 0);
+            TestRt.until(() -> readgstatus(gp) == G_WAITING, t.rt);
+            for (int seed = 0; seed < 1000; seed++) {
+                SuspendGState st = Suspension.suspendG(gp);
+                assertThat(st.stopped()).isFalse();
+                assertThat(readgstatus(gp)).isEqualTo(G_SCANWAITING);
+                Suspension.resumeG(st);
+                assertThat(readgstatus(gp)).isEqualTo(G_WAITING);
+            }
+            assertThat(Traceback.goroutineheader(gp)).isEqualTo("goroutine " + gp.goid + " [chan receive]:");
+            // Every G blocked for ever: the deadlock is reported once nobody holds a G.
+            assertThatThrownBy(() -> t.await(20)).isInstanceOf(GoThrow.class)
+                    .hasMessage("all goroutines are asleep - deadlock!");
+        }
+    }
+
+    @Test
+    void syscallGIsSuspendedWithoutStoppingIt() throws Exception {
+        Program p = Program.builder()
+                .func("main", 1, 0).constant(0, 20).label("l").syscall(20_000).decjnz(0, "l").ret().end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(1)).start()) {
+            int seen = 0;
+            while (!t.rt.hasExited() && seen < 10) {
+                if (readgstatus(t.main) == G_SYSCALL) {
+                    SuspendGState st = Suspension.suspendG(t.main);
+                    int s = readgstatus(t.main);
+                    if (s == G_SCANSYSCALL) {
+                        seen++;
+                        assertThat(st.stopped()).isFalse();
+                        assertThat(Traceback.goroutineheader(t.main)).contains("[syscall (scan)]");
+                    }
+                    Suspension.resumeG(st);
+                }
+                Thread.yield();
+            }
+            assertThat(t.await(20)).isZero();
+            assertThat(seen).isPositive();
+        }
+    }
+
+    @Test
+    void preemptedGIsClaimedOnceAndReadiedByItsClaimer() throws Exception {
+        try (TestRt t = new TestRt(spinners(1, true, false), SchedConfig.of(2).withAsyncPreempt(false)).start()) {
+            long cell = cellOf(t);
+            G gp = worker(t, 0);
+            for (int seed = 0; seed < 100; seed++) {
+                TestRt.until(() -> readgstatus(gp) == G_RUNNING, t.rt);
+                // The request half of suspendG, without waiting. Like suspendG, this
+                // thread counts as a running M meanwhile (else checkdead fires, as in Go).
+                t.rt.enterExternal();
+                while (!castogscanstatus(gp, G_RUNNING, G_SCANRUNNING)) {
+                    TestRt.until(() -> readgstatus(gp) == G_RUNNING, t.rt);
+                }
+                gp.preemptStop = true;
+                gp.preempt = true;
+                gp.stackguard0 = StackConstants.STACK_PREEMPT;
+                casfromGscanstatus(gp, G_SCANRUNNING, G_RUNNING);
+                TestRt.until(() -> readgstatus(gp) == G_PREEMPTED, t.rt);
+                assertThat(Traceback.goroutineheader(gp)).isEqualTo("goroutine " + gp.goid + " [preempted]:");
+                assertThat(gp.m).isNull();
+                SuspendGState st = Suspension.suspendG(gp);
+                assertThat(st.stopped()).isTrue();
+                assertThat(casGFromPreempted(gp, G_PREEMPTED, G_WAITING)).as("claimed once").isFalse();
+                Suspension.resumeG(st);
+                t.rt.exitExternal();
+                long before = t.heap.readWord(cell + 8);
+                TestRt.until(() -> t.heap.readWord(cell + 8) > before, t.rt);
+            }
+            t.heap.writeWord(cell, 1);
+            assertThat(t.await(20)).isZero();
+        }
+    }
+
+    @Test
+    void suspendGWaitsForCopystack() throws Exception {
+        Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
+        for (int seed = 0; seed < 50; seed++) {
+            G gp = rt.malg(2048);
+            gp.initStatus(G_COPYSTACK);
+            AtomicReference<SuspendGState> got = new AtomicReference<>();
+            CountDownLatch started = new CountDownLatch(1);
+            Thread s = new Thread(() -> {
+                started.countDown();
+                got.set(Suspension.suspendG(gp));
+            });
+            s.start();
+            started.await();
+            for (int i = 0; i < seed * 200; i++) {
+                Thread.onSpinWait();
+            }
+            assertThat(got.get()).as("suspendG returned during copystack").isNull();
+            casgstatus(gp, G_COPYSTACK, G_WAITING); // the copy is done
+            s.join();
+            assertThat(got.get().stopped()).isFalse();
+            assertThat(readgstatus(gp)).isEqualTo(G_SCANWAITING);
+            Suspension.resumeG(got.get());
+            assertThat(readgstatus(gp)).isEqualTo(G_WAITING);
+        }
+    }
+
+    @Test
+    void deadAndReusedGs() throws Exception {
+        // main: 300 times { go child(); <-c }: each child exits and the next reuses its G.
+        Program p = Program.builder()
+                .chan("c", 0, false)
+                .func("child", 1, 0).syscall(20).constant(0, 1).send("c", 0).ret().end()
+                .func("main", 2, 0).constant(0, 300)
+                    .label("l").spawn("child").recv("c", 1).decjnz(0, "l").ret().end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
+            int dead = 0;
+            int live = 0;
+            while (!t.rt.hasExited()) {
+                for (G gp : t.rt.allgs()) {
+                    long goid = gp.goid;
+                    SuspendGState st;
+                    try {
+                        st = Suspension.suspendG(gp);
+                    } catch (GoThrow e) {
+                        assertThat(t.rt.hasExited()).as("only when the process exited: %s", e).isTrue();
+                        break;
+                    }
+                    if (st.dead()) {
+                        dead++;
+                        assertThat(st.g()).isNull();
+                    } else {
+                        live++;
+                        assertThat(readgstatus(gp) & G_SCAN).isNotZero();
+                        assertThat(gp.goid).isGreaterThanOrEqualTo(goid);
+                    }
+                    Suspension.resumeG(st);
+                }
+            }
+            assertThat(t.await(20)).isZero();
+            assertThat(t.rt.allgs().length).as("Gs were reused").isLessThan(50);
+            assertThat(dead).isPositive();
+            assertThat(live).isPositive();
+        }
+    }
+
+    @Test
+    void twoSuspendersSerialise() throws Exception {
+        try (TestRt t = new TestRt(spinners(2, true, false), SchedConfig.of(2)).start()) {
+            long cell = cellOf(t);
+            G a = worker(t, 0);
+            G b = worker(t, 1);
+            AtomicInteger holders = new AtomicInteger();
+            AtomicInteger overlaps = new AtomicInteger();
+            AtomicInteger stoppedCount = new AtomicInteger();
+            Runnable suspender = () -> {
+                for (int i = 0; i < 300; i++) {
+                    G gp = (i & 1) == 0 ? a : b;
+                    SuspendGState st = Suspension.suspendG(gp);
+                    if (holders.incrementAndGet() != 1 && gp == a) {
+                        overlaps.incrementAndGet();
+                    }
+                    if (st.stopped()) {
+                        stoppedCount.incrementAndGet();
+                    }
+                    holders.decrementAndGet();
+                    Suspension.resumeG(st);
+                }
+            };
+            Thread t1 = new Thread(suspender);
+            Thread t2 = new Thread(() -> {
+                for (int i = 0; i < 300; i++) {
+                    SuspendGState st = Suspension.suspendG(a);
+                    assertThat(readgstatus(a) & G_SCAN).isNotZero();
+                    Suspension.resumeG(st);
+                }
+            });
+            t1.start();
+            t2.start();
+            t1.join();
+            t2.join();
+            assertThat(stoppedCount.get()).isPositive();
+            t.heap.writeWord(cell, 1);
+            assertThat(t.await(20)).isZero();
+            for (G gp : t.rt.allgs()) {
+                assertThat(readgstatus(gp) & G_SCAN).isZero();
+            }
+        }
+    }
+
+    @Test
+    void suspendGFromARunningUserGoroutineThrows() throws Exception {
+        Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
+        rt.start((mp, gp) -> {
+            Suspension.suspendG(gp);
+            return GoCode.EXIT;
+        }, null);
+        assertThatThrownBy(() -> rt.awaitExit(20, TimeUnit.SECONDS)).isInstanceOf(GoThrow.class)
+                .hasMessage("suspendG from non-preemptible goroutine");
+        rt.shutdown();
+    }
+
+    @Test
+    void resumeGOfAGNotInAScanStateThrows() {
+        Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
+        G gp = rt.malg(2048);
+        gp.initStatus(G_WAITING);
+        assertThatThrownBy(() -> Suspension.resumeG(new SuspendGState(gp, false, false)))
+                .isInstanceOf(GoThrow.class).hasMessage("unexpected g status");
+        G idle = rt.malg(2048);
+        assertThatThrownBy(() -> Suspension.suspendG(idle))
+                .isInstanceOf(GoThrow.class).hasMessage("invalid g status");
+    }
+}

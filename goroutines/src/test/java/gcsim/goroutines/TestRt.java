@@ -1,0 +1,56 @@
+package gcsim.goroutines;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gcsim.heap.Heap;
+import gcsim.heap.HeapConfig;
+import java.util.concurrent.TimeUnit;
+
+/** A runtime, heap and loaded program for tests; {@link #close} shuts the process down. */
+final class TestRt implements AutoCloseable {
+    final Sched rt;
+    final Heap heap;
+    final Interp interp;
+    G main;
+
+    TestRt(Program p, SchedConfig cfg) {
+        rt = new Sched(cfg);
+        heap = new Heap(HeapConfig.of(cfg.gomaxprocs()));
+        interp = new Interp(rt, heap, p);
+    }
+
+    TestRt start() {
+        main = interp.start();
+        return this;
+    }
+
+    /** Waits for the exit; fails with a goroutine dump on timeout. */
+    int await(long seconds) throws InterruptedException {
+        int code = rt.awaitExit(seconds, TimeUnit.SECONDS);
+        if (code == -1) {
+            String dump = Traceback.dump(rt);
+            rt.shutdown();
+            throw new AssertionError("timeout; goroutines:\n" + dump);
+        }
+        return code;
+    }
+
+    /** Polls (yielding, no sleeping) until cond holds or the process exited. */
+    static void until(java.util.function.BooleanSupplier cond, Sched rt) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!cond.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
+            if (rt.hasExited()) {
+                Throwable t = rt.fatalError();
+                throw new AssertionError("process exited: " + t, t);
+            }
+            Thread.yield();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        rt.shutdown();
+        rt.joinMs(5000);
+    }
+}
