@@ -11,4 +11,5 @@ module gcsim.gcmark {
     requires org.eclipse.collections.api;
     requires org.eclipse.collections.impl;
     requires HdrHistogram;
+    requires java.management;
 }

@@ -26,24 +26,48 @@ import gcsim.heap.ObjectType;
  * greys each object.
  */
 final class Marking {
+    /**
+     * Where checkmark failures go. {@link #FATAL} is Go's behaviour (throw);
+     * a recording sink lets a run report the failure and end cleanly.
+     */
+    interface CheckmarkFailures {
+        /** Go's behaviour: {@code throw("checkmark found unmarked object")}. */
+        CheckmarkFailures FATAL = detail -> {
+            throw new GoThrow("checkmark found unmarked object", detail);
+        };
+
+        /**
+         * Called once per reachable object concurrent mark left white. When it
+         * returns, the object is marked (repaired) so sweep does not free it.
+         */
+        void found(String detail);
+    }
+
     private final Heap heap;
     private final boolean checkmark;
     private final CheckmarkPaths paths;
+    private final CheckmarkFailures failures;
 
-    private Marking(Heap heap, boolean checkmark, CheckmarkPaths paths) {
+    private Marking(Heap heap, boolean checkmark, CheckmarkPaths paths, CheckmarkFailures failures) {
         this.heap = heap;
         this.checkmark = checkmark;
         this.paths = paths;
+        this.failures = failures;
     }
 
     /** The concurrent (or STW) mark: sets mark bits. */
     static Marking normal(Heap heap) {
-        return new Marking(heap, false, CheckmarkPaths.NONE);
+        return new Marking(heap, false, CheckmarkPaths.NONE, CheckmarkFailures.FATAL);
     }
 
-    /** The checkmark re-mark: sets checkmark bits and verifies mark bits; records paths for reports. */
+    /** The checkmark re-mark, fatal on failure as in Go. */
     static Marking checkmark(Heap heap, CheckmarkPaths paths) {
-        return new Marking(heap, true, paths);
+        return checkmark(heap, paths, CheckmarkFailures.FATAL);
+    }
+
+    /** The checkmark re-mark: sets checkmark bits, verifies mark bits, records paths for reports. */
+    static Marking checkmark(Heap heap, CheckmarkPaths paths, CheckmarkFailures failures) {
+        return new Marking(heap, true, paths, failures);
     }
 
     /**
@@ -55,7 +79,8 @@ final class Marking {
         ObjectType t = heap.typeOf(base);
         if (checkmark) {
             if (!heap.isMarked(base)) {
-                throw new GoThrow("checkmark found unmarked object", paths.describe(heap, base, from));
+                failures.found(paths.describe(heap, base, from));
+                heap.tryMark(base);
             }
             if (!heap.tryCheckmark(base)) {
                 return;
@@ -64,6 +89,7 @@ final class Marking {
         } else if (!heap.tryMark(base)) {
             return;
         }
+        gcw.objectsMarked++;
         if (t.noscan()) {
             gcw.bytesMarked += t.sizeBytes();
             return;
