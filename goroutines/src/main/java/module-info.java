@@ -11,8 +11,9 @@ module gcsim.goroutines {
     requires org.eclipse.collections.impl;
     requires HdrHistogram;
 
-    // Everything gc-mark and the CLI use is in the public package: suspendG/resumeG,
-    // the G accessors, GStatus, stop/start the world, shrinkstack and the GcHooks
-    // interface gc-mark implements. No package is meant for gc-mark alone yet.
+    // suspendG/resumeG, the G accessors, GStatus, stop/start the world, shrinkstack,
+    // programs and the interpreter, and the GcHooks interface gc-mark implements.
     exports gcsim.goroutines;
+    // Runtime operations only the collector may use (a G's self-scan transition).
+    exports gcsim.goroutines.internal to gcsim.gcmark;
 }

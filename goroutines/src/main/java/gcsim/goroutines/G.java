@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.internal.GcSupport;
 import gcsim.stacks.Stack;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -88,6 +89,8 @@ public final class G {
     volatile boolean parkingOnChan;
     /** Wake time of a sleeping G (its timer), 0 when none. */
     long timerWhen;
+    /** A suspendG caller sleeping until this G leaves _Grunning (see Suspension); woken by the G's M. */
+    volatile @Nullable Thread suspendWaiter;
     /** Whether this G is the program's main goroutine. */
     boolean isMain;
     /** GC assist credit in bytes (Go's gcAssistBytes), for gc-mark's assist hook. */
@@ -147,6 +150,14 @@ public final class G {
         return waitreason;
     }
 
+    /** Wakes a suspendG caller waiting for this G to stop running. The G's M, after a transition. */
+    void wakeSuspender() {
+        Thread w = suspendWaiter;
+        if (w != null) {
+            java.util.concurrent.locks.LockSupport.unpark(w);
+        }
+    }
+
     int loadStatus() {
         return (int) STATUS.getVolatile(this);
     }
@@ -174,6 +185,7 @@ public final class G {
     private static final VarHandle STATUS;
 
     static {
+        GcSupport.install((gp, reason) -> gp.waitreason = reason);
         try {
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);
         } catch (ReflectiveOperationException e) {

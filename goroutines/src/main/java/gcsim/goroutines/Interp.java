@@ -153,8 +153,8 @@ public final class Interp implements GoCode {
             while (size < need) {
                 size *= 2;
             }
-            rt.stackAllocator().stackfree(s);
-            s = rt.stackAllocator().stackalloc(size);
+            rt.stackAllocator().stackfree(rt.stackcache(), s);
+            s = rt.stackAllocator().stackalloc(rt.stackcache(), size);
             g.setStack(s);
             g.stackguard0 = g.stackLo + gcsim.stacks.StackConstants.STACK_GUARD;
         }

@@ -19,6 +19,7 @@ import gcsim.stacks.FuncTab;
 import gcsim.stacks.Growth;
 import gcsim.stacks.Stack;
 import gcsim.stacks.StackAllocator;
+import gcsim.stacks.StackCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,6 +77,7 @@ public final class Sched {
     private long mnext;
     private int mcount;
     private int nexternal;
+    private boolean checkdeadDeferred;
     private @Nullable P pidle;
     private @Nullable G runqHead;
     private @Nullable G runqTail;
@@ -347,12 +349,7 @@ public final class Sched {
             if (mainStarted) {
                 injectglist(newg);
             } else {
-                lock.lock();
-                try {
-                    globrunqput(newg);
-                } finally {
-                    lock.unlock();
-                }
+                globrunqputLocked(newg);
             }
             return newg;
         }
@@ -363,10 +360,20 @@ public final class Sched {
         return newg;
     }
 
+    /**
+     * The stack cache of the calling M's P (Go's mcache.stackcache), or null
+     * (the global pools) for a caller without a P.
+     */
+    @Nullable StackCache stackcache() {
+        M mp = M.getm();
+        P pp = mp == null ? null : mp.p;
+        return pp == null || pp.id >= stackAllocator.procs() ? null : stackAllocator.stackcache(pp.id);
+    }
+
     /** Go's malg: a new G with a stack of the given size, status _Gidle. */
     G malg(int stacksize) {
         G newg = new G(this);
-        Stack s = stackAllocator.stackalloc(stacksize);
+        Stack s = stackAllocator.stackalloc(stackcache(), stacksize);
         newg.setStack(s);
         newg.stackguard0 = newg.stackLo + STACK_GUARD;
         newg.initStatus(G_IDLE);
@@ -406,7 +413,7 @@ public final class Sched {
             // non-standard stack size - free it.
             Stack s = gp.stack;
             if (s != null) {
-                stackAllocator.stackfree(s);
+                stackAllocator.stackfree(stackcache(), s);
             }
             gp.setStack(null);
             gp.stackguard0 = 0;
@@ -465,6 +472,46 @@ public final class Sched {
         return gp;
     }
 
+    /**
+     * Go's markrootFreeGStacks (the GC's "free G stacks" root job): frees the
+     * stacks of the dead Gs on the global free list with stacks and moves them
+     * to the no-stack list (gfget allocates a new stack on reuse). Any thread;
+     * returns how many stacks were freed.
+     */
+    public int markrootFreeGStacks() {
+        G list;
+        lock.lock();
+        try {
+            list = gFreeStack;
+            gFreeStack = null;
+        } finally {
+            lock.unlock();
+        }
+        if (list == null) {
+            return 0;
+        }
+        int n = 0;
+        G tail = list;
+        for (G gp = list; gp != null; gp = gp.schedlink) {
+            Stack s = gp.stack;
+            if (s != null) {
+                stackAllocator.stackfree(s);
+            }
+            gp.setStack(null);
+            gp.stackguard0 = 0;
+            tail = gp;
+            n++;
+        }
+        lock.lock();
+        try {
+            tail.schedlink = gFreeNoStack;
+            gFreeNoStack = list;
+        } finally {
+            lock.unlock();
+        }
+        return n;
+    }
+
     /** Go's gfget: a dead G from pp's list, refilled with up to 32 from the global list. Owner of pp. */
     @Nullable G gfget(P pp) {
         if (pp.gFreeHead == null && (gFreeStack != null || gFreeNoStack != null)) {
@@ -504,7 +551,7 @@ public final class Sched {
     private G withStack(G gp) {
         if (gp.stackLo == 0) {
             // Stack was deallocated in gfput. Allocate a new one.
-            gp.setStack(stackAllocator.stackalloc(FIXED_STACK));
+            gp.setStack(stackAllocator.stackalloc(stackcache(), FIXED_STACK));
             gp.stackguard0 = gp.stackLo + STACK_GUARD;
         }
         return gp;
@@ -525,6 +572,16 @@ public final class Sched {
         }
         runqTail = gp;
         runqsize++;
+    }
+
+    /** globrunqput taking sched.lock itself. */
+    private void globrunqputLocked(G gp) {
+        lock.lock();
+        try {
+            globrunqput(gp);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Go's globrunqputbatch, taking the lock itself (runqputslow). */
@@ -697,6 +754,16 @@ public final class Sched {
         pp.link = pidle;
         pidle = pp;
         npidle.incrementAndGet();
+    }
+
+    /** pidleget taking sched.lock itself. */
+    private @Nullable P pidlegetLocked() {
+        lock.lock();
+        try {
+            return pidleget();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Go's pidleget. Holds lock. */
@@ -1009,13 +1076,7 @@ public final class Sched {
         // check all runqueues once again
         for (P p2 : allp) {
             if (!p2.runqempty()) {
-                P got;
-                lock.lock();
-                try {
-                    got = pidleget();
-                } finally {
-                    lock.unlock();
-                }
+                P got = pidlegetLocked();
                 if (got != null) {
                     acquirep(mp, got);
                     if (wasSpinning) {
@@ -1111,6 +1172,7 @@ public final class Sched {
     /** Go's park_m. */
     private void parkM(M mp, G gp) {
         casgstatus(gp, G_RUNNING, G_WAITING);
+        gp.wakeSuspender();
         dropg(mp);
         Runnable f = mp.waitunlockf;
         if (f != null) {
@@ -1126,13 +1188,9 @@ public final class Sched {
             throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
         }
         casgstatus(gp, G_RUNNING, G_RUNNABLE);
+        gp.wakeSuspender();
         dropg(mp);
-        lock.lock();
-        try {
-            globrunqput(gp);
-        } finally {
-            lock.unlock();
-        }
+        globrunqputLocked(gp);
         // Deliberate: Go relies on other Ms spinning; we wake one so a G put on the
         // global queue is not stranded while this M keeps a tight G.
         if (npidle.get() != 0 && nmspinning.get() == 0) {
@@ -1159,6 +1217,7 @@ public final class Sched {
         GStatus.casGToPreemptScan(gp, G_RUNNING, G_SCAN | G_PREEMPTED);
         dropg(mp);
         GStatus.casfromGscanstatus(gp, G_SCAN | G_PREEMPTED, G_PREEMPTED);
+        gp.wakeSuspender();
     }
 
     /** Go's asyncPreempt2 (after the interpreter injected the asyncPreempt frame). */
@@ -1175,6 +1234,7 @@ public final class Sched {
     /** Go's goexit0: gp is dead; clears what Go clears and puts gp on the free list. */
     void goexit0(M mp, G gp) {
         casgstatus(gp, G_RUNNING, G_DEAD);
+        gp.wakeSuspender();
         gp.m = null;
         gp.preemptStop = false;
         gp.waitreason = WaitReason.ZERO;
@@ -1227,12 +1287,7 @@ public final class Sched {
      * is not an M that will look at the queue again).
      */
     private void injectglist(G gp) {
-        lock.lock();
-        try {
-            globrunqput(gp);
-        } finally {
-            lock.unlock();
-        }
+        globrunqputLocked(gp);
         if (npidle.get() != 0) {
             startm(null, false);
         }
@@ -1258,6 +1313,7 @@ public final class Sched {
         gp.syscallsp = gp.sp;
         gp.syscallpc = gp.pc;
         casgstatus(gp, G_RUNNING, G_SYSCALL);
+        gp.wakeSuspender();
         if (gp.syscallsp < gp.stackLo || gp.stackHi < gp.syscallsp) {
             throw Throw.fatal("entersyscall inconsistent " + Throw.hex(gp.syscallsp) + " ["
                     + Throw.hex(gp.stackLo) + "," + Throw.hex(gp.stackHi) + "]", "entersyscall");
@@ -1323,13 +1379,7 @@ public final class Sched {
         }
         // Try to get any other idle P.
         if (npidle.get() != 0) {
-            P pp;
-            lock.lock();
-            try {
-                pp = pidleget();
-            } finally {
-                lock.unlock();
-            }
+            P pp = pidlegetLocked();
             if (pp != null) {
                 acquirep(mp, pp);
                 return true;
@@ -1379,12 +1429,21 @@ public final class Sched {
         }
     }
 
-    /** Ends {@link #enterExternal}; runs checkdead, recording (not throwing) a deadlock. */
+    /**
+     * Ends {@link #enterExternal}. If an M went idle meanwhile (its checkdead was
+     * deferred), runs checkdead once now, recording (not throwing) a deadlock;
+     * otherwise costs nothing, so a GC suspending a million blocked Gs does not
+     * walk allgs a million times.
+     */
     void exitExternal() {
         lock.lock();
         try {
             nexternal--;
-            checkdead();
+            if (nexternal == 0 && checkdeadDeferred) {
+                // An M went idle while only external callers kept the process alive.
+                checkdeadDeferred = false;
+                checkdead();
+            }
         } catch (GoThrow t) {
             fatal(t);
         } finally {
@@ -1403,6 +1462,9 @@ public final class Sched {
         }
         int run = mcount - nmidle + nexternal;
         if (run > 0) {
+            if (mcount - nmidle == 0) {
+                checkdeadDeferred = true; // re-check when the last external caller leaves
+            }
             return;
         }
         if (run < 0) {
@@ -1743,13 +1805,7 @@ public final class Sched {
             poller = null;
             lastpoll.set(1);
         }
-        P pp;
-        lock.lock();
-        try {
-            pp = pidleget();
-        } finally {
-            lock.unlock();
-        }
+        P pp = pidlegetLocked();
         if (pp == null) {
             return false;
         }

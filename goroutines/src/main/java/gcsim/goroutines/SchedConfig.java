@@ -10,8 +10,13 @@ package gcsim.goroutines;
  * @param sysmon       whether to run sysmon (retakes Ps from syscalls, preempts Gs
  *                     running over 10 ms, wakes Ms for expired timers)
  * @param maxStackSize Go's maxstacksize in bytes (1 GB by default)
+ * @param suspendSleeps how suspendG waits after its first 10 µs of spinning: false is
+ *                     Go's {@code osyield} loop; true sleeps until the G's M wakes it
+ *                     when the G leaves _Grunning (the seed's TODO "Don't busy wait"),
+ *                     which hands the CPU to that M on an oversubscribed machine
  */
-public record SchedConfig(int gomaxprocs, boolean asyncPreempt, boolean sysmon, long maxStackSize) {
+public record SchedConfig(int gomaxprocs, boolean asyncPreempt, boolean sysmon, long maxStackSize,
+        boolean suspendSleeps) {
     public SchedConfig {
         if (gomaxprocs < 1) {
             throw new IllegalArgumentException("gomaxprocs must be >= 1: " + gomaxprocs);
@@ -23,18 +28,22 @@ public record SchedConfig(int gomaxprocs, boolean asyncPreempt, boolean sysmon, 
 
     /** GOMAXPROCS n, async preemption and sysmon on, 1 GB stacks. */
     public static SchedConfig of(int gomaxprocs) {
-        return new SchedConfig(gomaxprocs, true, true, 1_000_000_000L);
+        return new SchedConfig(gomaxprocs, true, true, 1_000_000_000L, false);
     }
 
     public SchedConfig withAsyncPreempt(boolean on) {
-        return new SchedConfig(gomaxprocs, on, sysmon, maxStackSize);
+        return new SchedConfig(gomaxprocs, on, sysmon, maxStackSize, suspendSleeps);
     }
 
     public SchedConfig withSysmon(boolean on) {
-        return new SchedConfig(gomaxprocs, asyncPreempt, on, maxStackSize);
+        return new SchedConfig(gomaxprocs, asyncPreempt, on, maxStackSize, suspendSleeps);
+    }
+
+    public SchedConfig withSuspendSleeps(boolean on) {
+        return new SchedConfig(gomaxprocs, asyncPreempt, sysmon, maxStackSize, on);
     }
 
     public SchedConfig withMaxStackSize(long bytes) {
-        return new SchedConfig(gomaxprocs, asyncPreempt, sysmon, bytes);
+        return new SchedConfig(gomaxprocs, asyncPreempt, sysmon, bytes, suspendSleeps);
     }
 }

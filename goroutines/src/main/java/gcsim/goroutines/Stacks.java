@@ -92,11 +92,8 @@ public final class Stacks {
         return true;
     }
 
-    /** The calling M's P's stack cache, or null (global pool) off an M. */
     private static @Nullable StackCache cacheOf(Sched rt) {
-        M mp = M.getm();
-        P pp = mp == null ? null : mp.p;
-        return pp == null ? null : rt.stackAllocator().stackcache(pp.id);
+        return rt.stackcache();
     }
 
     /** Moves gp onto nw after a copy from old: bounds, sp and the stack guard. */

@@ -16,6 +16,7 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import java.util.concurrent.locks.LockSupport;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -176,10 +177,27 @@ public final class Suspension {
             if (System.nanoTime() < nextYield) {
                 procyield(10);
             } else {
-                Thread.yield(); // osyield
+                if (gp.rt.config.suspendSleeps()) {
+                    sleepUntilStatusChanges(gp, s);
+                } else {
+                    Thread.yield(); // osyield
+                }
                 nextYield = System.nanoTime() + YIELD_DELAY / 2;
             }
         }
+    }
+
+    /**
+     * Optional difference from Go (the seed's TODO "Don't busy wait"; see
+     * {@link SchedConfig#suspendSleeps()}): sleeps until gp's M wakes us after a
+     * transition out of status s, or 5 µs pass (so a lost wake-up costs 5 µs).
+     */
+    private static void sleepUntilStatusChanges(G gp, int s) {
+        gp.suspendWaiter = Thread.currentThread();
+        if (readgstatus(gp) == s) {
+            LockSupport.parkNanos(gp, YIELD_DELAY / 2);
+        }
+        gp.suspendWaiter = null;
     }
 
     /** Go's procyield(n): n spin-wait hints. */

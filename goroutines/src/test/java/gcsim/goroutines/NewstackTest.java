@@ -60,8 +60,7 @@ class NewstackTest {
                 .build();
         // Synchronous preemption only: an async-preempted G never enters newstack.
         try (TestRt t = new TestRt(p, SchedConfig.of(2).withAsyncPreempt(false)).start()) {
-            TestRt.until(() -> t.main.sp != 0 && t.main.stack.read(t.main.sp) != 0, t.rt);
-            long c = t.main.stack.read(t.main.sp);
+            long c = t.mainLocal0();
             TestRt.until(() -> t.heap.readWord(c + 8) == 1, t.rt); // w is back in its loop
             G w = t.rt.allgs()[1];
             long before = w.stackHi - w.stackLo;

@@ -117,6 +117,25 @@ class SchedulerTest {
     }
 
     @Test
+    void markrootFreeGStacksFreesStacksOfGlobalFreeGs() {
+        P pp = rt.allp[0];
+        for (int i = 0; i < 64; i++) {
+            G gp = rt.malg(2048);
+            gp.initStatus(G_DEAD);
+            rt.gfput(pp, gp);
+        }
+        long inuse = rt.stackAllocator().stackInuse();
+        assertThat(rt.markrootFreeGStacks()).isEqualTo(33); // 64 - 31 moved to the global list
+        assertThat(rt.markrootFreeGStacks()).isZero();
+        assertThat(rt.stackAllocator().stackInuse()).isLessThanOrEqualTo(inuse);
+        for (int i = 0; i < 64; i++) {
+            G gp = rt.gfget(pp);
+            assertThat(gp).isNotNull();
+            assertThat(gp.stackHi - gp.stackLo).isEqualTo(2048); // reallocated on reuse
+        }
+    }
+
+    @Test
     void gfputFreesNonStandardStacksAndGfgetAllocatesAgain() {
         P pp = rt.allp[0];
         G gp = rt.malg(8192);
@@ -146,8 +165,8 @@ class SchedulerTest {
                     .constant(1, 4).label("r").recv("done", 1).decjnz(1, "r").ret().end()
                 .build();
         try (TestRt t = new TestRt(p, SchedConfig.of(3).withAsyncPreempt(false)).start()) {
-            TestRt.until(() -> t.rt.allgs().length == 5 && t.main.sp != 0 && t.main.stack.read(t.main.sp) != 0, t.rt);
-            long c = t.main.stack.read(t.main.sp);
+            long c = t.mainLocal0();
+            TestRt.until(() -> t.rt.allgs().length == 5, t.rt);
             for (int seed = 0; seed < 30; seed++) {
                 t.rt.stopTheWorld("test");
                 for (P pp : t.rt.allp) {

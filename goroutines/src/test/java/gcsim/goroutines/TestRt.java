@@ -35,6 +35,26 @@ final class TestRt implements AutoCloseable {
         return code;
     }
 
+    /**
+     * Local 0 of main's frame, read racily while main runs: polls until it
+     * holds the base of an allocated object (main's first NEW), so a torn or
+     * early read is never returned.
+     */
+    long mainLocal0() {
+        long[] v = new long[1];
+        until(() -> {
+            G m = main;
+            gcsim.stacks.Stack s = m.stack;
+            long sp = m.sp;
+            if (s == null || !s.contains(sp)) {
+                return false;
+            }
+            v[0] = s.read(sp);
+            return v[0] != 0 && heap.findObject(v[0]) == v[0];
+        }, rt);
+        return v[0];
+    }
+
     /** Polls (yielding, no sleeping) until cond holds or the process exited. */
     static void until(java.util.function.BooleanSupplier cond, Sched rt) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

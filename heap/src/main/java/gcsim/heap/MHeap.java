@@ -41,7 +41,11 @@ final class MHeap {
     volatile boolean sweepdone = true;
     final AtomicInteger sweepers = new AtomicInteger();
     final GcSweepBuf[] sweepSpans = {new GcSweepBuf(), new GcSweepBuf()};
-    /** Every span ever allocated (Go's allspans); guarded by the lock, copied for readers. */
+    /**
+     * Every in-use span (Go's allspans lists every mspan struct ever made, but Go recycles the
+     * structs; we never reuse a span object, so we drop dead ones to stay bounded). Guarded by the
+     * lock, copied for readers; a span's {@link MSpan#allspansIndex} is its slot.
+     */
     private @Nullable MSpan[] allspans = new MSpan[64];
     private int nspans;
     private int arenaCount;
@@ -115,6 +119,7 @@ final class MHeap {
                 throw new GoThrow("mheap.freeSpanLocked - invalid free");
             }
             s.state = MSpan.mSpanDead;
+            removeFromAllspans(s);
             int first = (int) ((s.base - s.arena.base) >>> SizeClasses._PageShift);
             s.arena.setPages(first, s.npages, false);
             long page = (long) s.arena.index * Heap.pagesPerArena + first;
@@ -164,10 +169,22 @@ final class MHeap {
         if (nspans == allspans.length) {
             allspans = Arrays.copyOf(allspans, nspans * 2);
         }
+        s.allspansIndex = nspans;
         allspans[nspans++] = s;
     }
 
-    /** A snapshot of every span ever allocated (in-use and dead). Any thread. */
+    /** Swap-remove of a span that died. Heap lock. */
+    private void removeFromAllspans(MSpan s) {
+        MSpan last = allspans[--nspans];
+        if (last == null) {
+            throw new GoThrow("allspans corrupted");
+        }
+        allspans[s.allspansIndex] = last;
+        last.allspansIndex = s.allspansIndex;
+        allspans[nspans] = null;
+    }
+
+    /** A snapshot of the in-use spans. Any thread. */
     MSpan[] allspans() {
         lock.lock();
         try {
@@ -326,16 +343,20 @@ final class MHeap {
         int wordsPerElem = s.elemsize >>> 3;
         int poisoned = 0;
         for (int w = 0; w < mark.length; w++) {
-            long allocated = alloc[w] | belowFreeindex(w, freeindex);
-            for (long freed = allocated & ~mark[w]; freed != 0; freed &= freed - 1) {
-                int i = (w << 6) + Long.numberOfTrailingZeros(freed);
-                if (i >= s.nelems) {
-                    break;
-                }
-                int from = s.wordBase + i * wordsPerElem;
-                Arrays.fill(words, from, from + wordsPerElem, Heap.POISON);
-                s.typeIds[i] = 0;
-                poisoned++;
+            long freed = (alloc[w] | belowFreeindex(w, freeindex)) & ~mark[w];
+            if (w == mark.length - 1 && (s.nelems & 63) != 0) {
+                freed &= (1L << s.nelems) - 1; // no objects past nelems
+            }
+            // One fill per run of adjacent freed objects (a wholly dead span is one fill).
+            while (freed != 0) {
+                int start = Long.numberOfTrailingZeros(freed);
+                int len = Long.numberOfTrailingZeros(~(freed >>> start));
+                int first = (w << 6) + start;
+                int from = s.wordBase + first * wordsPerElem;
+                Arrays.fill(words, from, from + len * wordsPerElem, Heap.POISON);
+                Arrays.fill(s.typeIds, first, first + len, 0);
+                poisoned += len;
+                freed &= len == 64 ? 0 : ~(((1L << len) - 1) << start);
             }
         }
         if (poisoned != nfreed) {

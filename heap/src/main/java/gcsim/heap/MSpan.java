@@ -82,6 +82,9 @@ final class MSpan {
     long[] gcmarkBits;
     final long[] checkmarkBits;
 
+    /** Slot in MHeap's allspans while in use; heap lock. */
+    int allspansIndex;
+
     // mcentral list links, guarded by the owning mcentral's lock.
     @Nullable MSpan next;
     @Nullable MSpan prev;

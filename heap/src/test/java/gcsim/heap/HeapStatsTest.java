@@ -63,6 +63,7 @@ class HeapStatsTest {
         assertThat(st.frees()).isEqualTo(600);
         assertThat(st.freedBytes()).isEqualTo(600 * 16);
         assertThat(st.spansInUse()).isEqualTo(1);
+        assertThat(heap.mheap().allspans()).as("dead spans are dropped").containsExactly(heap.spanOf(big));
     }
 
     @Test

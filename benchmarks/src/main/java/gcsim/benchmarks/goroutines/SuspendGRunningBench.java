@@ -26,7 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * preemptPark puts it in _Gpreempted, suspendG claims it, and resumeG readies
  * it. Before each measured pair the benchmark waits, unmeasured, until the G
  * runs again, so every sample is the running case. Target p50 <= 5 us,
- * p99 <= 50 us with 2 Ms on 2 cores.
+ * p99 <= 50 us with 2 Ms on 2 cores. On an oversubscribed machine Go's
+ * osyield loop waits for the G's M to get a time slice (milliseconds);
+ * {@code sleeps=true} hands the CPU over instead.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)
@@ -35,6 +37,10 @@ public class SuspendGRunningBench {
     /** Whether preemption requests also "signal" the M (Go 1.14 async preemption). */
     @Param({"true", "false"})
     public boolean async;
+
+    /** suspendG's wait after 10 µs: false is Go's osyield loop, true sleeps until woken. */
+    @Param({"false", "true"})
+    public boolean sleeps;
 
     private Sched rt;
     private G running;
@@ -47,7 +53,7 @@ public class SuspendGRunningBench {
                 .func("spin", 1, 0).label("l").call("f", -1).jmp("l").end()
                 .func("main", 1, 0).spawn("spin").recv("never", 0).ret().end()
                 .build();
-        rt = new Sched(SchedConfig.of(2).withAsyncPreempt(async));
+        rt = new Sched(SchedConfig.of(2).withAsyncPreempt(async).withSuspendSleeps(sleeps));
         new Interp(rt, null, p).start();
         for (;;) {
             G[] gs = rt.allgs();

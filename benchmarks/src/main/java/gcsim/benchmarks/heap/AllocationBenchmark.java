@@ -31,8 +31,8 @@ import org.openjdk.jmh.infra.Blackhole;
 public class AllocationBenchmark {
     static final int BATCH = 100_000;
 
-    /** Object size in words: 2 (16-byte class), 8 (64 B), 64 (512 B), 512 (4 KiB). */
-    @Param({"2", "8", "64", "512"})
+    /** Object size in words: 2 (16-byte class), 8 (64 B), 64 (512 B). */
+    @Param({"2", "8", "64"})
     public int words;
 
     private Heap heap;

@@ -1,0 +1,70 @@
+package gcsim.goroutines.internal;
+
+import gcsim.goroutines.G;
+import gcsim.goroutines.GStatus;
+import gcsim.goroutines.M;
+import gcsim.goroutines.WaitReason;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Runtime operations only the garbage collector (gc-mark) may use; this
+ * package is exported to {@code gcsim.gcmark} alone.
+ *
+ * <p>A GC worker running on an M whose user G is running (a mark assist from
+ * the allocation hook, or a worker scanning its own G) must first move that G
+ * to _Gwaiting, as Go's gcAssistAlloc1 and markroot do
+ * ({@code casgstatus(gp, _Grunning, _Gwaiting)} with a wait reason): then
+ * suspendG of other Gs is allowed and its own stack may be scanned.
+ */
+public final class GcSupport {
+    private GcSupport() {}
+
+    /** Package-private G state reached through the goroutines package (installed by it). */
+    public interface Access {
+        void setWaitreason(G gp, WaitReason reason);
+    }
+
+    private static volatile @Nullable Access access;
+
+    /** Called once by the goroutines package when it initialises. */
+    public static void install(Access a) {
+        if (access != null) {
+            throw new IllegalStateException("GcSupport already installed");
+        }
+        access = a;
+    }
+
+    private static Access access() {
+        Access a = access;
+        if (a == null) {
+            G.class.getName(); // G's static initialiser installs the access
+            a = access;
+            if (a == null) {
+                throw new IllegalStateException("GcSupport not installed");
+            }
+        }
+        return a;
+    }
+
+    /**
+     * The calling M's running user G goes to _Gwaiting with reason (Go's
+     * {@code casgstatus(gp, _Grunning, _Gwaiting); gp.waitreason = reason}).
+     * Called on gp's own M only. Returns gp.
+     */
+    public static G enterWaiting(WaitReason reason) {
+        M mp = M.getm();
+        G gp = mp == null ? null : mp.curg();
+        if (gp == null) {
+            throw new IllegalStateException("enterWaiting: not on an M running a G");
+        }
+        access().setWaitreason(gp, reason);
+        GStatus.casgstatus(gp, GStatus.G_RUNNING, GStatus.G_WAITING);
+        return gp;
+    }
+
+    /** Undoes {@link #enterWaiting}: gp runs on (spins while a scanner holds its scan bit). */
+    public static void exitWaiting(G gp) {
+        GStatus.casgstatus(gp, GStatus.G_WAITING, GStatus.G_RUNNING);
+        access().setWaitreason(gp, WaitReason.ZERO);
+    }
+}
