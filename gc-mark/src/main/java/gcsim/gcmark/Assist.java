@@ -1,14 +1,11 @@
 package gcsim.gcmark;
 
-import static gcsim.goroutines.GStatus.G_RUNNING;
-import static gcsim.goroutines.GStatus.G_WAITING;
-import static gcsim.goroutines.GStatus.casgstatus;
-
 import gcsim.goroutines.G;
 import gcsim.goroutines.GoCode;
 import gcsim.goroutines.M;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.WaitReason;
+import gcsim.goroutines.internal.GcSupport;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -136,13 +133,14 @@ final class Assist {
             return;
         }
         long t0 = System.nanoTime();
-        casgstatus(gp, G_RUNNING, G_WAITING);
-        // MERGE-TODO: gp.waitreason = WaitReason.GC_ASSIST_MARKING via goroutines.internal
+        // gcDrainN requires the caller to be preemptible: gp waits while it drains,
+        // so stack jobs (its own included) can suspend it.
+        G self = GcSupport.enterWaiting(WaitReason.GC_ASSIST_MARKING);
         long workDone;
         try {
             workDone = gcDrainN(m, gcw, scanWork);
         } finally {
-            casgstatus(gp, G_WAITING, G_RUNNING);
+            GcSupport.exitWaiting(self);
         }
         gp.gcAssistBytes += 1 + (long) (assistBytesPerWork * workDone);
         assistNanos.addAndGet(System.nanoTime() - t0);

@@ -5,6 +5,7 @@ import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
 import gcsim.goroutines.M;
 import gcsim.goroutines.Sched;
+import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapStats;
 import gcsim.stacks.StackScan;
@@ -186,9 +187,11 @@ public final class Collector implements AutoCloseable {
 
     private CycleRecord runCycle(boolean forced) {
         startSema.lock();
+        GcSupport.enterGcCycle(rt);
         try {
             return config.mode() == GcConfig.Mode.STW ? stwCycle(forced) : concurrentCycle(forced);
         } finally {
+            GcSupport.exitGcCycle(rt);
             startSema.unlock();
         }
     }
@@ -243,9 +246,9 @@ public final class Collector implements AutoCloseable {
         heap.finishSweep();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
-            gp.setGcscandone(false);
+            GcSupport.setGcscandone(gp, false);
         }
-        CycleWork work = new CycleWork(heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
+        CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
                 config.workers(), tstart);
         rt.stackAllocator().setGcRunning(true);
         HeapStats s = heap.stats();
@@ -359,11 +362,11 @@ public final class Collector implements AutoCloseable {
         heap.clearCheckmarks();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
-            gp.setGcscandone(false);
+            GcSupport.setGcscandone(gp, false);
         }
         int failuresBefore = checkmarkFailures.size();
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);
-        CycleWork work = new CycleWork(cycle.nDataRoots, cycle.chans, allgs, 1, cycle.tstart);
+        CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, 1, cycle.tstart);
         GcWork gcw = new GcWork(pool);
         Histogram unused = new Histogram(3_600_000_000_000L, 3);
         for (int i = 0; i < work.markrootJobs; i++) {

@@ -2,6 +2,7 @@ package gcsim.gcmark;
 
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
+import gcsim.goroutines.Sched;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,6 +17,8 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Root jobs, in Go's index order for the roots this model has:
  * <ol>
+ *   <li>{@code fixedRootFreeGStacks}: free the stacks of dead Gs on the
+ *       global free list ({@code markrootFreeGStacks});
  *   <li>data/bss: one job per 256 KiB globals block ({@code rootBlockBytes});
  *   <li>channel buffers (gcsim only: channels are not heap objects here, so
  *       their buffers are roots; Go reaches them through the heap);
@@ -23,7 +26,8 @@ import org.HdrHistogram.Histogram;
  *       created later begin life with nothing to scan, and what they create is
  *       allocated black.
  * </ol>
- * Go's fixedRootFinalizers and span-specials jobs have nothing to scan here
+ * Go's fixedRootFinalizers (job 0 in Go, before free G stacks) and
+ * span-specials jobs have nothing to scan here
  * (the mutator instruction set has no SetFinalizer), so they are not
  * enumerated; go1.14's flush-cache jobs only exist when concurrent sweep is
  * off.
@@ -33,6 +37,12 @@ import org.HdrHistogram.Histogram;
  * atomics; histograms are per worker and merged when the workers have exited.
  */
 final class CycleWork {
+    /** Go's fixedRootFreeGStacks (Go numbers it 1, after the finalizers job this model lacks). */
+    static final int FIXED_ROOT_FREE_G_STACKS = 0;
+    static final int FIXED_ROOT_COUNT = 1;
+
+    final Sched rt;
+    final int baseData;
     final int nDataRoots;
     final Chan[] chans;
     final G[] allgs;
@@ -62,11 +72,13 @@ final class CycleWork {
     final AtomicLong bytesMarked = new AtomicLong();
     final AtomicLong workerCpuNanos = new AtomicLong();
 
-    CycleWork(int nDataRoots, Chan[] chans, G[] allgs, int nproc, long tstart) {
+    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, int nproc, long tstart) {
+        this.rt = rt;
+        this.baseData = FIXED_ROOT_COUNT;
         this.nDataRoots = nDataRoots;
         this.chans = chans;
         this.allgs = allgs;
-        this.baseChans = nDataRoots;
+        this.baseChans = baseData + nDataRoots;
         this.baseStacks = baseChans + (chans.length > 0 ? 1 : 0);
         this.markrootJobs = baseStacks + allgs.length;
         this.nproc = nproc;

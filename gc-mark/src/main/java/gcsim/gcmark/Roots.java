@@ -13,6 +13,7 @@ import gcsim.goroutines.G;
 import gcsim.goroutines.Stacks;
 import gcsim.goroutines.Suspension;
 import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.stacks.Stack;
@@ -52,8 +53,10 @@ final class Roots {
      * {@code gcw}. {@code latencies} receives the suspendG time of a stack job.
      */
     void markroot(CycleWork work, Marking marking, GcWork gcw, int i, Histogram latencies) {
-        if (i < work.baseChans) {
-            heap.globals().scanRootBlock(i, (slot, value) -> marking.scanRootSlot(slot, value, gcw));
+        if (i == CycleWork.FIXED_ROOT_FREE_G_STACKS) {
+            work.rt.markrootFreeGStacks();
+        } else if (i < work.baseChans) {
+            heap.globals().scanRootBlock(i - work.baseData, (slot, value) -> marking.scanRootSlot(slot, value, gcw));
         } else if (i < work.baseStacks) {
             for (Chan c : work.chans) {
                 c.forEachBufferedPointer(p -> marking.shade(p, 0, gcw));
@@ -73,7 +76,7 @@ final class Roots {
         work.suspendCalls.incrementAndGet();
         if (stopped.dead()) {
             work.suspendDead.incrementAndGet();
-            gp.setGcscandone(true);
+            GcSupport.setGcscandone(gp, true);
             return;
         }
         if (gp.gcscandone()) {
@@ -82,7 +85,7 @@ final class Roots {
         int frames = scanstack(gp, marking, gcw);
         work.stacksScanned.incrementAndGet();
         work.framesScanned.addAndGet(frames);
-        gp.setGcscandone(true);
+        GcSupport.setGcscandone(gp, true);
         Suspension.resumeG(stopped);
     }
 
@@ -117,7 +120,7 @@ final class Roots {
         if (Stacks.isShrinkStackSafe(gp)) {
             Stacks.shrinkstack(gp);
         } else {
-            gp.setPreemptShrink(true);
+            GcSupport.setPreemptShrink(gp, true);
         }
         Stack st = gp.stack();
         if (st == null) {

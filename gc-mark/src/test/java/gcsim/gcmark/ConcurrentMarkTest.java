@@ -35,7 +35,13 @@ class ConcurrentMarkTest {
         List<CycleRecord> cycles(int n) {
             List<CycleRecord> rs = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                rs.add(gc.gc());
+                try {
+                    rs.add(gc.gc());
+                } catch (Throwable t) {
+                    Throwable cause = rt.fatalError();
+                    throw new AssertionError("cycle " + (i + 1) + " failed: " + t
+                            + (cause != null ? "; the runtime had died of: " + cause : ""), cause != null ? cause : t);
+                }
                 assertThat(rt.fatalError()).as("mutator or runtime failure").isNull();
             }
             return rs;
@@ -55,7 +61,8 @@ class ConcurrentMarkTest {
         try (Run run = Run.start(Workloads.listsOnStacks(20, 300, 40), 2, config)) {
             List<CycleRecord> rs = run.cycles(12);
             for (CycleRecord r : rs) {
-                assertThat(r.checkmark()).as("cycle %d", r.n()).isEqualTo(CycleRecord.Checkmark.OK);
+                assertThat(r.checkmark()).as("cycle %d: %s", r.n(), run.gc().checkmarkFailures())
+                        .isEqualTo(CycleRecord.Checkmark.OK);
                 assertThat(r.stacksScanned()).isGreaterThan(0);
                 assertThat(r.suspend().calls()).isGreaterThanOrEqualTo(r.stacksScanned());
             }
@@ -93,7 +100,7 @@ class ConcurrentMarkTest {
             }
             assertThat(failed).as("checkmark caught a lost object within 60 cycles").isTrue();
             assertThat(run.gc().checkmarkFailures()).first().asString()
-                    .contains("unmarked object").contains("(node)");
+                    .contains("unmarked object").contains("of type node").contains("reached by: ");
         }
     }
 }
