@@ -307,7 +307,13 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    /** World stopped: moves every P's (and the shared) gcWork to the global lists; true if any held work. */
+    /**
+     * World stopped: moves every P's (and the shared) gcWork to the global
+     * lists; true if any held work (Go's gcMarkDoneFlushed != 0). Mark
+     * workers are not stopped by the world stopping and may take the flushed
+     * work at once, so "the pool is non-empty now" is not the test: anything
+     * flushed means concurrent mark goes on.
+     */
     private boolean flushAllP() {
         boolean flushed = false;
         for (GcWork gcw : perP) {
@@ -316,7 +322,7 @@ public final class Collector implements AutoCloseable {
         synchronized (shared) {
             flushed |= flush(shared);
         }
-        return flushed && !pool.fullIsEmpty();
+        return flushed;
     }
 
     private static boolean flush(GcWork gcw) {

@@ -451,6 +451,18 @@ public final class Interp implements GoCode {
         for (int i = 0; i < n; i++) {
             argv[i] = st.read(sp + 8L * code[ip + 3 + i]);
         }
+        // newproc1: a stack-to-stack copy into a stack the GC will not scan this
+        // cycle (new Gs start black). If the parent's stack may still be grey,
+        // Go runs the write barrier over the pointer arguments (bulkBarrierBitmap);
+        // the hook shades them whenever a cycle is marking, which covers that case.
+        GcHooks hooks = rt.gcHooks;
+        if (hooks != null) {
+            for (int a : funcById[callee].ptrArgs()) {
+                if (a < n && argv[a] != 0) {
+                    hooks.shadeStackWrite(argv[a]);
+                }
+            }
+        }
         rt.newproc(this, g -> pushOutermost(g, callee, argv));
     }
 
