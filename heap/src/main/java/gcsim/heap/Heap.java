@@ -422,7 +422,10 @@ public final class Heap {
         return h.sweepone() != -1;
     }
 
-    /** Go's finishsweep_m: sweeps everything still unswept. World stopped. */
+    /**
+     * Go's finishsweep_m: sweeps everything still unswept and waits for concurrent sweepers to
+     * finish the spans they hold, so no mark-bit swap can overlap the next mark. World stopped.
+     */
     public void finishSweep() {
         h.finishSweep();
     }

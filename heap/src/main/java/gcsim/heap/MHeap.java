@@ -266,6 +266,13 @@ final class MHeap {
         while (sweepone() != -1) {
             // keep sweeping
         }
+        // The list is empty, but a concurrent sweeper may still be sweeping the span it
+        // popped. In Go the world being stopped excludes it (sweepers run on Gs); here a
+        // background sweeper is a plain thread, so wait for it, as Go 1.15's sweep.active
+        // does: marking must not begin while a span's mark bits are being swapped.
+        while (sweepers.get() != 0) {
+            Thread.onSpinWait();
+        }
     }
 
     /**
