@@ -149,4 +149,83 @@ final class Workloads {
                 .entry("main")
                 .build();
     }
+
+    /**
+     * Go's TestPreemptionGC shape: {@code n} goroutines spin for ever through a
+     * loop that makes calls (cooperative safe points only), while cycles run.
+     */
+    static Program spinnersWithCalls(int n) {
+        return Program.builder()
+                .func("leaf", 1, 1).addi(0, 2, 1).ret(0).end()
+                .func("spin", 2, 0)
+                    .label("l").call("leaf", 1, 0).jmp("l").end()
+                .func("main", 1, 0)
+                    .constant(0, n)
+                    .label("spawn").spawn("spin").decjnz(0, "spawn")
+                    .block()
+                    .end()
+                .entry("main")
+                .build();
+    }
+
+    /** msg: word 0 next (pointer), word 1 value, word 2 check = 2 * value. */
+    static final ObjectType MSG = ObjectType.withPointers("msg", 3, 0);
+
+    /**
+     * Producers build two-node messages and send the head through a buffered
+     * and an unbuffered channel; consumers receive, check both nodes' values
+     * against their check words and drop them. Meanwhile "churn" goroutines
+     * are spawned, build and verify a small list, and exit, so dead Gs are
+     * reused while the GC runs. Exercises the channel write barrier, direct
+     * sends into a parked receiver's stack, and G reuse.
+     */
+    static Program channelsAndChurn(int pairs) {
+        return Program.builder()
+                .type(MSG).type(NODE)
+                .chan("buffered", 16, true)
+                .chan("direct", 0, true)
+                .func("make", 4, 1).ptrLocals(0, 1).returnsPointer()
+                    // make(v): head(v) -> tail(v+1); args: slot 5 = v
+                    .newobj(0, "msg").newobj(1, "msg")
+                    .storew(0, 1, 5).add(2, 5, 5).storew(0, 2, 2)
+                    .addi(3, 5, 1).storew(1, 1, 3).add(2, 3, 3).storew(1, 2, 2)
+                    .storep(0, 0, 1)
+                    .ret(0).end()
+                .func("check", 4, 1).ptrLocals(0).ptrArgs(0)
+                    // check(head): both nodes satisfy check == 2 * value; args: slot 5
+                    .mov(0, 5)
+                    .label("node")
+                    .loadw(1, 0, 1).loadw(2, 0, 2).add(3, 1, 1).checkeq(2, 3)
+                    .loadp(0, 0, 0)
+                    .jnz(0, "node")
+                    .ret().end()
+                .func("producer", 3, 0).ptrLocals(0)
+                    .constant(1, 1)
+                    .label("l")
+                    .call("make", 0, 1).send("buffered", 0)
+                    .call("make", 0, 1).send("direct", 0)
+                    .clear(0)
+                    .addi(1, 1, 2)
+                    .jmp("l").end()
+                .func("consumer", 1, 0).ptrLocals(0)
+                    .label("l")
+                    .recv("buffered", 0).call("check", -1, 0)
+                    .recv("direct", 0).call("check", -1, 0)
+                    .clear(0)
+                    .jmp("l").end()
+                .func("churn", 4, 0).ptrLocals(0, 1)
+                    .clear(0).constant(2, 0).constant(3, 20)
+                    .label("b").newobj(1, "node").storew(1, 1, 2).storep(1, 0, 0).mov(0, 1)
+                    .addi(2, 2, 1).jlt(2, 3, "b")
+                    .constant(3, 19)
+                    .label("v").loadw(2, 0, 1).checkeq(2, 3).addi(3, 3, -1).loadp(0, 0, 0).jnz(0, "v")
+                    .ret().end()
+                .func("main", 1, 0)
+                    .constant(0, pairs)
+                    .label("spawn").spawn("producer").spawn("consumer").decjnz(0, "spawn")
+                    .label("forever").spawn("churn").sleep(200).jmp("forever")
+                    .end()
+                .entry("main")
+                .build();
+    }
 }
