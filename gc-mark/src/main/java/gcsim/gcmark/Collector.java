@@ -351,8 +351,10 @@ public final class Collector implements AutoCloseable {
         heap.setAllocateBlack(false);
         gcphase = GC_OFF;
         rt.stackAllocator().setGcRunning(false);
-        heap.setHeapMarked(heap.markedBytes());
+        // As gcMark: flush the mcaches first (it adjusts heap_live for the slots they had
+        // cached), then heap_live = heap_marked = the bytes marked.
         heap.flushMCaches();
+        heap.setHeapMarked(heap.markedBytes());
         heap.startSweepCycle();
         pool.checkAllEmpty();
         return cm;

@@ -61,6 +61,8 @@ class ConcurrentMarkTest {
         try (Run run = Run.start(Workloads.listsOnStacks(20, 300, 40), 2, config)) {
             List<CycleRecord> rs = run.cycles(12);
             for (CycleRecord r : rs) {
+                assertThat(r.heapStartBytes()).as("heap_live at cycle start").isNotNegative();
+                assertThat(r.heapMarkTermBytes()).isNotNegative();
                 assertThat(r.checkmark()).as("cycle %d: %s", r.n(), run.gc().checkmarkFailures())
                         .isEqualTo(CycleRecord.Checkmark.OK);
                 assertThat(r.stacksScanned()).isGreaterThan(0);
