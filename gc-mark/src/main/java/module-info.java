@@ -11,6 +11,7 @@ module gcsim.gcmark {
     requires org.eclipse.collections.api;
     requires org.eclipse.collections.impl;
     requires HdrHistogram;
+    requires java.management;
 
     // The collector, its configuration and its per-cycle records (the CLI reads them).
     exports gcsim.gcmark;

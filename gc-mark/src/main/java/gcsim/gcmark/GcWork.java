@@ -29,6 +29,8 @@ final class GcWork {
     /** The buffer discarded next. */
     private @Nullable Workbuf wbuf2;
 
+    /** Objects this gcWork's owner marked (greyed first). */
+    long objectsMarked;
     /** Bytes blackened through this gcWork; folded into the cycle's total by {@link #dispose()}. */
     long bytesMarked;
     /** Scan work (bytes scanned) done through this gcWork; also folded in by dispose. */

@@ -131,7 +131,7 @@ public final class G {
     }
 
     /** Sets {@code gcscandone}; the caller owns the stack (suspendG) or the world is stopped. */
-    public void setGcscandone(boolean done) {
+    void setGcscandone(boolean done) {
         gcscandone = done;
     }
 
@@ -141,7 +141,7 @@ public final class G {
     }
 
     /** Sets preemptShrink; the GC does this when it cannot shrink now. */
-    public void setPreemptShrink(boolean v) {
+    void setPreemptShrink(boolean v) {
         preemptShrink = v;
     }
 
@@ -185,7 +185,32 @@ public final class G {
     private static final VarHandle STATUS;
 
     static {
-        GcSupport.install((gp, reason) -> gp.waitreason = reason);
+        GcSupport.install(new GcSupport.Access() {
+            @Override
+            public void setWaitreason(G gp, WaitReason reason) {
+                gp.waitreason = reason;
+            }
+
+            @Override
+            public void setGcscandone(G gp, boolean done) {
+                gp.gcscandone = done;
+            }
+
+            @Override
+            public void setPreemptShrink(G gp, boolean v) {
+                gp.preemptShrink = v;
+            }
+
+            @Override
+            public void enterExternal(Sched rt) {
+                rt.enterExternal();
+            }
+
+            @Override
+            public void exitExternal(Sched rt) {
+                rt.exitExternal();
+            }
+        });
         try {
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);
         } catch (ReflectiveOperationException e) {

@@ -287,8 +287,15 @@ public final class Interp implements GoCode {
                     case Op.NEW -> {
                         int r = newobj(mp, gp, st, sp, code, ip, fid);
                         ip += 3;
-                        if (r != 0) {
-                            save(gp, fid, ip, sp);
+                        if (r == NEW_HOOK_RAN) {
+                            // The GC hook ran with gp's state saved; a mark assist lets gp
+                            // wait while it drains, and a scan may have shrunk (moved) gp's
+                            // stack meanwhile. As Go's gcAssistAlloc says, the user stack may
+                            // have moved: continue from the G's state, not the cached one.
+                            st = stackOf(gp);
+                            sp = gp.sp;
+                        } else if (r != 0) {
+                            // Already saved by newobj (and gp.sp is current: see above).
                             return r;
                         }
                     }
@@ -423,10 +430,18 @@ public final class Interp implements GoCode {
         GcHooks hooks = rt.gcHooks;
         if (hooks != null) {
             save(gp, fid, ip + 3, sp);
-            return hooks.afterAllocate(mp, gp, t.sizeBytes());
+            int r = hooks.afterAllocate(mp, gp, t.sizeBytes());
+            return r != 0 ? r : NEW_HOOK_RAN;
         }
         return 0;
     }
+
+    /**
+     * {@link #newobj}'s result when the GC hook ran and gp continues: gp's pc
+     * and sp were saved and may have changed (stack moved), so the caller
+     * reloads them. Distinct from every {@link GoCode} reason.
+     */
+    private static final int NEW_HOOK_RAN = -1;
 
     /** SPAWN: go f(args) with the argument values copied onto the new G's stack. */
     private void spawn(Stack st, long sp, int[] code, int ip) {
@@ -470,6 +485,8 @@ public final class Interp implements GoCode {
             return false;
         }
         if (c.dataqsiz > 0 && !c.bufFull()) {
+            // typedmemmove into the buffer: the write barrier shades the new value.
+            shade(c, v);
             c.bufPut(v);
             c.lock.unlock();
             return false;
@@ -488,10 +505,16 @@ public final class Interp implements GoCode {
             G sgp = sg.g;
             long v;
             if (c.dataqsiz == 0) {
+                // recvDirect: stack to stack, with typeBitsBulkBarrier shading the value.
                 v = stackOf(sgp).read(sg.elem);
+                shade(c, v);
             } else {
-                // Queue is full: take the head, put the sender's value at the tail.
-                v = c.bufTakeAndPut(stackOf(sgp).read(sg.elem));
+                // Queue is full: take the head, put the sender's value at the tail;
+                // the buffer slot's old and new values are both shaded.
+                long sent = stackOf(sgp).read(sg.elem);
+                shade(c, sent);
+                v = c.bufTakeAndPut(sent);
+                shade(c, v);
             }
             st.write(slot, v);
             sg.success = true;
@@ -501,7 +524,10 @@ public final class Interp implements GoCode {
             return false;
         }
         if (c.dataqsiz > 0 && !c.bufEmpty()) {
-            st.write(slot, c.bufTake());
+            // typedmemclr of the buffer slot: the write barrier shades the old value.
+            long v = c.bufTake();
+            shade(c, v);
+            st.write(slot, v);
             c.lock.unlock();
             return false;
         }

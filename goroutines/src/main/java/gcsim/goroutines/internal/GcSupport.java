@@ -3,6 +3,7 @@ package gcsim.goroutines.internal;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GStatus;
 import gcsim.goroutines.M;
+import gcsim.goroutines.Sched;
 import gcsim.goroutines.WaitReason;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -19,9 +20,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class GcSupport {
     private GcSupport() {}
 
-    /** Package-private G state reached through the goroutines package (installed by it). */
+    /** Package-private runtime state reached through the goroutines package (installed by it). */
     public interface Access {
         void setWaitreason(G gp, WaitReason reason);
+
+        void setGcscandone(G gp, boolean done);
+
+        void setPreemptShrink(G gp, boolean v);
+
+        void enterExternal(Sched rt);
+
+        void exitExternal(Sched rt);
     }
 
     private static volatile @Nullable Access access;
@@ -60,6 +69,31 @@ public final class GcSupport {
         access().setWaitreason(gp, reason);
         GStatus.casgstatus(gp, GStatus.G_RUNNING, GStatus.G_WAITING);
         return gp;
+    }
+
+    /** Sets gp.gcscandone (markroot's stack job, gcResetMarkState). The caller owns gp's stack or the world. */
+    public static void setGcscandone(G gp, boolean done) {
+        access().setGcscandone(gp, done);
+    }
+
+    /** Asks for a stack shrink at gp's next synchronous safe point (scanstack when shrinking is unsafe now). */
+    public static void setPreemptShrink(G gp, boolean v) {
+        access().setPreemptShrink(gp, v);
+    }
+
+    /**
+     * From gcStart to the end of mark termination the collector counts as one
+     * running M for checkdead: in Go its mark workers are Ms, so a program
+     * whose goroutines all wait for the GC (assists parked in "GC assist
+     * wait") is not dead. Pair with {@link #exitGcCycle}.
+     */
+    public static void enterGcCycle(Sched rt) {
+        access().enterExternal(rt);
+    }
+
+    /** Ends {@link #enterGcCycle}; checkdead runs then if an M went idle meanwhile. */
+    public static void exitGcCycle(Sched rt) {
+        access().exitExternal(rt);
     }
 
     /** Undoes {@link #enterWaiting}: gp runs on (spins while a scanner holds its scan bit). */

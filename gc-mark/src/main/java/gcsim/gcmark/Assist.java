@@ -1,0 +1,222 @@
+package gcsim.gcmark;
+
+import gcsim.goroutines.G;
+import gcsim.goroutines.GoCode;
+import gcsim.goroutines.M;
+import gcsim.goroutines.Sched;
+import gcsim.goroutines.WaitReason;
+import gcsim.goroutines.internal.GcSupport;
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Mark assists (mgcmark.go {@code gcAssistAlloc}, {@code gcAssistAlloc1},
+ * {@code gcParkAssist}, {@code gcFlushBgCredit}; the pacing of mgc.go
+ * {@code gcControllerState.revise}).
+ *
+ * <p>Every G carries {@code gcAssistBytes}: allocation credit in bytes. While
+ * the GC marks, each allocation debits it; a G in debt must first steal
+ * background scan credit or do scan work itself, in proportion
+ * ({@code assistWorkPerByte}), so an allocation-heavy mutator cannot outrun
+ * the marker. A G that can pay neither way parks ("GC assist wait") until
+ * background workers flush enough credit or the cycle ends.
+ *
+ * <p>Threading: {@link #gcAssistAlloc} runs on the allocating G's M, with the
+ * G running; it moves the G to {@code _Gwaiting} while it drains (so a stack
+ * job, even of its own stack, can suspend it) and back. The assist queue is
+ * guarded by its own monitor.
+ */
+final class Assist {
+    /** Go's gcOverAssistWork: assist at least this much scan work at a time. */
+    static final long GC_OVER_ASSIST_WORK = 64 << 10;
+
+    private final Sched rt;
+    private final Barrier barrierForGcw;
+    private final AtomicLong bgScanCredit = new AtomicLong();
+    private final ArrayDeque<G> assistQueue = new ArrayDeque<>();
+    private final AtomicLong assistNanos = new AtomicLong();
+    private volatile double assistWorkPerByte;
+    private volatile double assistBytesPerWork;
+    /** Go's gcBlackenEnabled: assists and workers may blacken objects. */
+    private volatile @Nullable Mark mark;
+
+    /** What an assist needs of the running cycle. */
+    record Mark(CycleWork work, Roots roots, Marking marking) {}
+
+    Assist(Sched rt, Barrier barrierForGcw) {
+        this.rt = rt;
+        this.barrierForGcw = barrierForGcw;
+    }
+
+    /** Mark start (world stopped): Go's revise with heap_scan approximated by the live heap. */
+    void enable(Mark m, long heapLive, long heapGoal, long scanWorkExpected) {
+        long heapDistance = Math.max(heapGoal - heapLive, 1);
+        long expected = Math.max(scanWorkExpected, 1000);
+        assistWorkPerByte = (double) expected / heapDistance;
+        assistBytesPerWork = (double) heapDistance / expected;
+        bgScanCredit.set(0);
+        mark = m;
+    }
+
+    /** Mark termination (world stopped): no more assists; wake every parked one (gcWakeAllAssists). */
+    void disable() {
+        mark = null;
+        synchronized (assistQueue) {
+            for (G gp; (gp = assistQueue.poll()) != null; ) {
+                rt.ready(gp, false);
+            }
+        }
+    }
+
+    boolean enabled() {
+        return mark != null;
+    }
+
+    long takeAssistNanos() {
+        return assistNanos.getAndSet(0);
+    }
+
+    /**
+     * Debits {@code bytes} from gp's credit and assists if it is in debt.
+     * Returns 0 to continue or {@link GoCode#PARK} after parking gp.
+     */
+    int afterAllocate(M mp, G gp, long bytes) {
+        if (mark == null) {
+            return 0;
+        }
+        gp.gcAssistBytes -= bytes;
+        if (gp.gcAssistBytes >= 0) {
+            return 0;
+        }
+        return gcAssistAlloc(mp, gp);
+    }
+
+    private int gcAssistAlloc(M mp, G gp) {
+        long debtBytes = -gp.gcAssistBytes;
+        long scanWork = (long) (assistWorkPerByte * debtBytes);
+        if (scanWork < GC_OVER_ASSIST_WORK) {
+            scanWork = GC_OVER_ASSIST_WORK;
+            debtBytes = (long) (assistBytesPerWork * scanWork);
+        }
+        // Steal background credit (racy, as in Go: it may go negative briefly).
+        long credit = bgScanCredit.get();
+        if (credit > 0) {
+            long stolen;
+            if (credit < scanWork) {
+                stolen = credit;
+                gp.gcAssistBytes += 1 + (long) (assistBytesPerWork * stolen);
+            } else {
+                stolen = scanWork;
+                gp.gcAssistBytes += debtBytes;
+            }
+            bgScanCredit.addAndGet(-stolen);
+            scanWork -= stolen;
+            if (scanWork == 0) {
+                return 0;
+            }
+        }
+        gcAssistAlloc1(gp, scanWork);
+        if (gp.gcAssistBytes >= 0 || mark == null) {
+            return 0;
+        }
+        return gcParkAssist(mp, gp);
+    }
+
+    /** Does scanWork units of mark work on the P's gcWork, with gp waiting ("GC assist marking"). */
+    private void gcAssistAlloc1(G gp, long scanWork) {
+        Mark m = mark;
+        GcWork gcw = barrierForGcw.ownGcWork();
+        if (m == null || gcw == null) {
+            gp.gcAssistBytes = 0;
+            return;
+        }
+        long t0 = System.nanoTime();
+        // gcDrainN requires the caller to be preemptible: gp waits while it drains,
+        // so stack jobs (its own included) can suspend it.
+        G self = GcSupport.enterWaiting(WaitReason.GC_ASSIST_MARKING);
+        long workDone;
+        try {
+            workDone = gcDrainN(m, gcw, scanWork);
+        } finally {
+            GcSupport.exitWaiting(self);
+        }
+        gp.gcAssistBytes += 1 + (long) (assistBytesPerWork * workDone);
+        assistNanos.addAndGet(System.nanoTime() - t0);
+    }
+
+    /** Go's gcDrainN: heap work, then root jobs, until scanWork units are done or none is left. */
+    private long gcDrainN(Mark m, GcWork gcw, long scanWork) {
+        long start = gcw.scanWork;
+        Histogram latencies = new Histogram(3_600_000_000_000L, 3);
+        while (gcw.scanWork - start < scanWork && mark != null) {
+            long b = gcw.tryGetFast();
+            if (b == 0) {
+                b = gcw.tryGet();
+            }
+            if (b == 0) {
+                int job = m.work().markrootNext.getAndIncrement();
+                if (job < m.work().markrootJobs) {
+                    m.roots().markroot(m.work(), m.marking(), gcw, job, latencies);
+                    continue;
+                }
+                break;
+            }
+            m.marking().scanobject(b, gcw);
+        }
+        if (latencies.getTotalCount() > 0) {
+            synchronized (m.work()) {
+                m.work().suspendLatency.add(latencies);
+            }
+        }
+        long done = gcw.scanWork - start;
+        gcw.scanWork = start;
+        return done;
+    }
+
+    /** Go's gcParkAssist: queue gp and park it until credit or the end of the cycle wakes it. */
+    private int gcParkAssist(M mp, G gp) {
+        if (bgScanCredit.get() > 0) {
+            return gcAssistAlloc(mp, gp);
+        }
+        // Enqueue only once gp is _Gwaiting (park_m runs this), so whoever
+        // pops it can ready it; if the cycle ended meanwhile, ready it at once.
+        Sched.gopark(mp, gp, () -> {
+            synchronized (assistQueue) {
+                if (mark == null) {
+                    rt.ready(gp, false);
+                } else {
+                    assistQueue.add(gp);
+                }
+            }
+        }, WaitReason.GC_ASSIST_WAIT);
+        return GoCode.PARK;
+    }
+
+    /**
+     * Go's gcFlushBgCredit: background scan work first pays queued assists'
+     * debts (readying them), the rest becomes credit assists can steal.
+     */
+    void gcFlushBgCredit(long scanWork) {
+        long scanBytes = (long) (scanWork * assistBytesPerWork);
+        synchronized (assistQueue) {
+            G gp;
+            while (scanBytes > 0 && (gp = assistQueue.poll()) != null) {
+                if (scanBytes + gp.gcAssistBytes >= 0) {
+                    scanBytes += gp.gcAssistBytes;
+                    gp.gcAssistBytes = 0;
+                    rt.ready(gp, false);
+                } else {
+                    // Partly paid: to the back, so large debts don't clog the queue (as Go).
+                    gp.gcAssistBytes += scanBytes;
+                    scanBytes = 0;
+                    assistQueue.add(gp);
+                }
+            }
+        }
+        if (scanBytes > 0) {
+            bgScanCredit.addAndGet((long) (scanBytes * assistWorkPerByte));
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package gcsim.gcmark;
+
+import gcsim.goroutines.M;
+import gcsim.goroutines.P;
+import gcsim.heap.WriteBarrier;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The hybrid write barrier of Go 1.8 (proposal 17503, mbarrier.go), installed
+ * as the heap's {@link WriteBarrier} while the GC marks:
+ *
+ * <pre>
+ * writePointer(slot, ptr):
+ *     shade(*slot)   // deletion (Yuasa): what the heap loses stays alive
+ *     shade(ptr)     // insertion (Dijkstra): Go shades it whenever the current
+ *                    // stack may be grey, which its implementation takes as always
+ *     *slot = ptr
+ * </pre>
+ *
+ * With it, stacks need no re-scan at mark termination, which is what lets
+ * the GC scan one stack at a time. Objects are shaded into the gcWork of the
+ * P the storing M holds (Go's per-P wbBuf, flushed into p.gcw); the P's owner
+ * is the only thread touching it, and gcMarkDone collects it with the world
+ * stopped. A store from a thread that holds no P (test code, set-up before the
+ * scheduler starts) shades into a shared, locked gcWork.
+ */
+final class Barrier implements WriteBarrier {
+    private final Marking marking;
+    private final GcWork[] perP;
+    private final GcWork shared;
+
+    Barrier(Marking marking, GcWork[] perP, GcWork shared) {
+        this.marking = marking;
+        this.perP = perP;
+        this.shared = shared;
+    }
+
+    @Override
+    public void writePointer(long slot, long oldValue, long newValue) {
+        GcWork gcw = ownGcWork();
+        if (gcw != null) {
+            shadeBoth(gcw, slot, oldValue, newValue);
+        } else {
+            synchronized (shared) {
+                shadeBoth(shared, slot, oldValue, newValue);
+            }
+        }
+    }
+
+    /** Shades one pointer written without a heap store (a direct channel send into a stack). */
+    void shade(long ptr) {
+        GcWork gcw = ownGcWork();
+        if (gcw != null) {
+            marking.shade(ptr, 0, gcw);
+        } else {
+            synchronized (shared) {
+                marking.shade(ptr, 0, shared);
+            }
+        }
+    }
+
+    private void shadeBoth(GcWork gcw, long slot, long oldValue, long newValue) {
+        marking.shade(oldValue, slot, gcw);
+        marking.shade(newValue, slot, gcw);
+    }
+
+    /** The calling M's P's gcWork (Go's getg().m.p.ptr().gcw), or null off the scheduler. */
+    @Nullable
+    GcWork ownGcWork() {
+        M m = M.getm();
+        P p = m == null ? null : m.p();
+        return p == null ? null : perP[p.id()];
+    }
+}

@@ -1,0 +1,502 @@
+package gcsim.gcmark;
+
+import gcsim.goroutines.Chan;
+import gcsim.goroutines.G;
+import gcsim.goroutines.GcHooks;
+import gcsim.goroutines.M;
+import gcsim.goroutines.Sched;
+import gcsim.goroutines.internal.GcSupport;
+import gcsim.heap.Heap;
+import gcsim.heap.HeapStats;
+import gcsim.stacks.StackScan;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.HdrHistogram.Histogram;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The garbage collector: one Go GC cycle at a time against a running
+ * {@link Sched} and its {@link Heap} (mgc.go {@code gcStart},
+ * {@code gcBgMarkWorker}, {@code gcMarkDone}, {@code gcMarkTermination},
+ * {@code gcSweep}).
+ *
+ * <h2>A cycle (concurrent mode)</h2>
+ * <ol>
+ *   <li><b>Sweep termination</b>, world stopped: finish the previous sweep,
+ *       reset every G's {@code gcscandone} (gcResetMarkState), snapshot
+ *       {@code allgs} and prepare root jobs (gcMarkRootPrepare), install the
+ *       write barrier, turn allocate-black and assists on, {@code gcphase =
+ *       _GCmark}; start the world.
+ *   <li><b>Concurrent mark</b>: dedicated {@link MarkWorker}s claim root jobs
+ *       (the seed's stop-and-scan stack job among them) and drain grey
+ *       objects while mutators run, store through the barrier and assist.
+ *   <li><b>gcMarkDone</b>: when the last worker idles with no work in sight,
+ *       stop the world, wait for workers to finish what they hold, flush every
+ *       P's gcWork; if that found work, start the world again and resume
+ *       concurrent mark (go1.14's restart), else go on.
+ *   <li><b>Mark termination</b>, world still stopped: Go's checks ("left over
+ *       markroot jobs", "scan missed a g"; "work.full != 0"), the optional
+ *       checkmark pass, barrier and assists off, {@code gcphase = _GCoff},
+ *       next heap goal, start sweeping; start the world.
+ *   <li><b>Sweep</b>: a background sweeper (Go's bgsweep) and allocation
+ *       (lazily) sweep spans concurrently with the mutators.
+ * </ol>
+ * In STW mode the same root jobs and drain run with the world stopped from
+ * start to end.
+ *
+ * <p>Deliberate differences: a cycle triggered by the heap goal is started
+ * by a collector thread (like forcegchelper), not on the allocating
+ * goroutine's stack; mark workers are threads outside the scheduler (see
+ * {@link MarkWorker}).
+ *
+ * <p>Threading: {@link #gc()} may be called from any thread that is not an M;
+ * cycles are serialised (Go's work.startSema).
+ */
+public final class Collector implements AutoCloseable {
+    /** Go's gcphase values. */
+    static final int GC_OFF = 0;
+    static final int GC_MARK = 1;
+    static final int GC_MARKTERMINATION = 2;
+
+    private final Sched rt;
+    private final Heap heap;
+    private final GcConfig config;
+    private final long initNanos = System.nanoTime();
+    private final ReentrantLock startSema = new ReentrantLock();
+    private final WorkPool pool = new WorkPool();
+    private final GcWork[] perP;
+    private final GcWork shared;
+    private final Marking marking;
+    private final Roots roots;
+    private final Barrier barrier;
+    private final Assist assist;
+    private final List<Chan> chans = new CopyOnWriteArrayList<>();
+    private final List<CycleRecord> records = new CopyOnWriteArrayList<>();
+    private final List<String> checkmarkFailures = Collections.synchronizedList(new ArrayList<>());
+    private volatile Consumer<CycleRecord> listener = r -> {};
+    private volatile int gcphase = GC_OFF;
+    private long gcCpuNanosTotal;
+    private final Object triggerLock = new Object();
+    private boolean triggerRequested;
+    private volatile boolean closed;
+
+    public Collector(Sched rt, Heap heap, GcConfig config) {
+        this.rt = rt;
+        this.heap = heap;
+        this.config = config;
+        int procs = rt.allp().length;
+        this.perP = new GcWork[procs];
+        for (int i = 0; i < procs; i++) {
+            perP[i] = new GcWork(pool);
+        }
+        this.shared = new GcWork(pool);
+        this.marking = Marking.normal(heap);
+        this.roots = new Roots(heap, new StackScan(rt.functab()));
+        this.barrier = new Barrier(marking, perP, shared);
+        this.assist = new Assist(rt, barrier);
+    }
+
+    /** Installs the hooks into the scheduler and the heap and starts the collector's threads. */
+    public void start() {
+        rt.setGcHooks(new GcHooks() {
+            @Override
+            public int afterAllocate(M mp, G gp, long bytes) {
+                return assist.afterAllocate(mp, gp, bytes);
+            }
+
+            @Override
+            public void shadeStackWrite(long ptr) {
+                if (gcphase != GC_OFF && !config.debugNoWriteBarrier()) {
+                    barrier.shade(ptr);
+                }
+            }
+        });
+        if (config.autoTrigger()) {
+            heap.setGcTriggerHook((c, live) -> requestCycle());
+        }
+        daemon(this::triggerLoop, "gcsim-gc-trigger").start();
+        daemon(this::bgsweep, "gcsim-bgsweep").start();
+    }
+
+    /** Channel buffers the mutator uses: they are roots (see {@link CycleWork}). */
+    public void addChannelRoots(Chan... cs) {
+        Collections.addAll(chans, cs);
+    }
+
+    /** Called with each cycle's record when the cycle ends, on the collector's thread. */
+    public void setCycleListener(Consumer<CycleRecord> l) {
+        this.listener = l;
+    }
+
+    public List<CycleRecord> records() {
+        return List.copyOf(records);
+    }
+
+    /** Descriptions of every object checkmark found that concurrent mark missed (empty when all is well). */
+    public List<String> checkmarkFailures() {
+        synchronized (checkmarkFailures) {
+            return List.copyOf(checkmarkFailures);
+        }
+    }
+
+    /**
+     * Go's runtime.GC: runs a full cycle now and returns its record, after
+     * any cycle in progress. Not from an M (a mutator cannot block on it).
+     */
+    public CycleRecord gc() {
+        if (M.getm() != null) {
+            throw new IllegalStateException("Collector.gc() from an M would deadlock stop-the-world");
+        }
+        return runCycle(true);
+    }
+
+    /** Asks the trigger thread for a cycle (gcTrigger{kind: gcTriggerHeap}); returns at once. */
+    void requestCycle() {
+        synchronized (triggerLock) {
+            triggerRequested = true;
+            triggerLock.notifyAll();
+        }
+    }
+
+    private void triggerLoop() {
+        while (!closed) {
+            synchronized (triggerLock) {
+                while (!triggerRequested && !closed) {
+                    try {
+                        triggerLock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                triggerRequested = false;
+            }
+            if (closed || rt.hasExited()) {
+                return;
+            }
+            HeapStats s = heap.stats();
+            if (s.heapLive() >= s.gcTrigger()) {
+                runCycle(false);
+            }
+        }
+    }
+
+    private CycleRecord runCycle(boolean forced) {
+        startSema.lock();
+        GcSupport.enterGcCycle(rt);
+        try {
+            return config.mode() == GcConfig.Mode.STW ? stwCycle(forced) : concurrentCycle(forced);
+        } finally {
+            GcSupport.exitGcCycle(rt);
+            startSema.unlock();
+        }
+    }
+
+    // ---- the phases ----
+
+    private CycleRecord concurrentCycle(boolean forced) {
+        Clock clock = new Clock();
+        SchedCounters before = SchedCounters.of(rt);
+        rt.stopTheWorld("GC sweep termination");
+        long heap0 = heap.stats().heapLive();
+        CycleWork work = gcStart(clock.tSweepTerm);
+        clock.tMark = System.nanoTime();
+        rt.startTheWorld();
+
+        List<Thread> workers = startWorkers(work);
+        gcMarkDone(work);
+        clock.tMarkTerm = System.nanoTime();
+        long heap1 = heap.stats().heapLive();
+        work.exit = true;
+        joinAll(workers);
+        CycleRecord.Checkmark cm = gcMarkTermination(work);
+        long goal = heap.stats().heapGoal();
+        clock.tEnd = System.nanoTime();
+        rt.startTheWorld();
+        return finish(work, clock, before, forced, heap0, heap1, goal, cm);
+    }
+
+    private CycleRecord stwCycle(boolean forced) {
+        Clock clock = new Clock();
+        SchedCounters before = SchedCounters.of(rt);
+        rt.stopTheWorld("GC (stop-the-world mode)");
+        long heap0 = heap.stats().heapLive();
+        CycleWork work = gcStart(clock.tSweepTerm);
+        clock.tMark = System.nanoTime();
+        List<Thread> workers = startWorkers(work);
+        awaitIdle(work);
+        clock.tMarkTerm = clock.tMark;
+        work.exit = true;
+        joinAll(workers);
+        flushAllP();
+        long heap1 = heap.stats().heapLive();
+        CycleRecord.Checkmark cm = gcMarkTermination(work);
+        long goal = heap.stats().heapGoal();
+        clock.tEnd = System.nanoTime();
+        rt.startTheWorld();
+        return finish(work, clock, before, forced, heap0, heap1, goal, cm);
+    }
+
+    /** Sweep termination and mark setup; the world is stopped. */
+    private CycleWork gcStart(long tstart) {
+        heap.finishSweep();
+        G[] allgs = rt.allgs();
+        for (G gp : allgs) {
+            GcSupport.setGcscandone(gp, false);
+        }
+        CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
+                config.workers(), tstart);
+        rt.stackAllocator().setGcRunning(true);
+        HeapStats s = heap.stats();
+        assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
+                Math.max(s.heapMarked(), s.heapLive() / 2));
+        if (!config.debugNoWriteBarrier()) {
+            heap.setWriteBarrier(barrier);
+        }
+        heap.setAllocateBlack(true);
+        gcphase = GC_MARK;
+        return work;
+    }
+
+    private List<Thread> startWorkers(CycleWork work) {
+        List<Thread> ts = new ArrayList<>(work.nproc);
+        for (int i = 0; i < work.nproc; i++) {
+            Thread t = daemon(new MarkWorker(work, roots, marking, pool, assist), "gcsim-markworker-" + i);
+            t.start();
+            ts.add(t);
+        }
+        return ts;
+    }
+
+    /**
+     * Go's gcMarkDone: wait until the workers run dry, then with the world
+     * stopped make sure no P holds work; if one does, restart concurrent
+     * mark. Returns with the world stopped and no work anywhere.
+     */
+    private void gcMarkDone(CycleWork work) {
+        while (true) {
+            awaitIdle(work);
+            rt.stopTheWorld("GC mark termination");
+            // Workers may have picked up work just before the world stopped: let them finish.
+            awaitIdle(work);
+            boolean restart = flushAllP();
+            if (!restart) {
+                return;
+            }
+            rt.startTheWorld();
+        }
+    }
+
+    /** Blocks until every worker is idle and no global work or root job is left. */
+    private void awaitIdle(CycleWork work) {
+        while (true) {
+            try {
+                work.idleSignal.tryAcquire(1, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during mark", e);
+            }
+            work.idleSignal.drainPermits();
+            if (work.nwait.get() == work.nproc && pool.fullIsEmpty() && !work.rootsLeft()) {
+                return;
+            }
+        }
+    }
+
+    /** World stopped: moves every P's (and the shared) gcWork to the global lists; true if any held work. */
+    private boolean flushAllP() {
+        boolean flushed = false;
+        for (GcWork gcw : perP) {
+            flushed |= flush(gcw);
+        }
+        synchronized (shared) {
+            flushed |= flush(shared);
+        }
+        return flushed && !pool.fullIsEmpty();
+    }
+
+    private static boolean flush(GcWork gcw) {
+        gcw.dispose();
+        boolean f = gcw.flushedWork;
+        gcw.flushedWork = false;
+        return f;
+    }
+
+    /** Mark termination with the world stopped; returns the checkmark outcome. */
+    private CycleRecord.Checkmark gcMarkTermination(CycleWork work) {
+        gcphase = GC_MARKTERMINATION;
+        assist.disable();
+        work.gcMarkRootCheck();
+        if (!pool.fullIsEmpty()) {
+            throw new gcsim.heap.GoThrow("work.full != 0");
+        }
+        for (GcWork gcw : perP) {
+            work.objectsMarked.addAndGet(gcw.objectsMarked);
+            work.bytesMarked.addAndGet(gcw.bytesMarked);
+            gcw.objectsMarked = 0;
+            gcw.bytesMarked = 0;
+        }
+        heap.setWriteBarrier(null);
+        CycleRecord.Checkmark cm = config.checkmark() ? checkmark(work) : CycleRecord.Checkmark.OFF;
+        heap.setAllocateBlack(false);
+        gcphase = GC_OFF;
+        rt.stackAllocator().setGcRunning(false);
+        heap.setHeapMarked(heap.markedBytes());
+        heap.flushMCaches();
+        heap.startSweepCycle();
+        pool.checkAllEmpty();
+        return cm;
+    }
+
+    /**
+     * Go's gccheckmark pass: with the world stopped, re-mark from every root
+     * using the checkmark bits; an object reachable but not marked by the
+     * cycle is a lost object. Recorded (with the path that reaches it) and
+     * repaired so the sweep keeps it; the cycle reports FAILED.
+     */
+    private CycleRecord.Checkmark checkmark(CycleWork cycle) {
+        heap.clearCheckmarks();
+        G[] allgs = rt.allgs();
+        for (G gp : allgs) {
+            GcSupport.setGcscandone(gp, false);
+        }
+        int failuresBefore = checkmarkFailures.size();
+        Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);
+        CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, 1, cycle.tstart);
+        GcWork gcw = new GcWork(pool);
+        Histogram unused = new Histogram(3_600_000_000_000L, 3);
+        for (int i = 0; i < work.markrootJobs; i++) {
+            work.markrootNext.incrementAndGet();
+            roots.markroot(work, check, gcw, i, unused);
+        }
+        for (long b; (b = gcw.tryGet()) != 0; ) {
+            check.scanobject(b, gcw);
+        }
+        gcw.dispose();
+        return checkmarkFailures.size() > failuresBefore ? CycleRecord.Checkmark.FAILED : CycleRecord.Checkmark.OK;
+    }
+
+    private @Nullable String describeRoot(long slot) {
+        if (heap.globals().contains(slot)) {
+            return String.format("global slot 0x%x", slot);
+        }
+        for (G gp : rt.allgs()) {
+            gcsim.stacks.Stack s = gp.stack();
+            if (s != null && s.contains(slot)) {
+                return String.format("stack slot 0x%x of goroutine %d", slot, gp.goid());
+            }
+        }
+        return null;
+    }
+
+    private CycleRecord finish(CycleWork work, Clock c, SchedCounters before, boolean forced,
+            long heap0, long heap1, long goal, CycleRecord.Checkmark cm) {
+        int procs = rt.allp().length;
+        long sweepTermCpu = (c.tMark - c.tSweepTerm) * procs;
+        long markTermCpu = (c.tEnd - c.tMarkTerm) * procs;
+        long assistCpu = assist.takeAssistNanos();
+        long bgCpu = work.workerCpuNanos.get();
+        long elapsed = Math.max(c.tEnd - initNanos, 1);
+        gcCpuNanosTotal += sweepTermCpu + markTermCpu + assistCpu + bgCpu;
+        int util = (int) (100.0 * gcCpuNanosTotal / ((double) elapsed * procs));
+        SchedCounters after = SchedCounters.of(rt);
+        Histogram h = work.suspendLatency;
+        CycleRecord r = new CycleRecord(records.size() + 1, c.tSweepTerm - initNanos, util,
+                c.tMark - c.tSweepTerm, c.tMarkTerm - c.tMark, c.tEnd - c.tMarkTerm,
+                sweepTermCpu, assistCpu, bgCpu, 0, markTermCpu,
+                heap0, heap1, heap.stats().heapMarked(), goal, procs, forced,
+                work.objectsMarked.get(), work.bytesMarked.get(),
+                work.stacksScanned.get(), work.framesScanned.get(),
+                new CycleRecord.SuspendStats(work.suspendCalls.get(), work.suspendDead.get(),
+                        h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
+                after.cooperative - before.cooperative, after.async - before.async, cm);
+        records.add(r);
+        wakeSweeper();
+        listener.accept(r);
+        return r;
+    }
+
+    // ---- background sweep (Go's bgsweep) ----
+
+    private final Object sweepLock = new Object();
+    private boolean sweepPending;
+
+    private void wakeSweeper() {
+        synchronized (sweepLock) {
+            sweepPending = true;
+            sweepLock.notifyAll();
+        }
+    }
+
+    private void bgsweep() {
+        while (!closed) {
+            synchronized (sweepLock) {
+                while (!sweepPending && !closed) {
+                    try {
+                        sweepLock.wait();
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                sweepPending = false;
+            }
+            // One span at a time, yielding between spans as bgsweep Goscheds;
+            // a cycle starting meanwhile finishes the sweep itself.
+            while (!closed && heap.sweepOne()) {
+                Thread.yield();
+            }
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private static void joinAll(List<Thread> ts) {
+        for (Thread t : ts) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** Stops the collector's threads; a cycle in progress finishes first. */
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (triggerLock) {
+            triggerLock.notifyAll();
+        }
+        synchronized (sweepLock) {
+            sweepLock.notifyAll();
+        }
+        startSema.lock();
+        startSema.unlock();
+        heap.setGcTriggerHook(null);
+    }
+
+    /** Wall-clock marks of a cycle (Go's work.tSweepTerm, tMark, tMarkTerm, tEnd). */
+    private static final class Clock {
+        final long tSweepTerm = System.nanoTime();
+        long tMark;
+        long tMarkTerm;
+        long tEnd;
+    }
+
+    /** Preemption counters at a moment, to attribute preemptions to a cycle. */
+    private record SchedCounters(long cooperative, long async) {
+        static SchedCounters of(Sched rt) {
+            Sched.SchedStats s = rt.stats();
+            return new SchedCounters(s.preemptionsCooperative(), s.preemptionsAsync());
+        }
+    }
+}

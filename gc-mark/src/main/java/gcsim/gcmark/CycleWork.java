@@ -1,0 +1,115 @@
+package gcsim.gcmark;
+
+import gcsim.goroutines.Chan;
+import gcsim.goroutines.G;
+import gcsim.goroutines.Sched;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The state of one cycle's mark phase (Go's global {@code work} in mgc.go):
+ * the root jobs prepared with the world stopped ({@code gcMarkRootPrepare}),
+ * the job counter workers claim from ({@code markrootNext}), the
+ * termination counters ({@code nwait}/{@code nproc}) and what the workers
+ * measured.
+ *
+ * <p>Root jobs, in Go's index order for the roots this model has:
+ * <ol>
+ *   <li>{@code fixedRootFreeGStacks}: free the stacks of dead Gs on the
+ *       global free list ({@code markrootFreeGStacks});
+ *   <li>data/bss: one job per 256 KiB globals block ({@code rootBlockBytes});
+ *   <li>channel buffers (gcsim only: channels are not heap objects here, so
+ *       their buffers are roots; Go reaches them through the heap);
+ *   <li>one job per G in the {@code allgs} snapshot taken at prepare time. Gs
+ *       created later begin life with nothing to scan, and what they create is
+ *       allocated black.
+ * </ol>
+ * Go's fixedRootFinalizers (job 0 in Go, before free G stacks) and
+ * span-specials jobs have nothing to scan here
+ * (the mutator instruction set has no SetFinalizer), so they are not
+ * enumerated; go1.14's flush-cache jobs only exist when concurrent sweep is
+ * off.
+ *
+ * <p>Threading: fields are written during prepare with the world stopped
+ * and read by workers afterwards (published by starting them); counters are
+ * atomics; histograms are per worker and merged when the workers have exited.
+ */
+final class CycleWork {
+    /** Go's fixedRootFreeGStacks (Go numbers it 1, after the finalizers job this model lacks). */
+    static final int FIXED_ROOT_FREE_G_STACKS = 0;
+    static final int FIXED_ROOT_COUNT = 1;
+
+    final Sched rt;
+    final int baseData;
+    final int nDataRoots;
+    final Chan[] chans;
+    final G[] allgs;
+    final int baseChans;
+    final int baseStacks;
+    final int markrootJobs;
+    final AtomicInteger markrootNext = new AtomicInteger();
+
+    /** Workers that are idle (Go's work.nwait) out of {@link #nproc} (work.nproc). */
+    final AtomicInteger nwait = new AtomicInteger();
+    final int nproc;
+    /** Released each time the last worker goes idle with no work in sight. */
+    final Semaphore idleSignal = new Semaphore(0);
+    /** Set by the coordinator at mark termination: workers exit. */
+    volatile boolean exit;
+
+    /** When the cycle started, for waitsince (Go's work.tstart). */
+    final long tstart;
+
+    // What the workers measured, folded in as each worker exits.
+    final Histogram suspendLatency = new Histogram(3_600_000_000_000L, 3);
+    final AtomicLong suspendCalls = new AtomicLong();
+    final AtomicLong suspendDead = new AtomicLong();
+    final AtomicLong stacksScanned = new AtomicLong();
+    final AtomicLong framesScanned = new AtomicLong();
+    final AtomicLong objectsMarked = new AtomicLong();
+    final AtomicLong bytesMarked = new AtomicLong();
+    final AtomicLong workerCpuNanos = new AtomicLong();
+
+    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, int nproc, long tstart) {
+        this.rt = rt;
+        this.baseData = FIXED_ROOT_COUNT;
+        this.nDataRoots = nDataRoots;
+        this.chans = chans;
+        this.allgs = allgs;
+        this.baseChans = baseData + nDataRoots;
+        this.baseStacks = baseChans + (chans.length > 0 ? 1 : 0);
+        this.markrootJobs = baseStacks + allgs.length;
+        this.nproc = nproc;
+        this.tstart = tstart;
+    }
+
+    /** Root jobs remain unclaimed. */
+    boolean rootsLeft() {
+        return markrootNext.get() < markrootJobs;
+    }
+
+    /** Go's gcMarkRootCheck: every job claimed and every snapshotted G scanned. */
+    void gcMarkRootCheck() {
+        if (markrootNext.get() < markrootJobs) {
+            throw new gcsim.heap.GoThrow("left over markroot jobs",
+                    markrootNext.get() + " of " + markrootJobs + " markroot jobs done");
+        }
+        for (G gp : allgs) {
+            if (!gp.gcscandone()) {
+                throw new gcsim.heap.GoThrow("scan missed a g",
+                        "gp " + gp + " goid " + gp.goid() + " status " + gp.status() + " gcscandone false");
+            }
+        }
+    }
+
+    synchronized void recordWorker(Histogram latencies, long cpuNanos, GcWork gcw) {
+        suspendLatency.add(latencies);
+        workerCpuNanos.addAndGet(cpuNanos);
+        objectsMarked.addAndGet(gcw.objectsMarked);
+        bytesMarked.addAndGet(gcw.bytesMarked);
+        gcw.objectsMarked = 0;
+        gcw.bytesMarked = 0;
+    }
+}

@@ -1,0 +1,48 @@
+package gcsim.gcmark;
+
+/**
+ * How the collector runs.
+ *
+ * @param workers    dedicated background mark workers (Java threads). Go runs
+ *                   {@code GOMAXPROCS/4} dedicated workers plus fractional ones;
+ *                   DESIGN.md asks for one per core by default, settable
+ * @param mode       concurrent mark (Go) or stop-the-world mark (for comparison)
+ * @param checkmark  re-mark with the world stopped after every cycle and
+ *                   verify (Go's {@code GODEBUG=gccheckmark=1})
+ * @param autoTrigger start a cycle when the heap reaches its trigger (Go's
+ *                   gcTriggerHeap); off means cycles run only on request
+ * @param debugNoWriteBarrier DEBUG ONLY, breaks correctness on purpose: the
+ *                   write barrier is never installed, so concurrent mark loses
+ *                   objects. Exists so a test can show that checkmark catches it.
+ */
+public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, boolean debugNoWriteBarrier) {
+    /** Concurrent mark as Go does it, or everything with the world stopped. */
+    public enum Mode { CONCURRENT, STW }
+
+    public GcConfig {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1: " + workers);
+        }
+    }
+
+    /** Concurrent mark, checkmark on, cycles on the heap trigger, {@code workers} dedicated workers. */
+    public static GcConfig defaults(int workers) {
+        return new GcConfig(workers, Mode.CONCURRENT, true, true, false);
+    }
+
+    public GcConfig withMode(Mode m) {
+        return new GcConfig(workers, m, checkmark, autoTrigger, debugNoWriteBarrier);
+    }
+
+    public GcConfig withCheckmark(boolean on) {
+        return new GcConfig(workers, mode, on, autoTrigger, debugNoWriteBarrier);
+    }
+
+    public GcConfig withAutoTrigger(boolean on) {
+        return new GcConfig(workers, mode, checkmark, on, debugNoWriteBarrier);
+    }
+
+    public GcConfig withDebugNoWriteBarrier(boolean on) {
+        return new GcConfig(workers, mode, checkmark, autoTrigger, on);
+    }
+}

@@ -1,0 +1,147 @@
+package gcsim.gcmark;
+
+import gcsim.heap.GoThrow;
+import gcsim.heap.Heap;
+import gcsim.heap.ObjectType;
+
+/**
+ * The marking primitives of mgcmark.go: {@code greyobject}, {@code scanobject},
+ * {@code shade}, {@code scanblock} and {@code scanConservative}.
+ *
+ * <p>Colours: white = unmarked; grey = marked and queued on some
+ * {@link GcWork}; black = marked and scanned (or pointer-free: such objects
+ * are blackened at once, never queued, as Go's noscan spans are).
+ *
+ * <p>Two modes share the code, like Go's {@code useCheckmark}:
+ * <ul>
+ *   <li>normal marking sets the heap's mark bits;
+ *   <li>checkmark marking (world stopped, after mark termination) sets the
+ *       separate checkmark bits, and throws "checkmark found unmarked object"
+ *       when it reaches an object the concurrent mark left white: proof that
+ *       concurrent mark missed a reachable object.
+ * </ul>
+ *
+ * <p>Threading: any number of mark workers call these at once, each with its
+ * own gcWork; the heap's mark bits are set atomically, so exactly one worker
+ * greys each object.
+ */
+final class Marking {
+    /**
+     * Where checkmark failures go. {@link #FATAL} is Go's behaviour (throw);
+     * a recording sink lets a run report the failure and end cleanly.
+     */
+    interface CheckmarkFailures {
+        /** Go's behaviour: {@code throw("checkmark found unmarked object")}. */
+        CheckmarkFailures FATAL = detail -> {
+            throw new GoThrow("checkmark found unmarked object", detail);
+        };
+
+        /**
+         * Called once per reachable object concurrent mark left white. When it
+         * returns, the object is marked (repaired) so sweep does not free it.
+         */
+        void found(String detail);
+    }
+
+    private final Heap heap;
+    private final boolean checkmark;
+    private final CheckmarkPaths paths;
+    private final CheckmarkFailures failures;
+
+    private Marking(Heap heap, boolean checkmark, CheckmarkPaths paths, CheckmarkFailures failures) {
+        this.heap = heap;
+        this.checkmark = checkmark;
+        this.paths = paths;
+        this.failures = failures;
+    }
+
+    /** The concurrent (or STW) mark: sets mark bits. */
+    static Marking normal(Heap heap) {
+        return new Marking(heap, false, CheckmarkPaths.NONE, CheckmarkFailures.FATAL);
+    }
+
+    /** The checkmark re-mark, fatal on failure as in Go. */
+    static Marking checkmark(Heap heap, CheckmarkPaths paths) {
+        return checkmark(heap, paths, CheckmarkFailures.FATAL);
+    }
+
+    /** The checkmark re-mark: sets checkmark bits, verifies mark bits, records paths for reports. */
+    static Marking checkmark(Heap heap, CheckmarkPaths paths, CheckmarkFailures failures) {
+        return new Marking(heap, true, paths, failures);
+    }
+
+    /**
+     * Go's {@code greyobject}: marks the object at {@code base} and queues it
+     * for scanning unless it was already marked. {@code from} is the slot or
+     * object that pointed at it (0 for a root), kept only for checkmark reports.
+     */
+    void greyobject(long base, long from, GcWork gcw) {
+        ObjectType t = heap.typeOf(base);
+        if (checkmark) {
+            if (!heap.isMarked(base)) {
+                failures.found(paths.describe(heap, base, from));
+                heap.tryMark(base);
+            }
+            if (!heap.tryCheckmark(base)) {
+                return;
+            }
+            paths.record(base, from);
+        } else if (!heap.tryMark(base)) {
+            return;
+        }
+        gcw.objectsMarked++;
+        if (t.noscan()) {
+            gcw.bytesMarked += t.sizeBytes();
+            return;
+        }
+        if (!gcw.putFast(base)) {
+            gcw.put(base);
+        }
+    }
+
+    /**
+     * Go's {@code shade} (and the body of scanblock for one word): if
+     * {@code p} points into an allocated heap object, grey that object.
+     * Interior pointers are resolved with findObject.
+     */
+    void shade(long p, long from, GcWork gcw) {
+        if (p == 0) {
+            return;
+        }
+        long base = heap.findObject(p);
+        if (base != 0) {
+            greyobject(base, from, gcw);
+        }
+    }
+
+    /**
+     * Go's {@code scanobject}: blackens the grey object {@code b} by greying
+     * everything its pointer words point to, and counts it as marked.
+     */
+    void scanobject(long b, GcWork gcw) {
+        ObjectType t = heap.typeOf(b);
+        int[] ptrWords = t.pointerWords();
+        for (int w : ptrWords) {
+            long slot = b + ((long) w << 3);
+            shade(heap.readWord(slot), b, gcw);
+        }
+        gcw.bytesMarked += t.sizeBytes();
+        gcw.scanWork += t.sizeBytes();
+    }
+
+    /** Scans one root word precisely: {@code slot} is known to hold a pointer. */
+    void scanRootSlot(long slot, long value, GcWork gcw) {
+        shade(value, slot, gcw);
+    }
+
+    /**
+     * Go's {@code scanConservative} for one word: the word may or may not be a
+     * pointer; if it points into an allocated heap object, keep that object
+     * alive. Free slots are never resurrected (findObject returns 0 for them).
+     */
+    void scanConservativeWord(long slot, long value, GcWork gcw) {
+        if (value != 0 && heap.isHeapAddress(value)) {
+            shade(value, slot, gcw);
+        }
+    }
+}

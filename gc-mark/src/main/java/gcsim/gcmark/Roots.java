@@ -1,0 +1,137 @@
+package gcsim.gcmark;
+
+import static gcsim.goroutines.GStatus.G_DEAD;
+import static gcsim.goroutines.GStatus.G_RUNNABLE;
+import static gcsim.goroutines.GStatus.G_RUNNING;
+import static gcsim.goroutines.GStatus.G_SCAN;
+import static gcsim.goroutines.GStatus.G_SYSCALL;
+import static gcsim.goroutines.GStatus.G_WAITING;
+import static gcsim.goroutines.GStatus.readgstatus;
+
+import gcsim.goroutines.Chan;
+import gcsim.goroutines.G;
+import gcsim.goroutines.Stacks;
+import gcsim.goroutines.Suspension;
+import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.internal.GcSupport;
+import gcsim.heap.GoThrow;
+import gcsim.heap.Heap;
+import gcsim.stacks.Stack;
+import gcsim.stacks.StackScan;
+import org.HdrHistogram.Histogram;
+
+/**
+ * The root jobs of mgcmark.go: {@code markroot} and {@code scanstack}, with
+ * the stack job exactly as the seed (3f834114) writes it:
+ *
+ * <pre>
+ * stopped := suspendG(gp)
+ * if stopped.dead { gp.gcscandone = true; return }
+ * if gp.gcscandone { throw("g already scanned") }
+ * scanstack(gp, gcw)
+ * gp.gcscandone = true
+ * resumeG(stopped)
+ * </pre>
+ *
+ * <p>Who calls: background mark workers (threads that are not user Gs, so
+ * the seed's self-scan case — moving the caller's own running G to waiting —
+ * does not arise for them; mark assists move their G to waiting before they
+ * drain, as gcAssistAlloc1 does, so a self-scan finds it waiting), and the
+ * checkmark pass with the world stopped.
+ */
+final class Roots {
+    private final Heap heap;
+    private final StackScan stackScan;
+
+    Roots(Heap heap, StackScan stackScan) {
+        this.heap = heap;
+        this.stackScan = stackScan;
+    }
+
+    /**
+     * Go's markroot: scans root job {@code i} of {@code work} into
+     * {@code gcw}. {@code latencies} receives the suspendG time of a stack job.
+     */
+    void markroot(CycleWork work, Marking marking, GcWork gcw, int i, Histogram latencies) {
+        if (i == CycleWork.FIXED_ROOT_FREE_G_STACKS) {
+            work.rt.markrootFreeGStacks();
+        } else if (i < work.baseChans) {
+            heap.globals().scanRootBlock(i - work.baseData, (slot, value) -> marking.scanRootSlot(slot, value, gcw));
+        } else if (i < work.baseStacks) {
+            for (Chan c : work.chans) {
+                c.forEachBufferedPointer(p -> marking.shade(p, 0, gcw));
+            }
+        } else if (i < work.markrootJobs) {
+            markrootStack(work, marking, gcw, work.allgs[i - work.baseStacks], latencies);
+        } else {
+            throw new GoThrow("markroot: bad index");
+        }
+    }
+
+    private void markrootStack(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
+        long t0 = System.nanoTime();
+        SuspendGState stopped = Suspension.suspendG(gp);
+        long waited = System.nanoTime() - t0;
+        latencies.recordValue(Math.max(waited, 0));
+        work.suspendCalls.incrementAndGet();
+        if (stopped.dead()) {
+            work.suspendDead.incrementAndGet();
+            GcSupport.setGcscandone(gp, true);
+            return;
+        }
+        if (gp.gcscandone()) {
+            throw new GoThrow("g already scanned");
+        }
+        int frames = scanstack(gp, marking, gcw);
+        work.stacksScanned.incrementAndGet();
+        work.framesScanned.addAndGet(frames);
+        GcSupport.setGcscandone(gp, true);
+        Suspension.resumeG(stopped);
+    }
+
+    /**
+     * Go's scanstack: greys every pointer on gp's stack, precisely by the
+     * frames' stack maps and conservatively in an asyncPreempt frame and its
+     * caller. Shrinks the stack when that is safe, else asks for a shrink at
+     * the next synchronous safe point. The caller owns gp's stack (it holds
+     * the scan bit). Returns the number of frames scanned.
+     */
+    int scanstack(G gp, Marking marking, GcWork gcw) {
+        int s = readgstatus(gp);
+        if ((s & G_SCAN) == 0) {
+            throw new GoThrow("scanstack - bad status",
+                    "runtime:scanstack: gp=" + gp + ", goid=" + gp.goid() + ", gp->atomicstatus=0x"
+                            + Integer.toHexString(s));
+        }
+        switch (s & ~G_SCAN) {
+            case G_DEAD:
+                return 0;
+            case G_RUNNING:
+                throw new GoThrow("scanstack: goroutine not stopped",
+                        "runtime: gp=" + gp + ", goid=" + gp.goid() + ", gp->atomicstatus=" + s);
+            case G_RUNNABLE:
+            case G_SYSCALL:
+            case G_WAITING:
+                break;
+            default:
+                throw new GoThrow("mark - bad status",
+                        "runtime: gp=" + gp + ", goid=" + gp.goid() + ", gp->atomicstatus=" + s);
+        }
+        if (Stacks.isShrinkStackSafe(gp)) {
+            Stacks.shrinkstack(gp);
+        } else {
+            GcSupport.setPreemptShrink(gp, true);
+        }
+        Stack st = gp.stack();
+        if (st == null) {
+            return 0;
+        }
+        return stackScan.scanstack(st, gp.savedPc(), gp.savedSp(), (slot, value, conservative) -> {
+            if (conservative) {
+                marking.scanConservativeWord(slot, value, gcw);
+            } else {
+                marking.scanRootSlot(slot, value, gcw);
+            }
+        });
+    }
+}
