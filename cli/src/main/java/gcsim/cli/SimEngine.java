@@ -148,23 +148,22 @@ final class SimEngine implements Engine {
     }
 
     /**
-     * The dump printed at a timeout: first the goroutines still running (they
-     * never reached a safe point: a tight loop without async preemption),
+     * The dump printed at a timeout (after the command's "goroutines that
+     * never reached a safe point:" line): first the goroutines still running
+     * (a tight loop without async preemption never reaches one),
      * then every goroutine as Go's tracebackothers prints it.
      */
     static String timeoutDump(Sched rt) {
-        StringBuilder sb = new StringBuilder("goroutines that never reached a safe point:");
-        int stuck = 0;
+        StringBuilder sb = new StringBuilder();
         for (G gp : rt.allgs()) {
             if ((GStatus.readgstatus(gp) & ~GStatus.G_SCAN) == GStatus.G_RUNNING) {
-                sb.append("\n\t").append(Traceback.goroutineheader(gp));
-                stuck++;
+                sb.append('\t').append(Traceback.goroutineheader(gp)).append('\n');
             }
         }
-        if (stuck == 0) {
-            sb.append(" none running (the run was slow, not stuck)");
+        if (sb.length() == 0) {
+            sb.append("\tnone running (the run was slow, not stuck)\n");
         }
-        return sb.append("\n\n").append(Traceback.dump(rt)).toString();
+        return sb.append("\nall goroutines:\n\n").append(Traceback.dump(rt)).toString();
     }
 
     private static RunResult result(Cycles cycles, Sched rt, Interp interp, Collector gc, boolean timedOut,
