@@ -72,6 +72,9 @@ final class ScenarioParser {
             Map.entry("recv", 3), Map.entry("sleep", 2), Map.entry("syscall", 2), Map.entry("gosched", 1),
             Map.entry("goexit", 1), Map.entry("block", 1), Map.entry("checkeq", 3));
 
+    /** Statements outside functions; meeting one inside a func means its end is missing. */
+    private static final Set<String> TOP_LEVEL = Set.of("type", "chan", "gc", "go", "func");
+
     private final String file;
     private final int goroutines;
     private final Program.Builder builder = Program.builder();
@@ -225,7 +228,7 @@ final class ScenarioParser {
         for (int i = 0; i < args.length; i++) {
             args[i] = number(t[3 + i], Long.MIN_VALUE, Long.MAX_VALUE, "argument");
         }
-        refs.add(new Ref("func", func, lineNo));
+        refs.add(new Ref("function", func, lineNo));
         goLines.add(new GoLine(func, count, args, lineNo));
     }
 
@@ -294,6 +297,10 @@ final class ScenarioParser {
     private void bodyLine(String line, String[] t, String kw) {
         Program.FuncBuilder f = fb;
         assert f != null;
+        if (TOP_LEVEL.contains(kw)) {
+            throw error(funcLines.getOrDefault(fname, lineNo), "func " + fname + " has no end (line " + lineNo
+                    + " starts a new " + kw + ")");
+        }
         if (kw.equals("end") && t.length == 1) {
             for (Ref r : labelRefs) {
                 if (!labels.contains(r.name())) {
@@ -336,7 +343,7 @@ final class ScenarioParser {
         int end = arrow >= 0 ? arrow : t.length;
         int[] args = slotArgs(t, 2, end);
         int dst = arrow >= 0 ? slot(t[t.length - 1]) : -1;
-        refs.add(new Ref("func", t[1], lineNo));
+        refs.add(new Ref("function", t[1], lineNo));
         f.call(t[1], dst, args);
         ip += 4 + args.length;
     }
@@ -346,7 +353,7 @@ final class ScenarioParser {
             throw error(lineNo, "want: spawn FUNC [slot...]");
         }
         int[] args = slotArgs(t, 2, t.length);
-        refs.add(new Ref("func", t[1], lineNo));
+        refs.add(new Ref("function", t[1], lineNo));
         f.spawn(t[1], args);
         ip += 3 + args.length;
     }
@@ -402,7 +409,7 @@ final class ScenarioParser {
                 yield tok;
             }
             default -> {
-                refs.add(new Ref("chan", tok, lineNo));
+                refs.add(new Ref("channel", tok, lineNo));
                 yield tok;
             }
         };
@@ -449,7 +456,7 @@ final class ScenarioParser {
     private void checkRefs() {
         for (Ref r : refs) {
             boolean known = switch (r.kind()) {
-                case "func" -> funcLines.containsKey(r.name());
+                case "function" -> funcLines.containsKey(r.name());
                 case "type" -> types.contains(r.name());
                 default -> chans.contains(r.name());
             };
