@@ -35,14 +35,7 @@ class BrokenScenarioFilesTest {
         "unknown statement; 5; '  end|bogus line'; unknown statement",
     })
     void brokenLineIsNamed(String kind, int line, String broken, String problem) throws IOException {
-        Path f = dir.resolve("broken.gcs");
-        String text = (GOOD_HEAD + broken + "|" + GOOD_TAIL).replace('|', '\n');
-        Files.writeString(f, text);
-        Cli r = Cli.run("run", "--scenario", f.toString(), "--cycles", "1");
-        assertThat(r.status()).as(kind + "; stderr: " + r.err()).isEqualTo(2);
-        assertThat(r.out()).isEmpty();
-        assertThat(r.err().lines()).as(r.err()).hasSize(1);
-        assertThat(r.err()).contains(f + ":" + line + ": ").contains(problem).doesNotContain("Exception");
+        assertOneLineNaming(kind, GOOD_HEAD + broken + "|" + GOOD_TAIL, line, problem);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -55,11 +48,17 @@ class BrokenScenarioFilesTest {
         "bad type; 'type node 2 ptr 5|func f()|  ret|end|go f 1'; 1; out of range",
     })
     void brokenStructureIsNamed(String kind, String text, int line, String problem) throws IOException {
-        Path f = dir.resolve("s.gcs");
+        assertOneLineNaming(kind, text, line, problem);
+    }
+
+    /** Writes {@code text} ({@code |} between lines), runs it, expects exit 2 and one line naming file:line. */
+    private void assertOneLineNaming(String kind, String text, int line, String problem) throws IOException {
+        Path f = dir.resolve("broken.gcs");
         Files.writeString(f, text.replace('|', '\n'));
         Cli r = Cli.run("run", "--scenario", f.toString(), "--cycles", "1");
         assertThat(r.status()).as(kind + "; stderr: " + r.err()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
         assertThat(r.err().lines()).as(r.err()).hasSize(1);
-        assertThat(r.err()).contains(f + ":" + line + ": ").contains(problem);
+        assertThat(r.err()).contains(f + ":" + line + ": ").contains(problem).doesNotContain("Exception");
     }
 }
