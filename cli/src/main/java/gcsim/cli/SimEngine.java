@@ -37,9 +37,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the world after the runtime exited is fatal). On success the driver ends,
  * then {@code gc.close(); rt.shutdown()}. On {@code --timeout} the command's
  * thread takes the goroutine dump first (while the stuck goroutines are
- * still where they are), then shuts the runtime down; the collector is
- * closed on a daemon thread because a cycle stuck in suspendG would keep
- * {@code close()} waiting for ever.
+ * still where they are), then shuts the runtime down, which ends a
+ * suspendG in progress and so the driver (waited for, bounded). Only if the
+ * driver is still stuck is the collector closed on a daemon thread, because
+ * {@code close()} waits for the cycle in progress.
  */
 final class SimEngine implements Engine {
     /** Mutator time after which the driver forces a cycle when none was triggered. */
@@ -73,10 +74,15 @@ final class SimEngine implements Engine {
         boolean finished = join(t, config.timeoutSeconds());
         if (!finished) {
             String dump = timeoutDump(rt);
-            rt.shutdown();
-            Thread closer = new Thread(gc::close, "gcsim-engine-close");
-            closer.setDaemon(true);
-            closer.start();
+            rt.shutdown(); // suspendG gives up when the runtime exits, so the driver ends too
+            joinMs(rt);
+            if (join(t, (int) TimeUnit.MILLISECONDS.toSeconds(JOIN_MILLIS))) {
+                gc.close();
+            } else {
+                Thread closer = new Thread(gc::close, "gcsim-engine-close");
+                closer.setDaemon(true);
+                closer.start();
+            }
             return result(cycles, rt, interp, gc, true, dump);
         }
         gc.close();

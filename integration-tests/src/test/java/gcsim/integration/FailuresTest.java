@@ -26,6 +26,21 @@ class FailuresTest {
         assertThat(r.err()).contains("--timeout 2s expired; goroutines that never reached a safe point:")
                 .containsPattern("\tgoroutine \\d+ \\[running\\]:")
                 .contains("spinner(");
+        // The command returned and left nothing of the run behind: the stuck cycle's driver ended.
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("gcsim-engine-driver")) {
+                joinQuietly(t);
+                assertThat(t.isAlive()).as("driver thread still alive after the timeout").isFalse();
+            }
+        }
+    }
+
+    private static void joinQuietly(Thread t) {
+        try {
+            t.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** A check that fails in the mutator is a verification failure: "fatal error: ...", exit 1. */
