@@ -91,7 +91,7 @@ final class ScenarioParser {
 
     // The function being written (null outside func ... end).
     private Program.@Nullable FuncBuilder fb;
-    private @Nullable String fname;
+    private String fname = ""; // the func being written; "" outside
     private final Map<String, Integer> slots = new HashMap<>();
     private final Set<String> ptrSlots = new HashSet<>();
     private final Set<String> labels = new HashSet<>();
@@ -162,8 +162,9 @@ final class ScenarioParser {
     private void statement(String line) {
         String[] t = line.split("[\\s,]+");
         String kw = t[0].toLowerCase(Locale.ROOT);
-        if (fb != null) {
-            bodyLine(line, t, kw);
+        Program.FuncBuilder current = fb;
+        if (current != null) {
+            bodyLine(current, line, t, kw);
             return;
         }
         switch (kw) {
@@ -237,7 +238,7 @@ final class ScenarioParser {
         if (!m.matches()) {
             throw error(lineNo, "want: func NAME(args) [locals(slots)] [nosplit] [ptrresult]");
         }
-        String name = m.group(1);
+        String name = group(m, 1);
         if (funcLines.putIfAbsent(name, lineNo) != null) {
             throw error(lineNo, "duplicate func " + name);
         }
@@ -246,12 +247,12 @@ final class ScenarioParser {
         labels.clear();
         labelRefs.clear();
         ip = 0;
-        List<String> args = slotList(m.group(2));
-        List<String> locals = slotList(m.group(3) == null ? "" : m.group(3));
+        List<String> args = slotList(group(m, 2));
+        List<String> locals = slotList(group(m, 3));
         Program.FuncBuilder f = builder.func(name, locals.size(), args.size());
         declare(locals, 0, f, true);
         declare(args, locals.size() + 1, f, false);
-        for (String flag : m.group(4).strip().split("\\s+")) {
+        for (String flag : group(m, 4).strip().split("\\s+")) {
             switch (flag) {
                 case "" -> { }
                 case "nosplit" -> f.nosplit();
@@ -294,9 +295,7 @@ final class ScenarioParser {
         }
     }
 
-    private void bodyLine(String line, String[] t, String kw) {
-        Program.FuncBuilder f = fb;
-        assert f != null;
+    private void bodyLine(Program.FuncBuilder f, String line, String[] t, String kw) {
         if (TOP_LEVEL.contains(kw)) {
             throw error(funcLines.getOrDefault(fname, lineNo), "func " + fname + " has no end (line " + lineNo
                     + " starts a new " + kw + ")");
@@ -319,9 +318,7 @@ final class ScenarioParser {
             f.label(l);
             return;
         }
-        Map<Integer, Integer> lines = lineAt.get(fname);
-        assert lines != null;
-        lines.put(ip, lineNo);
+        lineAt.computeIfAbsent(fname, k -> new HashMap<>()).put(ip, lineNo);
         switch (kw) {
             case "call" -> call(f, t);
             case "spawn" -> spawn(f, t);
@@ -392,7 +389,7 @@ final class ScenarioParser {
             o[i] = operand(kinds.charAt(i), t[i + 1]);
         }
         emit(f, kw, o);
-        ip += LENGTH.get(kw);
+        ip += LENGTH.getOrDefault(kw, 1);
     }
 
     private Object operand(char kind, String tok) {
@@ -476,7 +473,7 @@ final class ScenarioParser {
     /** The generated entry: spawn each go line's goroutines, then block for ever. */
     private void writeMain() {
         if (funcLines.containsKey("main")) {
-            throw error(funcLines.get("main"), "func main is generated from the go lines; rename this func");
+            throw error(funcLines.getOrDefault("main", 1), "func main is generated from the go lines; rename this func");
         }
         int maxArgs = 0;
         for (GoLine g : goLines) {
@@ -515,17 +512,26 @@ final class ScenarioParser {
         String msg = oneLine(e.getMessage());
         Matcher at = CHECKER_AT.matcher(msg);
         if (at.matches()) {
-            Map<Integer, Integer> lines = lineAt.get(at.group(1));
-            Integer line = lines == null ? null : lines.get(Integer.parseInt(at.group(2)));
+            Map<Integer, Integer> lines = lineAt.getOrDefault(group(at, 1), Map.of());
+            Integer line = lines.get(Integer.parseInt(group(at, 2)));
             if (line != null) {
-                return error(line, "func " + at.group(1) + at.group(3));
+                return error(line, "func " + group(at, 1) + group(at, 3));
             }
         }
         Matcher fn = CHECKER_FUNC.matcher(msg);
-        if (fn.matches() && funcLines.containsKey(fn.group(1))) {
-            return error(funcLines.get(fn.group(1)), "func " + fn.group(1) + fn.group(2));
+        if (fn.matches()) {
+            Integer line = funcLines.get(group(fn, 1));
+            if (line != null) {
+                return error(line, "func " + group(fn, 1) + group(fn, 2));
+            }
         }
         return error(1, msg);
+    }
+
+    /** A matched group, "" when it did not take part in the match. */
+    private static String group(Matcher m, int i) {
+        String g = m.group(i);
+        return g == null ? "" : g;
     }
 
     private String name(String tok, String what) {

@@ -66,12 +66,19 @@ final class SimEngine implements Engine {
         gc.setCycleListener(cycles::finished);
         gc.start();
         interp.start();
+        MTrackSampler sampler = listener.trace().map(tw -> new MTrackSampler(rt, tw, initNanos)).orElse(null);
+        if (sampler != null) {
+            sampler.start();
+        }
 
         Driver driver = new Driver(config, listener, rt, interp, gc, cycles, initNanos, scenario.spawned());
         Thread t = new Thread(driver, "gcsim-engine-driver");
         t.setDaemon(true);
         t.start();
         boolean finished = join(t, config.timeoutSeconds());
+        if (sampler != null) {
+            sampler.stop();
+        }
         if (!finished) {
             String dump = timeoutDump(rt);
             rt.shutdown(); // suspendG gives up when the runtime exits, so the driver ends too
