@@ -108,6 +108,11 @@ final class SimEngine implements Engine {
         if (fatal != null) {
             throw new IllegalStateException(fatal.getMessage(), fatal);
         }
+        if (cycles.done() < config.cycles()) {
+            // main returned: the run cannot go on (a cycle after exit would be fatal).
+            throw new BadInputException(scenario.file() + ": the program ended after " + cycles.done() + " of "
+                    + config.cycles() + " cycles; mutators must keep running (loop, or block in main)");
+        }
         return result(cycles, rt, interp, gc, false, "");
     }
 

@@ -60,4 +60,15 @@ class FailuresTest {
         assertThat(r.status()).as("stderr:%n%s", r.err()).isEqualTo(1);
         assertThat(r.err()).contains("fatal error: ").contains("mutator check failed");
     }
+
+    /** A program whose main returns cannot run the cycles asked for: one line, exit 2, not a hang. */
+    @Test
+    void programThatEndsIsBadInput() throws IOException {
+        Path f = dir.resolve("ends.gcs");
+        Files.writeString(f, "func main() locals(n)\n  const n 1\n  ret\nend\n");
+        Cli r = Cli.run("run", "--scenario", f.toString(), "--cycles", "3", "--timeout", "60");
+        assertThat(r.status()).as("stderr:%n%s", r.err()).isEqualTo(2);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains(f + ": the program ended after 0 of 3 cycles");
+    }
 }
