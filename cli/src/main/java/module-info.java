@@ -6,6 +6,8 @@
 module gcsim.cli {
     requires static org.checkerframework.checker.qual;
     requires gcsim.gcmark;
+    requires gcsim.goroutines;
+    requires gcsim.heap;
     requires info.picocli;
     requires com.fasterxml.jackson.core;
 

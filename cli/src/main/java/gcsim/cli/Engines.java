@@ -4,15 +4,14 @@ import java.util.Optional;
 
 /**
  * Where {@code gcsim run} gets its {@link Engine}: a plain factory, no
- * ServiceLoader. Empty until the simulation (heap, stacks, goroutines,
- * gc-mark) is wired in here; {@code run} then says the engine is not built
- * yet and exits with {@link ExitStatus#BAD_INPUT}.
+ * ServiceLoader. The built-in engine is {@link SimEngine}: heap,
+ * stacks, goroutines and gc-mark running a scenario file.
  */
 public final class Engines {
     private Engines() {}
 
-    /** The simulation engine for one run, or empty when it is not built yet. */
+    /** The simulation engine for one run, never empty (the Optional lets tests stand in a missing engine). */
     public static Optional<Engine> builtIn() {
-        return Optional.empty();
+        return Optional.of(new SimEngine());
     }
 }

@@ -1,0 +1,564 @@
+package gcsim.cli;
+
+import gcsim.goroutines.Program;
+import gcsim.heap.ObjectType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Reads a scenario file (the format README's "Scenario files" section
+ * documents) into a {@link Scenario}: object types, channels, functions in
+ * the mutator instruction set ({@link gcsim.goroutines.Op}), the goroutines
+ * to start and GC settings. One statement per line; {@code #} starts a
+ * comment.
+ *
+ * <pre>
+ * file      = { line }
+ * line      = [ stmt ] [ "#" comment ]
+ * stmt      = "type" NAME WORDS [ "ptr" INDEX { INDEX } ]
+ *           | "chan" NAME SIZE [ "ptr" ]
+ *           | "gc" "autotrigger" ( "on" | "off" )
+ *           | "go" FUNC COUNT { INT }            COUNT = INT | PERCENT "%" (of --goroutines, at least 1)
+ *           | "func" NAME "(" [ slots ] ")" [ "locals" "(" [ slots ] ")" ] { "nosplit" | "ptrresult" }
+ *             { LABEL ":" | instr } "end"
+ * slots     = slot { "," slot }             slot = [ "*" ] NAME   ("*": a pointer slot)
+ * instr     = MNEMONIC { operand }          (lower case; see Op for meanings)
+ *             call FUNC { slot } [ "-&gt;" slot ] | ret [ slot ] | spawn FUNC { slot } | ...
+ * </pre>
+ *
+ * <p>When the file has {@code go} lines, the parser writes the entry
+ * function {@code main} itself: it spawns each line's goroutines (passing
+ * the integer arguments) and then blocks for ever; the file must not define
+ * {@code main} then. Without {@code go} lines the file's own {@code main}
+ * is the entry.
+ *
+ * <p>Every error is a {@link BadInputException} whose one-line message is
+ * {@code file:line: problem}, including the program checker's findings,
+ * which are mapped back to the line of the offending instruction. Not
+ * thread-safe; one parser per file.
+ */
+final class ScenarioParser {
+    private static final Pattern FUNC_HEADER = Pattern.compile(
+            "func\\s+([A-Za-z_][\\w.-]*)\\s*\\(([^)]*)\\)(?:\\s*locals\\s*\\(([^)]*)\\))?((?:\\s+\\w+)*)\\s*");
+    private static final Pattern CHECKER_AT = Pattern.compile(
+            "program: function (\\S+): instruction at (\\d+)(.*)", Pattern.DOTALL);
+    private static final Pattern CHECKER_FUNC = Pattern.compile("program: function ([^:\\s]+)(.*)", Pattern.DOTALL);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z_][\\w.-]*");
+
+    /** Operand kinds: s slot, i int immediate, I long immediate, L label, T type, C channel. */
+    private static final Map<String, String> OPERANDS = Map.ofEntries(
+            Map.entry("nop", ""), Map.entry("const", "sI"), Map.entry("mov", "ss"), Map.entry("clear", "s"),
+            Map.entry("add", "sss"), Map.entry("sub", "sss"), Map.entry("addi", "ssi"), Map.entry("jmp", "L"),
+            Map.entry("jlt", "ssL"), Map.entry("jnz", "sL"), Map.entry("decjnz", "sL"), Map.entry("new", "sT"),
+            Map.entry("loadp", "ssi"), Map.entry("storep", "sis"), Map.entry("loadw", "ssi"),
+            Map.entry("storew", "sis"), Map.entry("send", "Cs"), Map.entry("recv", "Cs"), Map.entry("sleep", "i"),
+            Map.entry("syscall", "i"), Map.entry("gosched", ""), Map.entry("goexit", ""), Map.entry("block", ""),
+            Map.entry("checkeq", "ss"));
+    /** Instruction lengths in words (Op's table), to map the checker's instruction offsets to lines. */
+    private static final Map<String, Integer> LENGTH = Map.ofEntries(
+            Map.entry("nop", 1), Map.entry("const", 4), Map.entry("mov", 3), Map.entry("clear", 2),
+            Map.entry("add", 4), Map.entry("sub", 4), Map.entry("addi", 4), Map.entry("jmp", 2),
+            Map.entry("jlt", 4), Map.entry("jnz", 3), Map.entry("decjnz", 3), Map.entry("call", 4),
+            Map.entry("ret", 2), Map.entry("new", 3), Map.entry("loadp", 4), Map.entry("storep", 4),
+            Map.entry("loadw", 4), Map.entry("storew", 4), Map.entry("spawn", 3), Map.entry("send", 3),
+            Map.entry("recv", 3), Map.entry("sleep", 2), Map.entry("syscall", 2), Map.entry("gosched", 1),
+            Map.entry("goexit", 1), Map.entry("block", 1), Map.entry("checkeq", 3));
+
+    /** Statements outside functions; meeting one inside a func means its end is missing. */
+    private static final Set<String> TOP_LEVEL = Set.of("type", "chan", "gc", "go", "func");
+
+    private final String file;
+    private final int goroutines;
+    private final Program.Builder builder = Program.builder();
+    private final Set<String> types = new HashSet<>();
+    private final Set<String> chans = new HashSet<>();
+    private final Map<String, Integer> funcLines = new HashMap<>();
+    private final Map<String, Integer> funcArgs = new HashMap<>();
+    /** Per function: the source line of the instruction starting at each code offset. */
+    private final Map<String, Map<Integer, Integer>> lineAt = new HashMap<>();
+    private final List<Ref> refs = new ArrayList<>();
+    private final List<GoLine> goLines = new ArrayList<>();
+    private boolean autoTrigger = true;
+    private int lineNo;
+
+    // The function being written (null outside func ... end).
+    private Program.@Nullable FuncBuilder fb;
+    private String fname = ""; // the func being written; "" outside
+    private final Map<String, Integer> slots = new HashMap<>();
+    private final Set<String> ptrSlots = new HashSet<>();
+    private final Set<String> labels = new HashSet<>();
+    private final List<Ref> labelRefs = new ArrayList<>();
+    private int ip;
+
+    private record Ref(String kind, String name, int line) {}
+
+    private record GoLine(String func, int count, long[] args, int line) {}
+
+    private ScenarioParser(String file, int goroutines) {
+        this.file = file;
+        this.goroutines = goroutines;
+    }
+
+    /**
+     * Parses {@code text}, read from {@code file} (the name errors show),
+     * scaling {@code go} counts by {@code goroutines}. Any thread.
+     *
+     * @throws BadInputException {@code file:line: problem}
+     */
+    static Scenario parse(String file, String text, int goroutines) {
+        return new ScenarioParser(file, goroutines).parse(text);
+    }
+
+    private Scenario parse(String text) {
+        String[] lines = text.split("\r?\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            lineNo = i + 1;
+            String line = stripComment(lines[i]).strip();
+            if (!line.isEmpty()) {
+                try {
+                    statement(line);
+                } catch (IllegalArgumentException e) { // the builder's MalformedProgramException, ObjectType's checks
+                    throw error(lineNo, oneLine(e.getMessage()));
+                }
+            }
+        }
+        if (fb != null) {
+            throw error(funcLines.getOrDefault(fname, lineNo), "func " + fname + " has no end");
+        }
+        checkRefs();
+        if (!goLines.isEmpty()) {
+            writeMain();
+        } else if (!funcLines.containsKey("main")) {
+            throw error(Math.max(1, lineNo), "nothing to run: no go lines and no func main");
+        }
+        try {
+            return new Scenario(file, builder.build(), autoTrigger, spawned());
+        } catch (Program.MalformedProgramException e) {
+            throw checkerError(e);
+        }
+    }
+
+    private int spawned() {
+        int n = 0;
+        for (GoLine g : goLines) {
+            n += g.count();
+        }
+        return n;
+    }
+
+    private static String stripComment(String line) {
+        int hash = line.indexOf('#');
+        return hash < 0 ? line : line.substring(0, hash);
+    }
+
+    private void statement(String line) {
+        String[] t = line.split("[\\s,]+");
+        String kw = t[0].toLowerCase(Locale.ROOT);
+        Program.FuncBuilder current = fb;
+        if (current != null) {
+            bodyLine(current, line, t, kw);
+            return;
+        }
+        switch (kw) {
+            case "type" -> typeDecl(t);
+            case "chan" -> chanDecl(t);
+            case "gc" -> gcSetting(t);
+            case "go" -> goDecl(t);
+            case "func" -> funcHeader(line);
+            case "end" -> throw error(lineNo, "end outside a func");
+            default -> throw error(lineNo, "unknown statement '" + t[0] + "' (want type, chan, gc, go or func)");
+        }
+    }
+
+    private void typeDecl(String[] t) {
+        if (t.length < 3 || (t.length > 3 && !t[3].equals("ptr")) || t.length == 4) {
+            throw error(lineNo, "want: type NAME WORDS [ptr INDEX...]");
+        }
+        String name = name(t[1], "type");
+        int words = (int) number(t[2], 1, 1 << 16, "type size in words");
+        int[] ptrs = new int[Math.max(0, t.length - 4)];
+        for (int i = 0; i < ptrs.length; i++) {
+            ptrs[i] = (int) number(t[4 + i], 0, words - 1, "pointer word index");
+        }
+        if (!types.add(name)) {
+            throw error(lineNo, "duplicate type " + name);
+        }
+        builder.type(ptrs.length == 0 ? ObjectType.scalars(name, words) : ObjectType.withPointers(name, words, ptrs));
+    }
+
+    private void chanDecl(String[] t) {
+        if (t.length < 3 || t.length > 4 || (t.length == 4 && !t[3].equals("ptr"))) {
+            throw error(lineNo, "want: chan NAME SIZE [ptr]");
+        }
+        String name = name(t[1], "channel");
+        int size = (int) number(t[2], 0, 1 << 20, "channel size");
+        if (!chans.add(name)) {
+            throw error(lineNo, "duplicate channel " + name);
+        }
+        builder.chan(name, size, t.length == 4);
+    }
+
+    private void gcSetting(String[] t) {
+        if (t.length != 3 || !t[1].equals("autotrigger") || !(t[2].equals("on") || t[2].equals("off"))) {
+            throw error(lineNo, "want: gc autotrigger on|off");
+        }
+        autoTrigger = t[2].equals("on");
+    }
+
+    private void goDecl(String[] t) {
+        if (t.length < 3) {
+            throw error(lineNo, "want: go FUNC COUNT|PERCENT% [INT...]");
+        }
+        String func = name(t[1], "function");
+        int count;
+        if (t[2].endsWith("%")) {
+            long pct = number(t[2].substring(0, t[2].length() - 1), 0, 100_000, "percentage of --goroutines");
+            count = (int) Math.max(1, Math.round(goroutines * (pct / 100.0)));
+        } else {
+            count = (int) number(t[2], 1, RunConfig.MAX_GOROUTINES, "goroutine count");
+        }
+        long[] args = new long[t.length - 3];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = number(t[3 + i], Long.MIN_VALUE, Long.MAX_VALUE, "argument");
+        }
+        refs.add(new Ref("function", func, lineNo));
+        goLines.add(new GoLine(func, count, args, lineNo));
+    }
+
+    private void funcHeader(String line) {
+        Matcher m = FUNC_HEADER.matcher(line);
+        if (!m.matches()) {
+            throw error(lineNo, "want: func NAME(args) [locals(slots)] [nosplit] [ptrresult]");
+        }
+        String name = group(m, 1);
+        if (funcLines.putIfAbsent(name, lineNo) != null) {
+            throw error(lineNo, "duplicate func " + name);
+        }
+        slots.clear();
+        ptrSlots.clear();
+        labels.clear();
+        labelRefs.clear();
+        ip = 0;
+        List<String> args = slotList(group(m, 2));
+        List<String> locals = slotList(group(m, 3));
+        Program.FuncBuilder f = builder.func(name, locals.size(), args.size());
+        declare(locals, 0, f, true);
+        declare(args, locals.size() + 1, f, false);
+        for (String flag : group(m, 4).strip().split("\\s+")) {
+            switch (flag) {
+                case "" -> { }
+                case "nosplit" -> f.nosplit();
+                case "ptrresult" -> f.returnsPointer();
+                default -> throw error(lineNo, "unknown func flag '" + flag + "' (want nosplit or ptrresult)");
+            }
+        }
+        funcArgs.put(name, args.size());
+        lineAt.put(name, new HashMap<>());
+        fname = name;
+        fb = f;
+    }
+
+    private static List<String> slotList(String s) {
+        List<String> out = new ArrayList<>();
+        for (String x : s.split("[\\s,]+")) {
+            if (!x.isEmpty()) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+
+    private void declare(List<String> names, int firstSlot, Program.FuncBuilder f, boolean locals) {
+        for (int i = 0; i < names.size(); i++) {
+            String n = names.get(i);
+            boolean ptr = n.startsWith("*");
+            String bare = name(ptr ? n.substring(1) : n, "slot");
+            if (slots.putIfAbsent(bare, firstSlot + i) != null) {
+                throw error(lineNo, "duplicate slot name " + bare);
+            }
+            if (ptr) {
+                ptrSlots.add(bare);
+                if (locals) {
+                    f.ptrLocals(i);
+                } else {
+                    f.ptrArgs(i);
+                }
+            }
+        }
+    }
+
+    private void bodyLine(Program.FuncBuilder f, String line, String[] t, String kw) {
+        if (TOP_LEVEL.contains(kw)) {
+            throw error(funcLines.getOrDefault(fname, lineNo), "func " + fname + " has no end (line " + lineNo
+                    + " starts a new " + kw + ")");
+        }
+        if (kw.equals("end") && t.length == 1) {
+            for (Ref r : labelRefs) {
+                if (!labels.contains(r.name())) {
+                    throw error(r.line(), "unknown label " + r.name() + " in func " + fname);
+                }
+            }
+            fb = null;
+            f.end();
+            return;
+        }
+        if (line.endsWith(":") && t.length == 1) {
+            String l = name(line.substring(0, line.length() - 1), "label");
+            if (!labels.add(l)) {
+                throw error(lineNo, "duplicate label " + l);
+            }
+            f.label(l);
+            return;
+        }
+        lineAt.computeIfAbsent(fname, k -> new HashMap<>()).put(ip, lineNo);
+        switch (kw) {
+            case "call" -> call(f, t);
+            case "spawn" -> spawn(f, t);
+            case "ret" -> ret(f, t);
+            default -> simple(f, t, kw);
+        }
+    }
+
+    private void call(Program.FuncBuilder f, String[] t) {
+        int arrow = -1;
+        for (int i = 0; i < t.length; i++) {
+            if (t[i].equals("->")) {
+                arrow = i;
+            }
+        }
+        if (t.length < 2 || (arrow >= 0 && arrow != t.length - 2)) {
+            throw error(lineNo, "want: call FUNC [slot...] [-> slot]");
+        }
+        int end = arrow >= 0 ? arrow : t.length;
+        int[] args = slotArgs(t, 2, end);
+        int dst = arrow >= 0 ? slot(t[t.length - 1]) : -1;
+        refs.add(new Ref("function", t[1], lineNo));
+        f.call(t[1], dst, args);
+        ip += 4 + args.length;
+    }
+
+    private void spawn(Program.FuncBuilder f, String[] t) {
+        if (t.length < 2) {
+            throw error(lineNo, "want: spawn FUNC [slot...]");
+        }
+        int[] args = slotArgs(t, 2, t.length);
+        refs.add(new Ref("function", t[1], lineNo));
+        f.spawn(t[1], args);
+        ip += 3 + args.length;
+    }
+
+    private void ret(Program.FuncBuilder f, String[] t) {
+        if (t.length > 2) {
+            throw error(lineNo, "want: ret [slot]");
+        }
+        if (t.length == 2) {
+            f.ret(slot(t[1]));
+        } else {
+            f.ret();
+        }
+        ip += 2;
+    }
+
+    private int[] slotArgs(String[] t, int from, int to) {
+        int[] a = new int[to - from];
+        for (int i = from; i < to; i++) {
+            a[i - from] = slot(t[i]);
+        }
+        return a;
+    }
+
+    private void simple(Program.FuncBuilder f, String[] t, String kw) {
+        String kinds = OPERANDS.get(kw);
+        if (kinds == null) {
+            throw error(lineNo, "unknown instruction '" + t[0] + "'");
+        }
+        if (t.length - 1 != kinds.length()) {
+            throw error(lineNo, kw + " takes " + kinds.length() + " operand" + (kinds.length() == 1 ? "" : "s")
+                    + ", got " + (t.length - 1));
+        }
+        Object[] o = new Object[kinds.length()];
+        for (int i = 0; i < kinds.length(); i++) {
+            o[i] = operand(kinds.charAt(i), t[i + 1]);
+        }
+        emit(f, kw, o);
+        ip += LENGTH.getOrDefault(kw, 1);
+    }
+
+    private Object operand(char kind, String tok) {
+        return switch (kind) {
+            case 's' -> slot(tok);
+            case 'i' -> (int) number(tok, Integer.MIN_VALUE, Integer.MAX_VALUE, "integer");
+            case 'I' -> number(tok, Long.MIN_VALUE, Long.MAX_VALUE, "integer");
+            case 'L' -> {
+                labelRefs.add(new Ref("label", tok, lineNo));
+                yield name(tok, "label");
+            }
+            case 'T' -> {
+                refs.add(new Ref("type", tok, lineNo));
+                yield tok;
+            }
+            default -> {
+                refs.add(new Ref("channel", tok, lineNo));
+                yield tok;
+            }
+        };
+    }
+
+    private static void emit(Program.FuncBuilder f, String kw, Object[] o) {
+        switch (kw) {
+            case "nop" -> f.nop();
+            case "const" -> f.constant((int) o[0], (long) o[1]);
+            case "mov" -> f.mov((int) o[0], (int) o[1]);
+            case "clear" -> f.clear((int) o[0]);
+            case "add" -> f.add((int) o[0], (int) o[1], (int) o[2]);
+            case "sub" -> f.sub((int) o[0], (int) o[1], (int) o[2]);
+            case "addi" -> f.addi((int) o[0], (int) o[1], (int) o[2]);
+            case "jmp" -> f.jmp((String) o[0]);
+            case "jlt" -> f.jlt((int) o[0], (int) o[1], (String) o[2]);
+            case "jnz" -> f.jnz((int) o[0], (String) o[1]);
+            case "decjnz" -> f.decjnz((int) o[0], (String) o[1]);
+            case "new" -> f.newobj((int) o[0], (String) o[1]);
+            case "loadp" -> f.loadp((int) o[0], (int) o[1], (int) o[2]);
+            case "storep" -> f.storep((int) o[0], (int) o[1], (int) o[2]);
+            case "loadw" -> f.loadw((int) o[0], (int) o[1], (int) o[2]);
+            case "storew" -> f.storew((int) o[0], (int) o[1], (int) o[2]);
+            case "send" -> f.send((String) o[0], (int) o[1]);
+            case "recv" -> f.recv((String) o[0], (int) o[1]);
+            case "sleep" -> f.sleep((int) o[0]);
+            case "syscall" -> f.syscall((int) o[0]);
+            case "gosched" -> f.gosched();
+            case "goexit" -> f.goexit();
+            case "block" -> f.block();
+            case "checkeq" -> f.checkeq((int) o[0], (int) o[1]);
+            default -> throw new IllegalStateException("no emitter for " + kw);
+        }
+    }
+
+    private int slot(String tok) {
+        Integer s = slots.get(tok);
+        if (s == null) {
+            throw error(lineNo, "unknown slot '" + tok + "' in func " + fname);
+        }
+        return s;
+    }
+
+    private void checkRefs() {
+        for (Ref r : refs) {
+            boolean known = switch (r.kind()) {
+                case "function" -> funcLines.containsKey(r.name());
+                case "type" -> types.contains(r.name());
+                default -> chans.contains(r.name());
+            };
+            if (!known) {
+                throw error(r.line(), "unknown " + r.kind() + " " + r.name());
+            }
+        }
+        for (GoLine g : goLines) {
+            int want = funcArgs.getOrDefault(g.func(), 0);
+            if (g.args().length != want) {
+                throw error(g.line(), "go " + g.func() + ": the function takes " + want + " argument"
+                        + (want == 1 ? "" : "s") + ", got " + g.args().length);
+            }
+        }
+    }
+
+    /** The generated entry: spawn each go line's goroutines, then block for ever. */
+    private void writeMain() {
+        if (funcLines.containsKey("main")) {
+            throw error(funcLines.getOrDefault("main", 1), "func main is generated from the go lines; rename this func");
+        }
+        int maxArgs = 0;
+        for (GoLine g : goLines) {
+            maxArgs = Math.max(maxArgs, g.args().length);
+        }
+        Program.FuncBuilder m = builder.func("main", 1 + maxArgs, 0);
+        Map<Integer, Integer> lines = new HashMap<>();
+        lineAt.put("main", lines);
+        funcLines.put("main", goLines.get(0).line());
+        int at = 0;
+        for (int gi = 0; gi < goLines.size(); gi++) {
+            GoLine g = goLines.get(gi);
+            int[] argSlots = new int[g.args().length];
+            for (int i = 0; i < argSlots.length; i++) {
+                lines.put(at, g.line());
+                m.constant(1 + i, g.args()[i]);
+                at += 4;
+                argSlots[i] = 1 + i;
+            }
+            lines.put(at, g.line());
+            m.constant(0, g.count());
+            at += 4;
+            m.label("go" + gi);
+            lines.put(at, g.line());
+            m.spawn(g.func(), argSlots);
+            at += 3 + argSlots.length;
+            lines.put(at, g.line());
+            m.decjnz(0, "go" + gi);
+            at += 3;
+        }
+        m.block();
+        m.end();
+    }
+
+    private BadInputException checkerError(Program.MalformedProgramException e) {
+        String msg = oneLine(e.getMessage());
+        Matcher at = CHECKER_AT.matcher(msg);
+        if (at.matches()) {
+            Map<Integer, Integer> lines = lineAt.getOrDefault(group(at, 1), Map.of());
+            Integer line = lines.get(Integer.parseInt(group(at, 2)));
+            if (line != null) {
+                return error(line, "func " + group(at, 1) + group(at, 3));
+            }
+        }
+        Matcher fn = CHECKER_FUNC.matcher(msg);
+        if (fn.matches()) {
+            Integer line = funcLines.get(group(fn, 1));
+            if (line != null) {
+                return error(line, "func " + group(fn, 1) + group(fn, 2));
+            }
+        }
+        return error(1, msg);
+    }
+
+    /** A matched group, "" when it did not take part in the match. */
+    private static String group(Matcher m, int i) {
+        String g = m.group(i);
+        return g == null ? "" : g;
+    }
+
+    private String name(String tok, String what) {
+        if (!NAME.matcher(tok).matches()) {
+            throw error(lineNo, "bad " + what + " name '" + tok + "'");
+        }
+        return tok;
+    }
+
+    private long number(String tok, long min, long max, String what) {
+        long v;
+        try {
+            v = Long.parseLong(tok.replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw error(lineNo, "bad " + what + " '" + tok + "'");
+        }
+        if (v < min || v > max) {
+            throw error(lineNo, what + " " + v + " out of range " + min + ".." + max);
+        }
+        return v;
+    }
+
+    private static String oneLine(@Nullable String s) {
+        return s == null ? "malformed program" : s.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private BadInputException error(int line, String problem) {
+        return new BadInputException(file + ":" + line + ": " + problem);
+    }
+}

@@ -1,0 +1,40 @@
+package gcsim.integration;
+
+import static gcsim.integration.Cli.list;
+import static gcsim.integration.Cli.map;
+import static gcsim.integration.Cli.num;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The commented scenario files under examples/ (README points users at them) run clean. */
+class ExamplesTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"linked-lists.gcs", "pipeline.gcs", "recursion.gcs"})
+    void exampleRunsClean(String name) {
+        Path file = examples().resolve(name);
+        Cli r = Cli.run("run", "--scenario", file.toString(), "--goroutines", "100", "--cycles", "3", "--json",
+                "--timeout", "60");
+        assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
+        Map<String, Object> j = r.json();
+        assertThat(list(j.get("cycles"))).hasSize(3).allMatch(c -> "ok".equals(c.get("checkmark")));
+        assertThat(num(map(j.get("verification")), "lostObjects")).isZero();
+        assertThat(num(map(j.get("verification")), "useAfterFree")).isZero();
+    }
+
+    /** examples/ at the repository root; Maven runs tests in the module's directory. */
+    private static Path examples() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path p = here; p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve("examples"))) {
+                return p.resolve("examples");
+            }
+        }
+        throw new AssertionError("no examples/ directory above " + here);
+    }
+}
