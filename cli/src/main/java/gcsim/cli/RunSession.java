@@ -113,9 +113,22 @@ final class RunSession implements RunListener {
         }
     }
 
-    /** A runtime throw or a bug: Go's "fatal error:" line, then the Java trace for the bug report. */
+    /**
+     * A throw of the simulated runtime prints as Go's does: the runtime's own lines, then
+     * "fatal error: msg" (no Java trace: it is the model's failure, not gcsim's). Anything
+     * else is a gcsim bug: the fatal error line, then the Java trace for the bug report.
+     */
     private int fatal(Throwable e) {
         progress.clear();
+        if (e instanceof gcsim.heap.GoThrow t) {
+            String detail = t.detail();
+            if (detail != null && !detail.isBlank()) {
+                err.println(detail.stripTrailing());
+            }
+            err.println("fatal error: " + t.getMessage());
+            err.flush();
+            return ExitStatus.VERIFICATION_FAILED;
+        }
         err.println("fatal error: " + e.getMessage());
         err.println();
         e.printStackTrace(err);

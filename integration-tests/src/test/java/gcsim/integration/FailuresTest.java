@@ -59,6 +59,8 @@ class FailuresTest {
         Cli r = Cli.run("run", "--scenario", f.toString(), "--cycles", "50", "--timeout", "60");
         assertThat(r.status()).as("stderr:%n%s", r.err()).isEqualTo(1);
         assertThat(r.err()).contains("fatal error: ").contains("mutator check failed");
+        // The model's own throw prints like Go's, not as a Java stack trace.
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
     }
 
     /** A program whose main returns cannot run the cycles asked for: one line, exit 2, not a hang. */
