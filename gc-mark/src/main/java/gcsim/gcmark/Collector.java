@@ -81,8 +81,8 @@ public final class Collector implements AutoCloseable {
     private volatile Consumer<CycleRecord> listener = r -> {};
     private volatile int gcphase = GC_OFF;
     private long gcCpuNanosTotal;
-    private final Object triggerLock = new Object();
-    private boolean triggerRequested;
+    private final Wakeup triggerWakeup = new Wakeup();
+    private final Wakeup sweepWakeup = new Wakeup();
     private volatile boolean closed;
 
     public Collector(Sched rt, Heap heap, GcConfig config) {
@@ -157,25 +157,12 @@ public final class Collector implements AutoCloseable {
 
     /** Asks the trigger thread for a cycle (gcTrigger{kind: gcTriggerHeap}); returns at once. */
     void requestCycle() {
-        synchronized (triggerLock) {
-            triggerRequested = true;
-            triggerLock.notifyAll();
-        }
+        triggerWakeup.post();
     }
 
     private void triggerLoop() {
-        while (!closed) {
-            synchronized (triggerLock) {
-                while (!triggerRequested && !closed) {
-                    try {
-                        triggerLock.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                triggerRequested = false;
-            }
-            if (closed || rt.hasExited()) {
+        while (triggerWakeup.await()) {
+            if (rt.hasExited()) {
                 return;
             }
             HeapStats s = heap.stats();
@@ -430,28 +417,12 @@ public final class Collector implements AutoCloseable {
 
     // ---- background sweep (Go's bgsweep) ----
 
-    private final Object sweepLock = new Object();
-    private boolean sweepPending;
-
     private void wakeSweeper() {
-        synchronized (sweepLock) {
-            sweepPending = true;
-            sweepLock.notifyAll();
-        }
+        sweepWakeup.post();
     }
 
     private void bgsweep() {
-        while (!closed) {
-            synchronized (sweepLock) {
-                while (!sweepPending && !closed) {
-                    try {
-                        sweepLock.wait();
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-                sweepPending = false;
-            }
+        while (sweepWakeup.await()) {
             // One span at a time, yielding between spans as bgsweep Goscheds;
             // a cycle starting meanwhile finishes the sweep itself.
             while (!closed && heap.sweepOne()) {
@@ -481,15 +452,43 @@ public final class Collector implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        synchronized (triggerLock) {
-            triggerLock.notifyAll();
-        }
-        synchronized (sweepLock) {
-            sweepLock.notifyAll();
-        }
+        triggerWakeup.close();
+        sweepWakeup.close();
         startSema.lock();
         startSema.unlock();
         heap.setGcTriggerHook(null);
+    }
+
+    /**
+     * A request flag a collector thread sleeps on (the trigger thread, bgsweep):
+     * {@link #post} sets it and wakes the thread; {@link #await} waits for it,
+     * clears it and returns true, or returns false once closed.
+     */
+    private static final class Wakeup {
+        private boolean pending;
+        private boolean closed;
+
+        synchronized void post() {
+            pending = true;
+            notifyAll();
+        }
+
+        synchronized void close() {
+            closed = true;
+            notifyAll();
+        }
+
+        synchronized boolean await() {
+            while (!pending && !closed) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    return false;
+                }
+            }
+            pending = false;
+            return !closed;
+        }
     }
 
     /** Wall-clock marks of a cycle (Go's work.tSweepTerm, tMark, tMarkTerm, tEnd). */
