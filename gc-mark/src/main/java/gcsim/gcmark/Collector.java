@@ -200,11 +200,7 @@ public final class Collector implements AutoCloseable {
         long heap1 = heap.stats().heapLive();
         work.exit = true;
         joinAll(workers);
-        CycleRecord.Checkmark cm = gcMarkTermination(work);
-        long goal = heap.stats().heapGoal();
-        clock.tEnd = System.nanoTime();
-        rt.startTheWorld();
-        return finish(work, clock, before, forced, heap0, heap1, goal, cm);
+        return markTermination(work, clock, before, forced, heap0, heap1);
     }
 
     private CycleRecord stwCycle(boolean forced) {
@@ -220,7 +216,12 @@ public final class Collector implements AutoCloseable {
         work.exit = true;
         joinAll(workers);
         flushAllP();
-        long heap1 = heap.stats().heapLive();
+        return markTermination(work, clock, before, forced, heap0, heap.stats().heapLive());
+    }
+
+    /** With the world stopped and the workers gone: mark termination, then start the world and record. */
+    private CycleRecord markTermination(CycleWork work, Clock clock, SchedCounters before, boolean forced,
+            long heap0, long heap1) {
         CycleRecord.Checkmark cm = gcMarkTermination(work);
         long goal = heap.stats().heapGoal();
         clock.tEnd = System.nanoTime();
