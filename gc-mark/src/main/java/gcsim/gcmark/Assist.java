@@ -149,7 +149,8 @@ final class Assist {
     /** Go's gcDrainN: heap work, then root jobs, until scanWork units are done or none is left. */
     private long gcDrainN(Mark m, GcWork gcw, long scanWork) {
         long start = gcw.scanWork;
-        Histogram latencies = new Histogram(3_600_000_000_000L, 3);
+        // Created only if this assist takes a stack job: most assists scan heap objects only.
+        Histogram latencies = null;
         while (gcw.scanWork - start < scanWork && mark != null) {
             long b = gcw.tryGetFast();
             if (b == 0) {
@@ -158,6 +159,9 @@ final class Assist {
             if (b == 0) {
                 int job = m.work().markrootNext.getAndIncrement();
                 if (job < m.work().markrootJobs) {
+                    if (latencies == null) {
+                        latencies = CycleWork.latencyHistogram();
+                    }
                     m.roots().markroot(m.work(), m.marking(), gcw, job, latencies);
                     continue;
                 }
@@ -165,7 +169,7 @@ final class Assist {
             }
             m.marking().scanobject(b, gcw);
         }
-        if (latencies.getTotalCount() > 0) {
+        if (latencies != null) {
             synchronized (m.work()) {
                 m.work().suspendLatency.add(latencies);
             }
@@ -174,6 +178,7 @@ final class Assist {
         gcw.scanWork = start;
         return done;
     }
+
 
     /** Go's gcParkAssist: queue gp and park it until credit or the end of the cycle wakes it. */
     private int gcParkAssist(M mp, G gp) {

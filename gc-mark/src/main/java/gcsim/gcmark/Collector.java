@@ -364,7 +364,8 @@ public final class Collector implements AutoCloseable {
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);
         CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, 1, cycle.tstart);
         GcWork gcw = new GcWork(pool);
-        Histogram unused = new Histogram(3_600_000_000_000L, 3);
+        // The checkmark's suspendG calls find every G stopped; their latencies are not the cycle's.
+        Histogram unused = CycleWork.latencyHistogram();
         for (int i = 0; i < work.markrootJobs; i++) {
             work.markrootNext.incrementAndGet();
             roots.markroot(work, check, gcw, i, unused);

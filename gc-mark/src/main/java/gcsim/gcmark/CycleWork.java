@@ -63,7 +63,7 @@ final class CycleWork {
     final long tstart;
 
     // What the workers measured, folded in as each worker exits.
-    final Histogram suspendLatency = new Histogram(3_600_000_000_000L, 3);
+    final Histogram suspendLatency = latencyHistogram();
     final AtomicLong suspendCalls = new AtomicLong();
     final AtomicLong suspendDead = new AtomicLong();
     final AtomicLong stacksScanned = new AtomicLong();
@@ -83,6 +83,11 @@ final class CycleWork {
         this.markrootJobs = baseStacks + allgs.length;
         this.nproc = nproc;
         this.tstart = tstart;
+    }
+
+    /** A histogram for suspendG latencies: nanoseconds up to an hour, 3 significant digits. */
+    static Histogram latencyHistogram() {
+        return new Histogram(3_600_000_000_000L, 3);
     }
 
     /** Root jobs remain unclaimed. */

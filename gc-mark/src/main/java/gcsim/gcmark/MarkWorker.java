@@ -44,7 +44,7 @@ final class MarkWorker implements Runnable {
     public void run() {
         long cpu0 = THREADS.getCurrentThreadCpuTime();
         GcWork gcw = new GcWork(pool);
-        Histogram latencies = new Histogram(3_600_000_000_000L, 3);
+        Histogram latencies = CycleWork.latencyHistogram();
         try {
             while (!work.exit) {
                 gcDrain(gcw, latencies);

@@ -76,7 +76,6 @@ final class Marking {
      * object that pointed at it (0 for a root), kept only for checkmark reports.
      */
     void greyobject(long base, long from, GcWork gcw) {
-        ObjectType t = heap.typeOf(base);
         if (checkmark) {
             if (!heap.isMarked(base)) {
                 failures.found(paths.describe(heap, base, from));
@@ -90,6 +89,8 @@ final class Marking {
             return;
         }
         gcw.objectsMarked++;
+        // Only the caller that marked it looks at the type: most pointers lead to marked objects.
+        ObjectType t = heap.typeOf(base);
         if (t.noscan()) {
             gcw.bytesMarked += t.sizeBytes();
             return;
