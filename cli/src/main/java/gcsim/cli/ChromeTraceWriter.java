@@ -60,6 +60,7 @@ public final class ChromeTraceWriter implements Closeable {
     private int lastTid; // guarded by lock
     private boolean closed; // guarded by lock: false -> true
     private @Nullable IOException failure; // guarded by lock: the first write error
+    private final java.util.List<String> notes = new java.util.ArrayList<>(); // guarded by lock
 
     /**
      * Starts a trace on {@code out}; the writer owns the stream and closes it.
@@ -192,6 +193,19 @@ public final class ChromeTraceWriter implements Closeable {
         }
     }
 
+    /**
+     * Adds a note to the trace's {@code otherData.notes} (for example that some
+     * events were sampled). Any thread, before {@link #close()}.
+     */
+    public void note(String text) {
+        lock.lock();
+        try {
+            notes.add(text);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Events recorded so far (metadata included). */
     public long recordedEvents() {
         lock.lock();
@@ -251,6 +265,11 @@ public final class ChromeTraceWriter implements Closeable {
             gen.writeNumberField("maxEvents", maxEvents);
             gen.writeNumberField("recordedEvents", recorded);
             gen.writeNumberField("droppedEvents", droppedNow);
+            gen.writeArrayFieldStart("notes");
+            for (String n : notes) {
+                gen.writeString(n);
+            }
+            gen.writeEndArray();
             gen.writeEndObject();
             gen.writeEndObject();
         } finally {

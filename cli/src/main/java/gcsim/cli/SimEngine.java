@@ -60,29 +60,29 @@ final class SimEngine implements Engine {
                 .withCheckmark(config.checkmark())
                 .withAutoTrigger(scenario.autoTrigger());
         long initNanos = System.nanoTime();
+        TraceEvents traceEvents = listener.trace().map(tw -> new TraceEvents(tw, initNanos)).orElse(null);
+        if (traceEvents != null) {
+            rt.setRuntimeEvents(traceEvents);
+        }
         Collector gc = new Collector(rt, heap, gcConfig);
         gc.addChannelRoots(interp.chans());
         Cycles cycles = new Cycles(config.cycles(), listener);
         gc.setCycleListener(cycles::finished);
         gc.start();
         interp.start();
-        MTrackSampler sampler = listener.trace().map(tw -> new MTrackSampler(rt, tw, initNanos)).orElse(null);
-        if (sampler != null) {
-            sampler.start();
-        }
 
         Driver driver = new Driver(config, listener, rt, interp, gc, cycles, initNanos, scenario.spawned());
         Thread t = new Thread(driver, "gcsim-engine-driver");
         t.setDaemon(true);
         t.start();
         boolean finished = join(t, config.timeoutSeconds());
-        if (sampler != null) {
-            sampler.stop();
-        }
         if (!finished) {
             String dump = timeoutDump(rt);
             rt.shutdown(); // suspendG gives up when the runtime exits, so the driver ends too
             joinMs(rt);
+            if (traceEvents != null) {
+                traceEvents.finish();
+            }
             if (join(t, (int) TimeUnit.MILLISECONDS.toSeconds(JOIN_MILLIS))) {
                 gc.close();
             } else {
@@ -95,6 +95,9 @@ final class SimEngine implements Engine {
         gc.close();
         rt.shutdown();
         joinMs(rt);
+        if (traceEvents != null) {
+            traceEvents.finish();
+        }
         Throwable fatal = rt.fatalError();
         if (fatal == null) {
             fatal = driver.failure;

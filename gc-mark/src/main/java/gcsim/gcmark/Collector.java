@@ -4,6 +4,7 @@ import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
 import gcsim.goroutines.M;
+import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.Heap;
@@ -185,6 +186,15 @@ public final class Collector implements AutoCloseable {
 
     // ---- the phases ----
 
+    /** Go's {@code setGCPhase} (without the barrier flags, set by the callers): also tells the runtime's event listener. */
+    private void setGcphase(int phase, String name) {
+        gcphase = phase;
+        RuntimeEvents ev = rt.runtimeEvents();
+        if (ev != RuntimeEvents.NONE) {
+            ev.gcPhase(name);
+        }
+    }
+
     private CycleRecord concurrentCycle(boolean forced) {
         Clock clock = new Clock();
         SchedCounters before = SchedCounters.of(rt);
@@ -246,7 +256,7 @@ public final class Collector implements AutoCloseable {
             heap.setWriteBarrier(barrier);
         }
         heap.setAllocateBlack(true);
-        gcphase = GC_MARK;
+        setGcphase(GC_MARK, "_GCmark");
         return work;
     }
 
@@ -322,7 +332,7 @@ public final class Collector implements AutoCloseable {
 
     /** Mark termination with the world stopped; returns the checkmark outcome. */
     private CycleRecord.Checkmark gcMarkTermination(CycleWork work) {
-        gcphase = GC_MARKTERMINATION;
+        setGcphase(GC_MARKTERMINATION, "_GCmarktermination");
         assist.disable();
         work.gcMarkRootCheck();
         if (!pool.fullIsEmpty()) {
@@ -337,7 +347,7 @@ public final class Collector implements AutoCloseable {
         heap.setWriteBarrier(null);
         CycleRecord.Checkmark cm = config.checkmark() ? checkmark(work) : CycleRecord.Checkmark.OFF;
         heap.setAllocateBlack(false);
-        gcphase = GC_OFF;
+        setGcphase(GC_OFF, "_GCoff");
         rt.stackAllocator().setGcRunning(false);
         // As gcMark: flush the mcaches first (it adjusts heap_live for the slots they had
         // cached), then heap_live = heap_marked = the bytes marked.

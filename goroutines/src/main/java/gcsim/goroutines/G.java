@@ -163,7 +163,14 @@ public final class G {
     }
 
     boolean casStatus(int oldval, int newval) {
-        return STATUS.compareAndSet(this, oldval, newval);
+        if (!STATUS.compareAndSet(this, oldval, newval)) {
+            return false;
+        }
+        RuntimeEvents ev = rt.events;
+        if (ev != RuntimeEvents.NONE) {
+            ev.statusChanged(this, oldval, newval, M.getm());
+        }
+        return true;
     }
 
     /** Only for a G not yet published (malg). */

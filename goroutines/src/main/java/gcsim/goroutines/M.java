@@ -56,6 +56,11 @@ public final class M extends Thread {
         setDaemon(true);
     }
 
+    /** This M's id (Go's m.id): M0, M1, ... in creation order. */
+    public long id() {
+        return id;
+    }
+
     /** Go's {@code getg().m}: the M of the calling thread, or null when not on an M. */
     public static @Nullable M getm() {
         Thread t = Thread.currentThread();

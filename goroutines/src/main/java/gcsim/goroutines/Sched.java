@@ -124,6 +124,13 @@ public final class Sched {
     final AtomicLong preemptionsCooperative = new AtomicLong();
     final AtomicLong preemptionsAsync = new AtomicLong();
 
+    /**
+     * The runtime event listener ({@link RuntimeEvents#NONE} by default). Written
+     * only by {@link #setRuntimeEvents} before {@link #start} (thread start
+     * publishes it to the Ms), so a plain field: hook sites pay a load and a compare.
+     */
+    RuntimeEvents events = RuntimeEvents.NONE;
+
     /** Hooks gc-mark installs (allocation), or null. */
     volatile @Nullable GcHooks gcHooks;
 
@@ -165,6 +172,19 @@ public final class Sched {
 
     public SchedConfig config() {
         return config;
+    }
+
+    /**
+     * Installs the runtime event listener. The creating thread, before
+     * {@link #start} and before any other thread uses this runtime.
+     */
+    public void setRuntimeEvents(RuntimeEvents ev) {
+        events = ev;
+    }
+
+    /** The runtime event listener ({@link RuntimeEvents#NONE} when none); gc-mark reports GC phases to it. */
+    public RuntimeEvents runtimeEvents() {
+        return events;
     }
 
     /** Installs (or removes) gc-mark's hooks. Any thread. */
@@ -344,6 +364,9 @@ public final class Sched {
         casgstatus(newg, G_DEAD, G_RUNNABLE);
         newg.goid = goidgen.incrementAndGet();
         goroutinesCreated.incrementAndGet();
+        if (events != RuntimeEvents.NONE) {
+            events.goroutineCreated(newg);
+        }
         if (pp == null) {
             // Deliberate: Go's caller always has a P. Without one, inject the G.
             if (mainStarted) {
@@ -958,6 +981,9 @@ public final class Sched {
         // Assign gp.m before entering _Grunning so running Gs have an M.
         mp.curg = gp;
         gp.m = mp;
+        if (events != RuntimeEvents.NONE) {
+            events.mRuns(mp, gp);
+        }
         casgstatus(gp, G_RUNNABLE, G_RUNNING);
         gp.waitsince = 0;
         gp.preempt = false;
@@ -1145,6 +1171,10 @@ public final class Sched {
         G gp = mp.curg;
         if (gp != null) {
             gp.m = null;
+            RuntimeEvents ev = mp.rt.events;
+            if (ev != RuntimeEvents.NONE) {
+                ev.mRuns(mp, null);
+            }
         }
         mp.curg = null;
     }
@@ -1234,6 +1264,9 @@ public final class Sched {
     /** Go's goexit0: gp is dead; clears what Go clears and puts gp on the free list. */
     void goexit0(M mp, G gp) {
         casgstatus(gp, G_RUNNING, G_DEAD);
+        if (events != RuntimeEvents.NONE) {
+            events.goroutineExited(gp);
+        }
         gp.wakeSuspender();
         gp.m = null;
         gp.preemptStop = false;

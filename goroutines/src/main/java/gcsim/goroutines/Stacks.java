@@ -84,6 +84,7 @@ public final class Stacks {
         try {
             Stack nw = rt.growth().newstack(cacheOf(rt), old, gp.pc, sp, mp.morestackCallBytes, adjusterFor(gp));
             install(gp, old, nw);
+            reportCopy(rt, gp, RuntimeEvents.STACK_GROW, old);
         } catch (gcsim.stacks.GoThrow t) {
             throw new gcsim.heap.GoThrow(t.getMessage() == null ? "stack overflow" : t.getMessage(), t.runtimePrint());
         }
@@ -94,6 +95,14 @@ public final class Stacks {
 
     private static @Nullable StackCache cacheOf(Sched rt) {
         return rt.stackcache();
+    }
+
+    /** Tells the event listener gp moved off old (gp's bounds are the new stack's). */
+    private static void reportCopy(Sched rt, G gp, int kind, Stack old) {
+        RuntimeEvents ev = rt.events;
+        if (ev != RuntimeEvents.NONE) {
+            ev.stackCopied(gp, kind, old.hi() - old.lo(), gp.stackHi - gp.stackLo);
+        }
     }
 
     /** Moves gp onto nw after a copy from old: bounds, sp and the stack guard. */
@@ -172,6 +181,7 @@ public final class Stacks {
         try {
             Stack nw = rt.growth().copystack(cacheOf(rt), old, gp.pc, gp.sp, newsize, adjusterFor(gp));
             install(gp, old, nw);
+            reportCopy(rt, gp, RuntimeEvents.STACK_SHRINK, old);
         } finally {
             if (sg != null) {
                 sg.c.lock.unlock();

@@ -69,9 +69,18 @@ public final class Suspension {
             rt.enterExternal();
         }
         boolean done = false;
+        RuntimeEvents ev = rt.events;
+        long begin = 0;
+        if (ev != RuntimeEvents.NONE) {
+            ev.suspendBegin(gp);
+            begin = System.nanoTime();
+        }
         try {
             SuspendGState st = suspendLoop(gp);
             done = !st.dead();
+            if (ev != RuntimeEvents.NONE) {
+                ev.suspendEnd(gp, st.dead(), st.stopped(), System.nanoTime() - begin);
+            }
             return st;
         } finally {
             if (self == null && !done) {

@@ -2,37 +2,86 @@ package gcsim.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code --trace}: valid JSON with the GC phase track and the engine's per-M tracks of running Gs. */
+/**
+ * {@code --trace}: well-formed JSON with the GC phase track, exact per-M
+ * tracks of running Gs, suspendG spans, stack growths and G status
+ * transitions from the runtime's event stream, and bounded by the cap.
+ */
 class TraceTest {
     @TempDir
     Path dir;
 
     @Test
-    void traceHasPhasesAndPerMTracks() throws IOException {
+    void traceHasRuntimeEventsOnPerMTracks() throws IOException {
         Path file = dir.resolve("trace.json");
-        Cli r = Cli.run("run", "--goroutines", "200", "--cycles", "3", "--trace", file.toString(), "--timeout", "60");
+        Cli r = Cli.run("run", "--scenario", "deep-stacks", "--goroutines", "50", "--cycles", "2",
+                "--trace", file.toString(), "--timeout", "60");
         assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
-        Set<String> names = new HashSet<>();
-        try (JsonParser p = new JsonFactory().createParser(file.toFile())) {
-            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
-                if (t == JsonToken.FIELD_NAME && p.currentName().equals("name")) {
-                    p.nextToken();
-                    names.add(p.getText());
-                }
+        List<Map<String, Object>> events = events(file);
+        Map<Long, String> trackNames = trackNames(events);
+        assertThat(trackNames.values()).contains("GC", "M0", "GC phase changes");
+        // Exact "which G ran when" spans, on M tracks only.
+        List<Map<String, Object>> runs = of(events, "X", "sched");
+        assertThat(runs).isNotEmpty().allSatisfy(e -> {
+            assertThat((String) e.get("name")).matches("G\\d+");
+            assertThat(trackNames.get(Cli.num(e, "tid"))).startsWith("M");
+        });
+        assertThat(of(events, "X", "suspendG")).isNotEmpty()
+                .allSatisfy(e -> assertThat((String) e.get("name")).matches("suspendG g\\d+ \\((dead|stopped|suspended)\\)"));
+        assertThat(of(events, "i", "status")).isNotEmpty()
+                .anySatisfy(e -> assertThat((String) e.get("name")).matches("g\\d+ runnable -> running"))
+                .anySatisfy(e -> assertThat((String) e.get("name")).contains("+scan"));
+        assertThat(of(events, "i", "stack")).isNotEmpty()
+                .anySatisfy(e -> assertThat((String) e.get("name")).matches("stack grow g\\d+"));
+        assertThat(of(events, "i", "gc")).extracting(e -> e.get("name"))
+                .contains("_GCmark", "_GCmarktermination", "_GCoff");
+    }
+
+    @Test
+    void cappedTraceStaysWellFormedAndSaysSo() throws IOException {
+        Path file = dir.resolve("capped.json");
+        String prop = "gcsim.trace.maxEvents";
+        System.setProperty(prop, "500");
+        Cli r;
+        try {
+            r = Cli.run("run", "--goroutines", "50", "--cycles", "2", "--trace", file.toString(), "--timeout", "60");
+        } finally {
+            System.clearProperty(prop);
+        }
+        assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
+        Map<String, Object> trace = new Cli(0, Files.readString(file), "").json();
+        List<Map<String, Object>> events = Cli.list(trace.get("traceEvents"));
+        Map<String, Object> other = Cli.map(trace.get("otherData"));
+        // The cap, plus the truncation note close() adds.
+        assertThat(events.size()).isLessThanOrEqualTo(501);
+        assertThat(Cli.num(other, "droppedEvents")).isPositive();
+        assertThat(Cli.list(other.get("notes")).toString()).contains("sampled near the cap");
+    }
+
+    private static List<Map<String, Object>> events(Path file) throws IOException {
+        return Cli.list(new Cli(0, Files.readString(file), "").json().get("traceEvents"));
+    }
+
+    private static List<Map<String, Object>> of(List<Map<String, Object>> events, String ph, String cat) {
+        return events.stream().filter(e -> ph.equals(e.get("ph")) && cat.equals(e.get("cat"))).toList();
+    }
+
+    private static Map<Long, String> trackNames(List<Map<String, Object>> events) {
+        Map<Long, String> names = new HashMap<>();
+        for (Map<String, Object> e : events) {
+            if ("thread_name".equals(e.get("name"))) {
+                names.put(Cli.num(e, "tid"), (String) Cli.map(e.get("args")).get("name"));
             }
         }
-        // Event names, and the track names (metadata args.name): the GC track, the per-M tracks.
-        assertThat(names).contains("concurrent mark", "goroutines", "GC", "M0");
-        assertThat(names).anyMatch(n -> n.matches("G\\d+"));
+        return names;
     }
 }
