@@ -150,23 +150,15 @@ public final class Baton {
 
     /** A park: the holder is not eligible until {@link #unblock}ed (returns at once if a permit is pending). */
     public void block() {
-        Participant me = mustHold();
-        lock.lock();
-        try {
-            if (me.permit) {
-                me.permit = false;
-                return;
-            }
-            me.state = BLOCKED;
-            handOffLocked();
-        } finally {
-            lock.unlock();
-        }
-        awaitTurn(me);
+        park(BLOCKED, 0);
     }
 
     /** A timed park: eligible again at simulated time {@code deadline}, or when unblocked before. */
     public void sleepUntil(long deadline) {
+        park(SLEEPING, deadline);
+    }
+
+    private void park(int state, long deadline) {
         Participant me = mustHold();
         lock.lock();
         try {
@@ -174,7 +166,7 @@ public final class Baton {
                 me.permit = false;
                 return;
             }
-            me.state = SLEEPING;
+            me.state = state;
             me.deadline = deadline;
             handOffLocked();
         } finally {

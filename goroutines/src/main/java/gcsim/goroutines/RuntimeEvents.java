@@ -32,6 +32,9 @@ public interface RuntimeEvents {
      * gp's status moved from {@code oldval} to {@code newval} (a successful CAS
      * of one of {@link GStatus}'s helpers). {@code mp} is the M of the thread
      * that made the transition, or null for a thread that is not an M.
+     * newproc's _Gdead -> _Grunnable comes before the G gets its goid (Go's
+     * order), so it carries the previous goid (0 for a new G);
+     * {@link #goroutineCreated} follows with the new one.
      */
     default void statusChanged(G gp, int oldval, int newval, @Nullable M mp) { }
 
