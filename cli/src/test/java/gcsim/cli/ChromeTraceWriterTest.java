@@ -47,6 +47,16 @@ class ChromeTraceWriterTest {
     }
 
     @Test
+    void notesGoToOtherData() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ChromeTraceWriter t = new ChromeTraceWriter(bytes, 10)) {
+            t.note("status instants sampled");
+        }
+        Map<String, Object> other = RunReportTest.map(JsonTree.object(bytes.toString(StandardCharsets.UTF_8)), "otherData");
+        assertThat(other.get("notes")).isEqualTo(List.of("status instants sampled"));
+    }
+
+    @Test
     void stopsAtTheCapAndSaysHowManyWereDropped() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         ChromeTraceWriter t = new ChromeTraceWriter(bytes, 50);
