@@ -43,9 +43,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *       pointers, two scalars) reachable from a global.
  *   <li>{@code pauses}: the same cycle in {@code concurrent} and {@code stw}
  *       mode over a 100,000-node tree and 10,000 parked goroutines; the
- *       auxiliary counter {@code pauseNanos} is the stop-the-world time per
- *       cycle (sweep termination + mark termination when concurrent; the
- *       whole cycle in stw mode).
+ *       auxiliary counters {@code pauseNanos / cycles} give the stop-the-world
+ *       time per cycle (sweep termination + mark termination when
+ *       concurrent; the whole cycle in stw mode).
  *   <li>{@code writePointer}: one mutator pointer store ({@link Heap#writePointer})
  *       without a write barrier and with the collector's barrier installed
  *       (both values point at marked objects, the steady state of a cycle).
@@ -141,25 +141,25 @@ public class CycleBenchmarks {
         }
     }
 
-    /** Stop-the-world time per cycle, averaged over the iteration (JMH shows it next to the score). */
+    /**
+     * Stop-the-world time and cycles, summed by JMH over the measurement
+     * iterations: the pause per cycle is {@code pauseNanos / cycles}.
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class PauseCounter {
-        public double pauseNanos;
-        private long total;
-        private long cycles;
+        public long pauseNanos;
+        public long cycles;
 
         @Setup(Level.Iteration)
         public void reset() {
             pauseNanos = 0;
-            total = 0;
             cycles = 0;
         }
 
         void add(CycleRecord r) {
-            total += r.stwSweepTermNanos() + r.stwMarkTermNanos();
+            pauseNanos += r.stwSweepTermNanos() + r.stwMarkTermNanos();
             cycles++;
-            pauseNanos = (double) total / cycles;
         }
     }
 
