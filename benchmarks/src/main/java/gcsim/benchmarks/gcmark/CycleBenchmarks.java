@@ -80,20 +80,8 @@ public class CycleBenchmarks {
             Thread.sleep(200 + goroutines / 200);
         }
 
-        /** A binary tree of n nodes, its root in a global. */
         void tree(int n) {
-            ObjectType node = ObjectType.withPointers("node", 4, 0, 1);
-            MCache c = heap.mcache(0);
-            long[] nodes = new long[n];
-            for (int i = 0; i < n; i++) {
-                nodes[i] = heap.allocate(c, node);
-                heap.writeWord(nodes[i] + 16, i);
-            }
-            for (int i = 1; i < n; i++) {
-                heap.writeWord(nodes[(i - 1) / 2] + ((i - 1) % 2) * 8L, nodes[i]);
-            }
-            long root = heap.globals().define("tree", 1, new long[] {1});
-            heap.writeWord(root, nodes[0]);
+            MarkBenchmarks.tree(heap, ObjectType.withPointers("node", 4, 0, 1), n);
         }
 
         @TearDown(Level.Trial)
