@@ -84,6 +84,8 @@ public final class JsonReport {
         gen.writeNumberField("async", c.asyncPreemptions());
         gen.writeEndObject();
         gen.writeStringField("checkmark", c.checkmark().json());
+        writeAssists(gen, c.assists());
+        writeRootSnapshot(gen, c.roots());
         writeCycleExtras(gen, c);
         gen.writeEndObject();
     }
@@ -95,6 +97,25 @@ public final class JsonReport {
         gen.writeNumberField("p50Nanos", s.p50Nanos());
         gen.writeNumberField("p99Nanos", s.p99Nanos());
         gen.writeNumberField("maxNanos", s.maxNanos());
+        gen.writeEndObject();
+    }
+
+    /** Beyond the contract: mark assists, {"count", "scanWork", "creditSteals", "parks", "nanos"}. */
+    private static void writeAssists(JsonGenerator gen, CycleRecord.AssistStats a) throws IOException {
+        gen.writeObjectFieldStart("assists");
+        gen.writeNumberField("count", a.count());
+        gen.writeNumberField("scanWork", a.scanWork());
+        gen.writeNumberField("creditSteals", a.creditSteals());
+        gen.writeNumberField("parks", a.parks());
+        gen.writeNumberField("nanos", a.nanos());
+        gen.writeEndObject();
+    }
+
+    /** Beyond the contract: the root snapshot, {"allgs", "alive"} (stacksScanned + suspendG.dead == allgs). */
+    private static void writeRootSnapshot(JsonGenerator gen, CycleRecord.RootSnapshot r) throws IOException {
+        gen.writeObjectFieldStart("rootSnapshot");
+        gen.writeNumberField("allgs", r.allgs());
+        gen.writeNumberField("alive", r.alive());
         gen.writeEndObject();
     }
 

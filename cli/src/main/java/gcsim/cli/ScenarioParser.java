@@ -102,6 +102,9 @@ final class ScenarioParser {
 
     private record GoLine(String func, int count, long[] args, int line) {}
 
+    /** Draws the start order of the go lines' goroutines ({@link StartPlan}). */
+    private long seed = RunConfig.DEFAULT_SEED;
+
     private ScenarioParser(String file, int goroutines) {
         this.file = file;
         this.goroutines = goroutines;
@@ -114,7 +117,17 @@ final class ScenarioParser {
      * @throws BadInputException {@code file:line: problem}
      */
     static Scenario parse(String file, String text, int goroutines) {
-        return new ScenarioParser(file, goroutines).parse(text);
+        return parse(file, text, goroutines, RunConfig.DEFAULT_SEED);
+    }
+
+    /**
+     * {@link #parse(String, String, int)} with the goroutines of the generated
+     * main started in the order {@link StartPlan} draws from {@code seed}.
+     */
+    static Scenario parse(String file, String text, int goroutines, long seed) {
+        ScenarioParser p = new ScenarioParser(file, goroutines);
+        p.seed = seed;
+        return p.parse(text);
     }
 
     private Scenario parse(String text) {
@@ -484,7 +497,13 @@ final class ScenarioParser {
         lineAt.put("main", lines);
         funcLines.put("main", goLines.get(0).line());
         int at = 0;
-        for (int gi = 0; gi < goLines.size(); gi++) {
+        int[] counts = new int[goLines.size()];
+        for (int gi = 0; gi < counts.length; gi++) {
+            counts[gi] = goLines.get(gi).count();
+        }
+        List<int[]> runs = StartPlan.of(counts, seed).runs();
+        for (int ri = 0; ri < runs.size(); ri++) {
+            int gi = runs.get(ri)[0];
             GoLine g = goLines.get(gi);
             int[] argSlots = new int[g.args().length];
             for (int i = 0; i < argSlots.length; i++) {
@@ -494,14 +513,14 @@ final class ScenarioParser {
                 argSlots[i] = 1 + i;
             }
             lines.put(at, g.line());
-            m.constant(0, g.count());
+            m.constant(0, runs.get(ri)[1]);
             at += 4;
-            m.label("go" + gi);
+            m.label("go" + ri);
             lines.put(at, g.line());
             m.spawn(g.func(), argSlots);
             at += 3 + argSlots.length;
             lines.put(at, g.line());
-            m.decjnz(0, "go" + gi);
+            m.decjnz(0, "go" + ri);
             at += 3;
         }
         m.block();

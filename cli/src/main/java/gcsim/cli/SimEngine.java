@@ -143,7 +143,7 @@ final class SimEngine implements Engine {
                 throw new BadInputException(name + ": cannot read: " + e.getMessage());
             }
         }
-        return ScenarioParser.parse(name, text, config.goroutines());
+        return ScenarioParser.parse(name, text, config.goroutines(), config.seed());
     }
 
     /** Waits for the driver; false when {@code timeoutSeconds} (0: none) expired first. */

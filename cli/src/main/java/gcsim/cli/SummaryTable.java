@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * The human summary printed after the gctrace lines: one row per cycle
  * (pauses, mark time, what was marked, stacks scanned, suspendG latency,
- * preemptions, checkmark) in aligned columns, then the mutator counters and
+ * preemptions, mark assists, checkmark) in aligned columns, then the mutator counters and
  * the verification verdict. Pure formatting: any thread, no state.
  */
 public final class SummaryTable {
@@ -15,7 +15,8 @@ public final class SummaryTable {
 
     private static final String[] HEADERS = {
         "gc", "STW sweep", "mark", "STW markterm", "mark CPU", "objects", "marked",
-        "stacks", "suspendG", "p50", "p99", "max", "coop", "async", "checkmark",
+        "stacks", "suspendG", "p50", "p99", "max", "coop", "async", "assists",
+        "checkmark",
     };
 
     private SummaryTable() {}
@@ -66,6 +67,7 @@ public final class SummaryTable {
             Units.duration(s.maxNanos()),
             Units.count(c.cooperativePreemptions()),
             Units.count(c.asyncPreemptions()),
+            Units.count(c.assists().count()),
             c.checkmark().json(),
         };
     }

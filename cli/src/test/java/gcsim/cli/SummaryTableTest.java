@@ -29,7 +29,7 @@ class SummaryTableTest {
         // Cycle 1: 120us sweep term, 4.5ms mark, 123,456 objects, 3.77MiB, p50 1.2us, p99 48us, max 310us.
         assertThat(lines.get(1).strip().split("\\s{2,}")).containsExactly(
                 "1", "120us", "4.50ms", "95.0us", "8.30ms", "123,456", "3.77MiB", "2,000", "2,000",
-                "1.20us", "48.0us", "310us", "40", "3", "ok");
+                "1.20us", "48.0us", "310us", "40", "3", "0", "ok");
         assertThat(lines.get(2)).startsWith("12").endsWith("failed");
         assertThat(lines.get(2).split("\\s{2,}")[2]).isEqualTo("54.0ms");
     }

@@ -37,6 +37,11 @@ final class Assist {
     private final AtomicLong bgScanCredit = new AtomicLong();
     private final ArrayDeque<G> assistQueue = new ArrayDeque<>();
     private final AtomicLong assistNanos = new AtomicLong();
+    // Counters for the cycle record, reset by takeStats (mark termination).
+    private final AtomicLong assistCount = new AtomicLong();
+    private final AtomicLong assistScanWork = new AtomicLong();
+    private final AtomicLong creditSteals = new AtomicLong();
+    private final AtomicLong parks = new AtomicLong();
     private volatile double assistWorkPerByte;
     private volatile double assistBytesPerWork;
     /** Go's gcBlackenEnabled: assists and workers may blacken objects. */
@@ -78,6 +83,12 @@ final class Assist {
         return assistNanos.getAndSet(0);
     }
 
+    /** The cycle's assist counters (nanos as given); resets them. World stopped, after {@link #disable}. */
+    CycleRecord.AssistStats takeStats(long nanos) {
+        return new CycleRecord.AssistStats(assistCount.getAndSet(0), assistScanWork.getAndSet(0),
+                creditSteals.getAndSet(0), parks.getAndSet(0), nanos);
+    }
+
     /**
      * Debits {@code bytes} from gp's credit and assists if it is in debt.
      * Returns 0 to continue or {@link GoCode#PARK} after parking gp.
@@ -112,6 +123,7 @@ final class Assist {
                 gp.gcAssistBytes += debtBytes;
             }
             bgScanCredit.addAndGet(-stolen);
+            creditSteals.incrementAndGet();
             scanWork -= stolen;
             if (scanWork == 0) {
                 return 0;
@@ -144,6 +156,8 @@ final class Assist {
         }
         gp.gcAssistBytes += 1 + (long) (assistBytesPerWork * workDone);
         assistNanos.addAndGet(System.nanoTime() - t0);
+        assistCount.incrementAndGet();
+        assistScanWork.addAndGet(workDone);
     }
 
     /** Go's gcDrainN: heap work, then root jobs, until scanWork units are done or none is left. */
@@ -185,6 +199,7 @@ final class Assist {
         if (bgScanCredit.get() > 0) {
             return gcAssistAlloc(mp, gp);
         }
+        parks.incrementAndGet();
         // Enqueue only once gp is _Gwaiting (park_m runs this), so whoever
         // pops it can ready it; if the cycle ended meanwhile, ready it at once.
         Sched.gopark(mp, gp, () -> {

@@ -420,7 +420,8 @@ public final class Collector implements AutoCloseable {
                 work.stacksScanned.get(), work.framesScanned.get(),
                 new CycleRecord.SuspendStats(work.suspendCalls.get(), work.suspendDead.get(),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
-                after.cooperative - before.cooperative, after.async - before.async, cm);
+                after.cooperative - before.cooperative, after.async - before.async, cm,
+                assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot));
         records.add(r);
         wakeSweeper();
         listener.accept(r);

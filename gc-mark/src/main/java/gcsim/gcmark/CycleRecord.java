@@ -30,6 +30,8 @@ package gcsim.gcmark;
  * @param cooperativePreemptions preemptions taken at a stack-guard check during the cycle
  * @param asyncPreemptions      preemptions taken by the async (signal) path during the cycle
  * @param checkmark             the checkmark outcome
+ * @param assists               mark assists of the cycle (allocating goroutines made to help)
+ * @param roots                 the allgs snapshot the stack root jobs were prepared from
  */
 public record CycleRecord(
         int n,
@@ -56,7 +58,23 @@ public record CycleRecord(
         SuspendStats suspend,
         long cooperativePreemptions,
         long asyncPreemptions,
-        Checkmark checkmark) {
+        Checkmark checkmark,
+        AssistStats assists,
+        RootSnapshot roots) {
+
+    /** A record without assist and snapshot figures (both zero), for callers that predate them. */
+    public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
+            long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
+            long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
+            long heapMarkTermBytes, long heapLiveBytes, long heapGoalBytes, int procs, boolean forced,
+            long objectsMarked, long bytesMarked, long stacksScanned, long framesScanned, SuspendStats suspend,
+            long cooperativePreemptions, long asyncPreemptions, Checkmark checkmark) {
+        this(n, startNanosSinceInit, cpuUtilisationPercent, stwSweepTermNanos, concurrentMarkNanos,
+                stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
+                markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
+                objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
+                asyncPreemptions, checkmark, AssistStats.NONE, RootSnapshot.NONE);
+    }
 
     /** Mark CPU: assist + background + idle (the JSON's markCpuNanos). */
     public long markCpuNanos() {
@@ -83,4 +101,32 @@ public record CycleRecord(
      * dead, and percentiles from an HdrHistogram.
      */
     public record SuspendStats(long calls, long dead, long p50Nanos, long p99Nanos, long maxNanos) {}
+
+    /**
+     * Mark assists of one cycle (Go's gcAssistAlloc): how many times an
+     * allocating goroutine did scan work itself, how much, how many times it
+     * paid (partly) with stolen background credit instead, and how many times
+     * it had to park ("GC assist wait").
+     *
+     * @param count        gcAssistAlloc1 calls: assists that scanned
+     * @param scanWork     scan work those assists did (bytes scanned)
+     * @param creditSteals debts paid at least partly from the background credit
+     * @param parks        assists that parked for want of credit and work
+     * @param nanos        wall time spent assisting (the same as assistCpuNanos)
+     */
+    public record AssistStats(long count, long scanWork, long creditSteals, long parks, long nanos) {
+        public static final AssistStats NONE = new AssistStats(0, 0, 0, 0, 0);
+    }
+
+    /**
+     * The root snapshot of Go's gcMarkRootPrepare (world stopped): one stack
+     * job per G in {@code allgs}; {@code alive} of them were not {@code _Gdead}.
+     * Every stack job either scans its G ({@code stacksScanned}) or finds it
+     * dead ({@code suspendG.dead}), so
+     * {@code stacksScanned + suspend.dead == allgs}; with no goroutine
+     * exiting or being reborn during mark, {@code stacksScanned == alive}.
+     */
+    public record RootSnapshot(long allgs, long alive) {
+        public static final RootSnapshot NONE = new RootSnapshot(0, 0);
+    }
 }

@@ -2,6 +2,7 @@ package gcsim.gcmark;
 
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
+import gcsim.goroutines.GStatus;
 import gcsim.goroutines.Sched;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,6 +50,8 @@ final class CycleWork {
     final int baseChans;
     final int baseStacks;
     final int markrootJobs;
+    /** Gs of the snapshot that were not _Gdead when it was taken (world stopped). */
+    final int aliveAtSnapshot;
     final AtomicInteger markrootNext = new AtomicInteger();
 
     /** Workers that are idle (Go's work.nwait) out of {@link #nproc} (work.nproc). */
@@ -81,8 +84,19 @@ final class CycleWork {
         this.baseChans = baseData + nDataRoots;
         this.baseStacks = baseChans + (chans.length > 0 ? 1 : 0);
         this.markrootJobs = baseStacks + allgs.length;
+        this.aliveAtSnapshot = countAlive(allgs);
         this.nproc = nproc;
         this.tstart = tstart;
+    }
+
+    private static int countAlive(G[] allgs) {
+        int n = 0;
+        for (G gp : allgs) {
+            if ((gp.status() & ~GStatus.G_SCAN) != GStatus.G_DEAD) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** A histogram for suspendG latencies: nanoseconds up to an hour, 3 significant digits. */

@@ -1,5 +1,6 @@
 package gcsim.gcmark;
 
+import gcsim.heap.ScanSink;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -21,7 +22,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * mark termination must not start: {@code gcMarkDone} disposes every gcWork
  * first. Methods throw Go's {@code throw} messages on broken invariants.
  */
-final class GcWork {
+final class GcWork implements ScanSink {
     private final WorkPool pool;
 
     /** The buffer pushed to and popped from. Null until first use and after {@link #dispose()}. */
@@ -74,6 +75,28 @@ final class GcWork {
             }
         }
         wbuf.obj[wbuf.nobj++] = obj;
+    }
+
+    /**
+     * greyobject's tail, called by the heap's fused scanobject/shade for an object this thread
+     * just marked: count it and queue it (the current buffer when it has room, no call out).
+     */
+    @Override
+    public void grey(long obj) {
+        objectsMarked++;
+        Workbuf wbuf = wbuf1;
+        if (wbuf != null && wbuf.nobj < Workbuf.CAPACITY) {
+            wbuf.obj[wbuf.nobj++] = obj;
+        } else {
+            put(obj);
+        }
+    }
+
+    /** greyobject's noscan tail: the object is black at once, never queued. */
+    @Override
+    public void blacken(long obj, int sizeBytes) {
+        objectsMarked++;
+        bytesMarked += sizeBytes;
     }
 
     /** Puts without leaving the current buffer; false when the caller must use {@link #put}. */

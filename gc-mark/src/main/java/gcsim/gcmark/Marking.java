@@ -21,6 +21,12 @@ import gcsim.heap.ObjectType;
  *       concurrent mark missed a reachable object.
  * </ul>
  *
+ * <p>Normal marking takes the heap's fused path ({@link Heap#scanobject},
+ * {@link Heap#shade}): findObject, the mark-bit test-and-set and the noscan
+ * test in one span lookup per pointer, straight into the gcWork (a
+ * {@link gcsim.heap.ScanSink}). Checkmark marking keeps the step-by-step
+ * path below, which knows where each pointer came from.
+ *
  * <p>Threading: any number of mark workers call these at once, each with its
  * own gcWork; the heap's mark bits are set atomically, so exactly one worker
  * greys each object.
@@ -106,6 +112,10 @@ final class Marking {
      * Interior pointers are resolved with findObject.
      */
     void shade(long p, long from, GcWork gcw) {
+        if (!checkmark) {
+            heap.shade(p, gcw); // findObject + greyobject in one span lookup
+            return;
+        }
         if (p == 0) {
             return;
         }
@@ -120,6 +130,13 @@ final class Marking {
      * everything its pointer words point to, and counts it as marked.
      */
     void scanobject(long b, GcWork gcw) {
+        if (!checkmark) {
+            // The fused heap path: one span lookup per object and per pointer, words read in place.
+            int n = heap.scanobject(b, gcw);
+            gcw.bytesMarked += n;
+            gcw.scanWork += n;
+            return;
+        }
         ObjectType t = heap.typeOf(b);
         int[] ptrWords = t.pointerWords();
         for (int w : ptrWords) {

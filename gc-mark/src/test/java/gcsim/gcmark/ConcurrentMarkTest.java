@@ -67,6 +67,9 @@ class ConcurrentMarkTest {
                         .isEqualTo(CycleRecord.Checkmark.OK);
                 assertThat(r.stacksScanned()).isGreaterThan(0);
                 assertThat(r.suspend().calls()).isGreaterThanOrEqualTo(r.stacksScanned());
+                // One stack job per G of the snapshot: it scanned the G or found it dead.
+                assertThat(r.stacksScanned() + r.suspend().dead()).isEqualTo(r.roots().allgs());
+                assertThat(r.roots().alive()).isBetween(1L, r.roots().allgs());
             }
             assertThat(rs).anyMatch(r -> r.objectsMarked() > 0);
             assertThat(rs).anyMatch(r -> r.framesScanned() > r.stacksScanned());
@@ -113,7 +116,10 @@ class ConcurrentMarkTest {
             List<CycleRecord> rs = run.cycles(10);
             assertThat(rs).hasSize(10).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
             // main + 8 spinners stopped and scanned in every cycle once they exist.
-            assertThat(rs.get(rs.size() - 1).stacksScanned()).isGreaterThanOrEqualTo(9);
+            CycleRecord last = rs.get(rs.size() - 1);
+            assertThat(last.stacksScanned()).isGreaterThanOrEqualTo(9);
+            // Nobody exits: exactly the goroutines alive at the root snapshot are scanned.
+            assertThat(rs).allMatch(r -> r.stacksScanned() == r.roots().alive() && r.roots().alive() > 0);
             assertThat(rs.stream().mapToLong(CycleRecord::cooperativePreemptions).sum()).isGreaterThan(0);
         }
     }

@@ -289,6 +289,75 @@ public final class Heap {
         return s.tryMarkChecked(s.objIndex(base), base);
     }
 
+    /**
+     * Go's {@code scanobject} for the marker's hot path, fused with {@code findObject} and
+     * {@code greyobject}'s mark-bit test-and-set: one span lookup for {@code b}, its pointer words
+     * read in place from the arena's memory, and per pointer one page-table load that serves the
+     * interior-pointer lookup, the free-slot test and the mark bit. Every object whose mark bit this
+     * call set goes to {@code sink} (pointer-free ones black at once, as Go's noscan spans).
+     * Returns the bytes scanned (the type's size), for bytesMarked and scan work.
+     *
+     * <p>Any number of marking threads at once, each with its own sink. {@code b} must be an
+     * allocated, marked object. Not for checkmark mode, which needs the path to each object.
+     */
+    public int scanobject(long b, ScanSink sink) {
+        MSpan s = spanOf(b);
+        if (s == null || s.state != MSpan.mSpanInUse || b >= s.limit) {
+            throw new IllegalArgumentException("scanobject: 0x" + Long.toHexString(b) + " is not a heap object");
+        }
+        ObjectType t = ObjectType.byId(s.typeIds[s.objIndex(b)]);
+        if (t == null) {
+            throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(b));
+        }
+        long[] words = s.arena.words;
+        int wordBase = s.arena.wordIndex(b);
+        @Nullable MSpan[] table = h.pageSpans;
+        for (int w : t.pointerWords()) {
+            long p = words[wordBase + w];
+            if (p != 0) {
+                greyIfWhite(table, p, sink);
+            }
+        }
+        return t.sizeBytes();
+    }
+
+    /**
+     * Go's {@code shade} without the checkmark branch: if p points into an allocated object (interior
+     * pointers included) that is not yet marked, mark it and hand it to sink. Any thread.
+     */
+    public void shade(long p, ScanSink sink) {
+        if (p != 0) {
+            greyIfWhite(h.pageSpans, p, sink);
+        }
+    }
+
+    /** findObject + greyobject with one span lookup; see {@link #scanobject}. */
+    private static void greyIfWhite(@Nullable MSpan[] table, long p, ScanSink sink) {
+        long page = (p - ARENA_BASE) >>> SizeClasses._PageShift; // below ARENA_BASE: huge
+        if (page >= table.length) {
+            return;
+        }
+        MSpan s = table[(int) page];
+        if (s == null || s.state != MSpan.mSpanInUse || p >= s.limit) {
+            return;
+        }
+        int idx = s.objIndex(p);
+        // A marked slot is allocated (sweep takes fresh mark bits); a free one is findObject's 0.
+        if (s.isMarked(idx) || s.isFree(idx) || !s.tryMark(idx)) {
+            return;
+        }
+        if (!SizeClasses.noscanOf(s.spanclass)) {
+            sink.grey(s.address(idx));
+            return;
+        }
+        // Go's noscan fast path (span.spanclass.noscan()): black at once, never queued.
+        ObjectType t = ObjectType.byId(s.typeIds[idx]);
+        if (t == null) {
+            throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(s.address(idx)));
+        }
+        sink.blacken(s.address(idx), t.sizeBytes());
+    }
+
     /** Whether the object at (or containing) base is marked. Any thread. */
     public boolean isMarked(long base) {
         MSpan s = allocatedSpan(base, "isMarked");

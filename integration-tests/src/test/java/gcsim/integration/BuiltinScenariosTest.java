@@ -41,16 +41,38 @@ class BuiltinScenariosTest {
                 assertThat(num(c, "concurrentMarkNanos")).isZero();
             }
         }
+        Map<String, Object> m = map(j.get("mutator"));
+        boolean noneExited = num(m, "goroutinesExited") == 0;
+        for (Map<String, Object> c : cycles) {
+            Map<String, Object> roots = map(c.get("rootSnapshot"));
+            // Every stack job of the snapshot either scanned its G or found it dead.
+            assertThat(num(c, "stacksScanned") + num(map(c.get("suspendG")), "dead"))
+                    .as("cycle %s: scanned + dead = allgs snapshot", c.get("n")).isEqualTo(num(roots, "allgs"));
+            if (noneExited) {
+                assertThat(num(c, "stacksScanned")).as("cycle %s: every G alive at the snapshot scanned", c.get("n"))
+                        .isEqualTo(num(roots, "alive"));
+            }
+        }
         Map<String, Object> v = map(j.get("verification"));
         assertThat(num(v, "lostObjects")).isZero();
         assertThat(num(v, "useAfterFree")).isZero();
-        Map<String, Object> m = map(j.get("mutator"));
         assertThat(num(m, "instructions")).isPositive();
         assertThat(num(m, "goroutinesCreated")).isGreaterThan(1);
         switch (scenario) {
             case "deep-stacks" -> assertThat(num(m, "stackGrowths")).as("stacks grew").isPositive();
             case "churn" -> assertThat(num(m, "goroutinesExited")).as("goroutines exited").isPositive();
-            case "alloc-heavy" -> assertThat(num(m, "allocations")).isGreaterThan(1000);
+            case "alloc-heavy" -> {
+                assertThat(num(m, "allocations")).isGreaterThan(1000);
+                long assists = cycles.stream().mapToLong(c -> num(map(c.get("assists")), "count")).sum();
+                if (mode.equals("concurrent")) {
+                    assertThat(assists).as("allocating goroutines assisted the marker").isPositive();
+                    assertThat(cycles.stream().mapToLong(c -> num(map(c.get("assists")), "scanWork")).sum())
+                            .as("assist scan work").isPositive();
+                } else {
+                    assertThat(assists).as("no assists with the world stopped").isZero();
+                }
+            }
+            case "blocked" -> assertThat(noneExited).as("blocked: no goroutine exits, so the equality held").isTrue();
             case "tight-loops" -> assertThat(cycles.stream()
                     .mapToLong(c -> num(map(c.get("preemptions")), "async")).sum())
                     .as("only async preemption stops a tight loop").isPositive();

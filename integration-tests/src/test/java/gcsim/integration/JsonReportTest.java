@@ -43,6 +43,10 @@ class JsonReportTest {
             assertThat(s).containsKey("dead");
             assertThat(map(c.get("preemptions"))).containsKeys("cooperative", "async");
             assertThat(c.get("checkmark")).isEqualTo("ok");
+            // No goroutine exits in the default scenario: every G of the root snapshot is scanned, exactly.
+            Map<String, Object> roots = map(c.get("rootSnapshot"));
+            assertThat(num(c, "stacksScanned")).isEqualTo(num(roots, "alive")).isEqualTo(num(roots, "allgs"));
+            assertThat(map(c.get("assists"))).containsKeys("count", "scanWork", "creditSteals", "parks", "nanos");
         }
         assertThat(cycles).anyMatch(c -> num(c, "objectsMarked") > 0);
         assertThat(cycles).anyMatch(c -> num(c, "bytesMarked") > 0);

@@ -83,24 +83,7 @@ public class MarkBenchmarks {
         @Setup(Level.Trial)
         public void build() throws InterruptedException {
             start(sleeper(0, 0), 1);
-            MCache c = heap.mcache(0);
-            long[] nodes = new long[TREE_NODES];
-            for (int i = 0; i < TREE_NODES; i++) {
-                nodes[i] = heap.allocate(c, NODE);
-                heap.writeWord(nodes[i] + 16, i);
-            }
-            for (int i = 0; i < TREE_NODES; i++) {
-                int l = 2 * i + 1;
-                int r = l + 1;
-                if (l < TREE_NODES) {
-                    heap.writeWord(nodes[i], nodes[l]);
-                }
-                if (r < TREE_NODES) {
-                    heap.writeWord(nodes[i] + 8, nodes[r]);
-                }
-            }
-            long root = heap.globals().define("tree", 1, new long[] {1});
-            heap.writeWord(root, nodes[0]);
+            tree(heap, NODE, TREE_NODES);
         }
     }
 
@@ -121,6 +104,21 @@ public class MarkBenchmarks {
             }
             Thread.sleep(500);
         }
+    }
+
+    /** Allocates a binary tree of n nodes of type node (pointers in words 0 and 1), its root in a global. */
+    static void tree(Heap heap, ObjectType node, int n) {
+        MCache c = heap.mcache(0);
+        long[] nodes = new long[n];
+        for (int i = 0; i < n; i++) {
+            nodes[i] = heap.allocate(c, node);
+            heap.writeWord(nodes[i] + 16, i);
+        }
+        for (int i = 1; i < n; i++) {
+            heap.writeWord(nodes[(i - 1) / 2] + ((i - 1) % 2) * 8L, nodes[i]);
+        }
+        long root = heap.globals().define("tree", 1, new long[] {1});
+        heap.writeWord(root, nodes[0]);
     }
 
     /**

@@ -1,0 +1,17 @@
+package gcsim.heap;
+
+/**
+ * Where {@link Heap#scanobject} and {@link Heap#shade} put the objects they mark: the collector's
+ * gcWork (Go's {@code greyobject} writes into {@code gcw} directly; the heap cannot see gc-mark,
+ * so gc-mark installs this instead: dependency inversion, as for {@link WriteBarrier}).
+ *
+ * <p>Called on the marking thread, once per object whose mark bit that thread set, never for an
+ * object that was already marked. One implementation per run, so the JIT inlines the calls.
+ */
+public interface ScanSink {
+    /** The object at {@code obj} was white and is now grey: queue it for scanning. */
+    void grey(long obj);
+
+    /** The pointer-free object at {@code obj} was white and is now black (never queued). */
+    void blacken(long obj, int sizeBytes);
+}
