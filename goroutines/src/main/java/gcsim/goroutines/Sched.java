@@ -778,6 +778,16 @@ public final class Sched {
     }
 
     /**
+     * Test seam for the model-checking tests, which drive Gs on plain threads
+     * without Ms: takes the first idle P off {@code pidle} (so a ready from a
+     * caller without a P queues the G and starts no M once all are taken).
+     * Any thread, before the process is started.
+     */
+    @Nullable P pidlegetForTest() {
+        return pidlegetLocked();
+    }
+
+    /**
      * Go's startm: schedules some M to run pp (an idle P when null). With
      * spinning, the caller incremented nmspinning and the M starts spinning.
      */
