@@ -126,6 +126,8 @@ public final class Sched {
 
     /** Hooks gc-mark installs (allocation), or null. */
     volatile @Nullable GcHooks gcHooks;
+    /** Whether {@link #gcHooks} wants {@link GcHooks#atSafePoint} calls (stress mode); set with it. */
+    volatile boolean gcSafePointHook;
 
     /** Creates a runtime with its own stacks and function table. Nothing runs until {@link #start}. */
     public Sched(SchedConfig config) {
@@ -169,7 +171,9 @@ public final class Sched {
 
     /** Installs (or removes) gc-mark's hooks. Any thread. */
     public void setGcHooks(@Nullable GcHooks hooks) {
+        gcSafePointHook = false;
         gcHooks = hooks;
+        gcSafePointHook = hooks != null && hooks.wantsSafePoints();
     }
 
     // =====================================================================
