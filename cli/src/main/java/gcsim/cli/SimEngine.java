@@ -61,6 +61,7 @@ final class SimEngine implements Engine {
                 .withAutoTrigger(scenario.autoTrigger());
         long initNanos = System.nanoTime();
         Collector gc = new Collector(rt, heap, gcConfig);
+        gc.setStressTriggers(config.gcEvery(), config.gcAtSafepoints());
         gc.addChannelRoots(interp.chans());
         Cycles cycles = new Cycles(config.cycles(), listener);
         gc.setCycleListener(cycles::finished);
