@@ -114,6 +114,15 @@ public final class Collector implements AutoCloseable {
         this.stress = new StressTrigger(rt, gcEvery, atSafepoints, this::requestCycle);
     }
 
+    /**
+     * Test seam (fault injection): {@code hook} runs on the mark worker holding
+     * a suspended G just before it scans the stack, e.g. to deschedule it on a
+     * latch. Null removes it.
+     */
+    void setScanHookForTest(@Nullable Consumer<G> hook) {
+        roots.scanHookForTest = hook;
+    }
+
     /** Cycles started by the stress triggers so far. Any thread. */
     public long stressCycles() {
         return stress.cyclesRun();
