@@ -101,7 +101,7 @@ public final class Collector implements AutoCloseable {
         this.roots = new Roots(heap, new StackScan(rt.functab()));
         this.barrier = new Barrier(marking, perP, shared);
         this.assist = new Assist(rt, barrier);
-        this.stress = new StressTrigger(rt, 0, false, this::requestCycle);
+        this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
     }
 
     /**
@@ -111,7 +111,7 @@ public final class Collector implements AutoCloseable {
      * Call before {@link #start}, from the thread that built the collector.
      */
     public void setStressTriggers(long gcEvery, boolean atSafepoints) {
-        this.stress = new StressTrigger(rt, gcEvery, atSafepoints, this::requestCycle);
+        this.stress = new StressTrigger(rt, gcEvery, atSafepoints, triggerWakeup::post);
     }
 
     /**

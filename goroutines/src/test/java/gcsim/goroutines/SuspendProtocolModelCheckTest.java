@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 class SuspendProtocolModelCheckTest {
     /** Interleavings explored per scenario (Lincheck invocations). */
-    static final int INVOCATIONS = Integer.getInteger("gcsim.lincheck.invocations", 1_500);
+    static final int INVOCATIONS = Integer.getInteger("gcsim.lincheck.invocations", 4_000);
 
     /** One G on one runtime, built fresh per invocation so invocations are independent. */
     private static final class World {
