@@ -184,6 +184,10 @@ class InputFuzzTest {
     /** Generated command lines: each runs or is rejected with one line and exit 2. */
     @Property(tries = 400)
     void commandLinesRunOrAreRejectedWithOneLine(@ForAll("commandLines") List<String> args) {
+        // Exit 1 is allowed here only as a Go-style fatal error (checkOutcome rules out a Java
+        // trace). This fuzz found one: about 1 in 400 runs of `run --procs 1 --goroutines 2
+        // --cycles 1` in a loaded JVM die of "checkdead: runnable g" (a lost wakeup in the
+        // scheduler, reported to the lead, not fixed on this branch).
         checkOutcome(run(args.toArray(String[]::new)));
     }
 

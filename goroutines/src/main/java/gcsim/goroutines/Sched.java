@@ -641,6 +641,27 @@ public final class Sched {
         return gp;
     }
 
+    /**
+     * Reliability check for tests and soaks: every G is accounted for. None
+     * holds the scan bit and the live ones (not dead) are exactly those created
+     * and not exited. Returns null when so, else what is wrong. The caller has
+     * stopped the world and no suspender (mark worker) is at work.
+     */
+    public @Nullable String unaccountedGs() {
+        long live = 0;
+        for (G gp : allgs()) {
+            int s = readgstatus(gp);
+            if ((s & G_SCAN) != 0) {
+                return gp + " left with the scan bit (status " + Integer.toHexString(s) + ")";
+            }
+            if (s != G_DEAD) {
+                live++;
+            }
+        }
+        long expected = goroutinesCreated.get() - goroutinesExited.get();
+        return live == expected ? null : live + " live Gs, but created - exited = " + expected;
+    }
+
     /** Global run queue length (racy read). */
     public int globalRunqSize() {
         return runqsize;
