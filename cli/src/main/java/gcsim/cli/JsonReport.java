@@ -56,6 +56,8 @@ public final class JsonReport {
         gen.writeStringField("preempt", config.preempt().text());
         gen.writeStringField("checkmark", config.checkmark() ? "on" : "off");
         gen.writeNumberField("timeoutSeconds", config.timeoutSeconds());
+        gen.writeNumberField("gcEvery", config.gcEvery());
+        gen.writeBooleanField("gcAtSafepoints", config.gcAtSafepoints());
         Path trace = config.trace();
         if (trace == null) {
             gen.writeNullField("trace");

@@ -88,6 +88,17 @@ final class RunCommand implements Callable<Integer> {
                     + " 0 = no limit (default: ${DEFAULT-VALUE})")
     private int timeoutSeconds = 0;
 
+    @Option(names = "--gc-every", paramLabel = "N",
+            description = "stress: start a GC cycle after every N allocations counted across all Ps;"
+                    + " the goroutine making the N-th waits for its cycle (MMTk's GcEvery); 0 = off"
+                    + " (default: ${DEFAULT-VALUE})")
+    private long gcEvery = 0;
+
+    @Option(names = "--gc-at-safepoints",
+            description = "stress: request a GC cycle whenever a goroutine reaches a cooperative safe point"
+                    + " (a function prologue) and no cycle runs, so cycles run back to back")
+    private boolean gcAtSafepoints;
+
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Optional<Engine>> engines;
@@ -125,7 +136,7 @@ final class RunCommand implements Callable<Integer> {
             checkTraceFile(traceFile);
         }
         return new RunConfig(ref, goroutines, procs, workers == null ? procs : workers, cycles, seed, mode,
-                preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds);
+                preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds, gcEvery, gcAtSafepoints);
     }
 
     private static void checkTraceFile(Path file) {

@@ -22,6 +22,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param json           report as one JSON object on stdout
  * @param trace          where to write a Chrome trace (null: no trace)
  * @param timeoutSeconds stop and dump goroutines after this long; 0 = no limit; at most {@value #MAX_TIMEOUT_SECONDS}
+ * @param gcEvery        stress: start a GC cycle after every this many allocations (all Ps); 0 = off
+ * @param gcAtSafepoints stress: request a GC cycle whenever a goroutine reaches a cooperative safe
+ *                       point and no cycle runs
  */
 public record RunConfig(
         ScenarioRef scenario,
@@ -35,13 +38,16 @@ public record RunConfig(
         boolean checkmark,
         boolean json,
         @Nullable Path trace,
-        int timeoutSeconds) {
+        int timeoutSeconds,
+        long gcEvery,
+        boolean gcAtSafepoints) {
 
     public static final int MAX_GOROUTINES = 10_000_000;
     /** Our bound on GOMAXPROCS for the model (Ms are real threads). */
     public static final int MAX_PROCS = 256;
     public static final int MAX_CYCLES = 100_000;
     public static final int MAX_TIMEOUT_SECONDS = 86_400;
+    public static final long MAX_GC_EVERY = 1_000_000_000L;
 
     public static final String DEFAULT_SCENARIO = "default";
     public static final int DEFAULT_GOROUTINES = 2_000;
@@ -60,6 +66,9 @@ public record RunConfig(
             throw new BadInputException("--timeout must be between 0 (no limit) and " + MAX_TIMEOUT_SECONDS
                     + " seconds, got " + timeoutSeconds);
         }
+        if (gcEvery < 0 || gcEvery > MAX_GC_EVERY) {
+            throw new BadInputException("--gc-every must be between 0 (off) and " + MAX_GC_EVERY + ", got " + gcEvery);
+        }
     }
 
     /**
@@ -70,7 +79,7 @@ public record RunConfig(
     public static RunConfig defaults() {
         int procs = defaultProcs();
         return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, procs,
-                DEFAULT_CYCLES, DEFAULT_SEED, Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0);
+                DEFAULT_CYCLES, DEFAULT_SEED, Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0, 0, false);
     }
 
     /** Go's GOMAXPROCS default, the number of CPUs, capped at {@link #MAX_PROCS}. */

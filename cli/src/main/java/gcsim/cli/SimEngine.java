@@ -65,6 +65,7 @@ final class SimEngine implements Engine {
             rt.setRuntimeEvents(traceEvents);
         }
         Collector gc = new Collector(rt, heap, gcConfig);
+        gc.setStressTriggers(config.gcEvery(), config.gcAtSafepoints());
         gc.addChannelRoots(interp.chans());
         Cycles cycles = new Cycles(config.cycles(), listener);
         gc.setCycleListener(cycles::finished);

@@ -125,12 +125,20 @@ class MainOptionsTest {
         Path trace = dir.resolve("t.json");
         Outcome o = Fixtures.run(engine, "run", "--scenario", "tight-loops", "--goroutines", "77", "--procs", "3",
                 "--workers", "2", "--cycles", "9", "--seed", "-42", "--mode", "stw", "--preempt", "cooperative",
-                "--checkmark", "off", "--json", "--trace", trace.toString(), "--timeout", "30");
+                "--checkmark", "off", "--json", "--trace", trace.toString(), "--timeout", "30", "--gc-every", "500",
+                "--gc-at-safepoints");
         assertThat(o.status()).as(o.err()).isZero();
         RunConfig c = engine.config;
         assertThat(c).isEqualTo(new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.TIGHT_LOOPS), 77, 3, 2, 9,
-                -42, RunConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30));
+                -42, RunConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30, 500, true));
         assertThat(engine.sawTrace).isTrue();
+    }
+
+    @Test
+    void negativeGcEveryIsBadInput() {
+        Outcome o = Fixtures.run(new FakeEngine(Fixtures.cleanResult(1)), "run", "--gc-every", "-1");
+        assertThat(o.status()).isEqualTo(2);
+        assertThat(o.err()).contains("--gc-every must be between 0 (off) and");
     }
 
     @Test

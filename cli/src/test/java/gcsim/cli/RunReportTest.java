@@ -39,7 +39,8 @@ class RunReportTest {
     @Test
     void jsonModeStdoutIsExactlyOneObjectWithEveryContractKey() throws Exception {
         RunResult result = Fixtures.cleanResult(2);
-        Outcome o = Fixtures.run(new FakeEngine(result), "run", "--json", "--procs", "2", "--seed", "7");
+        Outcome o = Fixtures.run(new FakeEngine(result), "run", "--json", "--procs", "2", "--seed", "7",
+                "--gc-every", "64");
         assertThat(o.status()).as(o.err()).isZero();
         Map<String, Object> root = JsonTree.object(o.out());
 
@@ -48,7 +49,8 @@ class RunReportTest {
         assertTypes(config, Long.class, "goroutines", "procs", "workers", "cycles", "seed");
         assertThat(config).containsEntry("scenario", "default").containsEntry("procs", 2L)
                 .containsEntry("workers", 2L).containsEntry("seed", 7L).containsEntry("mode", "concurrent")
-                .containsEntry("preempt", "async").containsEntry("checkmark", "on");
+                .containsEntry("preempt", "async").containsEntry("checkmark", "on")
+                .containsEntry("gcEvery", 64L).containsEntry("gcAtSafepoints", false);
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> cycles = (List<Map<String, Object>>) root.get("cycles");

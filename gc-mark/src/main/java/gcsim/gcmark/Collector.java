@@ -85,6 +85,8 @@ public final class Collector implements AutoCloseable {
     private final Wakeup triggerWakeup = new Wakeup();
     private final Wakeup sweepWakeup = new Wakeup();
     private volatile boolean closed;
+    /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
+    private StressTrigger stress;
 
     public Collector(Sched rt, Heap heap, GcConfig config) {
         this.rt = rt;
@@ -100,6 +102,31 @@ public final class Collector implements AutoCloseable {
         this.roots = new Roots(heap, new StackScan(rt.functab()));
         this.barrier = new Barrier(marking, perP, shared);
         this.assist = new Assist(rt, barrier);
+        this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
+    }
+
+    /**
+     * Turns on the stress triggers (see {@link StressTrigger}): a cycle after
+     * every {@code gcEvery} allocations counted across all Ps (0 = off), and/or
+     * a cycle requested at every cooperative safe point while none runs.
+     * Call before {@link #start}, from the thread that built the collector.
+     */
+    public void setStressTriggers(long gcEvery, boolean atSafepoints) {
+        this.stress = new StressTrigger(rt, gcEvery, atSafepoints, triggerWakeup::post);
+    }
+
+    /**
+     * Test seam (fault injection): {@code hook} runs on the mark worker holding
+     * a suspended G just before it scans the stack, e.g. to deschedule it on a
+     * latch. Null removes it.
+     */
+    void setScanHookForTest(@Nullable Consumer<G> hook) {
+        roots.scanHookForTest = hook;
+    }
+
+    /** Cycles started by the stress triggers so far. Any thread. */
+    public long stressCycles() {
+        return stress.cyclesRun();
     }
 
     /** Installs the hooks into the scheduler and the heap and starts the collector's threads. */
@@ -107,7 +134,19 @@ public final class Collector implements AutoCloseable {
         rt.setGcHooks(new GcHooks() {
             @Override
             public int afterAllocate(M mp, G gp, long bytes) {
-                return assist.afterAllocate(mp, gp, bytes);
+                int r = assist.afterAllocate(mp, gp, bytes);
+                int s = stress.afterAllocate(mp, gp, r == 0);
+                return r != 0 ? r : s;
+            }
+
+            @Override
+            public boolean wantsSafePoints() {
+                return stress.atSafepoints();
+            }
+
+            @Override
+            public void atSafePoint(M mp, G gp) {
+                stress.atSafePoint();
             }
 
             @Override
@@ -166,6 +205,10 @@ public final class Collector implements AutoCloseable {
             if (rt.hasExited()) {
                 return;
             }
+            while (!closed && !rt.hasExited() && stress.takeRequest()) {
+                runCycle(false);
+                stress.cycleServed();
+            }
             HeapStats s = heap.stats();
             if (s.heapLive() >= s.gcTrigger()) {
                 runCycle(false);
@@ -176,9 +219,11 @@ public final class Collector implements AutoCloseable {
     private CycleRecord runCycle(boolean forced) {
         startSema.lock();
         GcSupport.enterGcCycle(rt);
+        stress.setCycleRunning(true);
         try {
             return config.mode() == GcConfig.Mode.STW ? stwCycle(forced) : concurrentCycle(forced);
         } finally {
+            stress.setCycleRunning(false);
             GcSupport.exitGcCycle(rt);
             startSema.unlock();
         }

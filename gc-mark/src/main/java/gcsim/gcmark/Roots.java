@@ -18,7 +18,9 @@ import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.stacks.Stack;
 import gcsim.stacks.StackScan;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The root jobs of mgcmark.go: {@code markroot} and {@code scanstack}, with
@@ -42,6 +44,11 @@ import org.HdrHistogram.Histogram;
 final class Roots {
     private final Heap heap;
     private final StackScan stackScan;
+    /**
+     * Test seam for fault injection (null in production): called by the
+     * worker holding a suspended G just before it scans its stack.
+     */
+    volatile @Nullable Consumer<G> scanHookForTest;
 
     Roots(Heap heap, StackScan stackScan) {
         this.heap = heap;
@@ -81,6 +88,10 @@ final class Roots {
         }
         if (gp.gcscandone()) {
             throw new GoThrow("g already scanned");
+        }
+        Consumer<G> hook = scanHookForTest;
+        if (hook != null) {
+            hook.accept(gp); // a test deschedules the worker here, mid stack job, holding gp
         }
         int frames = scanstack(gp, marking, gcw);
         work.stacksScanned.incrementAndGet();

@@ -63,6 +63,35 @@ final class Checker {
         for (ip = 0; ip < c.length; ip += Op.length(c, ip)) {
             checkInstr(f, c, ip, starts);
         }
+        checkLoopCounts(f, c);
+    }
+
+    /**
+     * A DECJNZ counter loaded with a constant that is not positive would count
+     * down through zero for 2^64 iterations: reject the constant (a negative
+     * or zero loop count) before the run starts.
+     */
+    private void checkLoopCounts(Func f, int[] c) {
+        boolean[] counters = new boolean[f.localWords() + f.argWords() + 2];
+        boolean any = false;
+        for (int ip = 0; ip < c.length; ip += Op.length(c, ip)) {
+            if (c[ip] == Op.DECJNZ && c[ip + 1] >= 0 && c[ip + 1] < counters.length) {
+                counters[c[ip + 1]] = true;
+                any = true;
+            }
+        }
+        if (!any) {
+            return;
+        }
+        for (int ip = 0; ip < c.length; ip += Op.length(c, ip)) {
+            if (c[ip] == Op.CONST && c[ip + 1] >= 0 && c[ip + 1] < counters.length && counters[c[ip + 1]]) {
+                long v = ((long) c[ip + 3] << 32) | (c[ip + 2] & 0xffffffffL);
+                if (v <= 0) {
+                    throw bad(f, ip, Op.NAMES[Op.CONST], "loop count " + v + " in slot " + c[ip + 1]
+                            + " is not positive (DECJNZ would count down through zero)");
+                }
+            }
+        }
     }
 
     private int safeLength(Func f, int[] c, int ip) {

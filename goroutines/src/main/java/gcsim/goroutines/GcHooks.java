@@ -28,4 +28,22 @@ public interface GcHooks {
 
     /** Called by goexit0 for a dead G (flush assist credit); default nothing. */
     default void goexit(G gp) {}
+
+    /**
+     * Whether {@link #atSafePoint} should be called. Read once by
+     * {@link Sched#setGcHooks}; false (the default) costs the interpreter one
+     * volatile read per call.
+     */
+    default boolean wantsSafePoints() {
+        return false;
+    }
+
+    /**
+     * Stress hook (gcsim's --gc-at-safepoints, HotSpot's *ALot): called on
+     * gp's M at each cooperative safe point gp reaches, i.e. the prologue of a
+     * call to a function that is not nosplit, before the stack check. gp is
+     * running and its state is not saved: the hook must not block, park,
+     * suspend or scan; it may only post a request.
+     */
+    default void atSafePoint(M mp, G gp) {}
 }

@@ -242,6 +242,9 @@ public final class Interp implements GoCode {
                     case Op.CALL -> {
                         int callee = code[ip + 1];
                         FuncInfo f = infoById[callee];
+                        if (rt.gcSafePointHook && !f.nosplit()) {
+                            atSafePoint(mp, gp);
+                        }
                         if (!f.nosplit() && Prologue.needsMoreStack(FrameLayout.entrySp(sp, f), gp.stackguard0, f.frameSize())) {
                             save(gp, fid, ip, sp);
                             mp.morestackCallBytes = FrameLayout.callBytes(f);
@@ -434,6 +437,14 @@ public final class Interp implements GoCode {
             return r != 0 ? r : NEW_HOOK_RAN;
         }
         return 0;
+    }
+
+    /** The stress hook at a cooperative safe point (a splittable prologue); see {@link GcHooks#atSafePoint}. */
+    private void atSafePoint(M mp, G gp) {
+        GcHooks h = rt.gcHooks;
+        if (h != null) {
+            h.atSafePoint(mp, gp);
+        }
     }
 
     /**

@@ -133,6 +133,8 @@ public final class Sched {
 
     /** Hooks gc-mark installs (allocation), or null. */
     volatile @Nullable GcHooks gcHooks;
+    /** Whether {@link #gcHooks} wants {@link GcHooks#atSafePoint} calls (stress mode); set with it. */
+    volatile boolean gcSafePointHook;
 
     /** Creates a runtime with its own stacks and function table. Nothing runs until {@link #start}. */
     public Sched(SchedConfig config) {
@@ -189,7 +191,9 @@ public final class Sched {
 
     /** Installs (or removes) gc-mark's hooks. Any thread. */
     public void setGcHooks(@Nullable GcHooks hooks) {
+        gcSafePointHook = false;
         gcHooks = hooks;
+        gcSafePointHook = hooks != null && hooks.wantsSafePoints();
     }
 
     // =====================================================================
@@ -660,6 +664,27 @@ public final class Sched {
         return gp;
     }
 
+    /**
+     * Reliability check for tests and soaks: every G is accounted for. None
+     * holds the scan bit and the live ones (not dead) are exactly those created
+     * and not exited. Returns null when so, else what is wrong. The caller has
+     * stopped the world and no suspender (mark worker) is at work.
+     */
+    public @Nullable String unaccountedGs() {
+        long live = 0;
+        for (G gp : allgs()) {
+            int s = readgstatus(gp);
+            if ((s & G_SCAN) != 0) {
+                return gp + " left with the scan bit (status " + Integer.toHexString(s) + ")";
+            }
+            if (s != G_DEAD) {
+                live++;
+            }
+        }
+        long expected = goroutinesCreated.get() - goroutinesExited.get();
+        return live == expected ? null : live + " live Gs, but created - exited = " + expected;
+    }
+
     /** Global run queue length (racy read). */
     public int globalRunqSize() {
         return runqsize;
@@ -798,6 +823,16 @@ public final class Sched {
             npidle.decrementAndGet();
         }
         return pp;
+    }
+
+    /**
+     * Test seam for the model-checking tests, which drive Gs on plain threads
+     * without Ms: takes the first idle P off {@code pidle} (so a ready from a
+     * caller without a P queues the G and starts no M once all are taken).
+     * Any thread, before the process is started.
+     */
+    @Nullable P pidlegetForTest() {
+        return pidlegetLocked();
     }
 
     /**

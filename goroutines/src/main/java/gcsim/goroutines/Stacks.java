@@ -27,6 +27,13 @@ public final class Stacks {
     private Stacks() {}
 
     /**
+     * Test seam for fault injection (null in production, one volatile read per
+     * stack growth): called by the G's M in newstack once gp is _Gcopystack,
+     * before the copy.
+     */
+    static volatile java.util.function.@Nullable Consumer<G> copystackHookForTest;
+
+    /**
      * Go's newstack, entered when gp's code returned {@link GoCode#MORESTACK}
      * with gp's pc at the call whose prologue failed, its sp the caller's sp
      * and {@code mp.morestackCallBytes} the callee's frame. Returns true when
@@ -81,6 +88,10 @@ public final class Stacks {
         casgstatus(gp, G_RUNNING, G_COPYSTACK);
         // The concurrent GC will not scan the stack while we are doing the copy since
         // the gp is in a Gcopystack status.
+        java.util.function.Consumer<G> hook = copystackHookForTest;
+        if (hook != null) {
+            hook.accept(gp); // a test holds the M here, mid copy, while a suspender waits
+        }
         try {
             Stack nw = rt.growth().newstack(cacheOf(rt), old, gp.pc, sp, mp.morestackCallBytes, adjusterFor(gp));
             install(gp, old, nw);

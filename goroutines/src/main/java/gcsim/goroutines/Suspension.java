@@ -50,6 +50,15 @@ public final class Suspension {
     private static final SuspendGState DEAD = new SuspendGState(null, true, false);
 
     /**
+     * Test seam for fault injection (null in production, one volatile read per
+     * wait): called by a suspendG caller each time it must wait, with the
+     * status it saw (after it posted a preemption request for a running G).
+     * A test blocks the suspender here on a latch while the G exits, grows its
+     * stack or enters a syscall.
+     */
+    static volatile java.util.function.@Nullable ObjIntConsumer<G> waitHookForTest;
+
+    /**
      * Go's suspendG: suspends gp at a safe point and returns its state; the
      * caller then owns gp's stack until {@link #resumeG}. Blocks (spinning,
      * then yielding) until gp reaches a safe point. Callable from any thread
@@ -175,6 +184,10 @@ public final class Suspension {
                     }
                     throw Throw.fatal(GStatus.dumpgstatus(gp), "invalid g status");
                 }
+            }
+            java.util.function.ObjIntConsumer<G> hook = waitHookForTest;
+            if (hook != null) {
+                hook.accept(gp, s);
             }
             // Deliberate: Go's TODO says "Don't busy wait"; we keep Go's busy wait.
             if (i == 0) {

@@ -32,6 +32,17 @@ class CheckerTest {
                 .newobj(0, "t").call("leaf", -1, 0).send("pc", 0).ret().end().build()).doesNotThrowAnyException();
     }
 
+    /** Nonsense at run time is rejected before the run: a DECJNZ loop that would count down through zero. */
+    @Test
+    void rejectsANegativeOrZeroLoopCount() {
+        rejects(f -> f.constant(1, -3).label("l").decjnz(1, "l").ret(),
+                "(CONST): loop count -3 in slot 1 is not positive");
+        rejects(f -> f.constant(1, 0).label("l").decjnz(1, "l").ret(), "loop count 0 in slot 1 is not positive");
+        assertThatCode(() -> base().func("main", 3, 0).ptrLocals(0)
+                .constant(1, 5).label("l").decjnz(1, "l").constant(2, -1).ret().end().build())
+                .as("a negative constant in a slot that is no loop counter is fine").doesNotThrowAnyException();
+    }
+
     @Test
     void rejectsMalformedPrograms() {
         rejects(f -> f.newobj(1, "t").ret(), "program: function main: instruction at 0 (NEW): slot 1 is not a pointer slot");

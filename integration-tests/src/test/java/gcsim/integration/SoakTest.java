@@ -1,0 +1,86 @@
+package gcsim.integration;
+
+import static gcsim.integration.Cli.list;
+import static gcsim.integration.Cli.map;
+import static gcsim.integration.Cli.num;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The CI soak: at least {@value #MIN_CYCLES} GC cycles across every built-in
+ * scenario, several seeds and every strategy, through the command
+ * ({@code Main.execute}), with checkmark and the mutators' own verification
+ * on and {@code --gc-every} making cycles short and frequent. Every run must
+ * exit 0 with every cycle checkmarked clean, no lost object and no use after
+ * free. For a longer soak outside CI run the same command line with a large
+ * {@code --cycles} (see README, Reliability).
+ */
+class SoakTest {
+    static final int MIN_CYCLES = 1_000;
+
+    /** The scenarios soaked: every built-in. */
+    static final List<String> SCENARIOS = List.of(
+            "default", "tight-loops", "deep-stacks", "syscalls", "churn", "blocked", "alloc-heavy");
+
+    /**
+     * The strategies soaked, each a list of options. A new strategy (e.g. a
+     * --suspend or --stack-scan variant) is one more line here.
+     */
+    static final List<List<String>> STRATEGIES = List.of(
+            List.of("--mode", "concurrent", "--preempt", "async"),
+            List.of("--mode", "concurrent", "--preempt", "cooperative"),
+            List.of("--mode", "stw", "--preempt", "async"),
+            List.of("--mode", "stw", "--preempt", "cooperative"));
+
+    static final long[] SEEDS = {1, 7, 42};
+    /** Cycles per run: (SCENARIOS x STRATEGIES - 2) x SEEDS x this >= MIN_CYCLES. */
+    static final int CYCLES_PER_RUN = 26;
+
+    @Test
+    @Timeout(300)
+    void thousandCyclesAcrossScenariosSeedsAndStrategiesStayVerified() {
+        long cycles = 0;
+        long lost = 0;
+        long useAfterFree = 0;
+        long checkmarkFailures = 0;
+        int runs = 0;
+        for (long seed : SEEDS) {
+            for (String scenario : SCENARIOS) {
+                for (List<String> strategy : STRATEGIES) {
+                    if (scenario.equals("tight-loops") && strategy.contains("cooperative")) {
+                        continue; // by design: a loop without calls never stops without async preemption
+                    }
+                    List<String> args = new ArrayList<>(List.of("run", "--scenario", scenario, "--seed",
+                            Long.toString(seed), "--goroutines", "16", "--procs", "2", "--workers", "2",
+                            "--cycles", Integer.toString(CYCLES_PER_RUN), "--gc-every", "64",
+                            "--checkmark", "on", "--json", "--timeout", "60"));
+                    args.addAll(strategy);
+                    Cli r = Cli.run(args.toArray(String[]::new));
+                    String what = scenario + " seed " + seed + " " + strategy;
+                    assertThat(r.status()).as("%s exit status; stderr:%n%s", what, r.err()).isZero();
+                    Map<String, Object> j = r.json();
+                    List<Map<String, Object>> cs = list(j.get("cycles"));
+                    assertThat(cs).as(what).hasSize(CYCLES_PER_RUN);
+                    checkmarkFailures += cs.stream().filter(c -> !"ok".equals(c.get("checkmark"))).count();
+                    Map<String, Object> v = map(j.get("verification"));
+                    lost += num(v, "lostObjects");
+                    useAfterFree += num(v, "useAfterFree");
+                    cycles += cs.size();
+                    runs++;
+                }
+            }
+        }
+        System.out.printf("soak: %d cycles in %d runs (%d scenarios x %d strategies x %d seeds),"
+                + " lost objects %d, checkmark failures %d, use after free %d%n", cycles, runs, SCENARIOS.size(),
+                STRATEGIES.size(), SEEDS.length, lost, checkmarkFailures, useAfterFree);
+        assertThat(cycles).isGreaterThanOrEqualTo(MIN_CYCLES);
+        assertThat(lost).as("lost objects").isZero();
+        assertThat(checkmarkFailures).as("checkmark failures").isZero();
+        assertThat(useAfterFree).as("use after free").isZero();
+    }
+}
