@@ -24,6 +24,9 @@ final class Converters {
         cl.registerConverter(Long.TYPE, longs);
         cl.registerConverter(RunConfig.Mode.class, v -> parseEnum(RunConfig.Mode.class, v));
         cl.registerConverter(RunConfig.Preempt.class, v -> parseEnum(RunConfig.Preempt.class, v));
+        cl.registerConverter(RunConfig.Suspend.class, v -> parseEnum(RunConfig.Suspend.class, v));
+        cl.registerConverter(RunConfig.StackScan.class,
+                v -> parseEnum(RunConfig.StackScan.class, v.replace('-', '_')));
         cl.registerConverter(RunCommand.OnOff.class, v -> parseEnum(RunCommand.OnOff.class, v));
     }
 

@@ -22,6 +22,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param json           report as one JSON object on stdout
  * @param trace          where to write a Chrome trace (null: no trace)
  * @param timeoutSeconds stop and dump goroutines after this long; 0 = no limit; at most {@value #MAX_TIMEOUT_SECONDS}
+ * @param suspend        how suspendG waits for a running goroutine ({@code --suspend spin|park})
+ * @param stackScan      how concurrent mark takes the stacks ({@code --stack-scan blocking|two-phase})
  */
 public record RunConfig(
         ScenarioRef scenario,
@@ -35,7 +37,9 @@ public record RunConfig(
         boolean checkmark,
         boolean json,
         @Nullable Path trace,
-        int timeoutSeconds) {
+        int timeoutSeconds,
+        Suspend suspend,
+        StackScan stackScan) {
 
     public static final int MAX_GOROUTINES = 10_000_000;
     /** Our bound on GOMAXPROCS for the model (Ms are real threads). */
@@ -60,6 +64,13 @@ public record RunConfig(
             throw new BadInputException("--timeout must be between 0 (no limit) and " + MAX_TIMEOUT_SECONDS
                     + " seconds, got " + timeoutSeconds);
         }
+    }
+
+    /** The seed's strategies: spin in suspendG, blocking stack scan. */
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
+            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds) {
+        this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
+                Suspend.SPIN, StackScan.BLOCKING);
     }
 
     /**
@@ -107,6 +118,32 @@ public record RunConfig(
         /** The spelling on the command line and in the JSON. */
         public String text() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How suspendG waits for a running goroutine to reach a safe point. */
+    public enum Suspend {
+        /** Go's loop: spin, then yield the thread. */
+        SPIN,
+        /** The seed's TODO "Don't busy wait": sleep until the goroutine's side wakes the suspender. */
+        PARK;
+
+        /** The spelling on the command line and in the JSON. */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How concurrent mark takes the goroutine stacks. */
+    public enum StackScan {
+        /** The seed's markroot: suspendG every goroutine in turn. */
+        BLOCKING,
+        /** mgcmark.go's TODO: take idle stacks first, let running goroutines scan themselves, block for the rest. */
+        TWO_PHASE;
+
+        /** The spelling on the command line and in the JSON ("two-phase"). */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

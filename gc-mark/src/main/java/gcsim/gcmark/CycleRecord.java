@@ -27,6 +27,7 @@ package gcsim.gcmark;
  * @param stacksScanned         goroutine stacks scanned (the stack root jobs that found a live G)
  * @param framesScanned         frames those scans walked
  * @param suspend               every suspendG latency of the cycle
+ * @param strategies            what the suspend and stack-scan strategies did (see {@link Strategies})
  * @param cooperativePreemptions preemptions taken at a stack-guard check during the cycle
  * @param asyncPreemptions      preemptions taken by the async (signal) path during the cycle
  * @param checkmark             the checkmark outcome
@@ -56,7 +57,22 @@ public record CycleRecord(
         SuspendStats suspend,
         long cooperativePreemptions,
         long asyncPreemptions,
-        Checkmark checkmark) {
+        Checkmark checkmark,
+        Strategies strategies) {
+
+    /** A record without strategy figures (tests and fixtures built before the strategies). */
+    public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
+            long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
+            long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
+            long heapMarkTermBytes, long heapLiveBytes, long heapGoalBytes, int procs, boolean forced,
+            long objectsMarked, long bytesMarked, long stacksScanned, long framesScanned, SuspendStats suspend,
+            long cooperativePreemptions, long asyncPreemptions, Checkmark checkmark) {
+        this(n, startNanosSinceInit, cpuUtilisationPercent, stwSweepTermNanos, concurrentMarkNanos,
+                stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
+                markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
+                objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
+                asyncPreemptions, checkmark, Strategies.NONE);
+    }
 
     /** Mark CPU: assist + background + idle (the JSON's markCpuNanos). */
     public long markCpuNanos() {
@@ -83,4 +99,26 @@ public record CycleRecord(
      * dead, and percentiles from an HdrHistogram.
      */
     public record SuspendStats(long calls, long dead, long p50Nanos, long p99Nanos, long maxNanos) {}
+
+    /**
+     * What the selectable strategies did in this cycle (gcsim's additions to the record).
+     *
+     * @param suspendSpins        busy-wait rounds of suspenders ({@code --suspend spin}: procyield/osyield)
+     * @param suspendParks        times a suspender parked ({@code --suspend park})
+     * @param suspendWakeups      parked suspenders woken by the G's side
+     * @param suspendParkTimeouts parks ended by the safety-net timeout (a G that never reached a safe point)
+     * @param suspendWaitingCalls suspendG calls that had to wait
+     * @param suspendWaitCpuNanos thread CPU time those waiting calls used
+     * @param stacksNoWait        two-phase: stacks taken at once, the G not running
+     * @param stacksSelfScanned   two-phase: stacks the G scanned itself at a safe point
+     * @param stacksBlocked       two-phase: stacks the second pass blocked in suspendG for
+     * @param blockedNanos        two-phase: wall time of those blocking suspendG jobs
+     * @param stackJobNanos       wall time of all stack jobs, summed (both strategies, self-scans included)
+     */
+    public record Strategies(long suspendSpins, long suspendParks, long suspendWakeups, long suspendParkTimeouts,
+            long suspendWaitingCalls, long suspendWaitCpuNanos, long stacksNoWait, long stacksSelfScanned,
+            long stacksBlocked, long blockedNanos, long stackJobNanos) {
+        /** No figures. */
+        public static final Strategies NONE = new Strategies(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
 }
