@@ -144,8 +144,10 @@ class StrategiesTest {
                     .constant(0, iterations).label("l").call("frameless", -1).decjnz(0, "l").ret().end()
                 .func("empty", 1, 0)
                     .constant(0, iterations).label("l").decjnz(0, "l").ret().end()
+                // main sleeps in a loop rather than blocking, so the process is not
+                // "all goroutines are asleep" once the loops have ended.
                 .func("main", 0, 0)
-                    .spawn("tight").spawn("withCalls").spawn("empty").block().end()
+                    .spawn("tight").spawn("withCalls").spawn("empty").label("w").sleep(1000).jmp("w").end()
                 .entry("main")
                 .build();
     }
@@ -154,10 +156,11 @@ class StrategiesTest {
     @ValueSource(booleans = {true, false})
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void asyncPreemptSituationOneP(boolean async) {
-        // ~40M iterations per loop: far longer than an async cycle, a few seconds in all.
+        // Cooperative: 40M iterations a loop (a second or so); async: 2G, which no
+        // loop can finish before the cycle does (the test ends by shutdown).
         SchedConfig sc = SchedConfig.of(1).withAsyncPreempt(async);
         GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false);
-        try (Run run = Run.start(asyncPreemptProgram(40_000_000L), sc, gcc)) {
+        try (Run run = Run.start(asyncPreemptProgram(async ? 2_000_000_000L : 40_000_000L), sc, gcc)) {
             run.untilAWorkerRuns();
             CycleRecord r = run.cycles(1).get(0);
             long exited = run.rt().stats().goroutinesExited();
@@ -209,16 +212,19 @@ class StrategiesTest {
     void conservativeScanKeepsAnObjectOnlyAScratchWordPointsTo() {
         Program p = Program.builder()
                 .type(Workloads.NODE).type(Workloads.HOLDER)
-                // locals: 0 x, 1 h, 2 nil (pointers); 3 word, 4 n, 5 got, 6 want (scalars)
-                .func("keep", 7, 0).ptrLocals(0, 1, 2)
+                // locals: 0 x, 1 h, 2 nil, 7 h2 (pointers); 3 word, 4 n, 5 got, 6 want (scalars).
+                // No allocation while the address is only a word: like a uintptr in Go, a
+                // word keeps nothing alive at a synchronous safe point (an assist scans
+                // precisely), only at an asynchronous one.
+                .func("keep", 8, 0).ptrLocals(0, 1, 2, 7)
                     .label("again")
                     .newobj(0, "node").constant(6, 42).storew(0, 1, 6)
-                    .newobj(1, "holder").storep(1, 0, 0)
+                    .newobj(1, "holder").storep(1, 0, 0).newobj(7, "holder")
                     .loadw(3, 1, 0)                           // x's address as a plain word
                     .storep(1, 0, 2).clear(1).clear(0)        // no pointer to x is left anywhere
                     .constant(4, 3_000_000).label("spin").decjnz(4, "spin")
-                    .newobj(1, "holder").storew(1, 0, 3).constant(3, 0)
-                    .loadp(0, 1, 0).clear(1)                  // back to a pointer
+                    .storew(7, 0, 3).constant(3, 0)
+                    .loadp(0, 7, 0).clear(7)                  // back to a pointer
                     .loadw(5, 0, 1).checkeq(5, 6).clear(0)
                     .jmp("again").end()
                 .func("main", 0, 0).spawn("keep").spawn("keep").block().end()
@@ -228,6 +234,7 @@ class StrategiesTest {
         try (Run run = Run.start(p, SchedConfig.of(2), gcc)) {
             run.untilAWorkerRuns();
             List<CycleRecord> rs = run.cycles(25);
+            assertThat(run.gc().checkmarkFailures()).isEmpty();
             assertThat(rs).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
             assertThat(rs.stream().mapToLong(CycleRecord::asyncPreemptions).sum()).isPositive();
             assertThat(run.interp().useAfterFree()).isZero();
