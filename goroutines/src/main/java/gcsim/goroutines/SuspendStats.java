@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.LongAdder;
  * all by the suspenders themselves; read by anyone.
  */
 public final class SuspendStats {
-    /** Busy-wait rounds (procyield or osyield) of suspenders (spin, and park's brief CAS retries). */
+    /** Busy-wait rounds (procyield or osyield) of spinning suspenders (park's immediate CAS retries are not counted). */
     final LongAdder spins = new LongAdder();
     /** Times a suspender parked (park strategy). */
     final LongAdder parks = new LongAdder();

@@ -192,10 +192,14 @@ public final class Suspension {
             if (gp.rt.exiting) {
                 throw Throw.fatal("suspendG: process exited");
             }
-            if (park) {
+            if (park && (s == G_RUNNING || s == G_COPYSTACK || (s & G_SCAN) != 0)) {
                 // Go's TODO: "Don't busy wait. This loop should really only be a simple
                 // read/CAS of the status." --suspend park does that.
                 parkUntilStatusChanges(gp, s, parkNanos, stats);
+            } else if (park) {
+                // A CAS on a G at a safe point lost a race (it may be back in s by now:
+                // ABA, nothing would wake us): retry at once, not counted as waiting.
+                procyield(10);
             } else if (System.nanoTime() < nextYield) {
                 procyield(10);
                 stats.spins.increment();
