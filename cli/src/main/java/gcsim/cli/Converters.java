@@ -24,6 +24,8 @@ final class Converters {
         cl.registerConverter(Long.TYPE, longs);
         cl.registerConverter(RunConfig.Mode.class, v -> parseEnum(RunConfig.Mode.class, v));
         cl.registerConverter(RunConfig.Preempt.class, v -> parseEnum(RunConfig.Preempt.class, v));
+        cl.registerConverter(RunConfig.Suspend.class, v -> parseEnum(RunConfig.Suspend.class, v));
+        cl.registerConverter(RunConfig.StackScan.class, Converters::parseStackScan);
         cl.registerConverter(RunCommand.OnOff.class, v -> parseEnum(RunCommand.OnOff.class, v));
     }
 
@@ -41,6 +43,16 @@ final class Converters {
         } catch (NumberFormatException e) {
             throw new TypeConversionException("must be a 64-bit integer, got '" + value + "'");
         }
+    }
+
+    /** "blocking" or "two-phase" (the enum constant is TWO_PHASE). */
+    static RunConfig.StackScan parseStackScan(String value) {
+        for (RunConfig.StackScan s : RunConfig.StackScan.values()) {
+            if (s.text().equalsIgnoreCase(value.trim())) {
+                return s;
+            }
+        }
+        throw new TypeConversionException("must be blocking or two-phase, got '" + value + "'");
     }
 
     /** The constant whose lower-case name is {@code value} (case-insensitive). */

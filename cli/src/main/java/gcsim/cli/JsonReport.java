@@ -58,6 +58,8 @@ public final class JsonReport {
         gen.writeNumberField("timeoutSeconds", config.timeoutSeconds());
         gen.writeNumberField("gcEvery", config.gcEvery());
         gen.writeBooleanField("gcAtSafepoints", config.gcAtSafepoints());
+        gen.writeStringField("suspend", config.suspend().text());
+        gen.writeStringField("stackScan", config.stackScan().text());
         Path trace = config.trace();
         if (trace == null) {
             gen.writeNullField("trace");
@@ -135,6 +137,23 @@ public final class JsonReport {
         gen.writeNumberField("procs", c.procs());
         gen.writeBooleanField("forced", c.forced());
         gen.writeStringField("gctrace", GcTrace.line(c));
+        writeStrategies(gen, c.strategies());
+    }
+
+    private static void writeStrategies(JsonGenerator gen, CycleRecord.Strategies s) throws IOException {
+        gen.writeObjectFieldStart("strategies");
+        gen.writeNumberField("suspendSpins", s.suspendSpins());
+        gen.writeNumberField("suspendParks", s.suspendParks());
+        gen.writeNumberField("suspendWakeups", s.suspendWakeups());
+        gen.writeNumberField("suspendParkTimeouts", s.suspendParkTimeouts());
+        gen.writeNumberField("suspendWaitingCalls", s.suspendWaitingCalls());
+        gen.writeNumberField("suspendWaitCpuNanos", s.suspendWaitCpuNanos());
+        gen.writeNumberField("stacksNoWait", s.stacksNoWait());
+        gen.writeNumberField("stacksSelfScanned", s.stacksSelfScanned());
+        gen.writeNumberField("stacksBlocked", s.stacksBlocked());
+        gen.writeNumberField("blockedNanos", s.blockedNanos());
+        gen.writeNumberField("stackJobNanos", s.stackJobNanos());
+        gen.writeEndObject();
     }
 
     private static void writeMutator(JsonGenerator gen, RunResult.MutatorCounters m) throws IOException {

@@ -71,6 +71,17 @@ final class RunCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     private RunConfig.Preempt preempt = RunConfig.Preempt.ASYNC;
 
+    @Option(names = "--suspend", paramLabel = "spin|park", defaultValue = "spin",
+            description = "how suspendG waits for a running goroutine: spin (Go's loop) or park (sleep until"
+                    + " the goroutine reaches a safe point and wakes it) (default: ${DEFAULT-VALUE})")
+    private RunConfig.Suspend suspend = RunConfig.Suspend.SPIN;
+
+    @Option(names = "--stack-scan", paramLabel = "blocking|two-phase", defaultValue = "blocking",
+            description = "blocking (suspend every goroutine in turn, as the seed) or two-phase (idle stacks"
+                    + " first, running goroutines scan themselves, block only for the rest)"
+                    + " (default: ${DEFAULT-VALUE})")
+    private RunConfig.StackScan stackScan = RunConfig.StackScan.BLOCKING;
+
     @Option(names = "--checkmark", paramLabel = "on|off", defaultValue = "on",
             description = "re-mark with the world stopped after each cycle and fail on a miss, as"
                     + " GODEBUG=gccheckmark=1 (default: ${DEFAULT-VALUE})")
@@ -136,7 +147,8 @@ final class RunCommand implements Callable<Integer> {
             checkTraceFile(traceFile);
         }
         return new RunConfig(ref, goroutines, procs, workers == null ? procs : workers, cycles, seed, mode,
-                preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds, gcEvery, gcAtSafepoints);
+                preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds, gcEvery, gcAtSafepoints,
+                suspend, stackScan);
     }
 
     private static void checkTraceFile(Path file) {

@@ -25,6 +25,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param gcEvery        stress: start a GC cycle after every this many allocations (all Ps); 0 = off
  * @param gcAtSafepoints stress: request a GC cycle whenever a goroutine reaches a cooperative safe
  *                       point and no cycle runs
+ * @param suspend        how suspendG waits for a running goroutine ({@code --suspend spin|park})
+ * @param stackScan      how concurrent mark takes the stacks ({@code --stack-scan blocking|two-phase})
  */
 public record RunConfig(
         ScenarioRef scenario,
@@ -40,7 +42,9 @@ public record RunConfig(
         @Nullable Path trace,
         int timeoutSeconds,
         long gcEvery,
-        boolean gcAtSafepoints) {
+        boolean gcAtSafepoints,
+        Suspend suspend,
+        StackScan stackScan) {
 
     public static final int MAX_GOROUTINES = 10_000_000;
     /** Our bound on GOMAXPROCS for the model (Ms are real threads). */
@@ -71,6 +75,13 @@ public record RunConfig(
         }
     }
 
+    /** The seed's strategies (spin in suspendG, blocking stack scan), no stress triggers. */
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
+            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds) {
+        this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
+                0, false, Suspend.SPIN, StackScan.BLOCKING);
+    }
+
     /**
      * The configuration {@code gcsim run} uses with no options: the default
      * scenario, one P per available core (Go's GOMAXPROCS default) and one
@@ -79,7 +90,7 @@ public record RunConfig(
     public static RunConfig defaults() {
         int procs = defaultProcs();
         return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, procs,
-                DEFAULT_CYCLES, DEFAULT_SEED, Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0, 0, false);
+                DEFAULT_CYCLES, DEFAULT_SEED, Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0);
     }
 
     /** Go's GOMAXPROCS default, the number of CPUs, capped at {@link #MAX_PROCS}. */
@@ -116,6 +127,32 @@ public record RunConfig(
         /** The spelling on the command line and in the JSON. */
         public String text() {
             return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How suspendG waits for a running goroutine to reach a safe point. */
+    public enum Suspend {
+        /** Go's loop: spin, then yield the thread. */
+        SPIN,
+        /** The seed's TODO "Don't busy wait": sleep until the goroutine's side wakes the suspender. */
+        PARK;
+
+        /** The spelling on the command line and in the JSON. */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How concurrent mark takes the goroutine stacks. */
+    public enum StackScan {
+        /** The seed's markroot: suspendG every goroutine in turn. */
+        BLOCKING,
+        /** mgcmark.go's TODO: take idle stacks first, let running goroutines scan themselves, block for the rest. */
+        TWO_PHASE;
+
+        /** The spelling on the command line and in the JSON ("two-phase"). */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

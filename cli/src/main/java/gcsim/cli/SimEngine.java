@@ -52,13 +52,16 @@ final class SimEngine implements Engine {
     public RunResult run(RunConfig config, RunListener listener) {
         Scenario scenario = load(config);
         Sched rt = new Sched(SchedConfig.of(config.procs())
-                .withAsyncPreempt(config.preempt() == RunConfig.Preempt.ASYNC));
+                .withAsyncPreempt(config.preempt() == RunConfig.Preempt.ASYNC)
+                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK));
         Heap heap = new Heap(HeapConfig.of(config.procs()));
         Interp interp = new Interp(rt, heap, scenario.program());
         GcConfig gcConfig = GcConfig.defaults(config.workers())
                 .withMode(config.mode() == RunConfig.Mode.STW ? GcConfig.Mode.STW : GcConfig.Mode.CONCURRENT)
                 .withCheckmark(config.checkmark())
-                .withAutoTrigger(scenario.autoTrigger());
+                .withAutoTrigger(scenario.autoTrigger())
+                .withStackScan(config.stackScan() == RunConfig.StackScan.TWO_PHASE
+                        ? GcConfig.StackScan.TWO_PHASE : GcConfig.StackScan.BLOCKING);
         long initNanos = System.nanoTime();
         TraceEvents traceEvents = listener.trace().map(tw -> new TraceEvents(tw, initNanos)).orElse(null);
         if (traceEvents != null) {

@@ -42,6 +42,8 @@ class MainOptionsTest {
                 Arguments.of("run --seed 1.5", "--seed must be a 64-bit integer, got '1.5'"),
                 Arguments.of("run --mode fast", "--mode must be concurrent or stw, got 'fast'"),
                 Arguments.of("run --preempt signal", "--preempt must be async or cooperative, got 'signal'"),
+                Arguments.of("run --suspend sleep", "--suspend must be spin or park, got 'sleep'"),
+                Arguments.of("run --stack-scan two_phase", "--stack-scan must be blocking or two-phase, got 'two_phase'"),
                 Arguments.of("run --checkmark yes", "--checkmark must be on or off, got 'yes'"),
                 Arguments.of("run --json=maybe", "--json"),
                 Arguments.of("run --timeout -1", "--timeout must be between 0 (no limit) and 86400 seconds, got -1"),
@@ -130,7 +132,8 @@ class MainOptionsTest {
         assertThat(o.status()).as(o.err()).isZero();
         RunConfig c = engine.config;
         assertThat(c).isEqualTo(new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.TIGHT_LOOPS), 77, 3, 2, 9,
-                -42, RunConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30, 500, true));
+                -42, RunConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30, 500, true,
+                RunConfig.Suspend.SPIN, RunConfig.StackScan.BLOCKING));
         assertThat(engine.sawTrace).isTrue();
     }
 

@@ -66,6 +66,11 @@ final class Assist {
     }
 
     /** Mark termination (world stopped): no more assists; wake every parked one (gcWakeAllAssists). */
+    /** The mark phase in progress, or null outside mark. Any thread. */
+    @Nullable Mark currentMark() {
+        return mark;
+    }
+
     void disable() {
         mark = null;
         synchronized (assistQueue) {

@@ -6,6 +6,7 @@ import gcsim.goroutines.GcHooks;
 import gcsim.goroutines.M;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
+import gcsim.goroutines.SuspendStats;
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapStats;
@@ -150,6 +151,15 @@ public final class Collector implements AutoCloseable {
             }
 
             @Override
+            public void scanOwnStack(M mp, G gp) {
+                Assist.Mark m = assist.currentMark();
+                GcWork gcw = barrier.ownGcWork();
+                if (m != null && gcw != null) {
+                    m.roots().scanOwnStack(m.work(), m.marking(), gcw, gp);
+                }
+            }
+
+            @Override
             public void shadeStackWrite(long ptr) {
                 if (gcphase != GC_OFF && !config.debugNoWriteBarrier()) {
                     barrier.shade(ptr);
@@ -290,9 +300,10 @@ public final class Collector implements AutoCloseable {
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
             GcSupport.setGcscandone(gp, false);
+            GcSupport.resetGcScanState(gp);
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
-                config.workers(), tstart);
+                config.workers(), tstart, config.stackScan() == GcConfig.StackScan.TWO_PHASE);
         rt.stackAllocator().setGcRunning(true);
         HeapStats s = heap.stats();
         assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
@@ -466,7 +477,8 @@ public final class Collector implements AutoCloseable {
                 new CycleRecord.SuspendStats(work.suspendCalls.get(), work.suspendDead.get(),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
                 after.cooperative - before.cooperative, after.async - before.async, cm,
-                assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot));
+                assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot),
+                strategies(work, after.suspend.minus(before.suspend)));
         records.add(r);
         wakeSweeper();
         listener.accept(r);
@@ -557,11 +569,17 @@ public final class Collector implements AutoCloseable {
         long tEnd;
     }
 
-    /** Preemption counters at a moment, to attribute preemptions to a cycle. */
-    private record SchedCounters(long cooperative, long async) {
+    private static CycleRecord.Strategies strategies(CycleWork w, SuspendStats.Snapshot d) {
+        return new CycleRecord.Strategies(d.spins(), d.parks(), d.wakeups(), d.parkTimeouts(), d.waitingCalls(),
+                d.waitCpuNanos(), w.stacksNoWait.get(), w.stacksSelfScanned.get(), w.stacksBlocked.get(),
+                w.blockedNanos.get(), w.stackJobNanos.get());
+    }
+
+    /** Preemption and suspendG counters at a moment, to attribute them to a cycle. */
+    private record SchedCounters(long cooperative, long async, SuspendStats.Snapshot suspend) {
         static SchedCounters of(Sched rt) {
             Sched.SchedStats s = rt.stats();
-            return new SchedCounters(s.preemptionsCooperative(), s.preemptionsAsync());
+            return new SchedCounters(s.preemptionsCooperative(), s.preemptionsAsync(), rt.suspendStats().snapshot());
         }
     }
 }

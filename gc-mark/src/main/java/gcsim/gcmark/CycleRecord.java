@@ -27,6 +27,7 @@ package gcsim.gcmark;
  * @param stacksScanned         goroutine stacks scanned (the stack root jobs that found a live G)
  * @param framesScanned         frames those scans walked
  * @param suspend               every suspendG latency of the cycle
+ * @param strategies            what the suspend and stack-scan strategies did (see {@link Strategies})
  * @param cooperativePreemptions preemptions taken at a stack-guard check during the cycle
  * @param asyncPreemptions      preemptions taken by the async (signal) path during the cycle
  * @param checkmark             the checkmark outcome
@@ -60,9 +61,10 @@ public record CycleRecord(
         long asyncPreemptions,
         Checkmark checkmark,
         AssistStats assists,
-        RootSnapshot roots) {
+        RootSnapshot roots,
+        Strategies strategies) {
 
-    /** A record without assist and snapshot figures (both zero), for callers that predate them. */
+    /** A record without assist, snapshot and strategy figures (all zero), for callers that predate them. */
     public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
             long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
             long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
@@ -73,7 +75,7 @@ public record CycleRecord(
                 stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
                 markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
                 objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
-                asyncPreemptions, checkmark, AssistStats.NONE, RootSnapshot.NONE);
+                asyncPreemptions, checkmark, AssistStats.NONE, RootSnapshot.NONE, Strategies.NONE);
     }
 
     /** Mark CPU: assist + background + idle (the JSON's markCpuNanos). */
@@ -128,5 +130,27 @@ public record CycleRecord(
      */
     public record RootSnapshot(long allgs, long alive) {
         public static final RootSnapshot NONE = new RootSnapshot(0, 0);
+    }
+
+    /**
+     * What the selectable strategies did in this cycle (gcsim's additions to the record).
+     *
+     * @param suspendSpins        busy-wait rounds of suspenders ({@code --suspend spin}: procyield/osyield)
+     * @param suspendParks        times a suspender parked ({@code --suspend park})
+     * @param suspendWakeups      parked suspenders woken by the G's side
+     * @param suspendParkTimeouts parks ended by the safety-net timeout (a G that never reached a safe point)
+     * @param suspendWaitingCalls suspendG calls that had to wait
+     * @param suspendWaitCpuNanos thread CPU time those waiting calls used
+     * @param stacksNoWait        two-phase: stacks taken at once, the G not running
+     * @param stacksSelfScanned   two-phase: stacks the G scanned itself at a safe point
+     * @param stacksBlocked       two-phase: stacks the second pass blocked in suspendG for
+     * @param blockedNanos        two-phase: wall time of those blocking suspendG jobs
+     * @param stackJobNanos       wall time of all stack jobs, summed (both strategies, self-scans included)
+     */
+    public record Strategies(long suspendSpins, long suspendParks, long suspendWakeups, long suspendParkTimeouts,
+            long suspendWaitingCalls, long suspendWaitCpuNanos, long stacksNoWait, long stacksSelfScanned,
+            long stacksBlocked, long blockedNanos, long stackJobNanos) {
+        /** No figures. */
+        public static final Strategies NONE = new Strategies(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

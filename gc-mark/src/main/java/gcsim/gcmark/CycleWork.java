@@ -25,7 +25,11 @@ import org.HdrHistogram.Histogram;
  *       their buffers are roots; Go reaches them through the heap);
  *   <li>one job per G in the {@code allgs} snapshot taken at prepare time. Gs
  *       created later begin life with nothing to scan, and what they create is
- *       allocated black.
+ *       allocated black;
+ *   <li>with {@code --stack-scan two-phase} only: a second job per G of the
+ *       snapshot, the "block only for those still missing" pass (see
+ *       {@link Roots}). Jobs are claimed in index order, so every first-pass
+ *       job is claimed before any second-pass job.
  * </ol>
  * Go's fixedRootFinalizers (job 0 in Go, before free G stacks) and
  * span-specials jobs have nothing to scan here
@@ -52,6 +56,8 @@ final class CycleWork {
     final int markrootJobs;
     /** Gs of the snapshot that were not _Gdead when it was taken (world stopped). */
     final int aliveAtSnapshot;
+    /** Two-phase stack scan: the stack jobs run twice (try, then block for the rest). */
+    final boolean twoPhase;
     final AtomicInteger markrootNext = new AtomicInteger();
 
     /** Workers that are idle (Go's work.nwait) out of {@link #nproc} (work.nproc). */
@@ -71,11 +77,23 @@ final class CycleWork {
     final AtomicLong suspendDead = new AtomicLong();
     final AtomicLong stacksScanned = new AtomicLong();
     final AtomicLong framesScanned = new AtomicLong();
+    /** Two-phase: stacks taken at once (G not running), by the G itself, by a blocking suspendG. */
+    final AtomicLong stacksNoWait = new AtomicLong();
+    final AtomicLong stacksSelfScanned = new AtomicLong();
+    final AtomicLong stacksBlocked = new AtomicLong();
+    /** Two-phase: wall time the second pass spent in blocking suspendG calls. */
+    final AtomicLong blockedNanos = new AtomicLong();
+    /** Wall time root stack jobs took, summed over jobs (both strategies; self-scans included). */
+    final AtomicLong stackJobNanos = new AtomicLong();
     final AtomicLong objectsMarked = new AtomicLong();
     final AtomicLong bytesMarked = new AtomicLong();
     final AtomicLong workerCpuNanos = new AtomicLong();
 
     CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, int nproc, long tstart) {
+        this(rt, nDataRoots, chans, allgs, nproc, tstart, false);
+    }
+
+    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, int nproc, long tstart, boolean twoPhase) {
         this.rt = rt;
         this.baseData = FIXED_ROOT_COUNT;
         this.nDataRoots = nDataRoots;
@@ -83,7 +101,8 @@ final class CycleWork {
         this.allgs = allgs;
         this.baseChans = baseData + nDataRoots;
         this.baseStacks = baseChans + (chans.length > 0 ? 1 : 0);
-        this.markrootJobs = baseStacks + allgs.length;
+        this.twoPhase = twoPhase;
+        this.markrootJobs = baseStacks + allgs.length * (twoPhase ? 2 : 1);
         this.aliveAtSnapshot = countAlive(allgs);
         this.nproc = nproc;
         this.tstart = tstart;

@@ -11,13 +11,25 @@ package gcsim.gcmark;
  *                   verify (Go's {@code GODEBUG=gccheckmark=1})
  * @param autoTrigger start a cycle when the heap reaches its trigger (Go's
  *                   gcTriggerHeap); off means cycles run only on request
+ * @param stackScan  how concurrent mark takes goroutine stacks ({@code --stack-scan}):
+ *                   BLOCKING is the seed's markroot (suspendG each G in turn);
+ *                   TWO_PHASE is gcsim's answer to mgcmark.go's TODO (see {@link Roots})
  * @param debugNoWriteBarrier DEBUG ONLY, breaks correctness on purpose: the
  *                   write barrier is never installed, so concurrent mark loses
  *                   objects. Exists so a test can show that checkmark catches it.
  */
-public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, boolean debugNoWriteBarrier) {
+public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, boolean debugNoWriteBarrier,
+        StackScan stackScan) {
     /** Concurrent mark as Go does it, or everything with the world stopped. */
     public enum Mode { CONCURRENT, STW }
+
+    /** The stack-scan strategy of concurrent mark. */
+    public enum StackScan { BLOCKING, TWO_PHASE }
+
+    /** The seed's blocking stack scan. */
+    public GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, boolean debugNoWriteBarrier) {
+        this(workers, mode, checkmark, autoTrigger, debugNoWriteBarrier, StackScan.BLOCKING);
+    }
 
     public GcConfig {
         if (workers < 1) {
@@ -31,18 +43,22 @@ public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTr
     }
 
     public GcConfig withMode(Mode m) {
-        return new GcConfig(workers, m, checkmark, autoTrigger, debugNoWriteBarrier);
+        return new GcConfig(workers, m, checkmark, autoTrigger, debugNoWriteBarrier, stackScan);
     }
 
     public GcConfig withCheckmark(boolean on) {
-        return new GcConfig(workers, mode, on, autoTrigger, debugNoWriteBarrier);
+        return new GcConfig(workers, mode, on, autoTrigger, debugNoWriteBarrier, stackScan);
     }
 
     public GcConfig withAutoTrigger(boolean on) {
-        return new GcConfig(workers, mode, checkmark, on, debugNoWriteBarrier);
+        return new GcConfig(workers, mode, checkmark, on, debugNoWriteBarrier, stackScan);
     }
 
     public GcConfig withDebugNoWriteBarrier(boolean on) {
-        return new GcConfig(workers, mode, checkmark, autoTrigger, on);
+        return new GcConfig(workers, mode, checkmark, autoTrigger, on, stackScan);
+    }
+
+    public GcConfig withStackScan(StackScan ss) {
+        return new GcConfig(workers, mode, checkmark, autoTrigger, debugNoWriteBarrier, ss);
     }
 }

@@ -13,6 +13,7 @@ import gcsim.goroutines.G;
 import gcsim.goroutines.Stacks;
 import gcsim.goroutines.Suspension;
 import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.WaitReason;
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
@@ -34,6 +35,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * gp.gcscandone = true
  * resumeG(stopped)
  * </pre>
+ *
+ * <p><b>Two-phase stack scan</b> ({@link GcConfig.StackScan#TWO_PHASE}, not
+ * Go: the mgcmark.go TODO "we could scan the stacks of goroutines that are not
+ * running first, then ask running goroutines to scan their own stacks"). Each
+ * G's stack job runs twice. The first pass never waits: {@code trySuspendG};
+ * if the G is running, {@code requestSelfScan} poisons it and moves its
+ * handshake IDLE -> SELF. At its next safe point the G, owning its stack,
+ * claims SELF -> CLAIMED and scans itself exactly as markroot's self-scan
+ * case does (to _Gwaiting, suspendG/scanstack/gcscandone/resumeG, back to
+ * running) into its P's gcWork. The second pass, claimed after all first
+ * passes, claims SELF -> CLAIMED for the Gs that have not got there and
+ * blocks in suspendG for those only; a G already CLAIMED is waited for until
+ * its scanner sets gcscandone, so mark termination finds every stack
+ * scanned. The handshake CAS makes exactly one scanner per G per cycle, so
+ * "g already scanned" keeps its meaning (it fires only on a real double scan).
  *
  * <p>Who calls: background mark workers (threads that are not user Gs, so
  * the seed's self-scan case — moving the caller's own running G to waiting —
@@ -68,8 +84,19 @@ final class Roots {
             for (Chan c : work.chans) {
                 c.forEachBufferedPointer(p -> marking.shade(p, 0, gcw));
             }
+        } else if (i < work.baseStacks + work.allgs.length) {
+            G gp = work.allgs[i - work.baseStacks];
+            long t0 = System.nanoTime();
+            if (work.twoPhase) {
+                markrootStackNoWait(work, marking, gcw, gp, latencies);
+            } else {
+                markrootStack(work, marking, gcw, gp, latencies);
+            }
+            work.stackJobNanos.addAndGet(System.nanoTime() - t0);
         } else if (i < work.markrootJobs) {
-            markrootStack(work, marking, gcw, work.allgs[i - work.baseStacks], latencies);
+            long t0 = System.nanoTime();
+            markrootStackLate(work, marking, gcw, work.allgs[i - work.baseStacks - work.allgs.length], latencies);
+            work.stackJobNanos.addAndGet(System.nanoTime() - t0);
         } else {
             throw new GoThrow("markroot: bad index");
         }
@@ -81,6 +108,11 @@ final class Roots {
         long waited = System.nanoTime() - t0;
         latencies.recordValue(Math.max(waited, 0));
         work.suspendCalls.incrementAndGet();
+        scanSuspended(work, marking, gcw, gp, stopped);
+    }
+
+    /** The seed's stack job after suspendG: the caller owns gp's stack (or gp was dead). */
+    private void scanSuspended(CycleWork work, Marking marking, GcWork gcw, G gp, SuspendGState stopped) {
         if (stopped.dead()) {
             work.suspendDead.incrementAndGet();
             GcSupport.setGcscandone(gp, true);
@@ -98,6 +130,73 @@ final class Roots {
         work.framesScanned.addAndGet(frames);
         GcSupport.setGcscandone(gp, true);
         Suspension.resumeG(stopped);
+    }
+
+    /** Two-phase, first pass: take gp's stack if that needs no waiting, else ask gp to scan itself. */
+    private void markrootStackNoWait(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
+        for (;;) {
+            long t0 = System.nanoTime();
+            SuspendGState stopped = Suspension.trySuspendG(gp);
+            if (stopped != null) {
+                latencies.recordValue(Math.max(System.nanoTime() - t0, 0));
+                work.suspendCalls.incrementAndGet();
+                if (!GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_IDLE, GcSupport.GC_SCAN_CLAIMED)) {
+                    throw new GoThrow("g already scanned");
+                }
+                work.stacksNoWait.incrementAndGet();
+                scanSuspended(work, marking, gcw, gp, stopped);
+                return;
+            }
+            if (Suspension.requestSelfScan(gp)) {
+                return;
+            }
+            // gp left _Grunning between the two calls: look again.
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Two-phase, second pass: block only for a G that has not scanned itself yet. */
+    private void markrootStackLate(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
+        for (;;) {
+            int s = GcSupport.gcScanState(gp);
+            if (s == GcSupport.GC_SCAN_SELF) {
+                if (GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_SELF, GcSupport.GC_SCAN_CLAIMED)) {
+                    long t0 = System.nanoTime();
+                    work.stacksBlocked.incrementAndGet();
+                    markrootStack(work, marking, gcw, gp, latencies);
+                    work.blockedNanos.addAndGet(System.nanoTime() - t0);
+                    return;
+                }
+            } else if (s == GcSupport.GC_SCAN_CLAIMED && gp.gcscandone()) {
+                return;
+            } else {
+                // IDLE: gp's first-pass job is still in another worker's hands; CLAIMED:
+                // its scanner (gp itself at a safe point, or that worker) is scanning.
+                // Both finish without waiting on anything, so this wait is short.
+                Thread.yield();
+            }
+        }
+    }
+
+    /**
+     * Two-phase: gp, running on its own M at a safe point (newstack's preempt
+     * path or asyncPreempt2) and asked to by the first pass, scans its own
+     * stack into its P's gcWork, unless the second pass claimed it first.
+     * Like markroot's self-scan: gp waits while it is scanned. mp's thread.
+     */
+    void scanOwnStack(CycleWork work, Marking marking, GcWork gcw, G gp) {
+        if (!GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_SELF, GcSupport.GC_SCAN_CLAIMED)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        G self = GcSupport.enterWaiting(WaitReason.GARBAGE_COLLECTION_SCAN);
+        try {
+            scanSuspended(work, marking, gcw, gp, Suspension.suspendG(self));
+        } finally {
+            GcSupport.exitWaiting(self);
+        }
+        work.stacksSelfScanned.incrementAndGet();
+        work.stackJobNanos.addAndGet(System.nanoTime() - t0);
     }
 
     /**

@@ -89,8 +89,26 @@ public final class G {
     volatile boolean parkingOnChan;
     /** Wake time of a sleeping G (its timer), 0 when none. */
     long timerWhen;
-    /** A suspendG caller sleeping until this G leaves _Grunning (see Suspension); woken by the G's M. */
-    volatile @Nullable Thread suspendWaiter;
+    /**
+     * suspendG callers parked until this G's status changes (the {@code --suspend park}
+     * strategy, see {@link Suspension}). {@link #suspendWaiters} is the count, read on
+     * every status CAS; the list itself is guarded by {@code synchronized (this)}.
+     * Transitions: a parker adds itself (count++), then re-checks the status; whoever
+     * changes the status afterwards sees count != 0 and wakes every parker (list
+     * cleared, count = 0); a parker whose safety-net timeout expired removes itself.
+     */
+    volatile int suspendWaiters;
+    private Suspension.@Nullable Waiter suspendWaitList;
+    /**
+     * The GC's stack-scan handshake for this cycle ({@code --stack-scan two-phase}), one of
+     * {@link GcSupport#GC_SCAN_IDLE} -> {@link GcSupport#GC_SCAN_SELF} (a worker found the G
+     * running and asked it to scan itself at its next safe point) -> {@link GcSupport#GC_SCAN_CLAIMED}
+     * (exactly one scanner, the G itself or a worker, won the CAS and scans), or IDLE -> CLAIMED
+     * directly. Reset to IDLE with the world stopped at the start of each cycle. Access through
+     * SCANSTATE.
+     */
+    @SuppressWarnings("unused")
+    private volatile int gcScanState;
     /** Whether this G is the program's main goroutine. */
     boolean isMain;
     /** GC assist credit in bytes (Go's gcAssistBytes), for gc-mark's assist hook. */
@@ -150,11 +168,49 @@ public final class G {
         return waitreason;
     }
 
-    /** Wakes a suspendG caller waiting for this G to stop running. The G's M, after a transition. */
+    /**
+     * Wakes every suspendG caller parked on this G (the park strategy). Called after
+     * each status change by whoever made it, and by the G's M when it handled a
+     * preemption signal without stopping (so the suspender may signal again).
+     */
     void wakeSuspender() {
-        Thread w = suspendWaiter;
-        if (w != null) {
-            java.util.concurrent.locks.LockSupport.unpark(w);
+        if (suspendWaiters != 0) {
+            wakeSuspendersSlow();
+        }
+    }
+
+    private void wakeSuspendersSlow() {
+        Suspension.Waiter w;
+        synchronized (this) {
+            w = suspendWaitList;
+            suspendWaitList = null;
+            suspendWaiters = 0;
+        }
+        for (; w != null; w = w.next) {
+            w.wake();
+        }
+    }
+
+    /** Registers w as parked on this G (publish; the caller re-checks the status next). */
+    synchronized void addSuspendWaiter(Suspension.Waiter w) {
+        w.next = suspendWaitList;
+        suspendWaitList = w;
+        suspendWaiters++;
+    }
+
+    /** Removes w if still registered (its timeout expired or the status changed before it parked). */
+    synchronized void removeSuspendWaiter(Suspension.Waiter w) {
+        Suspension.Waiter prev = null;
+        for (Suspension.Waiter x = suspendWaitList; x != null; prev = x, x = x.next) {
+            if (x == w) {
+                if (prev == null) {
+                    suspendWaitList = x.next;
+                } else {
+                    prev.next = x.next;
+                }
+                suspendWaiters--;
+                return;
+            }
         }
     }
 
@@ -162,15 +218,25 @@ public final class G {
         return (int) STATUS.getVolatile(this);
     }
 
+    /** Every status change goes through here; a successful one wakes parked suspenders. */
     boolean casStatus(int oldval, int newval) {
         if (!STATUS.compareAndSet(this, oldval, newval)) {
             return false;
         }
+        wakeSuspender();
         RuntimeEvents ev = rt.events;
         if (ev != RuntimeEvents.NONE) {
             ev.statusChanged(this, oldval, newval, M.getm());
         }
         return true;
+    }
+
+    int gcScanState() {
+        return (int) SCANSTATE.getVolatile(this);
+    }
+
+    boolean casGcScanState(int oldval, int newval) {
+        return SCANSTATE.compareAndSet(this, oldval, newval);
     }
 
     /** Only for a G not yet published (malg). */
@@ -190,6 +256,7 @@ public final class G {
     }
 
     private static final VarHandle STATUS;
+    private static final VarHandle SCANSTATE;
 
     static {
         GcSupport.install(new GcSupport.Access() {
@@ -209,6 +276,21 @@ public final class G {
             }
 
             @Override
+            public int gcScanState(G gp) {
+                return gp.gcScanState();
+            }
+
+            @Override
+            public boolean casGcScanState(G gp, int oldval, int newval) {
+                return gp.casGcScanState(oldval, newval);
+            }
+
+            @Override
+            public void resetGcScanState(G gp) {
+                SCANSTATE.setVolatile(gp, GcSupport.GC_SCAN_IDLE);
+            }
+
+            @Override
             public void enterExternal(Sched rt) {
                 rt.enterExternal();
             }
@@ -220,6 +302,7 @@ public final class G {
         });
         try {
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);
+            SCANSTATE = MethodHandles.lookup().findVarHandle(G.class, "gcScanState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

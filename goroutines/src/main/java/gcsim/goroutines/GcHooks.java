@@ -26,6 +26,14 @@ public interface GcHooks {
      */
     default void shadeStackWrite(long ptr) {}
 
+    /**
+     * Called at a safe point (newstack's preempt path, asyncPreempt2) of a G
+     * whose stack-scan handshake is GC_SCAN_SELF (the two-phase stack scan):
+     * the G, running on mp and owning its stack, may claim and scan it. After
+     * return the G continues to gopreempt_m/preemptPark. Default nothing.
+     */
+    default void scanOwnStack(M mp, G gp) {}
+
     /** Called by goexit0 for a dead G (flush assist credit); default nothing. */
     default void goexit(G gp) {}
 

@@ -35,10 +35,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@link GoCode#MORESTACK} and the M runs newstack (preemption or growth),
  * after which the CALL is retried. At every instruction boundary the
  * interpreter looks at its M's "signal" flag (Go 1.14 asynchronous
- * preemption): if the G wants preemption and the point is async-safe (not in
- * a nosplit function, enough stack), it injects an {@code asyncPreempt}
- * frame, which GC scans conservatively, and returns
- * {@link GoCode#PREEMPT_ASYNC}.
+ * preemption): if the G wants preemption ({@code preempt} or
+ * {@code preemptStop}, Go's wantAsyncPreempt) and the point is async-safe
+ * (Go's isAsyncSafePoint: the M runs this G and can be preempted, not in a
+ * nosplit function, enough stack for the injected frame), it injects an
+ * {@code asyncPreempt} frame, which GC scans conservatively, and returns
+ * {@link GoCode#PREEMPT_ASYNC}. Either way it bumps the M's preemptGen.
+ * "Not between a write-barrier check and its store" holds by construction: a
+ * pointer store runs the barrier hook and the store inside one instruction,
+ * and the signal is only looked at between instructions.
  */
 public final class Interp implements GoCode {
     private final Sched rt;
@@ -196,7 +201,7 @@ public final class Interp implements GoCode {
         long count = 0;
         try {
             for (;;) {
-                if (mp.signalPending) {
+                if (mp.signalPending != 0) {
                     int r = signal(mp, gp, st, fid, ip, sp);
                     if (r != 0) {
                         return r;
@@ -596,7 +601,6 @@ public final class Interp implements GoCode {
 
     /** Handles a pending "signal"; returns a yield reason or 0 to continue (gp.sp may change). */
     private int signal(M mp, G gp, Stack st, int fid, int ip, long sp) {
-        mp.signalPending = false;
         rt.checkExiting();
         int r = 0;
         if (Suspension.wantAsyncPreempt(gp) && isAsyncSafePoint(mp, gp, fid, sp)) {
@@ -610,6 +614,13 @@ public final class Interp implements GoCode {
         }
         // Acknowledge the preemption.
         mp.preemptGen++;
+        mp.signalPending = 0;
+        if (r == 0) {
+            // The signal was not acted on (not an async safe point): a suspender parked
+            // on gp (--suspend park) must look again and resend, as Go's suspendG does
+            // when it sees preemptGen move.
+            gp.wakeSuspender();
+        }
         return r;
     }
 

@@ -40,8 +40,13 @@ public final class M extends Thread {
 
     /** Bumped each time this M handles an asynchronous preemption request (Go's preemptGen). */
     volatile int preemptGen;
-    /** A preemption "signal" (SIGURG) was sent and not yet handled (see {@link #preemptM}). */
-    volatile boolean signalPending;
+    /**
+     * A preemption "signal" (SIGURG) was sent and not yet handled (see {@link #preemptM}):
+     * 0 -> 1 only by a CAS in preemptM (so one signal is in flight at a time, as Go 1.15's
+     * {@code m.signalPending}), 1 -> 0 by this M's handler after it bumped preemptGen.
+     * {@link Sched#shutdown} forces 1 so the M notices the exit. Access through SIGNAL.
+     */
+    volatile int signalPending;
 
     /** Bytes the callee whose prologue failed needs (args, return pc, locals): Go's morebuf. */
     int morestackCallBytes;
@@ -97,11 +102,28 @@ public final class M extends Thread {
      * not it could inject asyncPreempt, as Go's doSigPreempt does.
      */
     void preemptM() {
-        signalPending = true;
+        // Deliberate: go1.14's preemptM signals unconditionally; we keep later Go's
+        // "at most one signal in flight" (CAS from 0), which the handler clears.
+        SIGNAL.compareAndSet(this, 0, 1);
+    }
+
+    /** Forces a pending signal (shutdown wakes an M this way, whatever is in flight). */
+    void forceSignal() {
+        SIGNAL.setVolatile(this, 1);
     }
 
     @Override
     public String toString() {
         return "m" + id;
+    }
+
+    private static final java.lang.invoke.VarHandle SIGNAL;
+
+    static {
+        try {
+            SIGNAL = java.lang.invoke.MethodHandles.lookup().findVarHandle(M.class, "signalPending", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 }

@@ -123,6 +123,8 @@ public final class Sched {
     final AtomicLong stackShrinks = new AtomicLong();
     final AtomicLong preemptionsCooperative = new AtomicLong();
     final AtomicLong preemptionsAsync = new AtomicLong();
+    /** How suspendG callers waited (spin vs park); see {@link SuspendStats}. */
+    final SuspendStats suspendStats = new SuspendStats();
 
     /**
      * The runtime event listener ({@link RuntimeEvents#NONE} by default). Written
@@ -282,7 +284,7 @@ public final class Sched {
             lock.unlock();
         }
         for (M mp : ms) {
-            mp.signalPending = true;
+            mp.forceSignal();
             LockSupport.unpark(mp);
         }
         Thread t = poller;
@@ -1023,6 +1025,9 @@ public final class Sched {
         gp.waitsince = 0;
         gp.preempt = false;
         gp.stackguard0 = gp.stackLo + STACK_GUARD;
+        // A parked suspender (--suspend park) may have seen _Grunning with its request
+        // and parked just before we cleared it: let it look again.
+        gp.wakeSuspender();
         if (!inheritTime) {
             mustP(mp).schedtick++;
         }
@@ -1237,7 +1242,6 @@ public final class Sched {
     /** Go's park_m. */
     private void parkM(M mp, G gp) {
         casgstatus(gp, G_RUNNING, G_WAITING);
-        gp.wakeSuspender();
         dropg(mp);
         Runnable f = mp.waitunlockf;
         if (f != null) {
@@ -1253,7 +1257,6 @@ public final class Sched {
             throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
         }
         casgstatus(gp, G_RUNNING, G_RUNNABLE);
-        gp.wakeSuspender();
         dropg(mp);
         globrunqputLocked(gp);
         // Deliberate: Go relies on other Ms spinning; we wake one so a G put on the
@@ -1282,13 +1285,26 @@ public final class Sched {
         GStatus.casGToPreemptScan(gp, G_RUNNING, G_SCAN | G_PREEMPTED);
         dropg(mp);
         GStatus.casfromGscanstatus(gp, G_SCAN | G_PREEMPTED, G_PREEMPTED);
-        gp.wakeSuspender();
+    }
+
+    /**
+     * gcsim's two-phase stack scan (not in Go): at a safe point (newstack's
+     * preempt path, asyncPreempt2) the G scans its own stack if a GC worker
+     * asked it to ({@link Suspension#requestSelfScan}); the hook does the
+     * claim. mp's thread, gp running on mp and owning its stack.
+     */
+    void scanOwnStackIfAsked(M mp, G gp) {
+        GcHooks h = gcHooks;
+        if (h != null && gp.gcScanState() == gcsim.goroutines.internal.GcSupport.GC_SCAN_SELF) {
+            h.scanOwnStack(mp, gp);
+        }
     }
 
     /** Go's asyncPreempt2 (after the interpreter injected the asyncPreempt frame). */
     private void asyncPreempt2(M mp, G gp) {
         preemptionsAsync.incrementAndGet();
         gp.asyncSafePoint = true;
+        scanOwnStackIfAsked(mp, gp);
         if (gp.preemptStop) {
             preemptPark(mp, gp);
         } else {
@@ -1302,7 +1318,6 @@ public final class Sched {
         if (events != RuntimeEvents.NONE) {
             events.goroutineExited(gp);
         }
-        gp.wakeSuspender();
         gp.m = null;
         gp.preemptStop = false;
         gp.waitreason = WaitReason.ZERO;
@@ -1381,7 +1396,6 @@ public final class Sched {
         gp.syscallsp = gp.sp;
         gp.syscallpc = gp.pc;
         casgstatus(gp, G_RUNNING, G_SYSCALL);
-        gp.wakeSuspender();
         if (gp.syscallsp < gp.stackLo || gp.stackHi < gp.syscallsp) {
             throw Throw.fatal("entersyscall inconsistent " + Throw.hex(gp.syscallsp) + " ["
                     + Throw.hex(gp.stackLo) + "," + Throw.hex(gp.stackHi) + "]", "entersyscall");
@@ -1432,6 +1446,7 @@ public final class Sched {
                 gp.stackguard0 = STACK_PREEMPT;
             } else {
                 gp.stackguard0 = gp.stackLo + STACK_GUARD;
+                gp.wakeSuspender(); // as in execute
             }
             return true;
         }
@@ -1972,6 +1987,11 @@ public final class Sched {
     public SchedStats stats() {
         return new SchedStats(goroutinesCreated.get(), goroutinesExited.get(), stackGrowths.get(),
                 stackShrinks.get(), preemptionsCooperative.get(), preemptionsAsync.get());
+    }
+
+    /** suspendG wait counters (spin vs park) of this runtime. Any thread. */
+    public SuspendStats suspendStats() {
+        return suspendStats;
     }
 
     /** See {@link #stats()}. */

@@ -10,10 +10,11 @@ package gcsim.goroutines;
  * @param sysmon       whether to run sysmon (retakes Ps from syscalls, preempts Gs
  *                     running over 10 ms, wakes Ms for expired timers)
  * @param maxStackSize Go's maxstacksize in bytes (1 GB by default)
- * @param suspendSleeps how suspendG waits after its first 10 µs of spinning: false is
- *                     Go's {@code osyield} loop; true sleeps until the G's M wakes it
- *                     when the G leaves _Grunning (the seed's TODO "Don't busy wait"),
- *                     which hands the CPU to that M on an oversubscribed machine
+ * @param suspendSleeps the suspendG wait strategy ({@code --suspend}): false is
+ *                     {@code spin}, Go's loop (procyield for 10 µs, then osyield);
+ *                     true is {@code park} (the seed's TODO "Don't busy wait"): a
+ *                     suspender that must wait parks at once until the G's side
+ *                     (a status change, or its M handling the signal) wakes it
  */
 public record SchedConfig(int gomaxprocs, boolean asyncPreempt, boolean sysmon, long maxStackSize,
         boolean suspendSleeps) {

@@ -53,6 +53,7 @@ public final class Stacks {
             // Let the goroutine keep running for now.
             // gp->preempt is set, so it will be preempted next time.
             gp.stackguard0 = gp.stackLo + STACK_GUARD;
+            gp.wakeSuspender(); // a parked suspender must renew its request (--suspend park)
             return true;
         }
         Stack old = gp.stack;
@@ -75,6 +76,7 @@ public final class Stacks {
                 shrinkstack(gp);
             }
             rt.preemptionsCooperative.incrementAndGet();
+            rt.scanOwnStackIfAsked(mp, gp);
             if (gp.preemptStop) {
                 rt.preemptPark(mp, gp);
                 return false;

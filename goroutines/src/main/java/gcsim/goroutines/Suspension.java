@@ -16,6 +16,8 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.concurrent.locks.LockSupport;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -29,9 +31,19 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * them (the current implementation grants exclusive access; don't depend on
  * it). The caller must not be running a user G itself (Go's "system stack"
  * requirement): otherwise two goroutines suspending each other deadlock.
+ *
+ * <p><b>Waiting</b> ({@link SchedConfig#suspendSleeps()}): {@code spin} is
+ * Go's loop. {@code park} (deliberately not Go) parks the suspender on the G
+ * and is woken by the G's side; see {@link #parkUntilStatusChanges} for why
+ * no wake-up is lost. Both count into {@link SuspendStats}.
+ *
+ * <p><b>Two-phase stack scan</b> (gcsim's answer to mgcmark.go's TODO):
+ * {@link #trySuspendG} (never waits) and {@link #requestSelfScan}.
  */
 public final class Suspension {
     private Suspension() {}
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** See https://golang.org/cl/21503 for justification of the yield delay (10 µs). */
     static final long YIELD_DELAY = 10 * 1000;
@@ -99,6 +111,9 @@ public final class Suspension {
     }
 
     private static SuspendGState suspendLoop(G gp) {
+        SuspendStats stats = gp.rt.suspendStats;
+        boolean park = gp.rt.config.suspendSleeps();
+        long cpu0 = -1;
         long nextYield = 0;
         // Drive the goroutine to a preemption point.
         boolean stopped = false;
@@ -106,6 +121,8 @@ public final class Suspension {
         int asyncGen = 0;
         long nextPreemptM = 0;
         for (int i = 0; ; i++) {
+            // park strategy: how long to sleep if this round has to wait (see parkUntilStatusChanges).
+            long parkNanos = PARK_SAFETY_NET;
             int s = readgstatus(gp);
             switch (s) {
                 case G_DEAD -> {
@@ -113,6 +130,7 @@ public final class Suspension {
                     //
                     // preemptStop may need to be cleared, but doing that here could race
                     // with goroutine reuse. Instead, goexit0 clears it.
+                    chargeWait(stats, cpu0);
                     return DEAD;
                 }
                 case G_COPYSTACK -> {
@@ -129,18 +147,12 @@ public final class Suspension {
                         stopped = true;
                         s = G_WAITING;
                     }
-                    // Claim goroutine by setting scan bit. This may race with execution or
-                    // readying of gp. The scan bit keeps it from transition state.
-                    if (!castogscanstatus(gp, s, s | G_SCAN)) {
+                    SuspendGState st = lockInSafePoint(gp, s, stopped);
+                    if (st == null) {
                         break;
                     }
-                    // Clear the preemption request. It's safe to reset the stack guard
-                    // because we hold the _Gscan bit and thus own the stack.
-                    gp.preemptStop = false;
-                    gp.preempt = false;
-                    gp.stackguard0 = gp.stackLo + STACK_GUARD;
-                    // The goroutine was already at a safe-point and we've now locked that in.
-                    return new SuspendGState(gp, false, stopped);
+                    chargeWait(stats, cpu0);
+                    return st;
                 }
                 case G_RUNNING -> {
                     // Optimization: if there is already a pending preemption request (from
@@ -169,11 +181,16 @@ public final class Suspension {
                     // _Grunning because preemptM may be synchronous and we don't want to
                     // catch the G just spinning on its status.
                     if (gp.rt.config.asyncPreempt() && needAsync && asyncM != null) {
-                        // Rate limit preemptM calls.
+                        // Rate limit preemptM calls. This is particularly important on
+                        // Windows, where preemptM is actually synchronous and the spin
+                        // loop here can lead to live-lock.
                         long now = System.nanoTime();
                         if (now >= nextPreemptM) {
                             nextPreemptM = now + YIELD_DELAY / 2;
                             asyncM.preemptM();
+                        } else {
+                            // park: nobody will wake us to resend; sleep only until we may.
+                            parkNanos = nextPreemptM - now;
                         }
                     }
                 }
@@ -189,37 +206,205 @@ public final class Suspension {
             if (hook != null) {
                 hook.accept(gp, s);
             }
-            // Deliberate: Go's TODO says "Don't busy wait"; we keep Go's busy wait.
             if (i == 0) {
                 nextYield = System.nanoTime() + YIELD_DELAY;
+                cpu0 = THREADS.getCurrentThreadCpuTime();
+                stats.waitingCalls.increment();
             }
             if (gp.rt.exiting) {
                 throw Throw.fatal("suspendG: process exited");
             }
-            if (System.nanoTime() < nextYield) {
+            if (park && (s == G_RUNNING || s == G_COPYSTACK || (s & G_SCAN) != 0)) {
+                // Go's TODO: "Don't busy wait. This loop should really only be a simple
+                // read/CAS of the status." --suspend park does that.
+                parkUntilStatusChanges(gp, s, parkNanos, stats);
+            } else if (park) {
+                // A CAS on a G at a safe point lost a race (it may be back in s by now:
+                // ABA, nothing would wake us): retry at once, not counted as waiting.
                 procyield(10);
+            } else if (System.nanoTime() < nextYield) {
+                procyield(10);
+                stats.spins.increment();
             } else {
-                if (gp.rt.config.suspendSleeps()) {
-                    sleepUntilStatusChanges(gp, s);
-                } else {
-                    Thread.yield(); // osyield
-                }
+                Thread.yield(); // osyield
+                stats.spins.increment();
                 nextYield = System.nanoTime() + YIELD_DELAY / 2;
             }
         }
     }
 
     /**
-     * Optional difference from Go (the seed's TODO "Don't busy wait"; see
-     * {@link SchedConfig#suspendSleeps()}): sleeps until gp's M wakes us after a
-     * transition out of status s, or 5 µs pass (so a lost wake-up costs 5 µs).
+     * The second half of suspendG's claim of a G at a safe point in status s
+     * (not running; a preempted G already moved to waiting): take the scan bit
+     * and clear the preemption request. Null when the CAS lost.
      */
-    private static void sleepUntilStatusChanges(G gp, int s) {
-        gp.suspendWaiter = Thread.currentThread();
-        if (readgstatus(gp) == s) {
-            LockSupport.parkNanos(gp, YIELD_DELAY / 2);
+    private static @Nullable SuspendGState lockInSafePoint(G gp, int s, boolean stopped) {
+        // Claim goroutine by setting scan bit. This may race with execution or
+        // readying of gp. The scan bit keeps it from transition state.
+        if (!castogscanstatus(gp, s, s | G_SCAN)) {
+            return null;
         }
-        gp.suspendWaiter = null;
+        // Clear the preemption request. It's safe to reset the stack guard
+        // because we hold the _Gscan bit and thus own the stack.
+        gp.preemptStop = false;
+        gp.preempt = false;
+        gp.stackguard0 = gp.stackLo + STACK_GUARD;
+        // The goroutine was already at a safe-point and we've now locked that in.
+        return new SuspendGState(gp, false, stopped);
+    }
+
+    private static void chargeWait(SuspendStats stats, long cpu0) {
+        if (cpu0 >= 0) {
+            stats.waitCpuNanos.add(Math.max(0, THREADS.getCurrentThreadCpuTime() - cpu0));
+        }
+    }
+
+    /**
+     * The park strategy's longest sleep without a wakeup: a safety net only.
+     * Every transition of gp's status and every signal its M handles without
+     * stopping wakes parked suspenders (publish-then-recheck below), so with a
+     * G that moves, parks end by wakeup; {@link SuspendStats#parkTimeouts}
+     * counts the others (a G that never reaches a safe point: a tight loop
+     * under {@code --preempt cooperative}). 10 ms is Go's forcePreemptNS.
+     */
+    static final long PARK_SAFETY_NET = 10_000_000L;
+
+    /**
+     * A suspender parked on a G (the park strategy). {@link #woken} is set by
+     * the G's side before it unparks {@link #thread}, so a spurious return
+     * from park is told apart from a wakeup.
+     */
+    static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        volatile boolean woken;
+        @Nullable Waiter next;
+
+        /** Called by whoever changed the G's status (or the G's M after a signal), after unlinking this waiter. */
+        void wake() {
+            woken = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /**
+     * The park strategy (the seed's TODO "Don't busy wait"; deliberately not
+     * Go, which spins then osyields): sleeps until gp's status is no longer s
+     * or gp's M handled a signal, or {@code maxNanos} passed. Dekker-style: the
+     * waiter is published (a volatile count on gp) before the status is read
+     * again, and every status CAS reads that count after writing the status,
+     * so either we see the new status or the G sees us and wakes us: no lost
+     * wake-up. Any number of suspenders may park on one G at once.
+     */
+    private static void parkUntilStatusChanges(G gp, int s, long maxNanos, SuspendStats stats) {
+        Waiter w = new Waiter();
+        gp.addSuspendWaiter(w);
+        // A running G is only worth sleeping on while a preemption request is posted:
+        // the status may have gone away and come back to _Grunning (ABA) with the
+        // request cleared by another suspender or by execute, and then nothing would
+        // move the G. Whoever clears stackguard0 of a running G wakes us.
+        if (readgstatus(gp) != s || s == G_RUNNING && gp.stackguard0 != STACK_PREEMPT) {
+            gp.removeSuspendWaiter(w);
+            return;
+        }
+        stats.parks.increment();
+        long deadline = System.nanoTime() + maxNanos;
+        while (!w.woken) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || gp.rt.exiting) {
+                gp.removeSuspendWaiter(w);
+                if (!w.woken && maxNanos == PARK_SAFETY_NET) {
+                    stats.parkTimeouts.increment();
+                }
+                return;
+            }
+            LockSupport.parkNanos(gp, left);
+        }
+        // Counted by the parker, so parks == wakeups + parkTimeouts (+ rate-limit and exit ends).
+        stats.wakeups.increment();
+    }
+
+    /**
+     * A non-blocking suspendG for {@code --stack-scan two-phase}: claims gp
+     * only if it is already at a safe point (dead, preempted, runnable,
+     * waiting, in a syscall) and returns as {@link #suspendG} would; returns
+     * null, without asking anything of gp, when gp is running, copying its
+     * stack or held by another suspender. Same callers and ownership as
+     * suspendG; a non-null, non-dead result must be passed to {@link #resumeG}.
+     */
+    public static @Nullable SuspendGState trySuspendG(G gp) {
+        M self = M.getm();
+        G cur = self == null ? null : self.curg;
+        if (cur != null && readgstatus(cur) == G_RUNNING) {
+            throw Throw.fatal("suspendG from non-preemptible goroutine");
+        }
+        Sched rt = gp.rt;
+        if (self == null) {
+            rt.enterExternal();
+        }
+        SuspendGState st = tryClaim(gp);
+        if (self == null && (st == null || st.dead())) {
+            rt.exitExternal();
+        }
+        return st;
+    }
+
+    private static @Nullable SuspendGState tryClaim(G gp) {
+        boolean stopped = false;
+        for (;;) {
+            int s = readgstatus(gp);
+            switch (s) {
+                case G_DEAD -> {
+                    return DEAD;
+                }
+                case G_PREEMPTED, G_RUNNABLE, G_SYSCALL, G_WAITING -> {
+                    if (s == G_PREEMPTED) {
+                        if (!casGFromPreempted(gp, G_PREEMPTED, G_WAITING)) {
+                            continue;
+                        }
+                        stopped = true;
+                        s = G_WAITING;
+                    }
+                    SuspendGState st = lockInSafePoint(gp, s, stopped);
+                    if (st != null) {
+                        return st;
+                    }
+                }
+                default -> {
+                    if (!stopped) {
+                        return null;
+                    }
+                    // We own a G we moved out of _Gpreempted: we must finish the claim
+                    // (another suspender holds its scan bit for a moment).
+                    procyield(10);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code --stack-scan two-phase}: asks running gp to scan its own stack at
+     * its next safe point (gcsim only; Go's mgcmark.go leaves this as a TODO).
+     * Under scan|running, as suspendG's request, it moves gp's scan handshake
+     * from IDLE to SELF, poisons stackguard0 with {@code preempt} (not
+     * {@code preemptStop}: the G just deschedules afterwards, like
+     * gopreempt_m) and, with async preemption on, signals gp's M. Returns
+     * false, changing nothing, when gp was not running (the caller tries
+     * {@link #trySuspendG} again). Called by a GC worker.
+     */
+    public static boolean requestSelfScan(G gp) {
+        if (!castogscanstatus(gp, G_RUNNING, G_SCANRUNNING)) {
+            return false;
+        }
+        gp.casGcScanState(gcsim.goroutines.internal.GcSupport.GC_SCAN_IDLE,
+                gcsim.goroutines.internal.GcSupport.GC_SCAN_SELF);
+        gp.preempt = true;
+        gp.stackguard0 = STACK_PREEMPT;
+        M mp = gp.m;
+        casfromGscanstatus(gp, G_SCANRUNNING, G_RUNNING);
+        if (gp.rt.config.asyncPreempt() && mp != null) {
+            mp.preemptM();
+        }
+        return true;
     }
 
     /** Go's procyield(n): n spin-wait hints. */

@@ -28,10 +28,23 @@ public final class GcSupport {
 
         void setPreemptShrink(G gp, boolean v);
 
+        int gcScanState(G gp);
+
+        boolean casGcScanState(G gp, int oldval, int newval);
+
+        void resetGcScanState(G gp);
+
         void enterExternal(Sched rt);
 
         void exitExternal(Sched rt);
     }
+
+    /** gcScanState: nobody has handled this G's stack job yet in this cycle. */
+    public static final int GC_SCAN_IDLE = 0;
+    /** gcScanState: a worker asked the running G to scan its own stack at its next safe point. */
+    public static final int GC_SCAN_SELF = 1;
+    /** gcScanState: one scanner (the G itself or a worker) won the stack; nobody else may scan it. */
+    public static final int GC_SCAN_CLAIMED = 2;
 
     private static volatile @Nullable Access access;
 
@@ -74,6 +87,21 @@ public final class GcSupport {
     /** Sets gp.gcscandone (markroot's stack job, gcResetMarkState). The caller owns gp's stack or the world. */
     public static void setGcscandone(G gp, boolean done) {
         access().setGcscandone(gp, done);
+    }
+
+    /** gp's stack-scan handshake state ({@link #GC_SCAN_IDLE}, ...). Any thread. */
+    public static int gcScanState(G gp) {
+        return access().gcScanState(gp);
+    }
+
+    /** CAS on gp's stack-scan handshake state; the winner of a move to CLAIMED scans gp. Any thread. */
+    public static boolean casGcScanState(G gp, int oldval, int newval) {
+        return access().casGcScanState(gp, oldval, newval);
+    }
+
+    /** Resets gp's handshake to IDLE (gcResetMarkState, world stopped). */
+    public static void resetGcScanState(G gp) {
+        access().resetGcScanState(gp);
     }
 
     /** Asks for a stack shrink at gp's next synchronous safe point (scanstack when shrinking is unsafe now). */

@@ -1,0 +1,244 @@
+package gcsim.gcmark;
+
+import static gcsim.goroutines.GStatus.G_RUNNING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gcsim.goroutines.G;
+import gcsim.goroutines.GStatus;
+import gcsim.goroutines.Interp;
+import gcsim.goroutines.Program;
+import gcsim.goroutines.Sched;
+import gcsim.goroutines.SchedConfig;
+import gcsim.heap.Heap;
+import gcsim.heap.HeapConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The selectable strategies (--suspend spin|park, --stack-scan
+ * blocking|two-phase, --preempt async|cooperative) under the verification
+ * workloads, Go's TestAsyncPreempt situation, and conservative scanning of
+ * the frame async preemption interrupts.
+ */
+class StrategiesTest {
+    private record Run(Sched rt, Heap heap, Interp interp, Collector gc) implements AutoCloseable {
+        static Run start(Program p, SchedConfig sc, GcConfig config) {
+            Sched rt = new Sched(sc);
+            Heap heap = new Heap(HeapConfig.of(sc.gomaxprocs()));
+            Interp interp = new Interp(rt, heap, p);
+            Collector gc = new Collector(rt, heap, config);
+            gc.addChannelRoots(interp.chans());
+            gc.start();
+            interp.start();
+            return new Run(rt, heap, interp, gc);
+        }
+
+        List<CycleRecord> cycles(int n) {
+            List<CycleRecord> rs = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                rs.add(gc.gc());
+                assertThat(rt.fatalError()).as("mutator or runtime failure").isNull();
+            }
+            return rs;
+        }
+
+        /** Polls (yielding) until a goroutine other than main is running on an M. */
+        void untilAWorkerRuns() {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (Stream.of(rt.allgs()).noneMatch(g -> g.goid() > 1 && GStatus.readgstatus(g) == G_RUNNING)) {
+                assertThat(System.nanoTime()).as("no worker ran").isLessThan(deadline);
+                Thread.yield();
+            }
+        }
+
+        @Override
+        public void close() {
+            gc.close();
+            rt.shutdown();
+        }
+    }
+
+    static Stream<Arguments> combinations() {
+        List<Arguments> as = new ArrayList<>();
+        int seed = 0;
+        for (boolean park : new boolean[] {false, true}) {
+            for (GcConfig.StackScan ss : GcConfig.StackScan.values()) {
+                for (boolean async : new boolean[] {true, false}) {
+                    for (GcConfig.Mode mode : GcConfig.Mode.values()) {
+                        as.add(Arguments.of(park, ss, async, mode, seed++));
+                    }
+                }
+            }
+        }
+        return as.stream();
+    }
+
+    /**
+     * Every combination, checkmark on, on the self-verifying workloads; the
+     * "seed" varies the workload's shape (goroutines, list length, depth).
+     * The records account for every stack job the strategy ran.
+     */
+    @ParameterizedTest(name = "park={0} {1} async={2} {3}")
+    @MethodSource("combinations")
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void everyCombinationPassesTheVerificationWorkloads(boolean park, GcConfig.StackScan ss, boolean async,
+            GcConfig.Mode mode, int seed) {
+        SchedConfig sc = SchedConfig.of(2).withSuspendSleeps(park).withAsyncPreempt(async);
+        GcConfig gcc = GcConfig.defaults(2).withMode(mode).withStackScan(ss);
+        List<CycleRecord> rs = new ArrayList<>();
+        try (Run run = Run.start(Workloads.listsOnStacks(6 + seed % 5, 100 + 10 * seed, 10 + seed), sc, gcc)) {
+            rs.addAll(run.cycles(4));
+            assertThat(run.interp().useAfterFree()).isZero();
+        }
+        try (Run run = Run.start(Workloads.spinnersWithCalls(4 + seed % 3), sc, gcc)) {
+            rs.addAll(run.cycles(3));
+        }
+        try (Run run = Run.start(Workloads.channelsAndChurn(2 + seed % 3), sc, gcc)) {
+            rs.addAll(run.cycles(3));
+            assertThat(run.interp().useAfterFree()).isZero();
+        }
+        for (CycleRecord r : rs) {
+            assertThat(r.checkmark()).isEqualTo(CycleRecord.Checkmark.OK);
+            CycleRecord.Strategies st = r.strategies();
+            if (ss == GcConfig.StackScan.TWO_PHASE) {
+                assertThat(st.stacksNoWait() + st.stacksSelfScanned() + st.stacksBlocked())
+                        .as("every stack job taken exactly once").isEqualTo(r.stacksScanned() + r.suspend().dead());
+            } else {
+                assertThat(st.stacksNoWait() + st.stacksSelfScanned() + st.stacksBlocked()).isZero();
+            }
+            if (park) {
+                assertThat(st.suspendSpins()).isZero();
+            } else {
+                assertThat(st.suspendParks()).isZero();
+            }
+            if (!async) {
+                assertThat(r.asyncPreemptions()).isZero();
+            }
+        }
+        if (mode == GcConfig.Mode.CONCURRENT && ss == GcConfig.StackScan.TWO_PHASE) {
+            // Spinners with calls are running when found: they scan themselves or are blocked for.
+            assertThat(rs).anyMatch(r -> r.strategies().stacksSelfScanned() + r.strategies().stacksBlocked() > 0);
+        }
+    }
+
+    /**
+     * Go's TestAsyncPreempt (testprog AsyncPreempt): one P, goroutines in a
+     * tight loop without calls, in a loop calling a frameless nosplit function
+     * (no prologue check either), and in an empty loop; then a GC. The loops
+     * are bounded so the cooperative run ends.
+     */
+    static Program asyncPreemptProgram(long iterations) {
+        return Program.builder()
+                .func("frameless", 0, 0).nosplit().ret().end()
+                .func("tight", 2, 0)
+                    .constant(0, iterations).label("l").addi(1, 1, 1).decjnz(0, "l").ret().end()
+                .func("withCalls", 1, 0)
+                    .constant(0, iterations).label("l").call("frameless", -1).decjnz(0, "l").ret().end()
+                .func("empty", 1, 0)
+                    .constant(0, iterations).label("l").decjnz(0, "l").ret().end()
+                // main sleeps in a loop rather than blocking, so the process is not
+                // "all goroutines are asleep" once the loops have ended.
+                .func("main", 0, 0)
+                    .spawn("tight").spawn("withCalls").spawn("empty").label("w").sleep(1000).jmp("w").end()
+                .entry("main")
+                .build();
+    }
+
+    @ParameterizedTest(name = "async={0}")
+    @ValueSource(booleans = {true, false})
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void asyncPreemptSituationOneP(boolean async) {
+        // Cooperative: 40M iterations a loop (a second or so); async: 2G, which no
+        // loop can finish before the cycle does (the test ends by shutdown).
+        SchedConfig sc = SchedConfig.of(1).withAsyncPreempt(async);
+        GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false);
+        try (Run run = Run.start(asyncPreemptProgram(async ? 2_000_000_000L : 40_000_000L), sc, gcc)) {
+            run.untilAWorkerRuns();
+            CycleRecord r = run.cycles(1).get(0);
+            long exited = run.rt().stats().goroutinesExited();
+            assertThat(r.checkmark()).isEqualTo(CycleRecord.Checkmark.OK);
+            if (async) {
+                assertThat(r.asyncPreemptions()).as("the loops were stopped by signals").isPositive();
+                assertThat(exited).as("the cycle finished while every loop still ran").isZero();
+            } else {
+                assertThat(r.asyncPreemptions()).isZero();
+                assertThat(exited).as("the cycle had to wait for a loop to end").isPositive();
+            }
+        }
+    }
+
+    /** Two-phase with tight loops: a loop found running scans its own stack in asyncPreempt2. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void twoPhaseRunningLoopsScanThemselves() {
+        SchedConfig sc = SchedConfig.of(2).withSuspendSleeps(true);
+        GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false).withStackScan(GcConfig.StackScan.TWO_PHASE);
+        Program loops = Program.builder()
+                .func("empty", 1, 0).label("again").constant(0, 1_000_000).label("l").decjnz(0, "l")
+                    .jmp("again").end()
+                .func("main", 1, 0).constant(0, 300).label("s").spawn("empty").decjnz(0, "s").block().end()
+                .entry("main")
+                .build();
+        try (Run run = Run.start(loops, sc, gcc)) {
+            long self = 0;
+            for (int i = 0; i < 20 && self == 0; i++) {
+                run.untilAWorkerRuns();
+                CycleRecord r = run.cycles(1).get(0);
+                assertThat(r.checkmark()).isEqualTo(CycleRecord.Checkmark.OK);
+                self += r.strategies().stacksSelfScanned();
+            }
+            assertThat(self).as("a running loop scanned itself at an async safe point").isPositive();
+        }
+    }
+
+    /**
+     * Conservative scanning: keep(v) puts a node's address only in a scalar
+     * slot (as a register spill the stack map does not describe), spins in a
+     * tight loop, then reads the node back through that word and checks its
+     * value. Cycles run while it spins; only the conservative scan of the
+     * frame asyncPreempt interrupted keeps the node alive. A freed node would
+     * read as poison (use after free) or fail the check.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void conservativeScanKeepsAnObjectOnlyAScratchWordPointsTo() {
+        Program p = Program.builder()
+                .type(Workloads.NODE).type(Workloads.HOLDER)
+                // locals: 0 x, 1 h, 2 nil, 7 h2 (pointers); 3 word, 4 n, 5 got, 6 want (scalars).
+                // No allocation while the address is only a word: like a uintptr in Go, a
+                // word keeps nothing alive at a synchronous safe point (an assist scans
+                // precisely), only at an asynchronous one.
+                .func("keep", 8, 0).ptrLocals(0, 1, 2, 7)
+                    .label("again")
+                    .newobj(0, "node").constant(6, 42).storew(0, 1, 6)
+                    .newobj(1, "holder").storep(1, 0, 0).newobj(7, "holder")
+                    .loadw(3, 1, 0)                           // x's address as a plain word
+                    .storep(1, 0, 2).clear(1).clear(0)        // no pointer to x is left anywhere
+                    .constant(4, 3_000_000).label("spin").decjnz(4, "spin")
+                    .storew(7, 0, 3).constant(3, 0)
+                    .loadp(0, 7, 0).clear(7)                  // back to a pointer
+                    .loadw(5, 0, 1).checkeq(5, 6).clear(0)
+                    .jmp("again").end()
+                .func("main", 0, 0).spawn("keep").spawn("keep").block().end()
+                .entry("main")
+                .build();
+        GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false);
+        try (Run run = Run.start(p, SchedConfig.of(2), gcc)) {
+            run.untilAWorkerRuns();
+            List<CycleRecord> rs = run.cycles(25);
+            assertThat(run.gc().checkmarkFailures()).isEmpty();
+            assertThat(rs).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
+            assertThat(rs.stream().mapToLong(CycleRecord::asyncPreemptions).sum()).isPositive();
+            assertThat(run.interp().useAfterFree()).isZero();
+            assertThat(run.rt().fatalError()).isNull();
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package gcsim.goroutines;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * How suspendG callers of one {@link Sched} waited for their goroutines to
+ * reach a safe point: the figures that compare {@code --suspend spin} with
+ * {@code --suspend park}. Counters only grow; a reader takes differences
+ * (gc-mark does so per cycle). Written
+ * all by the suspenders themselves; read by anyone.
+ */
+public final class SuspendStats {
+    /** Busy-wait rounds (procyield or osyield) of spinning suspenders (park's immediate CAS retries are not counted). */
+    final LongAdder spins = new LongAdder();
+    /** Times a suspender parked (park strategy). */
+    final LongAdder parks = new LongAdder();
+    /** Parks that ended because the G's side woke the suspender (a status change or a handled signal). */
+    final LongAdder wakeups = new LongAdder();
+    /** Parks that ended on the safety-net timeout instead of a wakeup (should stay 0 with a moving G). */
+    final LongAdder parkTimeouts = new LongAdder();
+    /** Thread CPU time suspenders spent in suspendG calls that had to wait (nanoseconds). */
+    final LongAdder waitCpuNanos = new LongAdder();
+    /** suspendG calls that had to wait at least once (G running, copying or held by another suspender). */
+    final LongAdder waitingCalls = new LongAdder();
+
+    SuspendStats() {}
+
+    /** A consistent-enough copy for reports (each counter read once). Any thread. */
+    public Snapshot snapshot() {
+        return new Snapshot(spins.sum(), parks.sum(), wakeups.sum(), parkTimeouts.sum(), waitCpuNanos.sum(),
+                waitingCalls.sum());
+    }
+
+    /** Values of the counters at one moment; {@link #minus} gives the activity between two. */
+    public record Snapshot(long spins, long parks, long wakeups, long parkTimeouts, long waitCpuNanos,
+            long waitingCalls) {
+        public Snapshot minus(Snapshot o) {
+            return new Snapshot(spins - o.spins, parks - o.parks, wakeups - o.wakeups,
+                    parkTimeouts - o.parkTimeouts, waitCpuNanos - o.waitCpuNanos, waitingCalls - o.waitingCalls);
+        }
+    }
+}
