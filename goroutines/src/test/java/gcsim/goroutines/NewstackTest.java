@@ -84,7 +84,9 @@ class NewstackTest {
                 .func("deep", 8, 1).jnz(9, "down").ret()
                     .label("down").addi(0, 9, -1).call("deep", -1, 0).ret().end()
                 .func("w", 1, 0).constant(0, 400).call("deep", -1, 0).recv("never", 0).ret().end()
-                .func("main", 1, 0).spawn("w").recv("never", 0).ret().end()
+                // main sleeps for ever (a timer is always pending), so the process never
+                // deadlocks once w blocks: Go's checkdead would rightly end it otherwise.
+                .func("main", 1, 0).spawn("w").label("l").sleep(1000).jmp("l").end()
                 .build();
         try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
             TestRt.until(() -> t.rt.allgs().length == 2 && readgstatus(t.rt.allgs()[1]) == G_WAITING, t.rt);

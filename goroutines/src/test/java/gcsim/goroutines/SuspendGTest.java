@@ -286,7 +286,10 @@ class SuspendGTest {
             AtomicInteger overlaps = new AtomicInteger();
             AtomicInteger stoppedCount = new AtomicInteger();
             Runnable suspender = () -> {
-                for (int i = 0; i < 300; i++) {
+                // At least 300 rounds, and on until one of them caught a running G and
+                // stopped it (on a loaded machine the Gs can be runnable, not yet re-run,
+                // every time the suspenders come back to them).
+                for (int i = 0; i < 300 || stoppedCount.get() == 0 && i < 1_000_000; i++) {
                     G gp = (i & 1) == 0 ? a : b;
                     SuspendGState st = Suspension.suspendG(gp);
                     if (holders.incrementAndGet() != 1 && gp == a) {
