@@ -10,7 +10,6 @@ module gcsim.goroutines {
     requires org.eclipse.collections.api;
     requires org.eclipse.collections.impl;
     requires HdrHistogram;
-    requires java.management;
 
     // suspendG/resumeG, the G accessors, GStatus, stop/start the world, shrinkstack,
     // programs and the interpreter, and the GcHooks interface gc-mark implements.

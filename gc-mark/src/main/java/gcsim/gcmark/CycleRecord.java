@@ -140,7 +140,7 @@ public record CycleRecord(
      * @param suspendWakeups      parked suspenders woken by the G's side
      * @param suspendParkTimeouts parks ended by the safety-net timeout (a G that never reached a safe point)
      * @param suspendWaitingCalls suspendG calls that had to wait
-     * @param suspendWaitCpuNanos thread CPU time those waiting calls used
+     * @param suspendWaitCpuNanos busy time of those waiting calls (wall time minus time parked or yielded)
      * @param stacksNoWait        two-phase: stacks taken at once, the G not running
      * @param stacksSelfScanned   two-phase: stacks the G scanned itself at a safe point
      * @param stacksBlocked       two-phase: stacks the second pass blocked in suspendG for

@@ -18,7 +18,7 @@ public final class SuspendStats {
     final LongAdder wakeups = new LongAdder();
     /** Parks that ended on the safety-net timeout instead of a wakeup (should stay 0 with a moving G). */
     final LongAdder parkTimeouts = new LongAdder();
-    /** Thread CPU time suspenders spent in suspendG calls that had to wait (nanoseconds). */
+    /** Busy time of suspendG calls that had to wait: wall time minus time parked or yielded (ns). */
     final LongAdder waitCpuNanos = new LongAdder();
     /** suspendG calls that had to wait at least once (G running, copying or held by another suspender). */
     final LongAdder waitingCalls = new LongAdder();
