@@ -2,12 +2,7 @@ package gcsim.gcmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.Interp;
-import gcsim.goroutines.Program;
-import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
-import gcsim.heap.Heap;
-import gcsim.heap.HeapConfig;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,45 +15,11 @@ import org.junit.jupiter.api.Test;
  * mutators' own checks (a freed node read, or a wrong value, kills the run).
  */
 class ConcurrentMarkTest {
-    private record Run(Sched rt, Heap heap, Interp interp, Collector gc) implements AutoCloseable {
-        static Run start(Program p, int procs, GcConfig config) {
-            Sched rt = new Sched(SchedConfig.of(procs));
-            Heap heap = new Heap(HeapConfig.of(procs));
-            Interp interp = new Interp(rt, heap, p);
-            Collector gc = new Collector(rt, heap, config);
-            gc.addChannelRoots(interp.chans());
-            gc.start();
-            interp.start();
-            return new Run(rt, heap, interp, gc);
-        }
-
-        List<CycleRecord> cycles(int n) {
-            List<CycleRecord> rs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                try {
-                    rs.add(gc.gc());
-                } catch (Throwable t) {
-                    Throwable cause = rt.fatalError();
-                    throw new AssertionError("cycle " + (i + 1) + " failed: " + t
-                            + (cause != null ? "; the runtime had died of: " + cause : ""), cause != null ? cause : t);
-                }
-                assertThat(rt.fatalError()).as("mutator or runtime failure").isNull();
-            }
-            return rs;
-        }
-
-        @Override
-        public void close() {
-            gc.close();
-            rt.shutdown();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(strings = {"CONCURRENT", "STW"})
     void cyclesUnderSelfVerifyingMutatorsLoseNothing(String mode) {
         GcConfig config = GcConfig.defaults(2).withMode(GcConfig.Mode.valueOf(mode));
-        try (Run run = Run.start(Workloads.listsOnStacks(20, 300, 40), 2, config)) {
+        try (MarkRun run = MarkRun.start(Workloads.listsOnStacks(20, 300, 40), SchedConfig.of(2), config)) {
             List<CycleRecord> rs = run.cycles(12);
             for (CycleRecord r : rs) {
                 assertThat(r.heapStartBytes()).as("heap_live at cycle start").isNotNegative();
@@ -83,7 +44,8 @@ class ConcurrentMarkTest {
 
     @Test
     void heldNodesSurviveAndGarbageIsFreed() {
-        try (Run run = Run.start(Workloads.shuffleBetweenHolders(8, 500), 2, GcConfig.defaults(2))) {
+        try (MarkRun run = MarkRun.start(Workloads.shuffleBetweenHolders(8, 500), SchedConfig.of(2),
+                GcConfig.defaults(2))) {
             List<CycleRecord> rs = run.cycles(10);
             assertThat(run.gc().checkmarkFailures()).isEmpty();
             assertThat(rs).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
@@ -98,7 +60,7 @@ class ConcurrentMarkTest {
     @Test
     void withoutTheWriteBarrierCheckmarkCatchesLostObjects() {
         GcConfig broken = GcConfig.defaults(1).withDebugNoWriteBarrier(true);
-        try (Run run = Run.start(Workloads.shuffleBetweenHolders(8, 2000), 2, broken)) {
+        try (MarkRun run = MarkRun.start(Workloads.shuffleBetweenHolders(8, 2000), SchedConfig.of(2), broken)) {
             boolean failed = false;
             for (int i = 0; i < 60 && !failed; i++) {
                 failed = run.gc().gc().checkmark() == CycleRecord.Checkmark.FAILED;
@@ -112,7 +74,7 @@ class ConcurrentMarkTest {
     /** TestPreemptionGC: goroutines spinning through calls; every cycle completes and scans them all. */
     @Test
     void preemptionGcEveryCycleCompletesWithSpinningGoroutines() {
-        try (Run run = Run.start(Workloads.spinnersWithCalls(8), 2, GcConfig.defaults(2))) {
+        try (MarkRun run = MarkRun.start(Workloads.spinnersWithCalls(8), SchedConfig.of(2), GcConfig.defaults(2))) {
             List<CycleRecord> rs = run.cycles(10);
             assertThat(rs).hasSize(10).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
             // main + 8 spinners stopped and scanned in every cycle once they exist.
@@ -128,7 +90,7 @@ class ConcurrentMarkTest {
     @ValueSource(strings = {"CONCURRENT", "STW"})
     void pointersThroughChannelsAndReusedGoroutinesSurvive(String mode) {
         GcConfig config = GcConfig.defaults(2).withMode(GcConfig.Mode.valueOf(mode));
-        try (Run run = Run.start(Workloads.channelsAndChurn(6), 2, config)) {
+        try (MarkRun run = MarkRun.start(Workloads.channelsAndChurn(6), SchedConfig.of(2), config)) {
             List<CycleRecord> rs = new ArrayList<>(run.cycles(12));
             // Keep cycling (bounded) until churn goroutines have exited and a cycle's
             // snapshot held a dead G: STW cycles back to back leave mutators little time.

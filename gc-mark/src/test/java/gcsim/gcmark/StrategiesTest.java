@@ -3,14 +3,8 @@ package gcsim.gcmark;
 import static gcsim.goroutines.GStatus.G_RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.G;
-import gcsim.goroutines.GStatus;
-import gcsim.goroutines.Interp;
 import gcsim.goroutines.Program;
-import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
-import gcsim.heap.Heap;
-import gcsim.heap.HeapConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,43 +23,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the frame async preemption interrupts.
  */
 class StrategiesTest {
-    private record Run(Sched rt, Heap heap, Interp interp, Collector gc) implements AutoCloseable {
-        static Run start(Program p, SchedConfig sc, GcConfig config) {
-            Sched rt = new Sched(sc);
-            Heap heap = new Heap(HeapConfig.of(sc.gomaxprocs()));
-            Interp interp = new Interp(rt, heap, p);
-            Collector gc = new Collector(rt, heap, config);
-            gc.addChannelRoots(interp.chans());
-            gc.start();
-            interp.start();
-            return new Run(rt, heap, interp, gc);
-        }
-
-        List<CycleRecord> cycles(int n) {
-            List<CycleRecord> rs = new ArrayList<>();
-            for (int i = 0; i < n; i++) {
-                rs.add(gc.gc());
-                assertThat(rt.fatalError()).as("mutator or runtime failure").isNull();
-            }
-            return rs;
-        }
-
-        /** Polls (yielding) until a goroutine other than main is running on an M. */
-        void untilAWorkerRuns() {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            while (Stream.of(rt.allgs()).noneMatch(g -> g.goid() > 1 && GStatus.readgstatus(g) == G_RUNNING)) {
-                assertThat(System.nanoTime()).as("no worker ran").isLessThan(deadline);
-                Thread.yield();
-            }
-        }
-
-        @Override
-        public void close() {
-            gc.close();
-            rt.shutdown();
-        }
-    }
-
     static Stream<Arguments> combinations() {
         List<Arguments> as = new ArrayList<>();
         int seed = 0;
@@ -94,14 +51,14 @@ class StrategiesTest {
         SchedConfig sc = SchedConfig.of(2).withSuspendSleeps(park).withAsyncPreempt(async);
         GcConfig gcc = GcConfig.defaults(2).withMode(mode).withStackScan(ss);
         List<CycleRecord> rs = new ArrayList<>();
-        try (Run run = Run.start(Workloads.listsOnStacks(6 + seed % 5, 100 + 10 * seed, 10 + seed), sc, gcc)) {
+        try (MarkRun run = MarkRun.start(Workloads.listsOnStacks(6 + seed % 5, 100 + 10 * seed, 10 + seed), sc, gcc)) {
             rs.addAll(run.cycles(4));
             assertThat(run.interp().useAfterFree()).isZero();
         }
-        try (Run run = Run.start(Workloads.spinnersWithCalls(4 + seed % 3), sc, gcc)) {
+        try (MarkRun run = MarkRun.start(Workloads.spinnersWithCalls(4 + seed % 3), sc, gcc)) {
             rs.addAll(run.cycles(3));
         }
-        try (Run run = Run.start(Workloads.channelsAndChurn(2 + seed % 3), sc, gcc)) {
+        try (MarkRun run = MarkRun.start(Workloads.channelsAndChurn(2 + seed % 3), sc, gcc)) {
             rs.addAll(run.cycles(3));
             assertThat(run.interp().useAfterFree()).isZero();
         }
@@ -160,7 +117,7 @@ class StrategiesTest {
         // loop can finish before the cycle does (the test ends by shutdown).
         SchedConfig sc = SchedConfig.of(1).withAsyncPreempt(async);
         GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false);
-        try (Run run = Run.start(asyncPreemptProgram(async ? 2_000_000_000L : 40_000_000L), sc, gcc)) {
+        try (MarkRun run = MarkRun.start(asyncPreemptProgram(async ? 2_000_000_000L : 40_000_000L), sc, gcc)) {
             run.untilAWorkerRuns();
             CycleRecord r = run.cycles(1).get(0);
             long exited = run.rt().stats().goroutinesExited();
@@ -187,7 +144,7 @@ class StrategiesTest {
                 .func("main", 1, 0).constant(0, 300).label("s").spawn("empty").decjnz(0, "s").block().end()
                 .entry("main")
                 .build();
-        try (Run run = Run.start(loops, sc, gcc)) {
+        try (MarkRun run = MarkRun.start(loops, sc, gcc)) {
             long self = 0;
             for (int i = 0; i < 20 && self == 0; i++) {
                 run.untilAWorkerRuns();
@@ -231,7 +188,7 @@ class StrategiesTest {
                 .entry("main")
                 .build();
         GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false);
-        try (Run run = Run.start(p, SchedConfig.of(2), gcc)) {
+        try (MarkRun run = MarkRun.start(p, SchedConfig.of(2), gcc)) {
             run.untilAWorkerRuns();
             List<CycleRecord> rs = run.cycles(25);
             assertThat(run.gc().checkmarkFailures()).isEmpty();

@@ -2,14 +2,9 @@ package gcsim.gcmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.Interp;
 import gcsim.goroutines.Program;
-import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
-import gcsim.heap.Heap;
-import gcsim.heap.HeapConfig;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,41 +17,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @Timeout(60)
 class StressTriggerTest {
-    private record Run(Sched rt, Heap heap, Interp interp, Collector gc) implements AutoCloseable {
-        static Run start(Program p, int procs, GcConfig.Mode mode, long gcEvery, boolean atSafepoints) {
-            Sched rt = new Sched(SchedConfig.of(procs));
-            Heap heap = new Heap(HeapConfig.of(procs));
-            Interp interp = new Interp(rt, heap, p);
-            Collector gc = new Collector(rt, heap, GcConfig.defaults(1).withMode(mode).withAutoTrigger(false));
-            gc.setStressTriggers(gcEvery, atSafepoints);
-            gc.addChannelRoots(interp.chans());
-            gc.start();
-            interp.start();
-            return new Run(rt, heap, interp, gc);
-        }
-
-        void until(BooleanSupplier cond) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-            while (!cond.getAsBoolean()) {
-                assertThat(rt.fatalError()).as("runtime failure").isNull();
-                assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
-                Thread.onSpinWait();
-                Thread.yield();
-            }
-        }
-
-        void assertVerified() {
-            assertThat(rt.fatalError()).as("mutator or runtime failure").isNull();
-            assertThat(gc.checkmarkFailures()).isEmpty();
-            assertThat(gc.records()).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
-            assertThat(interp.useAfterFree()).isZero();
-        }
-
-        @Override
-        public void close() {
-            gc.close();
-            rt.shutdown();
-        }
+    /** A world with the heap trigger off and the given stress triggers on. */
+    private static MarkRun start(Program p, int procs, GcConfig.Mode mode, long gcEvery, boolean atSafepoints) {
+        return MarkRun.start(p, SchedConfig.of(procs), GcConfig.defaults(1).withMode(mode).withAutoTrigger(false),
+                gc -> gc.setStressTriggers(gcEvery, atSafepoints));
     }
 
     /** main allocates {@code n} garbage objects and returns. */
@@ -72,7 +36,7 @@ class StressTriggerTest {
     @ParameterizedTest
     @EnumSource(GcConfig.Mode.class)
     void gcEveryRunsOneCyclePerNAllocations(GcConfig.Mode mode) throws Exception {
-        try (Run run = Run.start(allocateAndExit(1_000), 2, mode, 40, false)) {
+        try (MarkRun run = start(allocateAndExit(1_000), 2, mode, 40, false)) {
             assertThat(run.rt().awaitExit(40, TimeUnit.SECONDS)).isZero();
             assertThat(run.interp().allocations()).isEqualTo(1_000);
             assertThat(run.gc().stressCycles()).isEqualTo(1_000 / 40);
@@ -84,7 +48,7 @@ class StressTriggerTest {
     /** Several goroutines on two Ps: allocations are counted across Ps; lists verified by the mutators. */
     @Test
     void gcEveryCountsAllocationsAcrossPs() {
-        try (Run run = Run.start(Workloads.listsOnStacks(6, 60, 8), 2, GcConfig.Mode.CONCURRENT, 25, false)) {
+        try (MarkRun run = start(Workloads.listsOnStacks(6, 60, 8), 2, GcConfig.Mode.CONCURRENT, 25, false)) {
             run.until(() -> run.gc().stressCycles() >= 40);
             long allocs = run.interp().allocations();
             long cycles = run.gc().stressCycles();
@@ -98,7 +62,7 @@ class StressTriggerTest {
     @ParameterizedTest
     @EnumSource(GcConfig.Mode.class)
     void gcAtSafepointsRunsCyclesWhileGoroutinesReachSafePoints(GcConfig.Mode mode) {
-        try (Run run = Run.start(Workloads.spinnersWithCalls(4), 2, mode, 0, true)) {
+        try (MarkRun run = start(Workloads.spinnersWithCalls(4), 2, mode, 0, true)) {
             run.until(() -> run.gc().stressCycles() >= 30);
             assertThat(run.gc().records()).hasSizeGreaterThanOrEqualTo(30);
             run.assertVerified();
@@ -108,7 +72,7 @@ class StressTriggerTest {
     /** Without the triggers (and without the heap trigger) no cycle starts: the tests above measure them. */
     @Test
     void offMeansNoCycles() throws Exception {
-        try (Run run = Run.start(allocateAndExit(1_000), 2, GcConfig.Mode.CONCURRENT, 0, false)) {
+        try (MarkRun run = start(allocateAndExit(1_000), 2, GcConfig.Mode.CONCURRENT, 0, false)) {
             assertThat(run.rt().awaitExit(40, TimeUnit.SECONDS)).isZero();
             assertThat(run.gc().records()).isEmpty();
             assertThat(run.gc().stressCycles()).isZero();

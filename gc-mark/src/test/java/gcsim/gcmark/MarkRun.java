@@ -1,0 +1,93 @@
+package gcsim.gcmark;
+
+import static gcsim.goroutines.GStatus.G_RUNNING;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gcsim.goroutines.GStatus;
+import gcsim.goroutines.Interp;
+import gcsim.goroutines.Program;
+import gcsim.goroutines.Sched;
+import gcsim.goroutines.SchedConfig;
+import gcsim.heap.Heap;
+import gcsim.heap.HeapConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/**
+ * One running test world for the gc-mark tests: a scheduler, a heap, the
+ * interpreter running a program and a started collector (with the program's
+ * channels as roots). Close it to stop the collector and the runtime.
+ */
+record MarkRun(Sched rt, Heap heap, Interp interp, Collector gc) implements AutoCloseable {
+
+    static MarkRun start(Program p, SchedConfig sc, GcConfig config) {
+        return start(p, sc, config, gc -> { });
+    }
+
+    /** As {@link #start(Program, SchedConfig, GcConfig)}, with {@code setUp} run on the collector before it starts. */
+    static MarkRun start(Program p, SchedConfig sc, GcConfig config, Consumer<Collector> setUp) {
+        Sched rt = new Sched(sc);
+        Heap heap = new Heap(HeapConfig.of(sc.gomaxprocs()));
+        Interp interp = new Interp(rt, heap, p);
+        Collector gc = new Collector(rt, heap, config);
+        setUp.accept(gc);
+        gc.addChannelRoots(interp.chans());
+        gc.start();
+        interp.start();
+        return new MarkRun(rt, heap, interp, gc);
+    }
+
+    /** Runs n forced cycles; fails with the runtime's own fatal error when the mutators or the runtime died. */
+    List<CycleRecord> cycles(int n) {
+        List<CycleRecord> rs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            try {
+                rs.add(gc.gc());
+            } catch (Throwable t) {
+                Throwable cause = rt.fatalError();
+                throw new AssertionError("cycle " + (i + 1) + " failed: " + t
+                        + (cause != null ? "; the runtime had died of: " + cause : ""), cause != null ? cause : t);
+            }
+            assertThat(rt.fatalError()).as("mutator or runtime failure").isNull();
+        }
+        return rs;
+    }
+
+    /** Polls (yielding, no sleeping) until cond holds; fails if the runtime died or 40 s passed. */
+    void until(BooleanSupplier cond) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+        while (!cond.getAsBoolean()) {
+            assertThat(rt.fatalError()).as("runtime failure").isNull();
+            assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
+
+    /** Polls (yielding) until a goroutine other than main is running on an M. */
+    void untilAWorkerRuns() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (Stream.of(rt.allgs()).noneMatch(g -> g.goid() > 1 && GStatus.readgstatus(g) == G_RUNNING)) {
+            assertThat(System.nanoTime()).as("no worker ran").isLessThan(deadline);
+            Thread.yield();
+        }
+    }
+
+    /** No runtime failure, no checkmark failure in any cycle, no use after free. */
+    void assertVerified() {
+        assertThat(rt.fatalError()).as("mutator or runtime failure").isNull();
+        assertThat(gc.checkmarkFailures()).isEmpty();
+        assertThat(gc.records()).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
+        assertThat(interp.useAfterFree()).isZero();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        rt.shutdown();
+    }
+}
