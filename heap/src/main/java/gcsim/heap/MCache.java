@@ -103,6 +103,13 @@ public final class MCache {
         if (fresh.allocCount == fresh.nelems) {
             throw new GoThrow("span has no free space");
         }
+        // Not a check of Go's: cacheSpan must hand out a span swept this cycle and owned by
+        // nobody else (it once returned one a background sweeper was sweeping).
+        int fg = fresh.loadSweepgen();
+        if (fg != heap.sweepgen) {
+            throw new GoThrow("refill: cacheSpan returned a span not swept for this cycle",
+                    "runtime: span sweepgen=" + fg + " mheap.sweepgen=" + heap.sweepgen + " spanclass=" + spc);
+        }
         // Indicate that this span is cached and prevent asynchronous sweeping in the next sweep phase.
         fresh.storeSweepgen(heap.sweepgen + 3);
         alloc[spc] = fresh;

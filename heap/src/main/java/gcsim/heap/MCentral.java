@@ -1,6 +1,7 @@
 package gcsim.heap;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -16,6 +17,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (freeSpan) on theirs; any number at once.
  */
 final class MCentral {
+    /**
+     * Test seam: called in cacheSpan's walk of the nonempty list between the
+     * read of a span's sweepgen and the CAS that claims it, so a test can play
+     * the background sweeper that wins the span there. Null in production.
+     */
+    static volatile @Nullable Consumer<MSpan> takeSpanHookForTest;
+
     private final MHeap heap;
     final int spanclass;
     private final ReentrantLock lock = new ReentrantLock();
@@ -59,6 +67,10 @@ final class MCentral {
         for (;;) {
             for (MSpan s = nonempty.first; s != null; s = s.next) {
                 int gen = s.loadSweepgen();
+                Consumer<MSpan> hook = takeSpanHookForTest;
+                if (hook != null) {
+                    hook.accept(s);
+                }
                 if (gen == sg - 2 && s.casSweepgen(sg - 2, sg - 1)) {
                     nonempty.remove(s);
                     empty.insertBack(s);
@@ -66,7 +78,10 @@ final class MCentral {
                     heap.sweep(s, true);
                     return s;
                 }
-                if (gen == sg - 1) {
+                // Read sweepgen again, as Go does: if the CAS above lost to a background
+                // sweeper, the span is at sg-1 now though gen still says sg-2; taking it
+                // would cache a span while it is being swept (its fresh objects then freed).
+                if (s.loadSweepgen() == sg - 1) {
                     continue; // the span is being swept by background sweeper, skip
                 }
                 // we have a nonempty span that does not require sweeping, allocate from it
@@ -94,7 +109,7 @@ final class MCentral {
                     // it is already in the empty list, so just retry
                     continue retry;
                 }
-                if (gen == sg - 1) {
+                if (s.loadSweepgen() == sg - 1) { // read again: see the nonempty walk
                     continue; // the span is being swept by background sweeper, skip
                 }
                 // already swept empty span,

@@ -225,4 +225,49 @@ class SweepTest {
             }
         }
     }
+
+    /**
+     * cacheSpan's CAS on an unswept span loses to a background sweeper (played
+     * by the seam between its read of sweepgen and its CAS): it must skip the
+     * span, as Go does by reading sweepgen again, not cache it while it is
+     * being swept. It once did: the sweeper then freed the objects allocated
+     * from it ("use of freed object", "freeSpan given cached span").
+     */
+    @Test
+    void cacheSpanSkipsASpanABackgroundSweeperWonAfterItsRead() {
+        ObjectType s4 = ObjectType.scalars("s4", 4); // 32 B: 256 objects a span
+        List<Long> all = new ArrayList<>();
+        for (int i = 0; i < 256 * 3 + 10; i++) { // three full spans and a partial one
+            long x = heap.allocate(heap.mcache(0), s4);
+            heap.writeWord(x, x);
+            all.add(x);
+        }
+        heap.flushMCaches();
+        all.forEach(heap::tryMark);
+        heap.startSweepCycle();
+        MSpan partial = heap.spanOf(all.get(all.size() - 1));
+        assertThat(partial).isNotNull();
+        int sg = heap.sweepgen();
+        List<MSpan> won = new ArrayList<>();
+        MCentral.takeSpanHookForTest = s -> {
+            if (s == partial && won.isEmpty() && s.casSweepgen(sg - 2, sg - 1)) {
+                won.add(s); // the "background sweeper" claims it now
+            }
+        };
+        long x;
+        try {
+            x = heap.allocate(heap.mcache(1), s4);
+        } finally {
+            MCentral.takeSpanHookForTest = null;
+        }
+        assertThat(won).containsExactly(partial);
+        assertThat(heap.spanOf(x)).as("allocated from the span being swept").isNotSameAs(partial);
+        assertThat(partial.loadSweepgen()).as("still held by its sweeper, not cached").isEqualTo(sg - 1);
+        assertThat(partial.casSweepgen(sg - 1, sg - 2)).isTrue(); // the seam's sweeper lets go; finishSweep sweeps it
+        heap.finishSweep();
+        assertThat(partial.loadSweepgen()).isEqualTo(sg);
+        for (long y : all) {
+            assertThat(heap.readWord(y)).isEqualTo(y);
+        }
+    }
 }
