@@ -228,9 +228,26 @@ final class MHeap {
         if (sweepdone) {
             return -1;
         }
-        sweepers.incrementAndGet();
+        // Go makes sweepone non-preemptible (m.locks++) before it reads sweepdone and
+        // sweepgen, so no stop-the-world, and so no finishsweep_m or new sweep cycle,
+        // can fall between that read and the pops. A background sweeper here is a plain
+        // thread the world does not stop: it enters under the heap lock instead, which
+        // startSweepCycle also holds, so the sweepgen it pops with is the current one.
+        // (A sweeper that read sweepdone == false before finishSweep and an old sweepgen
+        // after it popped this cycle's swept list with the last cycle's sweepgen, dropped
+        // freshly swept spans from the lists and set sweepdone for a sweep never done.)
+        int sg;
+        lock.lock();
+        try {
+            if (sweepdone) {
+                return -1;
+            }
+            sweepers.incrementAndGet();
+            sg = sweepgen;
+        } finally {
+            lock.unlock();
+        }
         MSpan s;
-        int sg = sweepgen;
         for (;;) {
             MSpan popped = sweepSpans[1 - ((sg >>> 1) & 1)].pop();
             if (popped == null) {
