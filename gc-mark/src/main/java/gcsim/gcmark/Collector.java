@@ -211,6 +211,19 @@ public final class Collector implements AutoCloseable {
     }
 
     private void triggerLoop() {
+        try {
+            triggerCycles();
+        } catch (Error e) {
+            if (!rt.hasExited()) {
+                throw e;
+            }
+            // The process exited during a triggered cycle ("stopTheWorld: process
+            // exited", "suspendG: process exited"): the cycle is abandoned, as in Go,
+            // where the whole process is gone. Whoever ended it reports why.
+        }
+    }
+
+    private void triggerCycles() {
         while (triggerWakeup.await()) {
             if (rt.hasExited()) {
                 return;

@@ -91,7 +91,28 @@ public final class M extends Thread {
         } catch (Throwable t) {
             rt.fatal(t);
         } finally {
+            releaseWaitlock();
             rt.mexited(this);
+        }
+    }
+
+    /**
+     * At exit: a G that called gopark may have left its M with the park's
+     * unlock still to run (the process exited before park_m): a channel lock
+     * is then still held, and every other M that wants it would block in
+     * lock() for ever, keeping the whole simulated process reachable. Go's
+     * process simply ends; a JVM hosting many runs must not leak them, so the
+     * unlock runs here, its own failures ignored (the process is dying).
+     */
+    private void releaseWaitlock() {
+        Runnable f = waitunlockf;
+        if (f != null) {
+            waitunlockf = null;
+            try {
+                f.run();
+            } catch (Throwable ignored) {
+                // exiting: a ready() in the unlock may find the process gone
+            }
         }
     }
 
