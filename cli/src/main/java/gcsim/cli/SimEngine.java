@@ -188,7 +188,33 @@ final class SimEngine implements Engine {
         if (sb.length() == 0) {
             sb.append("\tnone running (the run was slow, not stuck)\n");
         }
-        return sb.append("\nall goroutines:\n\n").append(Traceback.dump(rt)).toString();
+        sb.append("\nall goroutines:\n\n").append(Traceback.dump(rt));
+        sb.append("\nscheduler (GODEBUG=schedtrace,scheddetail=1):\n").append(rt.schedtrace(true));
+        return sb.append("\nruntime threads (Java stacks, for a bug report):\n").append(threadStacks()).toString();
+    }
+
+    /**
+     * The Java stacks of gcsim's threads (Ms, mark workers, the trigger,
+     * sweeper and sysmon, all named "gcsim-...") and of the thread driving the
+     * run: where each one waits when a run is stuck. Other runs in the same
+     * JVM show too; their names tell them apart only by number.
+     */
+    static String threadStacks() {
+        StringBuilder sb = new StringBuilder();
+        Thread self = Thread.currentThread();
+        for (var e : Thread.getAllStackTraces().entrySet()) {
+            Thread t = e.getKey();
+            if (!t.getName().startsWith("gcsim") && t != self) {
+                continue;
+            }
+            sb.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
+            StackTraceElement[] frames = e.getValue();
+            for (int i = 0; i < Math.min(frames.length, 24); i++) {
+                sb.append("\tat ").append(frames[i]).append('\n');
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
     }
 
     private static RunResult result(Cycles cycles, Sched rt, Interp interp, Collector gc, boolean timedOut,

@@ -308,8 +308,9 @@ public final class Interp implements GoCode {
                         }
                     }
                     case Op.LOADP -> {
-                        long v = heap().readPointer(fieldAddr(st, sp, code[ip + 2], code[ip + 3]));
-                        checkPoison(v);
+                        long a = fieldAddr(st, sp, code[ip + 2], code[ip + 3]);
+                        long v = heap().readPointer(a);
+                        checkPoison(gp, fid, ip, a, v);
                         st.write(sp + 8L * code[ip + 1], v);
                         ip += 4;
                     }
@@ -318,8 +319,9 @@ public final class Interp implements GoCode {
                         ip += 4;
                     }
                     case Op.LOADW -> {
-                        long v = heap().readWord(fieldAddr(st, sp, code[ip + 2], code[ip + 3]));
-                        checkPoison(v);
+                        long a = fieldAddr(st, sp, code[ip + 2], code[ip + 3]);
+                        long v = heap().readWord(a);
+                        checkPoison(gp, fid, ip, a, v);
                         st.write(sp + 8L * code[ip + 1], v);
                         ip += 4;
                     }
@@ -410,10 +412,13 @@ public final class Interp implements GoCode {
         return obj + 8L * field;
     }
 
-    private void checkPoison(long v) {
+    private void checkPoison(G gp, int fid, int ip, long addr, long v) {
         if (Heap.isPoison(v)) {
             useAfterFree.incrementAndGet();
-            throw Throw.fatal("runtime: read of a freed (poisoned) heap word", "use of freed object");
+            FuncInfo f = infoById[fid];
+            throw Throw.fatal("runtime: read of a freed (poisoned) heap word by goroutine " + gp.goid + " in "
+                    + (f == null ? "?" : f.name()) + " at instruction " + ip + ": " + heap().describe(addr),
+                    "use of freed object");
         }
     }
 

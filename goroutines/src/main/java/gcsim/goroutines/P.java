@@ -89,6 +89,11 @@ public final class P {
 
     // ---- local run queue (proc.go runqput/runqget/runqgrab/runqsteal) ----
 
+    /** Go's runqsize as schedtrace prints it: tail - head (racy; runnext not counted, as in Go). Any thread. */
+    int runqlen() {
+        return (int) TAIL.getAcquire(this) - (int) HEAD.getAcquire(this);
+    }
+
     /** Go's runqempty: no G in runq or runnext. Any thread. */
     boolean runqempty() {
         // Go rereads head/tail/runnext until tail is stable, to avoid a false

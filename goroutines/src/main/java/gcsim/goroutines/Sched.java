@@ -70,6 +70,9 @@ public final class Sched {
     private final FuncTab functab;
     private final Growth growth;
 
+    /** When this process was made (Go's runtimeInitTime), for schedtrace's clock. */
+    private final long startNanos = System.nanoTime();
+
     final ReentrantLock lock = new ReentrantLock();
     // ---- guarded by lock ----
     private @Nullable M midle;
@@ -1535,6 +1538,72 @@ public final class Sched {
     }
 
     /**
+     * Go's schedtrace: one {@code SCHED} line with the scheduler's counters
+     * (gomaxprocs, idle Ps, Ms, spinning and idle Ms, global run queue, the
+     * run queue of every P), and with {@code detailed} one line per P, M and G
+     * as GODEBUG=schedtrace=X,scheddetail=1 prints them. Go prints Ms as
+     * {@code M<id>: p=.. curg=..}; here an M's state is read without its lock,
+     * so a live dump is a snapshot, exact only when the process is stuck.
+     * Any thread; takes sched.lock (not while holding it).
+     */
+    public String schedtrace(boolean detailed) {
+        StringBuilder sb = new StringBuilder();
+        lock.lock();
+        try {
+            sb.append("SCHED ").append((System.nanoTime() - startNanos) / 1_000_000).append("ms:")
+                    .append(" gomaxprocs=").append(gomaxprocs)
+                    .append(" idleprocs=").append(npidle.get())
+                    .append(" threads=").append(mcount)
+                    .append(" spinningthreads=").append(nmspinning.get())
+                    .append(" idlethreads=").append(nmidle)
+                    .append(" runqueue=").append(runqsize)
+                    .append(" gcwaiting=").append(gcwaiting ? 1 : 0)
+                    .append(" stopwait=").append(stopwait)
+                    .append(" external=").append(nexternal);
+            if (!detailed) {
+                sb.append(" [");
+                for (int i = 0; i < gomaxprocs; i++) {
+                    sb.append(i == 0 ? "" : " ").append(allp[i].runqlen());
+                }
+                sb.append("]");
+            }
+            sb.append('\n');
+            if (!detailed) {
+                return sb.toString();
+            }
+            for (P pp : allp) {
+                M mp = pp.m;
+                sb.append("  P").append(pp.id).append(": status=").append(pp.status())
+                        .append(" schedtick=").append(pp.schedtick).append(" syscalltick=").append(pp.syscalltick)
+                        .append(" m=").append(mp == null ? -1 : mp.id)
+                        .append(" runqsize=").append(pp.runqlen()).append(" gfreecnt=").append(pp.gFreeN).append('\n');
+            }
+            for (M mp : allm) {
+                P pp = mp.p;
+                G cg = mp.curg;
+                sb.append("  M").append(mp.id).append(": p=").append(pp == null ? -1 : pp.id)
+                        .append(" curg=").append(cg == null ? -1 : cg.goid)
+                        .append(" mallocing=").append(mp.mallocing).append(" preemptoff=")
+                        .append(mp.preemptoff == null ? "" : mp.preemptoff)
+                        .append(" locks=").append(mp.locks).append(" spinning=").append(mp.spinning)
+                        .append(" blocked=").append(mp.getState() == Thread.State.WAITING
+                                || mp.getState() == Thread.State.TIMED_WAITING)
+                        .append('\n');
+            }
+        } finally {
+            lock.unlock();
+        }
+        for (G gp : allgs()) {
+            M mp = gp.m;
+            int s = readgstatus(gp);
+            sb.append("  G").append(gp.goid).append(": status=").append(s).append('(')
+                    .append(s == G_WAITING ? gp.waitreason.toString() : "").append(") m=")
+                    .append(mp == null ? -1 : mp.id).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /**
      * Go's checkdead: called with lock held when an M goes idle; throws when
      * no M runs and no G can ever run again. Waiting and preempted Gs count
      * as blocked; a pending timer means someone will wake.
@@ -1560,7 +1629,7 @@ public final class Sched {
             switch (s & ~G_SCAN) {
                 case G_WAITING, G_PREEMPTED -> grunning++;
                 case G_RUNNABLE, G_RUNNING, G_SYSCALL ->
-                    throw Throw.fatal("runtime: checkdead: find g " + gp.goid + " in status " + s,
+                    throw Throw.fatal("runtime: checkdead: find g " + gp.goid + " in status " + s + "\n" + schedtrace(true),
                             "checkdead: runnable g");
                 default -> { }
             }

@@ -209,6 +209,23 @@ public final class Heap {
         return Long.compareUnsigned(addr - ARENA_BASE, arenaSpaceBytes) < 0;
     }
 
+    /**
+     * For fatal-error reports: the span holding {@code addr} (base, size class,
+     * element size, object index, sweepgen against the heap's, allocation and
+     * mark state). Racy; any thread.
+     */
+    public String describe(long addr) {
+        MSpan s = spanOf(addr);
+        if (s == null) {
+            return "0x" + Long.toHexString(addr) + " is not in an in-use span";
+        }
+        int idx = (int) ((addr - s.base) / s.elemsize);
+        return "0x" + Long.toHexString(addr) + " in span 0x" + Long.toHexString(s.base) + " spanclass=" + s.spanclass
+                + " elemsize=" + s.elemsize + " object " + idx + "/" + s.nelems + " state=" + s.state
+                + " span.sweepgen=" + s.loadSweepgen() + " mheap.sweepgen=" + h.sweepgen
+                + " allocCount=" + s.allocCount + " freeindex=" + s.freeindex;
+    }
+
     /** Go's spanOf: the span owning the page of p (maybe dead), or null. Any thread. */
     @Nullable MSpan spanOf(long p) {
         long page = (p - ARENA_BASE) >>> SizeClasses._PageShift; // below ARENA_BASE: huge
