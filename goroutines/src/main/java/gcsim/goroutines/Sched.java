@@ -1995,6 +1995,13 @@ public final class Sched {
         }
     }
 
+    /**
+     * Test seam: runs on sysmon between retake's CAS of a P out of _Psyscall
+     * and its handoffp, where the M that made the syscall may come back and go
+     * idle. Null in production.
+     */
+    static volatile @Nullable Runnable retakeHookForTest;
+
     /** Go's retake. sysmon only. */
     private int retake(long now) {
         int n = 0;
@@ -2025,10 +2032,23 @@ public final class Sched {
                         && pp.sysmonSyscallwhen + 10_000_000L > now) {
                     continue;
                 }
-                if (pp.casStatus(s, P.P_IDLE)) {
-                    n++;
-                    pp.syscalltick++;
-                    handoffp(pp);
+                // Need to decrement number of idle locked M's (pretending that one more is
+                // running) before the CAS. Otherwise the M from which we retake can exit the
+                // syscall, increment nmidle and report deadlock. (Go's incidlelocked(-1); here
+                // sysmon counts as an external caller until handoffp has started an M for pp.)
+                enterExternal();
+                try {
+                    if (pp.casStatus(s, P.P_IDLE)) {
+                        n++;
+                        pp.syscalltick++;
+                        Runnable hook = retakeHookForTest;
+                        if (hook != null) {
+                            hook.run();
+                        }
+                        handoffp(pp);
+                    }
+                } finally {
+                    exitExternal();
                 }
             }
         }
