@@ -101,7 +101,7 @@ final class RunSession implements RunListener {
             err.print(result.goroutineDump());
         } else if (d != null && d.stuck() != null) {
             err.println("gcsim: --deterministic: " + d.stuck());
-            err.println("goroutines:");
+            err.println("goroutines running when it stopped:");
             err.print(result.goroutineDump());
             err.println("last events:");
             err.print(d.lastEvents());

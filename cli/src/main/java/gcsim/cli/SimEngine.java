@@ -133,7 +133,7 @@ final class SimEngine implements Engine {
         det.platform.startRun();
         int outcome = det.await(driverThread, config.timeoutSeconds());
         if (outcome != Determinism.FINISHED) {
-            String dump = outcome == Determinism.STUCK ? Traceback.dump(rt) : timeoutDump(rt);
+            String dump = timeoutDump(rt);
             if (outcome == Determinism.TIMED_OUT) {
                 rt.shutdown(); // the participants see the exit and end (not deterministic: the run is abandoned)
             }
