@@ -3,6 +3,7 @@ package gcsim.cli;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.Baton;
 import gcsim.goroutines.EventLog;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GStatus;
@@ -58,7 +59,7 @@ final class SimEngine implements Engine {
     @Override
     public RunResult run(RunConfig config, RunListener listener) {
         Scenario scenario = load(config);
-        Determinism det = config.deterministic() ? new Determinism(config.seed()) : null;
+        @Nullable Determinism det = config.deterministic() ? new Determinism(config.seed()) : null;
         Platform platform = det == null ? Platform.REAL : det.platform;
         Sched rt = new Sched(SchedConfig.of(config.procs())
                 .withAsyncPreempt(config.preempt() == RunConfig.Preempt.ASYNC)
@@ -146,7 +147,7 @@ final class SimEngine implements Engine {
 
     private static RunResult withDeterminism(RunResult r, Determinism det) {
         return new RunResult(r.cycles(), r.mutator(), r.verification(), r.timedOut(), r.goroutineDump(),
-                new RunResult.Determinism(det.seed, det.log.digest(), det.log.events(), det.stuck,
+                new RunResult.Determinism(det.seed, det.log.digest(), det.log.events(), det.stuck(),
                         det.log.lastEvents()));
     }
 
@@ -318,19 +319,17 @@ final class SimEngine implements Engine {
 
         final long seed;
         final EventLog log = new EventLog(LAST_EVENTS);
+        final Watchdog watchdog = new Watchdog();
         final Platform platform;
-        private final CountDownLatch stuckLatch = new CountDownLatch(1);
-        /** The watchdog's description (set once, by the participant that found it), else null. */
-        volatile @Nullable String stuck;
 
         Determinism(long seed) {
             this.seed = seed;
-            this.platform = Platform.deterministic(seed, log, STALL_NANOS, this::watchdog);
+            this.platform = Platform.deterministic(seed, log, STALL_NANOS, watchdog);
         }
 
-        private void watchdog(String description) {
-            stuck = description;
-            stuckLatch.countDown();
+        /** The watchdog's description (set once, by the participant that found it), else null. */
+        @Nullable String stuck() {
+            return watchdog.stuck;
         }
 
         /**
@@ -342,18 +341,30 @@ final class SimEngine implements Engine {
             long deadline = timeoutSeconds == 0 ? Long.MAX_VALUE
                     : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
             try {
-                while (driver.isAlive() && stuck == null) {
+                while (driver.isAlive() && stuck() == null) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         return TIMED_OUT;
                     }
-                    stuckLatch.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
+                    watchdog.latch.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return TIMED_OUT;
             }
-            return stuck != null ? STUCK : FINISHED;
+            return stuck() != null ? STUCK : FINISHED;
+        }
+    }
+
+    /** Receives the baton watchdog's verdict and wakes the command's thread. */
+    private static final class Watchdog implements Baton.DeadlockHandler {
+        final CountDownLatch latch = new CountDownLatch(1);
+        volatile @Nullable String stuck;
+
+        @Override
+        public void deadlock(String description) {
+            stuck = description;
+            latch.countDown();
         }
     }
 
