@@ -46,7 +46,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class Interp implements GoCode {
     private final Sched rt;
-    /** rt's platform is deterministic: pass the baton at instruction boundaries (read once per run of a G). */
+    /** rt's platform is deterministic: pass the baton at instruction boundaries (read once, here). */
     private final boolean deterministic;
     private final @Nullable Heap heap;
     private final Program program;

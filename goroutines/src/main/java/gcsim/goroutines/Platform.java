@@ -19,7 +19,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * and nothing else. As long as only REAL is loaded (a run without
  * {@code --deterministic}), the JIT sees one implementation and inlines it,
  * so the real mode pays nothing (the interpreter even skips its boundary
- * call: {@link #deterministic()} is read once per run of a G).
+ * call: {@link #deterministic()} is read once, when an Interp is built).
  *
  * <p>{@link #deterministic} returns a {@link Baton}-backed platform: the
  * threads it starts are the baton's participants and run one at a time; a

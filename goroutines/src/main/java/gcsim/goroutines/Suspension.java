@@ -259,7 +259,7 @@ public final class Suspension {
     /**
      * Charges the suspender's busy time of one waiting call: the wall time of
      * the wait minus the time it was parked or gave the CPU away in osyield.
-     * Deliberately an estimate from System.nanoTime rather than the thread's
+     * Deliberately an estimate from the platform clock (System.nanoTime) rather than the thread's
      * CPU clock: ThreadMXBean.getCurrentThreadCpuTime costs about 1.5 µs per
      * call on these machines, which would add 3 µs to every suspension it
      * measures.

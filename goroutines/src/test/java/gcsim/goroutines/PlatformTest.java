@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
-import gcsim.heap.ObjectType;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -190,27 +189,9 @@ class PlatformTest {
         assertThat(runtimeDigest(2)).isNotEqualTo(a);
     }
 
-    /**
-     * SmokeTest's program (50 goroutines calling, allocating and sending on
-     * one channel to main) on a deterministic runtime; the event log's
-     * digest and count.
-     */
+    /** SmokeTest's program on a deterministic runtime; the event log's digest and count. */
     private static String runtimeDigest(long seed) throws Exception {
-        Program prog = Program.builder()
-                .type(ObjectType.withPointers("node", 3, 0))
-                .chan("done", 0, false)
-                .func("leaf", 1, 1).addi(0, 2, 1).ret(0).end()
-                .func("work", 3, 0).ptrLocals(2)
-                    .constant(0, 200)
-                    .label("loop").call("leaf", 1, 0).newobj(2, "node").decjnz(0, "loop")
-                    .send("done", 1).ret().end()
-                .func("main", 2, 0)
-                    .constant(0, 50)
-                    .label("spawn").spawn("work").decjnz(0, "spawn")
-                    .constant(0, 50)
-                    .label("wait").recv("done", 1).decjnz(0, "wait")
-                    .ret().end()
-                .build();
+        Program prog = SmokeTest.program(200);
         EventLog log = new EventLog(16);
         AtomicReference<String> deadlock = new AtomicReference<>();
         Platform p = Platform.deterministic(seed, log, 0, deadlock::set);
