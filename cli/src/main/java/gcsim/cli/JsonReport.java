@@ -8,6 +8,7 @@ import gcsim.gcmark.GcTrace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The {@code --json} report: exactly one JSON object, streamed with Jackson's
@@ -36,6 +37,7 @@ public final class JsonReport {
             gen.writeEndArray();
             writeMutator(gen, result.mutator());
             writeVerification(gen, result);
+            writeDeterminism(gen, result.determinism());
             gen.writeBooleanField("timedOut", result.timedOut());
             gen.writeNumberField("exitStatus", result.exitStatus());
             gen.writeEndObject();
@@ -60,6 +62,7 @@ public final class JsonReport {
         gen.writeBooleanField("gcAtSafepoints", config.gcAtSafepoints());
         gen.writeStringField("suspend", config.suspend().text());
         gen.writeStringField("stackScan", config.stackScan().text());
+        gen.writeBooleanField("deterministic", config.deterministic());
         Path trace = config.trace();
         if (trace == null) {
             gen.writeNullField("trace");
@@ -164,6 +167,18 @@ public final class JsonReport {
         gen.writeNumberField("stackShrinks", m.stackShrinks());
         gen.writeNumberField("goroutinesCreated", m.goroutinesCreated());
         gen.writeNumberField("goroutinesExited", m.goroutinesExited());
+        gen.writeEndObject();
+    }
+
+    private static void writeDeterminism(JsonGenerator gen, RunResult.@Nullable Determinism d) throws IOException {
+        if (d == null) {
+            return;
+        }
+        gen.writeObjectFieldStart("determinism");
+        gen.writeNumberField("seed", d.seed());
+        gen.writeStringField("digest", d.digest());
+        gen.writeNumberField("events", d.events());
+        gen.writeBooleanField("stuck", d.stuck() != null);
         gen.writeEndObject();
     }
 

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
             "0:success, verification clean",
             "1:verification failed (checkmark, lost object, use after free, runtime throw)",
             "2:bad input (an option, a scenario file)",
-            "3:--timeout expired (a goroutine dump goes to stderr)",
+            "3:--timeout expired, or --deterministic found no thread can progress (a goroutine dump goes to stderr)",
         })
 final class RunCommand implements Callable<Integer> {
 
@@ -59,7 +59,8 @@ final class RunCommand implements Callable<Integer> {
     private int cycles = RunConfig.DEFAULT_CYCLES;
 
     @Option(names = "--seed", paramLabel = "N",
-            description = "seed of the scenario's random choices (default: ${DEFAULT-VALUE})")
+            description = "seed of the scenario's random choices, and with --deterministic of the schedule"
+                    + " (default: ${DEFAULT-VALUE})")
     private long seed = RunConfig.DEFAULT_SEED;
 
     @Option(names = "--mode", paramLabel = "concurrent|stw", defaultValue = "concurrent",
@@ -110,6 +111,12 @@ final class RunCommand implements Callable<Integer> {
                     + " (a function prologue) and no cycle runs, so cycles run back to back")
     private boolean gcAtSafepoints;
 
+    @Option(names = "--deterministic",
+            description = "run the runtime's threads one at a time, the next chosen by --seed, on simulated time:"
+                    + " the same seed reproduces the run and its event digest; a run that cannot progress"
+                    + " ends with a goroutine dump and exit 3 (not with --trace)")
+    private boolean deterministic;
+
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Optional<Engine>> engines;
@@ -148,7 +155,7 @@ final class RunCommand implements Callable<Integer> {
         }
         return new RunConfig(ref, goroutines, procs, workers == null ? procs : workers, cycles, seed, mode,
                 preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds, gcEvery, gcAtSafepoints,
-                suspend, stackScan);
+                suspend, stackScan, deterministic);
     }
 
     private static void checkTraceFile(Path file) {

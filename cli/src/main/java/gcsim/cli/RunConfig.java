@@ -27,6 +27,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *                       point and no cycle runs
  * @param suspend        how suspendG waits for a running goroutine ({@code --suspend spin|park})
  * @param stackScan      how concurrent mark takes the stacks ({@code --stack-scan blocking|two-phase})
+ * @param deterministic  run the runtime's threads one at a time on a baton chosen by {@code seed}
+ *                       ({@code --deterministic}): the same seed gives the same run and digest
  */
 public record RunConfig(
         ScenarioRef scenario,
@@ -44,7 +46,8 @@ public record RunConfig(
         long gcEvery,
         boolean gcAtSafepoints,
         Suspend suspend,
-        StackScan stackScan) {
+        StackScan stackScan,
+        boolean deterministic) {
 
     public static final int MAX_GOROUTINES = 10_000_000;
     /** Our bound on GOMAXPROCS for the model (Ms are real threads). */
@@ -73,6 +76,18 @@ public record RunConfig(
         if (gcEvery < 0 || gcEvery > MAX_GC_EVERY) {
             throw new BadInputException("--gc-every must be between 0 (off) and " + MAX_GC_EVERY + ", got " + gcEvery);
         }
+        if (deterministic && trace != null) {
+            throw new BadInputException("--trace cannot be used with --deterministic: a trace records wall-clock"
+                    + " times, which no seed reproduces");
+        }
+    }
+
+    /** Without --deterministic. */
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
+            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds, long gcEvery,
+            boolean gcAtSafepoints, Suspend suspend, StackScan stackScan) {
+        this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
+                gcEvery, gcAtSafepoints, suspend, stackScan, false);
     }
 
     /** The seed's strategies (spin in suspendG, blocking stack scan), no stress triggers. */

@@ -2,6 +2,7 @@ package gcsim.cli;
 
 import gcsim.gcmark.CycleRecord;
 import java.util.List;
+import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * What a run did: the source of the summary table, the JSON report and the
@@ -19,10 +20,22 @@ public record RunResult(
         MutatorCounters mutator,
         Verification verification,
         boolean timedOut,
-        String goroutineDump) {
+        String goroutineDump,
+        @Nullable Determinism determinism) {
 
     public RunResult {
         cycles = List.copyOf(cycles);
+    }
+
+    /** A run without --deterministic. */
+    public RunResult(List<CycleRecord> cycles, MutatorCounters mutator, Verification verification, boolean timedOut,
+            String goroutineDump) {
+        this(cycles, mutator, verification, timedOut, goroutineDump, null);
+    }
+
+    /** Whether --deterministic's watchdog found that no thread could make progress. */
+    public boolean stuck() {
+        return determinism != null && determinism.stuck() != null;
     }
 
     /** Whether any oracle failed: a checkmark failure, a lost object, a use after free. */
@@ -39,8 +52,19 @@ public record RunResult(
         if (verificationFailed()) {
             return ExitStatus.VERIFICATION_FAILED;
         }
-        return timedOut ? ExitStatus.TIMEOUT : ExitStatus.OK;
+        return timedOut || stuck() ? ExitStatus.TIMEOUT : ExitStatus.OK;
     }
+
+    /**
+     * What a {@code --deterministic} run reproduces.
+     *
+     * @param seed   the schedule's seed ({@code --seed})
+     * @param digest the FNV-1a digest of the runtime's event log, 16 hex digits
+     * @param events how many events the digest covers
+     * @param stuck  the watchdog's description when no thread could make progress, else null
+     * @param lastEvents the event log's last events (for the dump), oldest first
+     */
+    public record Determinism(long seed, String digest, long events, @Nullable String stuck, String lastEvents) {}
 
     /** Mutator counters over the whole run. */
     public record MutatorCounters(

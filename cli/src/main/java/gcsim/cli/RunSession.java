@@ -90,10 +90,21 @@ final class RunSession implements RunListener {
             out.print(SummaryTable.footer(result));
             out.flush();
         }
+        RunResult.Determinism d = result.determinism();
+        if (d != null && !config.json()) {
+            out.println("determinism: seed " + d.seed() + " digest " + d.digest() + " (" + d.events() + " events)");
+            out.flush();
+        }
         if (result.timedOut()) {
             err.println("gcsim: --timeout " + config.timeoutSeconds()
                     + "s expired; goroutines that never reached a safe point:");
             err.print(result.goroutineDump());
+        } else if (d != null && d.stuck() != null) {
+            err.println("gcsim: --deterministic: " + d.stuck());
+            err.println("goroutines running when it stopped:");
+            err.print(result.goroutineDump());
+            err.println("last events:");
+            err.print(d.lastEvents());
         }
         if (result.verificationFailed()) {
             err.println("gcsim: verification FAILED: " + result.verification().lostObjects() + " lost objects, "

@@ -3,9 +3,12 @@ package gcsim.cli;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.Baton;
+import gcsim.goroutines.EventLog;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GStatus;
 import gcsim.goroutines.Interp;
+import gcsim.goroutines.Platform;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
 import gcsim.goroutines.Traceback;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -47,13 +51,19 @@ final class SimEngine implements Engine {
     static final long FORCE_AFTER_MILLIS = 20;
     /** How long to wait for the Ms to end after a clean stop. */
     private static final long JOIN_MILLIS = 5_000;
+    /** --deterministic: simulated time without a runtime event after which the run counts as stuck. */
+    static final long STALL_NANOS = 100_000_000L;
+    /** --deterministic: how many of the last events the stuck report shows. */
+    private static final int LAST_EVENTS = 40;
 
     @Override
     public RunResult run(RunConfig config, RunListener listener) {
         Scenario scenario = load(config);
+        @Nullable Determinism det = config.deterministic() ? new Determinism(config.seed()) : null;
+        Platform platform = det == null ? Platform.REAL : det.platform;
         Sched rt = new Sched(SchedConfig.of(config.procs())
                 .withAsyncPreempt(config.preempt() == RunConfig.Preempt.ASYNC)
-                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK));
+                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK), platform);
         Heap heap = new Heap(HeapConfig.of(config.procs()));
         Interp interp = new Interp(rt, heap, scenario.program());
         GcConfig gcConfig = GcConfig.defaults(config.workers())
@@ -66,6 +76,8 @@ final class SimEngine implements Engine {
         TraceEvents traceEvents = listener.trace().map(tw -> new TraceEvents(tw, initNanos)).orElse(null);
         if (traceEvents != null) {
             rt.setRuntimeEvents(traceEvents);
+        } else if (det != null) {
+            rt.setRuntimeEvents(det.log);
         }
         Collector gc = new Collector(rt, heap, gcConfig);
         gc.setStressTriggers(config.gcEvery(), config.gcAtSafepoints());
@@ -76,9 +88,11 @@ final class SimEngine implements Engine {
         interp.start();
 
         Driver driver = new Driver(config, listener, rt, interp, gc, cycles, initNanos, scenario.spawned());
-        Thread t = new Thread(driver, "gcsim-engine-driver");
-        t.setDaemon(true);
+        Thread t = platform.newThread(driver, "gcsim-engine-driver");
         t.start();
+        if (det != null) {
+            return runDeterministic(det, config, scenario, t, driver, cycles, rt, interp, gc);
+        }
         boolean finished = join(t, config.timeoutSeconds());
         if (!finished) {
             String dump = timeoutDump(rt);
@@ -102,6 +116,43 @@ final class SimEngine implements Engine {
         if (traceEvents != null) {
             traceEvents.finish();
         }
+        checkEnd(config, scenario, rt, driver, cycles);
+        return result(cycles, rt, interp, gc, false, "");
+    }
+
+    /**
+     * The rest of a --deterministic run, on the command's thread, which
+     * takes no part: lets the participants (Ms, sysmon, the collector's
+     * threads, the driver, all registered by now in a fixed order) run, then
+     * waits with JDK waits until the driver ended the run, the watchdog found
+     * it stuck, or --timeout expired. The driver itself closes the collector
+     * and shuts the runtime down, so every step of the run is on the baton.
+     */
+    private static RunResult runDeterministic(Determinism det, RunConfig config, Scenario scenario,
+            Thread driverThread, Driver driver, Cycles cycles, Sched rt, Interp interp, Collector gc) {
+        driver.closeAtEnd = true;
+        det.platform.startRun();
+        int outcome = det.await(driverThread, config.timeoutSeconds());
+        if (outcome != Determinism.FINISHED) {
+            String dump = timeoutDump(rt);
+            if (outcome == Determinism.TIMED_OUT) {
+                rt.shutdown(); // the participants see the exit and end (not deterministic: the run is abandoned)
+            }
+            return withDeterminism(result(cycles, rt, interp, gc, outcome == Determinism.TIMED_OUT, dump), det);
+        }
+        joinMs(rt);
+        checkEnd(config, scenario, rt, driver, cycles);
+        return withDeterminism(result(cycles, rt, interp, gc, false, ""), det);
+    }
+
+    private static RunResult withDeterminism(RunResult r, Determinism det) {
+        return new RunResult(r.cycles(), r.mutator(), r.verification(), r.timedOut(), r.goroutineDump(),
+                new RunResult.Determinism(det.seed, det.log.digest(), det.log.events(), det.stuck(),
+                        det.log.lastEvents()));
+    }
+
+    /** After a run that ended: rethrows a fatal error, or rejects a program that ended too early. */
+    private static void checkEnd(RunConfig config, Scenario scenario, Sched rt, Driver driver, Cycles cycles) {
         Throwable fatal = rt.fatalError();
         if (fatal == null) {
             fatal = driver.failure;
@@ -120,7 +171,6 @@ final class SimEngine implements Engine {
             throw new BadInputException(scenario.file() + ": the program ended after " + cycles.done() + " of "
                     + config.cycles() + " cycles; mutators must keep running (loop, or block in main)");
         }
-        return result(cycles, rt, interp, gc, false, "");
     }
 
     private static Scenario load(RunConfig config) {
@@ -284,6 +334,66 @@ final class SimEngine implements Engine {
         }
     }
 
+    /**
+     * What --deterministic adds to a run: the event log whose digest
+     * identifies the run, the baton platform, and the watchdog's verdict.
+     */
+    private static final class Determinism {
+        static final int FINISHED = 0;
+        static final int STUCK = 1;
+        static final int TIMED_OUT = 2;
+
+        final long seed;
+        final EventLog log = new EventLog(LAST_EVENTS);
+        final Watchdog watchdog = new Watchdog();
+        final Platform platform;
+
+        Determinism(long seed) {
+            this.seed = seed;
+            this.platform = Platform.deterministic(seed, log, STALL_NANOS, watchdog);
+        }
+
+        /** The watchdog's description (set once, by the participant that found it), else null. */
+        @Nullable String stuck() {
+            return watchdog.stuck;
+        }
+
+        /**
+         * The command's thread (no participant): waits with JDK waits until
+         * the driver ended, the watchdog fired, or timeoutSeconds (0: none)
+         * of wall time passed. Returns FINISHED, STUCK or TIMED_OUT.
+         */
+        int await(Thread driver, int timeoutSeconds) {
+            long deadline = timeoutSeconds == 0 ? Long.MAX_VALUE
+                    : System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            try {
+                while (driver.isAlive() && stuck() == null) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return TIMED_OUT;
+                    }
+                    watchdog.latch.await(Math.min(left, TimeUnit.MILLISECONDS.toNanos(20)), TimeUnit.NANOSECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return TIMED_OUT;
+            }
+            return stuck() != null ? STUCK : FINISHED;
+        }
+    }
+
+    /** Receives the baton watchdog's verdict and wakes the command's thread. */
+    private static final class Watchdog implements Baton.DeadlockHandler {
+        final CountDownLatch latch = new CountDownLatch(1);
+        volatile @Nullable String stuck;
+
+        @Override
+        public void deadlock(String description) {
+            stuck = description;
+            latch.countDown();
+        }
+    }
+
     /** The driver thread: waits for triggered cycles and forces the missing ones. */
     private static final class Driver implements Runnable {
         private final RunConfig config;
@@ -295,6 +405,12 @@ final class SimEngine implements Engine {
         private final long initNanos;
         private final int spawned;
         volatile @Nullable Throwable failure;
+        /**
+         * --deterministic: the driver waits on the simulated clock and, at the
+         * end, closes the collector and shuts the runtime down itself (on the
+         * baton). Set before the driver starts.
+         */
+        volatile boolean closeAtEnd;
 
         Driver(RunConfig config, RunListener listener, Sched rt, Interp interp, Collector gc, Cycles cycles,
                 long initNanos, int spawned) {
@@ -313,16 +429,33 @@ final class SimEngine implements Engine {
             try {
                 while (cycles.done() < config.cycles() && !rt.hasExited()) {
                     long before = cycles.seen();
-                    if (!cycles.awaitBeyond(before, FORCE_AFTER_MILLIS) && !rt.hasExited() && allStarted()) {
+                    if (!awaitCycle(before) && !rt.hasExited() && allStarted()) {
                         gc.gc();
                     }
                     progress();
+                }
+                if (closeAtEnd) {
+                    gc.close();
+                    rt.shutdown();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException | Error e) {
                 failure = e;
             }
+        }
+
+        /**
+         * Waits up to FORCE_AFTER_MILLIS for a cycle after the {@code before}-th;
+         * true when one came. --deterministic: sleeps that long on the simulated
+         * clock (a cycle does not wake it early) and looks.
+         */
+        private boolean awaitCycle(long before) throws InterruptedException {
+            if (!closeAtEnd) {
+                return cycles.awaitBeyond(before, FORCE_AFTER_MILLIS);
+            }
+            rt.platform().parkNanos(this, TimeUnit.MILLISECONDS.toNanos(FORCE_AFTER_MILLIS));
+            return cycles.seen() > before;
         }
 
         /**

@@ -52,6 +52,8 @@ class MainOptionsTest {
                 Arguments.of("run --scenario no-such-scenario",
                         "--scenario 'no-such-scenario' is neither a built-in scenario (see gcsim scenarios)"),
                 Arguments.of("run --trace /no/such/dir/t.json", "--trace '/no/such/dir/t.json': directory"),
+                Arguments.of("run --deterministic --trace t.json",
+                        "--trace cannot be used with --deterministic: a trace records wall-clock times"),
                 Arguments.of("run extra", "unexpected argument 'extra' (see gcsim run --help)"),
                 Arguments.of("frob", "unknown command 'frob' (see gcsim --help)"),
                 Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
@@ -135,6 +137,18 @@ class MainOptionsTest {
                 -42, RunConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30, 500, true,
                 RunConfig.Suspend.SPIN, RunConfig.StackScan.BLOCKING));
         assertThat(engine.sawTrace).isTrue();
+    }
+
+    @Test
+    void deterministicReachesTheEngineWithTheSeed() {
+        FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
+        Outcome o = Fixtures.run(engine, "run", "--deterministic", "--seed", "5");
+        assertThat(o.status()).as(o.err()).isZero();
+        assertThat(engine.config.deterministic()).isTrue();
+        assertThat(engine.config.seed()).isEqualTo(5);
+        FakeEngine plain = new FakeEngine(Fixtures.cleanResult(1));
+        assertThat(Fixtures.run(plain, "run").status()).isZero();
+        assertThat(plain.config.deterministic()).isFalse();
     }
 
     @Test

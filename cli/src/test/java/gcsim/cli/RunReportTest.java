@@ -120,6 +120,27 @@ class RunReportTest {
     }
 
     @Test
+    void deterministicRunsReportTheirDigestAndAStuckOneExitsThree() throws Exception {
+        RunResult clean = Fixtures.cleanResult(1);
+        RunResult det = new RunResult(clean.cycles(), clean.mutator(), clean.verification(), false, "",
+                new RunResult.Determinism(9, "00112233445566ff", 1234, null, ""));
+        Outcome human = Fixtures.run(new FakeEngine(det), "run", "--deterministic", "--seed", "9");
+        assertThat(human.status()).isZero();
+        assertThat(human.out()).endsWith("determinism: seed 9 digest 00112233445566ff (1234 events)\n");
+        Outcome json = Fixtures.run(new FakeEngine(det), "run", "--deterministic", "--seed", "9", "--json");
+        assertThat(JsonTree.object(json.out()).get("determinism"))
+                .isEqualTo(java.util.Map.of("seed", 9L, "digest", "00112233445566ff", "events", 1234L, "stuck", false));
+
+        RunResult stuck = new RunResult(clean.cycles(), clean.mutator(), clean.verification(), false,
+                "goroutine 3 [running]:\n", new RunResult.Determinism(9, "00112233445566ff", 1234,
+                        "baton: no thread can make progress (all blocked)", "#1233 g3 runnable -> running on M1\n"));
+        Outcome o = Fixtures.run(new FakeEngine(stuck), "run", "--deterministic", "--seed", "9");
+        assertThat(o.status()).isEqualTo(ExitStatus.TIMEOUT);
+        assertThat(o.err()).contains("gcsim: --deterministic: baton: no thread can make progress (all blocked)",
+                "goroutine 3 [running]:", "last events:\n#1233 g3 runnable -> running on M1");
+    }
+
+    @Test
     void verificationFailureOutranksTimeout() {
         RunResult r = Fixtures.result(1, CycleRecord.Checkmark.FAILED, new RunResult.Verification(0, 0), true, "g\n");
         assertThat(r.exitStatus()).isEqualTo(ExitStatus.VERIFICATION_FAILED);

@@ -8,6 +8,7 @@ import gcsim.goroutines.WaitReason;
 import gcsim.goroutines.internal.GcSupport;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -35,7 +36,13 @@ final class Assist {
     private final Sched rt;
     private final Barrier barrierForGcw;
     private final AtomicLong bgScanCredit = new AtomicLong();
-    private final ArrayDeque<G> assistQueue = new ArrayDeque<>();
+    private final ArrayDeque<G> assistQueue = new ArrayDeque<>(); // guarded by assistLock
+    /**
+     * Guards assistQueue. A lock taken through the platform rather than a
+     * monitor: ready, called with it held, may take sched.lock, a scheduling
+     * point in the deterministic mode.
+     */
+    private final ReentrantLock assistLock = new ReentrantLock();
     private final AtomicLong assistNanos = new AtomicLong();
     // Counters for the cycle record, reset by takeStats (mark termination).
     private final AtomicLong assistCount = new AtomicLong();
@@ -73,10 +80,13 @@ final class Assist {
 
     void disable() {
         mark = null;
-        synchronized (assistQueue) {
+        rt.platform().lock(assistLock);
+        try {
             for (G gp; (gp = assistQueue.poll()) != null; ) {
                 rt.ready(gp, false);
             }
+        } finally {
+            assistLock.unlock();
         }
     }
 
@@ -149,7 +159,7 @@ final class Assist {
             gp.gcAssistBytes = 0;
             return;
         }
-        long t0 = System.nanoTime();
+        long t0 = rt.platform().nanoTime();
         // gcDrainN requires the caller to be preemptible: gp waits while it drains,
         // so stack jobs (its own included) can suspend it.
         G self = GcSupport.enterWaiting(WaitReason.GC_ASSIST_MARKING);
@@ -160,7 +170,7 @@ final class Assist {
             GcSupport.exitWaiting(self);
         }
         gp.gcAssistBytes += 1 + (long) (assistBytesPerWork * workDone);
-        assistNanos.addAndGet(System.nanoTime() - t0);
+        assistNanos.addAndGet(rt.platform().nanoTime() - t0);
         assistCount.incrementAndGet();
         assistScanWork.addAndGet(workDone);
     }
@@ -208,12 +218,15 @@ final class Assist {
         // Enqueue only once gp is _Gwaiting (park_m runs this), so whoever
         // pops it can ready it; if the cycle ended meanwhile, ready it at once.
         Sched.gopark(mp, gp, () -> {
-            synchronized (assistQueue) {
+            rt.platform().lock(assistLock);
+            try {
                 if (mark == null) {
                     rt.ready(gp, false);
                 } else {
                     assistQueue.add(gp);
                 }
+            } finally {
+                assistLock.unlock();
             }
         }, WaitReason.GC_ASSIST_WAIT);
         return GoCode.PARK;
@@ -225,7 +238,8 @@ final class Assist {
      */
     void gcFlushBgCredit(long scanWork) {
         long scanBytes = (long) (scanWork * assistBytesPerWork);
-        synchronized (assistQueue) {
+        rt.platform().lock(assistLock);
+        try {
             G gp;
             while (scanBytes > 0 && (gp = assistQueue.poll()) != null) {
                 if (scanBytes + gp.gcAssistBytes >= 0) {
@@ -239,6 +253,8 @@ final class Assist {
                     assistQueue.add(gp);
                 }
             }
+        } finally {
+            assistLock.unlock();
         }
         if (scanBytes > 0) {
             bgScanCredit.addAndGet((long) (scanBytes * assistWorkPerByte));

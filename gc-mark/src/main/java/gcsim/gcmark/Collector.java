@@ -4,6 +4,7 @@ import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
 import gcsim.goroutines.M;
+import gcsim.goroutines.Platform;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SuspendStats;
@@ -68,7 +69,7 @@ public final class Collector implements AutoCloseable {
     private final Sched rt;
     private final Heap heap;
     private final GcConfig config;
-    private final long initNanos = System.nanoTime();
+    private final long initNanos;
     private final ReentrantLock startSema = new ReentrantLock();
     private final WorkPool pool = new WorkPool();
     private final GcWork[] perP;
@@ -83,8 +84,8 @@ public final class Collector implements AutoCloseable {
     private volatile Consumer<CycleRecord> listener = r -> {};
     private volatile int gcphase = GC_OFF;
     private long gcCpuNanosTotal;
-    private final Wakeup triggerWakeup = new Wakeup();
-    private final Wakeup sweepWakeup = new Wakeup();
+    private final Wakeup triggerWakeup;
+    private final Wakeup sweepWakeup;
     private volatile boolean closed;
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
     private StressTrigger stress;
@@ -93,6 +94,9 @@ public final class Collector implements AutoCloseable {
         this.rt = rt;
         this.heap = heap;
         this.config = config;
+        this.initNanos = rt.platform().nanoTime();
+        this.triggerWakeup = new Wakeup(rt.platform());
+        this.sweepWakeup = new Wakeup(rt.platform());
         int procs = rt.allp().length;
         this.perP = new GcWork[procs];
         for (int i = 0; i < procs; i++) {
@@ -169,8 +173,8 @@ public final class Collector implements AutoCloseable {
         if (config.autoTrigger()) {
             heap.setGcTriggerHook((c, live) -> requestCycle());
         }
-        daemon(this::triggerLoop, "gcsim-gc-trigger").start();
-        daemon(this::bgsweep, "gcsim-bgsweep").start();
+        rt.platform().newThread(this::triggerLoop, "gcsim-gc-trigger").start();
+        rt.platform().newThread(this::bgsweep, "gcsim-bgsweep").start();
     }
 
     /** Channel buffers the mutator uses: they are roots (see {@link CycleWork}). */
@@ -240,7 +244,7 @@ public final class Collector implements AutoCloseable {
     }
 
     private CycleRecord runCycle(boolean forced) {
-        startSema.lock();
+        rt.platform().lock(startSema);
         GcSupport.enterGcCycle(rt);
         stress.setCycleRunning(true);
         try {
@@ -264,17 +268,17 @@ public final class Collector implements AutoCloseable {
     }
 
     private CycleRecord concurrentCycle(boolean forced) {
-        Clock clock = new Clock();
+        Clock clock = new Clock(rt.platform().nanoTime());
         SchedCounters before = SchedCounters.of(rt);
         rt.stopTheWorld("GC sweep termination");
         long heap0 = heap.stats().heapLive();
         CycleWork work = gcStart(clock.tSweepTerm);
-        clock.tMark = System.nanoTime();
+        clock.tMark = rt.platform().nanoTime();
         rt.startTheWorld();
 
         List<Thread> workers = startWorkers(work);
         gcMarkDone(work);
-        clock.tMarkTerm = System.nanoTime();
+        clock.tMarkTerm = rt.platform().nanoTime();
         long heap1 = heap.stats().heapLive();
         work.exit = true;
         joinAll(workers);
@@ -282,12 +286,12 @@ public final class Collector implements AutoCloseable {
     }
 
     private CycleRecord stwCycle(boolean forced) {
-        Clock clock = new Clock();
+        Clock clock = new Clock(rt.platform().nanoTime());
         SchedCounters before = SchedCounters.of(rt);
         rt.stopTheWorld("GC (stop-the-world mode)");
         long heap0 = heap.stats().heapLive();
         CycleWork work = gcStart(clock.tSweepTerm);
-        clock.tMark = System.nanoTime();
+        clock.tMark = rt.platform().nanoTime();
         List<Thread> workers = startWorkers(work);
         awaitIdle(work);
         clock.tMarkTerm = clock.tMark;
@@ -302,7 +306,7 @@ public final class Collector implements AutoCloseable {
             long heap0, long heap1) {
         CycleRecord.Checkmark cm = gcMarkTermination(work);
         long goal = heap.stats().heapGoal();
-        clock.tEnd = System.nanoTime();
+        clock.tEnd = rt.platform().nanoTime();
         rt.startTheWorld();
         return finish(work, clock, before, forced, heap0, heap1, goal, cm);
     }
@@ -332,7 +336,7 @@ public final class Collector implements AutoCloseable {
     private List<Thread> startWorkers(CycleWork work) {
         List<Thread> ts = new ArrayList<>(work.nproc);
         for (int i = 0; i < work.nproc; i++) {
-            Thread t = daemon(new MarkWorker(work, roots, marking, pool, assist), "gcsim-markworker-" + i);
+            Thread t = rt.platform().newThread(new MarkWorker(work, roots, marking, pool, assist), "gcsim-markworker-" + i);
             t.start();
             ts.add(t);
         }
@@ -361,12 +365,7 @@ public final class Collector implements AutoCloseable {
     /** Blocks until every worker is idle and no global work or root job is left. */
     private void awaitIdle(CycleWork work) {
         while (true) {
-            try {
-                work.idleSignal.tryAcquire(1, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during mark", e);
-            }
+            rt.platform().tryAcquire(work.idleSignal, TimeUnit.MILLISECONDS.toNanos(1));
             work.idleSignal.drainPermits();
             if (work.nwait.get() == work.nproc && pool.fullIsEmpty() && !work.rootsLeft()) {
                 return;
@@ -509,21 +508,15 @@ public final class Collector implements AutoCloseable {
             // One span at a time, yielding between spans as bgsweep Goscheds;
             // a cycle starting meanwhile finishes the sweep itself.
             while (!closed && heap.sweepOne()) {
-                Thread.yield();
+                rt.platform().yield();
             }
         }
     }
 
-    private static Thread daemon(Runnable r, String name) {
-        Thread t = new Thread(r, name);
-        t.setDaemon(true);
-        return t;
-    }
-
-    private static void joinAll(List<Thread> ts) {
+    private void joinAll(List<Thread> ts) {
         for (Thread t : ts) {
             try {
-                t.join();
+                rt.platform().join(t);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -537,7 +530,7 @@ public final class Collector implements AutoCloseable {
         closed = true;
         triggerWakeup.close();
         sweepWakeup.close();
-        startSema.lock();
+        rt.platform().lock(startSema);
         startSema.unlock();
         heap.setGcTriggerHook(null);
     }
@@ -548,24 +541,39 @@ public final class Collector implements AutoCloseable {
      * clears it and returns true, or returns false once closed.
      */
     private static final class Wakeup {
-        private boolean pending;
-        private boolean closed;
+        private final Platform platform;
+        private volatile boolean pending;
+        private volatile boolean closed;
+        /** The one thread that awaits, published before it looks at pending (Dekker with post). */
+        private volatile @Nullable Thread waiter;
 
-        synchronized void post() {
+        Wakeup(Platform platform) {
+            this.platform = platform;
+        }
+
+        void post() {
             pending = true;
-            notifyAll();
+            wake();
         }
 
-        synchronized void close() {
+        void close() {
             closed = true;
-            notifyAll();
+            wake();
         }
 
-        synchronized boolean await() {
+        private void wake() {
+            Thread w = waiter;
+            if (w != null) {
+                platform.unpark(w);
+            }
+        }
+
+        /** The owning thread only. */
+        boolean await() {
+            waiter = Thread.currentThread();
             while (!pending && !closed) {
-                try {
-                    wait();
-                } catch (InterruptedException e) {
+                platform.park(this);
+                if (Thread.interrupted()) {
                     return false;
                 }
             }
@@ -576,10 +584,14 @@ public final class Collector implements AutoCloseable {
 
     /** Wall-clock marks of a cycle (Go's work.tSweepTerm, tMark, tMarkTerm, tEnd). */
     private static final class Clock {
-        final long tSweepTerm = System.nanoTime();
+        final long tSweepTerm;
         long tMark;
         long tMarkTerm;
         long tEnd;
+
+        Clock(long tSweepTerm) {
+            this.tSweepTerm = tSweepTerm;
+        }
     }
 
     private static CycleRecord.Strategies strategies(CycleWork w, SuspendStats.Snapshot d) {

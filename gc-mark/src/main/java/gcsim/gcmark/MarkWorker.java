@@ -2,7 +2,6 @@ package gcsim.gcmark;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -102,7 +101,7 @@ final class MarkWorker implements Runnable {
             work.idleSignal.release();
         }
         while (!work.exit && !workAvailable()) {
-            LockSupport.parkNanos(20_000);
+            work.rt.platform().parkNanos(this, 20_000);
         }
         work.nwait.decrementAndGet();
     }

@@ -86,26 +86,26 @@ final class Roots {
             }
         } else if (i < work.baseStacks + work.allgs.length) {
             G gp = work.allgs[i - work.baseStacks];
-            long t0 = System.nanoTime();
+            long t0 = work.rt.platform().nanoTime();
             if (work.twoPhase) {
                 markrootStackNoWait(work, marking, gcw, gp, latencies);
             } else {
                 markrootStack(work, marking, gcw, gp, latencies);
             }
-            work.stackJobNanos.addAndGet(System.nanoTime() - t0);
+            work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
         } else if (i < work.markrootJobs) {
-            long t0 = System.nanoTime();
+            long t0 = work.rt.platform().nanoTime();
             markrootStackLate(work, marking, gcw, work.allgs[i - work.baseStacks - work.allgs.length], latencies);
-            work.stackJobNanos.addAndGet(System.nanoTime() - t0);
+            work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
         } else {
             throw new GoThrow("markroot: bad index");
         }
     }
 
     private void markrootStack(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
-        long t0 = System.nanoTime();
+        long t0 = work.rt.platform().nanoTime();
         SuspendGState stopped = Suspension.suspendG(gp);
-        long waited = System.nanoTime() - t0;
+        long waited = work.rt.platform().nanoTime() - t0;
         latencies.recordValue(Math.max(waited, 0));
         work.suspendCalls.incrementAndGet();
         scanSuspended(work, marking, gcw, gp, stopped);
@@ -135,10 +135,10 @@ final class Roots {
     /** Two-phase, first pass: take gp's stack if that needs no waiting, else ask gp to scan itself. */
     private void markrootStackNoWait(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
         for (;;) {
-            long t0 = System.nanoTime();
+            long t0 = work.rt.platform().nanoTime();
             SuspendGState stopped = Suspension.trySuspendG(gp);
             if (stopped != null) {
-                latencies.recordValue(Math.max(System.nanoTime() - t0, 0));
+                latencies.recordValue(Math.max(work.rt.platform().nanoTime() - t0, 0));
                 work.suspendCalls.incrementAndGet();
                 if (!GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_IDLE, GcSupport.GC_SCAN_CLAIMED)) {
                     throw new GoThrow("g already scanned");
@@ -151,7 +151,7 @@ final class Roots {
                 return;
             }
             // gp left _Grunning between the two calls: look again.
-            Thread.onSpinWait();
+            work.rt.platform().onSpinWait();
         }
     }
 
@@ -161,10 +161,10 @@ final class Roots {
             int s = GcSupport.gcScanState(gp);
             if (s == GcSupport.GC_SCAN_SELF) {
                 if (GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_SELF, GcSupport.GC_SCAN_CLAIMED)) {
-                    long t0 = System.nanoTime();
+                    long t0 = work.rt.platform().nanoTime();
                     work.stacksBlocked.incrementAndGet();
                     markrootStack(work, marking, gcw, gp, latencies);
-                    work.blockedNanos.addAndGet(System.nanoTime() - t0);
+                    work.blockedNanos.addAndGet(work.rt.platform().nanoTime() - t0);
                     return;
                 }
             } else if (s == GcSupport.GC_SCAN_CLAIMED && gp.gcscandone()) {
@@ -173,7 +173,7 @@ final class Roots {
                 // IDLE: gp's first-pass job is still in another worker's hands; CLAIMED:
                 // its scanner (gp itself at a safe point, or that worker) is scanning.
                 // Both finish without waiting on anything, so this wait is short.
-                Thread.yield();
+                work.rt.platform().yield();
             }
         }
     }
@@ -188,7 +188,7 @@ final class Roots {
         if (!GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_SELF, GcSupport.GC_SCAN_CLAIMED)) {
             return;
         }
-        long t0 = System.nanoTime();
+        long t0 = work.rt.platform().nanoTime();
         G self = GcSupport.enterWaiting(WaitReason.GARBAGE_COLLECTION_SCAN);
         try {
             scanSuspended(work, marking, gcw, gp, Suspension.suspendG(self));
@@ -196,7 +196,7 @@ final class Roots {
             GcSupport.exitWaiting(self);
         }
         work.stacksSelfScanned.incrementAndGet();
-        work.stackJobNanos.addAndGet(System.nanoTime() - t0);
+        work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
     }
 
     /**

@@ -8,6 +8,7 @@ import gcsim.goroutines.WaitReason;
 import gcsim.goroutines.internal.GcSupport;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * GC stress triggers, to shake out bugs that rare timing hides (MMTk's
@@ -35,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threads: {@link #afterAllocate} and {@link #atSafePoint} on mutator Ms;
  * {@link #takeRequest} and {@link #cycleServed} on the collector's trigger
- * thread. {@code this} guards the waiter queue and {@code served}.
+ * thread. {@code waitersLock} guards the waiter queue and {@code served}.
  */
 final class StressTrigger {
     private final Sched rt;
@@ -53,10 +54,16 @@ final class StressTrigger {
     private volatile boolean safePointRequest;
     /** A collection cycle of any kind is running (set and cleared by the Collector). */
     private volatile boolean cycleRunning;
-    // ---- guarded by this ----
+    // ---- guarded by waitersLock ----
     /** Tickets whose cycle has ended. */
     private long served;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    /**
+     * Guards served and waiters: a lock taken through the platform, not a
+     * monitor, because ready (called with it held) may take sched.lock, a
+     * scheduling point in the deterministic mode.
+     */
+    private final ReentrantLock waitersLock = new ReentrantLock();
 
     private record Waiter(G gp, long ticket) {}
 
@@ -109,12 +116,15 @@ final class StressTrigger {
         // Queue only once gp is _Gwaiting (park_m runs this) so the trigger thread can
         // ready it; if the cycle already ran, ready it at once.
         Sched.gopark(mp, gp, () -> {
-            synchronized (this) {
+            rt.platform().lock(waitersLock);
+            try {
                 if (served >= ticket) {
                     rt.ready(gp, false);
                 } else {
                     waiters.add(new Waiter(gp, ticket));
                 }
+            } finally {
+                waitersLock.unlock();
             }
         }, WaitReason.WAIT_FOR_GC_CYCLE);
         return GoCode.PARK;
@@ -150,7 +160,8 @@ final class StressTrigger {
     void cycleServed() {
         cycles.incrementAndGet();
         boolean servedTicket;
-        synchronized (this) {
+        rt.platform().lock(waitersLock);
+        try {
             servedTicket = served < started;
             served = Math.min(served + 1, started);
             // Tickets may be queued out of order (park_m timing): look at all of them.
@@ -161,6 +172,8 @@ final class StressTrigger {
                     rt.ready(w.gp(), false);
                 }
             }
+        } finally {
+            waitersLock.unlock();
         }
         if (servedTicket) {
             GcSupport.exitGcCycle(rt); // pairs with afterAllocate's enterGcCycle

@@ -56,6 +56,9 @@ public final class Baton {
         int state = RUNNABLE; // guarded by the baton's lock
         long deadline; // SLEEPING: simulated nanos
         boolean permit; // an unblock before the block
+        @Nullable Participant joining; // BLOCKED in join: the participant whose exit wakes it
+        int quantum; // instructions left before the next pass (Platform's instructionBoundary); its thread only
+        int drawn; // the quantum drawn at the last pass; its thread only
 
         Participant(int id, String name) {
             this.id = id;
@@ -98,11 +101,29 @@ public final class Baton {
     private volatile @Nullable String deadlock; // null -> description, once
     private long now; // guarded by lock: simulated nanos
     private long handoffs; // guarded by lock
+    private final java.util.function.LongSupplier progress; // a count that moves when the model makes progress
+    private final long stallNanos; // simulated time without progress that counts as stuck (0: never)
+    private long lastProgress = -1; // guarded by lock: progress's last value
+    private long lastProgressAt; // guarded by lock: simulated time it last moved
 
     /** A baton choosing with {@code seed}; no participant holds it until the first {@link #start}. */
     public Baton(long seed, DeadlockHandler onDeadlock) {
+        this(seed, onDeadlock, () -> 0, 0);
+    }
+
+    /**
+     * A baton whose watchdog also fires when the simulated clock advanced
+     * {@code stallNanos} without {@code progress} (read by the holder, e.g.
+     * an event count) changing: threads that keep running or polling but get
+     * nowhere (a suspender spinning on a goroutine that never reaches a safe
+     * point) are as stuck as blocked ones. {@code stallNanos} 0: only the
+     * all-blocked check.
+     */
+    public Baton(long seed, DeadlockHandler onDeadlock, java.util.function.LongSupplier progress, long stallNanos) {
         this.random = new SplittableRandom(seed);
         this.onDeadlock = onDeadlock;
+        this.progress = progress;
+        this.stallNanos = stallNanos;
     }
 
     /**
@@ -138,9 +159,20 @@ public final class Baton {
 
     /** A scheduling point: the holder stays eligible and the baton goes to a drawn participant. */
     public void pass() {
+        pass(0);
+    }
+
+    /**
+     * A scheduling point after the holder used {@code elapsedNanos} of
+     * simulated time (instructions it ran): the clock advances, sleepers
+     * whose deadline passed become eligible, and the baton goes to a drawn
+     * participant (possibly the holder again). The holder.
+     */
+    public void pass(long elapsedNanos) {
         Participant me = mustHold();
         lock.lock();
         try {
+            now += elapsedNanos;
             handOffLocked();
         } finally {
             lock.unlock();
@@ -178,6 +210,15 @@ public final class Baton {
     /** An unpark of p: eligible again, or a permit for its next block. The holder. */
     public void unblock(Participant p) {
         mustHold();
+        unblockAny(p);
+    }
+
+    /**
+     * {@link #unblock} from a thread that takes no part (a timeout path
+     * shutting the model down): not deterministic, never needed in a run
+     * that ends normally. Any thread.
+     */
+    public void unblockAny(Participant p) {
         lock.lock();
         try {
             if (p.state == BLOCKED || p.state == SLEEPING) {
@@ -197,12 +238,63 @@ public final class Baton {
         }
     }
 
+    /**
+     * Waits until {@code target} has {@link #exit}ed (a Thread.join of its
+     * thread): not eligible meanwhile. The holder.
+     */
+    public void join(Participant target) {
+        Participant me = mustHold();
+        for (;;) {
+            lock.lock();
+            try {
+                if (target.state == EXITED) {
+                    return;
+                }
+                me.state = BLOCKED;
+                me.joining = target;
+                handOffLocked();
+            } finally {
+                lock.unlock();
+            }
+            awaitTurn(me);
+        }
+    }
+
+    /** A number in [0, bound) from the seeded source (a scheduling choice of the model, e.g. steal order). The holder. */
+    public int nextInt(int bound) {
+        mustHold();
+        lock.lock();
+        try {
+            return random.nextInt(bound);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether the calling thread holds the baton. Any thread. */
+    public boolean holds() {
+        Participant h = holder;
+        return h != null && h.thread == Thread.currentThread();
+    }
+
+    /** The holder's participant, when the calling thread holds the baton, else null. Any thread. */
+    public @Nullable Participant current() {
+        Participant h = holder;
+        return h != null && h.thread == Thread.currentThread() ? h : null;
+    }
+
     /** The holder's last call: it leaves and the baton moves on. */
     public void exit() {
         Participant me = mustHold();
         lock.lock();
         try {
             me.state = EXITED;
+            for (Participant p : all) {
+                if (p.joining == me && p.state == BLOCKED) {
+                    p.state = RUNNABLE;
+                    p.joining = null;
+                }
+            }
             handOffLocked();
         } finally {
             lock.unlock();
@@ -251,9 +343,10 @@ public final class Baton {
         if (deadlock != null) {
             throw new Deadlock(deadlock);
         }
+        checkProgressLocked();
         collectEligibleLocked();
         if (eligible.isEmpty() && !advanceClockLocked()) {
-            declareDeadlockLocked();
+            declareDeadlockLocked("all blocked, no timer pending");
             return;
         }
         Participant next = eligible.get(random.nextInt(eligible.size()));
@@ -265,12 +358,30 @@ public final class Baton {
         }
     }
 
+    /** Sleepers whose deadline passed are eligible again, with the runnable ones, in registration order. */
     private void collectEligibleLocked() {
         eligible.clear();
         for (Participant p : all) {
+            if (p.state == SLEEPING && p.deadline <= now) {
+                p.state = RUNNABLE;
+            }
             if (p.state == RUNNABLE) {
                 eligible.add(p);
             }
+        }
+    }
+
+    /** The stall check: the clock ran {@code stallNanos} past the last progress. Lock held. */
+    private void checkProgressLocked() {
+        if (stallNanos == 0) {
+            return;
+        }
+        long v = progress.getAsLong();
+        if (v != lastProgress) {
+            lastProgress = v;
+            lastProgressAt = now;
+        } else if (now - lastProgressAt > stallNanos) {
+            declareDeadlockLocked("no progress for " + stallNanos + " simulated ns");
         }
     }
 
@@ -295,10 +406,10 @@ public final class Baton {
         return true;
     }
 
-    private void declareDeadlockLocked() {
+    private void declareDeadlockLocked(String why) {
         boolean anyLeft = false;
-        StringBuilder sb = new StringBuilder("baton: no thread can make progress (all blocked, no timer pending) at simulated time ")
-                .append(now).append(" ns:");
+        StringBuilder sb = new StringBuilder("baton: no thread can make progress (").append(why)
+                .append(") at simulated time ").append(now).append(" ns:");
         for (Participant p : all) {
             if (p.state != EXITED) {
                 anyLeft = true;

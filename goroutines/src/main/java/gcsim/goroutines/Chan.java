@@ -18,6 +18,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class Chan {
     final ReentrantLock lock = new ReentrantLock();
+    /**
+     * How lock is taken (the runtime's platform; set by the {@link Interp}
+     * that owns the channel, before any thread uses it).
+     */
+    Platform platform = Platform.REAL;
     final int dataqsiz;
     final boolean elemIsPointer;
     private final long[] buf;
@@ -41,7 +46,7 @@ public final class Chan {
 
     /** Buffered element count. Any thread (locks). */
     public int len() {
-        lock.lock();
+        platform.lock(lock);
         try {
             return qcount;
         } finally {
@@ -54,7 +59,7 @@ public final class Chan {
         if (!elemIsPointer) {
             return;
         }
-        lock.lock();
+        platform.lock(lock);
         try {
             for (int i = 0, x = recvx; i < qcount; i++, x = (x + 1) % dataqsiz) {
                 if (buf[x] != 0) {

@@ -155,7 +155,8 @@ public final class GStatus {
     }
 
     private static void casgstatusSlow(G gp, int oldval, int newval) {
-        long nextYield = System.nanoTime() + CASGSTATUS_YIELD_DELAY;
+        Platform pl = gp.rt.platform;
+        long nextYield = pl.nanoTime() + CASGSTATUS_YIELD_DELAY;
         while (!gp.casStatus(oldval, newval)) {
             int s = gp.loadStatus();
             if (oldval == G_WAITING && s == G_RUNNABLE) {
@@ -167,13 +168,13 @@ public final class GStatus {
                 throw Throw.fatal(GStatus.dumpgstatus(gp) + "\n" + "runtime: casgstatus: oldval=" + Throw.hex(oldval) + " newval="
                         + Throw.hex(newval) + " actual=" + Throw.hex(s), "bad g transition");
             }
-            if (System.nanoTime() < nextYield) {
+            if (pl.nanoTime() < nextYield) {
                 for (int x = 0; x < 10 && gp.loadStatus() != oldval; x++) {
-                    Thread.onSpinWait(); // procyield(1)
+                    pl.onSpinWait(); // procyield(1)
                 }
             } else {
-                Thread.yield(); // osyield
-                nextYield = System.nanoTime() + CASGSTATUS_YIELD_DELAY / 2;
+                pl.yield(); // osyield
+                nextYield = pl.nanoTime() + CASGSTATUS_YIELD_DELAY / 2;
             }
         }
     }
@@ -206,7 +207,7 @@ public final class GStatus {
             throw Throw.fatal("bad g transition");
         }
         while (!gp.casStatus(G_RUNNING, G_SCAN | G_PREEMPTED)) {
-            Thread.onSpinWait();
+            gp.rt.platform.onSpinWait();
         }
     }
 

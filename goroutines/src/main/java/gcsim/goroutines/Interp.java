@@ -13,7 +13,6 @@ import gcsim.stacks.Prologue;
 import gcsim.stacks.Stack;
 import gcsim.stacks.StackMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -47,6 +46,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class Interp implements GoCode {
     private final Sched rt;
+    /** rt's platform is deterministic: pass the baton at instruction boundaries (read once, here). */
+    private final boolean deterministic;
     private final @Nullable Heap heap;
     private final Program program;
     /** Per program function: its id in the runtime's FuncTab. */
@@ -69,6 +70,7 @@ public final class Interp implements GoCode {
     /** Loads program into rt; heap may be null for programs that never allocate. */
     public Interp(Sched rt, @Nullable Heap heap, Program program) {
         this.rt = rt;
+        this.deterministic = rt.platform.deterministic();
         this.heap = heap;
         this.program = program;
         FuncTab ft = rt.functab();
@@ -105,6 +107,7 @@ public final class Interp implements GoCode {
         for (int i = 0; i < chans.length; i++) {
             Program.ChanDecl d = program.chans.get(i);
             chans[i] = new Chan(d.size(), d.pointers());
+            chans[i].platform = rt.platform;
         }
     }
 
@@ -199,8 +202,12 @@ public final class Interp implements GoCode {
         int[] code = codeById[fid];
         Func fn = funcById[fid];
         long count = 0;
+        boolean det = deterministic;
         try {
             for (;;) {
+                if (det) {
+                    rt.platform.instructionBoundary(); // may pass the baton
+                }
                 if (mp.signalPending != 0) {
                     int r = signal(mp, gp, st, fid, ip, sp);
                     if (r != 0) {
@@ -349,7 +356,7 @@ public final class Interp implements GoCode {
                     }
                     case Op.SLEEP -> {
                         save(gp, fid, ip + 2, sp);
-                        gp.timerWhen = System.nanoTime() + 1000L * code[ip + 1];
+                        gp.timerWhen = rt.platform.nanoTime() + 1000L * code[ip + 1];
                         Sched.gopark(mp, gp, () -> rt.addtimer(gp), WaitReason.SLEEP);
                         return PARK;
                     }
@@ -490,9 +497,10 @@ public final class Interp implements GoCode {
     /** SYSCALL: entersyscall, really block, exitsyscall. Returns false for the exitsyscall0 path. */
     private boolean syscall(M mp, G gp, int micros) {
         rt.entersyscall(mp, gp);
-        long deadline = System.nanoTime() + 1000L * micros;
-        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
-            LockSupport.parkNanos(left);
+        Platform pl = rt.platform;
+        long deadline = pl.nanoTime() + 1000L * micros;
+        for (long left = deadline - pl.nanoTime(); left > 0; left = deadline - pl.nanoTime()) {
+            pl.parkNanos(this, left);
             rt.checkExiting();
         }
         return rt.exitsyscall(mp, gp);
@@ -504,7 +512,7 @@ public final class Interp implements GoCode {
     private boolean chansend(M mp, G gp, Chan c, long slot) {
         Stack st = stackOf(gp);
         long v = st.read(slot);
-        c.lock.lock();
+        rt.platform.lock(c.lock);
         Sudog sg = c.dequeueRecv();
         if (sg != null) {
             // Found a waiting receiver: copy directly to its stack slot.
@@ -532,7 +540,7 @@ public final class Interp implements GoCode {
     /** Returns true when gp must park; false when done. */
     private boolean chanrecv(M mp, G gp, Chan c, long slot) {
         Stack st = stackOf(gp);
-        c.lock.lock();
+        rt.platform.lock(c.lock);
         Sudog sg = c.dequeueSend();
         if (sg != null) {
             G sgp = sg.g;

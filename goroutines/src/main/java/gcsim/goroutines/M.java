@@ -34,7 +34,7 @@ public final class M extends Thread {
     int mallocing;
     @Nullable String preemptoff;
     /** Sleep/wakeup while idle (Go's m.park). */
-    final Note park = new Note();
+    final Note park;
     /** Link in the idle-M list (under sched.lock). */
     @Nullable M schedlink;
 
@@ -58,6 +58,7 @@ public final class M extends Thread {
         super("gcsim-M" + id);
         this.rt = rt;
         this.id = id;
+        this.park = new Note(rt.platform);
         setDaemon(true);
     }
 
@@ -85,14 +86,16 @@ public final class M extends Thread {
     @Override
     public void run() {
         try {
+            rt.platform.enter();
             rt.mstart1(this);
-        } catch (Sched.MExit e) {
+        } catch (Sched.MExit | Baton.Deadlock e) {
             // The runtime is exiting.
         } catch (Throwable t) {
             rt.fatal(t);
         } finally {
             releaseWaitlock();
             rt.mexited(this);
+            rt.platform.leave();
         }
     }
 

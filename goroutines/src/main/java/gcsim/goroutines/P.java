@@ -201,7 +201,7 @@ public final class P {
                     if (next != null) {
                         if (status() == P_RUNNING) {
                             // Go usleep(3)s here so the owner can schedule runnext itself.
-                            Thread.onSpinWait();
+                            rt.platform.onSpinWait();
                         }
                         if (!NEXT.compareAndSet(this, next, null)) {
                             continue;

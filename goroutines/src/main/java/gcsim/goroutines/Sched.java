@@ -26,11 +26,9 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -66,6 +64,8 @@ public final class Sched {
 
     final SchedConfig config;
     final int gomaxprocs;
+    /** Where every scheduling point goes: the JDK, or a deterministic baton (see {@link Platform}). */
+    final Platform platform;
     private final StackAllocator stackAllocator;
     private final FuncTab functab;
     private final Growth growth;
@@ -96,7 +96,7 @@ public final class Sched {
     private final AtomicLong goidgen = new AtomicLong();
     /** Set while a stop-the-world is in progress (Go's sched.gcwaiting). */
     volatile boolean gcwaiting;
-    private final Note stopnote = new Note();
+    private final Note stopnote;
     private final Semaphore worldsema = new Semaphore(1);
 
     final P[] allp;
@@ -148,7 +148,19 @@ public final class Sched {
 
     /** Creates a runtime sharing the given stack allocator and function table. */
     public Sched(SchedConfig config, StackAllocator stackAllocator, FuncTab functab) {
+        this(config, stackAllocator, functab, Platform.REAL);
+    }
+
+    /** Creates a runtime on {@code platform} (see {@link Platform#deterministic}), with its own stacks and function table. */
+    public Sched(SchedConfig config, Platform platform) {
+        this(config, new StackAllocator(config.gomaxprocs()), new FuncTab(), platform);
+    }
+
+    /** Creates a runtime sharing the given stack allocator and function table, on {@code platform}. */
+    public Sched(SchedConfig config, StackAllocator stackAllocator, FuncTab functab, Platform platform) {
         this.config = config;
+        this.platform = platform;
+        this.stopnote = new Note(platform);
         this.gomaxprocs = config.gomaxprocs();
         this.stackAllocator = stackAllocator;
         this.functab = functab;
@@ -179,6 +191,11 @@ public final class Sched {
 
     public SchedConfig config() {
         return config;
+    }
+
+    /** The platform every scheduling point of this runtime goes through. */
+    public Platform platform() {
+        return platform;
     }
 
     /**
@@ -216,8 +233,7 @@ public final class Sched {
         gp.isMain = true;
         mainStarted = true;
         if (config.sysmon()) {
-            Thread t = new Thread(this::sysmon, "gcsim-sysmon");
-            t.setDaemon(true);
+            Thread t = platform.newThread(this::sysmon, "gcsim-sysmon");
             sysmonThread = t;
             t.start();
         }
@@ -280,7 +296,7 @@ public final class Sched {
         exiting = true;
         exited.countDown();
         List<M> ms;
-        lock.lock();
+        platform.lock(lock);
         try {
             ms = new ArrayList<>(allm);
         } finally {
@@ -288,15 +304,15 @@ public final class Sched {
         }
         for (M mp : ms) {
             mp.forceSignal();
-            LockSupport.unpark(mp);
+            platform.unpark(mp);
         }
         Thread t = poller;
         if (t != null) {
-            LockSupport.unpark(t);
+            platform.unpark(t);
         }
         Thread s = sysmonThread;
         if (s != null) {
-            LockSupport.unpark(s);
+            platform.unpark(s);
         }
     }
 
@@ -454,7 +470,7 @@ public final class Sched {
         pp.gFreeHead = gp;
         pp.gFreeN++;
         if (pp.gFreeN >= 64) {
-            lock.lock();
+            platform.lock(lock);
             try {
                 while (pp.gFreeN >= 32) {
                     G g1 = popLocalFree(pp);
@@ -512,7 +528,7 @@ public final class Sched {
      */
     public int markrootFreeGStacks() {
         G list;
-        lock.lock();
+        platform.lock(lock);
         try {
             list = gFreeStack;
             gFreeStack = null;
@@ -534,7 +550,7 @@ public final class Sched {
             tail = gp;
             n++;
         }
-        lock.lock();
+        platform.lock(lock);
         try {
             tail.schedlink = gFreeNoStack;
             gFreeNoStack = list;
@@ -547,7 +563,7 @@ public final class Sched {
     /** Go's gfget: a dead G from pp's list, refilled with up to 32 from the global list. Owner of pp. */
     @Nullable G gfget(P pp) {
         if (pp.gFreeHead == null && (gFreeStack != null || gFreeNoStack != null)) {
-            lock.lock();
+            platform.lock(lock);
             try {
                 while (pp.gFreeN < 32) {
                     G gp = popGlobalFree();
@@ -571,7 +587,7 @@ public final class Sched {
     /** gfget for a caller without a P (deliberate: Go always has one): the global list only. */
     private @Nullable G gfgetGlobal() {
         G gp;
-        lock.lock();
+        platform.lock(lock);
         try {
             gp = popGlobalFree();
         } finally {
@@ -608,7 +624,7 @@ public final class Sched {
 
     /** globrunqput taking sched.lock itself. */
     private void globrunqputLocked(G gp) {
-        lock.lock();
+        platform.lock(lock);
         try {
             globrunqput(gp);
         } finally {
@@ -618,7 +634,7 @@ public final class Sched {
 
     /** Go's globrunqputbatch, taking the lock itself (runqputslow). */
     void globrunqputbatch(G[] batch) {
-        lock.lock();
+        platform.lock(lock);
         try {
             for (G gp : batch) {
                 globrunqput(gp);
@@ -702,7 +718,7 @@ public final class Sched {
     /** Go's newm: a new M thread that will start with P pp. */
     private void newm(boolean spinning, @Nullable P pp) {
         M mp;
-        lock.lock();
+        platform.lock(lock);
         try {
             checkExiting();
             mp = new M(this, mnext++);
@@ -716,12 +732,13 @@ public final class Sched {
         }
         mp.nextp = pp;
         mp.spinning = spinning;
+        platform.adopt(mp);
         mp.start();
     }
 
     /** All Ms created so far. Any thread. */
     public List<M> allMs() {
-        lock.lock();
+        platform.lock(lock);
         try {
             return new ArrayList<>(allm);
         } finally {
@@ -758,7 +775,7 @@ public final class Sched {
         if (mp.spinning) {
             throw Throw.fatal("stopm spinning");
         }
-        lock.lock();
+        platform.lock(lock);
         try {
             checkExiting();
             mput(mp);
@@ -767,7 +784,7 @@ public final class Sched {
         }
         while (!mp.park.signalled()) {
             checkExiting();
-            LockSupport.park(mp.park);
+            platform.park(mp.park);
         }
         mp.park.clear();
         checkExiting();
@@ -811,7 +828,7 @@ public final class Sched {
 
     /** pidleget taking sched.lock itself. */
     private @Nullable P pidlegetLocked() {
-        lock.lock();
+        platform.lock(lock);
         try {
             return pidleget();
         } finally {
@@ -846,7 +863,7 @@ public final class Sched {
      */
     void startm(@Nullable P pp, boolean spinning) {
         M mp;
-        lock.lock();
+        platform.lock(lock);
         try {
             if (pp == null) {
                 pp = pidleget();
@@ -877,7 +894,7 @@ public final class Sched {
         mp.spinning = spinning;
         mp.nextp = pp;
         mp.park.wakeup();
-        LockSupport.unpark(mp);
+        platform.unpark(mp);
     }
 
     /** Go's wakep: tries to add one more spinning M if none is spinning. Any thread. */
@@ -902,7 +919,7 @@ public final class Sched {
             return;
         }
         boolean start;
-        lock.lock();
+        platform.lock(lock);
         try {
             if (gcwaiting) {
                 pp.setStatus(P.P_GCSTOP);
@@ -978,7 +995,7 @@ public final class Sched {
             gp = null;
             // Check the global runnable queue once in a while to ensure fairness.
             if (pp.schedtick % 61 == 0 && runqsize > 0) {
-                lock.lock();
+                platform.lock(lock);
                 try {
                     gp = globrunqget(pp, 1);
                 } finally {
@@ -1105,7 +1122,7 @@ public final class Sched {
             return gp;
         }
         if (runqsize != 0) {
-            lock.lock();
+            platform.lock(lock);
             try {
                 gp = globrunqget(pp, 0);
             } finally {
@@ -1120,7 +1137,7 @@ public final class Sched {
             return gp;
         }
         // Return P and block.
-        lock.lock();
+        platform.lock(lock);
         try {
             if (gcwaiting) {
                 return null;
@@ -1176,7 +1193,7 @@ public final class Sched {
             nmspinning.incrementAndGet();
         }
         for (int i = 0; i < 4; i++) {
-            int start = ThreadLocalRandom.current().nextInt(procs);
+            int start = platform.nextInt(procs);
             for (int k = 0; k < procs; k++) {
                 if (gcwaiting) {
                     return null;
@@ -1239,7 +1256,7 @@ public final class Sched {
         }
         mp.waitunlockf = unlockf;
         gp.waitreason = reason;
-        gp.waitsince = System.nanoTime();
+        gp.waitsince = gp.rt.platform.nanoTime();
     }
 
     /** Go's park_m. */
@@ -1284,7 +1301,7 @@ public final class Sched {
             throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
         }
         gp.waitreason = WaitReason.PREEMPTED;
-        gp.waitsince = System.nanoTime();
+        gp.waitsince = platform.nanoTime();
         GStatus.casGToPreemptScan(gp, G_RUNNING, G_SCAN | G_PREEMPTED);
         dropg(mp);
         GStatus.casfromGscanstatus(gp, G_SCAN | G_PREEMPTED, G_PREEMPTED);
@@ -1415,7 +1432,7 @@ public final class Sched {
     }
 
     private void entersyscallGcwait(P pp) {
-        lock.lock();
+        platform.lock(lock);
         try {
             if (stopwait > 0 && pp.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
                 pp.syscalltick++;
@@ -1479,7 +1496,7 @@ public final class Sched {
         casgstatus(gp, G_SYSCALL, G_RUNNABLE);
         dropg(mp);
         P pp;
-        lock.lock();
+        platform.lock(lock);
         try {
             pp = pidleget();
             if (pp == null) {
@@ -1507,7 +1524,7 @@ public final class Sched {
      * holds a suspended G or a stopped world (in Go that caller is an M).
      */
     void enterExternal() {
-        lock.lock();
+        platform.lock(lock);
         try {
             nexternal++;
         } finally {
@@ -1522,7 +1539,7 @@ public final class Sched {
      * walk allgs a million times.
      */
     void exitExternal() {
-        lock.lock();
+        platform.lock(lock);
         try {
             nexternal--;
             if (nexternal == 0 && checkdeadDeferred) {
@@ -1653,7 +1670,7 @@ public final class Sched {
      * Callers serialise. Any thread that is not running a user G.
      */
     public void stopTheWorld(String reason) {
-        worldsema.acquireUninterruptibly();
+        platform.acquire(worldsema);
         M mp = M.getm();
         if (mp != null) {
             mp.preemptoff = reason;
@@ -1683,7 +1700,7 @@ public final class Sched {
             throw Throw.fatal("stopTheWorld: holding locks");
         }
         boolean wait;
-        lock.lock();
+        platform.lock(lock);
         try {
             stopwait = gomaxprocs;
             gcwaiting = true;
@@ -1724,7 +1741,7 @@ public final class Sched {
             }
         }
         String bad = null;
-        lock.lock();
+        platform.lock(lock);
         try {
             if (stopwait != 0) {
                 bad = "stopTheWorld: not stopped (stopwait != 0)";
@@ -1749,7 +1766,7 @@ public final class Sched {
         P own = mp == null ? null : mp.p;
         List<P> runnable = new ArrayList<>();
         List<@Nullable M> ms = new ArrayList<>();
-        lock.lock();
+        platform.lock(lock);
         try {
             for (int i = gomaxprocs - 1; i >= 0; i--) {
                 P p = allp[i];
@@ -1778,7 +1795,7 @@ public final class Sched {
                 }
                 m2.nextp = p;
                 m2.park.wakeup();
-                LockSupport.unpark(m2);
+                platform.unpark(m2);
             } else {
                 // Start M to run P.  Do not start another M below.
                 newm(false, p);
@@ -1805,7 +1822,7 @@ public final class Sched {
             }
         }
         P pp = releasep(mp);
-        lock.lock();
+        platform.lock(lock);
         try {
             pp.setStatus(P.P_GCSTOP);
             if (--stopwait == 0) {
@@ -1872,7 +1889,7 @@ public final class Sched {
 
     /** Adds gp's timer (gp is waiting with timerWhen set). Go's resetForSleep. Any thread. */
     void addtimer(G gp) {
-        timersLock.lock();
+        platform.lock(timersLock);
         try {
             timers.add(gp);
         } finally {
@@ -1880,12 +1897,12 @@ public final class Sched {
         }
         Thread t = poller;
         if (t != null) {
-            LockSupport.unpark(t); // wakeNetPoller
+            platform.unpark(t); // wakeNetPoller
         }
     }
 
     private boolean timersPending() {
-        timersLock.lock();
+        platform.lock(timersLock);
         try {
             return !timers.isEmpty();
         } finally {
@@ -1894,7 +1911,7 @@ public final class Sched {
     }
 
     private long nextTimer() {
-        timersLock.lock();
+        platform.lock(timersLock);
         try {
             G g = timers.peek();
             return g == null ? 0 : g.timerWhen;
@@ -1906,15 +1923,15 @@ public final class Sched {
     /** Go's checkTimers: readies every G whose timer expired, onto pp. pp's owner. */
     void checkTimers(P pp) {
         long next = nextTimer();
-        if (next == 0 || System.nanoTime() < next) {
+        if (next == 0 || platform.nanoTime() < next) {
             return;
         }
         for (;;) {
             G gp;
-            timersLock.lock();
+            platform.lock(timersLock);
             try {
                 G head = timers.peek();
-                if (head == null || head.timerWhen > System.nanoTime()) {
+                if (head == null || head.timerWhen > platform.nanoTime()) {
                     return;
                 }
                 gp = timers.poll();
@@ -1947,11 +1964,11 @@ public final class Sched {
                 if (when == 0) {
                     return false;
                 }
-                long delta = when - System.nanoTime();
+                long delta = when - platform.nanoTime();
                 if (delta <= 0 || gcwaiting) {
                     break;
                 }
-                LockSupport.parkNanos(this, delta);
+                platform.parkNanos(this, delta);
             }
         } finally {
             poller = null;
@@ -1981,8 +1998,8 @@ public final class Sched {
             if (delay > 10 * 1000) { // up to 10ms
                 delay = 10 * 1000;
             }
-            LockSupport.parkNanos(this, delay * 1000);
-            long now = System.nanoTime();
+            platform.parkNanos(this, delay * 1000);
+            long now = platform.nanoTime();
             long next = nextTimer();
             if (next != 0 && next < now && npidle.get() > 0 && lastpoll.get() != 0) {
                 startm(null, false);
@@ -2061,7 +2078,7 @@ public final class Sched {
 
     /** The current value of {@code mcount - nmidle} (running Ms). Any thread. */
     public int runningMs() {
-        lock.lock();
+        platform.lock(lock);
         try {
             return mcount - nmidle;
         } finally {

@@ -189,7 +189,7 @@ public final class Stacks {
         // channel lock (Go's syncadjustsudogs), so hold it while moving the stack.
         Sudog sg = gp.waiting;
         if (sg != null) {
-            sg.c.lock.lock();
+            rt.platform.lock(sg.c.lock);
         }
         try {
             Stack nw = rt.growth().copystack(cacheOf(rt), old, gp.pc, gp.sp, newsize, adjusterFor(gp));

@@ -16,7 +16,6 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
-import java.util.concurrent.locks.LockSupport;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -91,13 +90,13 @@ public final class Suspension {
         long begin = 0;
         if (ev != RuntimeEvents.NONE) {
             ev.suspendBegin(gp);
-            begin = System.nanoTime();
+            begin = rt.platform.nanoTime();
         }
         try {
             SuspendGState st = suspendLoop(gp);
             done = !st.dead();
             if (ev != RuntimeEvents.NONE) {
-                ev.suspendEnd(gp, st.dead(), st.stopped(), System.nanoTime() - begin);
+                ev.suspendEnd(gp, st.dead(), st.stopped(), rt.platform.nanoTime() - begin);
             }
             return st;
         } finally {
@@ -109,6 +108,7 @@ public final class Suspension {
 
     private static SuspendGState suspendLoop(G gp) {
         SuspendStats stats = gp.rt.suspendStats;
+        Platform pl = gp.rt.platform;
         boolean park = gp.rt.config.suspendSleeps();
         long waitStart = -1; // nanoTime when this call first had to wait
         long idleNanos = 0; // of the wait, time parked or given away in osyield
@@ -128,7 +128,7 @@ public final class Suspension {
                     //
                     // preemptStop may need to be cleared, but doing that here could race
                     // with goroutine reuse. Instead, goexit0 clears it.
-                    chargeWait(stats, waitStart, idleNanos);
+                    chargeWait(pl, stats, waitStart, idleNanos);
                     return DEAD;
                 }
                 case G_COPYSTACK -> {
@@ -149,7 +149,7 @@ public final class Suspension {
                     if (st == null) {
                         break;
                     }
-                    chargeWait(stats, waitStart, idleNanos);
+                    chargeWait(pl, stats, waitStart, idleNanos);
                     return st;
                 }
                 case G_RUNNING -> {
@@ -182,7 +182,7 @@ public final class Suspension {
                         // Rate limit preemptM calls. This is particularly important on
                         // Windows, where preemptM is actually synchronous and the spin
                         // loop here can lead to live-lock.
-                        long now = System.nanoTime();
+                        long now = pl.nanoTime();
                         if (now >= nextPreemptM) {
                             nextPreemptM = now + YIELD_DELAY / 2;
                             asyncM.preemptM();
@@ -205,8 +205,8 @@ public final class Suspension {
                 hook.accept(gp, s);
             }
             if (i == 0) {
-                nextYield = System.nanoTime() + YIELD_DELAY;
-                waitStart = System.nanoTime();
+                nextYield = pl.nanoTime() + YIELD_DELAY;
+                waitStart = pl.nanoTime();
                 stats.waitingCalls.increment();
             }
             if (gp.rt.exiting) {
@@ -215,21 +215,21 @@ public final class Suspension {
             if (park && (s == G_RUNNING || s == G_COPYSTACK || (s & G_SCAN) != 0)) {
                 // Go's TODO: "Don't busy wait. This loop should really only be a simple
                 // read/CAS of the status." --suspend park does that.
-                long p0 = System.nanoTime();
+                long p0 = pl.nanoTime();
                 parkUntilStatusChanges(gp, s, parkNanos, stats);
-                idleNanos += System.nanoTime() - p0;
+                idleNanos += pl.nanoTime() - p0;
             } else if (park) {
                 // A CAS on a G at a safe point lost a race (it may be back in s by now:
                 // ABA, nothing would wake us): retry at once, not counted as waiting.
-                procyield(10);
-            } else if (System.nanoTime() < nextYield) {
-                procyield(10);
+                procyield(pl, 10);
+            } else if (pl.nanoTime() < nextYield) {
+                procyield(pl, 10);
                 stats.spins.increment();
             } else {
-                long y0 = System.nanoTime();
-                Thread.yield(); // osyield
+                long y0 = pl.nanoTime();
+                pl.yield(); // osyield
                 stats.spins.increment();
-                nextYield = System.nanoTime();
+                nextYield = pl.nanoTime();
                 idleNanos += nextYield - y0;
                 nextYield += YIELD_DELAY / 2;
             }
@@ -259,14 +259,14 @@ public final class Suspension {
     /**
      * Charges the suspender's busy time of one waiting call: the wall time of
      * the wait minus the time it was parked or gave the CPU away in osyield.
-     * Deliberately an estimate from System.nanoTime rather than the thread's
+     * Deliberately an estimate from the platform clock (System.nanoTime) rather than the thread's
      * CPU clock: ThreadMXBean.getCurrentThreadCpuTime costs about 1.5 µs per
      * call on these machines, which would add 3 µs to every suspension it
      * measures.
      */
-    private static void chargeWait(SuspendStats stats, long waitStart, long idleNanos) {
+    private static void chargeWait(Platform pl, SuspendStats stats, long waitStart, long idleNanos) {
         if (waitStart >= 0) {
-            stats.waitCpuNanos.add(Math.max(0, System.nanoTime() - waitStart - idleNanos));
+            stats.waitCpuNanos.add(Math.max(0, pl.nanoTime() - waitStart - idleNanos));
         }
     }
 
@@ -287,13 +287,18 @@ public final class Suspension {
      */
     static final class Waiter {
         final Thread thread = Thread.currentThread();
+        final Platform platform;
         volatile boolean woken;
         @Nullable Waiter next;
+
+        Waiter(Platform platform) {
+            this.platform = platform;
+        }
 
         /** Called by whoever changed the G's status (or the G's M after a signal), after unlinking this waiter. */
         void wake() {
             woken = true;
-            LockSupport.unpark(thread);
+            platform.unpark(thread);
         }
     }
 
@@ -307,7 +312,8 @@ public final class Suspension {
      * wake-up. Any number of suspenders may park on one G at once.
      */
     private static void parkUntilStatusChanges(G gp, int s, long maxNanos, SuspendStats stats) {
-        Waiter w = new Waiter();
+        Platform pl = gp.rt.platform;
+        Waiter w = new Waiter(pl);
         gp.addSuspendWaiter(w);
         // A running G is only worth sleeping on while a preemption request is posted:
         // the status may have gone away and come back to _Grunning (ABA) with the
@@ -318,9 +324,9 @@ public final class Suspension {
             return;
         }
         stats.parks.increment();
-        long deadline = System.nanoTime() + maxNanos;
+        long deadline = pl.nanoTime() + maxNanos;
         while (!w.woken) {
-            long left = deadline - System.nanoTime();
+            long left = deadline - pl.nanoTime();
             if (left <= 0 || gp.rt.exiting) {
                 gp.removeSuspendWaiter(w);
                 if (!w.woken && maxNanos == PARK_SAFETY_NET) {
@@ -328,7 +334,7 @@ public final class Suspension {
                 }
                 return;
             }
-            LockSupport.parkNanos(gp, left);
+            pl.parkNanos(gp, left);
         }
         // Counted by the parker, so parks == wakeups + parkTimeouts (+ rate-limit and exit ends).
         stats.wakeups.increment();
@@ -386,7 +392,7 @@ public final class Suspension {
                     }
                     // We own a G we moved out of _Gpreempted: we must finish the claim
                     // (another suspender holds its scan bit for a moment).
-                    procyield(10);
+                    procyield(gp.rt.platform, 10);
                 }
             }
         }
@@ -418,10 +424,14 @@ public final class Suspension {
         return true;
     }
 
-    /** Go's procyield(n): n spin-wait hints. */
-    static void procyield(int n) {
+    /** Go's procyield(n): n spin-wait hints (one pass of the baton in the deterministic mode). */
+    static void procyield(Platform pl, int n) {
+        if (pl.deterministic()) {
+            pl.onSpinWait();
+            return;
+        }
         for (int k = 0; k < n; k++) {
-            Thread.onSpinWait();
+            pl.onSpinWait();
         }
     }
 

@@ -36,7 +36,7 @@ public final class Traceback {
         long waitfor = 0;
         long since = gp.waitsince;
         if ((gpstatus == G_WAITING || gpstatus == G_SYSCALL) && since != 0) {
-            waitfor = (System.nanoTime() - since) / 60_000_000_000L;
+            waitfor = (gp.rt.platform.nanoTime() - since) / 60_000_000_000L;
         }
         StringBuilder sb = new StringBuilder("goroutine ").append(gp.goid).append(" [").append(status);
         if (isScan) {
