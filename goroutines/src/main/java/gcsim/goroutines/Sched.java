@@ -1565,7 +1565,7 @@ public final class Sched {
      */
     public String schedtrace(boolean detailed) {
         StringBuilder sb = new StringBuilder();
-        lock.lock();
+        platform.lock(lock);
         try {
             sb.append("SCHED ").append((System.nanoTime() - startNanos) / 1_000_000).append("ms:")
                     .append(" gomaxprocs=").append(gomaxprocs)
