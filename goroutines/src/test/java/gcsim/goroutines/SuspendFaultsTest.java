@@ -166,7 +166,13 @@ class SuspendFaultsTest {
             G gp = worker(t);
             int inSyscall = 0;
             // 300 suspensions, and on until 10 of them caught the G inside a syscall (bounded).
+            // Every other one first waits until the G is in a syscall: on a loaded machine a
+            // suspension right after resumeG would otherwise keep finding the G still runnable,
+            // waiting for an M (once, 5,000 of them never caught it in a syscall).
             for (int i = 0; i < 300 || inSyscall < 10 && i < 5_000; i++) {
+                if ((i & 1) == 1) {
+                    awaitStatus(gp, G_SYSCALL, t.rt);
+                }
                 SuspendGState st = Suspension.suspendG(gp);
                 int s = readgstatus(gp);
                 assertThat(s).isIn(G_SCANSYSCALL, G_SCANWAITING, G_SCANRUNNABLE);
@@ -204,6 +210,14 @@ class SuspendFaultsTest {
         casgstatus(gp, G_RUNNABLE, G_DEAD); // dead, but not through goexit0
         assertThat(rt.unaccountedGs()).isEqualTo("0 live Gs, but created - exited = 1");
         rt.shutdown();
+    }
+
+    /** Polls (yielding) until gp is in status s; gives up quietly after 2 s (the test then counts what it caught). */
+    private static void awaitStatus(G gp, int s, Sched rt) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (readgstatus(gp) != s && System.nanoTime() < deadline && !rt.hasExited()) {
+            Thread.yield();
+        }
     }
 
     private static void await(CountDownLatch l) {
