@@ -57,6 +57,18 @@ final class MSpan {
     final int wordBase;
     /** Type id of each object (0: none), written by the allocating mcache, cleared by sweep. */
     final int[] typeIds;
+    /**
+     * The type of every object allocated here so far, while there has been only one (gcsim only:
+     * lets the marker skip the {@link #typeIds} load, a cache miss per object, for the common span
+     * that holds one type). null → the first type (at the first allocation) → {@link #mixedTypes}
+     * set once another type is allocated; never back. Written by the allocating owner, read by
+     * markers without synchronisation: a marker scans only objects allocated before the mark
+     * began (a stop-the-world orders these writes before the scan) or allocated black during it
+     * (never scanned), and a stale pair (onlyType, !mixedTypes) is right for all of the former.
+     */
+    @Nullable ObjectType onlyType;
+    /** Set once two different types were allocated in this span; see {@link #onlyType}. */
+    boolean mixedTypes;
 
     /**
      * mSpanDead → mSpanInUse → mSpanDead, written under the heap lock. Plain: a reader holding a
@@ -136,6 +148,29 @@ final class MSpan {
 
     static long[] newMarkBits(int nelems) {
         return new long[(nelems + 63) >>> 6];
+    }
+
+    /** Records that an object of type t was allocated at slot idx. The span's owner. */
+    void setType(int idx, ObjectType t) {
+        typeIds[idx] = t.id();
+        ObjectType only = onlyType;
+        if (only == null) {
+            onlyType = t;
+        } else if (only != t) {
+            mixedTypes = true;
+        }
+    }
+
+    /**
+     * The type of the object at slot idx, which must be allocated (for a free slot the answer
+     * means nothing; {@link Heap#typeOf} checks first), or null when none is recorded. Any thread.
+     */
+    @Nullable ObjectType typeAt(int idx) {
+        ObjectType only = onlyType;
+        if (only != null && !mixedTypes) {
+            return only;
+        }
+        return ObjectType.byId(typeIds[idx]);
     }
 
     int sizeclass() {
