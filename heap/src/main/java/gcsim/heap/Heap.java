@@ -269,7 +269,7 @@ public final class Heap {
     /** The type the object at base was allocated with. Any thread; base must be allocated. */
     public ObjectType typeOf(long base) {
         MSpan s = allocatedSpan(base, "typeOf");
-        ObjectType t = ObjectType.byId(s.typeIds[s.objIndex(base)]);
+        ObjectType t = s.typeAt(s.objIndex(base));
         if (t == null) {
             throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(base));
         }

@@ -55,20 +55,24 @@ final class MSpan {
     final int baseMask;
     /** The arena's word index of {@link #base}. */
     final int wordBase;
-    /** Type id of each object (0: none), written by the allocating mcache, cleared by sweep. */
-    final int[] typeIds;
     /**
-     * The type of every object allocated here so far, while there has been only one (gcsim only:
-     * lets the marker skip the {@link #typeIds} load, a cache miss per object, for the common span
-     * that holds one type). null → the first type (at the first allocation) → {@link #mixedTypes}
-     * set once another type is allocated; never back. Written by the allocating owner, read by
-     * markers without synchronisation: a marker scans only objects allocated before the mark
-     * began (a stop-the-world orders these writes before the scan) or allocated black during it
-     * (never scanned), and a stale pair (onlyType, !mixedTypes) is right for all of the former.
+     * The object types (gcsim only; Go writes pointer bits into the heap bitmap instead). While
+     * every object allocated here has had one type, {@link #onlyType} is that type and there is no
+     * per-object table: the marker reads the type from the span itself, and span objects stay small
+     * and dense in memory (a 1 KiB table per span spread them over five times the memory, and the
+     * marker's span loads missed in the TLB and caches). The second type to arrive creates
+     * {@link #typeIds} (one id per slot, 0 for none; sweep clears freed slots) and sets
+     * {@link #mixedTypes}; never back. Written by the allocating owner: the table before a release
+     * store of mixedTypes, read by an acquire load, so a reader that sees mixed sees the table. A
+     * reader that sees a stale (onlyType, not mixed) pair is right for every object allocated
+     * before the new type arrived, which are the only ones a marker scans (it scans objects
+     * allocated before the mark began, or none: objects allocated during the mark are black).
      */
     @Nullable ObjectType onlyType;
-    /** Set once two different types were allocated in this span; see {@link #onlyType}. */
+    /** See {@link #onlyType}; release store / acquire load via {@link #MIXED_TYPES}. */
     boolean mixedTypes;
+    /** Type id per slot once {@link #mixedTypes}; null before. */
+    int @Nullable [] typeIds;
 
     /**
      * mSpanDead → mSpanInUse → mSpanDead, written under the heap lock. Plain: a reader holding a
@@ -130,7 +134,6 @@ final class MSpan {
             this.nelems = (int) ((((long) npages << SizeClasses._PageShift) >>> divShift) * divMul >>> divShift2);
             this.limit = base + (long) elemsize * nelems;
         }
-        this.typeIds = new int[nelems];
         this.allocBits = newMarkBits(nelems);
         this.gcmarkBits = newMarkBits(nelems);
         this.checkmarkBits = newMarkBits(nelems);
@@ -152,13 +155,23 @@ final class MSpan {
 
     /** Records that an object of type t was allocated at slot idx. The span's owner. */
     void setType(int idx, ObjectType t) {
-        typeIds[idx] = t.id();
-        ObjectType only = onlyType;
-        if (only == null) {
-            onlyType = t;
-        } else if (only != t) {
-            mixedTypes = true;
+        int[] ids = typeIds;
+        if (ids == null) {
+            ObjectType only = onlyType;
+            if (only == null) {
+                onlyType = t;
+                return;
+            }
+            if (only == t) {
+                return;
+            }
+            // Every allocated slot holds `only` (free ones are never asked about).
+            ids = new int[nelems];
+            Arrays.fill(ids, only.id());
+            typeIds = ids;
+            MIXED_TYPES.setRelease(this, true);
         }
+        ids[idx] = t.id();
     }
 
     /**
@@ -166,11 +179,19 @@ final class MSpan {
      * means nothing; {@link Heap#typeOf} checks first), or null when none is recorded. Any thread.
      */
     @Nullable ObjectType typeAt(int idx) {
-        ObjectType only = onlyType;
-        if (only != null && !mixedTypes) {
-            return only;
+        if (!(boolean) MIXED_TYPES.getAcquire(this)) {
+            return onlyType;
         }
-        return ObjectType.byId(typeIds[idx]);
+        int[] ids = typeIds;
+        return ids == null ? null : ObjectType.byId(ids[idx]);
+    }
+
+    /** Forgets the types of freed slots {@code [from, to)} (sweep, as the span's owner). */
+    void clearTypes(int from, int to) {
+        int[] ids = typeIds;
+        if (ids != null) {
+            Arrays.fill(ids, from, to, 0);
+        }
     }
 
     int sizeclass() {
@@ -331,6 +352,7 @@ final class MSpan {
 
     private static final VarHandle SWEEPGEN;
     private static final VarHandle FREEINDEX;
+    private static final VarHandle MIXED_TYPES;
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
@@ -338,6 +360,7 @@ final class MSpan {
             MethodHandles.Lookup l = MethodHandles.lookup();
             SWEEPGEN = l.findVarHandle(MSpan.class, "sweepgen", int.class);
             FREEINDEX = l.findVarHandle(MSpan.class, "freeindex", int.class);
+            MIXED_TYPES = l.findVarHandle(MSpan.class, "mixedTypes", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
