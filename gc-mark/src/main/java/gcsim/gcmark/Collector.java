@@ -345,9 +345,13 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    /** Blocks until every worker is idle and no global work or root job is left. */
+    /**
+     * Blocks until every worker is idle and no global work or root job is left. Tests first: the
+     * second call of gcMarkDone usually finds the workers already idle, and the signal they gave
+     * was drained by the first call (waiting for it cost a 1 ms timeout every cycle).
+     */
     private void awaitIdle(CycleWork work) {
-        while (true) {
+        while (work.nwait.get() != work.nproc || !pool.fullIsEmpty() || work.rootsLeft()) {
             try {
                 work.idleSignal.tryAcquire(1, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
@@ -355,9 +359,6 @@ public final class Collector implements AutoCloseable {
                 throw new IllegalStateException("interrupted during mark", e);
             }
             work.idleSignal.drainPermits();
-            if (work.nwait.get() == work.nproc && pool.fullIsEmpty() && !work.rootsLeft()) {
-                return;
-            }
         }
     }
 
