@@ -36,6 +36,11 @@ final class Assist {
     private final Barrier barrierForGcw;
     private final AtomicLong bgScanCredit = new AtomicLong();
     private final ArrayDeque<G> assistQueue = new ArrayDeque<>();
+    /**
+     * assistQueue's size, written under its lock after every change, read without it by
+     * gcFlushBgCredit's fast path (Go reads {@code work.assistQueue.q.empty()} the same way).
+     */
+    private volatile int queuedAssists;
     private final AtomicLong assistNanos = new AtomicLong();
     // Counters for the cycle record, reset by takeStats (mark termination).
     private final AtomicLong assistCount = new AtomicLong();
@@ -77,6 +82,7 @@ final class Assist {
             for (G gp; (gp = assistQueue.poll()) != null; ) {
                 rt.ready(gp, false);
             }
+            queuedAssists = 0;
         }
     }
 
@@ -213,6 +219,7 @@ final class Assist {
                     rt.ready(gp, false);
                 } else {
                     assistQueue.add(gp);
+                    queuedAssists = assistQueue.size();
                 }
             }
         }, WaitReason.GC_ASSIST_WAIT);
@@ -224,6 +231,14 @@ final class Assist {
      * debts (readying them), the rest becomes credit assists can steal.
      */
     void gcFlushBgCredit(long scanWork) {
+        if (queuedAssists == 0) {
+            // Fast path; there are no blocked assists. There's a
+            // small window here where an assist may add itself to
+            // the blocked queue and park. If that happens, we'll
+            // just get it on the next flush.
+            bgScanCredit.addAndGet(scanWork);
+            return;
+        }
         long scanBytes = (long) (scanWork * assistBytesPerWork);
         synchronized (assistQueue) {
             G gp;
@@ -239,6 +254,7 @@ final class Assist {
                     assistQueue.add(gp);
                 }
             }
+            queuedAssists = assistQueue.size();
         }
         if (scanBytes > 0) {
             bgScanCredit.addAndGet((long) (scanBytes * assistWorkPerByte));
