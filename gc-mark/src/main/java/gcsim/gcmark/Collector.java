@@ -227,6 +227,13 @@ public final class Collector implements AutoCloseable {
     }
 
     private CycleRecord runCycle(boolean forced) {
+        // Go's gcStart: "Pick up the remaining unswept/not being swept spans concurrently",
+        // before the world stops, so sweep termination's finishsweep_m has little left. (Go
+        // re-tests the trigger each time round; every caller here has just decided to run a
+        // cycle, and a cycle that ran meanwhile leaves nothing to sweep.)
+        while (!closed && heap.sweepOne()) {
+            // sweep.nbgsweep++
+        }
         startSema.lock();
         GcSupport.enterGcCycle(rt);
         stress.setCycleRunning(true);
