@@ -43,6 +43,11 @@ final class Assist {
      * point in the deterministic mode.
      */
     private final ReentrantLock assistLock = new ReentrantLock();
+    /**
+     * assistQueue's size, written under its lock after every change, read without it by
+     * gcFlushBgCredit's fast path (Go reads {@code work.assistQueue.q.empty()} the same way).
+     */
+    private volatile int queuedAssists;
     private final AtomicLong assistNanos = new AtomicLong();
     // Counters for the cycle record, reset by takeStats (mark termination).
     private final AtomicLong assistCount = new AtomicLong();
@@ -85,6 +90,7 @@ final class Assist {
             for (G gp; (gp = assistQueue.poll()) != null; ) {
                 rt.ready(gp, false);
             }
+            queuedAssists = 0;
         } finally {
             assistLock.unlock();
         }
@@ -224,6 +230,7 @@ final class Assist {
                     rt.ready(gp, false);
                 } else {
                     assistQueue.add(gp);
+                    queuedAssists = assistQueue.size();
                 }
             } finally {
                 assistLock.unlock();
@@ -237,6 +244,14 @@ final class Assist {
      * debts (readying them), the rest becomes credit assists can steal.
      */
     void gcFlushBgCredit(long scanWork) {
+        if (queuedAssists == 0) {
+            // Fast path; there are no blocked assists. There's a
+            // small window here where an assist may add itself to
+            // the blocked queue and park. If that happens, we'll
+            // just get it on the next flush.
+            bgScanCredit.addAndGet(scanWork);
+            return;
+        }
         long scanBytes = (long) (scanWork * assistBytesPerWork);
         rt.platform().lock(assistLock);
         try {
@@ -253,6 +268,7 @@ final class Assist {
                     assistQueue.add(gp);
                 }
             }
+            queuedAssists = assistQueue.size();
         } finally {
             assistLock.unlock();
         }

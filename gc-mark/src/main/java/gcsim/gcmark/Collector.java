@@ -244,6 +244,13 @@ public final class Collector implements AutoCloseable {
     }
 
     private CycleRecord runCycle(boolean forced) {
+        // Go's gcStart: "Pick up the remaining unswept/not being swept spans concurrently",
+        // before the world stops, so sweep termination's finishsweep_m has little left. (Go
+        // re-tests the trigger each time round; every caller here has just decided to run a
+        // cycle, and a cycle that ran meanwhile leaves nothing to sweep.)
+        while (!closed && heap.sweepOne()) {
+            // sweep.nbgsweep++
+        }
         rt.platform().lock(startSema);
         GcSupport.enterGcCycle(rt);
         stress.setCycleRunning(true);
@@ -362,14 +369,15 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    /** Blocks until every worker is idle and no global work or root job is left. */
+    /**
+     * Blocks until every worker is idle and no global work or root job is left. Tests first: the
+     * second call of gcMarkDone usually finds the workers already idle, and the signal they gave
+     * was drained by the first call (waiting for it cost a 1 ms timeout every cycle).
+     */
     private void awaitIdle(CycleWork work) {
-        while (true) {
+        while (work.nwait.get() != work.nproc || !pool.fullIsEmpty() || work.rootsLeft()) {
             rt.platform().tryAcquire(work.idleSignal, TimeUnit.MILLISECONDS.toNanos(1));
             work.idleSignal.drainPermits();
-            if (work.nwait.get() == work.nproc && pool.fullIsEmpty() && !work.rootsLeft()) {
-                return;
-            }
         }
     }
 

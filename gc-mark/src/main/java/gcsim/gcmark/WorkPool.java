@@ -1,6 +1,7 @@
 package gcsim.gcmark;
 
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,6 +20,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code full} has {@code nobj > 0} ("full" means "has work", as in Go:
  * putfull accepts partially full buffers). Every method may be called by any
  * thread at any time.
+ *
+ * <p>{@code nfull} stands in for Go's one-word test {@code work.full == 0},
+ * which gcDrain makes before every object: a deque's {@code isEmpty} walks
+ * its nodes, a counter is one load. It is raised before a buffer is pushed
+ * and lowered after one is popped, so it is never below the list's size:
+ * zero proves the list empty (a brief over-count only sends an idle worker
+ * to look once more).
  */
 final class WorkPool {
     /** Go's {@code workbufAlloc}: 32 KiB at a time, cut into 2 KiB buffers. */
@@ -27,6 +35,8 @@ final class WorkPool {
     private final ConcurrentLinkedDeque<Workbuf> full = new ConcurrentLinkedDeque<>();
     private final ConcurrentLinkedDeque<Workbuf> empty = new ConcurrentLinkedDeque<>();
     private final AtomicLong buffersAllocated = new AtomicLong();
+    /** At least the number of buffers on {@code full}; see the class comment. */
+    private final AtomicInteger nfull = new AtomicInteger();
 
     /** Pops an empty buffer, allocating a batch of new ones when none is free. The caller owns it. */
     Workbuf getempty() {
@@ -52,6 +62,7 @@ final class WorkPool {
     /** Gives up a buffer holding work (possibly only partly full) so any worker can take it. */
     void putfull(Workbuf b) {
         b.checknonempty();
+        nfull.incrementAndGet();
         full.offerFirst(b);
     }
 
@@ -60,6 +71,7 @@ final class WorkPool {
     Workbuf trygetfull() {
         Workbuf b = full.pollFirst();
         if (b != null) {
+            nfull.decrementAndGet();
             b.checknonempty();
         }
         return b;
@@ -82,7 +94,7 @@ final class WorkPool {
 
     /** Whether the global full list is empty now (Go's {@code work.full == 0}). */
     boolean fullIsEmpty() {
-        return full.isEmpty();
+        return nfull.get() == 0;
     }
 
     /**

@@ -146,6 +146,64 @@ class GcWorkTest {
         }
     }
 
+    /**
+     * fullIsEmpty is a counter (Go's one-load work.full == 0): after producers and consumers
+     * raced on the full list, it agrees with the list, and keeps agreeing buffer by buffer as the
+     * list is drained (a counter that drifted by one race would fail here).
+     */
+    @RepeatedTest(20)
+    void fullIsEmptyAgreesWithTheFullListUnderConcurrentPutsAndTakes() throws Exception {
+        WorkPool pool = new WorkPool();
+        int threads = 4;
+        int rounds = 2_000;
+        AtomicLong taken = new AtomicLong();
+        CyclicBarrier start = new CyclicBarrier(threads);
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Thread> ts = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            boolean producer = t % 2 == 0;
+            Thread th = new Thread(() -> {
+                try {
+                    start.await();
+                    for (int i = 0; i < rounds; i++) {
+                        if (producer) {
+                            Workbuf b = pool.getempty();
+                            b.obj[b.nobj++] = 8;
+                            pool.putfull(b);
+                        } else {
+                            Workbuf b = pool.trygetfull();
+                            if (b != null) {
+                                b.nobj = 0;
+                                pool.putempty(b);
+                                taken.incrementAndGet();
+                            }
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            ts.add(th);
+            th.start();
+        }
+        for (Thread th : ts) {
+            th.join();
+        }
+        assertThat(failures).isEmpty();
+        long listed = (long) (threads / 2) * rounds - taken.get();
+        assertThat(pool.fullIsEmpty()).isEqualTo(listed == 0);
+        long drained = 0;
+        for (Workbuf b; (b = pool.trygetfull()) != null; ) {
+            assertThat(pool.fullIsEmpty()).as("with %d still listed", listed - drained - 1)
+                    .isEqualTo(listed - drained - 1 == 0);
+            b.nobj = 0;
+            pool.putempty(b);
+            drained++;
+        }
+        assertThat(drained).isEqualTo(listed);
+        assertThat(pool.fullIsEmpty()).isTrue();
+    }
+
     private static boolean take(GcWork w, AtomicLongArray seen, AtomicLong consumed) {
         long p = w.tryGetFast();
         if (p == 0) {

@@ -130,7 +130,7 @@ public final class Heap {
             int from = s.wordBase + idx * (s.elemsize >>> 3);
             Arrays.fill(s.arena.words, from, from + (s.elemsize >>> 3), 0L);
         }
-        s.typeIds[idx] = t.id();
+        s.setType(idx, t);
         if (allocateBlack) {
             s.tryMark(idx); // Go's gcmarknewobject
         }
@@ -286,7 +286,7 @@ public final class Heap {
     /** The type the object at base was allocated with. Any thread; base must be allocated. */
     public ObjectType typeOf(long base) {
         MSpan s = allocatedSpan(base, "typeOf");
-        ObjectType t = ObjectType.byId(s.typeIds[s.objIndex(base)]);
+        ObjectType t = s.typeAt(s.objIndex(base));
         if (t == null) {
             throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(base));
         }
@@ -322,7 +322,7 @@ public final class Heap {
         if (s == null || s.state != MSpan.mSpanInUse || b >= s.limit) {
             throw new IllegalArgumentException("scanobject: 0x" + Long.toHexString(b) + " is not a heap object");
         }
-        ObjectType t = ObjectType.byId(s.typeIds[s.objIndex(b)]);
+        ObjectType t = s.typeAt(s.objIndex(b));
         if (t == null) {
             throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(b));
         }
@@ -368,7 +368,7 @@ public final class Heap {
             return;
         }
         // Go's noscan fast path (span.spanclass.noscan()): black at once, never queued.
-        ObjectType t = ObjectType.byId(s.typeIds[idx]);
+        ObjectType t = s.typeAt(idx);
         if (t == null) {
             throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(s.address(idx)));
         }

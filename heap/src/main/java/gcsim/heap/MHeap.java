@@ -378,7 +378,7 @@ final class MHeap {
                 int first = (w << 6) + start;
                 int from = s.wordBase + first * wordsPerElem;
                 Arrays.fill(words, from, from + len * wordsPerElem, Heap.POISON);
-                Arrays.fill(s.typeIds, first, first + len, 0);
+                s.clearTypes(first, first + len);
                 poisoned += len;
                 freed &= len == 64 ? 0 : ~(((1L << len) - 1) << start);
             }

@@ -55,8 +55,24 @@ final class MSpan {
     final int baseMask;
     /** The arena's word index of {@link #base}. */
     final int wordBase;
-    /** Type id of each object (0: none), written by the allocating mcache, cleared by sweep. */
-    final int[] typeIds;
+    /**
+     * The object types (gcsim only; Go writes pointer bits into the heap bitmap instead). While
+     * every object allocated here has had one type, {@link #onlyType} is that type and there is no
+     * per-object table: the marker reads the type from the span itself, and span objects stay small
+     * and dense in memory (a 1 KiB table per span spread them over five times the memory, and the
+     * marker's span loads missed in the TLB and caches). The second type to arrive creates
+     * {@link #typeIds} (one id per slot, 0 for none; sweep clears freed slots) and sets
+     * {@link #mixedTypes}; never back. Written by the allocating owner: the table before a release
+     * store of mixedTypes, read by an acquire load, so a reader that sees mixed sees the table. A
+     * reader that sees a stale (onlyType, not mixed) pair is right for every object allocated
+     * before the new type arrived, which are the only ones a marker scans (it scans objects
+     * allocated before the mark began, or none: objects allocated during the mark are black).
+     */
+    @Nullable ObjectType onlyType;
+    /** See {@link #onlyType}; release store / acquire load via {@link #MIXED_TYPES}. */
+    boolean mixedTypes;
+    /** Type id per slot once {@link #mixedTypes}; null before. */
+    int @Nullable [] typeIds;
 
     /**
      * mSpanDead → mSpanInUse → mSpanDead, written under the heap lock. Plain: a reader holding a
@@ -118,7 +134,6 @@ final class MSpan {
             this.nelems = (int) ((((long) npages << SizeClasses._PageShift) >>> divShift) * divMul >>> divShift2);
             this.limit = base + (long) elemsize * nelems;
         }
-        this.typeIds = new int[nelems];
         this.allocBits = newMarkBits(nelems);
         this.gcmarkBits = newMarkBits(nelems);
         this.checkmarkBits = newMarkBits(nelems);
@@ -136,6 +151,47 @@ final class MSpan {
 
     static long[] newMarkBits(int nelems) {
         return new long[(nelems + 63) >>> 6];
+    }
+
+    /** Records that an object of type t was allocated at slot idx. The span's owner. */
+    void setType(int idx, ObjectType t) {
+        int[] ids = typeIds;
+        if (ids == null) {
+            ObjectType only = onlyType;
+            if (only == null) {
+                onlyType = t;
+                return;
+            }
+            if (only == t) {
+                return;
+            }
+            // Every allocated slot holds `only` (free ones are never asked about).
+            ids = new int[nelems];
+            Arrays.fill(ids, only.id());
+            typeIds = ids;
+            MIXED_TYPES.setRelease(this, true);
+        }
+        ids[idx] = t.id();
+    }
+
+    /**
+     * The type of the object at slot idx, which must be allocated (for a free slot the answer
+     * means nothing; {@link Heap#typeOf} checks first), or null when none is recorded. Any thread.
+     */
+    @Nullable ObjectType typeAt(int idx) {
+        if (!(boolean) MIXED_TYPES.getAcquire(this)) {
+            return onlyType;
+        }
+        int[] ids = typeIds;
+        return ids == null ? null : ObjectType.byId(ids[idx]);
+    }
+
+    /** Forgets the types of freed slots {@code [from, to)} (sweep, as the span's owner). */
+    void clearTypes(int from, int to) {
+        int[] ids = typeIds;
+        if (ids != null) {
+            Arrays.fill(ids, from, to, 0);
+        }
     }
 
     int sizeclass() {
@@ -296,6 +352,7 @@ final class MSpan {
 
     private static final VarHandle SWEEPGEN;
     private static final VarHandle FREEINDEX;
+    private static final VarHandle MIXED_TYPES;
     private static final VarHandle BITS = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
@@ -303,6 +360,7 @@ final class MSpan {
             MethodHandles.Lookup l = MethodHandles.lookup();
             SWEEPGEN = l.findVarHandle(MSpan.class, "sweepgen", int.class);
             FREEINDEX = l.findVarHandle(MSpan.class, "freeindex", int.class);
+            MIXED_TYPES = l.findVarHandle(MSpan.class, "mixedTypes", boolean.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
