@@ -42,17 +42,6 @@ public class SuspendGRunningBench {
     @Param({"false", "true"})
     public boolean sleeps;
 
-    /**
-     * Whether each sample also waits, unmeasured, until every M but the G's
-     * is idle again. The M that ran the G before the last suspension spins in
-     * findrunnable for a while before it parks; without this a sample may
-     * start with three busy threads (suspender, the G's M, that spinning M) on
-     * two cores, and its latency is then the OS's time slice. true is the
-     * setting of the target: 2 Ms, one running the G, beside the suspender.
-     */
-    @Param({"true"})
-    public boolean quiesce;
-
     private Sched rt;
     private G running;
 
@@ -79,7 +68,7 @@ public class SuspendGRunningBench {
     /** Unmeasured: wait until the G resumed by the previous pair is running again. */
     @Setup(Level.Invocation)
     public void awaitRunning() {
-        while (GStatus.readgstatus(running) != GStatus.G_RUNNING || quiesce && rt.runningMs() > 1) {
+        while (GStatus.readgstatus(running) != GStatus.G_RUNNING) {
             Thread.onSpinWait();
         }
     }
