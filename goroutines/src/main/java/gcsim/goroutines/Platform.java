@@ -37,6 +37,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * hold the baton for ever.
  */
 public abstract class Platform {
+    /** Go's lock_futex.go spin counts: active_spin, active_spin_cnt, passive_spin. */
+    static final int ACTIVE_SPIN = 4;
+    static final int ACTIVE_SPIN_CNT = 30;
+    static final int PASSIVE_SPIN = 1;
+
     /** The JDK: real threads, real time. */
     public static final Platform REAL = new Real();
 
@@ -173,9 +178,33 @@ public abstract class Platform {
             Thread.yield();
         }
 
+        /**
+         * Go's lock (lock_futex.go): try, spin actively (4 rounds of procyield(30)),
+         * yield once (passive spin), and only then sleep. A runtime lock is held for
+         * a few hundred nanoseconds; ReentrantLock.lock parks almost at once, and the
+         * park and its wake-up cost tens of microseconds, which showed as the tail of
+         * resumeG (readying a G takes sched.lock while an idle M holds it).
+         */
         @Override
         public void lock(ReentrantLock l) {
-            l.lock();
+            if (l.tryLock()) {
+                return;
+            }
+            for (int i = 0; i < ACTIVE_SPIN; i++) {
+                for (int k = 0; k < ACTIVE_SPIN_CNT; k++) {
+                    Thread.onSpinWait(); // procyield
+                }
+                if (l.tryLock()) {
+                    return;
+                }
+            }
+            for (int i = 0; i < PASSIVE_SPIN; i++) {
+                Thread.yield(); // osyield
+                if (l.tryLock()) {
+                    return;
+                }
+            }
+            l.lock(); // futexsleep
         }
 
         @Override

@@ -1160,6 +1160,18 @@ public final class Sched {
             }
         }
         // check all runqueues once again
+        if (wasSpinning && runqsize != 0) {
+            // Not in Go's findrunnable: a caller without a P (see ready) relies on a
+            // spinning M to take what it put on the global queue; having stopped
+            // spinning, look again before giving up.
+            P got = pidlegetLocked();
+            if (got != null) {
+                acquirep(mp, got);
+                mp.spinning = true;
+                nmspinning.incrementAndGet();
+                return null;
+            }
+        }
         for (P p2 : allp) {
             if (!p2.runqempty()) {
                 P got = pidlegetLocked();
@@ -1374,7 +1386,17 @@ public final class Sched {
         M mp = M.getm();
         P pp = mp == null ? null : mp.p;
         if (pp == null) {
-            injectglist(gp);
+            // Deliberate: Go's caller always has a P (a mark worker readying the G it
+            // suspended puts it in its own runnext). Ours has none: the G goes to the global
+            // queue, and an M is woken by Go's own rule for ready, only when a P is idle
+            // and no M is spinning. A spinning M finds the G: it checks the global queue
+            // under sched.lock before it gives up its P, and again after it stops counting
+            // as spinning (findrunnable), so the nmspinning read here and its decrement
+            // there cannot both miss.
+            globrunqputLocked(gp);
+            if (npidle.get() != 0 && nmspinning.get() == 0) {
+                wakep();
+            }
             return;
         }
         pp.runqput(gp, next);
