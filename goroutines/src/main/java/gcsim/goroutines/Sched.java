@@ -1406,10 +1406,9 @@ public final class Sched {
     }
 
     /**
-     * Go's injectglist for one G, used when the caller has no P: the G goes to
-     * the global queue and, if a P is idle, an M is started for it (wakep is
-     * not enough: a spinning M may be just giving up, and a caller without a P
-     * is not an M that will look at the queue again).
+     * Go's injectglist for one G, used by newproc when the caller has no P: the
+     * G goes to the global queue and, if a P is idle, an M is started for it.
+     * (ready from such a caller uses Go's cheaper wakep rule instead: see ready.)
      */
     private void injectglist(G gp) {
         globrunqputLocked(gp);
