@@ -239,7 +239,7 @@ final class SimEngine implements Engine {
             sb.append("\tnone running (the run was slow, not stuck)\n");
         }
         sb.append("\nall goroutines:\n\n").append(Traceback.dump(rt));
-        sb.append("\nscheduler (GODEBUG=schedtrace,scheddetail=1):\n").append(rt.schedtrace(true));
+        sb.append("\nscheduler (GODEBUG=schedtrace,scheddetail=1):\n").append(rt.schedtrace());
         return sb.append("\nruntime threads (Java stacks, for a bug report):\n").append(threadStacks()).toString();
     }
 

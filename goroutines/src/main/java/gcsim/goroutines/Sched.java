@@ -1159,31 +1159,22 @@ public final class Sched {
                 throw Throw.fatal("findrunnable: negative nmspinning");
             }
         }
-        // check all runqueues once again
-        if (wasSpinning && runqsize != 0) {
-            // Not in Go's findrunnable: a caller without a P (see ready) relies on a
-            // spinning M to take what it put on the global queue; having stopped
-            // spinning, look again before giving up.
+        // check all runqueues once again (and, not in Go's findrunnable, the global
+        // queue if we were spinning: a caller without a P (see ready) relies on a
+        // spinning M to take what it put there)
+        boolean work = wasSpinning && runqsize != 0;
+        for (int i = 0; !work && i < allp.length; i++) {
+            work = !allp[i].runqempty();
+        }
+        if (work) {
             P got = pidlegetLocked();
             if (got != null) {
                 acquirep(mp, got);
-                mp.spinning = true;
-                nmspinning.incrementAndGet();
-                return null;
-            }
-        }
-        for (P p2 : allp) {
-            if (!p2.runqempty()) {
-                P got = pidlegetLocked();
-                if (got != null) {
-                    acquirep(mp, got);
-                    if (wasSpinning) {
-                        mp.spinning = true;
-                        nmspinning.incrementAndGet();
-                    }
-                    return null;
+                if (wasSpinning) {
+                    mp.spinning = true;
+                    nmspinning.incrementAndGet();
                 }
-                break;
+                return null;
             }
         }
         if (pollTimers(mp)) {
@@ -1576,15 +1567,14 @@ public final class Sched {
     }
 
     /**
-     * Go's schedtrace: one {@code SCHED} line with the scheduler's counters
-     * (gomaxprocs, idle Ps, Ms, spinning and idle Ms, global run queue, the
-     * run queue of every P), and with {@code detailed} one line per P, M and G
-     * as GODEBUG=schedtrace=X,scheddetail=1 prints them. Go prints Ms as
-     * {@code M<id>: p=.. curg=..}; here an M's state is read without its lock,
-     * so a live dump is a snapshot, exact only when the process is stuck.
-     * Any thread; takes sched.lock (not while holding it).
+     * Go's schedtrace with scheddetail=1: a {@code SCHED} line with the
+     * scheduler's counters (gomaxprocs, idle Ps, Ms, spinning and idle Ms,
+     * global run queue), then one line per P, M and G. An M's state is read
+     * without its lock, so a live dump is a snapshot, exact only when the
+     * process is stuck. Any thread; takes sched.lock (reentrant: checkdead
+     * calls it holding the lock).
      */
-    public String schedtrace(boolean detailed) {
+    public String schedtrace() {
         StringBuilder sb = new StringBuilder();
         platform.lock(lock);
         try {
@@ -1597,18 +1587,7 @@ public final class Sched {
                     .append(" runqueue=").append(runqsize)
                     .append(" gcwaiting=").append(gcwaiting ? 1 : 0)
                     .append(" stopwait=").append(stopwait)
-                    .append(" external=").append(nexternal);
-            if (!detailed) {
-                sb.append(" [");
-                for (int i = 0; i < gomaxprocs; i++) {
-                    sb.append(i == 0 ? "" : " ").append(allp[i].runqlen());
-                }
-                sb.append("]");
-            }
-            sb.append('\n');
-            if (!detailed) {
-                return sb.toString();
-            }
+                    .append(" external=").append(nexternal).append('\n');
             for (P pp : allp) {
                 M mp = pp.m;
                 sb.append("  P").append(pp.id).append(": status=").append(pp.status())
@@ -1667,7 +1646,7 @@ public final class Sched {
             switch (s & ~G_SCAN) {
                 case G_WAITING, G_PREEMPTED -> grunning++;
                 case G_RUNNABLE, G_RUNNING, G_SYSCALL ->
-                    throw Throw.fatal("runtime: checkdead: find g " + gp.goid + " in status " + s + "\n" + schedtrace(true),
+                    throw Throw.fatal("runtime: checkdead: find g " + gp.goid + " in status " + s + "\n" + schedtrace(),
                             "checkdead: runnable g");
                 default -> { }
             }

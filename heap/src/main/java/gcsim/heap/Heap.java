@@ -217,7 +217,7 @@ public final class Heap {
     public String describe(long addr) {
         MSpan s = spanOf(addr);
         if (s == null) {
-            return "0x" + Long.toHexString(addr) + " is not in an in-use span";
+            return "0x" + Long.toHexString(addr) + " is not in any span";
         }
         int idx = (int) ((addr - s.base) / s.elemsize);
         return "0x" + Long.toHexString(addr) + " in span 0x" + Long.toHexString(s.base) + " spanclass=" + s.spanclass
