@@ -322,17 +322,26 @@ public final class Heap {
         if (s == null || s.state != MSpan.mSpanInUse || b >= s.limit) {
             throw new IllegalArgumentException("scanobject: 0x" + Long.toHexString(b) + " is not a heap object");
         }
-        ObjectType t = s.typeAt(s.objIndex(b));
+        ObjectType t = s.typeOf(b);
         if (t == null) {
             throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(b));
         }
-        long[] words = s.arena.words;
-        int wordBase = s.arena.wordIndex(b);
+        long[] words = s.words;
+        int wordBase = s.wordBase + (int) ((b - s.base) >>> 3);
         @Nullable MSpan[] table = h.pageSpans;
-        for (int w : t.pointerWords()) {
-            long p = words[wordBase + w];
-            if (p != 0) {
-                greyIfWhite(table, p, sink);
+        if (t.ptrMaskWhole) {
+            for (long m = t.ptrMask; m != 0; m &= m - 1) {
+                long p = words[wordBase + Long.numberOfTrailingZeros(m)];
+                if (p != 0) {
+                    greyIfWhite(table, p, sink);
+                }
+            }
+        } else {
+            for (int w : t.pointerWords()) {
+                long p = words[wordBase + w];
+                if (p != 0) {
+                    greyIfWhite(table, p, sink);
+                }
             }
         }
         return t.sizeBytes();
@@ -360,7 +369,7 @@ public final class Heap {
         }
         int idx = s.objIndex(p);
         // A marked slot is allocated (sweep takes fresh mark bits); a free one is findObject's 0.
-        if (s.isMarked(idx) || s.isFree(idx) || !s.tryMark(idx)) {
+        if (!s.tryMarkAllocated(idx)) {
             return;
         }
         if (!SizeClasses.noscanOf(s.spanclass)) {

@@ -55,6 +55,8 @@ final class MSpan {
     final int baseMask;
     /** The arena's word index of {@link #base}. */
     final int wordBase;
+    /** The arena's memory ({@code arena.words}), one load nearer for the marker. */
+    final long[] words;
     /**
      * The object types (gcsim only; Go writes pointer bits into the heap bitmap instead). While
      * every object allocated here has had one type, {@link #onlyType} is that type and there is no
@@ -114,6 +116,7 @@ final class MSpan {
         this.npages = npages;
         this.spanclass = spanclass;
         this.wordBase = arena.wordIndex(base);
+        this.words = arena.words;
         int sizeclass = SizeClasses.sizeclassOf(spanclass);
         if (sizeclass == 0) {
             this.elemsize = npages << SizeClasses._PageShift;
@@ -184,6 +187,18 @@ final class MSpan {
         }
         int[] ids = typeIds;
         return ids == null ? null : ObjectType.byId(ids[idx]);
+    }
+
+    /**
+     * The type of the allocated object at {@code p} (in this span), or null when none is recorded:
+     * {@link #typeAt} that computes the slot index only for a span of mixed types. Any thread.
+     */
+    @Nullable ObjectType typeOf(long p) {
+        if (!(boolean) MIXED_TYPES.getAcquire(this)) {
+            return onlyType;
+        }
+        int[] ids = typeIds;
+        return ids == null ? null : ObjectType.byId(ids[objIndex(p)]);
     }
 
     /** Forgets the types of freed slots {@code [from, to)} (sweep, as the span's owner). */
@@ -302,6 +317,31 @@ final class MSpan {
             throw Heap.markingFreeObject(obj);
         }
         return trySet(bits, index);
+    }
+
+    /**
+     * The marker's test-and-set for a slot found by findObject's arithmetic: false at once for a
+     * marked slot (one load of the mark word, the common case) and for a free slot (findObject's
+     * 0: never resurrect it); otherwise true iff this call set the bit. Any thread.
+     */
+    boolean tryMarkAllocated(int index) {
+        long[] bits = gcmarkBits;
+        int w = index >>> 6;
+        long mask = 1L << index;
+        long old = bits[w];
+        if ((old & mask) != 0 || isFree(index)) {
+            return false;
+        }
+        while (true) {
+            long witness = (long) BITS.compareAndExchange(bits, w, old, old | mask);
+            if (witness == old) {
+                return true;
+            }
+            if ((witness & mask) != 0) {
+                return false;
+            }
+            old = witness;
+        }
     }
 
     boolean tryCheckmark(int index) {

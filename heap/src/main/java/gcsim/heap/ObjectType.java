@@ -18,6 +18,13 @@ public final class ObjectType {
     private final int sizeWords;
     private final long[] ptrBitmap;
     private final int[] pointerWords;
+    /**
+     * The pointer bitmap itself when every pointer is in the first 64 words (the marker walks its
+     * set bits, one register, no array), else 0 with {@link #ptrMaskWhole} false.
+     */
+    final long ptrMask;
+    /** Whether {@link #ptrMask} is the whole bitmap. */
+    final boolean ptrMaskWhole;
     private final int id;
     /** Go's spanClass for small objects (sizeclass << 1 | noscan); -1 for large objects. */
     final int spanClass;
@@ -41,6 +48,8 @@ public final class ObjectType {
         checkBitsWithinSize(name, sizeWords, ptrBitmap);
         this.ptrBitmap = Arrays.copyOf(ptrBitmap, (sizeWords + 63) >>> 6);
         this.pointerWords = pointerWordsOf(this.ptrBitmap);
+        this.ptrMaskWhole = this.pointerWords.length == 0 || this.pointerWords[this.pointerWords.length - 1] < 64;
+        this.ptrMask = this.ptrMaskWhole && this.ptrBitmap.length > 0 ? this.ptrBitmap[0] : 0;
         int size = sizeBytesOf(sizeWords);
         this.spanClass = size <= SizeClasses._MaxSmallSize
                 ? SizeClasses.makeSpanClass(SizeClasses.sizeToClass(size), noscan())

@@ -104,6 +104,35 @@ class SpanTypesTest {
     }
 
     /**
+     * scanobject walks a type's pointer bits from one register when they all lie in the first 64
+     * words and from the word list otherwise: both must find exactly the pointer words, at the
+     * edges (words 0, 63, 64 and the last) included.
+     */
+    @Test
+    void scanFindsPointerWordsOnBothSidesOfWord64() {
+        Heap heap = new Heap(HeapConfig.of(1));
+        MCache c = heap.mcache(0);
+        ObjectType narrow = ObjectType.withPointers("narrow", 64, 0, 31, 63);
+        ObjectType wide = ObjectType.withPointers("wide", 100, 0, 63, 64, 99);
+        long target = heap.allocate(c, LEFT);
+        long decoy = heap.allocate(c, LEFT);
+        for (ObjectType t : new ObjectType[] {narrow, wide}) {
+            long obj = heap.allocate(c, t);
+            assertScanFollowsItsType(heap, obj, t, target, decoy, 0);
+            // One distinct target per pointer word: each must be greyed once, in word order.
+            List<Long> targets = new ArrayList<>();
+            for (int w : t.pointerWords()) {
+                long o = heap.allocate(c, LEFT);
+                targets.add(o);
+                heap.writeWord(obj + 8L * w, o);
+            }
+            Sink sink = new Sink();
+            heap.scanobject(obj, sink);
+            assertThat(sink.grey).as(t.name()).containsExactlyElementsOf(targets);
+        }
+    }
+
+    /**
      * Points obj's pointer words at target and its other words at decoy; scanobject must grey
      * target only (both white first), and a later scan finds nothing left to grey.
      */
