@@ -23,12 +23,25 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * first. Methods throw Go's {@code throw} messages on broken invariants.
  */
 final class GcWork implements ScanSink {
+    private static final long[] NO_OBJ = new long[0];
+
     private final WorkPool pool;
 
     /** The buffer pushed to and popped from. Null until first use and after {@link #dispose()}. */
     private @Nullable Workbuf wbuf1;
     /** The buffer discarded next. */
     private @Nullable Workbuf wbuf2;
+    /**
+     * {@code wbuf1.obj}, or an empty array while wbuf1 is null, so the hot paths ({@link #grey},
+     * {@link #tryGetFast}) test one bound and touch no Workbuf object. gcsim only: Go's
+     * {@code put} and {@code tryGetFast} go through {@code wbuf1} each time.
+     */
+    private long[] obj1 = NO_OBJ;
+    /**
+     * wbuf1's count while it is wbuf1 (0 while it is null): its {@code nobj} field is stale until
+     * {@link #syncWbuf1} writes this back, which happens before wbuf1 moves anywhere else.
+     */
+    private int nobj1;
 
     /** Objects this gcWork's owner marked (greyed first). */
     long objectsMarked;
@@ -46,35 +59,44 @@ final class GcWork implements ScanSink {
         this.pool = pool;
     }
 
-    private Workbuf init() {
-        Workbuf b1 = pool.getempty();
+    private void init() {
+        setWbuf1(pool.getempty());
         Workbuf b2 = pool.trygetfull();
         if (b2 == null) {
             b2 = pool.getempty();
         }
-        wbuf1 = b1;
         wbuf2 = b2;
-        return b1;
+    }
+
+    /** Makes b the current buffer, caching its array and count. */
+    private void setWbuf1(@Nullable Workbuf b) {
+        wbuf1 = b;
+        obj1 = b == null ? NO_OBJ : b.obj;
+        nobj1 = b == null ? 0 : b.nobj;
+    }
+
+    /** Writes the cached count back before wbuf1 is swapped, handed off or released. */
+    private Workbuf syncWbuf1() {
+        Workbuf b = nonNull(wbuf1);
+        b.nobj = nobj1;
+        return b;
     }
 
     /** Enqueues a pointer to the base of a grey heap object. */
     void put(long obj) {
-        Workbuf wbuf = wbuf1;
-        if (wbuf == null) {
-            wbuf = init();
-        } else if (wbuf.isFull()) {
-            Workbuf other = nonNull(wbuf2);
-            wbuf2 = wbuf;
-            wbuf1 = other;
-            wbuf = other;
-            if (wbuf.isFull()) {
-                pool.putfull(wbuf);
+        if (wbuf1 == null) {
+            init();
+        } else if (nobj1 == Workbuf.CAPACITY) {
+            Workbuf full = syncWbuf1();
+            setWbuf1(nonNull(wbuf2));
+            wbuf2 = full;
+            if (nobj1 == Workbuf.CAPACITY) {
+                pool.putfull(nonNull(wbuf1));
                 flushedWork = true;
-                wbuf = pool.getempty();
-                wbuf1 = wbuf;
+                setWbuf1(pool.getempty());
             }
         }
-        wbuf.obj[wbuf.nobj++] = obj;
+        obj1[nobj1++] = obj;
     }
 
     /**
@@ -84,9 +106,11 @@ final class GcWork implements ScanSink {
     @Override
     public void grey(long obj) {
         objectsMarked++;
-        Workbuf wbuf = wbuf1;
-        if (wbuf != null && wbuf.nobj < Workbuf.CAPACITY) {
-            wbuf.obj[wbuf.nobj++] = obj;
+        int n = nobj1;
+        long[] objs = obj1;
+        if (n < objs.length) {
+            objs[n] = obj;
+            nobj1 = n + 1;
         } else {
             put(obj);
         }
@@ -101,11 +125,13 @@ final class GcWork implements ScanSink {
 
     /** Puts without leaving the current buffer; false when the caller must use {@link #put}. */
     boolean putFast(long obj) {
-        Workbuf wbuf = wbuf1;
-        if (wbuf == null || wbuf.isFull()) {
+        int n = nobj1;
+        long[] objs = obj1;
+        if (n >= objs.length) {
             return false;
         }
-        wbuf.obj[wbuf.nobj++] = obj;
+        objs[n] = obj;
+        nobj1 = n + 1;
         return true;
     }
 
@@ -114,36 +140,33 @@ final class GcWork implements ScanSink {
      * list are empty (other gcWorks may still hold work).
      */
     long tryGet() {
-        Workbuf wbuf = wbuf1;
-        if (wbuf == null) {
-            wbuf = init();
+        if (wbuf1 == null) {
+            init();
         }
-        if (wbuf.nobj == 0) {
-            Workbuf other = nonNull(wbuf2);
-            wbuf2 = wbuf;
-            wbuf1 = other;
-            wbuf = other;
-            if (wbuf.nobj == 0) {
-                Workbuf owbuf = wbuf;
+        if (nobj1 == 0) {
+            Workbuf drained = syncWbuf1();
+            setWbuf1(nonNull(wbuf2));
+            wbuf2 = drained;
+            if (nobj1 == 0) {
                 Workbuf got = pool.trygetfull();
                 if (got == null) {
                     return 0;
                 }
-                pool.putempty(owbuf);
-                wbuf1 = got;
-                wbuf = got;
+                pool.putempty(nonNull(wbuf1));
+                setWbuf1(got);
             }
         }
-        return wbuf.obj[--wbuf.nobj];
+        return obj1[--nobj1];
     }
 
     /** Dequeues from the current buffer only; 0 when the caller must use {@link #tryGet}. */
     long tryGetFast() {
-        Workbuf wbuf = wbuf1;
-        if (wbuf == null || wbuf.nobj == 0) {
+        int n = nobj1;
+        if (n == 0) {
             return 0;
         }
-        return wbuf.obj[--wbuf.nobj];
+        nobj1 = --n;
+        return obj1[n];
     }
 
     /**
@@ -152,11 +175,10 @@ final class GcWork implements ScanSink {
      * inspects them. Called by gcMarkDone's flush and at mark termination.
      */
     void dispose() {
-        Workbuf b1 = wbuf1;
-        if (b1 != null) {
-            release(b1);
+        if (wbuf1 != null) {
+            release(syncWbuf1());
             release(nonNull(wbuf2));
-            wbuf1 = null;
+            setWbuf1(null);
             wbuf2 = null;
         }
     }
@@ -172,8 +194,7 @@ final class GcWork implements ScanSink {
 
     /** Moves some cached work back to the global list so idle workers can take it (Go's balance). */
     void balance() {
-        Workbuf b1 = wbuf1;
-        if (b1 == null) {
+        if (wbuf1 == null) {
             return;
         }
         Workbuf b2 = nonNull(wbuf2);
@@ -181,16 +202,15 @@ final class GcWork implements ScanSink {
             pool.putfull(b2);
             flushedWork = true;
             wbuf2 = pool.getempty();
-        } else if (b1.nobj > 4) {
-            wbuf1 = pool.handoff(b1);
+        } else if (nobj1 > 4) {
+            setWbuf1(pool.handoff(syncWbuf1()));
             flushedWork = true;
         }
     }
 
     /** Whether this gcWork holds no work (Go's {@code empty}). */
     boolean empty() {
-        Workbuf b1 = wbuf1;
-        return b1 == null || (b1.nobj == 0 && nonNull(wbuf2).nobj == 0);
+        return wbuf1 == null || (nobj1 == 0 && nonNull(wbuf2).nobj == 0);
     }
 
     private static Workbuf nonNull(@Nullable Workbuf b) {
