@@ -310,8 +310,9 @@ public final class Heap {
      * Go's {@code scanobject} for the marker's hot path, fused with {@code findObject} and
      * {@code greyobject}'s mark-bit test-and-set: one span lookup for {@code b}, its pointer words
      * read in place from the arena's memory, and per pointer one page-table load that serves the
-     * interior-pointer lookup, the free-slot test and the mark bit. Every object whose mark bit this
-     * call set goes to {@code sink} (pointer-free ones black at once, as Go's noscan spans).
+     * interior-pointer lookup and the mark bit (no alloc-bit test, as in Go: see
+     * {@link #greyIfWhite}). Every object whose mark bit this call set goes to {@code sink}
+     * (pointer-free ones black at once, as Go's noscan spans).
      * Returns the bytes scanned (the type's size), for bytesMarked and scan work.
      *
      * <p>Any number of marking threads at once, each with its own sink. {@code b} must be an
@@ -333,14 +334,14 @@ public final class Heap {
             for (long m = t.ptrMask; m != 0; m &= m - 1) {
                 long p = words[wordBase + Long.numberOfTrailingZeros(m)];
                 if (p != 0) {
-                    greyIfWhite(table, p, sink);
+                    greyIfWhite(table, p, sink, false);
                 }
             }
         } else {
             for (int w : t.pointerWords()) {
                 long p = words[wordBase + w];
                 if (p != 0) {
-                    greyIfWhite(table, p, sink);
+                    greyIfWhite(table, p, sink, false);
                 }
             }
         }
@@ -353,12 +354,19 @@ public final class Heap {
      */
     public void shade(long p, ScanSink sink) {
         if (p != 0) {
-            greyIfWhite(h.pageSpans, p, sink);
+            greyIfWhite(h.pageSpans, p, sink, true);
         }
     }
 
-    /** findObject + greyobject with one span lookup; see {@link #scanobject}. */
-    private static void greyIfWhite(@Nullable MSpan[] table, long p, ScanSink sink) {
+    /**
+     * findObject + greyobject with one span lookup; see {@link #scanobject}. With {@code skipFree},
+     * a pointer to a free slot is findObject's 0 (gcsim's findObject; Go's scanConservative tests
+     * isFree the same way). Without it, as Go's greyobject when debug.gccheckmark is off, the alloc
+     * bits are not read: scanobject's pointers come from allocated, zeroed-at-allocation objects,
+     * so one naming a free slot is a lost object, which the checkmark pass reports as Go's
+     * "marking free object" ({@link #tryCheckmark}).
+     */
+    private static void greyIfWhite(@Nullable MSpan[] table, long p, ScanSink sink, boolean skipFree) {
         long page = (p - ARENA_BASE) >>> SizeClasses._PageShift; // below ARENA_BASE: huge
         if (page >= table.length) {
             return;
@@ -368,8 +376,7 @@ public final class Heap {
             return;
         }
         int idx = s.objIndex(p);
-        // A marked slot is allocated (sweep takes fresh mark bits); a free one is findObject's 0.
-        if (!s.tryMarkAllocated(idx)) {
+        if (!(skipFree ? s.tryMarkAllocated(idx) : s.tryMark(idx))) {
             return;
         }
         if (!SizeClasses.noscanOf(s.spanclass)) {

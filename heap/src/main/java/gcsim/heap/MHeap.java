@@ -321,11 +321,10 @@ final class MHeap {
         // the old alloc bits, which a concurrent isFree could observe.
         boolean wasempty = s.allocCount == s.nelems;
         s.allocCount = nalloc;
-        // gcmarkBits becomes the allocBits; get a fresh cleared gcmarkBits for the next GC.
+        // gcmarkBits becomes the allocBits; get cleared gcmarkBits for the next GC.
         // (Go resets freeindex first; we publish the new allocBits first so a concurrent isFree
         // never pairs freeindex 0 with the old allocBits.)
-        s.allocBits = s.gcmarkBits;
-        s.gcmarkBits = MSpan.newMarkBits(s.nelems);
+        s.rotateBits();
         s.setFreeindex(0);
         s.refillAllocCache(0);
         if (freeToHeap || nfreed == 0) {

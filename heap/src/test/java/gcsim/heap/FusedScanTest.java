@@ -1,6 +1,7 @@
 package gcsim.heap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -80,6 +81,31 @@ class FusedScanTest {
         assertThat(sink.black).isEmpty();
         heap.shade(a + 8, sink);
         assertThat(sink.grey).containsExactly(a);
+    }
+
+    /**
+     * Go's greyobject reads no alloc bits (only debug.gccheckmark checks isFree): a heap object's
+     * pointer word naming a free slot gets the slot marked, and the checkmark pass is what reports
+     * it, with Go's "marking free object". shade, used for roots, barriers and conservative words,
+     * keeps skipping free slots (findObject's 0, as Go's scanConservative).
+     */
+    @Test
+    void scanobjectMarksWhatAPointerWordNamesAndTheCheckmarkCatchesAFreeSlot() {
+        Heap heap = new Heap(HeapConfig.of(1));
+        MCache c = heap.mcache(0);
+        long b = heap.allocate(c, PAIR);
+        long free = b + PAIR.sizeBytes() * 7L; // a slot of the same span never allocated
+        heap.writeWord(b, free);
+        Sink viaShade = new Sink();
+        heap.shade(free, viaShade);
+        assertThat(viaShade.grey).isEmpty();
+
+        Sink sink = new Sink();
+        heap.scanobject(b, sink);
+        assertThat(sink.grey).containsExactly(free);
+        assertThatThrownBy(() -> heap.tryCheckmark(free))
+                .isInstanceOf(GoThrow.class)
+                .hasMessageContaining("marking free object");
     }
 
     @Test

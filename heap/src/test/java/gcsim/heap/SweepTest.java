@@ -14,6 +14,56 @@ class SweepTest {
     private final Heap heap = new Heap(HeapConfig.of(2));
     private final ObjectType t = ObjectType.withPointers("node", 3, 0);
 
+    /**
+     * Sweep recycles a span's bit arrays as Go recycles gcBits arenas: the mark bits become the
+     * alloc bits, and the array retired two sweeps ago comes back cleared as the mark bits; over
+     * three cycles of changing survivors every sweep still frees exactly the unmarked objects.
+     */
+    @Test
+    void sweepRecyclesTheAllocBitsOfTwoSweepsAgoAsClearedMarkBits() {
+        long[] objs = new long[200]; // one 32-byte span
+        for (int i = 0; i < objs.length; i++) {
+            objs[i] = heap.allocate(heap.mcache(0), t);
+        }
+        MSpan s = heap.spanOf(objs[0]);
+        assertThat(s).isNotNull();
+        java.util.Set<long[]> arrays = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        long[] retiredBySweepBefore = null;
+        int alive = objs.length;
+        for (int cycle = 1; cycle <= 4; cycle++) {
+            int keep = cycle + 1; // keep the survivors whose index is a multiple of 2, then 3, ...
+            int marked = 0;
+            for (int i = 0; i < objs.length; i++) {
+                if (objs[i] != 0 && i % keep == 0) {
+                    heap.tryMark(objs[i]);
+                    marked++;
+                } else {
+                    objs[i] = 0;
+                }
+            }
+            long[] retiring = s.allocBits;
+            long[] marks = s.gcmarkBits;
+            heap.startSweepCycle();
+            heap.finishSweep();
+            assertThat(s.allocBits).as("cycle %d: the mark bits became the alloc bits", cycle).isSameAs(marks);
+            if (retiredBySweepBefore != null) {
+                assertThat(s.gcmarkBits).as("cycle %d: recycled, not allocated", cycle)
+                        .isSameAs(retiredBySweepBefore);
+            }
+            assertThat(s.gcmarkBits).as("cycle %d", cycle).isNotSameAs(retiring).isNotSameAs(marks);
+            assertThat(s.gcmarkBits).as("cycle %d: cleared", cycle).containsOnly(0L);
+            arrays.add(s.allocBits);
+            arrays.add(s.gcmarkBits);
+            retiredBySweepBefore = retiring;
+            for (int i = 0; i < objs.length; i++) {
+                assertThat(s.isFree(i)).as("cycle %d slot %d", cycle, i).isEqualTo(objs[i] == 0);
+            }
+            alive = marked;
+        }
+        assertThat(alive).isPositive();
+        assertThat(arrays).as("three arrays take turns").hasSize(3);
+    }
+
     @Test
     void sweepFreesUnmarkedPoisonsThemAndKeepsMarked() {
         long[] objs = new long[1000];
