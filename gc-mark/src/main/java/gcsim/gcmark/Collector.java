@@ -104,6 +104,8 @@ public final class Collector implements AutoCloseable {
         }
         this.shared = new GcWork(pool);
         this.marking = Marking.normal(heap);
+        // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
+        heap.setDebugGccheckmark(config.checkmark());
         this.roots = new Roots(heap, new StackScan(rt.functab()));
         this.barrier = new Barrier(marking, perP, shared);
         this.assist = new Assist(rt, barrier);

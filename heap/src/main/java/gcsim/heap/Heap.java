@@ -58,6 +58,8 @@ public final class Heap {
     private final HeapConfig config;
     private final MHeap h;
     private final @Nullable HeapArena[] arenas;
+    /** See {@link #setDebugGccheckmark}. */
+    private boolean debugGccheckmark;
     private final long arenaSpaceBytes;
     private final MCache[] mcaches;
     private final Globals globals = new Globals();
@@ -310,8 +312,8 @@ public final class Heap {
      * Go's {@code scanobject} for the marker's hot path, fused with {@code findObject} and
      * {@code greyobject}'s mark-bit test-and-set: one span lookup for {@code b}, its pointer words
      * read in place from the arena's memory, and per pointer one page-table load that serves the
-     * interior-pointer lookup and the mark bit (no alloc-bit test, as in Go: see
-     * {@link #greyIfWhite}). Every object whose mark bit this call set goes to {@code sink}
+     * interior-pointer lookup and the mark bit (no alloc-bit test unless
+     * {@link #setDebugGccheckmark debug.gccheckmark}, as in Go). Every object whose mark bit this call set goes to {@code sink}
      * (pointer-free ones black at once, as Go's noscan spans).
      * Returns the bytes scanned (the type's size), for bytesMarked and scan work.
      *
@@ -330,18 +332,19 @@ public final class Heap {
         long[] words = s.words;
         int wordBase = s.wordBase + (int) ((b - s.base) >>> 3);
         @Nullable MSpan[] table = h.pageSpans;
+        int free = debugGccheckmark ? FREE_THROWS : FREE_NOT_READ;
         if (t.ptrMaskWhole) {
             for (long m = t.ptrMask; m != 0; m &= m - 1) {
                 long p = words[wordBase + Long.numberOfTrailingZeros(m)];
                 if (p != 0) {
-                    greyIfWhite(table, p, sink, false);
+                    greyIfWhite(table, p, sink, free);
                 }
             }
         } else {
             for (int w : t.pointerWords()) {
                 long p = words[wordBase + w];
                 if (p != 0) {
-                    greyIfWhite(table, p, sink, false);
+                    greyIfWhite(table, p, sink, free);
                 }
             }
         }
@@ -354,19 +357,34 @@ public final class Heap {
      */
     public void shade(long p, ScanSink sink) {
         if (p != 0) {
-            greyIfWhite(h.pageSpans, p, sink, true);
+            greyIfWhite(h.pageSpans, p, sink, FREE_SKIPPED);
         }
     }
 
     /**
-     * findObject + greyobject with one span lookup; see {@link #scanobject}. With {@code skipFree},
-     * a pointer to a free slot is findObject's 0 (gcsim's findObject; Go's scanConservative tests
-     * isFree the same way). Without it, as Go's greyobject when debug.gccheckmark is off, the alloc
-     * bits are not read: scanobject's pointers come from allocated, zeroed-at-allocation objects,
-     * so one naming a free slot is a lost object, which the checkmark pass reports as Go's
-     * "marking free object" ({@link #tryCheckmark}).
+     * Go's {@code debug.gccheckmark}: while on, scanobject's marking throws Go's "marking free
+     * object" for a pointer word naming a free slot (Go's greyobject check; the checkmark pass
+     * itself is the collector's). Off, the marker reads no alloc bits, as Go's greyobject. Set by
+     * the collector before any marking (a plain field: the marking threads start after it).
      */
-    private static void greyIfWhite(@Nullable MSpan[] table, long p, ScanSink sink, boolean skipFree) {
+    public void setDebugGccheckmark(boolean on) {
+        debugGccheckmark = on;
+    }
+
+    /** greyIfWhite's free-slot policies. Skipped: findObject's 0 (gcsim) / Go's scanConservative. */
+    private static final int FREE_SKIPPED = 0;
+    /** Go's greyobject under debug.gccheckmark: throw "marking free object". */
+    private static final int FREE_THROWS = 1;
+    /** Go's greyobject otherwise: the alloc bits are not read. */
+    private static final int FREE_NOT_READ = 2;
+
+    /**
+     * findObject + greyobject with one span lookup; see {@link #scanobject}. {@code free} says what
+     * a pointer to an unmarked free slot does ({@link #FREE_SKIPPED}, {@link #FREE_THROWS},
+     * {@link #FREE_NOT_READ}). A marked slot is allocated (sweep installs cleared mark bits), so
+     * only unmarked slots are tested, and objects allocated black during the mark never are.
+     */
+    private static void greyIfWhite(@Nullable MSpan[] table, long p, ScanSink sink, int free) {
         long page = (p - ARENA_BASE) >>> SizeClasses._PageShift; // below ARENA_BASE: huge
         if (page >= table.length) {
             return;
@@ -376,7 +394,21 @@ public final class Heap {
             return;
         }
         int idx = s.objIndex(p);
-        if (!(skipFree ? s.tryMarkAllocated(idx) : s.tryMark(idx))) {
+        boolean marked;
+        if (free == FREE_NOT_READ) {
+            marked = s.tryMark(idx);
+        } else if (free == FREE_SKIPPED) {
+            marked = s.tryMarkAllocated(idx);
+        } else {
+            if (s.isMarked(idx)) {
+                return;
+            }
+            if (s.isFree(idx)) {
+                throw markingFreeObject(p);
+            }
+            marked = s.tryMark(idx);
+        }
+        if (!marked) {
             return;
         }
         if (!SizeClasses.noscanOf(s.spanclass)) {

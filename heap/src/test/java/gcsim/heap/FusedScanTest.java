@@ -84,13 +84,13 @@ class FusedScanTest {
     }
 
     /**
-     * Go's greyobject reads no alloc bits (only debug.gccheckmark checks isFree): a heap object's
-     * pointer word naming a free slot gets the slot marked, and the checkmark pass is what reports
-     * it, with Go's "marking free object". shade, used for roots, barriers and conservative words,
-     * keeps skipping free slots (findObject's 0, as Go's scanConservative).
+     * Go's greyobject reads no alloc bits unless debug.gccheckmark: a heap object's pointer word
+     * naming a free slot gets the slot marked; with debug.gccheckmark it is Go's "marking free
+     * object". shade, used for roots, barriers and conservative words, keeps skipping free slots
+     * (findObject's 0, as Go's scanConservative).
      */
     @Test
-    void scanobjectMarksWhatAPointerWordNamesAndTheCheckmarkCatchesAFreeSlot() {
+    void aPointerWordNamingAFreeSlotIsMarkedOrUnderGccheckmarkThrows() {
         Heap heap = new Heap(HeapConfig.of(1));
         MCache c = heap.mcache(0);
         long b = heap.allocate(c, PAIR);
@@ -100,12 +100,15 @@ class FusedScanTest {
         heap.shade(free, viaShade);
         assertThat(viaShade.grey).isEmpty();
 
+        heap.setDebugGccheckmark(true);
+        assertThatThrownBy(() -> heap.scanobject(b, new Sink()))
+                .isInstanceOf(GoThrow.class)
+                .hasMessageContaining("marking free object");
+
+        heap.setDebugGccheckmark(false);
         Sink sink = new Sink();
         heap.scanobject(b, sink);
         assertThat(sink.grey).containsExactly(free);
-        assertThatThrownBy(() -> heap.tryCheckmark(free))
-                .isInstanceOf(GoThrow.class)
-                .hasMessageContaining("marking free object");
     }
 
     @Test
