@@ -226,7 +226,10 @@ final class SimEngine implements Engine {
      * The dump printed at a timeout (after the command's "goroutines that
      * never reached a safe point:" line): first the goroutines still running
      * (a tight loop without async preemption never reaches one),
-     * then every goroutine as Go's tracebackothers prints it.
+     * then every goroutine as Go's tracebackothers prints it, and the
+     * scheduler's state. When no goroutine is running, the program is not
+     * what holds the run up: the runtime's own threads are suspect, and their
+     * Java stacks follow, for a bug report.
      */
     static String timeoutDump(Sched rt) {
         StringBuilder sb = new StringBuilder();
@@ -235,12 +238,16 @@ final class SimEngine implements Engine {
                 sb.append('\t').append(Traceback.goroutineheader(gp)).append('\n');
             }
         }
-        if (sb.length() == 0) {
-            sb.append("\tnone running (the run was slow, not stuck)\n");
+        boolean noneRunning = sb.length() == 0;
+        if (noneRunning) {
+            sb.append("\tnone running (the run was slow, or the runtime is stuck)\n");
         }
         sb.append("\nall goroutines:\n\n").append(Traceback.dump(rt));
         sb.append("\nscheduler (GODEBUG=schedtrace,scheddetail=1):\n").append(rt.schedtrace());
-        return sb.append("\nruntime threads (Java stacks, for a bug report):\n").append(threadStacks()).toString();
+        if (noneRunning) {
+            sb.append("\nruntime threads (Java stacks, for a bug report):\n").append(threadStacks());
+        }
+        return sb.toString();
     }
 
     /**
@@ -259,8 +266,9 @@ final class SimEngine implements Engine {
             }
             sb.append('"').append(t.getName()).append("\" ").append(t.getState()).append('\n');
             StackTraceElement[] frames = e.getValue();
+            // Indented frames, not "at" lines: a diagnostic, not an uncaught exception.
             for (int i = 0; i < Math.min(frames.length, 24); i++) {
-                sb.append("\tat ").append(frames[i]).append('\n');
+                sb.append('\t').append(frames[i]).append('\n');
             }
             sb.append('\n');
         }
