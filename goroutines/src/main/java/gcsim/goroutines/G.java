@@ -76,6 +76,12 @@ public final class G {
     /** Saved sp/pc for the GC while in a syscall. */
     long syscallsp;
     long syscallpc;
+    /**
+     * The G left its syscall through exitsyscall0 and has not run since: the rest of Go's
+     * exitsyscall (after {@code mcall(exitsyscall0)} returns, "Scheduler returned, so we're
+     * allowed to run now": syscallsp = 0, syscalltick++) runs when it next runs. Its M's thread.
+     */
+    boolean exitsyscallTailPending;
 
     /** What the G runs. */
     @Nullable GoCode code;

@@ -1059,6 +1059,9 @@ public final class Sched {
      */
     private void run(M mp, G gp) {
         for (;;) {
+            if (gp.exitsyscallTailPending) {
+                exitsyscallTail(mp, gp);
+            }
             GoCode code = gp.code;
             if (code == null) {
                 throw Throw.fatal("runtime: g has no code");
@@ -1503,8 +1506,13 @@ public final class Sched {
         return false;
     }
 
-    /** Go's exitsyscall0: returns true when gp got a P and runs on at once. */
+    /**
+     * Go's exitsyscall0: returns true when gp got a P and runs on at once. Either way gp keeps
+     * its syscallsp until it runs again ({@link #exitsyscallTail}): until then the GC may still
+     * be looking at it as Go's comment says, and its stack must not be shrunk.
+     */
     private boolean exitsyscall0(M mp, G gp) {
+        gp.exitsyscallTailPending = true;
         casgstatus(gp, G_SYSCALL, G_RUNNABLE);
         dropg(mp);
         P pp;
@@ -1519,12 +1527,23 @@ public final class Sched {
         }
         if (pp != null) {
             acquirep(mp, pp);
-            gp.syscallsp = 0;
             execute(mp, gp, false);
             return true;
         }
         stopm(mp);
         return false;
+    }
+
+    /**
+     * The rest of Go's exitsyscall once {@code mcall(exitsyscall0)} returns, i.e. when gp runs
+     * again on mp (at once, or after waiting in a run queue): "Scheduler returned, so we're
+     * allowed to run now. Delete the syscallsp information that we left for the garbage collector
+     * during the system call." mp's thread, gp running.
+     */
+    private void exitsyscallTail(M mp, G gp) {
+        gp.exitsyscallTailPending = false;
+        gp.syscallsp = 0;
+        mustP(mp).syscalltick++;
     }
 
     // =====================================================================
