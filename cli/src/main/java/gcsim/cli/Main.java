@@ -116,8 +116,12 @@ public final class Main {
     private static String unmatched(UnmatchedArgumentException u, String help) {
         String arg = u.getUnmatched().get(0);
         List<String> suggestions = u.getSuggestions();
-        String hint = suggestions.isEmpty() ? "" : "did you mean " + suggestions.get(0) + "? ";
         boolean hasCommands = !u.getCommandLine().getSubcommands().isEmpty();
+        if (suggestions.contains(arg)) {
+            // A real option that came after "--", where picocli reads only positional arguments.
+            return "unexpected argument '" + arg + "' (options after '--' are not read as options; " + help + ")";
+        }
+        String hint = suggestions.isEmpty() ? "" : "did you mean " + suggestions.get(0) + "? ";
         String what = arg.startsWith("-") ? "unknown option" : hasCommands ? "unknown command" : "unexpected argument";
         return what + " '" + arg + "' (" + hint + help + ")";
     }

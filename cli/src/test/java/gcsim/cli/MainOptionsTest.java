@@ -55,6 +55,11 @@ class MainOptionsTest {
                 Arguments.of("run --deterministic --trace t.json",
                         "--trace cannot be used with --deterministic: a trace records wall-clock times"),
                 Arguments.of("run extra", "unexpected argument 'extra' (see gcsim run --help)"),
+                Arguments.of("run --scenario=", "--scenario needs a built-in scenario name (see gcsim scenarios)"
+                        + " or a file, got ''"),
+                Arguments.of("run --trace=", "--trace needs a file name, got ''"),
+                Arguments.of("run -- --cycles 1", "unexpected argument '--cycles' (options after '--' are not read"
+                        + " as options; see gcsim run --help)"),
                 Arguments.of("frob", "unknown command 'frob' (see gcsim --help)"),
                 Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
                 Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"));
