@@ -75,6 +75,25 @@ class MainOptionsTest {
     }
 
     @Test
+    void theLauncherDecidesWhetherStderrIsATerminal() {
+        String before = System.getProperty(Main.STDERR_TERMINAL_PROPERTY);
+        try {
+            System.setProperty(Main.STDERR_TERMINAL_PROPERTY, "true");
+            assertThat(Main.stderrIsTerminal()).isTrue();
+            System.setProperty(Main.STDERR_TERMINAL_PROPERTY, "false");
+            assertThat(Main.stderrIsTerminal()).isFalse();
+            System.clearProperty(Main.STDERR_TERMINAL_PROPERTY);
+            assertThat(Main.stderrIsTerminal()).isEqualTo(System.console() != null);
+        } finally {
+            if (before == null) {
+                System.clearProperty(Main.STDERR_TERMINAL_PROPERTY);
+            } else {
+                System.setProperty(Main.STDERR_TERMINAL_PROPERTY, before);
+            }
+        }
+    }
+
+    @Test
     void scenarioThatIsADirectoryIsBadInput(@TempDir Path dir) {
         assertOneBadInputLine(Fixtures.runWithoutEngine("run", "--scenario", dir.toString()), "is a directory");
     }
