@@ -12,12 +12,12 @@ import gcsim.goroutines.Platform;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
 import gcsim.goroutines.Traceback;
+import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
+import gcsim.heap.HeapStats;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -55,6 +55,10 @@ final class SimEngine implements Engine {
     static final long STALL_NANOS = 100_000_000L;
     /** --deterministic: how many of the last events the stuck report shows. */
     private static final int LAST_EVENTS = 40;
+    /** checkdead's throw when every goroutine is blocked for ever (proc.go). */
+    static final String DEADLOCK = "all goroutines are asleep - deadlock!";
+    /** A timeout's dump shows at most this many goroutines besides the running ones. */
+    static final int DUMP_GOROUTINES = 100;
 
     @Override
     public RunResult run(RunConfig config, RunListener listener) {
@@ -87,7 +91,7 @@ final class SimEngine implements Engine {
         gc.start();
         interp.start();
 
-        Driver driver = new Driver(config, listener, rt, interp, gc, cycles, initNanos, scenario.spawned());
+        Driver driver = new Driver(config, listener, rt, heap, interp, gc, cycles, initNanos, scenario.spawned());
         Thread t = platform.newThread(driver, "gcsim-engine-driver");
         t.start();
         if (det != null) {
@@ -157,6 +161,14 @@ final class SimEngine implements Engine {
         if (fatal == null) {
             fatal = driver.failure;
         }
+        if (fatal instanceof GoThrow t && DEADLOCK.equals(t.getMessage())
+                && config.scenario() instanceof ScenarioRef.File) {
+            // Go's checkdead found the scenario's own goroutines all blocked or gone: the file is
+            // wrong (as when main returns), not the runtime; a built-in scenario never does this.
+            throw new BadInputException(scenario.file() + ": " + DEADLOCK + " after " + cycles.done() + " of "
+                    + config.cycles() + " cycles (Go's checkdead); mutators must keep running (loop, or block"
+                    + " in main with a goroutine left to wake it)");
+        }
         if (fatal instanceof Error e) {
             throw e;
         }
@@ -184,18 +196,14 @@ final class SimEngine implements Engine {
                     throw new IllegalStateException("built-in scenario resource missing: "
                             + b.scenario().resourcePath());
                 }
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                text = ScenarioText.decode(name, in.readAllBytes());
             } catch (IOException e) {
                 throw new IllegalStateException("reading " + b.scenario().resourcePath(), e);
             }
         } else {
             ScenarioRef.File f = (ScenarioRef.File) ref;
             name = f.path().toString();
-            try {
-                text = Files.readString(f.path(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new BadInputException(name + ": cannot read: " + e.getMessage());
-            }
+            text = ScenarioText.read(f.path(), name);
         }
         return ScenarioParser.parse(name, text, config.goroutines(), config.seed());
     }
@@ -238,9 +246,39 @@ final class SimEngine implements Engine {
         if (sb.length() == 0) {
             sb.append("\tnone running (the run was slow, not stuck)\n");
         }
-        sb.append("\nall goroutines:\n\n").append(Traceback.dump(rt));
+        sb.append("\nall goroutines:\n\n").append(otherGoroutines(rt));
         sb.append("\nscheduler (GODEBUG=schedtrace,scheddetail=1):\n").append(rt.schedtrace());
         return sb.append("\nruntime threads (Java stacks, for a bug report):\n").append(threadStacks()).toString();
+    }
+
+    /**
+     * Go's tracebackothers (every goroutine that is not dead), but at most
+     * {@link #DUMP_GOROUTINES} of them: a run of a million goroutines would
+     * otherwise print a dump of tens of megabytes.
+     */
+    static String otherGoroutines(Sched rt) {
+        StringBuilder sb = new StringBuilder();
+        int shown = 0;
+        int more = 0;
+        for (G gp : rt.allgs()) {
+            if ((GStatus.readgstatus(gp) & ~GStatus.G_SCAN) == GStatus.G_DEAD) {
+                continue;
+            }
+            if (shown == DUMP_GOROUTINES) {
+                more++;
+                continue;
+            }
+            if (shown > 0) {
+                sb.append('\n');
+            }
+            sb.append(Traceback.traceback(gp));
+            shown++;
+        }
+        if (more > 0) {
+            sb.append("\n... ").append(more).append(" more goroutines not shown (the dump stops at ")
+                    .append(DUMP_GOROUTINES).append(")\n");
+        }
+        return sb.toString();
     }
 
     /**
@@ -394,11 +432,17 @@ final class SimEngine implements Engine {
         }
     }
 
-    /** The driver thread: waits for triggered cycles and forces the missing ones. */
+    /**
+     * The driver thread: waits for triggered cycles and forces the missing
+     * ones; after each wait (at most {@link #FORCE_AFTER_MILLIS}) it redraws the
+     * progress line and samples the trace's counters (goroutines alive, heap
+     * live and goal), so the counters have a point every few milliseconds.
+     */
     private static final class Driver implements Runnable {
         private final RunConfig config;
         private final RunListener listener;
         private final Sched rt;
+        private final Heap heap;
         private final Interp interp;
         private final Collector gc;
         private final Cycles cycles;
@@ -412,11 +456,12 @@ final class SimEngine implements Engine {
          */
         volatile boolean closeAtEnd;
 
-        Driver(RunConfig config, RunListener listener, Sched rt, Interp interp, Collector gc, Cycles cycles,
-                long initNanos, int spawned) {
+        Driver(RunConfig config, RunListener listener, Sched rt, Heap heap, Interp interp, Collector gc,
+                Cycles cycles, long initNanos, int spawned) {
             this.config = config;
             this.listener = listener;
             this.rt = rt;
+            this.heap = heap;
             this.interp = interp;
             this.gc = gc;
             this.cycles = cycles;
@@ -471,7 +516,13 @@ final class SimEngine implements Engine {
             Sched.SchedStats s = rt.stats();
             long alive = s.goroutinesCreated() - s.goroutinesExited();
             listener.progress(cycles.done(), "mutator", interp.instructions(), alive);
-            listener.trace().ifPresent(t -> t.counter("goroutines", System.nanoTime() - initNanos, "alive", alive));
+            listener.trace().ifPresent(t -> {
+                long now = System.nanoTime() - initNanos;
+                t.counter("goroutines", now, "alive", alive);
+                HeapStats h = heap.stats();
+                t.counter("heap", now, "liveBytes", h.heapLive(), "goalBytes",
+                        h.heapGoal() == Long.MAX_VALUE ? 0 : h.heapGoal());
+            });
         }
     }
 }
