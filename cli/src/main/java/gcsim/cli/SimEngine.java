@@ -20,8 +20,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -55,6 +60,14 @@ final class SimEngine implements Engine {
     static final long STALL_NANOS = 100_000_000L;
     /** --deterministic: how many of the last events the stuck report shows. */
     private static final int LAST_EVENTS = 40;
+    /** {@link #awaitDriver}'s outcomes. */
+    static final int DRIVER_FINISHED = 0;
+    static final int DRIVER_TIMED_OUT = 1;
+    static final int DRIVER_STUCK_AFTER_THROW = 2;
+    /** How often {@link #awaitDriver} looks for a runtime throw. */
+    private static final long POLL_MILLIS = 100;
+    /** How long a timeout's goroutine dump may take. */
+    static final long DUMP_MILLIS = 10_000;
     /** checkdead's throw when every goroutine is blocked for ever (proc.go). */
     static final String DEADLOCK = "all goroutines are asleep - deadlock!";
     /** A timeout's dump shows at most this many goroutines besides the running ones. */
@@ -97,9 +110,9 @@ final class SimEngine implements Engine {
         if (det != null) {
             return runDeterministic(det, config, scenario, t, driver, cycles, rt, interp, gc);
         }
-        boolean finished = join(t, config.timeoutSeconds());
-        if (!finished) {
-            String dump = timeoutDump(rt);
+        int outcome = awaitDriver(t, () -> rt.fatalError() != null, config.timeoutSeconds(), JOIN_MILLIS);
+        if (outcome != DRIVER_FINISHED) {
+            String dump = outcome == DRIVER_TIMED_OUT ? bounded(() -> timeoutDump(rt), DUMP_MILLIS) : "";
             rt.shutdown(); // suspendG gives up when the runtime exits, so the driver ends too
             joinMs(rt);
             if (traceEvents != null) {
@@ -111,6 +124,9 @@ final class SimEngine implements Engine {
                 Thread closer = new Thread(gc::close, "gcsim-engine-close");
                 closer.setDaemon(true);
                 closer.start();
+            }
+            if (outcome == DRIVER_STUCK_AFTER_THROW) {
+                checkEnd(config, scenario, rt, driver, cycles); // throws the runtime's fatal error
             }
             return result(cycles, rt, interp, gc, true, dump);
         }
@@ -206,6 +222,69 @@ final class SimEngine implements Engine {
             text = ScenarioText.read(f.path(), name);
         }
         return ScenarioParser.parse(name, text, config.goroutines(), config.seed());
+    }
+
+    /**
+     * Waits for the driver to end the run: {@link #DRIVER_FINISHED}; or
+     * {@link #DRIVER_TIMED_OUT} when {@code timeoutSeconds} (0: none) expired
+     * first; or {@link #DRIVER_STUCK_AFTER_THROW} when the runtime threw
+     * ({@code threw} turned true) and the driver still had not ended
+     * {@code graceMillis} later: a throw on an M can leave the cycle the driver
+     * waits for unable to finish (a stop-the-world waiting for a P whose M is
+     * gone), and the run must then end with the fatal error (exit 1), not
+     * hang until --timeout, or for ever without one. The command's thread.
+     */
+    static int awaitDriver(Thread driver, BooleanSupplier threw, int timeoutSeconds, long graceMillis) {
+        long now = System.nanoTime();
+        long deadline = timeoutSeconds == 0 ? Long.MAX_VALUE : now + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long giveUp = Long.MAX_VALUE;
+        try {
+            while (driver.isAlive()) {
+                now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    return DRIVER_TIMED_OUT;
+                }
+                if (giveUp == Long.MAX_VALUE && threw.getAsBoolean()) {
+                    giveUp = now + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+                }
+                if (now - giveUp >= 0) {
+                    return DRIVER_STUCK_AFTER_THROW;
+                }
+                long slice = Math.min(Math.min(deadline, giveUp) - now, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+                TimeUnit.NANOSECONDS.timedJoin(driver, Math.max(1, slice));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DRIVER_TIMED_OUT;
+        }
+        return DRIVER_FINISHED;
+    }
+
+    /**
+     * {@code dump}'s text, or, when it has not finished within {@code millis}
+     * (a runtime lock held by a stuck thread: the scheduler dump takes
+     * sched.lock), a line saying so and the Java stacks, which need no lock.
+     * Runs {@code dump} on a daemon thread so a stuck one cannot keep the
+     * command from reporting. Any thread.
+     */
+    static String bounded(Callable<String> dump, long millis) {
+        FutureTask<String> task = new FutureTask<>(dump);
+        Thread th = new Thread(task, "gcsim-engine-dump");
+        th.setDaemon(true);
+        th.start();
+        String why;
+        try {
+            return task.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            why = "did not finish within " + millis + " ms (a runtime lock is held by a stuck thread)";
+        } catch (ExecutionException e) {
+            why = "failed: " + e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "was interrupted";
+        }
+        return "\t(the goroutine dump " + why + ")\n\nruntime threads (Java stacks, for a bug report):\n"
+                + threadStacks();
     }
 
     /** Waits for the driver; false when {@code timeoutSeconds} (0: none) expired first. */
