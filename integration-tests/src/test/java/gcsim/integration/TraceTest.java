@@ -39,7 +39,10 @@ class TraceTest {
                 .allSatisfy(e -> assertThat((String) e.get("name")).matches("suspendG g\\d+ \\((dead|stopped|suspended)\\)"));
         assertThat(of(events, "i", "status")).isNotEmpty()
                 .anySatisfy(e -> assertThat((String) e.get("name")).matches("g\\d+ runnable -> running"))
-                .anySatisfy(e -> assertThat((String) e.get("name")).contains("+scan"));
+                .anySatisfy(e -> assertThat((String) e.get("name")).contains("+scan"))
+                // newproc1 numbers a G after making it runnable: until then it is "newg", never "g0".
+                .anySatisfy(e -> assertThat((String) e.get("name")).isEqualTo("newg idle -> dead"))
+                .noneSatisfy(e -> assertThat((String) e.get("name")).startsWith("g0 "));
         assertThat(of(events, "i", "stack")).isNotEmpty()
                 .anySatisfy(e -> assertThat((String) e.get("name")).matches("stack grow g\\d+"));
         assertThat(of(events, "i", "gc")).extracting(e -> e.get("name"))
