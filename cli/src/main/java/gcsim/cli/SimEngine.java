@@ -49,7 +49,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * still where they are), then shuts the runtime down, which ends a
  * suspendG in progress and so the driver (waited for, bounded). Only if the
  * driver is still stuck is the collector closed on a daemon thread, because
- * {@code close()} waits for the cycle in progress.
+ * {@code close()} waits for the cycle in progress. A throw of the runtime
+ * ends the run with that fatal error even when it left the driver stuck in a
+ * cycle that cannot finish (see {@link #awaitDriver}), and even when
+ * --timeout expired first; the waits that follow a throw are all bounded.
  */
 final class SimEngine implements Engine {
     /** Mutator time after which the driver forces a cycle when none was triggered. */
@@ -112,6 +115,8 @@ final class SimEngine implements Engine {
         }
         int outcome = awaitDriver(t, () -> rt.fatalError() != null, config.timeoutSeconds(), JOIN_MILLIS);
         if (outcome != DRIVER_FINISHED) {
+            // Only a throw from before the shutdown below counts: threads the shutdown ends may throw too.
+            boolean threw = rt.fatalError() != null;
             String dump = outcome == DRIVER_TIMED_OUT ? bounded(() -> timeoutDump(rt), DUMP_MILLIS) : "";
             rt.shutdown(); // suspendG gives up when the runtime exits, so the driver ends too
             joinMs(rt);
@@ -119,18 +124,23 @@ final class SimEngine implements Engine {
                 traceEvents.finish();
             }
             if (join(t, (int) TimeUnit.MILLISECONDS.toSeconds(JOIN_MILLIS))) {
-                gc.close();
+                closeBounded(gc);
             } else {
                 Thread closer = new Thread(gc::close, "gcsim-engine-close");
                 closer.setDaemon(true);
-                closer.start();
+                closer.start(); // close() waits for the stuck cycle: not worth waiting for
             }
-            if (outcome == DRIVER_STUCK_AFTER_THROW) {
-                checkEnd(config, scenario, rt, driver, cycles); // throws the runtime's fatal error
+            if (threw) {
+                // The runtime threw during the wait: that, not the timeout, ends the run.
+                checkEnd(config, scenario, rt, driver, cycles);
             }
             return result(cycles, rt, interp, gc, true, dump);
         }
-        gc.close();
+        if (rt.fatalError() == null) {
+            gc.close();
+        } else {
+            closeBounded(gc); // a worker the throw ended may never report back
+        }
         rt.shutdown();
         joinMs(rt);
         if (traceEvents != null) {
@@ -138,6 +148,23 @@ final class SimEngine implements Engine {
         }
         checkEnd(config, scenario, rt, driver, cycles);
         return result(cycles, rt, interp, gc, false, "");
+    }
+
+    /**
+     * {@code gc.close()} on a daemon thread, waited for at most
+     * {@link #JOIN_MILLIS}: after a runtime throw or a timeout, close() may
+     * wait for a cycle or a mark worker that will never finish, and the
+     * command must still report. The command's thread.
+     */
+    private static void closeBounded(Collector gc) {
+        Thread closer = new Thread(gc::close, "gcsim-engine-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
