@@ -33,7 +33,9 @@ final class Converters {
         try {
             return Integer.valueOf(value.trim());
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("must be an integer, got '" + value + "'");
+            throw new TypeConversionException(isInteger(value)
+                    ? "is out of range, got '" + value + "' (--help gives its range)"
+                    : "must be an integer, got '" + value + "'");
         }
     }
 
@@ -41,8 +43,15 @@ final class Converters {
         try {
             return Long.valueOf(value.trim());
         } catch (NumberFormatException e) {
-            throw new TypeConversionException("must be a 64-bit integer, got '" + value + "'");
+            throw new TypeConversionException(isInteger(value)
+                    ? "is out of range for a 64-bit integer, got '" + value + "'"
+                    : "must be a 64-bit integer, got '" + value + "'");
         }
+    }
+
+    /** Whether {@code value} is written as an integer (so a failed parse means too many digits). */
+    private static boolean isInteger(String value) {
+        return value.trim().matches("[+-]?\\d+");
     }
 
     /** "blocking" or "two-phase" (the enum constant is TWO_PHASE). */

@@ -26,6 +26,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * never a stack trace.
  */
 public final class Main {
+    /** Set by the {@code ./gcsim} launcher: "true" when stderr is a terminal (draw the progress line). */
+    static final String STDERR_TERMINAL_PROPERTY = "gcsim.stderrIsTerminal";
+
     private Main() {}
 
     /** The launcher's entry: runs the command and exits with its status. */
@@ -54,12 +57,28 @@ public final class Main {
      * @return the exit status
      */
     public static int execute(String[] args, PrintStream out, PrintStream err, Supplier<Optional<Engine>> engines) {
-        boolean terminal = err == System.err && System.console() != null;
+        boolean terminal = err == System.err && stderrIsTerminal();
         CommandLine cl = commandLine(out, err, engines, terminal);
         int status = cl.execute(args);
         out.flush();
         err.flush();
         return status;
+    }
+
+    /**
+     * Whether the process's stderr is a terminal: what the launcher found
+     * ({@code [ -t 2 ]}, passed as {@value #STDERR_TERMINAL_PROPERTY}), else
+     * {@code System.console() != null}. Java 17 cannot ask about stderr alone;
+     * its console test looks at stdin and stdout, so without the launcher
+     * {@code gcsim run 2>log} would draw into the log and {@code gcsim run
+     * --json >out} would draw nothing.
+     */
+    static boolean stderrIsTerminal() {
+        String told = System.getProperty(STDERR_TERMINAL_PROPERTY);
+        if (told != null) {
+            return Boolean.parseBoolean(told.trim());
+        }
+        return System.console() != null;
     }
 
     static CommandLine commandLine(PrintStream out, PrintStream err, Supplier<Optional<Engine>> engines,
@@ -116,8 +135,12 @@ public final class Main {
     private static String unmatched(UnmatchedArgumentException u, String help) {
         String arg = u.getUnmatched().get(0);
         List<String> suggestions = u.getSuggestions();
-        String hint = suggestions.isEmpty() ? "" : "did you mean " + suggestions.get(0) + "? ";
         boolean hasCommands = !u.getCommandLine().getSubcommands().isEmpty();
+        if (suggestions.contains(arg)) {
+            // A real option that came after "--", where picocli reads only positional arguments.
+            return "unexpected argument '" + arg + "' (options after '--' are not read as options; " + help + ")";
+        }
+        String hint = suggestions.isEmpty() ? "" : "did you mean " + suggestions.get(0) + "? ";
         String what = arg.startsWith("-") ? "unknown option" : hasCommands ? "unknown command" : "unexpected argument";
         return what + " '" + arg + "' (" + hint + help + ")";
     }

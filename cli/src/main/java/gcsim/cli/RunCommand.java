@@ -159,6 +159,9 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static void checkTraceFile(Path file) {
+        if (file.toString().isBlank()) {
+            throw new BadInputException("--trace needs a file name, got '" + file + "'");
+        }
         if (Files.isDirectory(file)) {
             throw new BadInputException("--trace '" + file + "' is a directory");
         }

@@ -234,9 +234,19 @@ final class ScenarioParser {
         int count;
         if (t[2].endsWith("%")) {
             long pct = number(t[2].substring(0, t[2].length() - 1), 0, 100_000, "percentage of --goroutines");
-            count = (int) Math.max(1, Math.round(goroutines * (pct / 100.0)));
+            long scaled = Math.max(1, Math.round(goroutines * (pct / 100.0)));
+            if (scaled > RunConfig.MAX_GOROUTINES) {
+                throw error(lineNo, t[2] + " of --goroutines " + goroutines + " is " + scaled
+                        + " goroutines, over the limit " + RunConfig.MAX_GOROUTINES);
+            }
+            count = (int) scaled;
         } else {
             count = (int) number(t[2], 1, RunConfig.MAX_GOROUTINES, "goroutine count");
+        }
+        long total = (long) spawned() + count;
+        if (total > RunConfig.MAX_GOROUTINES) {
+            throw error(lineNo, "the go lines start " + total + " goroutines in all, over the limit "
+                    + RunConfig.MAX_GOROUTINES);
         }
         long[] args = new long[t.length - 3];
         for (int i = 0; i < args.length; i++) {

@@ -34,6 +34,11 @@ public sealed interface ScenarioRef {
      * when it is neither a built-in name nor a readable regular file.
      */
     static ScenarioRef resolve(String value) {
+        if (value.isBlank()) {
+            // Path.of("") is the current directory: say what is really wrong.
+            throw new BadInputException("--scenario needs a built-in scenario name (see gcsim scenarios) or a file,"
+                    + " got '" + value + "'");
+        }
         BuiltinScenario builtIn = BuiltinScenario.byName(value);
         if (builtIn != null) {
             return new BuiltIn(builtIn);

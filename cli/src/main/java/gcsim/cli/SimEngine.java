@@ -12,16 +12,21 @@ import gcsim.goroutines.Platform;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
 import gcsim.goroutines.Traceback;
+import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
+import gcsim.heap.HeapStats;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -44,7 +49,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * still where they are), then shuts the runtime down, which ends a
  * suspendG in progress and so the driver (waited for, bounded). Only if the
  * driver is still stuck is the collector closed on a daemon thread, because
- * {@code close()} waits for the cycle in progress.
+ * {@code close()} waits for the cycle in progress. A throw of the runtime
+ * ends the run with that fatal error even when it left the driver stuck in a
+ * cycle that cannot finish (see {@link #awaitDriver}), and even when
+ * --timeout expired first; the waits that follow a throw are all bounded.
  */
 final class SimEngine implements Engine {
     /** Mutator time after which the driver forces a cycle when none was triggered. */
@@ -55,6 +63,18 @@ final class SimEngine implements Engine {
     static final long STALL_NANOS = 100_000_000L;
     /** --deterministic: how many of the last events the stuck report shows. */
     private static final int LAST_EVENTS = 40;
+    /** {@link #awaitDriver}'s outcomes. */
+    static final int DRIVER_FINISHED = 0;
+    static final int DRIVER_TIMED_OUT = 1;
+    static final int DRIVER_STUCK_AFTER_THROW = 2;
+    /** How often {@link #awaitDriver} looks for a runtime throw. */
+    private static final long POLL_MILLIS = 100;
+    /** How long a timeout's goroutine dump may take. */
+    static final long DUMP_MILLIS = 10_000;
+    /** checkdead's throw when every goroutine is blocked for ever (proc.go). */
+    static final String DEADLOCK = "all goroutines are asleep - deadlock!";
+    /** A timeout's dump shows at most this many goroutines besides the running ones. */
+    static final int DUMP_GOROUTINES = 100;
 
     @Override
     public RunResult run(RunConfig config, RunListener listener) {
@@ -87,30 +107,40 @@ final class SimEngine implements Engine {
         gc.start();
         interp.start();
 
-        Driver driver = new Driver(config, listener, rt, interp, gc, cycles, initNanos, scenario.spawned());
+        Driver driver = new Driver(config, listener, rt, heap, interp, gc, cycles, initNanos, scenario.spawned());
         Thread t = platform.newThread(driver, "gcsim-engine-driver");
         t.start();
         if (det != null) {
             return runDeterministic(det, config, scenario, t, driver, cycles, rt, interp, gc);
         }
-        boolean finished = join(t, config.timeoutSeconds());
-        if (!finished) {
-            String dump = timeoutDump(rt);
+        int outcome = awaitDriver(t, () -> rt.fatalError() != null, config.timeoutSeconds(), JOIN_MILLIS);
+        if (outcome != DRIVER_FINISHED) {
+            // Only a throw from before the shutdown below counts: threads the shutdown ends may throw too.
+            boolean threw = rt.fatalError() != null;
+            String dump = outcome == DRIVER_TIMED_OUT ? bounded(() -> timeoutDump(rt), DUMP_MILLIS) : "";
             rt.shutdown(); // suspendG gives up when the runtime exits, so the driver ends too
             joinMs(rt);
             if (traceEvents != null) {
                 traceEvents.finish();
             }
             if (join(t, (int) TimeUnit.MILLISECONDS.toSeconds(JOIN_MILLIS))) {
-                gc.close();
+                closeBounded(gc);
             } else {
                 Thread closer = new Thread(gc::close, "gcsim-engine-close");
                 closer.setDaemon(true);
-                closer.start();
+                closer.start(); // close() waits for the stuck cycle: not worth waiting for
+            }
+            if (threw) {
+                // The runtime threw during the wait: that, not the timeout, ends the run.
+                checkEnd(config, scenario, rt, driver, cycles);
             }
             return result(cycles, rt, interp, gc, true, dump);
         }
-        gc.close();
+        if (rt.fatalError() == null) {
+            gc.close();
+        } else {
+            closeBounded(gc); // a worker the throw ended may never report back
+        }
         rt.shutdown();
         joinMs(rt);
         if (traceEvents != null) {
@@ -118,6 +148,23 @@ final class SimEngine implements Engine {
         }
         checkEnd(config, scenario, rt, driver, cycles);
         return result(cycles, rt, interp, gc, false, "");
+    }
+
+    /**
+     * {@code gc.close()} on a daemon thread, waited for at most
+     * {@link #JOIN_MILLIS}: after a runtime throw or a timeout, close() may
+     * wait for a cycle or a mark worker that will never finish, and the
+     * command must still report. The command's thread.
+     */
+    private static void closeBounded(Collector gc) {
+        Thread closer = new Thread(gc::close, "gcsim-engine-close");
+        closer.setDaemon(true);
+        closer.start();
+        try {
+            closer.join(JOIN_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -157,6 +204,14 @@ final class SimEngine implements Engine {
         if (fatal == null) {
             fatal = driver.failure;
         }
+        if (fatal instanceof GoThrow t && DEADLOCK.equals(t.getMessage())
+                && config.scenario() instanceof ScenarioRef.File) {
+            // Go's checkdead found the scenario's own goroutines all blocked or gone: the file is
+            // wrong (as when main returns), not the runtime; a built-in scenario never does this.
+            throw new BadInputException(scenario.file() + ": " + DEADLOCK + " after " + cycles.done() + " of "
+                    + config.cycles() + " cycles (Go's checkdead); mutators must keep running (loop, or block"
+                    + " in main with a goroutine left to wake it)");
+        }
         if (fatal instanceof Error e) {
             throw e;
         }
@@ -184,20 +239,79 @@ final class SimEngine implements Engine {
                     throw new IllegalStateException("built-in scenario resource missing: "
                             + b.scenario().resourcePath());
                 }
-                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                text = ScenarioText.decode(name, in.readAllBytes());
             } catch (IOException e) {
                 throw new IllegalStateException("reading " + b.scenario().resourcePath(), e);
             }
         } else {
             ScenarioRef.File f = (ScenarioRef.File) ref;
             name = f.path().toString();
-            try {
-                text = Files.readString(f.path(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new BadInputException(name + ": cannot read: " + e.getMessage());
-            }
+            text = ScenarioText.read(f.path(), name);
         }
         return ScenarioParser.parse(name, text, config.goroutines(), config.seed());
+    }
+
+    /**
+     * Waits for the driver to end the run: {@link #DRIVER_FINISHED}; or
+     * {@link #DRIVER_TIMED_OUT} when {@code timeoutSeconds} (0: none) expired
+     * first; or {@link #DRIVER_STUCK_AFTER_THROW} when the runtime threw
+     * ({@code threw} turned true) and the driver still had not ended
+     * {@code graceMillis} later: a throw on an M can leave the cycle the driver
+     * waits for unable to finish (a stop-the-world waiting for a P whose M is
+     * gone), and the run must then end with the fatal error (exit 1), not
+     * hang until --timeout, or for ever without one. The command's thread.
+     */
+    static int awaitDriver(Thread driver, BooleanSupplier threw, int timeoutSeconds, long graceMillis) {
+        long now = System.nanoTime();
+        long deadline = timeoutSeconds == 0 ? Long.MAX_VALUE : now + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+        long giveUp = Long.MAX_VALUE;
+        try {
+            while (driver.isAlive()) {
+                now = System.nanoTime();
+                if (now - deadline >= 0) {
+                    return DRIVER_TIMED_OUT;
+                }
+                if (giveUp == Long.MAX_VALUE && threw.getAsBoolean()) {
+                    giveUp = now + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+                }
+                if (now - giveUp >= 0) {
+                    return DRIVER_STUCK_AFTER_THROW;
+                }
+                long slice = Math.min(Math.min(deadline, giveUp) - now, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS));
+                TimeUnit.NANOSECONDS.timedJoin(driver, Math.max(1, slice));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return DRIVER_TIMED_OUT;
+        }
+        return DRIVER_FINISHED;
+    }
+
+    /**
+     * {@code dump}'s text, or, when it has not finished within {@code millis}
+     * (a runtime lock held by a stuck thread: the scheduler dump takes
+     * sched.lock), a line saying so and the Java stacks, which need no lock.
+     * Runs {@code dump} on a daemon thread so a stuck one cannot keep the
+     * command from reporting. Any thread.
+     */
+    static String bounded(Callable<String> dump, long millis) {
+        FutureTask<String> task = new FutureTask<>(dump);
+        Thread th = new Thread(task, "gcsim-engine-dump");
+        th.setDaemon(true);
+        th.start();
+        String why;
+        try {
+            return task.get(millis, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            why = "did not finish within " + millis + " ms (a runtime lock is held by a stuck thread)";
+        } catch (ExecutionException e) {
+            why = "failed: " + e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            why = "was interrupted";
+        }
+        return "\t(the goroutine dump " + why + ")\n\nruntime threads (Java stacks, for a bug report):\n"
+                + threadStacks();
     }
 
     /** Waits for the driver; false when {@code timeoutSeconds} (0: none) expired first. */
@@ -242,10 +356,40 @@ final class SimEngine implements Engine {
         if (noneRunning) {
             sb.append("\tnone running (the run was slow, or the runtime is stuck)\n");
         }
-        sb.append("\nall goroutines:\n\n").append(Traceback.dump(rt));
+        sb.append("\nall goroutines:\n\n").append(otherGoroutines(rt));
         sb.append("\nscheduler (GODEBUG=schedtrace,scheddetail=1):\n").append(rt.schedtrace());
         if (noneRunning) {
             sb.append("\nruntime threads (Java stacks, for a bug report):\n").append(threadStacks());
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Go's tracebackothers (every goroutine that is not dead), but at most
+     * {@link #DUMP_GOROUTINES} of them: a run of a million goroutines would
+     * otherwise print a dump of tens of megabytes.
+     */
+    static String otherGoroutines(Sched rt) {
+        StringBuilder sb = new StringBuilder();
+        int shown = 0;
+        int more = 0;
+        for (G gp : rt.allgs()) {
+            if ((GStatus.readgstatus(gp) & ~GStatus.G_SCAN) == GStatus.G_DEAD) {
+                continue;
+            }
+            if (shown == DUMP_GOROUTINES) {
+                more++;
+                continue;
+            }
+            if (shown > 0) {
+                sb.append('\n');
+            }
+            sb.append(Traceback.traceback(gp));
+            shown++;
+        }
+        if (more > 0) {
+            sb.append("\n... ").append(more).append(" more goroutines not shown (the dump stops at ")
+                    .append(DUMP_GOROUTINES).append(")\n");
         }
         return sb.toString();
     }
@@ -402,11 +546,17 @@ final class SimEngine implements Engine {
         }
     }
 
-    /** The driver thread: waits for triggered cycles and forces the missing ones. */
+    /**
+     * The driver thread: waits for triggered cycles and forces the missing
+     * ones; after each wait (at most {@link #FORCE_AFTER_MILLIS}) it redraws the
+     * progress line and samples the trace's counters (goroutines alive, heap
+     * live and goal), so the counters have a point every few milliseconds.
+     */
     private static final class Driver implements Runnable {
         private final RunConfig config;
         private final RunListener listener;
         private final Sched rt;
+        private final Heap heap;
         private final Interp interp;
         private final Collector gc;
         private final Cycles cycles;
@@ -420,11 +570,12 @@ final class SimEngine implements Engine {
          */
         volatile boolean closeAtEnd;
 
-        Driver(RunConfig config, RunListener listener, Sched rt, Interp interp, Collector gc, Cycles cycles,
-                long initNanos, int spawned) {
+        Driver(RunConfig config, RunListener listener, Sched rt, Heap heap, Interp interp, Collector gc,
+                Cycles cycles, long initNanos, int spawned) {
             this.config = config;
             this.listener = listener;
             this.rt = rt;
+            this.heap = heap;
             this.interp = interp;
             this.gc = gc;
             this.cycles = cycles;
@@ -479,7 +630,13 @@ final class SimEngine implements Engine {
             Sched.SchedStats s = rt.stats();
             long alive = s.goroutinesCreated() - s.goroutinesExited();
             listener.progress(cycles.done(), "mutator", interp.instructions(), alive);
-            listener.trace().ifPresent(t -> t.counter("goroutines", System.nanoTime() - initNanos, "alive", alive));
+            listener.trace().ifPresent(t -> {
+                long now = System.nanoTime() - initNanos;
+                t.counter("goroutines", now, "alive", alive);
+                HeapStats h = heap.stats();
+                t.counter("heap", now, "liveBytes", h.heapLive(), "goalBytes",
+                        h.heapGoal() == Long.MAX_VALUE ? 0 : h.heapGoal());
+            });
         }
     }
 }

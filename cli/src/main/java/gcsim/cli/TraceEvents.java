@@ -93,8 +93,17 @@ final class TraceEvents implements RuntimeEvents {
             return;
         }
         int tid = mp != null ? mTrack(mp).tid : currentTrack();
-        trace.instant(tid, "g" + gp.goid() + " " + GStatus.statusString(oldval) + scan(oldval) + " -> "
+        trace.instant(tid, gname(gp) + " " + GStatus.statusString(oldval) + scan(oldval) + " -> "
                 + GStatus.statusString(newval) + scan(newval), "status", now(), "goid", Long.toString(gp.goid()));
+    }
+
+    /**
+     * "g17"; a G newproc1 has not numbered yet (goid 0: it takes its goid after
+     * _Gdead -> _Grunnable, as in Go) is "newg", its name in newproc1, never
+     * "g0", which a runtime reader takes for an M's scheduling goroutine.
+     */
+    private static String gname(G gp) {
+        return gp.goid() == 0 ? "newg" : "g" + gp.goid();
     }
 
     private static String scan(int s) {

@@ -1,6 +1,7 @@
 package gcsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,21 @@ class LauncherScriptTest {
         assertThat(r.out).as("build output stays off stdout").isEqualTo("java ran\n");
         assertThat(Files.readAllLines(log)).containsExactly(
                 "mvn -B -q -Dstyle.color=never -DskipTests -DskipChecker package -pl cli -am in " + repo.toRealPath(),
-                "java -Xmx64m -Dx=y -jar " + repo.toRealPath() + "/cli/target/gcsim.jar run --scenario [a b]");
+                "java -Dgcsim.stderrIsTerminal=false -Xmx64m -Dx=y -jar " + repo.toRealPath()
+                        + "/cli/target/gcsim.jar run --scenario [a b]");
+    }
+
+    /** On a terminal (a pty from util-linux's script) the launcher tells Java that stderr is one. */
+    @Test
+    void stderrOnATerminalIsPassedToJava() throws Exception {
+        Path script = Path.of("/usr/bin/script");
+        assumeTrue(Files.isExecutable(script), "util-linux script (makes a pty) is not installed");
+        stubJavaAndMaven();
+        String launch = "/bin/bash " + repo.resolve("gcsim") + " scenarios";
+        Result r = bash(List.of(script.toString(), "-qec", launch, "/dev/null"), bin + ":/usr/bin:/bin", "");
+        assertThat(r.status).as(r.out + r.err).isZero();
+        assertThat(Files.readAllLines(log)).last().asString()
+                .startsWith("java -Dgcsim.stderrIsTerminal=true -jar ");
     }
 
     @Test

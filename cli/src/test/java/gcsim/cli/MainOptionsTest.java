@@ -30,7 +30,10 @@ class MainOptionsTest {
                 Arguments.of("run --procs 0", "--procs must be between 1 and 256, got 0"),
                 Arguments.of("run --procs -1", "--procs must be between 1 and 256, got -1"),
                 Arguments.of("run --procs 257", "--procs must be between 1 and 256, got 257"),
-                Arguments.of("run --procs 99999999999", "--procs must be an integer, got '99999999999'"),
+                Arguments.of("run --procs 99999999999",
+                        "--procs is out of range, got '99999999999' (--help gives its range)"),
+                Arguments.of("run --seed 99999999999999999999",
+                        "--seed is out of range for a 64-bit integer, got '99999999999999999999'"),
                 Arguments.of("run --procs 2 --procs 3", "'--procs'"),
                 Arguments.of("run --goroutines 0", "--goroutines must be between 1 and 10000000, got 0"),
                 Arguments.of("run --goroutines 10000001", "--goroutines must be between 1 and 10000000"),
@@ -55,6 +58,11 @@ class MainOptionsTest {
                 Arguments.of("run --deterministic --trace t.json",
                         "--trace cannot be used with --deterministic: a trace records wall-clock times"),
                 Arguments.of("run extra", "unexpected argument 'extra' (see gcsim run --help)"),
+                Arguments.of("run --scenario=", "--scenario needs a built-in scenario name (see gcsim scenarios)"
+                        + " or a file, got ''"),
+                Arguments.of("run --trace=", "--trace needs a file name, got ''"),
+                Arguments.of("run -- --cycles 1", "unexpected argument '--cycles' (options after '--' are not read"
+                        + " as options; see gcsim run --help)"),
                 Arguments.of("frob", "unknown command 'frob' (see gcsim --help)"),
                 Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
                 Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"));
@@ -67,6 +75,25 @@ class MainOptionsTest {
         Outcome o = Fixtures.run(engine, withProcs4(args.split(" ")));
         assertOneBadInputLine(o, expected);
         assertThat(engine.config).as("the engine must not run on bad input").isNull();
+    }
+
+    @Test
+    void theLauncherDecidesWhetherStderrIsATerminal() {
+        String before = System.getProperty(Main.STDERR_TERMINAL_PROPERTY);
+        try {
+            System.setProperty(Main.STDERR_TERMINAL_PROPERTY, "true");
+            assertThat(Main.stderrIsTerminal()).isTrue();
+            System.setProperty(Main.STDERR_TERMINAL_PROPERTY, "false");
+            assertThat(Main.stderrIsTerminal()).isFalse();
+            System.clearProperty(Main.STDERR_TERMINAL_PROPERTY);
+            assertThat(Main.stderrIsTerminal()).isEqualTo(System.console() != null);
+        } finally {
+            if (before == null) {
+                System.clearProperty(Main.STDERR_TERMINAL_PROPERTY);
+            } else {
+                System.setProperty(Main.STDERR_TERMINAL_PROPERTY, before);
+            }
+        }
     }
 
     @Test

@@ -3,8 +3,10 @@ package gcsim.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -51,10 +53,35 @@ class BrokenScenarioFilesTest {
         assertOneLineNaming(kind, text, line, problem);
     }
 
+    @Test
+    void notUtf8TextIsNamed() throws IOException {
+        Path f = dir.resolve("latin1.gcs");
+        Files.write(f, "func f() locals(n)\n# na\u00efve\nl:\n  jmp l\nend\ngo f 1\n"
+                .getBytes(StandardCharsets.ISO_8859_1));
+        assertOneLine("latin-1", f, 2, "byte 0xef is not UTF-8 text");
+        Path bin = dir.resolve("binary.gcs");
+        Files.write(bin, new byte[] {'#', '\n', 0x7f, 'E', 'L', 'F', 0, 0});
+        assertOneLine("binary", bin, 2, "a NUL byte: binary data, not a scenario file");
+    }
+
+    @Test
+    void tooManyGoroutinesIsNamed() throws IOException {
+        Path f = dir.resolve("huge.gcs");
+        Files.writeString(f, "func f() locals(n)\nl:\n  jmp l\nend\ngo f 100000%\n");
+        Cli r = Cli.run("run", "--scenario", f.toString(), "--goroutines", "1000000", "--cycles", "1");
+        assertThat(r.status()).as(r.err()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("gcsim: " + f + ":5: 100000% of --goroutines 1000000 is 1000000000 goroutines,"
+                + " over the limit 10000000\n");
+    }
+
     /** Writes {@code text} ({@code |} between lines), runs it, expects exit 2 and one line naming file:line. */
     private void assertOneLineNaming(String kind, String text, int line, String problem) throws IOException {
         Path f = dir.resolve("broken.gcs");
         Files.writeString(f, text.replace('|', '\n'));
+        assertOneLine(kind, f, line, problem);
+    }
+
+    private static void assertOneLine(String kind, Path f, int line, String problem) {
         Cli r = Cli.run("run", "--scenario", f.toString(), "--cycles", "1");
         assertThat(r.status()).as(kind + "; stderr: " + r.err()).isEqualTo(2);
         assertThat(r.out()).isEmpty();

@@ -11,13 +11,17 @@ import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** The commented scenario files under examples/ (README points users at them) run clean. */
+/**
+ * The commented scenario files under examples/ (README points users at them)
+ * and the scenario files the benchmark commands in README use run clean.
+ */
 class ExamplesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"linked-lists.gcs", "pipeline.gcs", "recursion.gcs"})
+    @ValueSource(strings = {"examples/linked-lists.gcs", "examples/pipeline.gcs", "examples/recursion.gcs",
+        "benchmarks/scale/parked.gcs", "benchmarks/scenarios/tight-loops-bounded.gcs"})
     void exampleRunsClean(String name) {
-        Path file = examples().resolve(name);
+        Path file = repositoryRoot().resolve(name);
         Cli r = Cli.run("run", "--scenario", file.toString(), "--goroutines", "100", "--cycles", "3", "--json",
                 "--timeout", "60");
         assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
@@ -27,12 +31,12 @@ class ExamplesTest {
         assertThat(num(map(j.get("verification")), "useAfterFree")).isZero();
     }
 
-    /** examples/ at the repository root; Maven runs tests in the module's directory. */
-    private static Path examples() {
+    /** The repository root (it holds examples/); Maven runs tests in the module's directory. */
+    private static Path repositoryRoot() {
         Path here = Path.of("").toAbsolutePath();
         for (Path p = here; p != null; p = p.getParent()) {
             if (Files.isDirectory(p.resolve("examples"))) {
-                return p.resolve("examples");
+                return p;
             }
         }
         throw new AssertionError("no examples/ directory above " + here);

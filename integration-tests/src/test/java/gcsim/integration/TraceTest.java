@@ -39,11 +39,41 @@ class TraceTest {
                 .allSatisfy(e -> assertThat((String) e.get("name")).matches("suspendG g\\d+ \\((dead|stopped|suspended)\\)"));
         assertThat(of(events, "i", "status")).isNotEmpty()
                 .anySatisfy(e -> assertThat((String) e.get("name")).matches("g\\d+ runnable -> running"))
-                .anySatisfy(e -> assertThat((String) e.get("name")).contains("+scan"));
+                .anySatisfy(e -> assertThat((String) e.get("name")).contains("+scan"))
+                // newproc1 numbers a G after making it runnable: until then it is "newg", never "g0".
+                .anySatisfy(e -> assertThat((String) e.get("name")).isEqualTo("newg idle -> dead"))
+                .noneSatisfy(e -> assertThat((String) e.get("name")).startsWith("g0 "));
         assertThat(of(events, "i", "stack")).isNotEmpty()
                 .anySatisfy(e -> assertThat((String) e.get("name")).matches("stack grow g\\d+"));
         assertThat(of(events, "i", "gc")).extracting(e -> e.get("name"))
                 .contains("_GCmark", "_GCmarktermination", "_GCoff");
+        // Counters: goroutines alive and heap live, sampled between cycles too (not only at their ends).
+        List<Map<String, Object>> heap = of(events, "C", "counter").stream()
+                .filter(e -> "heap".equals(e.get("name"))).toList();
+        assertThat(heap).hasSizeGreaterThan(2)
+                .anySatisfy(e -> assertThat(Cli.num(Cli.map(e.get("args")), "liveBytes")).isPositive());
+        List<Long> alive = of(events, "C", "counter").stream().filter(e -> "goroutines".equals(e.get("name")))
+                .map(e -> Cli.num(Cli.map(e.get("args")), "alive")).toList();
+        assertThat(alive).isNotEmpty().allSatisfy(n -> assertThat(n).isBetween(1L, 51L)); // 50 and main
+    }
+
+    /**
+     * The syscalls and blocked scenarios show in the trace as what they are
+     * there to exercise: suspendG takes the scan bit of a goroutine in a
+     * system call (_Gsyscall) and of a parked one (_Gwaiting), without
+     * preempting either.
+     */
+    @Test
+    void goroutinesInSyscallsAndParkedOnesAreScannedWhereTheyAre() throws IOException {
+        for (String scenario : List.of("syscalls", "blocked")) {
+            Path file = dir.resolve(scenario + ".json");
+            Cli r = Cli.run("run", "--scenario", scenario, "--goroutines", "40", "--cycles", "2", "--trace",
+                    file.toString(), "--timeout", "60");
+            assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
+            String scanned = scenario.equals("syscalls") ? "syscall" : "waiting";
+            assertThat(of(events(file), "i", "status")).as(scenario).anySatisfy(e -> assertThat((String) e.get("name"))
+                    .matches("g\\d+ " + scanned + " -> " + scanned + "\\+scan"));
+        }
     }
 
     @Test
