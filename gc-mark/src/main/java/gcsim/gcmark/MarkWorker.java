@@ -50,6 +50,12 @@ final class MarkWorker implements Runnable {
                 idle();
             }
             gcw.dispose();
+        } catch (Error e) {
+            if (!work.rt.hasExited()) {
+                throw e;
+            }
+            // The process exited under a stack job ("suspendG: process exited"): the cycle is
+            // abandoned, as the trigger thread's is; whoever ended the process reports why.
         } finally {
             work.recordWorker(latencies, THREADS.getCurrentThreadCpuTime() - cpu0, gcw);
         }

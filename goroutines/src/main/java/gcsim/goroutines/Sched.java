@@ -2006,6 +2006,15 @@ public final class Sched {
     // =====================================================================
 
     private void sysmon() {
+        try {
+            sysmonLoop();
+        } catch (MExit e) {
+            // The process exited while sysmon was starting an M (retake → handoffp → startm →
+            // newm's checkExiting): like every M, it just stops.
+        }
+    }
+
+    private void sysmonLoop() {
         long delay = 0;
         int idle = 0;
         while (!exiting) {
