@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -55,7 +56,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Deliberate differences: a cycle triggered by the heap goal is started
  * by a collector thread (like forcegchelper), not on the allocating
  * goroutine's stack; mark workers are threads outside the scheduler (see
- * {@link MarkWorker}).
+ * {@link MarkWorker}), started by the first cycle and parked between cycles
+ * as Go's gcBgMarkWorker goroutines are.
  *
  * <p>Threading: {@link #gc()} may be called from any thread that is not an M;
  * cycles are serialised (Go's work.startSema).
@@ -87,6 +89,14 @@ public final class Collector implements AutoCloseable {
     private final Wakeup triggerWakeup;
     private final Wakeup sweepWakeup;
     private volatile boolean closed;
+    /**
+     * Go's gcBgMarkWorker goroutines: started by the first cycle (gcBgMarkStartWorkers) and parked
+     * between cycles, so a worker keeps its thread, and the OS its core and caches, from cycle to
+     * cycle. Written by the cycle's thread under startSema.
+     */
+    private BgMarkWorker[] bgMarkWorkers = new BgMarkWorker[0];
+    /** One permit per worker that finished its part of the current cycle. */
+    private final Semaphore bgMarkDone = new Semaphore(0);
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
     private StressTrigger stress;
 
@@ -285,12 +295,12 @@ public final class Collector implements AutoCloseable {
         clock.tMark = rt.platform().nanoTime();
         rt.startTheWorld();
 
-        List<Thread> workers = startWorkers(work);
+        startWorkers(work);
         gcMarkDone(work);
         clock.tMarkTerm = rt.platform().nanoTime();
         long heap1 = heap.stats().heapLive();
         work.exit = true;
-        joinAll(workers);
+        awaitWorkers(work);
         return markTermination(work, clock, before, forced, heap0, heap1);
     }
 
@@ -301,11 +311,11 @@ public final class Collector implements AutoCloseable {
         long heap0 = heap.stats().heapLive();
         CycleWork work = gcStart(clock.tSweepTerm);
         clock.tMark = rt.platform().nanoTime();
-        List<Thread> workers = startWorkers(work);
+        startWorkers(work);
         awaitIdle(work);
         clock.tMarkTerm = clock.tMark;
         work.exit = true;
-        joinAll(workers);
+        awaitWorkers(work);
         flushAllP();
         return markTermination(work, clock, before, forced, heap0, heap.stats().heapLive());
     }
@@ -342,14 +352,32 @@ public final class Collector implements AutoCloseable {
         return work;
     }
 
-    private List<Thread> startWorkers(CycleWork work) {
-        List<Thread> ts = new ArrayList<>(work.nproc);
-        for (int i = 0; i < work.nproc; i++) {
-            Thread t = rt.platform().newThread(new MarkWorker(work, roots, marking, pool, assist), "gcsim-markworker-" + i);
-            t.start();
-            ts.add(t);
+    /**
+     * Hands this cycle to the background mark workers, starting them first if there are none yet
+     * (Go's gcBgMarkStartWorkers) or replacing one whose thread died. The cycle's thread, under
+     * startSema.
+     */
+    private void startWorkers(CycleWork work) {
+        if (bgMarkWorkers.length != work.nproc) {
+            bgMarkWorkers = new BgMarkWorker[work.nproc];
         }
-        return ts;
+        for (int i = 0; i < work.nproc; i++) {
+            BgMarkWorker w = bgMarkWorkers[i];
+            if (w == null || !w.thread.isAlive()) {
+                w = new BgMarkWorker(i);
+                bgMarkWorkers[i] = w;
+                w.thread.start();
+            }
+            w.cycle = work;
+            w.wakeup.post();
+        }
+    }
+
+    /** Waits until every worker has left this cycle (work.exit is set). The cycle's thread. */
+    private void awaitWorkers(CycleWork work) {
+        for (int i = 0; i < work.nproc; i++) {
+            rt.platform().acquire(bgMarkDone);
+        }
     }
 
     /**
@@ -523,17 +551,6 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private void joinAll(List<Thread> ts) {
-        for (Thread t : ts) {
-            try {
-                rt.platform().join(t);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
     /** Stops the collector's threads; a cycle in progress finishes first. */
     @Override
     public void close() {
@@ -541,8 +558,48 @@ public final class Collector implements AutoCloseable {
         triggerWakeup.close();
         sweepWakeup.close();
         rt.platform().lock(startSema);
-        startSema.unlock();
+        try {
+            for (BgMarkWorker w : bgMarkWorkers) {
+                if (w != null) {
+                    w.wakeup.close();
+                }
+            }
+        } finally {
+            startSema.unlock();
+        }
         heap.setGcTriggerHook(null);
+    }
+
+    /**
+     * Go's gcBgMarkWorker: a thread that sleeps until a cycle hands it work, runs a
+     * {@link MarkWorker} for that cycle, reports that it left, and sleeps again; it ends when the
+     * collector closes. A worker that dies of a throw is replaced by the next cycle.
+     */
+    private final class BgMarkWorker implements Runnable {
+        final Wakeup wakeup = new Wakeup(rt.platform());
+        final Thread thread;
+        /** The cycle to work on; set before {@link #wakeup} is posted, read after it is taken. */
+        volatile @Nullable CycleWork cycle;
+
+        BgMarkWorker(int i) {
+            this.thread = rt.platform().newThread(this, "gcsim-markworker-" + i);
+        }
+
+        @Override
+        public void run() {
+            while (wakeup.await()) {
+                CycleWork work = cycle;
+                cycle = null;
+                if (work == null) {
+                    continue;
+                }
+                try {
+                    new MarkWorker(work, roots, marking, pool, assist).run();
+                } finally {
+                    bgMarkDone.release();
+                }
+            }
+        }
     }
 
     /**

@@ -45,8 +45,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       depth 8 (suspend, scan, resume) and 32 ns per extra frame. Reported
  *       per goroutine; compare depth 8 and 64 for the per-frame cost.
  * </ul>
- * A cycle includes its two stop-the-world phases and the start and join of
- * the worker thread, as a real cycle does. scanStacks also finishes the last
+ * A cycle includes its two stop-the-world phases and handing the cycle to the
+ * (persistent) worker and waiting for it to leave, as a real cycle does. scanStacks also finishes the last
  * cycle's sweep inside the measured cycle (its heap is small).
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -178,7 +178,7 @@ public class MarkBenchmarks {
      * {@code workerCpuNs} (the mark worker's CPU) by {@code objects} (objects
      * marked) for per-object figures comparable with Go's "per object per
      * core". The score itself is the whole cycle per node: both stop-the-world
-     * phases and starting and joining the worker (the last cycle's sweep is
+     * phases and handing the cycle to the worker and back (the last cycle's sweep is
      * finished before it, see {@link Tree#sweepPreviousCycle}).
      */
     @State(Scope.Thread)
