@@ -95,6 +95,8 @@ public final class Collector implements AutoCloseable {
      * cycle. Written by the cycle's thread under startSema.
      */
     private BgMarkWorker[] bgMarkWorkers = new BgMarkWorker[0];
+    /** The thread of each of {@link #bgMarkWorkers}. */
+    private Thread[] bgMarkThreads = new Thread[0];
     /** One permit per worker that finished its part of the current cycle. */
     private final Semaphore bgMarkDone = new Semaphore(0);
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
@@ -360,13 +362,17 @@ public final class Collector implements AutoCloseable {
     private void startWorkers(CycleWork work) {
         if (bgMarkWorkers.length != work.nproc) {
             bgMarkWorkers = new BgMarkWorker[work.nproc];
+            bgMarkThreads = new Thread[work.nproc];
         }
         for (int i = 0; i < work.nproc; i++) {
             BgMarkWorker w = bgMarkWorkers[i];
-            if (w == null || !w.thread.isAlive()) {
-                w = new BgMarkWorker(i);
+            Thread t = bgMarkThreads[i];
+            if (w == null || t == null || !t.isAlive()) {
+                w = new BgMarkWorker();
+                t = rt.platform().newThread(w, "gcsim-markworker-" + i);
                 bgMarkWorkers[i] = w;
-                w.thread.start();
+                bgMarkThreads[i] = t;
+                t.start();
             }
             w.cycle = work;
             w.wakeup.post();
@@ -577,13 +583,8 @@ public final class Collector implements AutoCloseable {
      */
     private final class BgMarkWorker implements Runnable {
         final Wakeup wakeup = new Wakeup(rt.platform());
-        final Thread thread;
         /** The cycle to work on; set before {@link #wakeup} is posted, read after it is taken. */
         volatile @Nullable CycleWork cycle;
-
-        BgMarkWorker(int i) {
-            this.thread = rt.platform().newThread(this, "gcsim-markworker-" + i);
-        }
 
         @Override
         public void run() {
