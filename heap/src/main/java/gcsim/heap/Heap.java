@@ -288,7 +288,7 @@ public final class Heap {
     /** The type the object at base was allocated with. Any thread; base must be allocated. */
     public ObjectType typeOf(long base) {
         MSpan s = allocatedSpan(base, "typeOf");
-        ObjectType t = s.typeAt(s.objIndex(base));
+        ObjectType t = s.typeOf(base);
         if (t == null) {
             throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(base));
         }
@@ -313,8 +313,8 @@ public final class Heap {
      * {@code greyobject}'s mark-bit test-and-set: one span lookup for {@code b}, its pointer words
      * read in place from the arena's memory, and per pointer one page-table load that serves the
      * interior-pointer lookup and the mark bit (no alloc-bit test unless
-     * {@link #setDebugGccheckmark debug.gccheckmark}, as in Go). Every object whose mark bit this call set goes to {@code sink}
-     * (pointer-free ones black at once, as Go's noscan spans).
+     * {@link #setDebugGccheckmark debug.gccheckmark}, as in Go). Every object whose mark bit this
+     * call set goes to {@code sink} (pointer-free ones black at once, as Go's noscan spans).
      * Returns the bytes scanned (the type's size), for bytesMarked and scan work.
      *
      * <p>Any number of marking threads at once, each with its own sink. {@code b} must be an
