@@ -204,8 +204,7 @@ final class MSpan {
         if (!(boolean) MIXED_TYPES.getAcquire(this)) {
             return onlyType;
         }
-        int[] ids = typeIds;
-        return ids == null ? null : ObjectType.byId(ids[objIndex(p)]);
+        return typeAt(objIndex(p));
     }
 
     /** Forgets the types of freed slots {@code [from, to)} (sweep, as the span's owner). */
@@ -334,13 +333,14 @@ final class MSpan {
      */
     boolean tryMarkChecked(int index, long obj) {
         long[] bits = gcmarkBits;
-        if ((bits[index >>> 6] & (1L << index)) != 0) {
+        long old = bits[index >>> 6];
+        if ((old & (1L << index)) != 0) {
             return false;
         }
         if (isFree(index)) {
             throw Heap.markingFreeObject(obj);
         }
-        return trySet(bits, index);
+        return setFrom(bits, index, old);
     }
 
     /**
@@ -350,22 +350,11 @@ final class MSpan {
      */
     boolean tryMarkAllocated(int index) {
         long[] bits = gcmarkBits;
-        int w = index >>> 6;
-        long mask = 1L << index;
-        long old = bits[w];
-        if ((old & mask) != 0 || isFree(index)) {
+        long old = bits[index >>> 6];
+        if ((old & (1L << index)) != 0 || isFree(index)) {
             return false;
         }
-        while (true) {
-            long witness = (long) BITS.compareAndExchange(bits, w, old, old | mask);
-            if (witness == old) {
-                return true;
-            }
-            if ((witness & mask) != 0) {
-                return false;
-            }
-            old = witness;
-        }
+        return setFrom(bits, index, old);
     }
 
     boolean tryCheckmark(int index) {
@@ -377,9 +366,13 @@ final class MSpan {
      * loop around a fresh volatile read on x86); retries only when a neighbour's bit changed.
      */
     private static boolean trySet(long[] bits, int index) {
+        return setFrom(bits, index, bits[index >>> 6]);
+    }
+
+    /** {@link #trySet} starting from {@code old}, the caller's read of the bit's word. */
+    private static boolean setFrom(long[] bits, int index, long old) {
         int w = index >>> 6;
         long mask = 1L << index;
-        long old = bits[w];
         while ((old & mask) == 0) {
             long witness = (long) BITS.compareAndExchange(bits, w, old, old | mask);
             if (witness == old) {
