@@ -106,12 +106,7 @@ final class GcWork implements ScanSink {
     @Override
     public void grey(long obj) {
         objectsMarked++;
-        int n = nobj1;
-        long[] objs = obj1;
-        if (n < objs.length) {
-            objs[n] = obj;
-            nobj1 = n + 1;
-        } else {
+        if (!putFast(obj)) {
             put(obj);
         }
     }
