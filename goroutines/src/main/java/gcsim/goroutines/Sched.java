@@ -193,6 +193,14 @@ public final class Sched {
         return config;
     }
 
+    /**
+     * Whether {@code piece} is broken on purpose in this run ({@code --break});
+     * false in every normal run. Any thread; one final-field read.
+     */
+    public boolean broken(ProtocolPiece piece) {
+        return config.broken().contains(piece);
+    }
+
     /** The platform every scheduling point of this runtime goes through. */
     public Platform platform() {
         return platform;
