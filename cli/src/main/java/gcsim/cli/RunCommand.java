@@ -1,9 +1,14 @@
 package gcsim.cli;
 
+import gcsim.goroutines.ProtocolPiece;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -117,6 +122,11 @@ final class RunCommand implements Callable<Integer> {
                     + " ends with a goroutine dump and exit 3 (not with --trace)")
     private boolean deterministic;
 
+    @Option(names = "--break", paramLabel = "PIECE",
+            description = "break one piece of the protocol on purpose, to watch the oracles catch what it"
+                    + " protects (repeatable; see the README's --break table)")
+    private List<String> broken = new ArrayList<>();
+
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Optional<Engine>> engines;
@@ -155,7 +165,17 @@ final class RunCommand implements Callable<Integer> {
         }
         return new RunConfig(ref, goroutines, procs, workers == null ? procs : workers, cycles, seed, mode,
                 preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds, gcEvery, gcAtSafepoints,
-                suspend, stackScan, deterministic);
+                suspend, stackScan, deterministic, brokenPieces());
+    }
+
+    /** The pieces named by {@code --break}, or BadInputException naming the unknown one and the valid ones. */
+    private Set<ProtocolPiece> brokenPieces() {
+        EnumSet<ProtocolPiece> pieces = EnumSet.noneOf(ProtocolPiece.class);
+        for (String name : broken) {
+            pieces.add(ProtocolPiece.byName(name).orElseThrow(() -> new BadInputException(
+                    "--break: unknown piece '" + name + "'; valid pieces: " + ProtocolPiece.names())));
+        }
+        return pieces;
     }
 
     private static void checkTraceFile(Path file) {

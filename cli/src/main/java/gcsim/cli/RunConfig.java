@@ -1,7 +1,11 @@
 package gcsim.cli;
 
+import gcsim.goroutines.ProtocolPiece;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -29,6 +33,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param stackScan      how concurrent mark takes the stacks ({@code --stack-scan blocking|two-phase})
  * @param deterministic  run the runtime's threads one at a time on a baton chosen by {@code seed}
  *                       ({@code --deterministic}): the same seed gives the same run and digest
+ * @param broken         protocol pieces broken on purpose ({@code --break PIECE}, repeatable): an
+ *                       ablation that shows what each piece protects; empty in a normal run
  */
 public record RunConfig(
         ScenarioRef scenario,
@@ -47,7 +53,8 @@ public record RunConfig(
         boolean gcAtSafepoints,
         Suspend suspend,
         StackScan stackScan,
-        boolean deterministic) {
+        boolean deterministic,
+        Set<ProtocolPiece> broken) {
 
     public static final int MAX_GOROUTINES = 10_000_000;
     /** Our bound on GOMAXPROCS for the model (Ms are real threads). */
@@ -62,6 +69,8 @@ public record RunConfig(
     public static final long DEFAULT_SEED = 1;
 
     public RunConfig {
+        broken = broken.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(ProtocolPiece.class))
+                : Collections.unmodifiableSet(EnumSet.copyOf(broken));
         checkRange("--goroutines", goroutines, 1, MAX_GOROUTINES);
         checkRange("--procs", procs, 1, MAX_PROCS);
         if (workers < 1 || workers > procs) {
@@ -88,6 +97,14 @@ public record RunConfig(
             boolean gcAtSafepoints, Suspend suspend, StackScan stackScan) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
                 gcEvery, gcAtSafepoints, suspend, stackScan, false);
+    }
+
+    /** Nothing broken on purpose. */
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
+            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds, long gcEvery,
+            boolean gcAtSafepoints, Suspend suspend, StackScan stackScan, boolean deterministic) {
+        this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
+                gcEvery, gcAtSafepoints, suspend, stackScan, deterministic, EnumSet.noneOf(ProtocolPiece.class));
     }
 
     /** The seed's strategies (spin in suspendG, blocking stack scan), no stress triggers. */
