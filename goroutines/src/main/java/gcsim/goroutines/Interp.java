@@ -199,6 +199,13 @@ public final class Interp implements GoCode {
             ip = FuncTab.pcIndex(ret);
             gp.asyncSafePoint = false;
         }
+        if (gp.waiting != null) {
+            // Back from a channel park (Go's chansend/chanrecv after gopark returns): only
+            // the G itself drops its wait record, so a stack shrink that holds the G's scan
+            // bit while it waits always finds the record and takes the channel lock
+            // (syncadjustsudogs) against the partner's copy into the stack.
+            gp.waiting = null;
+        }
         int[] code = codeById[fid];
         Func fn = funcById[fid];
         long count = 0;
@@ -520,7 +527,6 @@ public final class Interp implements GoCode {
             stackOf(rg).write(sg.elem, v);
             shade(c, v);
             sg.success = true;
-            rg.waiting = null;
             c.lock.unlock();
             rt.goready(rg);
             return false;
@@ -559,7 +565,6 @@ public final class Interp implements GoCode {
             }
             st.write(slot, v);
             sg.success = true;
-            sgp.waiting = null;
             c.lock.unlock();
             rt.goready(sgp);
             return false;
