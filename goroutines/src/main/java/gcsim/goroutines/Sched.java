@@ -1380,16 +1380,6 @@ public final class Sched {
      * always has one). Wakes an idle P. Any thread.
      */
     public void ready(G gp, boolean next) {
-        if (exiting) {
-            // Deliberate: Go's exit ends every thread at once; ours unwind one by one. An M
-            // the exit caught between gopark and park_m leaves its G _Grunning and releases
-            // the park's channel lock on its way out (M.releaseWaitlock), so a partner that
-            // then takes the lock finds that G's sudog and readies a running G ("bad
-            // g->status in ready"). Nothing runs after the exit, so nothing is readied. The
-            // exit's volatile write happens-before the unwinding M's unlock, which
-            // happens-before the partner's lock, so the partner sees it here.
-            return;
-        }
         int status = readgstatus(gp);
         if ((status & ~G_SCAN) != G_WAITING) {
             throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g->status in ready");
