@@ -32,8 +32,8 @@ public final class JsonReport {
             gen.writeStartObject();
             writeConfig(gen, config);
             gen.writeArrayFieldStart("cycles");
-            for (CycleRecord c : result.cycles()) {
-                writeCycle(gen, c);
+            for (int i = 0; i < result.cycles().size(); i++) {
+                writeCycle(gen, result.cycles().get(i), result.verification().checkmarkUnmarked(i));
             }
             gen.writeEndArray();
             writeMutator(gen, result.mutator());
@@ -79,7 +79,7 @@ public final class JsonReport {
         gen.writeEndObject();
     }
 
-    private static void writeCycle(JsonGenerator gen, CycleRecord c) throws IOException {
+    private static void writeCycle(JsonGenerator gen, CycleRecord c, @Nullable Long unmarked) throws IOException {
         gen.writeStartObject();
         gen.writeNumberField("n", c.n());
         gen.writeNumberField("stwSweepTermNanos", c.stwSweepTermNanos());
@@ -98,6 +98,12 @@ public final class JsonReport {
         gen.writeNumberField("async", c.asyncPreemptions());
         gen.writeEndObject();
         gen.writeStringField("checkmark", c.checkmark().json());
+        // Beyond the contract: how many objects this cycle's checkmark found unmarked (null: not known).
+        if (unmarked == null) {
+            gen.writeNullField("checkmarkUnmarked");
+        } else {
+            gen.writeNumberField("checkmarkUnmarked", unmarked);
+        }
         writeAssists(gen, c.assists());
         writeRootSnapshot(gen, c.roots());
         writeCycleExtras(gen, c);

@@ -169,11 +169,28 @@ public record RunResult(
      * @param useAfterFree         mutator reads of poisoned (freed) memory
      * @param mutatorCheckFailures mutator {@code checkeq} checks that failed ("mutator check failed")
      * @param runtimeThrows        other runtime throws (fatal errors) that ended the run
+     * @param checkmarkUnmarked    per reported cycle, in order: the objects its checkmark pass found
+     *                             unmarked (they add up to {@code lostObjects}); empty when not known
      */
-    public record Verification(long lostObjects, long useAfterFree, long mutatorCheckFailures, long runtimeThrows) {
+    public record Verification(long lostObjects, long useAfterFree, long mutatorCheckFailures, long runtimeThrows,
+            List<Long> checkmarkUnmarked) {
+        public Verification {
+            checkmarkUnmarked = List.copyOf(checkmarkUnmarked);
+        }
+
+        /** Without the per-cycle checkmark counts. */
+        public Verification(long lostObjects, long useAfterFree, long mutatorCheckFailures, long runtimeThrows) {
+            this(lostObjects, useAfterFree, mutatorCheckFailures, runtimeThrows, List.of());
+        }
+
         /** Only the checkmark and the poison oracle (no mutator check failed, nothing threw). */
         public Verification(long lostObjects, long useAfterFree) {
             this(lostObjects, useAfterFree, 0, 0);
+        }
+
+        /** The objects the checkmark found unmarked in the {@code index}-th reported cycle, or null when not known. */
+        public @Nullable Long checkmarkUnmarked(int index) {
+            return index < checkmarkUnmarked.size() ? checkmarkUnmarked.get(index) : null;
         }
 
         public boolean clean() {

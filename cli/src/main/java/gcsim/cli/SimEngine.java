@@ -27,6 +27,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -102,7 +103,7 @@ final class SimEngine implements Engine {
         Collector gc = new Collector(rt, heap, gcConfig);
         gc.setStressTriggers(config.gcEvery(), config.gcAtSafepoints());
         gc.addChannelRoots(interp.chans());
-        Cycles cycles = new Cycles(config.cycles(), listener);
+        Cycles cycles = new Cycles(config.cycles(), listener, () -> gc.checkmarkFailures().size());
         gc.setCycleListener(cycles::finished);
         gc.start();
         interp.start();
@@ -459,7 +460,7 @@ final class SimEngine implements Engine {
         long runtimeThrows = fatal != null && mutatorChecks == 0 && !thrown.equals(FatalReport.USE_OF_FREED_OBJECT)
                 ? 1 : 0;
         RunResult.Verification v = new RunResult.Verification(gc.checkmarkFailures().size(), interp.useAfterFree(),
-                mutatorChecks, runtimeThrows);
+                mutatorChecks, runtimeThrows, cycles.unmarked());
         return new RunResult(cycles.reported(), mutator, v, timedOut, dump, null, fatal);
     }
 
@@ -470,23 +471,35 @@ final class SimEngine implements Engine {
     private static final class Cycles {
         private final int wanted;
         private final RunListener listener;
+        /** The checkmark's failures so far (Collector.checkmarkFailures().size()). */
+        private final LongSupplier unmarkedSoFar;
         private final List<CycleRecord> reported = new ArrayList<>();
+        /** Per reported cycle: the objects its checkmark found unmarked. */
+        private final List<Long> unmarked = new ArrayList<>();
+        private long unmarkedBefore;
         private long seen; // every cycle that finished, reported or not
 
-        Cycles(int wanted, RunListener listener) {
+        Cycles(int wanted, RunListener listener, LongSupplier unmarkedSoFar) {
             this.wanted = wanted;
             this.listener = listener;
+            this.unmarkedSoFar = unmarkedSoFar;
         }
 
-        /** The collector's cycle listener; collector thread. */
+        /**
+         * The collector's cycle listener; collector thread, after the cycle's checkmark pass
+         * (cycles are serialised, so the failures added since the last call are this cycle's).
+         */
         void finished(CycleRecord r) {
             boolean report;
+            long total = unmarkedSoFar.getAsLong();
             synchronized (this) {
                 seen++;
                 report = reported.size() < wanted;
                 if (report) {
                     reported.add(r);
+                    unmarked.add(total - unmarkedBefore);
                 }
+                unmarkedBefore = total;
                 notifyAll();
             }
             if (report) {
@@ -517,6 +530,10 @@ final class SimEngine implements Engine {
 
         synchronized List<CycleRecord> reported() {
             return List.copyOf(reported);
+        }
+
+        synchronized List<Long> unmarked() {
+            return List.copyOf(unmarked);
         }
     }
 

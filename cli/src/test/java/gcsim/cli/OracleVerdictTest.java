@@ -69,6 +69,20 @@ class OracleVerdictTest {
                 .containsEntry("lostObjects", 7L).containsEntry("checkmarkFailedCycles", 3L);
     }
 
+    /** Each cycle says how many objects its own checkmark found unmarked; null when the engine did not say. */
+    @Test
+    void eachCycleCarriesItsCheckmarksUnmarkedCount() throws Exception {
+        RunResult r = Fixtures.result(3, CycleRecord.Checkmark.FAILED,
+                new RunResult.Verification(5, 0, 0, 0, List.of(0L, 5L, 0L)), false, "");
+        assertThat(unmarkedPerCycle(r)).containsExactly(0L, 5L, 0L);
+        assertThat(unmarkedPerCycle(Fixtures.cleanResult(2))).containsExactly(JsonTree.NULL, JsonTree.NULL);
+    }
+
+    private static List<Object> unmarkedPerCycle(RunResult r) throws Exception {
+        List<?> cycles = (List<?>) JsonTree.object(Fixtures.run(new FakeEngine(r), "run", "--json").out()).get("cycles");
+        return cycles.stream().map(c -> ((Map<?, ?>) c).get("checkmarkUnmarked")).map(Object.class::cast).toList();
+    }
+
     @Test
     void eachOracleIsNamedApart() {
         RunResult r = Fixtures.result(2, CycleRecord.Checkmark.OK, new RunResult.Verification(0, 2, 0, 0), false, "")

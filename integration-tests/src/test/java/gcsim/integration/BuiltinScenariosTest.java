@@ -42,6 +42,7 @@ class BuiltinScenariosTest {
         assertThat(cycles).hasSize(3);
         for (Map<String, Object> c : cycles) {
             assertThat(c.get("checkmark")).as("cycle %s", c.get("n")).isEqualTo(checkmark.equals("on") ? "ok" : "off");
+            assertThat(num(c, "checkmarkUnmarked")).as("cycle %s", c.get("n")).isZero();
             assertThat(num(c, "stacksScanned")).isPositive();
             if (mode.equals("stw")) {
                 assertThat(num(c, "concurrentMarkNanos")).isZero();
