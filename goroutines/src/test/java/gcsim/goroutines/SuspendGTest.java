@@ -280,7 +280,7 @@ class SuspendGTest {
      * Two suspenders on one G (and the first also on another): every holder
      * of G a counts itself in one shared count while it holds a, so the
      * count goes above 1 exactly when the two did not exclude each other.
-     * {@link #twoSuspendersWithoutTheScanBitOverlap} shows it can.
+     * {@link #aHeldGoroutineIsNotHandedToASecondSuspender} shows it can.
      */
     @Test
     void twoSuspendersSerialise() throws Exception {
@@ -297,17 +297,59 @@ class SuspendGTest {
     }
 
     /**
-     * The negative control of {@link #twoSuspendersSerialise}: with the scan
-     * bit broken ({@code --break scan-bit}, this runtime only) suspendG claims
-     * a G at a safe point without locking it, and the shared holder count
-     * goes above 1. The suspenders run until it does (bounded).
+     * Mutual exclusion without a race to win, and its negative control:
+     * suspender 2 holds worker a stopped (counted in the holder count) until
+     * suspender 1, suspending a too, has either had to wait (SuspendStats'
+     * waiting calls went up: the scan bit kept it out) or got a as well (the
+     * count reached 2). With the protocol intact the count stays 1; with the
+     * scan bit broken ({@code --break scan-bit}, this runtime only) suspendG
+     * claims a G at a safe point without locking it and the count reaches 2.
      */
-    @Test
-    void twoSuspendersWithoutTheScanBitOverlap() throws Exception {
-        SchedConfig cfg = SchedConfig.of(2).withBroken(java.util.EnumSet.of(ProtocolPiece.SCAN_BIT));
+    @ParameterizedTest(name = "scan bit broken: {0}")
+    @ValueSource(booleans = {false, true})
+    void aHeldGoroutineIsNotHandedToASecondSuspender(boolean breakScanBit) throws Exception {
+        SchedConfig cfg = SchedConfig.of(2);
+        if (breakScanBit) {
+            cfg = cfg.withBroken(java.util.EnumSet.of(ProtocolPiece.SCAN_BIT));
+        }
         try (TestRt t = new TestRt(spinners(2, true, false), cfg).start()) {
-            Overlap o = suspendConcurrently(t, 200_000);
-            assertThat(o.maxHolders).as("suspenders holding G a at once").isGreaterThan(1);
+            G a = worker(t, 0);
+            AtomicInteger holdersOfA = new AtomicInteger();
+            AtomicInteger maxHolders = new AtomicInteger();
+            CountDownLatch held = new CountDownLatch(1);
+            HelperThreads helpers = new HelperThreads();
+            helpers.start("suspender-2", () -> {
+                // Hold a stopped (parked by its preemption request): then only our resumeG
+                // readies it, even with the scan bit broken. A runnable a claimed in place
+                // could run off, so take it again until it is a stop.
+                SuspendGState st = Suspension.suspendG(a);
+                for (int i = 0; !st.stopped(); i++) {
+                    assertThat(i).as("suspensions without a stop").isLessThan(1_000_000);
+                    Suspension.resumeG(st);
+                    st = Suspension.suspendG(a);
+                }
+                maxHolders.accumulateAndGet(holdersOfA.incrementAndGet(), Math::max);
+                // After our own suspendG (which may have waited), before suspender 1 starts.
+                long waitedBefore = t.rt.suspendStats().snapshot().waitingCalls();
+                held.countDown();
+                TestRt.until(() -> maxHolders.get() > 1
+                        || t.rt.suspendStats().snapshot().waitingCalls() > waitedBefore, t.rt);
+                holdersOfA.decrementAndGet();
+                Suspension.resumeG(st);
+            });
+            helpers.start("suspender-1", () -> {
+                held.await();
+                SuspendGState st = Suspension.suspendG(a);
+                maxHolders.accumulateAndGet(holdersOfA.incrementAndGet(), Math::max);
+                holdersOfA.decrementAndGet();
+                Suspension.resumeG(st);
+            });
+            helpers.joinAll(60);
+            if (breakScanBit) {
+                assertThat(maxHolders.get()).as("suspenders holding G a at once").isEqualTo(2);
+            } else {
+                assertThat(maxHolders.get()).as("suspenders holding G a at once").isEqualTo(1);
+            }
         }
     }
 
@@ -317,23 +359,20 @@ class SuspendGTest {
     /**
      * Suspender 1 alternates between workers a and b, suspender 2 takes a;
      * both count themselves into one holder count of a while they hold it.
-     * They run at least {@code minRounds} rounds each, suspender 1 on until it
-     * stopped a running G (on a loaded machine the Gs can be runnable every
-     * time it comes back), or, with a broken protocol, until two held a at
-     * once. Failures of either reach the caller.
+     * They run {@code minRounds} rounds each, suspender 1 on until it stopped
+     * a running G (on a loaded machine the Gs can be runnable every time it
+     * comes back). Failures of either reach the caller.
      */
     private static Overlap suspendConcurrently(TestRt t, int minRounds) throws InterruptedException {
         G a = worker(t, 0);
         G b = worker(t, 1);
-        boolean broken = !t.rt.config().broken().isEmpty();
         AtomicInteger holdersOfA = new AtomicInteger();
         AtomicInteger maxHolders = new AtomicInteger();
         AtomicInteger stoppedCount = new AtomicInteger();
-        java.util.function.BooleanSupplier enough = () -> broken ? maxHolders.get() > 1 : stoppedCount.get() > 0;
-        java.util.function.IntPredicate goOn = i -> i < 300 || !enough.getAsBoolean() && i < Math.max(minRounds, 1_000_000);
+        java.util.function.IntPredicate goOn = i -> i < minRounds || stoppedCount.get() == 0 && i < 1_000_000;
         HelperThreads helpers = new HelperThreads();
         helpers.start("suspender-1", () -> {
-            for (int i = 0; (broken ? i < minRounds && !enough.getAsBoolean() : goOn.test(i)) && !helpers.failed(); i++) {
+            for (int i = 0; goOn.test(i) && !helpers.failed(); i++) {
                 G gp = (i & 1) == 0 ? a : b;
                 SuspendGState st = Suspension.suspendG(gp);
                 if (gp == a) {
@@ -349,12 +388,10 @@ class SuspendGTest {
             }
         });
         helpers.start("suspender-2", () -> {
-            for (int i = 0; (broken ? i < minRounds && !enough.getAsBoolean() : i < 300) && !helpers.failed(); i++) {
+            for (int i = 0; i < minRounds && !helpers.failed(); i++) {
                 SuspendGState st = Suspension.suspendG(a);
                 maxHolders.accumulateAndGet(holdersOfA.incrementAndGet(), Math::max);
-                if (!broken) {
-                    assertThat(readgstatus(a) & G_SCAN).isNotZero();
-                }
+                assertThat(readgstatus(a) & G_SCAN).isNotZero();
                 holdersOfA.decrementAndGet();
                 Suspension.resumeG(st);
             }

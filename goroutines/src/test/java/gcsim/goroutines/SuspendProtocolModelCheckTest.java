@@ -149,6 +149,9 @@ class SuspendProtocolModelCheckTest {
         /** The G's M: polls its stack guard at each prologue until a preemption request, then newstack. */
         void runUntilPreempted() {
             while (gp.stackguard0 != STACK_PREEMPT) {
+                if (failure.get() != null) {
+                    return; // another party failed: report that, not a hang
+                }
                 Thread.onSpinWait();
             }
             check(!Stacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
@@ -157,7 +160,7 @@ class SuspendProtocolModelCheckTest {
             /** {@link #runUntilPreempted}, or returns when {@code done} (nobody asks any more). */
         void runUntilPreemptedOr(java.util.function.BooleanSupplier done) {
             while (gp.stackguard0 != STACK_PREEMPT) {
-                if (done.getAsBoolean() && gp.stackguard0 != STACK_PREEMPT) {
+                if (done.getAsBoolean() && gp.stackguard0 != STACK_PREEMPT || failure.get() != null) {
                     return;
                 }
                 Thread.onSpinWait();
@@ -325,6 +328,9 @@ class SuspendProtocolModelCheckTest {
             Thread g = start(w, () -> {
                 for (;;) {
                     if (w.mp.signalPending == 0) {
+                        if (w.failure.get() != null) {
+                            return;
+                        }
                         Thread.onSpinWait();
                         continue;
                     }
@@ -457,6 +463,14 @@ class SuspendProtocolModelCheckTest {
 
     // ---- negative controls: a broken piece must make its scenario fail ----
 
+    /** The failure is one of ours (an invariant or a runtime throw), not a hang Lincheck reported. */
+    private static void assertPartyFailed(AssertionError e) {
+        String m = String.valueOf(e.getMessage());
+        if (!m.contains("a party failed")) {
+            throw new AssertionError("the broken piece was not caught by an invariant: " + m, e);
+        }
+    }
+
     private static SchedConfig broken(ProtocolPiece piece) {
         return BASE.withBroken(EnumSet.of(piece));
     }
@@ -469,8 +483,9 @@ class SuspendProtocolModelCheckTest {
      */
     @Test
     void brokenCopystackWaitIsCaught() {
-        assertThrows(AssertionError.class, () -> explore(NEGATIVE_INVOCATIONS,
+        AssertionError e = assertThrows(AssertionError.class, () -> explore(NEGATIVE_INVOCATIONS,
                 new World(broken(ProtocolPiece.COPYSTACK_WAIT)), SuspendProtocolModelCheckTest::copystack));
+        assertPartyFailed(e);
     }
 
     /**
@@ -481,8 +496,9 @@ class SuspendProtocolModelCheckTest {
      */
     @Test
     void brokenResumeStoppedOnlyIsCaught() {
-        assertThrows(AssertionError.class, () -> explore(NEGATIVE_INVOCATIONS,
+        AssertionError e = assertThrows(AssertionError.class, () -> explore(NEGATIVE_INVOCATIONS,
                 new World(broken(ProtocolPiece.RESUME_STOPPED_ONLY)), SuspendProtocolModelCheckTest::resumeVsReady));
+        assertPartyFailed(e);
     }
 
     /**
@@ -492,7 +508,8 @@ class SuspendProtocolModelCheckTest {
      */
     @Test
     void brokenScanBitIsCaught() {
-        assertThrows(AssertionError.class, () -> explore(NEGATIVE_INVOCATIONS,
+        AssertionError e = assertThrows(AssertionError.class, () -> explore(NEGATIVE_INVOCATIONS,
                 new World(broken(ProtocolPiece.SCAN_BIT)), SuspendProtocolModelCheckTest::resumeVsReady));
+        assertPartyFailed(e);
     }
 }
