@@ -1350,7 +1350,7 @@ public final class Sched {
     }
 
     /** Go's asyncPreempt2 (after the interpreter injected the asyncPreempt frame). */
-    private void asyncPreempt2(M mp, G gp) {
+    void asyncPreempt2(M mp, G gp) { // package-private: SuspendProtocolModelCheckTest drives it
         preemptionsAsync.incrementAndGet();
         gp.asyncSafePoint = true;
         scanOwnStackIfAsked(mp, gp);

@@ -133,6 +133,16 @@ public final class Suspension {
                 }
                 case G_COPYSTACK -> {
                     // The stack is being copied. We need to wait until this is done.
+                    if (gp.rt.broken(ProtocolPiece.COPYSTACK_WAIT)) {
+                        // --break copystack-wait (never Go): proceed as if the G were at a
+                        // safe point. No scan bit can be taken from _Gcopystack
+                        // (castogscanstatus throws), so the caller gets a G it does not hold,
+                        // whose stack newstack is copying right now; scanstack's
+                        // "scanstack - bad status" or resumeG's "unexpected g status" is
+                        // Go's own catch, a torn stack the model checker's.
+                        chargeWait(pl, stats, waitStart, idleNanos);
+                        return new SuspendGState(gp, false, false);
+                    }
                 }
                 case G_PREEMPTED, G_RUNNABLE, G_SYSCALL, G_WAITING -> {
                     if (s == G_PREEMPTED) {
@@ -244,7 +254,11 @@ public final class Suspension {
     private static @Nullable SuspendGState lockInSafePoint(G gp, int s, boolean stopped) {
         // Claim goroutine by setting scan bit. This may race with execution or
         // readying of gp. The scan bit keeps it from transition state.
-        if (!castogscanstatus(gp, s, s | G_SCAN)) {
+        //
+        // --break scan-bit (never Go): the claim is a plain read of the status, so the
+        // stack is read without the _Gscan bit and gp may be readied, run, grow its
+        // stack or be claimed by a second suspender while the caller scans it.
+        if (!gp.rt.broken(ProtocolPiece.SCAN_BIT) && !castogscanstatus(gp, s, s | G_SCAN)) {
             return null;
         }
         // Clear the preemption request. It's safe to reset the stack guard
@@ -450,14 +464,21 @@ public final class Suspension {
             throw Throw.fatal("resumeG: no g");
         }
         int s = readgstatus(gp);
-        switch (s) {
-            case G_RUNNABLE | G_SCAN, G_WAITING | G_SCAN, G_SYSCALL | G_SCAN ->
-                casfromGscanstatus(gp, s, s & ~G_SCAN);
-            default -> {
-                throw Throw.fatal(GStatus.dumpgstatus(gp), "unexpected g status");
+        // --break scan-bit (never Go): suspendG took no scan bit, so there is none to release.
+        if (!gp.rt.broken(ProtocolPiece.SCAN_BIT)) {
+            switch (s) {
+                case G_RUNNABLE | G_SCAN, G_WAITING | G_SCAN, G_SYSCALL | G_SCAN ->
+                    casfromGscanstatus(gp, s, s & ~G_SCAN);
+                default -> {
+                    throw Throw.fatal(GStatus.dumpgstatus(gp), "unexpected g status");
+                }
             }
         }
-        if (state.stopped()) {
+        // --break resume-stopped-only (never Go): ready the G whether or not this
+        // suspension stopped it; a G someone else parked (or that was runnable or in a
+        // syscall) is then readied twice or from a status ready refuses
+        // ("bad g->status in ready").
+        if (state.stopped() || gp.rt.broken(ProtocolPiece.RESUME_STOPPED_ONLY)) {
             // We stopped it, so we need to re-schedule it.
             gp.rt.ready(gp, true);
         }
