@@ -166,14 +166,9 @@ class GoRuntimeTestsTest {
             helpers.start("suspender", () -> {
                 while (!stop.get() && !t.rt.hasExited()) {
                     for (G gp : t.rt.allgs()) {
-                        SuspendGState st;
-                        try {
-                            st = Suspension.suspendG(gp);
-                        } catch (Error e) {
-                            if (t.rt.hasExited()) {
-                                return; // "suspendG: process exited"
-                            }
-                            throw e;
+                        SuspendGState st = t.suspendGUnlessExited(gp);
+                        if (st == null) {
+                            return; // the process exited
                         }
                         if (!st.dead()) {
                             assertThat(GStatus.readgstatus(gp) & GStatus.G_SCAN).isNotZero();

@@ -59,14 +59,9 @@ class StressTest {
             helpers.start("suspender", () -> {
                 while (!t.rt.hasExited()) {
                     for (G gp : t.rt.allgs()) {
-                        SuspendGState st;
-                        try {
-                            st = Suspension.suspendG(gp);
-                        } catch (Error e) {
-                            if (t.rt.hasExited()) {
-                                return; // "suspendG: process exited"
-                            }
-                            throw e;
+                        SuspendGState st = t.suspendGUnlessExited(gp);
+                        if (st == null) {
+                            return; // the process exited
                         }
                         suspensions.incrementAndGet();
                         if (st.stopped()) {

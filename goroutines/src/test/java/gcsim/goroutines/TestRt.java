@@ -55,6 +55,21 @@ final class TestRt implements AutoCloseable {
         return v[0];
     }
 
+    /**
+     * suspendG(gp) from a helper thread, or null once the process has exited
+     * (suspendG then throws "suspendG: process exited"); any other throw passes.
+     */
+    Suspension.@org.checkerframework.checker.nullness.qual.Nullable SuspendGState suspendGUnlessExited(G gp) {
+        try {
+            return Suspension.suspendG(gp);
+        } catch (Error e) {
+            if (rt.hasExited()) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
     /** Polls (yielding, no sleeping) until cond holds or the process exited. */
     static void until(java.util.function.BooleanSupplier cond, Sched rt) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
