@@ -83,7 +83,8 @@ final class SimEngine implements Engine {
         Platform platform = det == null ? Platform.REAL : det.platform;
         Sched rt = new Sched(SchedConfig.of(config.procs())
                 .withAsyncPreempt(config.preempt() == RunConfig.Preempt.ASYNC)
-                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK), platform);
+                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK)
+                .withBroken(config.broken()), platform);
         Heap heap = new Heap(HeapConfig.of(config.procs()));
         Interp interp = new Interp(rt, heap, scenario.program());
         GcConfig gcConfig = GcConfig.defaults(config.workers())

@@ -5,6 +5,7 @@ import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
 import gcsim.goroutines.M;
 import gcsim.goroutines.Platform;
+import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SuspendStats;
@@ -118,8 +119,9 @@ public final class Collector implements AutoCloseable {
         this.marking = Marking.normal(heap);
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
         heap.setDebugGccheckmark(config.checkmark());
-        this.roots = new Roots(heap, new StackScan(rt.functab()));
-        this.barrier = new Barrier(marking, perP, shared);
+        // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
+        this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
+        this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
         this.assist = new Assist(rt, barrier);
         this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
     }
@@ -179,7 +181,7 @@ public final class Collector implements AutoCloseable {
 
             @Override
             public void shadeStackWrite(long ptr) {
-                if (gcphase != GC_OFF && !config.debugNoWriteBarrier()) {
+                if (gcphase != GC_OFF) {
                     barrier.shade(ptr);
                 }
             }
@@ -346,10 +348,11 @@ public final class Collector implements AutoCloseable {
         HeapStats s = heap.stats();
         assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
                 Math.max(s.heapMarked(), s.heapLive() / 2));
-        if (!config.debugNoWriteBarrier()) {
-            heap.setWriteBarrier(barrier);
-        }
-        heap.setAllocateBlack(true);
+        heap.setWriteBarrier(barrier);
+        // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
+        // here the heap asks this flag. --break allocate-black (never Go): new objects
+        // start white, so one that only an already-scanned stack holds is swept.
+        heap.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
         setGcphase(GC_MARK, "_GCmark");
         return work;
     }
