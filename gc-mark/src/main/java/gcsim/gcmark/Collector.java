@@ -233,9 +233,10 @@ public final class Collector implements AutoCloseable {
     private void triggerLoop() {
         try {
             triggerCycles();
-        } catch (Error e) {
+        } catch (RuntimeException | Error e) {
             if (!rt.hasExited()) {
-                throw e;
+                GcSupport.fatal(rt, e); // a throw during a triggered cycle ends the process
+                return;
             }
             // The process exited during a triggered cycle ("stopTheWorld: process
             // exited", "suspendG: process exited"): the cycle is abandoned, as in Go,
@@ -599,6 +600,12 @@ public final class Collector implements AutoCloseable {
                 }
                 try {
                     new MarkWorker(work, roots, marking, pool, assist).run();
+                } catch (RuntimeException | Error e) {
+                    // A throw in a stack job or a drain (Go's throw on a worker's M) ends
+                    // the process; without this it died as an uncaught Java exception and
+                    // the run waited for its --timeout.
+                    GcSupport.fatal(rt, e);
+                    return;
                 } finally {
                     bgMarkDone.release();
                 }
