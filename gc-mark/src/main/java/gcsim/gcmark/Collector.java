@@ -416,6 +416,11 @@ public final class Collector implements AutoCloseable {
      */
     private void awaitIdle(CycleWork work) {
         while (work.nwait.get() != work.nproc || !pool.fullIsEmpty() || work.rootsLeft()) {
+            if (rt.hasExited()) {
+                // A throw ended the process (a worker's, which will never go idle, or an M's):
+                // the cycle is abandoned, as stopTheWorld and suspendG abandon it.
+                throw new gcsim.heap.GoThrow("gcMarkDone: process exited");
+            }
             rt.platform().tryAcquire(work.idleSignal, TimeUnit.MILLISECONDS.toNanos(1));
             work.idleSignal.drainPermits();
         }
