@@ -18,8 +18,12 @@ package gcsim.cli;
  *       goroutines that never reached a safe point.
  *   <li>A broken scenario file is reported by throwing {@link BadInputException}
  *       whose message names the file, the line and the problem.
- *   <li>A runtime {@code throw} (an Error) propagates: the command prints
- *       {@code fatal error: <message>} and exits with {@link ExitStatus#VERIFICATION_FAILED}.
+ *   <li>A runtime {@code throw} that ended the run is returned as
+ *       {@link RunResult#fatal()} (Go's report with the goroutine tracebacks,
+ *       and the cycles finished before it); one that propagates instead (an
+ *       Error) is printed as {@code fatal error: <message>}. Either way the
+ *       command exits with {@link ExitStatus#VERIFICATION_FAILED}, and with
+ *       {@code --json} still prints one JSON object with a {@code fatal} key.
  * </ul>
  */
 public interface Engine {

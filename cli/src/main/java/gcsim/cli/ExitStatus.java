@@ -5,9 +5,12 @@ package gcsim.cli;
  * DESIGN.md: scripts and the integration tests outside this repository test them.
  */
 public final class ExitStatus {
-    /** The run finished and every verification was clean. */
+    /**
+     * The run finished and every verification was clean; also a run with pieces broken on
+     * purpose ({@code --break}) that no oracle caught (verdict "not caught").
+     */
     public static final int OK = 0;
-    /** A checkmark failure, a lost object, a use after free, or a runtime throw. */
+    /** A checkmark failure, a lost object, a use after free, a failed mutator check, or a runtime throw. */
     public static final int VERIFICATION_FAILED = 1;
     /** Bad input: an unknown or out-of-range option, a malformed scenario file. */
     public static final int BAD_INPUT = 2;

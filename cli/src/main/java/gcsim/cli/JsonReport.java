@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcTrace;
+import gcsim.goroutines.ProtocolPiece;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -31,12 +32,13 @@ public final class JsonReport {
             gen.writeStartObject();
             writeConfig(gen, config);
             gen.writeArrayFieldStart("cycles");
-            for (CycleRecord c : result.cycles()) {
-                writeCycle(gen, c);
+            for (int i = 0; i < result.cycles().size(); i++) {
+                writeCycle(gen, result.cycles().get(i), result.verification().checkmarkUnmarked(i));
             }
             gen.writeEndArray();
             writeMutator(gen, result.mutator());
-            writeVerification(gen, result);
+            writeVerification(gen, result, !config.broken().isEmpty());
+            writeFatal(gen, result.fatal());
             writeDeterminism(gen, result.determinism());
             gen.writeBooleanField("timedOut", result.timedOut());
             gen.writeNumberField("exitStatus", result.exitStatus());
@@ -63,6 +65,11 @@ public final class JsonReport {
         gen.writeStringField("suspend", config.suspend().text());
         gen.writeStringField("stackScan", config.stackScan().text());
         gen.writeBooleanField("deterministic", config.deterministic());
+        gen.writeArrayFieldStart("broken");
+        for (ProtocolPiece p : config.broken()) {
+            gen.writeString(p.cliName());
+        }
+        gen.writeEndArray();
         Path trace = config.trace();
         if (trace == null) {
             gen.writeNullField("trace");
@@ -72,7 +79,7 @@ public final class JsonReport {
         gen.writeEndObject();
     }
 
-    private static void writeCycle(JsonGenerator gen, CycleRecord c) throws IOException {
+    private static void writeCycle(JsonGenerator gen, CycleRecord c, @Nullable Long unmarked) throws IOException {
         gen.writeStartObject();
         gen.writeNumberField("n", c.n());
         gen.writeNumberField("stwSweepTermNanos", c.stwSweepTermNanos());
@@ -91,6 +98,12 @@ public final class JsonReport {
         gen.writeNumberField("async", c.asyncPreemptions());
         gen.writeEndObject();
         gen.writeStringField("checkmark", c.checkmark().json());
+        // Beyond the contract: how many objects this cycle's checkmark found unmarked (null: not known).
+        if (unmarked == null) {
+            gen.writeNullField("checkmarkUnmarked");
+        } else {
+            gen.writeNumberField("checkmarkUnmarked", unmarked);
+        }
         writeAssists(gen, c.assists());
         writeRootSnapshot(gen, c.roots());
         writeCycleExtras(gen, c);
@@ -182,11 +195,50 @@ public final class JsonReport {
         gen.writeEndObject();
     }
 
-    private static void writeVerification(JsonGenerator gen, RunResult result) throws IOException {
+    /**
+     * The contract's {@code lostObjects} (objects the checkmark found unmarked) and
+     * {@code useAfterFree}; beyond it {@code ok}, each other oracle's count, the oracles that
+     * fired ({@code caughtBy}) and the {@code verdict} ("ok", "failed", or "not caught" when
+     * pieces were broken on purpose and no oracle saw it).
+     */
+    private static void writeVerification(JsonGenerator gen, RunResult result, boolean anyBroken)
+            throws IOException {
+        RunResult.Verification v = result.verification();
         gen.writeObjectFieldStart("verification");
-        gen.writeNumberField("lostObjects", result.verification().lostObjects());
-        gen.writeNumberField("useAfterFree", result.verification().useAfterFree());
+        gen.writeNumberField("lostObjects", v.lostObjects());
+        gen.writeNumberField("useAfterFree", v.useAfterFree());
         gen.writeBooleanField("ok", !result.verificationFailed());
+        gen.writeNumberField("checkmarkFailedCycles", result.checkmarkFailedCycles());
+        gen.writeNumberField("mutatorCheckFailures", v.mutatorCheckFailures());
+        gen.writeNumberField("runtimeThrows", v.runtimeThrows());
+        gen.writeArrayFieldStart("caughtBy");
+        for (String oracle : result.caughtBy()) {
+            gen.writeString(oracle);
+        }
+        gen.writeEndArray();
+        gen.writeStringField("verdict", result.verdict(anyBroken));
+        gen.writeEndObject();
+    }
+
+    /** Beyond the contract: the fatal error that ended the run, or null. */
+    private static void writeFatal(JsonGenerator gen, RunResult.@Nullable Fatal f) throws IOException {
+        if (f == null) {
+            gen.writeNullField("fatal");
+            return;
+        }
+        gen.writeObjectFieldStart("fatal");
+        gen.writeStringField("message", f.message());
+        Long goid = f.goroutine();
+        if (goid == null) {
+            gen.writeNullField("goroutine");
+        } else {
+            gen.writeNumberField("goroutine", goid);
+        }
+        gen.writeArrayFieldStart("lines");
+        for (String line : f.lines(FatalReport.JSON_LINES)) {
+            gen.writeString(line);
+        }
+        gen.writeEndArray();
         gen.writeEndObject();
     }
 }

@@ -35,8 +35,8 @@ import picocli.CommandLine.Option;
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            "0:success, verification clean",
-            "1:verification failed (checkmark, lost object, use after free, runtime throw)",
+            "0:success, verification clean; also a --break run that no oracle caught (\"not caught\")",
+            "1:verification failed (checkmark, lost object, use after free, mutator check, runtime throw)",
             "2:bad input (an option, a scenario file)",
             "3:--timeout expired, or --deterministic found no thread can progress (a goroutine dump goes to stderr)",
         })

@@ -2,10 +2,13 @@ package gcsim.cli;
 
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcTrace;
+import gcsim.goroutines.ProtocolPiece;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -30,6 +33,8 @@ final class RunSession implements RunListener {
     private final PrintStream err;
     private final ProgressLine progress;
     private @Nullable ChromeTraceWriter trace; // set before the engine starts, then read-only
+    /** Every cycle reported so far, for the JSON of a run that dies by an exception. Guarded by this. */
+    private final List<CycleRecord> cyclesSeen = new ArrayList<>();
     private int gcTrack; // the trace's GC phase track
 
     RunSession(RunConfig config, PrintStream out, PrintStream err, boolean terminal) {
@@ -62,6 +67,7 @@ final class RunSession implements RunListener {
 
     @Override
     public synchronized void cycleFinished(CycleRecord cycle) {
+        cyclesSeen.add(cycle);
         progress.clear();
         (config.json() ? err : out).println(GcTrace.line(cycle));
         ChromeTraceWriter t = trace;
@@ -87,8 +93,15 @@ final class RunSession implements RunListener {
             out.println();
             out.print(SummaryTable.render(result.cycles()));
             out.println();
-            out.print(SummaryTable.footer(result));
+            out.print(SummaryTable.footer(result, brokenNames()));
             out.flush();
+        }
+        RunResult.Fatal fatal = result.fatal();
+        if (fatal != null) {
+            // Go's report of the throw: its print lines, "fatal error: ...", the goroutines.
+            err.print(fatal.report());
+            err.flush();
+            return result.exitStatus();
         }
         RunResult.Determinism d = result.determinism();
         if (d != null && !config.json()) {
@@ -109,11 +122,16 @@ final class RunSession implements RunListener {
         if (result.verificationFailed()) {
             err.println("gcsim: verification FAILED: " + result.verification().lostObjects() + " lost objects, "
                     + result.verification().useAfterFree() + " uses after free, checkmark "
-                    + (result.cycles().stream().anyMatch(c -> c.checkmark() == CycleRecord.Checkmark.FAILED)
-                            ? "failed" : "clean"));
+                    + (result.checkmarkFailedCycles() > 0 ? "failed" : "clean")
+                    + "; caught by " + String.join(", ", result.caughtBy()));
         }
         err.flush();
         return result.exitStatus();
+    }
+
+    /** The {@code --break} pieces by their command-line names, in declaration order. */
+    private List<String> brokenNames() {
+        return config.broken().stream().map(ProtocolPiece::cliName).toList();
     }
 
     private void writeJson(RunResult result) {
@@ -131,12 +149,12 @@ final class RunSession implements RunListener {
      */
     private int fatal(Throwable e) {
         progress.clear();
+        if (config.json()) {
+            // Still exactly one JSON object on stdout: the cycles finished so far and the error.
+            writeJson(partialResult(e));
+        }
         if (e instanceof gcsim.heap.GoThrow t) {
-            String detail = t.detail();
-            if (detail != null && !detail.isBlank()) {
-                err.println(detail.stripTrailing());
-            }
-            err.println("fatal error: " + t.getMessage());
+            err.print(FatalReport.withoutGoroutines(t).report());
             err.flush();
             return ExitStatus.VERIFICATION_FAILED;
         }
@@ -145,6 +163,24 @@ final class RunSession implements RunListener {
         e.printStackTrace(err);
         err.flush();
         return ExitStatus.VERIFICATION_FAILED;
+    }
+
+    /**
+     * What is known of a run the engine left by throwing: the cycles reported before it and the
+     * error (a runtime throw counts as one; gcsim's own failure too, as the run's verdict cannot
+     * be trusted); the mutator counters are unknown (zero).
+     */
+    private RunResult partialResult(Throwable e) {
+        List<CycleRecord> cycles;
+        synchronized (this) {
+            cycles = List.copyOf(cyclesSeen);
+        }
+        String m = FatalReport.message(e);
+        boolean check = m.equals(FatalReport.MUTATOR_CHECK_FAILED);
+        boolean poison = m.equals(FatalReport.USE_OF_FREED_OBJECT);
+        return new RunResult(cycles, new RunResult.MutatorCounters(0, 0, 0, 0, 0, 0),
+                new RunResult.Verification(0, poison ? 1 : 0, check ? 1 : 0, check || poison ? 0 : 1), false, "",
+                null, FatalReport.withoutGoroutines(e));
     }
 
     /** The GC track: one span per cycle with its three phases nested inside, and the heap counter. */

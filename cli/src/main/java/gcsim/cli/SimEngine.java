@@ -27,6 +27,7 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -103,7 +104,7 @@ final class SimEngine implements Engine {
         Collector gc = new Collector(rt, heap, gcConfig);
         gc.setStressTriggers(config.gcEvery(), config.gcAtSafepoints());
         gc.addChannelRoots(interp.chans());
-        Cycles cycles = new Cycles(config.cycles(), listener);
+        Cycles cycles = new Cycles(config.cycles(), listener, () -> gc.checkmarkFailures().size());
         gc.setCycleListener(cycles::finished);
         gc.start();
         interp.start();
@@ -133,9 +134,9 @@ final class SimEngine implements Engine {
             }
             if (threw) {
                 // The runtime threw during the wait: that, not the timeout, ends the run.
-                checkEnd(config, scenario, rt, driver, cycles);
+                return result(cycles, rt, interp, gc, false, "", endOfRun(config, scenario, rt, driver, cycles));
             }
-            return result(cycles, rt, interp, gc, true, dump);
+            return result(cycles, rt, interp, gc, true, dump, null);
         }
         if (rt.fatalError() == null) {
             gc.close();
@@ -147,8 +148,7 @@ final class SimEngine implements Engine {
         if (traceEvents != null) {
             traceEvents.finish();
         }
-        checkEnd(config, scenario, rt, driver, cycles);
-        return result(cycles, rt, interp, gc, false, "");
+        return result(cycles, rt, interp, gc, false, "", endOfRun(config, scenario, rt, driver, cycles));
     }
 
     /**
@@ -186,17 +186,33 @@ final class SimEngine implements Engine {
             if (outcome == Determinism.TIMED_OUT) {
                 rt.shutdown(); // the participants see the exit and end (not deterministic: the run is abandoned)
             }
-            return withDeterminism(result(cycles, rt, interp, gc, outcome == Determinism.TIMED_OUT, dump), det);
+            return withDeterminism(result(cycles, rt, interp, gc, outcome == Determinism.TIMED_OUT, dump, null),
+                    det);
         }
         joinMs(rt);
-        checkEnd(config, scenario, rt, driver, cycles);
-        return withDeterminism(result(cycles, rt, interp, gc, false, ""), det);
+        return withDeterminism(result(cycles, rt, interp, gc, false, "",
+                endOfRun(config, scenario, rt, driver, cycles)), det);
     }
 
     private static RunResult withDeterminism(RunResult r, Determinism det) {
         return new RunResult(r.cycles(), r.mutator(), r.verification(), r.timedOut(), r.goroutineDump(),
                 new RunResult.Determinism(det.seed, det.log.digest(), det.log.events(), det.stuck(),
-                        det.log.lastEvents()));
+                        det.log.lastEvents()), r.fatal());
+    }
+
+    /**
+     * {@link #checkEnd} after the Ms ended, with a runtime throw turned into its Go-style report
+     * (the run's result then carries it with the cycles finished before it); bad input and
+     * gcsim's own failures (not a GoThrow) still propagate. The command's thread.
+     */
+    private static RunResult.@Nullable Fatal endOfRun(RunConfig config, Scenario scenario, Sched rt, Driver driver,
+            Cycles cycles) {
+        try {
+            checkEnd(config, scenario, rt, driver, cycles);
+            return null;
+        } catch (GoThrow t) {
+            return FatalReport.of(t, rt);
+        }
     }
 
     /** After a run that ended: rethrows a fatal error, or rejects a program that ended too early. */
@@ -371,11 +387,19 @@ final class SimEngine implements Engine {
      * otherwise print a dump of tens of megabytes.
      */
     static String otherGoroutines(Sched rt) {
+        return otherGoroutines(rt, null);
+    }
+
+    /**
+     * {@link #otherGoroutines(Sched)} without {@code me} (tracebackothers skips the goroutine
+     * that threw: the fatal error printed it first). Empty when there is none to show.
+     */
+    static String otherGoroutines(Sched rt, @Nullable G me) {
         StringBuilder sb = new StringBuilder();
         int shown = 0;
         int more = 0;
         for (G gp : rt.allgs()) {
-            if ((GStatus.readgstatus(gp) & ~GStatus.G_SCAN) == GStatus.G_DEAD) {
+            if (gp == me || (GStatus.readgstatus(gp) & ~GStatus.G_SCAN) == GStatus.G_DEAD) {
                 continue;
             }
             if (shown == DUMP_GOROUTINES) {
@@ -420,14 +444,25 @@ final class SimEngine implements Engine {
         return sb.toString();
     }
 
+    /**
+     * What the run did and what each oracle saw: the checkmark's unmarked objects, the mutators'
+     * poisoned reads, and the fatal error, attributed to the mutators' own check when it is
+     * "mutator check failed", to the poison check when it is "use of freed object" (counted
+     * already), else to the runtime.
+     */
     private static RunResult result(Cycles cycles, Sched rt, Interp interp, Collector gc, boolean timedOut,
-            String dump) {
+            String dump, RunResult.@Nullable Fatal fatal) {
         Sched.SchedStats s = rt.stats();
         RunResult.MutatorCounters mutator = new RunResult.MutatorCounters(interp.instructions(),
                 interp.allocations(), s.stackGrowths(), s.stackShrinks(), s.goroutinesCreated(),
                 s.goroutinesExited());
-        RunResult.Verification v = new RunResult.Verification(gc.checkmarkFailures().size(), interp.useAfterFree());
-        return new RunResult(cycles.reported(), mutator, v, timedOut, dump);
+        String thrown = fatal == null ? "" : fatal.message();
+        long mutatorChecks = thrown.equals(FatalReport.MUTATOR_CHECK_FAILED) ? 1 : 0;
+        long runtimeThrows = fatal != null && mutatorChecks == 0 && !thrown.equals(FatalReport.USE_OF_FREED_OBJECT)
+                ? 1 : 0;
+        RunResult.Verification v = new RunResult.Verification(gc.checkmarkFailures().size(), interp.useAfterFree(),
+                mutatorChecks, runtimeThrows, cycles.unmarked());
+        return new RunResult(cycles.reported(), mutator, v, timedOut, dump, null, fatal);
     }
 
     /**
@@ -437,23 +472,35 @@ final class SimEngine implements Engine {
     private static final class Cycles {
         private final int wanted;
         private final RunListener listener;
+        /** The checkmark's failures so far (Collector.checkmarkFailures().size()). */
+        private final LongSupplier unmarkedSoFar;
         private final List<CycleRecord> reported = new ArrayList<>();
+        /** Per reported cycle: the objects its checkmark found unmarked. */
+        private final List<Long> unmarked = new ArrayList<>();
+        private long unmarkedBefore;
         private long seen; // every cycle that finished, reported or not
 
-        Cycles(int wanted, RunListener listener) {
+        Cycles(int wanted, RunListener listener, LongSupplier unmarkedSoFar) {
             this.wanted = wanted;
             this.listener = listener;
+            this.unmarkedSoFar = unmarkedSoFar;
         }
 
-        /** The collector's cycle listener; collector thread. */
+        /**
+         * The collector's cycle listener; collector thread, after the cycle's checkmark pass
+         * (cycles are serialised, so the failures added since the last call are this cycle's).
+         */
         void finished(CycleRecord r) {
             boolean report;
+            long total = unmarkedSoFar.getAsLong();
             synchronized (this) {
                 seen++;
                 report = reported.size() < wanted;
                 if (report) {
                     reported.add(r);
+                    unmarked.add(total - unmarkedBefore);
                 }
+                unmarkedBefore = total;
                 notifyAll();
             }
             if (report) {
@@ -484,6 +531,10 @@ final class SimEngine implements Engine {
 
         synchronized List<CycleRecord> reported() {
             return List.copyOf(reported);
+        }
+
+        synchronized List<Long> unmarked() {
+            return List.copyOf(unmarked);
         }
     }
 

@@ -34,20 +34,68 @@ public final class SummaryTable {
         return align(rows, HEADERS.length - 1);
     }
 
-    /** The lines after the table: mutator counters and the verification verdict. */
+    /** The lines after the table: mutator counters and the verification verdict (nothing broken on purpose). */
     public static String footer(RunResult result) {
+        return footer(result, List.of());
+    }
+
+    /**
+     * The lines after the table: mutator counters, the pieces broken on purpose (when any) and
+     * the verification verdict, which names the oracles that saw a failure.
+     *
+     * @param broken the {@code --break} pieces' command-line names, empty in a normal run
+     */
+    public static String footer(RunResult result, List<String> broken) {
         RunResult.MutatorCounters m = result.mutator();
-        RunResult.Verification v = result.verification();
         return "mutator: " + Units.count(m.instructions()) + " instructions, "
                 + Units.count(m.allocations()) + " allocations, "
                 + Units.count(m.stackGrowths()) + " stack growths, "
                 + Units.count(m.stackShrinks()) + " stack shrinks, "
                 + Units.count(m.goroutinesCreated()) + " goroutines created, "
                 + Units.count(m.goroutinesExited()) + " exited\n"
-                + "verification: " + (result.verificationFailed() ? "FAILED" : "ok")
-                + " (" + Units.count(v.lostObjects()) + " lost objects, "
-                + Units.count(v.useAfterFree()) + " uses after free, "
-                + failedCheckmarks(result.cycles()) + " checkmark failures)\n";
+                + (broken.isEmpty() ? "" : "broken on purpose: " + String.join(", ", broken) + "\n")
+                + verdictLine(result, broken) + "\n";
+    }
+
+    /**
+     * {@code verification: ok|FAILED|not caught in N cycles (L lost objects, U uses after free,
+     * C checkmark failures)}, then for a failure which oracle saw what, for a broken run the
+     * pieces broken.
+     */
+    static String verdictLine(RunResult result, List<String> broken) {
+        RunResult.Verification v = result.verification();
+        String verdict = result.verdict(!broken.isEmpty());
+        StringBuilder sb = new StringBuilder("verification: ").append(switch (verdict) {
+            case RunResult.FAILED -> "FAILED";
+            case RunResult.NOT_CAUGHT -> "not caught in " + result.cycles().size() + " cycles";
+            default -> "ok";
+        });
+        sb.append(" (").append(Units.count(v.lostObjects())).append(" lost objects, ")
+                .append(Units.count(v.useAfterFree())).append(" uses after free, ")
+                .append(result.checkmarkFailedCycles()).append(" checkmark failures)");
+        if (verdict.equals(RunResult.FAILED)) {
+            List<String> by = new ArrayList<>();
+            for (String oracle : result.caughtBy()) {
+                by.add(oracle + " (" + whatItSaw(oracle, result) + ")");
+            }
+            sb.append(": caught by ").append(String.join(", ", by));
+        }
+        if (!broken.isEmpty()) {
+            sb.append("; broken: ").append(String.join(", ", broken));
+        }
+        return sb.toString();
+    }
+
+    private static String whatItSaw(String oracle, RunResult result) {
+        RunResult.Verification v = result.verification();
+        RunResult.Fatal f = result.fatal();
+        return switch (oracle) {
+            case RunResult.CHECKMARK -> Units.count(v.lostObjects()) + " objects unmarked, in "
+                    + result.checkmarkFailedCycles() + " cycles";
+            case RunResult.USE_AFTER_FREE -> Units.count(v.useAfterFree()) + " reads of freed memory";
+            case RunResult.MUTATOR_CHECK -> Units.count(v.mutatorCheckFailures()) + " failed checks";
+            default -> f == null ? "fatal error" : "fatal error: " + f.message();
+        };
     }
 
     private static String[] row(CycleRecord c) {
@@ -70,10 +118,6 @@ public final class SummaryTable {
             Units.count(c.assists().count()),
             c.checkmark().json(),
         };
-    }
-
-    private static long failedCheckmarks(List<CycleRecord> cycles) {
-        return cycles.stream().filter(c -> c.checkmark() == CycleRecord.Checkmark.FAILED).count();
     }
 
     /**

@@ -44,7 +44,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       stop the world, wait for workers to finish what they hold, flush every
  *       P's gcWork; if that found work, start the world again and resume
  *       concurrent mark (go1.14's restart), else go on.
- *   <li><b>Mark termination</b>, world still stopped: Go's checks ("left over
+ *   <li><b>Mark termination</b>, world still stopped: Go's checks (gcMark's "non-empty
+ *       mark queue after concurrent mark" panic, "left over
  *       markroot jobs", "scan missed a g"; "work.full != 0"), the optional
  *       checkmark pass, barrier and assists off, {@code gcphase = _GCoff},
  *       next heap goal, start sweeping; start the world.
@@ -68,6 +69,8 @@ public final class Collector implements AutoCloseable {
     static final int GC_OFF = 0;
     static final int GC_MARK = 1;
     static final int GC_MARKTERMINATION = 2;
+    /** The value gcMark panics with when mark termination finds work left (mgc.go). */
+    static final String NON_EMPTY_MARK_QUEUE = "non-empty mark queue after concurrent mark";
 
     private final Sched rt;
     private final Heap heap;
@@ -85,6 +88,7 @@ public final class Collector implements AutoCloseable {
     private final List<CycleRecord> records = new CopyOnWriteArrayList<>();
     private final List<String> checkmarkFailures = Collections.synchronizedList(new ArrayList<>());
     private volatile Consumer<CycleRecord> listener = r -> {};
+    private volatile @Nullable Consumer<WorkPool> markTerminationHookForTest;
     private volatile int gcphase = GC_OFF;
     private long gcCpuNanosTotal;
     private final Wakeup triggerWakeup;
@@ -141,6 +145,15 @@ public final class Collector implements AutoCloseable {
      * a suspended G just before it scans the stack, e.g. to deschedule it on a
      * latch. Null removes it.
      */
+    /**
+     * Test seam: runs on the cycle's thread at the start of mark termination (world stopped,
+     * workers gone), before gcMark's checks, with the global work pool; a test leaves work queued
+     * there to make the "non-empty mark queue" check fire. Null (the default) costs one read.
+     */
+    void setMarkTerminationHookForTest(@Nullable Consumer<WorkPool> hook) {
+        markTerminationHookForTest = hook;
+    }
+
     void setScanHookForTest(@Nullable Consumer<G> hook) {
         roots.scanHookForTest = hook;
     }
@@ -455,6 +468,11 @@ public final class Collector implements AutoCloseable {
     private CycleRecord.Checkmark gcMarkTermination(CycleWork work) {
         setGcphase(GC_MARKTERMINATION, "_GCmarktermination");
         assist.disable();
+        Consumer<WorkPool> hook = markTerminationHookForTest;
+        if (hook != null) {
+            hook.accept(pool);
+        }
+        checkNoMarkWorkLeft(work);
         work.gcMarkRootCheck();
         if (!pool.fullIsEmpty()) {
             throw new gcsim.heap.GoThrow("work.full != 0");
@@ -477,6 +495,31 @@ public final class Collector implements AutoCloseable {
         heap.startSweepCycle();
         pool.checkAllEmpty();
         return cm;
+    }
+
+    /**
+     * gcMark's first check (mgc.go): with the world stopped after concurrent mark, no work may be
+     * queued on the global list and every root job must have been claimed. Go prints the state
+     * and panics; gcMark runs on the system stack (gcMarkTermination's systemstack call), where
+     * gopanic prints "panic: " and the value and throws "panic on system stack": that is the
+     * GoThrow here, the print line and the panic line its detail.
+     *
+     * <p>Deliberate differences: Go prints {@code hex(work.full)}, the lfstack head word; our
+     * list has no address, so the hex number is the count of full buffers (0 exactly when Go's
+     * word is 0). Go's root kinds are data, BSS, spans and stacks; ours are data/bss blocks (one
+     * kind, printed as nDataRoots, nBSSRoots=0), no span roots, and stack jobs. The cycle's
+     * thread, world stopped.
+     */
+    private void checkNoMarkWorkLeft(CycleWork work) {
+        int next = work.markrootNext.get();
+        if (!pool.fullIsEmpty() || next < work.markrootJobs) {
+            int nStackRoots = work.markrootJobs - work.baseStacks;
+            throw new gcsim.heap.GoThrow("panic on system stack",
+                    "runtime: full=0x" + Long.toHexString(pool.fullCount()) + " next=" + next
+                            + " jobs=" + work.markrootJobs + " nDataRoots=" + work.nDataRoots
+                            + " nBSSRoots=0 nSpanRoots=0 nStackRoots=" + nStackRoots + "\n"
+                            + "panic: " + NON_EMPTY_MARK_QUEUE);
+        }
     }
 
     /**

@@ -107,6 +107,11 @@ final class WorkPool {
         }
     }
 
+    /** Buffers on the full list now (at least; see the class comment): 0 exactly when it is empty. */
+    int fullCount() {
+        return nfull.get();
+    }
+
     long buffersAllocated() {
         return buffersAllocated.get();
     }

@@ -89,7 +89,12 @@ public final class G {
     @Nullable G schedlink;
     /** Go's param (wakeup parameter); unused by the channel model, cleared by goexit0. */
     @Nullable Object param;
-    /** Channel wait record while blocked on a channel, for copystack's adjustment. */
+    /**
+     * Channel wait record while blocked on a channel, for copystack's adjustment
+     * (Go's gp.waiting). Written only by the G itself: set before it parks (the
+     * status CAS to _Gwaiting publishes it), cleared when it runs again, never by
+     * the partner that wakes it, so a shrinker holding the scan bit always finds it.
+     */
     @Nullable Sudog waiting;
     /** Between a channel op's decision to park and the unlock in park_m (Go's parkingOnChan). */
     volatile boolean parkingOnChan;

@@ -199,6 +199,13 @@ public final class Interp implements GoCode {
             ip = FuncTab.pcIndex(ret);
             gp.asyncSafePoint = false;
         }
+        if (gp.waiting != null) {
+            // Back from a channel park (Go's chansend/chanrecv after gopark returns): only
+            // the G itself drops its wait record, so a stack shrink that holds the G's scan
+            // bit while it waits always finds the record and takes the channel lock
+            // (syncadjustsudogs) against the partner's copy into the stack.
+            gp.waiting = null;
+        }
         int[] code = codeById[fid];
         Func fn = funcById[fid];
         long count = 0;
@@ -317,7 +324,7 @@ public final class Interp implements GoCode {
                     case Op.LOADP -> {
                         long a = fieldAddr(st, sp, code[ip + 2], code[ip + 3]);
                         long v = heap().readPointer(a);
-                        checkPoison(gp, fid, ip, a, v);
+                        checkPoison(gp, fid, ip, sp, a, v);
                         st.write(sp + 8L * code[ip + 1], v);
                         ip += 4;
                     }
@@ -328,7 +335,7 @@ public final class Interp implements GoCode {
                     case Op.LOADW -> {
                         long a = fieldAddr(st, sp, code[ip + 2], code[ip + 3]);
                         long v = heap().readWord(a);
-                        checkPoison(gp, fid, ip, a, v);
+                        checkPoison(gp, fid, ip, sp, a, v);
                         st.write(sp + 8L * code[ip + 1], v);
                         ip += 4;
                     }
@@ -384,6 +391,7 @@ public final class Interp implements GoCode {
                         long a = st.read(sp + 8L * code[ip + 1]);
                         long b = st.read(sp + 8L * code[ip + 2]);
                         if (a != b) {
+                            save(gp, fid, ip, sp); // where it threw, for the fatal error's traceback
                             throw Throw.fatal("gcsim: " + fn.name() + " at " + ip + ": " + a + " != " + b,
                                     "mutator check failed");
                         }
@@ -419,9 +427,10 @@ public final class Interp implements GoCode {
         return obj + 8L * field;
     }
 
-    private void checkPoison(G gp, int fid, int ip, long addr, long v) {
+    private void checkPoison(G gp, int fid, int ip, long sp, long addr, long v) {
         if (Heap.isPoison(v)) {
             useAfterFree.incrementAndGet();
+            save(gp, fid, ip, sp); // where it threw, for the fatal error's traceback
             FuncInfo f = infoById[fid];
             throw Throw.fatal("runtime: read of a freed (poisoned) heap word by goroutine " + gp.goid + " in "
                     + (f == null ? "?" : f.name()) + " at instruction " + ip + ": " + heap().describe(addr),
@@ -520,7 +529,6 @@ public final class Interp implements GoCode {
             stackOf(rg).write(sg.elem, v);
             shade(c, v);
             sg.success = true;
-            rg.waiting = null;
             c.lock.unlock();
             rt.goready(rg);
             return false;
@@ -559,7 +567,6 @@ public final class Interp implements GoCode {
             }
             st.write(slot, v);
             sg.success = true;
-            sgp.waiting = null;
             c.lock.unlock();
             rt.goready(sgp);
             return false;

@@ -100,22 +100,37 @@ public final class M extends Thread {
     }
 
     /**
-     * At exit: a G that called gopark may have left its M with the park's
-     * unlock still to run (the process exited before park_m): a channel lock
-     * is then still held, and every other M that wants it would block in
-     * lock() for ever, keeping the whole simulated process reachable. Go's
-     * process simply ends; a JVM hosting many runs must not leak them, so the
-     * unlock runs here, its own failures ignored (the process is dying).
+     * At exit: a G that called gopark may have left its M with park_m still to
+     * do (the exit was seen between gopark and park_m): the G is still
+     * _Grunning and a channel lock is still held. Go's process simply ends; a
+     * JVM hosting many runs must not leak it (every other M that wants the lock
+     * would block in lock() for ever, keeping the whole simulated process
+     * reachable), so the M finishes park_m here: the G goes _Gwaiting and
+     * leaves the M, then the unlock runs. Unlocking before the G waits would let
+     * a partner that takes the lock find its sudog and ready a running G ("bad
+     * g->status in ready": 1 run in 10 of examples/relay.gcs did). Failures
+     * are ignored: the process is dying.
      */
     private void releaseWaitlock() {
         Runnable f = waitunlockf;
-        if (f != null) {
-            waitunlockf = null;
-            try {
-                f.run();
-            } catch (Throwable ignored) {
-                // exiting: a ready() in the unlock may find the process gone
+        if (f == null) {
+            return;
+        }
+        G gp = curg;
+        try {
+            if (gp != null && (GStatus.readgstatus(gp) & ~GStatus.G_SCAN) == GStatus.G_RUNNING) {
+                // casgstatus waits out a suspender's scan bit, as park_m's does.
+                GStatus.casgstatus(gp, GStatus.G_RUNNING, GStatus.G_WAITING);
+                Sched.dropg(this);
             }
+        } catch (Throwable ignored) {
+            // exiting: the unlock below must still run
+        }
+        waitunlockf = null;
+        try {
+            f.run();
+        } catch (Throwable ignored) {
+            // exiting: a ready() in the unlock may find the process gone
         }
     }
 

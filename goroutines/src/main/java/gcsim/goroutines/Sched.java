@@ -114,6 +114,8 @@ public final class Sched {
     // ---- lifecycle ----
     volatile boolean exiting;
     private volatile @Nullable Throwable fatal;
+    /** The goroutine whose M threw {@link #fatal} (dopanic_m's gp), null when it was not thrown on an M. */
+    private volatile @Nullable G fatalG;
     private volatile int exitCode = -1;
     private final CountDownLatch exited = new CountDownLatch(1);
     private volatile boolean mainStarted;
@@ -287,10 +289,23 @@ public final class Sched {
         shutdown();
     }
 
+    /**
+     * The goroutine that was running on the M that threw the {@link #fatalError()}, for Go's
+     * fatal-error traceback (dopanic_m prints it first); null when the throw came from a thread
+     * that is not an M (a mark worker, the collector, an external caller) or nothing threw.
+     */
+    public @Nullable G fatalGoroutine() {
+        return fatal == null ? null : fatalG;
+    }
+
     /** Records a throw: the first one wins and the process ends. Any thread. */
     void fatal(Throwable t) {
-        if (fatal == null && !hasExitedNormally()) {
-            fatal = t;
+        synchronized (exited) { // the throw and its goroutine go together
+            if (fatal == null && !hasExitedNormally()) {
+                M mp = M.getm();
+                fatalG = mp == null ? null : mp.curg;
+                fatal = t;
+            }
         }
         shutdown();
     }
@@ -1335,7 +1350,7 @@ public final class Sched {
     }
 
     /** Go's asyncPreempt2 (after the interpreter injected the asyncPreempt frame). */
-    private void asyncPreempt2(M mp, G gp) {
+    void asyncPreempt2(M mp, G gp) { // package-private: SuspendProtocolModelCheckTest drives it
         preemptionsAsync.incrementAndGet();
         gp.asyncSafePoint = true;
         scanOwnStackIfAsked(mp, gp);

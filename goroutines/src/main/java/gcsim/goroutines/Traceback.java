@@ -50,10 +50,24 @@ public final class Traceback {
 
     /** The header and frames of one goroutine. */
     public static String traceback(G gp) {
+        return traceback(gp, false);
+    }
+
+    /**
+     * The header and frames of the goroutine whose M threw ({@link Sched#fatalGoroutine()}):
+     * dopanic_m's {@code goroutineheader(gp); traceback(pc, sp, 0, gp)}. It is still _Grunning,
+     * but its M is gone and the interpreter saved the pc and sp of the throw, so its frames are
+     * readable. Call only after the runtime has exited.
+     */
+    public static String tracebackThrowing(G gp) {
+        return traceback(gp, true);
+    }
+
+    private static String traceback(G gp, boolean threw) {
         StringBuilder sb = new StringBuilder(goroutineheader(gp)).append('\n');
         int s = GStatus.readgstatus(gp) & ~G_SCAN;
         Stack st = gp.stack;
-        if (s == G_RUNNING) {
+        if (s == G_RUNNING && !threw) {
             sb.append("\tgoroutine running on other thread; stack unavailable\n");
             return sb.toString();
         }

@@ -55,7 +55,8 @@ class StressTest {
         try (TestRt t = new TestRt(program(n), cfg).start()) {
             AtomicLong suspensions = new AtomicLong();
             AtomicLong stopped = new AtomicLong();
-            Thread suspender = new Thread(() -> {
+            HelperThreads helpers = new HelperThreads();
+            helpers.start("suspender", () -> {
                 while (!t.rt.hasExited()) {
                     for (G gp : t.rt.allgs()) {
                         SuspendGState st;
@@ -78,9 +79,8 @@ class StressTest {
                     }
                 }
             });
-            suspender.start();
             assertThat(t.await(60)).isZero();
-            suspender.join();
+            helpers.joinAll(30);
             assertThat(t.rt.joinMs(5000)).isTrue();
             // Main returning ends the process (Go's exit(0)) while goroutines that
             // already sent may not have run their RET yet: those are runnable or running.

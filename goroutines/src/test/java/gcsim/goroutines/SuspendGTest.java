@@ -276,51 +276,128 @@ class SuspendGTest {
         }
     }
 
+    /**
+     * Two suspenders on one G (and the first also on another): every holder
+     * of G a counts itself in one shared count while it holds a, so the
+     * count goes above 1 exactly when the two did not exclude each other.
+     * {@link #aHeldGoroutineIsNotHandedToASecondSuspender} shows it can.
+     */
     @Test
     void twoSuspendersSerialise() throws Exception {
         try (TestRt t = new TestRt(spinners(2, true, false), SchedConfig.of(2)).start()) {
-            long cell = cellOf(t);
-            G a = worker(t, 0);
-            G b = worker(t, 1);
-            AtomicInteger holders = new AtomicInteger();
-            AtomicInteger overlaps = new AtomicInteger();
-            AtomicInteger stoppedCount = new AtomicInteger();
-            Runnable suspender = () -> {
-                // At least 300 rounds, and on until one of them caught a running G and
-                // stopped it (on a loaded machine the Gs can be runnable, not yet re-run,
-                // every time the suspenders come back to them).
-                for (int i = 0; i < 300 || stoppedCount.get() == 0 && i < 1_000_000; i++) {
-                    G gp = (i & 1) == 0 ? a : b;
-                    SuspendGState st = Suspension.suspendG(gp);
-                    if (holders.incrementAndGet() != 1 && gp == a) {
-                        overlaps.incrementAndGet();
-                    }
-                    if (st.stopped()) {
-                        stoppedCount.incrementAndGet();
-                    }
-                    holders.decrementAndGet();
-                    Suspension.resumeG(st);
-                }
-            };
-            Thread t1 = new Thread(suspender);
-            Thread t2 = new Thread(() -> {
-                for (int i = 0; i < 300; i++) {
-                    SuspendGState st = Suspension.suspendG(a);
-                    assertThat(readgstatus(a) & G_SCAN).isNotZero();
-                    Suspension.resumeG(st);
-                }
-            });
-            t1.start();
-            t2.start();
-            t1.join();
-            t2.join();
-            assertThat(stoppedCount.get()).isPositive();
-            t.heap.writeWord(cell, 1);
+            Overlap o = suspendConcurrently(t, 300);
+            assertThat(o.stopped).as("suspensions that stopped a running G").isPositive();
+            assertThat(o.maxHolders).as("suspenders holding G a at once").isEqualTo(1);
+            t.heap.writeWord(cellOf(t), 1);
             assertThat(t.await(20)).isZero();
             for (G gp : t.rt.allgs()) {
                 assertThat(readgstatus(gp) & G_SCAN).isZero();
             }
         }
+    }
+
+    /**
+     * Mutual exclusion without a race to win, and its negative control:
+     * suspender 2 holds worker a stopped (counted in the holder count) until
+     * suspender 1, suspending a too, has either had to wait (SuspendStats'
+     * waiting calls went up: the scan bit kept it out) or got a as well (the
+     * count reached 2). With the protocol intact the count stays 1; with the
+     * scan bit broken ({@code --break scan-bit}, this runtime only) suspendG
+     * claims a G at a safe point without locking it and the count reaches 2.
+     */
+    @ParameterizedTest(name = "scan bit broken: {0}")
+    @ValueSource(booleans = {false, true})
+    void aHeldGoroutineIsNotHandedToASecondSuspender(boolean breakScanBit) throws Exception {
+        SchedConfig cfg = SchedConfig.of(2);
+        if (breakScanBit) {
+            cfg = cfg.withBroken(java.util.EnumSet.of(ProtocolPiece.SCAN_BIT));
+        }
+        try (TestRt t = new TestRt(spinners(2, true, false), cfg).start()) {
+            G a = worker(t, 0);
+            AtomicInteger holdersOfA = new AtomicInteger();
+            AtomicInteger maxHolders = new AtomicInteger();
+            CountDownLatch held = new CountDownLatch(1);
+            HelperThreads helpers = new HelperThreads();
+            helpers.start("suspender-2", () -> {
+                // Hold a stopped (parked by its preemption request): then only our resumeG
+                // readies it, even with the scan bit broken. A runnable a claimed in place
+                // could run off, so take it again until it is a stop.
+                SuspendGState st = Suspension.suspendG(a);
+                for (int i = 0; !st.stopped(); i++) {
+                    assertThat(i).as("suspensions without a stop").isLessThan(1_000_000);
+                    Suspension.resumeG(st);
+                    st = Suspension.suspendG(a);
+                }
+                maxHolders.accumulateAndGet(holdersOfA.incrementAndGet(), Math::max);
+                // After our own suspendG (which may have waited), before suspender 1 starts.
+                long waitedBefore = t.rt.suspendStats().snapshot().waitingCalls();
+                held.countDown();
+                TestRt.until(() -> maxHolders.get() > 1
+                        || t.rt.suspendStats().snapshot().waitingCalls() > waitedBefore, t.rt);
+                holdersOfA.decrementAndGet();
+                Suspension.resumeG(st);
+            });
+            helpers.start("suspender-1", () -> {
+                held.await();
+                SuspendGState st = Suspension.suspendG(a);
+                maxHolders.accumulateAndGet(holdersOfA.incrementAndGet(), Math::max);
+                holdersOfA.decrementAndGet();
+                Suspension.resumeG(st);
+            });
+            helpers.joinAll(60);
+            if (breakScanBit) {
+                assertThat(maxHolders.get()).as("suspenders holding G a at once").isEqualTo(2);
+            } else {
+                assertThat(maxHolders.get()).as("suspenders holding G a at once").isEqualTo(1);
+            }
+        }
+    }
+
+    /** What {@link #suspendConcurrently} saw. */
+    private record Overlap(int maxHolders, int stopped) {}
+
+    /**
+     * Suspender 1 alternates between workers a and b, suspender 2 takes a;
+     * both count themselves into one holder count of a while they hold it.
+     * They run {@code minRounds} rounds each, suspender 1 on until it stopped
+     * a running G (on a loaded machine the Gs can be runnable every time it
+     * comes back). Failures of either reach the caller.
+     */
+    private static Overlap suspendConcurrently(TestRt t, int minRounds) throws InterruptedException {
+        G a = worker(t, 0);
+        G b = worker(t, 1);
+        AtomicInteger holdersOfA = new AtomicInteger();
+        AtomicInteger maxHolders = new AtomicInteger();
+        AtomicInteger stoppedCount = new AtomicInteger();
+        java.util.function.IntPredicate goOn = i -> i < minRounds || stoppedCount.get() == 0 && i < 1_000_000;
+        HelperThreads helpers = new HelperThreads();
+        helpers.start("suspender-1", () -> {
+            for (int i = 0; goOn.test(i) && !helpers.failed(); i++) {
+                G gp = (i & 1) == 0 ? a : b;
+                SuspendGState st = Suspension.suspendG(gp);
+                if (gp == a) {
+                    maxHolders.accumulateAndGet(holdersOfA.incrementAndGet(), Math::max);
+                }
+                if (st.stopped()) {
+                    stoppedCount.incrementAndGet();
+                }
+                if (gp == a) {
+                    holdersOfA.decrementAndGet();
+                }
+                Suspension.resumeG(st);
+            }
+        });
+        helpers.start("suspender-2", () -> {
+            for (int i = 0; i < minRounds && !helpers.failed(); i++) {
+                SuspendGState st = Suspension.suspendG(a);
+                maxHolders.accumulateAndGet(holdersOfA.incrementAndGet(), Math::max);
+                assertThat(readgstatus(a) & G_SCAN).isNotZero();
+                holdersOfA.decrementAndGet();
+                Suspension.resumeG(st);
+            }
+        });
+        helpers.joinAll(120);
+        return new Overlap(maxHolders.get(), stoppedCount.get());
     }
 
     @Test

@@ -12,33 +12,37 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Every built-in scenario, end to end through the command, in both mark
- * modes: three cycles with checkmark on, the mutators' own checks and the
- * use-after-free oracle clean, each scaled by --goroutines, and each doing what
- * it exists to show (syscalls and blocked are shown by their scans in the trace:
- * {@code TraceTest}).
+ * modes: three cycles, the mutators' own checks and the use-after-free oracle
+ * clean, each scaled by --goroutines, and each doing what it exists to show
+ * (syscalls and blocked are shown by their scans in the trace: {@code TraceTest}).
+ * Half of the runs have checkmark on, half off, each scenario once each way:
+ * the checkmark repairs what it finds before the sweep, so only with it off are
+ * the mutators' oracles alone.
  */
 class BuiltinScenariosTest {
     private static final int GOROUTINES = 200;
 
-    @ParameterizedTest(name = "{0} {1}")
+    @ParameterizedTest(name = "{0} {1} checkmark {2}")
     @CsvSource({
-        "default,concurrent", "default,stw",
-        "tight-loops,concurrent", "tight-loops,stw",
-        "deep-stacks,concurrent", "deep-stacks,stw",
-        "syscalls,concurrent", "syscalls,stw",
-        "churn,concurrent", "churn,stw",
-        "blocked,concurrent", "blocked,stw",
-        "alloc-heavy,concurrent", "alloc-heavy,stw",
+        "default,concurrent,on", "default,stw,off",
+        "tight-loops,concurrent,off", "tight-loops,stw,on",
+        "deep-stacks,concurrent,on", "deep-stacks,stw,off",
+        "syscalls,concurrent,off", "syscalls,stw,on",
+        "churn,concurrent,on", "churn,stw,off",
+        "blocked,concurrent,off", "blocked,stw,on",
+        "alloc-heavy,concurrent,on", "alloc-heavy,stw,off",
     })
-    void runsCleanWithCheckmark(String scenario, String mode) {
+    void runsClean(String scenario, String mode, String checkmark) {
         Cli r = Cli.run("run", "--scenario", scenario, "--mode", mode, "--goroutines", Integer.toString(GOROUTINES),
-                "--cycles", "3", "--procs", "2", "--workers", "2", "--checkmark", "on", "--json", "--timeout", "60");
+                "--cycles", "3", "--procs", "2", "--workers", "2", "--checkmark", checkmark, "--json", "--timeout",
+                "60");
         assertThat(r.status()).as("exit status; stderr:%n%s", r.err()).isZero();
         Map<String, Object> j = r.json();
         List<Map<String, Object>> cycles = list(j.get("cycles"));
         assertThat(cycles).hasSize(3);
         for (Map<String, Object> c : cycles) {
-            assertThat(c.get("checkmark")).as("cycle %s", c.get("n")).isEqualTo("ok");
+            assertThat(c.get("checkmark")).as("cycle %s", c.get("n")).isEqualTo(checkmark.equals("on") ? "ok" : "off");
+            assertThat(num(c, "checkmarkUnmarked")).as("cycle %s", c.get("n")).isZero();
             assertThat(num(c, "stacksScanned")).isPositive();
             if (mode.equals("stw")) {
                 assertThat(num(c, "concurrentMarkNanos")).isZero();
@@ -59,6 +63,9 @@ class BuiltinScenariosTest {
         Map<String, Object> v = map(j.get("verification"));
         assertThat(num(v, "lostObjects")).isZero();
         assertThat(num(v, "useAfterFree")).isZero();
+        assertThat(num(v, "mutatorCheckFailures")).isZero();
+        assertThat(v).containsEntry("verdict", "ok").containsEntry("caughtBy", List.of());
+        assertThat(map(j.get("config"))).containsEntry("checkmark", checkmark).containsEntry("broken", List.of());
         assertThat(num(m, "instructions")).isPositive();
         assertThat(cycles).as("objects marked").anyMatch(c -> num(c, "objectsMarked") > 0);
         if (!scenario.equals("churn")) {

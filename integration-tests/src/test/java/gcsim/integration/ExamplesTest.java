@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ExamplesTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"examples/linked-lists.gcs", "examples/pipeline.gcs", "examples/recursion.gcs",
+    @ValueSource(strings = {"examples/linked-lists.gcs", "examples/pipeline.gcs", "examples/recursion.gcs", "examples/relay.gcs",
         "benchmarks/scale/parked.gcs", "benchmarks/scenarios/tight-loops-bounded.gcs"})
     void exampleRunsClean(String name) {
         Path file = repositoryRoot().resolve(name);

@@ -1,10 +1,13 @@
 package gcsim.integration;
 
+import static gcsim.integration.Cli.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,8 +64,21 @@ class FailuresTest {
         Cli r = Cli.run("run", "--scenario", f.toString(), "--cycles", "50", "--timeout", "60");
         assertThat(r.status()).as("stderr:%n%s", r.err()).isEqualTo(1);
         assertThat(r.err()).contains("fatal error: ").contains("mutator check failed");
-        // The model's own throw prints like Go's, not as a Java stack trace.
-        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+        // The model's own throw prints like Go's, not as a Java stack trace: the throwing
+        // goroutine's frames first, then the others (main, blocked).
+        assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception")
+                .containsPattern("fatal error: mutator check failed\n\ngoroutine \\d+ \\[running\\]:\nliar\\(\\.\\.\\.\\)\n")
+                .contains("goroutine 1 [");
+        assertThat(r.out()).contains("caught by mutator-check");
+
+        // With --json: one JSON object, the fatal error in it, exit 1.
+        Cli j = Cli.run("run", "--scenario", f.toString(), "--cycles", "50", "--timeout", "60", "--json");
+        assertThat(j.status()).as("stderr:%n%s", j.err()).isEqualTo(1);
+        Map<String, Object> root = j.json();
+        assertThat(map(root.get("fatal"))).containsEntry("message", "mutator check failed")
+                .containsKeys("goroutine", "lines");
+        assertThat(map(root.get("verification"))).containsEntry("caughtBy", List.of("mutator-check"))
+                .containsEntry("verdict", "failed");
     }
 
     /**
