@@ -653,6 +653,13 @@ final class SimEngine implements Engine {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException | Error e) {
                 failure = e;
+                if (closeAtEnd) {
+                    // --deterministic: the run ends here all the same (a cycle the process's
+                    // exit abandoned, e.g. after a mark worker's throw). Close the collector so
+                    // its threads end, else the baton finds them parked and reports the run stuck.
+                    gc.close();
+                    rt.shutdown();
+                }
             }
         }
 

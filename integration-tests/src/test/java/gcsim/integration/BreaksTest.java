@@ -74,6 +74,24 @@ class BreaksTest {
                 "--cycles", "5");
     }
 
+    /**
+     * The same under --deterministic: the worker's throw ends the run with that throw (exit 1),
+     * not with the baton reporting the collector's parked threads as stuck, and the same seed
+     * gives the same digest.
+     */
+    @Test
+    void suspendCaughtUnderDeterministicAndReplayed() {
+        List<Object> digests = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            Cli r = Cli.run("run", "--break", "suspend", "--goroutines", "50", "--procs", "2", "--cycles", "3",
+                    "--deterministic", "--seed", "1", "--json", "--timeout", "120");
+            assertThat(r.status()).as("stderr:%n%s", r.err()).isEqualTo(1);
+            assertThat(r.err()).contains("fatal error: scanstack - bad status").doesNotContain("baton:");
+            digests.add(Cli.map(r.json().get("determinism")).get("digest"));
+        }
+        assertThat(digests.get(1)).isEqualTo(digests.get(0));
+    }
+
     /** suspendG that does not wait out _Gcopystack hands back a G mid-copy: scanstack refuses it. */
     @Test
     void copystackWaitCaughtByScanstack() {
