@@ -98,8 +98,9 @@ class BreaksTest {
         Cli r = caughtByThrow(List.of("fatal error: scanstack - bad status"), "--scenario",
                 scenario("examples/breaks/copystack-wait.gcs"), "--break", "copystack-wait", "--goroutines", "8",
                 "--preempt", "cooperative", "--gc-at-safepoints", "--cycles", "400");
-        // The G was met in _Gcopystack (0x8), with no scan bit.
-        assertThat(r.err()).contains("gp->atomicstatus=0x8");
+        // The stack job holds no scan bit (0x1000): the status is _Gcopystack (0x8) while the copy
+        // goes on, or whatever the G moved on to after it (e.g. _Grunning, 0x2).
+        assertThat(r.err()).containsPattern("gp->atomicstatus=0x[0-9a-f]{1,3}\\n");
     }
 
     /** Go #40641's window reopened: copystack meets a G still parking on a channel. */
