@@ -84,7 +84,8 @@ final class SimEngine implements Engine {
         Platform platform = det == null ? Platform.REAL : det.platform;
         Sched rt = new Sched(SchedConfig.of(config.procs())
                 .withAsyncPreempt(config.preempt() == RunConfig.Preempt.ASYNC)
-                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK), platform);
+                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK)
+                .withBroken(config.broken()), platform);
         Heap heap = new Heap(HeapConfig.of(config.procs()));
         Interp interp = new Interp(rt, heap, scenario.program());
         GcConfig gcConfig = GcConfig.defaults(config.workers())
@@ -652,6 +653,13 @@ final class SimEngine implements Engine {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException | Error e) {
                 failure = e;
+                if (closeAtEnd) {
+                    // --deterministic: the run ends here all the same (a cycle the process's
+                    // exit abandoned, e.g. after a mark worker's throw). Close the collector so
+                    // its threads end, else the baton finds them parked and reports the run stuck.
+                    gc.close();
+                    rt.shutdown();
+                }
             }
         }
 

@@ -2,6 +2,7 @@ package gcsim.gcmark;
 
 import gcsim.goroutines.M;
 import gcsim.goroutines.P;
+import gcsim.goroutines.ProtocolPiece;
 import gcsim.heap.WriteBarrier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -28,11 +29,27 @@ final class Barrier implements WriteBarrier {
     private final Marking marking;
     private final GcWork[] perP;
     private final GcWork shared;
+    /** {@code --break deletion-barrier}: the overwritten pointer is not shaded (never Go). */
+    private final boolean breakDeletion;
+    /** {@code --break insertion-barrier}: the stored pointer is not shaded (never Go). */
+    private final boolean breakInsertion;
 
+    /** The whole hybrid barrier (nothing broken). */
     Barrier(Marking marking, GcWork[] perP, GcWork shared) {
+        this(marking, perP, shared, java.util.Set.of());
+    }
+
+    /**
+     * The barrier with the halves in {@code broken} (the run's
+     * {@link gcsim.goroutines.SchedConfig#broken()}, which never changes) left out.
+     * Built by the {@link Collector}'s constructor.
+     */
+    Barrier(Marking marking, GcWork[] perP, GcWork shared, java.util.Set<ProtocolPiece> broken) {
         this.marking = marking;
         this.perP = perP;
         this.shared = shared;
+        this.breakDeletion = broken.contains(ProtocolPiece.DELETION_BARRIER);
+        this.breakInsertion = broken.contains(ProtocolPiece.INSERTION_BARRIER);
     }
 
     @Override
@@ -60,8 +77,18 @@ final class Barrier implements WriteBarrier {
     }
 
     private void shadeBoth(GcWork gcw, long slot, long oldValue, long newValue) {
-        marking.shade(oldValue, slot, gcw);
-        marking.shade(newValue, slot, gcw);
+        // --break deletion-barrier (never Go): the Yuasa half is skipped, so an object whose
+        // heap pointer is overwritten while only an already-scanned (black) stack still
+        // holds it is never shaded.
+        if (!breakDeletion) {
+            marking.shade(oldValue, slot, gcw);
+        }
+        // --break insertion-barrier (never Go): the Dijkstra half is skipped, so an object a
+        // goroutine with a not-yet-scanned (grey) stack stores into a black object, and then
+        // drops from its stack before the scan, is never shaded.
+        if (!breakInsertion) {
+            marking.shade(newValue, slot, gcw);
+        }
     }
 
     /** The calling M's P's gcWork (Go's getg().m.p.ptr().gcw), or null off the scheduler. */

@@ -5,6 +5,7 @@ import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
 import gcsim.goroutines.M;
 import gcsim.goroutines.Platform;
+import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SuspendStats;
@@ -122,8 +123,9 @@ public final class Collector implements AutoCloseable {
         this.marking = Marking.normal(heap);
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
         heap.setDebugGccheckmark(config.checkmark());
-        this.roots = new Roots(heap, new StackScan(rt.functab()));
-        this.barrier = new Barrier(marking, perP, shared);
+        // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
+        this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
+        this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
         this.assist = new Assist(rt, barrier);
         this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
     }
@@ -192,7 +194,7 @@ public final class Collector implements AutoCloseable {
 
             @Override
             public void shadeStackWrite(long ptr) {
-                if (gcphase != GC_OFF && !config.debugNoWriteBarrier()) {
+                if (gcphase != GC_OFF) {
                     barrier.shade(ptr);
                 }
             }
@@ -244,9 +246,10 @@ public final class Collector implements AutoCloseable {
     private void triggerLoop() {
         try {
             triggerCycles();
-        } catch (Error e) {
+        } catch (RuntimeException | Error e) {
             if (!rt.hasExited()) {
-                throw e;
+                GcSupport.fatal(rt, e); // a throw during a triggered cycle ends the process
+                return;
             }
             // The process exited during a triggered cycle ("stopTheWorld: process
             // exited", "suspendG: process exited"): the cycle is abandoned, as in Go,
@@ -359,10 +362,11 @@ public final class Collector implements AutoCloseable {
         HeapStats s = heap.stats();
         assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
                 Math.max(s.heapMarked(), s.heapLive() / 2));
-        if (!config.debugNoWriteBarrier()) {
-            heap.setWriteBarrier(barrier);
-        }
-        heap.setAllocateBlack(true);
+        heap.setWriteBarrier(barrier);
+        // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
+        // here the heap asks this flag. --break allocate-black (never Go): new objects
+        // start white, so one that only an already-scanned stack holds is swept.
+        heap.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
         setGcphase(GC_MARK, "_GCmark");
         return work;
     }
@@ -425,6 +429,11 @@ public final class Collector implements AutoCloseable {
      */
     private void awaitIdle(CycleWork work) {
         while (work.nwait.get() != work.nproc || !pool.fullIsEmpty() || work.rootsLeft()) {
+            if (rt.hasExited()) {
+                // A throw ended the process (a worker's, which will never go idle, or an M's):
+                // the cycle is abandoned, as stopTheWorld and suspendG abandon it.
+                throw new gcsim.heap.GoThrow("gcMarkDone: process exited");
+            }
             rt.platform().tryAcquire(work.idleSignal, TimeUnit.MILLISECONDS.toNanos(1));
             work.idleSignal.drainPermits();
         }
@@ -639,6 +648,12 @@ public final class Collector implements AutoCloseable {
                 }
                 try {
                     new MarkWorker(work, roots, marking, pool, assist).run();
+                } catch (RuntimeException | Error e) {
+                    // A throw in a stack job or a drain (Go's throw on a worker's M) ends
+                    // the process; without this it died as an uncaught Java exception and
+                    // the run waited for its --timeout.
+                    GcSupport.fatal(rt, e);
+                    return;
                 } finally {
                     bgMarkDone.release();
                 }

@@ -14,12 +14,12 @@ package gcsim.gcmark;
  * @param stackScan  how concurrent mark takes goroutine stacks ({@code --stack-scan}):
  *                   BLOCKING is the seed's markroot (suspendG each G in turn);
  *                   TWO_PHASE is gcsim's answer to mgcmark.go's TODO (see {@link Roots})
- * @param debugNoWriteBarrier DEBUG ONLY, breaks correctness on purpose: the
- *                   write barrier is never installed, so concurrent mark loses
- *                   objects. Exists so a test can show that checkmark catches it.
+ *
+ * <p>Pieces broken on purpose ({@code --break}, e.g. the write barrier's two
+ * halves) are not here: the collector reads them from its Sched's
+ * {@link gcsim.goroutines.SchedConfig#broken()}.
  */
-public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, boolean debugNoWriteBarrier,
-        StackScan stackScan) {
+public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, StackScan stackScan) {
     /** Concurrent mark as Go does it, or everything with the world stopped. */
     public enum Mode { CONCURRENT, STW }
 
@@ -27,8 +27,8 @@ public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTr
     public enum StackScan { BLOCKING, TWO_PHASE }
 
     /** The seed's blocking stack scan. */
-    public GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, boolean debugNoWriteBarrier) {
-        this(workers, mode, checkmark, autoTrigger, debugNoWriteBarrier, StackScan.BLOCKING);
+    public GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger) {
+        this(workers, mode, checkmark, autoTrigger, StackScan.BLOCKING);
     }
 
     public GcConfig {
@@ -39,26 +39,22 @@ public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTr
 
     /** Concurrent mark, checkmark on, cycles on the heap trigger, {@code workers} dedicated workers. */
     public static GcConfig defaults(int workers) {
-        return new GcConfig(workers, Mode.CONCURRENT, true, true, false);
+        return new GcConfig(workers, Mode.CONCURRENT, true, true);
     }
 
     public GcConfig withMode(Mode m) {
-        return new GcConfig(workers, m, checkmark, autoTrigger, debugNoWriteBarrier, stackScan);
+        return new GcConfig(workers, m, checkmark, autoTrigger, stackScan);
     }
 
     public GcConfig withCheckmark(boolean on) {
-        return new GcConfig(workers, mode, on, autoTrigger, debugNoWriteBarrier, stackScan);
+        return new GcConfig(workers, mode, on, autoTrigger, stackScan);
     }
 
     public GcConfig withAutoTrigger(boolean on) {
-        return new GcConfig(workers, mode, checkmark, on, debugNoWriteBarrier, stackScan);
-    }
-
-    public GcConfig withDebugNoWriteBarrier(boolean on) {
-        return new GcConfig(workers, mode, checkmark, autoTrigger, on, stackScan);
+        return new GcConfig(workers, mode, checkmark, on, stackScan);
     }
 
     public GcConfig withStackScan(StackScan ss) {
-        return new GcConfig(workers, mode, checkmark, autoTrigger, debugNoWriteBarrier, ss);
+        return new GcConfig(workers, mode, checkmark, autoTrigger, ss);
     }
 }

@@ -61,6 +61,15 @@ final class Marking {
         this.failures = failures;
     }
 
+    /**
+     * Whether this is the checkmark re-mark (the oracle), not the cycle's own mark: pieces
+     * broken on purpose ({@code --break}) break the cycle's mark only, never the pass that
+     * checks it. Any thread.
+     */
+    boolean isCheckmark() {
+        return checkmark;
+    }
+
     /** The concurrent (or STW) mark: sets mark bits. */
     static Marking normal(Heap heap) {
         return new Marking(heap, false, CheckmarkPaths.NONE, CheckmarkFailures.FATAL);

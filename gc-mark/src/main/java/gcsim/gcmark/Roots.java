@@ -10,6 +10,7 @@ import static gcsim.goroutines.GStatus.readgstatus;
 
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
+import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.Stacks;
 import gcsim.goroutines.Suspension;
 import gcsim.goroutines.Suspension.SuspendGState;
@@ -60,15 +61,26 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class Roots {
     private final Heap heap;
     private final StackScan stackScan;
+    /** {@code --break suspend}: the cycle's stack jobs do not suspend the G (never Go). */
+    private final boolean breakSuspend;
+    /** {@code --break stack-scan}: the cycle's stack jobs set gcscandone without scanning (never Go). */
+    private final boolean breakStackScan;
     /**
      * Test seam for fault injection (null in production): called by the
      * worker holding a suspended G just before it scans its stack.
      */
     volatile @Nullable Consumer<G> scanHookForTest;
 
-    Roots(Heap heap, StackScan stackScan) {
+    /**
+     * The root jobs over {@code heap}, scanning stacks with {@code stackScan}; {@code broken}
+     * is the run's {@link gcsim.goroutines.SchedConfig#broken()} (the collector passes its
+     * Sched's), read once here because it never changes.
+     */
+    Roots(Heap heap, StackScan stackScan, java.util.Set<ProtocolPiece> broken) {
         this.heap = heap;
         this.stackScan = stackScan;
+        this.breakSuspend = broken.contains(ProtocolPiece.SUSPEND);
+        this.breakStackScan = broken.contains(ProtocolPiece.STACK_SCAN);
     }
 
     /**
@@ -103,6 +115,13 @@ final class Roots {
     }
 
     private void markrootStack(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
+        if (breakSuspend && !marking.isCheckmark()) {
+            // --break suspend (never Go): scan gp's stack without stopping it, whatever gp
+            // is doing. No scan bit is taken, so Go's scanstack refuses the stack at once
+            // ("scanstack - bad status") before reading a word of it.
+            scanSuspended(work, marking, gcw, gp, new SuspendGState(gp, false, false));
+            return;
+        }
         long t0 = work.rt.platform().nanoTime();
         SuspendGState stopped = Suspension.suspendG(gp);
         long waited = work.rt.platform().nanoTime() - t0;
@@ -125,15 +144,23 @@ final class Roots {
         if (hook != null) {
             hook.accept(gp); // a test deschedules the worker here, mid stack job, holding gp
         }
-        int frames = scanstack(gp, marking, gcw);
-        work.stacksScanned.incrementAndGet();
-        work.framesScanned.addAndGet(frames);
+        if (!breakStackScan || marking.isCheckmark()) {
+            int frames = scanstack(gp, marking, gcw);
+            work.stacksScanned.incrementAndGet();
+            work.framesScanned.addAndGet(frames);
+        }
+        // --break stack-scan (never Go): above, the job skips scanstack and only marks gp
+        // scanned, so what only gp's stack reaches stays white and is swept.
         GcSupport.setGcscandone(gp, true);
         Suspension.resumeG(stopped);
     }
 
     /** Two-phase, first pass: take gp's stack if that needs no waiting, else ask gp to scan itself. */
     private void markrootStackNoWait(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
+        if (breakSuspend && !marking.isCheckmark()) {
+            markrootStack(work, marking, gcw, gp, latencies); // --break suspend: no suspension at all
+            return;
+        }
         for (;;) {
             long t0 = work.rt.platform().nanoTime();
             SuspendGState stopped = Suspension.trySuspendG(gp);

@@ -2,8 +2,10 @@ package gcsim.gcmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.SchedConfig;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -59,8 +61,9 @@ class ConcurrentMarkTest {
      */
     @Test
     void withoutTheWriteBarrierCheckmarkCatchesLostObjects() {
-        GcConfig broken = GcConfig.defaults(1).withDebugNoWriteBarrier(true);
-        try (MarkRun run = MarkRun.start(Workloads.shuffleBetweenHolders(8, 2000), SchedConfig.of(2), broken)) {
+        SchedConfig broken = SchedConfig.of(2).withBroken(
+                EnumSet.of(ProtocolPiece.DELETION_BARRIER, ProtocolPiece.INSERTION_BARRIER));
+        try (MarkRun run = MarkRun.start(Workloads.shuffleBetweenHolders(8, 2000), broken, GcConfig.defaults(1))) {
             boolean failed = false;
             for (int i = 0; i < 60 && !failed; i++) {
                 failed = run.gc().gc().checkmark() == CycleRecord.Checkmark.FAILED;

@@ -310,6 +310,11 @@ public final class G {
             public void exitExternal(Sched rt) {
                 rt.exitExternal();
             }
+
+            @Override
+            public void fatal(Sched rt, Throwable t) {
+                rt.fatal(t);
+            }
         });
         try {
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);

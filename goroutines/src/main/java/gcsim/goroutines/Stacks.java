@@ -143,7 +143,11 @@ public final class Stacks {
 
     /** Go's isShrinkStackSafe: not in a syscall, not at an async safe point, not parking on a channel. */
     public static boolean isShrinkStackSafe(G gp) {
-        return gp.syscallsp == 0 && !gp.asyncSafePoint && !gp.parkingOnChan;
+        // --break parking-on-chan (never Go): the parkingOnChan test is left out, reopening
+        // Go #40641's window between a channel park's status change and chanparkcommit's
+        // unlock; copystack's check below (Go's, from the same fix) then throws.
+        return gp.syscallsp == 0 && !gp.asyncSafePoint
+                && (!gp.parkingOnChan || gp.rt.broken(ProtocolPiece.PARKING_ON_CHAN));
     }
 
     /**
@@ -185,6 +189,14 @@ public final class Stacks {
             return;
         }
         Sched rt = gp.rt;
+        // Go's copystack (go1.15, the fix for #40641; the model shrinks only here):
+        // gp.activeStackChans is set by chanparkcommit just before it clears parkingOnChan,
+        // so parkingOnChan set means activeStackChans is not, and Go would adjust the
+        // sudogs without the channel lock while gp still parks: it refuses. Only a shrink
+        // that isShrinkStackSafe should have refused gets here (--break parking-on-chan).
+        if (gp.parkingOnChan) {
+            throw Throw.fatal("racy sudog adjustment due to parking on channel");
+        }
         // A G blocked on a channel: its partner copies to/from our stack under the
         // channel lock (Go's syncadjustsudogs), so hold it while moving the stack.
         Sudog sg = gp.waiting;

@@ -37,6 +37,8 @@ public final class GcSupport {
         void enterExternal(Sched rt);
 
         void exitExternal(Sched rt);
+
+        void fatal(Sched rt, Throwable t);
     }
 
     /** gcScanState: nobody has handled this G's stack job yet in this cycle. */
@@ -122,6 +124,15 @@ public final class GcSupport {
     /** Ends {@link #enterGcCycle}; checkdead runs then if an M went idle meanwhile. */
     public static void exitGcCycle(Sched rt) {
         access().exitExternal(rt);
+    }
+
+    /**
+     * A throw on a collector thread (a background mark worker, the trigger thread) ends the
+     * process as a throw on an M does: the first one is recorded as the run's fatal error and
+     * the runtime shuts down. Called by that thread, at its top level.
+     */
+    public static void fatal(Sched rt, Throwable t) {
+        access().fatal(rt, t);
     }
 
     /** Undoes {@link #enterWaiting}: gp runs on (spins while a scanner holds its scan bit). */
