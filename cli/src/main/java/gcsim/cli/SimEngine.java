@@ -11,6 +11,7 @@ import gcsim.goroutines.Interp;
 import gcsim.goroutines.Platform;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
+import gcsim.goroutines.Throw;
 import gcsim.goroutines.Traceback;
 import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
@@ -218,8 +219,9 @@ final class SimEngine implements Engine {
     /** After a run that ended: rethrows a fatal error, or rejects a program that ended too early. */
     private static void checkEnd(RunConfig config, Scenario scenario, Sched rt, Driver driver, Cycles cycles) {
         Throwable fatal = rt.fatalError();
-        if (fatal == null) {
-            fatal = driver.failure;
+        Throwable driverFailure = driver.failure;
+        if (fatal == null && driverFailure != null) {
+            fatal = Throw.translated(driverFailure); // a stacks throw on the driver is the runtime's too
         }
         if (fatal instanceof GoThrow t && DEADLOCK.equals(t.getMessage())
                 && config.scenario() instanceof ScenarioRef.File) {

@@ -304,7 +304,7 @@ public final class Sched {
             if (fatal == null && !hasExitedNormally()) {
                 M mp = M.getm();
                 fatalG = mp == null ? null : mp.curg;
-                fatal = t;
+                fatal = Throw.translated(t); // shrinkstack's copystack and the unwinder throw stacks' GoThrow
             }
         }
         shutdown();

@@ -99,7 +99,7 @@ public final class Stacks {
             install(gp, old, nw);
             reportCopy(rt, gp, RuntimeEvents.STACK_GROW, old);
         } catch (gcsim.stacks.GoThrow t) {
-            throw new gcsim.heap.GoThrow(t.getMessage() == null ? "stack overflow" : t.getMessage(), t.runtimePrint());
+            throw (gcsim.heap.GoThrow) Throw.translated(t);
         }
         rt.stackGrowths.incrementAndGet();
         casgstatus(gp, G_COPYSTACK, G_RUNNING);
