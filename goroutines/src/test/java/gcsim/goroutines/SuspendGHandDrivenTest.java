@@ -42,21 +42,21 @@ class SuspendGHandDrivenTest {
         return new Sched(SchedConfig.of(1).withSysmon(false).withAsyncPreempt(async), pl);
     }
 
-    private static G g(Sched rt, int status) {
+    static G g(Sched rt, int status) {
         G gp = rt.malg(2048);
         gp.initStatus(status);
         return gp;
     }
 
     /** A running G on an M that never runs (the test plays both). */
-    private static G running(Sched rt, M mp) {
+    static G running(Sched rt, M mp) {
         G gp = g(rt, G_RUNNING);
         gp.m = mp;
         return gp;
     }
 
     /** The G's side of a synchronous preemption (preemptPark): running -> scan|preempted -> preempted. */
-    private static void preemptPark(G gp) {
+    static void preemptPark(G gp) {
         casGToPreemptScan(gp, G_RUNNING, G_SCANPREEMPTED);
         gp.m = null;
         casfromGscanstatus(gp, G_SCANPREEMPTED, G_PREEMPTED);
@@ -74,7 +74,7 @@ class SuspendGHandDrivenTest {
      * M of this never-started runtime (SuspendGTest checks the readying on a
      * live one). Releases what suspendG took: the scan bit and the external count.
      */
-    private static void releaseStopped(Sched rt, G gp) {
+    static void releaseStopped(Sched rt, G gp) {
         casfromGscanstatus(gp, G_SCANWAITING, G_WAITING);
         rt.exitExternal();
     }
@@ -194,7 +194,46 @@ class SuspendGHandDrivenTest {
         SuspendStats.Snapshot stats = rt.suspendStats().snapshot();
         assertThat(stats.spins()).as("every busy-wait round").isEqualTo(6);
         assertThat(stats.waitingCalls()).as("one call that waited").isEqualTo(1);
+        assertThat(stats.waitCpuNanos()).as("a wait that started at clock 0 is charged too").isEqualTo(YIELD_DELAY * 3 / 2 + 1);
         releaseStopped(rt, gp);
+    }
+
+    /** In the deterministic mode a procyield is one pass of the baton, not ten spins. */
+    @Test
+    void deterministicProcyieldIsOneHint() {
+        pl.deterministic = true;
+        Sched rt = rt(false);
+        G gp = running(rt, new M(rt, 1));
+        Suspension.waitHookForTest = (g, s) -> {
+            if (pl.spinHints.get() > 0) {
+                preemptPark(gp);
+            }
+        };
+        SuspendGState st = Suspension.suspendG(gp);
+        assertThat(pl.spinHints.get()).as("two waiting rounds, one hint each").isEqualTo(2);
+        assertThat(st.stopped()).isTrue();
+        releaseStopped(rt, gp);
+    }
+
+    /** A G that exits while its suspender waits: reported dead, the wait still charged, nothing held. */
+    @Test
+    void gThatExitsWhileWaitedForIsReportedDeadAndTheWaitCharged() {
+        Sched rt = rt(false);
+        G gp = running(rt, new M(rt, 1));
+        pl.clock.set(1_000);
+        int[] round = {0};
+        Suspension.waitHookForTest = (g, s) -> {
+            if (round[0]++ == 1) {
+                pl.clock.set(4_000);
+                casgstatus(gp, G_RUNNING, G_DEAD); // goexit0
+            }
+        };
+        SuspendGState st = Suspension.suspendG(gp);
+        assertThat(st.dead()).isTrue();
+        assertThat(external(rt)).isZero();
+        SuspendStats.Snapshot stats = rt.suspendStats().snapshot();
+        assertThat(stats.waitingCalls()).isEqualTo(1);
+        assertThat(stats.waitCpuNanos()).isEqualTo(3_000);
     }
 
     private static String action(int hints, int yields) {
