@@ -221,4 +221,34 @@ class SuspendParkHandDrivenTest {
         assertThat(st).isEqualTo(new SuspendGState(gp, false, true));
         releaseStopped(rt, gp);
     }
+
+    /**
+     * The same lost CAS, but the scanner is done before the suspender decides
+     * how to wait: the G is back in the status the suspender saw (ABA), so a
+     * sleep would have no one to end it but the safety net. It retries at once.
+     */
+    @Test
+    void aLostCasWhoseStatusCameBackIsNotSleptOn() {
+        Sched rt = rt(false);
+        G gp = g(rt, G_PREEMPTED);
+        rt.setRuntimeEvents(new RuntimeEvents() {
+            @Override
+            public void statusChanged(G g, int oldval, int newval, @Nullable M mp) {
+                if (oldval == G_PREEMPTED && newval == G_WAITING) {
+                    assertThat(castogscanstatus(g, G_WAITING, G_SCANWAITING)).isTrue();
+                }
+            }
+        });
+        Suspension.waitHookForTest = (g, s) -> {
+            assertThat(s).isEqualTo(G_WAITING);
+            casfromGscanstatus(gp, G_SCANWAITING, G_WAITING); // back to what the suspender saw
+        };
+        pl.onParkNanos = nanos -> {
+            throw new AssertionError("slept on a G nothing would move");
+        };
+        SuspendGState st = Suspension.suspendG(gp);
+        assertThat(rt.suspendStats().snapshot().parks()).isZero();
+        assertThat(st).isEqualTo(new SuspendGState(gp, false, true));
+        releaseStopped(rt, gp);
+    }
 }
