@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * finishes clean unless a mutator happens to hide an object at the wrong
  * moment, so the barrier is checked here directly.
  */
-class WriteBarrierTest {
+class HybridBarrierTest {
     private static final ObjectType NODE = ObjectType.withPointers("node", 4, 0, 1);
 
     private final Heap heap = new Heap(HeapConfig.of(1));
