@@ -1,0 +1,155 @@
+package gcsim.goroutines;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.LongConsumer;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * The real platform (JDK threads, locks and parks) with a clock the test
+ * sets and counters of the spin and yield hints the runtime gives: a test
+ * that drives a G by hand from the suspendG wait hook can then say exactly
+ * how long each wait round took and whether it spun (procyield) or gave the
+ * CPU away (osyield). {@link #yield} advances the clock by
+ * {@link #yieldNanos} (time given away); {@link #atNextSpin} runs once at the
+ * next spin hint, {@link #onHint} at every hint; {@link #onParkNanos} stands
+ * in for a timed park. Used by one test thread at a time.
+ */
+final class ClockedPlatform extends Platform {
+    final AtomicLong clock = new AtomicLong();
+    final AtomicInteger spinHints = new AtomicInteger();
+    final AtomicInteger yields = new AtomicInteger();
+    volatile long yieldNanos;
+    /** Run at each spin hint (then cleared): lets a test act while the runtime busy-waits. */
+    volatile @Nullable Runnable atNextSpin;
+    /** What {@link #deterministic()} answers (procyield is then one hint). */
+    volatile boolean deterministic;
+    /**
+     * When set, a timed park calls it with the time asked for and returns at
+     * once instead of sleeping: the test plays whoever would wake the parker.
+     */
+    volatile @Nullable LongConsumer onParkNanos;
+    /** Threads unparked, in order. */
+    final List<Thread> unparked = new CopyOnWriteArrayList<>();
+    /** Told "spin" or "yield" before each hint is counted: lets a test follow and steer a wait. */
+    volatile @Nullable Consumer<String> onHint;
+
+    @Override
+    public boolean deterministic() {
+        return deterministic;
+    }
+
+    @Override
+    public void park(Object blocker) {
+        LockSupport.park(blocker);
+    }
+
+    @Override
+    public void parkNanos(Object blocker, long nanos) {
+        LongConsumer h = onParkNanos;
+        if (h != null) {
+            h.accept(nanos);
+            return;
+        }
+        LockSupport.parkNanos(blocker, nanos);
+    }
+
+    @Override
+    public void unpark(Thread t) {
+        unparked.add(t);
+        LockSupport.unpark(t);
+    }
+
+    @Override
+    public void onSpinWait() {
+        Consumer<String> h = onHint;
+        if (h != null) {
+            h.accept("spin");
+        }
+        spinHints.incrementAndGet();
+        Runnable r = atNextSpin;
+        if (r != null) {
+            atNextSpin = null;
+            r.run();
+        }
+        Thread.onSpinWait();
+    }
+
+    @Override
+    public void yield() {
+        Consumer<String> h = onHint;
+        if (h != null) {
+            h.accept("yield");
+        }
+        yields.incrementAndGet();
+        clock.addAndGet(yieldNanos);
+        Thread.yield();
+    }
+
+    @Override
+    public void lock(ReentrantLock l) {
+        l.lock();
+    }
+
+    @Override
+    public void acquire(Semaphore s) {
+        s.acquireUninterruptibly();
+    }
+
+    @Override
+    public boolean tryAcquire(Semaphore s, long nanos) {
+        try {
+            return s.tryAcquire(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    @Override
+    public long nanoTime() {
+        return clock.get();
+    }
+
+    @Override
+    public int nextInt(int bound) {
+        return 0;
+    }
+
+    @Override
+    void adopt(Thread t) {
+    }
+
+    @Override
+    void enter() {
+    }
+
+    @Override
+    void leave() {
+    }
+
+    @Override
+    public void join(Thread t) throws InterruptedException {
+        t.join();
+    }
+
+    @Override
+    void instructionBoundary() {
+    }
+
+    @Override
+    public void startRun() {
+    }
+
+    @Override
+    public @Nullable Baton baton() {
+        return null;
+    }
+}
