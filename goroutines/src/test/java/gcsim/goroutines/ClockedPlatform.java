@@ -2,18 +2,15 @@ package gcsim.goroutines;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The real platform (JDK threads, locks and parks) with a clock the test
+ * The JDK platform (threads, locks and parks) with a clock the test
  * sets and counters of the spin and yield hints the runtime gives: a test
  * that drives a G by hand from the suspendG wait hook can then say exactly
  * how long each wait round took and whether it spun (procyield) or gave the
@@ -22,7 +19,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * next spin hint, {@link #onHint} at every hint; {@link #onParkNanos} stands
  * in for a timed park. Used by one test thread at a time.
  */
-final class ClockedPlatform extends Platform {
+final class ClockedPlatform extends Platform.Real {
     final AtomicLong clock = new AtomicLong();
     final AtomicInteger spinHints = new AtomicInteger();
     final AtomicInteger yields = new AtomicInteger();
@@ -44,11 +41,6 @@ final class ClockedPlatform extends Platform {
     @Override
     public boolean deterministic() {
         return deterministic;
-    }
-
-    @Override
-    public void park(Object blocker) {
-        LockSupport.park(blocker);
     }
 
     @Override
@@ -94,26 +86,6 @@ final class ClockedPlatform extends Platform {
     }
 
     @Override
-    public void lock(ReentrantLock l) {
-        l.lock();
-    }
-
-    @Override
-    public void acquire(Semaphore s) {
-        s.acquireUninterruptibly();
-    }
-
-    @Override
-    public boolean tryAcquire(Semaphore s, long nanos) {
-        try {
-            return s.tryAcquire(nanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
-    @Override
     public long nanoTime() {
         return clock.get();
     }
@@ -121,35 +93,5 @@ final class ClockedPlatform extends Platform {
     @Override
     public int nextInt(int bound) {
         return 0;
-    }
-
-    @Override
-    void adopt(Thread t) {
-    }
-
-    @Override
-    void enter() {
-    }
-
-    @Override
-    void leave() {
-    }
-
-    @Override
-    public void join(Thread t) throws InterruptedException {
-        t.join();
-    }
-
-    @Override
-    void instructionBoundary() {
-    }
-
-    @Override
-    public void startRun() {
-    }
-
-    @Override
-    public @Nullable Baton baton() {
-        return null;
     }
 }
