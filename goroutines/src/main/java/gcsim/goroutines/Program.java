@@ -431,31 +431,40 @@ public final class Program {
             if (operands.length != want) {
                 throw new IllegalArgumentException(info.name() + " takes " + want + " operands, got " + operands.length);
             }
-            code.add(opcode);
             int next = 0;
+            for (Op.Operand kind : info.operands()) { // check every operand before writing a word
+                if (kind != Op.Operand.COUNT) {
+                    Class<?> type = switch (kind) {
+                        case INT64 -> Number.class;
+                        case LABEL, FUNC, TYPE, CHAN -> String.class;
+                        case ARGS -> int[].class;
+                        default -> Integer.class;
+                    };
+                    Object o = operands[next++];
+                    if (!type.isInstance(o)) {
+                        throw new IllegalArgumentException(info.name() + ": operand " + o + " is not a "
+                                + type.getSimpleName());
+                    }
+                }
+            }
+            code.add(opcode);
+            next = 0;
             for (Op.Operand kind : info.operands()) {
                 switch (kind) {
                     case INT64 -> {
-                        long v = operand(operands[next++], Number.class, info).longValue();
+                        long v = ((Number) operands[next++]).longValue();
                         code.addAll((int) v, (int) (v >>> 32));
                     }
                     case LABEL, FUNC, TYPE, CHAN -> {
-                        fixups.add(new Fixup(code.size(), operand(operands[next++], String.class, info), kind));
+                        fixups.add(new Fixup(code.size(), (String) operands[next++], kind));
                         code.add(0);
                     }
-                    case COUNT -> code.add(operand(operands[next], int[].class, info).length);
-                    case ARGS -> code.addAll(operand(operands[next++], int[].class, info));
-                    default -> code.add(operand(operands[next++], Integer.class, info));
+                    case COUNT -> code.add(((int[]) operands[next]).length);
+                    case ARGS -> code.addAll((int[]) operands[next++]);
+                    default -> code.add((Integer) operands[next++]);
                 }
             }
             return this;
-        }
-
-        private static <T> T operand(Object o, Class<T> type, Op.Info info) {
-            if (!type.isInstance(o)) {
-                throw new IllegalArgumentException(info.name() + ": operand " + o + " is not a " + type.getSimpleName());
-            }
-            return type.cast(o);
         }
 
         /** The code offset the next instruction will start at (the scenario parser maps it to a source line). */
