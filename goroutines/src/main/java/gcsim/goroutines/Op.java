@@ -124,7 +124,11 @@ public final class Op {
             this.words = words;
         }
 
-        /** Words this operand takes in the fixed part of the instruction. */
+        /**
+         * Words this operand takes in the fixed part of the instruction.
+         *
+         * @return 1, 2 for {@link #INT64}, 0 for {@link #ARGS}
+         */
         public int words() {
             return words;
         }
@@ -136,18 +140,31 @@ public final class Op {
      * function. The length follows from the operands: one word for the opcode
      * plus each operand's words, plus the {@link Operand#COUNT} operand's
      * value when the instruction has variadic arguments.
+     *
+     * @param code the opcode number (the int constant)
+     * @param name the upper-case name, as in the checker's messages
+     * @param operands the operand kinds in encoding order
+     * @param endsFunction whether the instruction may be a function's last (control never falls through it)
      */
     public record Info(int code, String name, List<Operand> operands, boolean endsFunction) {
         public Info {
             operands = List.copyOf(operands);
         }
 
-        /** The scenario-file mnemonic: the name in lower case. */
+        /**
+         * The scenario-file mnemonic.
+         *
+         * @return the name in lower case
+         */
         public String mnemonic() {
             return name.toLowerCase(Locale.ROOT);
         }
 
-        /** Length in words (opcode included) without variadic arguments. */
+        /**
+         * Length in words without variadic arguments.
+         *
+         * @return one word for the opcode plus each operand's words
+         */
         public int fixedLength() {
             int n = 1;
             for (Operand o : operands) {
@@ -235,7 +252,13 @@ public final class Op {
         return new Info(code, name, List.of(operands), true);
     }
 
-    /** The facts of opcode {@code op}; throws IllegalArgumentException for an invalid opcode. Any thread. */
+    /**
+     * The facts of one opcode. Any thread.
+     *
+     * @param op an opcode number
+     * @return its row of the table
+     * @throws IllegalArgumentException for an invalid opcode
+     */
     public static Info info(int op) {
         if (!valid(op)) {
             throw new IllegalArgumentException("bad opcode " + op);
@@ -243,12 +266,21 @@ public final class Op {
         return TABLE[op];
     }
 
-    /** The opcode whose {@link Info#mnemonic()} is {@code mnemonic} (lower case), or null. Any thread. */
+    /**
+     * Looks an opcode up by its scenario-file mnemonic (the scenario parser). Any thread.
+     *
+     * @param mnemonic a lower-case mnemonic
+     * @return the opcode whose {@link Info#mnemonic()} it is, or null
+     */
     public static @Nullable Info byMnemonic(String mnemonic) {
         return BY_MNEMONIC.get(mnemonic);
     }
 
-    /** Every opcode, in opcode order. Any thread. */
+    /**
+     * Every opcode. Any thread.
+     *
+     * @return the table's rows in opcode order
+     */
     public static List<Info> all() {
         return List.of(TABLE);
     }

@@ -122,22 +122,22 @@ public final class Program {
                     + ": instruction at " + instruction + " (" + op + "): " + reason);
         }
 
-        /** The function the problem is in, or null for a problem of the whole program. */
+        /** @return the function the problem is in, or null for a problem of the whole program */
         public @Nullable String function() {
             return function;
         }
 
-        /** The code offset of the offending instruction, or -1. */
+        /** @return the code offset of the offending instruction, or -1 */
         public int instruction() {
             return instruction;
         }
 
-        /** The offending instruction's name ({@link Op.Info#name()}, "?" for a bad opcode), or "". */
+        /** @return the offending instruction's name ({@link Op.Info#name()}, "?" for a bad opcode), or "" */
         public String op() {
             return op;
         }
 
-        /** The problem, without the location. */
+        /** @return the problem, without the location */
         public String reason() {
             return reason;
         }
@@ -421,8 +421,12 @@ public final class Program {
          * immediates and fields, a {@link Number} for {@link Op.Operand#INT64},
          * a {@link String} name for labels, functions, types and channels
          * (resolved by {@link Builder#build()}), an {@code int[]} for ARGS.
-         * The typed methods above and the scenario parser call it.
+         * The typed methods above and the scenario parser call it, on the
+         * building thread.
          *
+         * @param opcode an opcode number ({@link Op})
+         * @param operands the operands, as above
+         * @return this builder
          * @throws IllegalArgumentException for a bad opcode or operands of the wrong number or type
          */
         public FuncBuilder instr(int opcode, Object... operands) {
@@ -467,7 +471,11 @@ public final class Program {
             return this;
         }
 
-        /** The code offset the next instruction will start at (the scenario parser maps it to a source line). */
+        /**
+         * Where the next instruction will start; the scenario parser keys its source lines by it.
+         *
+         * @return the code offset, in words
+         */
         public int offset() {
             return code.size();
         }
