@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import gcsim.goroutines.Op;
 import gcsim.goroutines.Program;
 import gcsim.heap.ObjectType;
 import java.util.ArrayList;
@@ -48,29 +49,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class ScenarioParser {
     private static final Pattern FUNC_HEADER = Pattern.compile(
             "func\\s+([A-Za-z_][\\w.-]*)\\s*\\(([^)]*)\\)(?:\\s*locals\\s*\\(([^)]*)\\))?((?:\\s+\\w+)*)\\s*");
-    private static final Pattern CHECKER_AT = Pattern.compile(
-            "program: function (\\S+): instruction at (\\d+)(.*)", Pattern.DOTALL);
-    private static final Pattern CHECKER_FUNC = Pattern.compile("program: function ([^:\\s]+)(.*)", Pattern.DOTALL);
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][\\w.-]*");
-
-    /** Operand kinds: s slot, i int immediate, I long immediate, L label, T type, C channel. */
-    private static final Map<String, String> OPERANDS = Map.ofEntries(
-            Map.entry("nop", ""), Map.entry("const", "sI"), Map.entry("mov", "ss"), Map.entry("clear", "s"),
-            Map.entry("add", "sss"), Map.entry("sub", "sss"), Map.entry("addi", "ssi"), Map.entry("jmp", "L"),
-            Map.entry("jlt", "ssL"), Map.entry("jnz", "sL"), Map.entry("decjnz", "sL"), Map.entry("new", "sT"),
-            Map.entry("loadp", "ssi"), Map.entry("storep", "sis"), Map.entry("loadw", "ssi"),
-            Map.entry("storew", "sis"), Map.entry("send", "Cs"), Map.entry("recv", "Cs"), Map.entry("sleep", "i"),
-            Map.entry("syscall", "i"), Map.entry("gosched", ""), Map.entry("goexit", ""), Map.entry("block", ""),
-            Map.entry("checkeq", "ss"));
-    /** Instruction lengths in words (Op's table), to map the checker's instruction offsets to lines. */
-    private static final Map<String, Integer> LENGTH = Map.ofEntries(
-            Map.entry("nop", 1), Map.entry("const", 4), Map.entry("mov", 3), Map.entry("clear", 2),
-            Map.entry("add", 4), Map.entry("sub", 4), Map.entry("addi", 4), Map.entry("jmp", 2),
-            Map.entry("jlt", 4), Map.entry("jnz", 3), Map.entry("decjnz", 3), Map.entry("call", 4),
-            Map.entry("ret", 2), Map.entry("new", 3), Map.entry("loadp", 4), Map.entry("storep", 4),
-            Map.entry("loadw", 4), Map.entry("storew", 4), Map.entry("spawn", 3), Map.entry("send", 3),
-            Map.entry("recv", 3), Map.entry("sleep", 2), Map.entry("syscall", 2), Map.entry("gosched", 1),
-            Map.entry("goexit", 1), Map.entry("block", 1), Map.entry("checkeq", 3));
 
     /** Statements outside functions; meeting one inside a func means its end is missing. */
     private static final Set<String> TOP_LEVEL = Set.of("type", "chan", "gc", "go", "func");
@@ -96,7 +75,6 @@ final class ScenarioParser {
     private final Set<String> ptrSlots = new HashSet<>();
     private final Set<String> labels = new HashSet<>();
     private final List<Ref> labelRefs = new ArrayList<>();
-    private int ip;
 
     private record Ref(String kind, String name, int line) {}
 
@@ -269,7 +247,6 @@ final class ScenarioParser {
         ptrSlots.clear();
         labels.clear();
         labelRefs.clear();
-        ip = 0;
         List<String> args = slotList(group(m, 2));
         List<String> locals = slotList(group(m, 3));
         Program.FuncBuilder f = builder.func(name, locals.size(), args.size());
@@ -341,7 +318,7 @@ final class ScenarioParser {
             f.label(l);
             return;
         }
-        lineAt.computeIfAbsent(fname, k -> new HashMap<>()).put(ip, lineNo);
+        lineAt.computeIfAbsent(fname, k -> new HashMap<>()).put(f.offset(), lineNo);
         switch (kw) {
             case "call" -> call(f, t);
             case "spawn" -> spawn(f, t);
@@ -365,7 +342,6 @@ final class ScenarioParser {
         int dst = arrow >= 0 ? slot(t[t.length - 1]) : -1;
         refs.add(new Ref("function", t[1], lineNo));
         f.call(t[1], dst, args);
-        ip += 4 + args.length;
     }
 
     private void spawn(Program.FuncBuilder f, String[] t) {
@@ -375,7 +351,6 @@ final class ScenarioParser {
         int[] args = slotArgs(t, 2, t.length);
         refs.add(new Ref("function", t[1], lineNo));
         f.spawn(t[1], args);
-        ip += 3 + args.length;
     }
 
     private void ret(Program.FuncBuilder f, String[] t) {
@@ -387,7 +362,6 @@ final class ScenarioParser {
         } else {
             f.ret();
         }
-        ip += 2;
     }
 
     private int[] slotArgs(String[] t, int from, int to) {
@@ -398,71 +372,56 @@ final class ScenarioParser {
         return a;
     }
 
+    /**
+     * An instruction whose syntax is its operands in {@link Op}'s order (all
+     * but call, spawn and ret): the operand kinds and their number come from
+     * the opcode table, and so does the encoding.
+     */
     private void simple(Program.FuncBuilder f, String[] t, String kw) {
-        String kinds = OPERANDS.get(kw);
-        if (kinds == null) {
+        Op.Info info = Op.byMnemonic(kw);
+        if (info == null || hasSpecialSyntax(info)) {
             throw error(lineNo, "unknown instruction '" + t[0] + "'");
         }
-        if (t.length - 1 != kinds.length()) {
-            throw error(lineNo, kw + " takes " + kinds.length() + " operand" + (kinds.length() == 1 ? "" : "s")
+        List<Op.Operand> kinds = info.operands();
+        if (t.length - 1 != kinds.size()) {
+            throw error(lineNo, kw + " takes " + kinds.size() + " operand" + (kinds.size() == 1 ? "" : "s")
                     + ", got " + (t.length - 1));
         }
-        Object[] o = new Object[kinds.length()];
-        for (int i = 0; i < kinds.length(); i++) {
-            o[i] = operand(kinds.charAt(i), t[i + 1]);
+        Object[] o = new Object[kinds.size()];
+        for (int i = 0; i < kinds.size(); i++) {
+            o[i] = operand(kinds.get(i), t[i + 1]);
         }
-        emit(f, kw, o);
-        ip += LENGTH.getOrDefault(kw, 1);
+        f.instr(info.code(), o);
     }
 
-    private Object operand(char kind, String tok) {
+    /** Optional or variadic operands: the parser's own call, spawn and ret forms. */
+    private static boolean hasSpecialSyntax(Op.Info info) {
+        return info.operands().contains(Op.Operand.RESULT) || info.operands().contains(Op.Operand.ARGS);
+    }
+
+    private Object operand(Op.Operand kind, String tok) {
         return switch (kind) {
-            case 's' -> slot(tok);
-            case 'i' -> (int) number(tok, Integer.MIN_VALUE, Integer.MAX_VALUE, "integer");
-            case 'I' -> number(tok, Long.MIN_VALUE, Long.MAX_VALUE, "integer");
-            case 'L' -> {
+            case SLOT, SCALAR, POINTER, RESULT -> slot(tok);
+            case INT, DURATION, FIELD, COUNT -> (int) number(tok, Integer.MIN_VALUE, Integer.MAX_VALUE, "integer");
+            case INT64 -> number(tok, Long.MIN_VALUE, Long.MAX_VALUE, "integer");
+            case LABEL -> {
                 labelRefs.add(new Ref("label", tok, lineNo));
                 yield name(tok, "label");
             }
-            case 'T' -> {
+            case TYPE -> {
                 refs.add(new Ref("type", tok, lineNo));
                 yield tok;
             }
-            default -> {
+            case FUNC -> {
+                refs.add(new Ref("function", tok, lineNo));
+                yield tok;
+            }
+            case CHAN -> {
                 refs.add(new Ref("channel", tok, lineNo));
                 yield tok;
             }
+            case ARGS -> throw new IllegalStateException("variadic operand in a simple instruction");
         };
-    }
-
-    private static void emit(Program.FuncBuilder f, String kw, Object[] o) {
-        switch (kw) {
-            case "nop" -> f.nop();
-            case "const" -> f.constant((int) o[0], (long) o[1]);
-            case "mov" -> f.mov((int) o[0], (int) o[1]);
-            case "clear" -> f.clear((int) o[0]);
-            case "add" -> f.add((int) o[0], (int) o[1], (int) o[2]);
-            case "sub" -> f.sub((int) o[0], (int) o[1], (int) o[2]);
-            case "addi" -> f.addi((int) o[0], (int) o[1], (int) o[2]);
-            case "jmp" -> f.jmp((String) o[0]);
-            case "jlt" -> f.jlt((int) o[0], (int) o[1], (String) o[2]);
-            case "jnz" -> f.jnz((int) o[0], (String) o[1]);
-            case "decjnz" -> f.decjnz((int) o[0], (String) o[1]);
-            case "new" -> f.newobj((int) o[0], (String) o[1]);
-            case "loadp" -> f.loadp((int) o[0], (int) o[1], (int) o[2]);
-            case "storep" -> f.storep((int) o[0], (int) o[1], (int) o[2]);
-            case "loadw" -> f.loadw((int) o[0], (int) o[1], (int) o[2]);
-            case "storew" -> f.storew((int) o[0], (int) o[1], (int) o[2]);
-            case "send" -> f.send((String) o[0], (int) o[1]);
-            case "recv" -> f.recv((String) o[0], (int) o[1]);
-            case "sleep" -> f.sleep((int) o[0]);
-            case "syscall" -> f.syscall((int) o[0]);
-            case "gosched" -> f.gosched();
-            case "goexit" -> f.goexit();
-            case "block" -> f.block();
-            case "checkeq" -> f.checkeq((int) o[0], (int) o[1]);
-            default -> throw new IllegalStateException("no emitter for " + kw);
-        }
     }
 
     private int slot(String tok) {
@@ -506,7 +465,6 @@ final class ScenarioParser {
         Map<Integer, Integer> lines = new HashMap<>();
         lineAt.put("main", lines);
         funcLines.put("main", goLines.get(0).line());
-        int at = 0;
         int[] counts = new int[goLines.size()];
         for (int gi = 0; gi < counts.length; gi++) {
             counts[gi] = goLines.get(gi).count();
@@ -517,44 +475,43 @@ final class ScenarioParser {
             GoLine g = goLines.get(gi);
             int[] argSlots = new int[g.args().length];
             for (int i = 0; i < argSlots.length; i++) {
-                lines.put(at, g.line());
+                lines.put(m.offset(), g.line());
                 m.constant(1 + i, g.args()[i]);
-                at += 4;
                 argSlots[i] = 1 + i;
             }
-            lines.put(at, g.line());
+            lines.put(m.offset(), g.line());
             m.constant(0, runs.get(ri)[1]);
-            at += 4;
             m.label("go" + ri);
-            lines.put(at, g.line());
+            lines.put(m.offset(), g.line());
             m.spawn(g.func(), argSlots);
-            at += 3 + argSlots.length;
-            lines.put(at, g.line());
+            lines.put(m.offset(), g.line());
             m.decjnz(0, "go" + ri);
-            at += 3;
         }
         m.block();
         m.end();
     }
 
+    /**
+     * Maps a builder or checker error to the source line it is about, from
+     * the exception's fields: the instruction's line when the offending
+     * instruction is known, else the function's header line, else line 1.
+     */
     private BadInputException checkerError(Program.MalformedProgramException e) {
-        String msg = oneLine(e.getMessage());
-        Matcher at = CHECKER_AT.matcher(msg);
-        if (at.matches()) {
-            Map<Integer, Integer> lines = lineAt.getOrDefault(group(at, 1), Map.of());
-            Integer line = lines.get(Integer.parseInt(group(at, 2)));
+        String func = e.function();
+        if (func != null) {
+            if (e.instruction() >= 0) {
+                Integer line = lineAt.getOrDefault(func, Map.of()).get(e.instruction());
+                if (line != null) {
+                    return error(line, "func " + func + " (" + e.op() + "): " + oneLine(e.reason()));
+                }
+            }
+            Integer line = funcLines.get(func);
             if (line != null) {
-                return error(line, "func " + group(at, 1) + group(at, 3));
+                String at = e.instruction() >= 0 ? ": instruction at " + e.instruction() + " (" + e.op() + ")" : "";
+                return error(line, "func " + func + at + ": " + oneLine(e.reason()));
             }
         }
-        Matcher fn = CHECKER_FUNC.matcher(msg);
-        if (fn.matches()) {
-            Integer line = funcLines.get(group(fn, 1));
-            if (line != null) {
-                return error(line, "func " + group(fn, 1) + group(fn, 2));
-            }
-        }
-        return error(1, msg);
+        return error(1, oneLine(e.getMessage()));
     }
 
     /** A matched group, "" when it did not take part in the match. */

@@ -27,7 +27,7 @@ final class Checker {
     void check() {
         Func entry = funcs.get(p.entry);
         if (entry.argWords() != 0) {
-            throw new MalformedProgramException("program: entry function " + entry.name() + " takes arguments");
+            throw new MalformedProgramException("entry function " + entry.name() + " takes arguments");
         }
         for (Func f : funcs) {
             checkFunc(f);
@@ -57,8 +57,8 @@ final class Checker {
             ip += len;
         }
         int op = c[last];
-        if (op != Op.RET && op != Op.JMP && op != Op.GOEXIT && op != Op.BLOCK) {
-            throw bad(f, last, Op.NAMES[op], "function can fall off its end (last instruction must be RET, JMP, GOEXIT or BLOCK)");
+        if (!Op.info(op).endsFunction()) {
+            throw bad(f, last, Op.info(op).name(), "function can fall off its end (last instruction must be RET, JMP, GOEXIT or BLOCK)");
         }
         for (ip = 0; ip < c.length; ip += Op.length(c, ip)) {
             checkInstr(f, c, ip, starts);
@@ -87,7 +87,7 @@ final class Checker {
             if (c[ip] == Op.CONST && c[ip + 1] >= 0 && c[ip + 1] < counters.length && counters[c[ip + 1]]) {
                 long v = ((long) c[ip + 3] << 32) | (c[ip + 2] & 0xffffffffL);
                 if (v <= 0) {
-                    throw bad(f, ip, Op.NAMES[Op.CONST], "loop count " + v + " in slot " + c[ip + 1]
+                    throw bad(f, ip, Op.info(Op.CONST).name(), "loop count " + v + " in slot " + c[ip + 1]
                             + " is not positive (DECJNZ would count down through zero)");
                 }
             }
@@ -98,59 +98,71 @@ final class Checker {
         int op = c[ip];
         int fixed = Op.fixedLength(op);
         if (ip + fixed > c.length) {
-            throw bad(f, ip, Op.NAMES[op], "truncated instruction");
+            throw bad(f, ip, Op.info(op).name(), "truncated instruction");
         }
         int len = Op.length(c, ip);
         if (len < fixed || ip + len > c.length) {
-            throw bad(f, ip, Op.NAMES[op], "bad argument count");
+            throw bad(f, ip, Op.info(op).name(), "bad argument count");
         }
         return len;
     }
 
+    /**
+     * Checks each operand as its {@link Op.Operand} kind says, in encoding
+     * order, then the rules that relate operands to each other or to the
+     * function (kinds that must match, calls and nosplit). The first problem
+     * found is the one reported, so the order of the checks is part of the
+     * messages users see.
+     */
     private void checkInstr(Func f, int[] c, int ip, boolean[] starts) {
         int op = c[ip];
-        String n = Op.NAMES[op];
+        Op.Info info = Op.info(op);
+        String n = info.name();
+        int at = ip + 1;
+        for (Op.Operand kind : info.operands()) {
+            int v = c[at];
+            switch (kind) {
+                case SLOT -> slot(f, ip, n, v);
+                case SCALAR -> scalar(f, ip, n, v);
+                case POINTER -> pointer(f, ip, n, v);
+                case RESULT -> {
+                    if (v != -1) {
+                        slot(f, ip, n, v);
+                    }
+                }
+                case FIELD -> field(f, ip, n, v);
+                case LABEL -> target(f, ip, n, v, starts);
+                case FUNC -> callee(f, ip, n, v);
+                case TYPE -> {
+                    if (v < 0 || v >= p.types.size()) {
+                        throw bad(f, ip, n, "unknown type " + v);
+                    }
+                }
+                case CHAN -> {
+                    if (v < 0 || v >= p.chans.size()) {
+                        throw bad(f, ip, n, "unknown channel " + v);
+                    }
+                }
+                case DURATION -> {
+                    if (v < 0) {
+                        throw bad(f, ip, n, "negative duration");
+                    }
+                }
+                case INT, INT64, COUNT, ARGS -> { } // any value; ARGS are checked against the callee below
+            }
+            at += kind.words();
+        }
         switch (op) {
-            case Op.CONST -> scalar(f, ip, n, c[ip + 1]);
             case Op.MOV -> {
-                slot(f, ip, n, c[ip + 1]);
-                slot(f, ip, n, c[ip + 2]);
                 if (f.isPointerSlot(c[ip + 1]) != f.isPointerSlot(c[ip + 2])) {
                     throw bad(f, ip, n, "moves between a pointer slot and a scalar slot");
                 }
             }
-            case Op.CLEAR -> slot(f, ip, n, c[ip + 1]);
-            case Op.ADD, Op.SUB -> {
-                scalar(f, ip, n, c[ip + 1]);
-                scalar(f, ip, n, c[ip + 2]);
-                scalar(f, ip, n, c[ip + 3]);
-            }
-            case Op.ADDI -> {
-                scalar(f, ip, n, c[ip + 1]);
-                scalar(f, ip, n, c[ip + 2]);
-            }
-            case Op.JMP -> target(f, ip, n, c[ip + 1], starts);
-            case Op.JLT -> {
-                scalar(f, ip, n, c[ip + 1]);
-                scalar(f, ip, n, c[ip + 2]);
-                target(f, ip, n, c[ip + 3], starts);
-            }
-            case Op.JNZ -> {
-                slot(f, ip, n, c[ip + 1]);
-                target(f, ip, n, c[ip + 2], starts);
-            }
-            case Op.DECJNZ -> {
-                scalar(f, ip, n, c[ip + 1]);
-                target(f, ip, n, c[ip + 2], starts);
-            }
             case Op.CALL -> {
-                Func callee = callee(f, ip, n, c[ip + 1]);
+                Func callee = funcs.get(c[ip + 1]);
                 int dst = c[ip + 2];
-                if (dst != -1) {
-                    slot(f, ip, n, dst);
-                    if (f.isPointerSlot(dst) != callee.returnsPointer()) {
-                        throw bad(f, ip, n, "result of " + callee.name() + " stored in a slot of the wrong kind");
-                    }
+                if (dst != -1 && f.isPointerSlot(dst) != callee.returnsPointer()) {
+                    throw bad(f, ip, n, "result of " + callee.name() + " stored in a slot of the wrong kind");
                 }
                 args(f, ip, n, callee, c, ip + 4, c[ip + 3]);
                 if (f.nosplit() && !callee.nosplit()) {
@@ -159,60 +171,18 @@ final class Checker {
             }
             case Op.RET -> {
                 int s = c[ip + 1];
-                if (s != -1) {
-                    slot(f, ip, n, s);
-                    if (f.isPointerSlot(s) != f.returnsPointer()) {
-                        throw bad(f, ip, n, "returns a slot of the wrong kind");
-                    }
+                if (s != -1 && f.isPointerSlot(s) != f.returnsPointer()) {
+                    throw bad(f, ip, n, "returns a slot of the wrong kind");
                 }
             }
-            case Op.NEW -> {
-                pointer(f, ip, n, c[ip + 1]);
-                if (c[ip + 2] < 0 || c[ip + 2] >= p.types.size()) {
-                    throw bad(f, ip, n, "unknown type " + c[ip + 2]);
-                }
-            }
-            case Op.LOADP -> {
-                pointer(f, ip, n, c[ip + 1]);
-                pointer(f, ip, n, c[ip + 2]);
-                field(f, ip, n, c[ip + 3]);
-            }
-            case Op.STOREP -> {
-                pointer(f, ip, n, c[ip + 1]);
-                field(f, ip, n, c[ip + 2]);
-                pointer(f, ip, n, c[ip + 3]);
-            }
-            case Op.LOADW -> {
-                scalar(f, ip, n, c[ip + 1]);
-                pointer(f, ip, n, c[ip + 2]);
-                field(f, ip, n, c[ip + 3]);
-            }
-            case Op.STOREW -> {
-                pointer(f, ip, n, c[ip + 1]);
-                field(f, ip, n, c[ip + 2]);
-                scalar(f, ip, n, c[ip + 3]);
-            }
-            case Op.SPAWN -> args(f, ip, n, callee(f, ip, n, c[ip + 1]), c, ip + 3, c[ip + 2]);
+            case Op.SPAWN -> args(f, ip, n, funcs.get(c[ip + 1]), c, ip + 3, c[ip + 2]);
             case Op.SEND, Op.RECV -> {
                 int ch = c[ip + 1];
-                if (ch < 0 || ch >= p.chans.size()) {
-                    throw bad(f, ip, n, "unknown channel " + ch);
-                }
-                slot(f, ip, n, c[ip + 2]);
                 if (f.isPointerSlot(c[ip + 2]) != p.chans.get(ch).pointers()) {
                     throw bad(f, ip, n, "slot kind does not match channel " + p.chans.get(ch).name());
                 }
                 if (f.nosplit()) {
                     throw bad(f, ip, n, "nosplit function blocks on a channel");
-                }
-            }
-            case Op.CHECKEQ -> {
-                slot(f, ip, n, c[ip + 1]);
-                slot(f, ip, n, c[ip + 2]);
-            }
-            case Op.SLEEP, Op.SYSCALL -> {
-                if (c[ip + 1] < 0) {
-                    throw bad(f, ip, n, "negative duration");
                 }
             }
             default -> { }
@@ -243,8 +213,8 @@ final class Checker {
     private void nosplitDepth(Func f, int bytes, int depth) {
         int total = bytes + f.callBytes();
         if (total > STACK_LIMIT || depth > funcs.size()) {
-            throw new MalformedProgramException("program: function " + f.name()
-                    + ": nosplit stack overflow (" + total + " > " + STACK_LIMIT + " bytes of nosplit frames)");
+            throw MalformedProgramException.inFunction(f.name(),
+                    "nosplit stack overflow (" + total + " > " + STACK_LIMIT + " bytes of nosplit frames)");
         }
         int[] c = f.code();
         for (int ip = 0; ip < c.length; ip += Op.length(c, ip)) {
@@ -287,7 +257,6 @@ final class Checker {
     }
 
     private static MalformedProgramException bad(Func f, int ip, String op, String problem) {
-        return new MalformedProgramException("program: function " + f.name() + ": instruction at " + ip
-                + " (" + op + "): " + problem);
+        return MalformedProgramException.atInstruction(f.name(), ip, op, problem);
     }
 }

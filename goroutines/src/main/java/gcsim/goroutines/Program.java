@@ -6,6 +6,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.eclipse.collections.api.list.primitive.MutableIntList;
 import org.eclipse.collections.impl.list.mutable.primitive.IntArrayList;
 
@@ -38,6 +39,9 @@ public final class Program {
             return (localWords + 1 + argWords) * 8;
         }
     }
+
+    /** A name operand at code offset {@code at} that {@link FuncBuilder#resolve()} replaces by its index. */
+    private record Fixup(int at, String ref, Op.Operand kind) {}
 
     /** A channel declaration. */
     public record ChanDecl(String name, int size, boolean pointers) {}
@@ -75,12 +79,67 @@ public final class Program {
         return new Builder();
     }
 
-    /** A program failed the checker; the message names function, instruction and problem. */
+    /**
+     * A program failed the builder or the checker. Besides the one-line
+     * message, it carries where and what as fields, so a caller (the
+     * scenario parser) can map it to its own source lines without reading
+     * the message: {@link #function()} (null when the problem is not inside
+     * one function), {@link #instruction()} (the instruction's code offset,
+     * -1 when the problem is not about one instruction), {@link #op()} and
+     * {@link #reason()}. Thrown on the building thread; immutable.
+     */
     public static final class MalformedProgramException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
-        MalformedProgramException(String msg) {
-            super(msg);
+        private final @Nullable String function;
+        private final int instruction;
+        private final String op;
+        private final String reason;
+
+        /** A problem of the whole program: "program: REASON". */
+        MalformedProgramException(String reason) {
+            this(null, -1, "", reason, "program: " + reason);
+        }
+
+        private MalformedProgramException(@Nullable String function, int instruction, String op, String reason,
+                String message) {
+            super(message);
+            this.function = function;
+            this.instruction = instruction;
+            this.op = op;
+            this.reason = reason;
+        }
+
+        /** A problem of function {@code function}: "program: function F: REASON". */
+        static MalformedProgramException inFunction(String function, String reason) {
+            return new MalformedProgramException(function, -1, "", reason,
+                    "program: function " + function + ": " + reason);
+        }
+
+        /** A problem of one instruction: "program: function F: instruction at IP (OP): REASON". */
+        static MalformedProgramException atInstruction(String function, int instruction, String op, String reason) {
+            return new MalformedProgramException(function, instruction, op, reason, "program: function " + function
+                    + ": instruction at " + instruction + " (" + op + "): " + reason);
+        }
+
+        /** @return the function the problem is in, or null for a problem of the whole program */
+        public @Nullable String function() {
+            return function;
+        }
+
+        /** @return the code offset of the offending instruction, or -1 */
+        public int instruction() {
+            return instruction;
+        }
+
+        /** @return the offending instruction's name ({@link Op.Info#name()}, "?" for a bad opcode), or "" */
+        public String op() {
+            return op;
+        }
+
+        /** @return the problem, without the location */
+        public String reason() {
+            return reason;
         }
     }
 
@@ -99,7 +158,7 @@ public final class Program {
         /** Declares an object type; returns it for NEW by name. */
         public Builder type(ObjectType t) {
             if (typeIndex.putIfAbsent(t.name(), types.size()) != null) {
-                throw new MalformedProgramException("program: duplicate type " + t.name());
+                throw new MalformedProgramException("duplicate type " + t.name());
             }
             types.add(t);
             return this;
@@ -108,10 +167,10 @@ public final class Program {
         /** Declares a channel with {@code size} buffer slots carrying scalars or pointers. */
         public Builder chan(String name, int size, boolean pointers) {
             if (size < 0) {
-                throw new MalformedProgramException("program: channel " + name + ": negative size " + size);
+                throw new MalformedProgramException("channel " + name + ": negative size " + size);
             }
             if (chanIndex.putIfAbsent(name, chans.size()) != null) {
-                throw new MalformedProgramException("program: duplicate channel " + name);
+                throw new MalformedProgramException("duplicate channel " + name);
             }
             chans.add(new ChanDecl(name, size, pointers));
             return this;
@@ -120,7 +179,7 @@ public final class Program {
         /** Starts a function: {@code locals} words of locals, {@code args} words of arguments. */
         public FuncBuilder func(String name, int locals, int args) {
             if (funcIndex.putIfAbsent(name, funcs.size()) != null) {
-                throw new MalformedProgramException("program: duplicate function " + name);
+                throw new MalformedProgramException("duplicate function " + name);
             }
             FuncBuilder f = new FuncBuilder(this, name, locals, args);
             funcs.add(f);
@@ -137,7 +196,7 @@ public final class Program {
         public Program build() {
             Integer e = funcIndex.get(entry);
             if (e == null) {
-                throw new MalformedProgramException("program: no entry function " + entry);
+                throw new MalformedProgramException("no entry function " + entry);
             }
             List<Func> out = new ArrayList<>();
             for (FuncBuilder f : funcs) {
@@ -151,7 +210,7 @@ public final class Program {
         int funcRef(String fn, String where) {
             Integer i = funcIndex.get(fn);
             if (i == null) {
-                throw new MalformedProgramException(where + ": unknown function " + fn);
+                throw MalformedProgramException.inFunction(where, "unknown function " + fn);
             }
             return i;
         }
@@ -159,7 +218,7 @@ public final class Program {
         int typeRef(String t, String where) {
             Integer i = typeIndex.get(t);
             if (i == null) {
-                throw new MalformedProgramException(where + ": unknown type " + t);
+                throw MalformedProgramException.inFunction(where, "unknown type " + t);
             }
             return i;
         }
@@ -167,7 +226,7 @@ public final class Program {
         int chanRef(String c, String where) {
             Integer i = chanIndex.get(c);
             if (i == null) {
-                throw new MalformedProgramException(where + ": unknown channel " + c);
+                throw MalformedProgramException.inFunction(where, "unknown channel " + c);
             }
             return i;
         }
@@ -189,11 +248,11 @@ public final class Program {
         private boolean returnsPointer;
         private final MutableIntList code = new IntArrayList();
         private final Map<String, Integer> labels = new HashMap<>();
-        private final List<Object[]> fixups = new ArrayList<>(); // {operand index, label or name, kind}
+        private final List<Fixup> fixups = new ArrayList<>();
 
         private FuncBuilder(Builder owner, String name, int locals, int args) {
             if (locals < 0 || args < 0) {
-                throw new MalformedProgramException("program: function " + name + ": negative frame");
+                throw MalformedProgramException.inFunction(name, "negative frame");
             }
             this.owner = owner;
             this.name = name;
@@ -232,67 +291,63 @@ public final class Program {
 
         public FuncBuilder label(String l) {
             if (labels.putIfAbsent(l, code.size()) != null) {
-                throw new MalformedProgramException(where() + ": duplicate label " + l);
+                throw MalformedProgramException.inFunction(name, "duplicate label " + l);
             }
             return this;
         }
 
         public FuncBuilder nop() {
-            return emit(Op.NOP);
+            return instr(Op.NOP);
         }
 
         public FuncBuilder constant(int d, long v) {
-            return emit(Op.CONST, d, (int) v, (int) (v >>> 32));
+            return instr(Op.CONST, d, v);
         }
 
         public FuncBuilder mov(int d, int s) {
-            return emit(Op.MOV, d, s);
+            return instr(Op.MOV, d, s);
         }
 
         public FuncBuilder clear(int d) {
-            return emit(Op.CLEAR, d);
+            return instr(Op.CLEAR, d);
         }
 
         public FuncBuilder add(int d, int a, int b) {
-            return emit(Op.ADD, d, a, b);
+            return instr(Op.ADD, d, a, b);
         }
 
         public FuncBuilder sub(int d, int a, int b) {
-            return emit(Op.SUB, d, a, b);
+            return instr(Op.SUB, d, a, b);
         }
 
         public FuncBuilder addi(int d, int a, int imm) {
-            return emit(Op.ADDI, d, a, imm);
+            return instr(Op.ADDI, d, a, imm);
         }
 
         public FuncBuilder jmp(String l) {
-            return emitJump(new int[] {Op.JMP, 0}, 1, l);
+            return instr(Op.JMP, l);
         }
 
         public FuncBuilder jlt(int a, int b, String l) {
-            return emitJump(new int[] {Op.JLT, a, b, 0}, 3, l);
+            return instr(Op.JLT, a, b, l);
         }
 
         public FuncBuilder jnz(int a, String l) {
-            return emitJump(new int[] {Op.JNZ, a, 0}, 2, l);
+            return instr(Op.JNZ, a, l);
         }
 
         public FuncBuilder decjnz(int s, String l) {
-            return emitJump(new int[] {Op.DECJNZ, s, 0}, 2, l);
+            return instr(Op.DECJNZ, s, l);
         }
 
         /** Calls fn with the given argument slots; the result goes to dst (-1: discard). */
         public FuncBuilder call(String fn, int dst, int... argSlots) {
-            int at = code.size();
-            code.addAll(Op.CALL, 0, dst, argSlots.length);
-            code.addAll(argSlots);
-            fixups.add(new Object[] {at + 1, fn, "func"});
-            return this;
+            return instr(Op.CALL, fn, dst, argSlots);
         }
 
         /** Returns slot s (-1: nothing). */
         public FuncBuilder ret(int s) {
-            return emit(Op.RET, s);
+            return instr(Op.RET, s);
         }
 
         public FuncBuilder ret() {
@@ -300,75 +355,129 @@ public final class Program {
         }
 
         public FuncBuilder newobj(int d, String type) {
-            int at = code.size();
-            emit(Op.NEW, d, 0);
-            fixups.add(new Object[] {at + 2, type, "type"});
-            return this;
+            return instr(Op.NEW, d, type);
         }
 
         public FuncBuilder loadp(int d, int s, int field) {
-            return emit(Op.LOADP, d, s, field);
+            return instr(Op.LOADP, d, s, field);
         }
 
         public FuncBuilder storep(int s, int field, int v) {
-            return emit(Op.STOREP, s, field, v);
+            return instr(Op.STOREP, s, field, v);
         }
 
         public FuncBuilder loadw(int d, int s, int field) {
-            return emit(Op.LOADW, d, s, field);
+            return instr(Op.LOADW, d, s, field);
         }
 
         public FuncBuilder storew(int s, int field, int v) {
-            return emit(Op.STOREW, s, field, v);
+            return instr(Op.STOREW, s, field, v);
         }
 
         /** go fn(args...). */
         public FuncBuilder spawn(String fn, int... argSlots) {
-            int at = code.size();
-            code.addAll(Op.SPAWN, 0, argSlots.length);
-            code.addAll(argSlots);
-            fixups.add(new Object[] {at + 1, fn, "func"});
-            return this;
+            return instr(Op.SPAWN, fn, argSlots);
         }
 
         public FuncBuilder send(String ch, int s) {
-            int at = code.size();
-            emit(Op.SEND, 0, s);
-            fixups.add(new Object[] {at + 1, ch, "chan"});
-            return this;
+            return instr(Op.SEND, ch, s);
         }
 
         public FuncBuilder recv(String ch, int d) {
-            int at = code.size();
-            emit(Op.RECV, 0, d);
-            fixups.add(new Object[] {at + 1, ch, "chan"});
-            return this;
+            return instr(Op.RECV, ch, d);
         }
 
         public FuncBuilder sleep(int micros) {
-            return emit(Op.SLEEP, micros);
+            return instr(Op.SLEEP, micros);
         }
 
         public FuncBuilder syscall(int micros) {
-            return emit(Op.SYSCALL, micros);
+            return instr(Op.SYSCALL, micros);
         }
 
         public FuncBuilder gosched() {
-            return emit(Op.GOSCHED);
+            return instr(Op.GOSCHED);
         }
 
         public FuncBuilder goexit() {
-            return emit(Op.GOEXIT);
+            return instr(Op.GOEXIT);
         }
 
         /** select {}: parks for ever. */
         public FuncBuilder block() {
-            return emit(Op.BLOCK);
+            return instr(Op.BLOCK);
         }
 
         /** Self-verification: the process throws "mutator check failed" unless slots a and b are equal. */
         public FuncBuilder checkeq(int a, int b) {
-            return emit(Op.CHECKEQ, a, b);
+            return instr(Op.CHECKEQ, a, b);
+        }
+
+        /**
+         * Appends one instruction, encoded as {@link Op#info(int)} says. The
+         * operands come in the table's order, one per {@link Op.Operand}
+         * except {@link Op.Operand#COUNT}, which is written from the
+         * {@link Op.Operand#ARGS} array: an {@link Integer} for slots,
+         * immediates and fields, a {@link Number} for {@link Op.Operand#INT64},
+         * a {@link String} name for labels, functions, types and channels
+         * (resolved by {@link Builder#build()}), an {@code int[]} for ARGS.
+         * The typed methods above and the scenario parser call it, on the
+         * building thread.
+         *
+         * @param opcode an opcode number ({@link Op})
+         * @param operands the operands, as above
+         * @return this builder
+         * @throws IllegalArgumentException for a bad opcode or operands of the wrong number or type
+         */
+        public FuncBuilder instr(int opcode, Object... operands) {
+            Op.Info info = Op.info(opcode);
+            int want = info.operands().size() - (info.operands().contains(Op.Operand.COUNT) ? 1 : 0);
+            if (operands.length != want) {
+                throw new IllegalArgumentException(info.name() + " takes " + want + " operands, got " + operands.length);
+            }
+            int next = 0;
+            for (Op.Operand kind : info.operands()) { // check every operand before writing a word
+                if (kind != Op.Operand.COUNT) {
+                    Class<?> type = switch (kind) {
+                        case INT64 -> Number.class;
+                        case LABEL, FUNC, TYPE, CHAN -> String.class;
+                        case ARGS -> int[].class;
+                        default -> Integer.class;
+                    };
+                    Object o = operands[next++];
+                    if (!type.isInstance(o)) {
+                        throw new IllegalArgumentException(info.name() + ": operand " + o + " is not a "
+                                + type.getSimpleName());
+                    }
+                }
+            }
+            code.add(opcode);
+            next = 0;
+            for (Op.Operand kind : info.operands()) {
+                switch (kind) {
+                    case INT64 -> {
+                        long v = ((Number) operands[next++]).longValue();
+                        code.addAll((int) v, (int) (v >>> 32));
+                    }
+                    case LABEL, FUNC, TYPE, CHAN -> {
+                        fixups.add(new Fixup(code.size(), (String) operands[next++], kind));
+                        code.add(0);
+                    }
+                    case COUNT -> code.add(((int[]) operands[next]).length);
+                    case ARGS -> code.addAll((int[]) operands[next++]);
+                    default -> code.add((Integer) operands[next++]);
+                }
+            }
+            return this;
+        }
+
+        /**
+         * Where the next instruction will start; the scenario parser keys its source lines by it.
+         *
+         * @return the code offset, in words
+         */
+        public int offset() {
+            return code.size();
         }
 
         /** Ends this function; returns the program builder. */
@@ -376,35 +485,17 @@ public final class Program {
             return owner;
         }
 
-        private FuncBuilder emit(int... words) {
-            code.addAll(words);
-            return this;
-        }
-
-        private FuncBuilder emitJump(int[] words, int operand, String l) {
-            int at = code.size();
-            code.addAll(words);
-            fixups.add(new Object[] {at + operand, l, "label"});
-            return this;
-        }
-
-        private String where() {
-            return "program: function " + name;
-        }
-
         Func resolve() {
             int[] c = code.toArray();
-            for (Object[] fx : fixups) {
-                int at = (Integer) fx[0];
-                String ref = (String) fx[1];
-                c[at] = switch ((String) fx[2]) {
-                    case "func" -> owner.funcRef(ref, where());
-                    case "type" -> owner.typeRef(ref, where());
-                    case "chan" -> owner.chanRef(ref, where());
+            for (Fixup fx : fixups) {
+                c[fx.at()] = switch (fx.kind()) {
+                    case FUNC -> owner.funcRef(fx.ref(), name);
+                    case TYPE -> owner.typeRef(fx.ref(), name);
+                    case CHAN -> owner.chanRef(fx.ref(), name);
                     default -> {
-                        Integer t = labels.get(ref);
+                        Integer t = labels.get(fx.ref());
                         if (t == null) {
-                            throw new MalformedProgramException(where() + ": unknown label " + ref);
+                            throw MalformedProgramException.inFunction(name, "unknown label " + fx.ref());
                         }
                         yield t;
                     }
@@ -414,12 +505,12 @@ public final class Program {
             int[] pa = ptrArgs.distinct().toSortedArray();
             for (int s : pl) {
                 if (s < 0 || s >= locals) {
-                    throw new MalformedProgramException(where() + ": pointer local " + s + " out of range");
+                    throw MalformedProgramException.inFunction(name, "pointer local " + s + " out of range");
                 }
             }
             for (int a : pa) {
                 if (a < 0 || a >= args) {
-                    throw new MalformedProgramException(where() + ": pointer arg " + a + " out of range");
+                    throw MalformedProgramException.inFunction(name, "pointer arg " + a + " out of range");
                 }
             }
             return new Func(name, locals, args, pl, pa, nosplit, returnsPointer, c);

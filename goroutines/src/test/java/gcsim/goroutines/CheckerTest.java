@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -83,5 +84,37 @@ class CheckerTest {
                 .hasMessageContaining("nosplit stack overflow");
         assertThatThrownBy(() -> Program.builder().func("main", 0, 0).ret().end().func("main", 0, 0))
                 .hasMessage("program: duplicate function main");
+    }
+
+    /** The location is in fields (what the scenario parser reads), and the message is composed from them. */
+    @Test
+    void errorsCarryFunctionInstructionAndReasonAsFields() {
+        assertThatThrownBy(() -> base().func("main", 3, 0).ptrLocals(0).nop().newobj(1, "t").ret().end().build())
+                .isInstanceOfSatisfying(MalformedProgramException.class, e -> {
+                    assertThat(e.function()).isEqualTo("main");
+                    assertThat(e.instruction()).isEqualTo(1);
+                    assertThat(e.op()).isEqualTo("NEW");
+                    assertThat(e.reason()).isEqualTo("slot 1 is not a pointer slot");
+                    assertThat(e).hasMessage("program: function main: instruction at 1 (NEW): slot 1 is not a pointer slot");
+                });
+        assertThatThrownBy(() -> Program.builder()
+                .func("big", 100, 0).nosplit().ret().end()
+                .func("main", 0, 0).call("big", -1).ret().end().build())
+                .isInstanceOfSatisfying(MalformedProgramException.class, e -> {
+                    assertThat(e.function()).isEqualTo("big");
+                    assertThat(e.instruction()).isEqualTo(-1);
+                    assertThat(e.reason()).startsWith("nosplit stack overflow (");
+                });
+        assertThatThrownBy(() -> base().func("main", 0, 0).jmp("nowhere").end().build())
+                .isInstanceOfSatisfying(MalformedProgramException.class, e -> {
+                    assertThat(e.function()).isEqualTo("main");
+                    assertThat(e).hasMessage("program: function main: unknown label nowhere");
+                });
+        assertThatThrownBy(() -> Program.builder().func("main", 0, 1).ret().end().build())
+                .isInstanceOfSatisfying(MalformedProgramException.class, e -> {
+                    assertThat(e.function()).isNull();
+                    assertThat(e.instruction()).isEqualTo(-1);
+                    assertThat(e.reason()).isEqualTo("entry function main takes arguments");
+                });
     }
 }
