@@ -94,7 +94,7 @@ final class SimEngine implements Engine {
                 .withCheckmark(config.checkmark())
                 .withAutoTrigger(scenario.autoTrigger())
                 .withStackScan(config.stackScan() == RunConfig.StackScan.TWO_PHASE
-                        ? GcConfig.StackScan.TWO_PHASE : GcConfig.StackScan.BLOCKING);
+                        ? GcConfig.StackScanStrategy.TWO_PHASE : GcConfig.StackScanStrategy.BLOCKING);
         long initNanos = System.nanoTime();
         TraceEvents traceEvents = listener.trace().map(tw -> new TraceEvents(tw, initNanos)).orElse(null);
         if (traceEvents != null) {

@@ -357,7 +357,7 @@ public final class Collector implements AutoCloseable {
             GcSupport.resetGcScanState(gp);
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
-                config.workers(), tstart, config.stackScan() == GcConfig.StackScan.TWO_PHASE);
+                config.workers(), tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
         rt.stackAllocator().setGcRunning(true);
         HeapStats s = heap.stats();
         assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),

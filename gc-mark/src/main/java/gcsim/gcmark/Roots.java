@@ -37,7 +37,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * resumeG(stopped)
  * </pre>
  *
- * <p><b>Two-phase stack scan</b> ({@link GcConfig.StackScan#TWO_PHASE}, not
+ * <p><b>Two-phase stack scan</b> ({@link GcConfig.StackScanStrategy#TWO_PHASE}, not
  * Go: the mgcmark.go TODO "we could scan the stacks of goroutines that are not
  * running first, then ask running goroutines to scan their own stacks"). Each
  * G's stack job runs twice. The first pass never waits: {@code trySuspendG};

@@ -84,8 +84,8 @@ public class StrategyBenchmarks {
             Heap heap = new Heap(HeapConfig.of(2));
             Interp in = new Interp(rt, heap, p);
             gc = new Collector(rt, heap, GcConfig.defaults(1).withCheckmark(false).withAutoTrigger(false)
-                    .withStackScan(stackScan.equals("two-phase") ? GcConfig.StackScan.TWO_PHASE
-                            : GcConfig.StackScan.BLOCKING));
+                    .withStackScan(stackScan.equals("two-phase") ? GcConfig.StackScanStrategy.TWO_PHASE
+                            : GcConfig.StackScanStrategy.BLOCKING));
             gc.start();
             in.start();
             while (rt.stats().goroutinesCreated() < running + 1L) {
