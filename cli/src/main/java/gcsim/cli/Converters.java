@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import gcsim.gcmark.GcConfig;
 import java.util.EnumSet;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -22,10 +23,10 @@ final class Converters {
         cl.registerConverter(Integer.TYPE, ints);
         cl.registerConverter(Long.class, longs);
         cl.registerConverter(Long.TYPE, longs);
-        cl.registerConverter(RunConfig.Mode.class, v -> parseEnum(RunConfig.Mode.class, v));
+        cl.registerConverter(GcConfig.Mode.class, v -> parseEnum(GcConfig.Mode.class, v));
         cl.registerConverter(RunConfig.Preempt.class, v -> parseEnum(RunConfig.Preempt.class, v));
         cl.registerConverter(RunConfig.Suspend.class, v -> parseEnum(RunConfig.Suspend.class, v));
-        cl.registerConverter(RunConfig.StackScan.class, Converters::parseStackScan);
+        cl.registerConverter(GcConfig.StackScanStrategy.class, Converters::parseStackScan);
         cl.registerConverter(RunCommand.OnOff.class, v -> parseEnum(RunCommand.OnOff.class, v));
     }
 
@@ -55,8 +56,8 @@ final class Converters {
     }
 
     /** "blocking" or "two-phase" (the enum constant is TWO_PHASE). */
-    static RunConfig.StackScan parseStackScan(String value) {
-        for (RunConfig.StackScan s : RunConfig.StackScan.values()) {
+    static GcConfig.StackScanStrategy parseStackScan(String value) {
+        for (GcConfig.StackScanStrategy s : GcConfig.StackScanStrategy.values()) {
             if (s.text().equalsIgnoreCase(value.trim())) {
                 return s;
             }

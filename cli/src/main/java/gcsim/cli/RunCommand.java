@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import gcsim.gcmark.GcConfig;
 import gcsim.goroutines.ProtocolPiece;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "concurrent|stw", defaultValue = "concurrent",
             description = "concurrent mark, or stop the world for all of mark (default: ${DEFAULT-VALUE})")
-    private RunConfig.Mode mode = RunConfig.Mode.CONCURRENT;
+    private GcConfig.Mode mode = GcConfig.Mode.CONCURRENT;
 
     @Option(names = "--preempt", paramLabel = "async|cooperative", defaultValue = "async",
             description = "async (signal) preemption as in go1.14, or only the prologue's stack check"
@@ -86,7 +87,7 @@ final class RunCommand implements Callable<Integer> {
             description = "blocking (suspend every goroutine in turn, as the seed) or two-phase (idle stacks"
                     + " first, running goroutines scan themselves, block only for the rest)"
                     + " (default: ${DEFAULT-VALUE})")
-    private RunConfig.StackScan stackScan = RunConfig.StackScan.BLOCKING;
+    private GcConfig.StackScanStrategy stackScan = GcConfig.StackScanStrategy.BLOCKING;
 
     @Option(names = "--checkmark", paramLabel = "on|off", defaultValue = "on",
             description = "re-mark with the world stopped after each cycle and fail on a miss, as"

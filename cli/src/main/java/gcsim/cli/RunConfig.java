@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import gcsim.gcmark.GcConfig;
 import gcsim.goroutines.ProtocolPiece;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -43,7 +44,7 @@ public record RunConfig(
         int workers,
         int cycles,
         long seed,
-        Mode mode,
+        GcConfig.Mode mode,
         Preempt preempt,
         boolean checkmark,
         boolean json,
@@ -52,7 +53,7 @@ public record RunConfig(
         long gcEvery,
         boolean gcAtSafepoints,
         Suspend suspend,
-        StackScan stackScan,
+        GcConfig.StackScanStrategy stackScan,
         boolean deterministic,
         Set<ProtocolPiece> broken) {
 
@@ -92,26 +93,29 @@ public record RunConfig(
     }
 
     /** Without --deterministic. */
-    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
-            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds, long gcEvery,
-            boolean gcAtSafepoints, Suspend suspend, StackScan stackScan) {
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
+            GcConfig.Mode mode, Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, Suspend suspend,
+            GcConfig.StackScanStrategy stackScan) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
                 gcEvery, gcAtSafepoints, suspend, stackScan, false);
     }
 
     /** Nothing broken on purpose. */
-    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
-            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds, long gcEvery,
-            boolean gcAtSafepoints, Suspend suspend, StackScan stackScan, boolean deterministic) {
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
+            GcConfig.Mode mode, Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, Suspend suspend,
+            GcConfig.StackScanStrategy stackScan, boolean deterministic) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
                 gcEvery, gcAtSafepoints, suspend, stackScan, deterministic, EnumSet.noneOf(ProtocolPiece.class));
     }
 
     /** The seed's strategies (spin in suspendG, blocking stack scan), no stress triggers. */
-    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
-            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds) {
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
+            GcConfig.Mode mode, Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
-                0, false, Suspend.SPIN, StackScan.BLOCKING);
+                0, false, Suspend.SPIN, GcConfig.StackScanStrategy.BLOCKING);
     }
 
     /**
@@ -122,7 +126,7 @@ public record RunConfig(
     public static RunConfig defaults() {
         int procs = defaultProcs();
         return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, procs,
-                DEFAULT_CYCLES, DEFAULT_SEED, Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0);
+                DEFAULT_CYCLES, DEFAULT_SEED, GcConfig.Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0);
     }
 
     /** Go's GOMAXPROCS default, the number of CPUs, capped at {@link #MAX_PROCS}. */
@@ -133,19 +137,6 @@ public record RunConfig(
     private static void checkRange(String option, int value, int min, int max) {
         if (value < min || value > max) {
             throw new BadInputException(option + " must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
-    /** How the mark phase runs. */
-    public enum Mode {
-        /** Go's way: short stops around a concurrent mark that scans one goroutine at a time. */
-        CONCURRENT,
-        /** For comparison: stop every goroutine, mark everything, start them. */
-        STW;
-
-        /** The spelling on the command line and in the JSON. */
-        public String text() {
-            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -172,19 +163,6 @@ public record RunConfig(
         /** The spelling on the command line and in the JSON. */
         public String text() {
             return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** How concurrent mark takes the goroutine stacks. */
-    public enum StackScan {
-        /** The seed's markroot: suspendG every goroutine in turn. */
-        BLOCKING,
-        /** mgcmark.go's TODO: take idle stacks first, let running goroutines scan themselves, block for the rest. */
-        TWO_PHASE;
-
-        /** The spelling on the command line and in the JSON ("two-phase"). */
-        public String text() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

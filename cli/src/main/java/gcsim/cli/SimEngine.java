@@ -90,11 +90,10 @@ final class SimEngine implements Engine {
         Heap heap = new Heap(HeapConfig.of(config.procs()));
         Interp interp = new Interp(rt, heap, scenario.program());
         GcConfig gcConfig = GcConfig.defaults(config.workers())
-                .withMode(config.mode() == RunConfig.Mode.STW ? GcConfig.Mode.STW : GcConfig.Mode.CONCURRENT)
+                .withMode(config.mode())
                 .withCheckmark(config.checkmark())
                 .withAutoTrigger(scenario.autoTrigger())
-                .withStackScan(config.stackScan() == RunConfig.StackScan.TWO_PHASE
-                        ? GcConfig.StackScanStrategy.TWO_PHASE : GcConfig.StackScanStrategy.BLOCKING);
+                .withStackScan(config.stackScan());
         long initNanos = System.nanoTime();
         TraceEvents traceEvents = listener.trace().map(tw -> new TraceEvents(tw, initNanos)).orElse(null);
         if (traceEvents != null) {

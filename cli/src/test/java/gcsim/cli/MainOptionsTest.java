@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.cli.Fixtures.FakeEngine;
 import gcsim.cli.Fixtures.Outcome;
+import gcsim.gcmark.GcConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -161,8 +162,8 @@ class MainOptionsTest {
         assertThat(o.status()).as(o.err()).isZero();
         RunConfig c = engine.config;
         assertThat(c).isEqualTo(new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.TIGHT_LOOPS), 77, 3, 2, 9,
-                -42, RunConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30, 500, true,
-                RunConfig.Suspend.SPIN, RunConfig.StackScan.BLOCKING));
+                -42, GcConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30, 500, true,
+                RunConfig.Suspend.SPIN, GcConfig.StackScanStrategy.BLOCKING));
         assertThat(engine.sawTrace).isTrue();
     }
 
@@ -208,7 +209,7 @@ class MainOptionsTest {
         assertThat(Fixtures.run(engine, "run", "--scenario", file.toString(), "--mode", "STW",
                 "--checkmark", "Off").status()).isZero();
         assertThat(engine.config.scenario()).isEqualTo(new ScenarioRef.File(file));
-        assertThat(engine.config.mode()).isEqualTo(RunConfig.Mode.STW);
+        assertThat(engine.config.mode()).isEqualTo(GcConfig.Mode.STW);
         assertThat(engine.config.checkmark()).isFalse();
     }
 
