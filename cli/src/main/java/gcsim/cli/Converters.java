@@ -1,6 +1,8 @@
 package gcsim.cli;
 
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
+import gcsim.goroutines.SuspendWait;
 import java.util.EnumSet;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -24,8 +26,8 @@ final class Converters {
         cl.registerConverter(Long.class, longs);
         cl.registerConverter(Long.TYPE, longs);
         cl.registerConverter(GcConfig.Mode.class, v -> parseEnum(GcConfig.Mode.class, v));
-        cl.registerConverter(RunConfig.Preempt.class, v -> parseEnum(RunConfig.Preempt.class, v));
-        cl.registerConverter(RunConfig.Suspend.class, v -> parseEnum(RunConfig.Suspend.class, v));
+        cl.registerConverter(PreemptMode.class, v -> parseEnum(PreemptMode.class, v));
+        cl.registerConverter(SuspendWait.class, v -> parseEnum(SuspendWait.class, v));
         cl.registerConverter(GcConfig.StackScanStrategy.class, Converters::parseStackScan);
         cl.registerConverter(RunCommand.OnOff.class, v -> parseEnum(RunCommand.OnOff.class, v));
     }

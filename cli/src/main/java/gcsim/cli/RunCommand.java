@@ -1,7 +1,9 @@
 package gcsim.cli;
 
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
+import gcsim.goroutines.SuspendWait;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,12 +78,12 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--preempt", paramLabel = "async|cooperative", defaultValue = "async",
             description = "async (signal) preemption as in go1.14, or only the prologue's stack check"
                     + " (default: ${DEFAULT-VALUE})")
-    private RunConfig.Preempt preempt = RunConfig.Preempt.ASYNC;
+    private PreemptMode preempt = PreemptMode.ASYNC;
 
     @Option(names = "--suspend", paramLabel = "spin|park", defaultValue = "spin",
             description = "how suspendG waits for a running goroutine: spin (Go's loop) or park (sleep until"
                     + " the goroutine reaches a safe point and wakes it) (default: ${DEFAULT-VALUE})")
-    private RunConfig.Suspend suspend = RunConfig.Suspend.SPIN;
+    private SuspendWait suspend = SuspendWait.SPIN;
 
     @Option(names = "--stack-scan", paramLabel = "blocking|two-phase", defaultValue = "blocking",
             description = "blocking (suspend every goroutine in turn, as the seed) or two-phase (idle stacks"

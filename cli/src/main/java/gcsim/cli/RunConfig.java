@@ -1,11 +1,12 @@
 package gcsim.cli;
 
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
+import gcsim.goroutines.SuspendWait;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -45,14 +46,14 @@ public record RunConfig(
         int cycles,
         long seed,
         GcConfig.Mode mode,
-        Preempt preempt,
+        PreemptMode preempt,
         boolean checkmark,
         boolean json,
         @Nullable Path trace,
         int timeoutSeconds,
         long gcEvery,
         boolean gcAtSafepoints,
-        Suspend suspend,
+        SuspendWait suspend,
         GcConfig.StackScanStrategy stackScan,
         boolean deterministic,
         Set<ProtocolPiece> broken) {
@@ -94,8 +95,8 @@ public record RunConfig(
 
     /** Without --deterministic. */
     public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
-            GcConfig.Mode mode, Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace,
-            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, Suspend suspend,
+            GcConfig.Mode mode, PreemptMode preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, SuspendWait suspend,
             GcConfig.StackScanStrategy stackScan) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
                 gcEvery, gcAtSafepoints, suspend, stackScan, false);
@@ -103,8 +104,8 @@ public record RunConfig(
 
     /** Nothing broken on purpose. */
     public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
-            GcConfig.Mode mode, Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace,
-            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, Suspend suspend,
+            GcConfig.Mode mode, PreemptMode preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, SuspendWait suspend,
             GcConfig.StackScanStrategy stackScan, boolean deterministic) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
                 gcEvery, gcAtSafepoints, suspend, stackScan, deterministic, EnumSet.noneOf(ProtocolPiece.class));
@@ -112,10 +113,10 @@ public record RunConfig(
 
     /** The seed's strategies (spin in suspendG, blocking stack scan), no stress triggers. */
     public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
-            GcConfig.Mode mode, Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            GcConfig.Mode mode, PreemptMode preempt, boolean checkmark, boolean json, @Nullable Path trace,
             int timeoutSeconds) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
-                0, false, Suspend.SPIN, GcConfig.StackScanStrategy.BLOCKING);
+                0, false, SuspendWait.SPIN, GcConfig.StackScanStrategy.BLOCKING);
     }
 
     /**
@@ -126,7 +127,7 @@ public record RunConfig(
     public static RunConfig defaults() {
         int procs = defaultProcs();
         return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, procs,
-                DEFAULT_CYCLES, DEFAULT_SEED, GcConfig.Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0);
+                DEFAULT_CYCLES, DEFAULT_SEED, GcConfig.Mode.CONCURRENT, PreemptMode.ASYNC, true, false, null, 0);
     }
 
     /** Go's GOMAXPROCS default, the number of CPUs, capped at {@link #MAX_PROCS}. */
@@ -137,32 +138,6 @@ public record RunConfig(
     private static void checkRange(String option, int value, int min, int max) {
         if (value < min || value > max) {
             throw new BadInputException(option + " must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
-    /** How a goroutine is preempted for a stack scan. */
-    public enum Preempt {
-        /** Go 1.14: a signal stops a goroutine at any async-safe point, also in a tight loop. */
-        ASYNC,
-        /** Before Go 1.14: only the stack-guard check in a function prologue. */
-        COOPERATIVE;
-
-        /** The spelling on the command line and in the JSON. */
-        public String text() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** How suspendG waits for a running goroutine to reach a safe point. */
-    public enum Suspend {
-        /** Go's loop: spin, then yield the thread. */
-        SPIN,
-        /** The seed's TODO "Don't busy wait": sleep until the goroutine's side wakes the suspender. */
-        PARK;
-
-        /** The spelling on the command line and in the JSON. */
-        public String text() {
-            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

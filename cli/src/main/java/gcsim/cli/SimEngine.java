@@ -84,8 +84,8 @@ final class SimEngine implements Engine {
         @Nullable Determinism det = config.deterministic() ? new Determinism(config.seed()) : null;
         Platform platform = det == null ? Platform.REAL : det.platform;
         Sched rt = new Sched(SchedConfig.of(config.procs())
-                .withAsyncPreempt(config.preempt() == RunConfig.Preempt.ASYNC)
-                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK)
+                .withPreempt(config.preempt())
+                .withSuspendWait(config.suspend())
                 .withBroken(config.broken()), platform);
         Heap heap = new Heap(HeapConfig.of(config.procs()));
         Interp interp = new Interp(rt, heap, scenario.program());

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gcsim.cli.Fixtures.FakeEngine;
 import gcsim.cli.Fixtures.Outcome;
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
+import gcsim.goroutines.SuspendWait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -162,8 +164,8 @@ class MainOptionsTest {
         assertThat(o.status()).as(o.err()).isZero();
         RunConfig c = engine.config;
         assertThat(c).isEqualTo(new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.TIGHT_LOOPS), 77, 3, 2, 9,
-                -42, GcConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30, 500, true,
-                RunConfig.Suspend.SPIN, GcConfig.StackScanStrategy.BLOCKING));
+                -42, GcConfig.Mode.STW, PreemptMode.COOPERATIVE, false, true, trace, 30, 500, true,
+                SuspendWait.SPIN, GcConfig.StackScanStrategy.BLOCKING));
         assertThat(engine.sawTrace).isTrue();
     }
 
