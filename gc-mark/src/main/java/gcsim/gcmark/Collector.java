@@ -8,7 +8,7 @@ import gcsim.goroutines.Platform;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
-import gcsim.goroutines.SuspendStats;
+import gcsim.goroutines.SuspendWaitCounters;
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapStats;
@@ -720,17 +720,18 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static CycleRecord.Strategies strategies(CycleWork w, SuspendStats.Snapshot d) {
+    private static CycleRecord.Strategies strategies(CycleWork w, SuspendWaitCounters.Snapshot d) {
         return new CycleRecord.Strategies(d.spins(), d.parks(), d.wakeups(), d.parkTimeouts(), d.waitingCalls(),
                 d.waitCpuNanos(), w.stacksNoWait.get(), w.stacksSelfScanned.get(), w.stacksBlocked.get(),
                 w.blockedNanos.get(), w.stackJobNanos.get());
     }
 
     /** Preemption and suspendG counters at a moment, to attribute them to a cycle. */
-    private record SchedCounters(long cooperative, long async, SuspendStats.Snapshot suspend) {
+    private record SchedCounters(long cooperative, long async, SuspendWaitCounters.Snapshot suspend) {
         static SchedCounters of(Sched rt) {
             Sched.SchedStats s = rt.stats();
-            return new SchedCounters(s.preemptionsCooperative(), s.preemptionsAsync(), rt.suspendStats().snapshot());
+            return new SchedCounters(s.preemptionsCooperative(), s.preemptionsAsync(),
+                    rt.suspendWaitCounters().snapshot());
         }
     }
 }
