@@ -582,7 +582,7 @@ public final class Collector implements AutoCloseable {
                 heap0, heap1, heap.stats().heapMarked(), goal, procs, forced,
                 work.objectsMarked.get(), work.bytesMarked.get(),
                 work.stacksScanned.get(), work.framesScanned.get(),
-                new CycleRecord.SuspendStats(work.suspendCalls.get(), work.suspendDead.get(),
+                new CycleRecord.SuspendLatency(work.suspendCalls.get(), work.suspendDead.get(),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
                 after.cooperative - before.cooperative, after.async - before.async, cm,
                 assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot),
