@@ -86,7 +86,7 @@ final class RunCommand implements Callable<Integer> {
     private SuspendWait suspend = SuspendWait.SPIN;
 
     @Option(names = "--stack-scan", paramLabel = "blocking|two-phase", defaultValue = "blocking",
-            description = "blocking (suspend every goroutine in turn, as the seed) or two-phase (idle stacks"
+            description = "blocking (suspend every goroutine in turn, as Go's markroot does) or two-phase (idle stacks"
                     + " first, running goroutines scan themselves, block only for the rest)"
                     + " (default: ${DEFAULT-VALUE})")
     private GcConfig.StackScanStrategy stackScan = GcConfig.StackScanStrategy.BLOCKING;

@@ -111,7 +111,7 @@ public record RunConfig(
                 gcEvery, gcAtSafepoints, suspend, stackScan, deterministic, EnumSet.noneOf(ProtocolPiece.class));
     }
 
-    /** The seed's strategies (spin in suspendG, blocking stack scan), no stress triggers. */
+    /** go1.14's strategies (spin in suspendG, the markroot's blocking stack scan), no stress triggers. */
     public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
             GcConfig.Mode mode, PreemptMode preempt, boolean checkmark, boolean json, @Nullable Path trace,
             int timeoutSeconds) {

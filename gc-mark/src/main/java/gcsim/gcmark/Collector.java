@@ -38,7 +38,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       write barrier, turn allocate-black and assists on, {@code gcphase =
  *       _GCmark}; start the world.
  *   <li><b>Concurrent mark</b>: dedicated {@link MarkWorker}s claim root jobs
- *       (the seed's stop-and-scan stack job among them) and drain grey
+ *       (the go1.14 markroot's stop-and-scan stack job among them) and drain grey
  *       objects while mutators run, store through the barrier and assist.
  *   <li><b>gcMarkDone</b>: when the last worker idles with no work in sight,
  *       stop the world, wait for workers to finish what they hold, flush every

@@ -14,7 +14,7 @@ import java.util.Locale;
  * @param autoTrigger start a cycle when the heap reaches its trigger (Go's
  *                   gcTriggerHeap); off means cycles run only on request
  * @param stackScan  how concurrent mark takes goroutine stacks ({@code --stack-scan}):
- *                   BLOCKING is the seed's markroot (suspendG each G in turn);
+ *                   BLOCKING is the go1.14 markroot (suspendG each G in turn);
  *                   TWO_PHASE is gcsim's answer to mgcmark.go's TODO (see {@link Roots})
  *
  * <p>Pieces broken on purpose ({@code --break}, e.g. the write barrier's two
@@ -58,7 +58,7 @@ public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTr
         }
     }
 
-    /** The seed's blocking stack scan. */
+    /** The go1.14 markroot's blocking stack scan. */
     public GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger) {
         this(workers, mode, checkmark, autoTrigger, StackScanStrategy.BLOCKING);
     }

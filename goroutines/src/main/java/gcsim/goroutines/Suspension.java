@@ -19,7 +19,7 @@ import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Goroutine suspension: the seed's preempt.go ({@code suspendG},
+ * Goroutine suspension: go1.14's preempt.go (Go commit 3f834114: {@code suspendG},
  * {@code resumeG}, {@code suspendGState}, {@code canPreemptM}), step for step.
  *
  * <p>suspendG drives a goroutine to a safe point and returns with the scan bit
@@ -317,7 +317,7 @@ public final class Suspension {
     }
 
     /**
-     * The park strategy (the seed's TODO "Don't busy wait"; deliberately not
+     * The park strategy (go1.14's suspendG TODO "Don't busy wait"; deliberately not
      * Go, which spins then osyields): sleeps until gp's status is no longer s
      * or gp's M handled a signal, or {@code maxNanos} passed. Dekker-style: the
      * waiter is published (a volatile count on gp) before the status is read

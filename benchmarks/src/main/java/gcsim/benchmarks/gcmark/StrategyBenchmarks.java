@@ -31,11 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * goroutines run a loop that calls a leaf function, so every stack job meets
  * a running goroutine:
  * <ul>
- *   <li>{@code suspend}: {@code spin} (the seed's wait) vs {@code park} (its
- *       TODO "Don't busy wait"); compare the score (cycle time) and the
+ *   <li>{@code suspend}: {@code spin} (go1.14's suspendG wait) vs {@code park}
+ *       (its TODO "Don't busy wait"); compare the score (cycle time) and the
  *       auxiliary counters {@code suspenderBusyUs} (the suspenders' busy time,
  *       wall minus parked and yielded) and {@code suspendP99Us}.
- *   <li>{@code stackScan}: {@code blocking} (the seed's markroot) vs
+ *   <li>{@code stackScan}: {@code blocking} (the go1.14 markroot) vs
  *       {@code two-phase} (the mgcmark.go TODO); compare {@code stackJobUs}
  *       (the total stack-job time) and the score.
  *   <li>{@code preempt}: {@code async} vs {@code cooperative}: with calls in
