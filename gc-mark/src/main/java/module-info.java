@@ -1,6 +1,6 @@
 /**
- * One Go GC cycle: sweep termination, concurrent mark with the seed's
- * stop-and-scan stack jobs, mark termination, checkmark, sweep. Implements
+ * One Go GC cycle: sweep termination, concurrent mark with the go1.14
+ * markroot's stop-and-scan stack jobs, mark termination, checkmark, sweep. Implements
  * the hooks that heap and goroutines declare.
  */
 module gcsim.gcmark {

@@ -1,6 +1,6 @@
 /**
  * G, M and P, the scheduler, the mutator interpreter, stack-guard
- * preemption and suspendG/resumeG (the seed's preempt.go). Uses heap and
+ * preemption and suspendG/resumeG (go1.14's preempt.go, Go commit 3f834114). Uses heap and
  * stacks; declares the hooks gc-mark installs.
  */
 module gcsim.goroutines {

@@ -1,5 +1,8 @@
 package gcsim.cli;
 
+import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
+import gcsim.goroutines.SuspendWait;
 import java.util.EnumSet;
 import java.util.Locale;
 import picocli.CommandLine;
@@ -22,10 +25,10 @@ final class Converters {
         cl.registerConverter(Integer.TYPE, ints);
         cl.registerConverter(Long.class, longs);
         cl.registerConverter(Long.TYPE, longs);
-        cl.registerConverter(RunConfig.Mode.class, v -> parseEnum(RunConfig.Mode.class, v));
-        cl.registerConverter(RunConfig.Preempt.class, v -> parseEnum(RunConfig.Preempt.class, v));
-        cl.registerConverter(RunConfig.Suspend.class, v -> parseEnum(RunConfig.Suspend.class, v));
-        cl.registerConverter(RunConfig.StackScan.class, Converters::parseStackScan);
+        cl.registerConverter(GcConfig.Mode.class, v -> parseEnum(GcConfig.Mode.class, v));
+        cl.registerConverter(PreemptMode.class, v -> parseEnum(PreemptMode.class, v));
+        cl.registerConverter(SuspendWait.class, v -> parseEnum(SuspendWait.class, v));
+        cl.registerConverter(GcConfig.StackScanStrategy.class, Converters::parseStackScan);
         cl.registerConverter(RunCommand.OnOff.class, v -> parseEnum(RunCommand.OnOff.class, v));
     }
 
@@ -55,8 +58,8 @@ final class Converters {
     }
 
     /** "blocking" or "two-phase" (the enum constant is TWO_PHASE). */
-    static RunConfig.StackScan parseStackScan(String value) {
-        for (RunConfig.StackScan s : RunConfig.StackScan.values()) {
+    static GcConfig.StackScanStrategy parseStackScan(String value) {
+        for (GcConfig.StackScanStrategy s : GcConfig.StackScanStrategy.values()) {
             if (s.text().equalsIgnoreCase(value.trim())) {
                 return s;
             }

@@ -110,7 +110,7 @@ public final class JsonReport {
         gen.writeEndObject();
     }
 
-    private static void writeSuspend(JsonGenerator gen, CycleRecord.SuspendStats s) throws IOException {
+    private static void writeSuspend(JsonGenerator gen, CycleRecord.SuspendLatency s) throws IOException {
         gen.writeObjectFieldStart("suspendG");
         gen.writeNumberField("calls", s.calls());
         gen.writeNumberField("dead", s.dead());

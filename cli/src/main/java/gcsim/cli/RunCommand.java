@@ -1,6 +1,9 @@
 package gcsim.cli;
 
+import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
+import gcsim.goroutines.SuspendWait;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,23 +73,23 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--mode", paramLabel = "concurrent|stw", defaultValue = "concurrent",
             description = "concurrent mark, or stop the world for all of mark (default: ${DEFAULT-VALUE})")
-    private RunConfig.Mode mode = RunConfig.Mode.CONCURRENT;
+    private GcConfig.Mode mode = GcConfig.Mode.CONCURRENT;
 
     @Option(names = "--preempt", paramLabel = "async|cooperative", defaultValue = "async",
             description = "async (signal) preemption as in go1.14, or only the prologue's stack check"
                     + " (default: ${DEFAULT-VALUE})")
-    private RunConfig.Preempt preempt = RunConfig.Preempt.ASYNC;
+    private PreemptMode preempt = PreemptMode.ASYNC;
 
     @Option(names = "--suspend", paramLabel = "spin|park", defaultValue = "spin",
             description = "how suspendG waits for a running goroutine: spin (Go's loop) or park (sleep until"
                     + " the goroutine reaches a safe point and wakes it) (default: ${DEFAULT-VALUE})")
-    private RunConfig.Suspend suspend = RunConfig.Suspend.SPIN;
+    private SuspendWait suspend = SuspendWait.SPIN;
 
     @Option(names = "--stack-scan", paramLabel = "blocking|two-phase", defaultValue = "blocking",
-            description = "blocking (suspend every goroutine in turn, as the seed) or two-phase (idle stacks"
+            description = "blocking (suspend every goroutine in turn, as Go's markroot does) or two-phase (idle stacks"
                     + " first, running goroutines scan themselves, block only for the rest)"
                     + " (default: ${DEFAULT-VALUE})")
-    private RunConfig.StackScan stackScan = RunConfig.StackScan.BLOCKING;
+    private GcConfig.StackScanStrategy stackScan = GcConfig.StackScanStrategy.BLOCKING;
 
     @Option(names = "--checkmark", paramLabel = "on|off", defaultValue = "on",
             description = "re-mark with the world stopped after each cycle and fail on a miss, as"

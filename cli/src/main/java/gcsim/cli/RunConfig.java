@@ -1,10 +1,12 @@
 package gcsim.cli;
 
+import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
+import gcsim.goroutines.SuspendWait;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -43,16 +45,16 @@ public record RunConfig(
         int workers,
         int cycles,
         long seed,
-        Mode mode,
-        Preempt preempt,
+        GcConfig.Mode mode,
+        PreemptMode preempt,
         boolean checkmark,
         boolean json,
         @Nullable Path trace,
         int timeoutSeconds,
         long gcEvery,
         boolean gcAtSafepoints,
-        Suspend suspend,
-        StackScan stackScan,
+        SuspendWait suspend,
+        GcConfig.StackScanStrategy stackScan,
         boolean deterministic,
         Set<ProtocolPiece> broken) {
 
@@ -92,26 +94,29 @@ public record RunConfig(
     }
 
     /** Without --deterministic. */
-    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
-            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds, long gcEvery,
-            boolean gcAtSafepoints, Suspend suspend, StackScan stackScan) {
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
+            GcConfig.Mode mode, PreemptMode preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, SuspendWait suspend,
+            GcConfig.StackScanStrategy stackScan) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
                 gcEvery, gcAtSafepoints, suspend, stackScan, false);
     }
 
     /** Nothing broken on purpose. */
-    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
-            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds, long gcEvery,
-            boolean gcAtSafepoints, Suspend suspend, StackScan stackScan, boolean deterministic) {
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
+            GcConfig.Mode mode, PreemptMode preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, SuspendWait suspend,
+            GcConfig.StackScanStrategy stackScan, boolean deterministic) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
                 gcEvery, gcAtSafepoints, suspend, stackScan, deterministic, EnumSet.noneOf(ProtocolPiece.class));
     }
 
-    /** The seed's strategies (spin in suspendG, blocking stack scan), no stress triggers. */
-    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed, Mode mode,
-            Preempt preempt, boolean checkmark, boolean json, @Nullable Path trace, int timeoutSeconds) {
+    /** go1.14's strategies (spin in suspendG, the markroot's blocking stack scan), no stress triggers. */
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
+            GcConfig.Mode mode, PreemptMode preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds) {
         this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
-                0, false, Suspend.SPIN, StackScan.BLOCKING);
+                0, false, SuspendWait.SPIN, GcConfig.StackScanStrategy.BLOCKING);
     }
 
     /**
@@ -122,7 +127,7 @@ public record RunConfig(
     public static RunConfig defaults() {
         int procs = defaultProcs();
         return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, procs,
-                DEFAULT_CYCLES, DEFAULT_SEED, Mode.CONCURRENT, Preempt.ASYNC, true, false, null, 0);
+                DEFAULT_CYCLES, DEFAULT_SEED, GcConfig.Mode.CONCURRENT, PreemptMode.ASYNC, true, false, null, 0);
     }
 
     /** Go's GOMAXPROCS default, the number of CPUs, capped at {@link #MAX_PROCS}. */
@@ -133,58 +138,6 @@ public record RunConfig(
     private static void checkRange(String option, int value, int min, int max) {
         if (value < min || value > max) {
             throw new BadInputException(option + " must be between " + min + " and " + max + ", got " + value);
-        }
-    }
-
-    /** How the mark phase runs. */
-    public enum Mode {
-        /** Go's way: short stops around a concurrent mark that scans one goroutine at a time. */
-        CONCURRENT,
-        /** For comparison: stop every goroutine, mark everything, start them. */
-        STW;
-
-        /** The spelling on the command line and in the JSON. */
-        public String text() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** How a goroutine is preempted for a stack scan. */
-    public enum Preempt {
-        /** Go 1.14: a signal stops a goroutine at any async-safe point, also in a tight loop. */
-        ASYNC,
-        /** Before Go 1.14: only the stack-guard check in a function prologue. */
-        COOPERATIVE;
-
-        /** The spelling on the command line and in the JSON. */
-        public String text() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** How suspendG waits for a running goroutine to reach a safe point. */
-    public enum Suspend {
-        /** Go's loop: spin, then yield the thread. */
-        SPIN,
-        /** The seed's TODO "Don't busy wait": sleep until the goroutine's side wakes the suspender. */
-        PARK;
-
-        /** The spelling on the command line and in the JSON. */
-        public String text() {
-            return name().toLowerCase(Locale.ROOT);
-        }
-    }
-
-    /** How concurrent mark takes the goroutine stacks. */
-    public enum StackScan {
-        /** The seed's markroot: suspendG every goroutine in turn. */
-        BLOCKING,
-        /** mgcmark.go's TODO: take idle stacks first, let running goroutines scan themselves, block for the rest. */
-        TWO_PHASE;
-
-        /** The spelling on the command line and in the JSON ("two-phase"). */
-        public String text() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 }

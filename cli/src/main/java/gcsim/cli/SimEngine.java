@@ -84,17 +84,16 @@ final class SimEngine implements Engine {
         @Nullable Determinism det = config.deterministic() ? new Determinism(config.seed()) : null;
         Platform platform = det == null ? Platform.REAL : det.platform;
         Sched rt = new Sched(SchedConfig.of(config.procs())
-                .withAsyncPreempt(config.preempt() == RunConfig.Preempt.ASYNC)
-                .withSuspendSleeps(config.suspend() == RunConfig.Suspend.PARK)
+                .withPreempt(config.preempt())
+                .withSuspendWait(config.suspend())
                 .withBroken(config.broken()), platform);
         Heap heap = new Heap(HeapConfig.of(config.procs()));
         Interp interp = new Interp(rt, heap, scenario.program());
         GcConfig gcConfig = GcConfig.defaults(config.workers())
-                .withMode(config.mode() == RunConfig.Mode.STW ? GcConfig.Mode.STW : GcConfig.Mode.CONCURRENT)
+                .withMode(config.mode())
                 .withCheckmark(config.checkmark())
                 .withAutoTrigger(scenario.autoTrigger())
-                .withStackScan(config.stackScan() == RunConfig.StackScan.TWO_PHASE
-                        ? GcConfig.StackScan.TWO_PHASE : GcConfig.StackScan.BLOCKING);
+                .withStackScan(config.stackScan());
         long initNanos = System.nanoTime();
         TraceEvents traceEvents = listener.trace().map(tw -> new TraceEvents(tw, initNanos)).orElse(null);
         if (traceEvents != null) {

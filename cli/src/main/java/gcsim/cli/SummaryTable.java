@@ -99,7 +99,7 @@ public final class SummaryTable {
     }
 
     private static String[] row(CycleRecord c) {
-        CycleRecord.SuspendStats s = c.suspend();
+        CycleRecord.SuspendLatency s = c.suspend();
         return new String[] {
             Integer.toString(c.n()),
             Units.duration(c.stwSweepTermNanos()),

@@ -20,7 +20,7 @@ final class Fixtures {
                 110_000, 300_000, 8_000_000, 0, 90_000,
                 8L << 20, 9L << 20, 4L << 20, 16L << 20, 2, false,
                 123_456L * n, 3_950_000L * n, 2_000, 14_000,
-                new CycleRecord.SuspendStats(2_000, 17, 1_200, 48_000, 310_000),
+                new CycleRecord.SuspendLatency(2_000, 17, 1_200, 48_000, 310_000),
                 40, 3, checkmark);
     }
 

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.cli.Fixtures.FakeEngine;
 import gcsim.cli.Fixtures.Outcome;
+import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
+import gcsim.goroutines.SuspendWait;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -161,8 +164,8 @@ class MainOptionsTest {
         assertThat(o.status()).as(o.err()).isZero();
         RunConfig c = engine.config;
         assertThat(c).isEqualTo(new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.TIGHT_LOOPS), 77, 3, 2, 9,
-                -42, RunConfig.Mode.STW, RunConfig.Preempt.COOPERATIVE, false, true, trace, 30, 500, true,
-                RunConfig.Suspend.SPIN, RunConfig.StackScan.BLOCKING));
+                -42, GcConfig.Mode.STW, PreemptMode.COOPERATIVE, false, true, trace, 30, 500, true,
+                SuspendWait.SPIN, GcConfig.StackScanStrategy.BLOCKING));
         assertThat(engine.sawTrace).isTrue();
     }
 
@@ -208,8 +211,44 @@ class MainOptionsTest {
         assertThat(Fixtures.run(engine, "run", "--scenario", file.toString(), "--mode", "STW",
                 "--checkmark", "Off").status()).isZero();
         assertThat(engine.config.scenario()).isEqualTo(new ScenarioRef.File(file));
-        assertThat(engine.config.mode()).isEqualTo(RunConfig.Mode.STW);
+        assertThat(engine.config.mode()).isEqualTo(GcConfig.Mode.STW);
         assertThat(engine.config.checkmark()).isFalse();
+    }
+
+    /**
+     * The four strategy options parse into the one enum per concept (gc-mark's
+     * GcConfig.Mode and StackScanStrategy, goroutines' PreemptMode and
+     * SuspendWait), and each constant's text() is the spelling the command
+     * reads and the JSON echoes: the documented spellings, every one of them
+     * reaching the engine as its constant.
+     */
+    @Test
+    void everyStrategySpellingParsesIntoTheEnumThatPrintsIt() {
+        assertThat(Stream.of(GcConfig.Mode.values()).map(GcConfig.Mode::text)).containsExactly("concurrent", "stw");
+        assertThat(Stream.of(GcConfig.StackScanStrategy.values()).map(GcConfig.StackScanStrategy::text))
+                .containsExactly("blocking", "two-phase");
+        assertThat(Stream.of(PreemptMode.values()).map(PreemptMode::text)).containsExactly("async", "cooperative");
+        assertThat(Stream.of(SuspendWait.values()).map(SuspendWait::text)).containsExactly("spin", "park");
+        for (GcConfig.Mode m : GcConfig.Mode.values()) {
+            assertThat(parsed("--mode", m.text()).mode()).isEqualTo(m);
+        }
+        for (GcConfig.StackScanStrategy ss : GcConfig.StackScanStrategy.values()) {
+            assertThat(parsed("--stack-scan", ss.text()).stackScan()).isEqualTo(ss);
+        }
+        for (PreemptMode pm : PreemptMode.values()) {
+            assertThat(parsed("--preempt", pm.text()).preempt()).isEqualTo(pm);
+        }
+        for (SuspendWait sw : SuspendWait.values()) {
+            assertThat(parsed("--suspend", sw.text()).suspend()).isEqualTo(sw);
+        }
+    }
+
+    /** The RunConfig that {@code gcsim run OPTION VALUE} hands the engine. */
+    private static RunConfig parsed(String option, String value) {
+        FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
+        Outcome o = Fixtures.run(engine, "run", option, value);
+        assertThat(o.status()).as(o.err()).isZero();
+        return engine.config;
     }
 
     @Test

@@ -8,7 +8,7 @@ import gcsim.goroutines.Platform;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
-import gcsim.goroutines.SuspendStats;
+import gcsim.goroutines.SuspendWaitCounters;
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapStats;
@@ -38,7 +38,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       write barrier, turn allocate-black and assists on, {@code gcphase =
  *       _GCmark}; start the world.
  *   <li><b>Concurrent mark</b>: dedicated {@link MarkWorker}s claim root jobs
- *       (the seed's stop-and-scan stack job among them) and drain grey
+ *       (the go1.14 markroot's stop-and-scan stack job among them) and drain grey
  *       objects while mutators run, store through the barrier and assist.
  *   <li><b>gcMarkDone</b>: when the last worker idles with no work in sight,
  *       stop the world, wait for workers to finish what they hold, flush every
@@ -357,7 +357,7 @@ public final class Collector implements AutoCloseable {
             GcSupport.resetGcScanState(gp);
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
-                config.workers(), tstart, config.stackScan() == GcConfig.StackScan.TWO_PHASE);
+                config.workers(), tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
         rt.stackAllocator().setGcRunning(true);
         HeapStats s = heap.stats();
         assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
@@ -582,7 +582,7 @@ public final class Collector implements AutoCloseable {
                 heap0, heap1, heap.stats().heapMarked(), goal, procs, forced,
                 work.objectsMarked.get(), work.bytesMarked.get(),
                 work.stacksScanned.get(), work.framesScanned.get(),
-                new CycleRecord.SuspendStats(work.suspendCalls.get(), work.suspendDead.get(),
+                new CycleRecord.SuspendLatency(work.suspendCalls.get(), work.suspendDead.get(),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
                 after.cooperative - before.cooperative, after.async - before.async, cm,
                 assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot),
@@ -720,17 +720,18 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private static CycleRecord.Strategies strategies(CycleWork w, SuspendStats.Snapshot d) {
+    private static CycleRecord.Strategies strategies(CycleWork w, SuspendWaitCounters.Snapshot d) {
         return new CycleRecord.Strategies(d.spins(), d.parks(), d.wakeups(), d.parkTimeouts(), d.waitingCalls(),
                 d.waitCpuNanos(), w.stacksNoWait.get(), w.stacksSelfScanned.get(), w.stacksBlocked.get(),
                 w.blockedNanos.get(), w.stackJobNanos.get());
     }
 
     /** Preemption and suspendG counters at a moment, to attribute them to a cycle. */
-    private record SchedCounters(long cooperative, long async, SuspendStats.Snapshot suspend) {
+    private record SchedCounters(long cooperative, long async, SuspendWaitCounters.Snapshot suspend) {
         static SchedCounters of(Sched rt) {
             Sched.SchedStats s = rt.stats();
-            return new SchedCounters(s.preemptionsCooperative(), s.preemptionsAsync(), rt.suspendStats().snapshot());
+            return new SchedCounters(s.preemptionsCooperative(), s.preemptionsAsync(),
+                    rt.suspendWaitCounters().snapshot());
         }
     }
 }

@@ -56,7 +56,7 @@ public record CycleRecord(
         long bytesMarked,
         long stacksScanned,
         long framesScanned,
-        SuspendStats suspend,
+        SuspendLatency suspend,
         long cooperativePreemptions,
         long asyncPreemptions,
         Checkmark checkmark,
@@ -69,7 +69,7 @@ public record CycleRecord(
             long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
             long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
             long heapMarkTermBytes, long heapLiveBytes, long heapGoalBytes, int procs, boolean forced,
-            long objectsMarked, long bytesMarked, long stacksScanned, long framesScanned, SuspendStats suspend,
+            long objectsMarked, long bytesMarked, long stacksScanned, long framesScanned, SuspendLatency suspend,
             long cooperativePreemptions, long asyncPreemptions, Checkmark checkmark) {
         this(n, startNanosSinceInit, cpuUtilisationPercent, stwSweepTermNanos, concurrentMarkNanos,
                 stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
@@ -99,10 +99,13 @@ public record CycleRecord(
     }
 
     /**
-     * suspendG latencies of one cycle: how many calls, how many found the G
-     * dead, and percentiles from an HdrHistogram.
+     * suspendG latencies of one cycle (the JSON's {@code suspendG}): how
+     * many calls the stack jobs made, how many found the G dead, and
+     * percentiles from an HdrHistogram. Not how the suspenders waited: that
+     * is {@link gcsim.goroutines.SuspendWaitCounters} (the JSON's
+     * {@code strategies}).
      */
-    public record SuspendStats(long calls, long dead, long p50Nanos, long p99Nanos, long maxNanos) {}
+    public record SuspendLatency(long calls, long dead, long p50Nanos, long p99Nanos, long maxNanos) {}
 
     /**
      * Mark assists of one cycle (Go's gcAssistAlloc): how many times an

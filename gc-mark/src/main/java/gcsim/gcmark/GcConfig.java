@@ -1,5 +1,7 @@
 package gcsim.gcmark;
 
+import java.util.Locale;
+
 /**
  * How the collector runs.
  *
@@ -12,23 +14,53 @@ package gcsim.gcmark;
  * @param autoTrigger start a cycle when the heap reaches its trigger (Go's
  *                   gcTriggerHeap); off means cycles run only on request
  * @param stackScan  how concurrent mark takes goroutine stacks ({@code --stack-scan}):
- *                   BLOCKING is the seed's markroot (suspendG each G in turn);
+ *                   BLOCKING is the go1.14 markroot (suspendG each G in turn);
  *                   TWO_PHASE is gcsim's answer to mgcmark.go's TODO (see {@link Roots})
  *
  * <p>Pieces broken on purpose ({@code --break}, e.g. the write barrier's two
  * halves) are not here: the collector reads them from its Sched's
  * {@link gcsim.goroutines.SchedConfig#broken()}.
  */
-public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, StackScan stackScan) {
-    /** Concurrent mark as Go does it, or everything with the world stopped. */
-    public enum Mode { CONCURRENT, STW }
+public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger, StackScanStrategy stackScan) {
+    /**
+     * How the mark phase runs ({@code --mode}): concurrent mark as Go does it,
+     * or everything with the world stopped. The one enum for this concept:
+     * the command line parses into it and the JSON report echoes its
+     * {@link #text()}.
+     */
+    public enum Mode {
+        /** Go's way: short stops around a concurrent mark that scans one goroutine at a time. */
+        CONCURRENT,
+        /** For comparison: stop every goroutine, mark everything, start them. */
+        STW;
 
-    /** The stack-scan strategy of concurrent mark. */
-    public enum StackScan { BLOCKING, TWO_PHASE }
+        /** The spelling on the command line and in the JSON ("concurrent", "stw"). */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
-    /** The seed's blocking stack scan. */
+    /**
+     * How concurrent mark takes the goroutine stacks ({@code --stack-scan}).
+     * Not to be confused with {@link gcsim.stacks.StackScan}, the scanner of
+     * one stack that both strategies use. The command line parses into this
+     * enum and the JSON report echoes its {@link #text()}.
+     */
+    public enum StackScanStrategy {
+        /** The go1.14 markroot: suspendG every goroutine in turn. */
+        BLOCKING,
+        /** mgcmark.go's TODO: take idle stacks first, let running goroutines scan themselves, block for the rest. */
+        TWO_PHASE;
+
+        /** The spelling on the command line and in the JSON ("blocking", "two-phase"). */
+        public String text() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /** The go1.14 markroot's blocking stack scan. */
     public GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTrigger) {
-        this(workers, mode, checkmark, autoTrigger, StackScan.BLOCKING);
+        this(workers, mode, checkmark, autoTrigger, StackScanStrategy.BLOCKING);
     }
 
     public GcConfig {
@@ -54,7 +86,7 @@ public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTr
         return new GcConfig(workers, mode, checkmark, on, stackScan);
     }
 
-    public GcConfig withStackScan(StackScan ss) {
+    public GcConfig withStackScan(StackScanStrategy ss) {
         return new GcConfig(workers, mode, checkmark, autoTrigger, ss);
     }
 }

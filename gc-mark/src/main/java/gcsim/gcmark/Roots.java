@@ -26,7 +26,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The root jobs of mgcmark.go: {@code markroot} and {@code scanstack}, with
- * the stack job exactly as the seed (3f834114) writes it:
+ * the stack job exactly as go1.14's markroot (Go commit 3f834114) writes it:
  *
  * <pre>
  * stopped := suspendG(gp)
@@ -37,7 +37,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * resumeG(stopped)
  * </pre>
  *
- * <p><b>Two-phase stack scan</b> ({@link GcConfig.StackScan#TWO_PHASE}, not
+ * <p><b>Two-phase stack scan</b> ({@link GcConfig.StackScanStrategy#TWO_PHASE}, not
  * Go: the mgcmark.go TODO "we could scan the stacks of goroutines that are not
  * running first, then ask running goroutines to scan their own stacks"). Each
  * G's stack job runs twice. The first pass never waits: {@code trySuspendG};
@@ -53,7 +53,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * "g already scanned" keeps its meaning (it fires only on a real double scan).
  *
  * <p>Who calls: background mark workers (threads that are not user Gs, so
- * the seed's self-scan case — moving the caller's own running G to waiting —
+ * the go1.14 markroot's self-scan case — moving the caller's own running G to waiting —
  * does not arise for them; mark assists move their G to waiting before they
  * drain, as gcAssistAlloc1 does, so a self-scan finds it waiting), and the
  * checkmark pass with the world stopped.
@@ -130,7 +130,7 @@ final class Roots {
         scanSuspended(work, marking, gcw, gp, stopped);
     }
 
-    /** The seed's stack job after suspendG: the caller owns gp's stack (or gp was dead). */
+    /** The go1.14 markroot's stack job after suspendG: the caller owns gp's stack (or gp was dead). */
     private void scanSuspended(CycleWork work, Marking marking, GcWork gcw, G gp, SuspendGState stopped) {
         if (stopped.dead()) {
             work.suspendDead.incrementAndGet();

@@ -32,7 +32,7 @@ class GcTraceTest {
                 84_000, 0, 2_469_000, 0, 30_000_000,
                 4L << 20, 5L << 20, 2L << 20, 4L << 20, 2, false,
                 1000, 32_000, 10, 40,
-                new CycleRecord.SuspendStats(10, 1, 2000, 9000, 12000), 3, 4, CycleRecord.Checkmark.OK);
+                new CycleRecord.SuspendLatency(10, 1, 2000, 9000, 12000), 3, 4, CycleRecord.Checkmark.OK);
         assertThat(GcTrace.line(r)).isEqualTo(
                 "gc 3 @1.234s 5%: 0.042+1.2+15 ms clock, 0.084+0/2.4/0+30 ms cpu, 4->5->2 MB, 4 MB goal, 2 P");
         assertThat(r.markCpuNanos()).isEqualTo(2_469_000);

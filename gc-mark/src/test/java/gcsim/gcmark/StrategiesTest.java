@@ -27,7 +27,7 @@ class StrategiesTest {
         List<Arguments> as = new ArrayList<>();
         int seed = 0;
         for (boolean park : new boolean[] {false, true}) {
-            for (GcConfig.StackScan ss : GcConfig.StackScan.values()) {
+            for (GcConfig.StackScanStrategy ss : GcConfig.StackScanStrategy.values()) {
                 for (boolean async : new boolean[] {true, false}) {
                     for (GcConfig.Mode mode : GcConfig.Mode.values()) {
                         as.add(Arguments.of(park, ss, async, mode, seed++));
@@ -46,7 +46,7 @@ class StrategiesTest {
     @ParameterizedTest(name = "park={0} {1} async={2} {3}")
     @MethodSource("combinations")
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void everyCombinationPassesTheVerificationWorkloads(boolean park, GcConfig.StackScan ss, boolean async,
+    void everyCombinationPassesTheVerificationWorkloads(boolean park, GcConfig.StackScanStrategy ss, boolean async,
             GcConfig.Mode mode, int seed) {
         SchedConfig sc = SchedConfig.of(2).withSuspendSleeps(park).withAsyncPreempt(async);
         GcConfig gcc = GcConfig.defaults(2).withMode(mode).withStackScan(ss);
@@ -58,7 +58,7 @@ class StrategiesTest {
         boolean runningFound = false;
         try (MarkRun run = MarkRun.start(Workloads.spinnersWithCalls(4 + seed % 3), sc, gcc)) {
             rs.addAll(run.cycles(3));
-            if (mode == GcConfig.Mode.CONCURRENT && ss == GcConfig.StackScan.TWO_PHASE) {
+            if (mode == GcConfig.Mode.CONCURRENT && ss == GcConfig.StackScanStrategy.TWO_PHASE) {
                 // Whether a stack job finds its spinner running is a race the OS scheduler decides:
                 // a loaded machine can leave every spinner runnable for a few cycles. Up to 40 more
                 // cycles before concluding the strategy never meets a running goroutine.
@@ -74,7 +74,7 @@ class StrategiesTest {
         for (CycleRecord r : rs) {
             assertThat(r.checkmark()).isEqualTo(CycleRecord.Checkmark.OK);
             CycleRecord.Strategies st = r.strategies();
-            if (ss == GcConfig.StackScan.TWO_PHASE) {
+            if (ss == GcConfig.StackScanStrategy.TWO_PHASE) {
                 assertThat(st.stacksNoWait() + st.stacksSelfScanned() + st.stacksBlocked())
                         .as("every stack job taken exactly once").isEqualTo(r.stacksScanned() + r.suspend().dead());
             } else {
@@ -89,7 +89,7 @@ class StrategiesTest {
                 assertThat(r.asyncPreemptions()).isZero();
             }
         }
-        if (mode == GcConfig.Mode.CONCURRENT && ss == GcConfig.StackScan.TWO_PHASE) {
+        if (mode == GcConfig.Mode.CONCURRENT && ss == GcConfig.StackScanStrategy.TWO_PHASE) {
             // Spinners with calls are running when found: they scan themselves or are blocked for.
             assertThat(runningFound).as("a stack job found a spinner running, in %s", rs).isTrue();
         }
@@ -150,7 +150,7 @@ class StrategiesTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void twoPhaseRunningLoopsScanThemselves() {
         SchedConfig sc = SchedConfig.of(2).withSuspendSleeps(true);
-        GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false).withStackScan(GcConfig.StackScan.TWO_PHASE);
+        GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false).withStackScan(GcConfig.StackScanStrategy.TWO_PHASE);
         Program loops = Program.builder()
                 .func("empty", 1, 0).label("again").constant(0, 1_000_000).label("l").decjnz(0, "l")
                     .jmp("again").end()

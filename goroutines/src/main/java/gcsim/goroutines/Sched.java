@@ -128,8 +128,8 @@ public final class Sched {
     final AtomicLong stackShrinks = new AtomicLong();
     final AtomicLong preemptionsCooperative = new AtomicLong();
     final AtomicLong preemptionsAsync = new AtomicLong();
-    /** How suspendG callers waited (spin vs park); see {@link SuspendStats}. */
-    final SuspendStats suspendStats = new SuspendStats();
+    /** How suspendG callers waited (spin vs park); see {@link SuspendWaitCounters}. */
+    final SuspendWaitCounters suspendWaitCounters = new SuspendWaitCounters();
 
     /**
      * The runtime event listener ({@link RuntimeEvents#NONE} by default). Written
@@ -2147,8 +2147,8 @@ public final class Sched {
     }
 
     /** suspendG wait counters (spin vs park) of this runtime. Any thread. */
-    public SuspendStats suspendStats() {
-        return suspendStats;
+    public SuspendWaitCounters suspendWaitCounters() {
+        return suspendWaitCounters;
     }
 
     /** See {@link #stats()}. */

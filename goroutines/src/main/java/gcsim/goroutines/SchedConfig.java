@@ -8,22 +8,24 @@ import java.util.Set;
  * Settings of one simulated process.
  *
  * @param gomaxprocs   number of Ps (GOMAXPROCS)
- * @param asyncPreempt whether preemption requests also "signal" the M so tight
- *                     loops are preempted at async safe points (Go 1.14); off is
+ * @param preempt      {@link PreemptMode#ASYNC}: preemption requests also "signal"
+ *                     the M so tight loops are preempted at async safe points
+ *                     (Go 1.14); {@link PreemptMode#COOPERATIVE} is
  *                     GODEBUG=asyncpreemptoff=1
  * @param sysmon       whether to run sysmon (retakes Ps from syscalls, preempts Gs
  *                     running over 10 ms, wakes Ms for expired timers)
  * @param maxStackSize Go's maxstacksize in bytes (1 GB by default)
- * @param suspendSleeps the suspendG wait strategy ({@code --suspend}): false is
- *                     {@code spin}, Go's loop (procyield for 10 µs, then osyield);
- *                     true is {@code park} (the seed's TODO "Don't busy wait"): a
- *                     suspender that must wait parks at once until the G's side
- *                     (a status change, or its M handling the signal) wakes it
+ * @param suspendWait  the suspendG wait strategy ({@code --suspend}):
+ *                     {@link SuspendWait#SPIN}, Go's loop (procyield for 10 µs,
+ *                     then osyield), or {@link SuspendWait#PARK} (go1.14's
+ *                     suspendG TODO "Don't busy wait"): a suspender that must
+ *                     wait parks at once until the G's side (a status change,
+ *                     or its M handling the signal) wakes it
  * @param broken       protocol pieces broken on purpose ({@code --break}); empty
  *                     in every normal run (see {@link ProtocolPiece})
  */
-public record SchedConfig(int gomaxprocs, boolean asyncPreempt, boolean sysmon, long maxStackSize,
-        boolean suspendSleeps, Set<ProtocolPiece> broken) {
+public record SchedConfig(int gomaxprocs, PreemptMode preempt, boolean sysmon, long maxStackSize,
+        SuspendWait suspendWait, Set<ProtocolPiece> broken) {
     public SchedConfig {
         broken = broken.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(ProtocolPiece.class))
                 : Collections.unmodifiableSet(EnumSet.copyOf(broken));
@@ -37,27 +39,48 @@ public record SchedConfig(int gomaxprocs, boolean asyncPreempt, boolean sysmon, 
 
     /** GOMAXPROCS n, async preemption and sysmon on, 1 GB stacks. */
     public static SchedConfig of(int gomaxprocs) {
-        return new SchedConfig(gomaxprocs, true, true, 1_000_000_000L, false, EnumSet.noneOf(ProtocolPiece.class));
+        return new SchedConfig(gomaxprocs, PreemptMode.ASYNC, true, 1_000_000_000L, SuspendWait.SPIN,
+                EnumSet.noneOf(ProtocolPiece.class));
     }
 
+    /** Whether async (signal) preemption is on: {@code preempt() == ASYNC}. */
+    public boolean asyncPreempt() {
+        return preempt == PreemptMode.ASYNC;
+    }
+
+    /** Whether a waiting suspender parks: {@code suspendWait() == PARK}. */
+    public boolean suspendSleeps() {
+        return suspendWait == SuspendWait.PARK;
+    }
+
+    public SchedConfig withPreempt(PreemptMode mode) {
+        return new SchedConfig(gomaxprocs, mode, sysmon, maxStackSize, suspendWait, broken);
+    }
+
+    /** {@code on}: {@link PreemptMode#ASYNC}; off: {@link PreemptMode#COOPERATIVE}. */
     public SchedConfig withAsyncPreempt(boolean on) {
-        return new SchedConfig(gomaxprocs, on, sysmon, maxStackSize, suspendSleeps, broken);
+        return withPreempt(on ? PreemptMode.ASYNC : PreemptMode.COOPERATIVE);
     }
 
     public SchedConfig withSysmon(boolean on) {
-        return new SchedConfig(gomaxprocs, asyncPreempt, on, maxStackSize, suspendSleeps, broken);
+        return new SchedConfig(gomaxprocs, preempt, on, maxStackSize, suspendWait, broken);
     }
 
+    public SchedConfig withSuspendWait(SuspendWait wait) {
+        return new SchedConfig(gomaxprocs, preempt, sysmon, maxStackSize, wait, broken);
+    }
+
+    /** {@code on}: {@link SuspendWait#PARK}; off: {@link SuspendWait#SPIN}. */
     public SchedConfig withSuspendSleeps(boolean on) {
-        return new SchedConfig(gomaxprocs, asyncPreempt, sysmon, maxStackSize, on, broken);
+        return withSuspendWait(on ? SuspendWait.PARK : SuspendWait.SPIN);
     }
 
     public SchedConfig withMaxStackSize(long bytes) {
-        return new SchedConfig(gomaxprocs, asyncPreempt, sysmon, bytes, suspendSleeps, broken);
+        return new SchedConfig(gomaxprocs, preempt, sysmon, bytes, suspendWait, broken);
     }
 
     /** The same settings with {@code pieces} broken on purpose (an ablation; never Go's behaviour). */
     public SchedConfig withBroken(Set<ProtocolPiece> pieces) {
-        return new SchedConfig(gomaxprocs, asyncPreempt, sysmon, maxStackSize, suspendSleeps, pieces);
+        return new SchedConfig(gomaxprocs, preempt, sysmon, maxStackSize, suspendWait, pieces);
     }
 }

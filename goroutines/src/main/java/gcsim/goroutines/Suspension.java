@@ -19,7 +19,7 @@ import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Goroutine suspension: the seed's preempt.go ({@code suspendG},
+ * Goroutine suspension: go1.14's preempt.go (Go commit 3f834114: {@code suspendG},
  * {@code resumeG}, {@code suspendGState}, {@code canPreemptM}), step for step.
  *
  * <p>suspendG drives a goroutine to a safe point and returns with the scan bit
@@ -32,7 +32,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p><b>Waiting</b> ({@link SchedConfig#suspendSleeps()}): {@code spin} is
  * Go's loop. {@code park} (deliberately not Go) parks the suspender on the G
  * and is woken by the G's side; see {@link #parkUntilStatusChanges} for why
- * no wake-up is lost. Both count into {@link SuspendStats}.
+ * no wake-up is lost. Both count into {@link SuspendWaitCounters}.
  *
  * <p><b>Two-phase stack scan</b> (gcsim's answer to mgcmark.go's TODO):
  * {@link #trySuspendG} (never waits) and {@link #requestSelfScan}.
@@ -107,7 +107,7 @@ public final class Suspension {
     }
 
     private static SuspendGState suspendLoop(G gp) {
-        SuspendStats stats = gp.rt.suspendStats;
+        SuspendWaitCounters stats = gp.rt.suspendWaitCounters;
         Platform pl = gp.rt.platform;
         boolean park = gp.rt.config.suspendSleeps();
         long waitStart = -1; // nanoTime when this call first had to wait
@@ -278,7 +278,7 @@ public final class Suspension {
      * call on these machines, which would add 3 µs to every suspension it
      * measures.
      */
-    private static void chargeWait(Platform pl, SuspendStats stats, long waitStart, long idleNanos) {
+    private static void chargeWait(Platform pl, SuspendWaitCounters stats, long waitStart, long idleNanos) {
         if (waitStart >= 0) {
             stats.waitCpuNanos.add(Math.max(0, pl.nanoTime() - waitStart - idleNanos));
         }
@@ -288,7 +288,7 @@ public final class Suspension {
      * The park strategy's longest sleep without a wakeup: a safety net only.
      * Every transition of gp's status and every signal its M handles without
      * stopping wakes parked suspenders (publish-then-recheck below), so with a
-     * G that moves, parks end by wakeup; {@link SuspendStats#parkTimeouts}
+     * G that moves, parks end by wakeup; {@link SuspendWaitCounters#parkTimeouts}
      * counts the others (a G that never reaches a safe point: a tight loop
      * under {@code --preempt cooperative}). 10 ms is Go's forcePreemptNS.
      */
@@ -317,7 +317,7 @@ public final class Suspension {
     }
 
     /**
-     * The park strategy (the seed's TODO "Don't busy wait"; deliberately not
+     * The park strategy (go1.14's suspendG TODO "Don't busy wait"; deliberately not
      * Go, which spins then osyields): sleeps until gp's status is no longer s
      * or gp's M handled a signal, or {@code maxNanos} passed. Dekker-style: the
      * waiter is published (a volatile count on gp) before the status is read
@@ -325,7 +325,7 @@ public final class Suspension {
      * so either we see the new status or the G sees us and wakes us: no lost
      * wake-up. Any number of suspenders may park on one G at once.
      */
-    private static void parkUntilStatusChanges(G gp, int s, long maxNanos, SuspendStats stats) {
+    private static void parkUntilStatusChanges(G gp, int s, long maxNanos, SuspendWaitCounters stats) {
         Platform pl = gp.rt.platform;
         Waiter w = new Waiter(pl);
         gp.addSuspendWaiter(w);

@@ -106,7 +106,7 @@ class SuspendGHandDrivenTest {
         assertThat(gp.preemptStop).isFalse();
         assertThat(gp.preempt).isFalse();
         assertThat(gp.stackguard0).isEqualTo(gp.stackLo + StackConstants.STACK_GUARD);
-        assertThat(rt.suspendStats().snapshot().waitingCalls()).isEqualTo(1);
+        assertThat(rt.suspendWaitCounters().snapshot().waitingCalls()).isEqualTo(1);
         releaseStopped(rt, gp);
         assertThat(external(rt)).isZero();
     }
@@ -122,7 +122,7 @@ class SuspendGHandDrivenTest {
         assertThat(st.stopped()).isTrue();
         assertThat(readgstatus(gp)).isEqualTo(G_SCANWAITING);
         assertThat(casGFromPreempted(gp, G_PREEMPTED, G_WAITING)).as("claimed once").isFalse();
-        assertThat(rt.suspendStats().snapshot()).isEqualTo(new SuspendStats.Snapshot(0, 0, 0, 0, 0, 0));
+        assertThat(rt.suspendWaitCounters().snapshot()).isEqualTo(new SuspendWaitCounters.Snapshot(0, 0, 0, 0, 0, 0));
         releaseStopped(rt, gp);
     }
 
@@ -145,7 +145,7 @@ class SuspendGHandDrivenTest {
         assertThat(gp.preempt).isFalse();
         assertThat(gp.stackguard0).isEqualTo(gp.stackLo + StackConstants.STACK_GUARD);
         assertThat(external(rt)).isEqualTo(1);
-        assertThat(rt.suspendStats().snapshot().waitingCalls()).as("no wait").isZero();
+        assertThat(rt.suspendWaitCounters().snapshot().waitingCalls()).as("no wait").isZero();
         Suspension.resumeG(st);
         assertThat(readgstatus(gp)).isEqualTo(s);
         assertThat(external(rt)).isZero();
@@ -191,7 +191,7 @@ class SuspendGHandDrivenTest {
         assertThat(rounds).containsExactly("procyield(10)", "procyield(10)", "osyield", "procyield(10)", "osyield",
                 "procyield(10)");
         assertThat(st.stopped()).isTrue();
-        SuspendStats.Snapshot stats = rt.suspendStats().snapshot();
+        SuspendWaitCounters.Snapshot stats = rt.suspendWaitCounters().snapshot();
         assertThat(stats.spins()).as("every busy-wait round").isEqualTo(6);
         assertThat(stats.waitingCalls()).as("one call that waited").isEqualTo(1);
         assertThat(stats.waitCpuNanos()).as("a wait that started at clock 0 is charged too").isEqualTo(YIELD_DELAY * 3 / 2 + 1);
@@ -231,7 +231,7 @@ class SuspendGHandDrivenTest {
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(st.dead()).isTrue();
         assertThat(external(rt)).isZero();
-        SuspendStats.Snapshot stats = rt.suspendStats().snapshot();
+        SuspendWaitCounters.Snapshot stats = rt.suspendWaitCounters().snapshot();
         assertThat(stats.waitingCalls()).isEqualTo(1);
         assertThat(stats.waitCpuNanos()).isEqualTo(3_000);
     }
@@ -243,7 +243,7 @@ class SuspendGHandDrivenTest {
         return hints == 0 && yields == 1 ? "osyield" : "hints=" + hints + " yields=" + yields;
     }
 
-    /** SuspendStats.waitCpuNanos: the wall time of the wait minus the time given away in osyield. */
+    /** SuspendWaitCounters.waitCpuNanos: the wall time of the wait minus the time given away in osyield. */
     @Test
     void busyTimeOfAWaitExcludesTheTimeGivenAway() {
         Sched rt = rt(false);
@@ -264,7 +264,7 @@ class SuspendGHandDrivenTest {
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(pl.yields.get()).isEqualTo(1);
         // wall 17 µs - 1 µs = 16 µs, of which 3 µs yielded
-        assertThat(rt.suspendStats().snapshot().waitCpuNanos()).isEqualTo(13_000);
+        assertThat(rt.suspendWaitCounters().snapshot().waitCpuNanos()).isEqualTo(13_000);
         releaseStopped(rt, gp);
     }
 

@@ -299,7 +299,7 @@ class SuspendGTest {
     /**
      * Mutual exclusion without a race to win, and its negative control:
      * suspender 2 holds worker a stopped (counted in the holder count) until
-     * suspender 1, suspending a too, has either had to wait (SuspendStats'
+     * suspender 1, suspending a too, has either had to wait (SuspendWaitCounters'
      * waiting calls went up: the scan bit kept it out) or got a as well (the
      * count reached 2). With the protocol intact the count stays 1; with the
      * scan bit broken ({@code --break scan-bit}, this runtime only) suspendG
@@ -330,10 +330,10 @@ class SuspendGTest {
                 }
                 maxHolders.accumulateAndGet(holdersOfA.incrementAndGet(), Math::max);
                 // After our own suspendG (which may have waited), before suspender 1 starts.
-                long waitedBefore = t.rt.suspendStats().snapshot().waitingCalls();
+                long waitedBefore = t.rt.suspendWaitCounters().snapshot().waitingCalls();
                 held.countDown();
                 TestRt.until(() -> maxHolders.get() > 1
-                        || t.rt.suspendStats().snapshot().waitingCalls() > waitedBefore, t.rt);
+                        || t.rt.suspendWaitCounters().snapshot().waitingCalls() > waitedBefore, t.rt);
                 holdersOfA.decrementAndGet();
                 Suspension.resumeG(st);
             });

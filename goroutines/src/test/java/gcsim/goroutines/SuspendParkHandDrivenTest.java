@@ -67,7 +67,7 @@ class SuspendParkHandDrivenTest {
         assertThat(st.stopped()).isTrue();
         assertThat(parks).containsExactly(SAFETY_NET);
         assertThat(pl.unparked).as("the wakeup unparks the suspender").containsExactly(Thread.currentThread());
-        SuspendStats.Snapshot s = rt.suspendStats().snapshot();
+        SuspendWaitCounters.Snapshot s = rt.suspendWaitCounters().snapshot();
         assertThat(s.parks()).isEqualTo(1);
         assertThat(s.wakeups()).isEqualTo(1);
         assertThat(s.parkTimeouts()).isZero();
@@ -93,7 +93,7 @@ class SuspendParkHandDrivenTest {
         };
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(parks).containsExactly(SAFETY_NET, SAFETY_NET);
-        SuspendStats.Snapshot s = rt.suspendStats().snapshot();
+        SuspendWaitCounters.Snapshot s = rt.suspendWaitCounters().snapshot();
         assertThat(s.parks()).isEqualTo(2);
         assertThat(s.wakeups()).isEqualTo(1);
         assertThat(s.parkTimeouts()).isEqualTo(1);
@@ -129,7 +129,7 @@ class SuspendParkHandDrivenTest {
         };
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(round[0]).isEqualTo(2);
-        assertThat(rt.suspendStats().snapshot().parks()).isZero();
+        assertThat(rt.suspendWaitCounters().snapshot().parks()).isZero();
         assertThat(st.stopped()).isTrue();
         releaseStopped(rt, gp);
     }
@@ -161,7 +161,7 @@ class SuspendParkHandDrivenTest {
         };
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(parks).containsExactly(SAFETY_NET, 4_000L, SAFETY_NET);
-        SuspendStats.Snapshot s = rt.suspendStats().snapshot();
+        SuspendWaitCounters.Snapshot s = rt.suspendWaitCounters().snapshot();
         assertThat(s.parks()).isEqualTo(3);
         assertThat(s.wakeups()).isEqualTo(2);
         assertThat(s.parkTimeouts()).as("the rate-limit sleep is not a timeout").isZero();
@@ -176,8 +176,8 @@ class SuspendParkHandDrivenTest {
         pl.onParkNanos = nanos -> casgstatus(gp, G_COPYSTACK, G_WAITING);
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(st).isEqualTo(new SuspendGState(gp, false, false));
-        assertThat(rt.suspendStats().snapshot().parks()).isEqualTo(1);
-        assertThat(rt.suspendStats().snapshot().wakeups()).isEqualTo(1);
+        assertThat(rt.suspendWaitCounters().snapshot().parks()).isEqualTo(1);
+        assertThat(rt.suspendWaitCounters().snapshot().wakeups()).isEqualTo(1);
         Suspension.resumeG(st);
     }
 
@@ -189,7 +189,7 @@ class SuspendParkHandDrivenTest {
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(st).isEqualTo(new SuspendGState(gp, false, false));
         assertThat(readgstatus(gp)).isEqualTo(G_SCANSYSCALL);
-        assertThat(rt.suspendStats().snapshot().parks()).isEqualTo(1);
+        assertThat(rt.suspendWaitCounters().snapshot().parks()).isEqualTo(1);
         Suspension.resumeG(st);
     }
 
@@ -215,7 +215,7 @@ class SuspendParkHandDrivenTest {
         pl.onParkNanos = nanos -> casfromGscanstatus(gp, G_SCANWAITING, G_WAITING);
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(waits).containsExactly(G_WAITING, G_SCANWAITING);
-        SuspendStats.Snapshot s = rt.suspendStats().snapshot();
+        SuspendWaitCounters.Snapshot s = rt.suspendWaitCounters().snapshot();
         assertThat(s.parks()).as("only on the scan-held G").isEqualTo(1);
         assertThat(s.spins()).as("the retry is not counted as spinning").isZero();
         assertThat(st).isEqualTo(new SuspendGState(gp, false, true));
@@ -247,7 +247,7 @@ class SuspendParkHandDrivenTest {
             throw new AssertionError("slept on a G nothing would move");
         };
         SuspendGState st = Suspension.suspendG(gp);
-        assertThat(rt.suspendStats().snapshot().parks()).isZero();
+        assertThat(rt.suspendWaitCounters().snapshot().parks()).isZero();
         assertThat(st).isEqualTo(new SuspendGState(gp, false, true));
         releaseStopped(rt, gp);
     }

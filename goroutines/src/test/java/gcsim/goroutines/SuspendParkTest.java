@@ -66,7 +66,7 @@ class SuspendParkTest {
         Heap heap = new Heap(HeapConfig.of(2));
         Interp interp = new Interp(rt, heap, worker());
         G main = interp.start();
-        SuspendStats.Snapshot before = rt.suspendStats().snapshot();
+        SuspendWaitCounters.Snapshot before = rt.suspendWaitCounters().snapshot();
         AtomicInteger holders = new AtomicInteger();
         AtomicInteger overlaps = new AtomicInteger();
         AtomicInteger stalls = new AtomicInteger();
@@ -124,7 +124,7 @@ class SuspendParkTest {
         for (G g : rt.allgs()) {
             assertThat(readgstatus(g) & GStatus.G_SCAN).as("scan bit left on %s", g).isZero();
         }
-        SuspendStats.Snapshot d = rt.suspendStats().snapshot().minus(before);
+        SuspendWaitCounters.Snapshot d = rt.suspendWaitCounters().snapshot().minus(before);
         assertThat(d.waitingCalls()).as("some suspensions had to wait").isPositive();
         if (park) {
             assertThat(d.spins()).isZero();

@@ -285,7 +285,7 @@ class SuspendProtocolModelCheckTest {
     void suspendGParkVsPreemptPark() {
         explore(INVOCATIONS, new World(new Sched(BASE.withSuspendSleeps(true), new ModelPlatform())), w -> {
             preemptPark(w);
-            SuspendStats st = w.rt.suspendStats;
+            SuspendWaitCounters st = w.rt.suspendWaitCounters;
             check(st.parkTimeouts.sum() == 0, "a park ended by its safety net: " + st.parkTimeouts.sum());
         });
     }

@@ -31,11 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * goroutines run a loop that calls a leaf function, so every stack job meets
  * a running goroutine:
  * <ul>
- *   <li>{@code suspend}: {@code spin} (the seed's wait) vs {@code park} (its
- *       TODO "Don't busy wait"); compare the score (cycle time) and the
+ *   <li>{@code suspend}: {@code spin} (go1.14's suspendG wait) vs {@code park}
+ *       (its TODO "Don't busy wait"); compare the score (cycle time) and the
  *       auxiliary counters {@code suspenderBusyUs} (the suspenders' busy time,
  *       wall minus parked and yielded) and {@code suspendP99Us}.
- *   <li>{@code stackScan}: {@code blocking} (the seed's markroot) vs
+ *   <li>{@code stackScan}: {@code blocking} (the go1.14 markroot) vs
  *       {@code two-phase} (the mgcmark.go TODO); compare {@code stackJobUs}
  *       (the total stack-job time) and the score.
  *   <li>{@code preempt}: {@code async} vs {@code cooperative}: with calls in
@@ -84,8 +84,8 @@ public class StrategyBenchmarks {
             Heap heap = new Heap(HeapConfig.of(2));
             Interp in = new Interp(rt, heap, p);
             gc = new Collector(rt, heap, GcConfig.defaults(1).withCheckmark(false).withAutoTrigger(false)
-                    .withStackScan(stackScan.equals("two-phase") ? GcConfig.StackScan.TWO_PHASE
-                            : GcConfig.StackScan.BLOCKING));
+                    .withStackScan(stackScan.equals("two-phase") ? GcConfig.StackScanStrategy.TWO_PHASE
+                            : GcConfig.StackScanStrategy.BLOCKING));
             gc.start();
             in.start();
             while (rt.stats().goroutinesCreated() < running + 1L) {

@@ -5,11 +5,13 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * How suspendG callers of one {@link Sched} waited for their goroutines to
  * reach a safe point: the figures that compare {@code --suspend spin} with
- * {@code --suspend park}. Counters only grow; a reader takes differences
- * (gc-mark does so per cycle). Written
- * all by the suspenders themselves; read by anyone.
+ * {@code --suspend park} ({@link SuspendWait}). Counters only grow; a reader
+ * takes differences (gc-mark does so per cycle, into the JSON's
+ * {@code strategies}). Written all by the suspenders themselves; read by
+ * anyone. Not the suspendG latencies of a cycle: gc-mark measures those
+ * itself ({@code CycleRecord.SuspendLatency}, the JSON's {@code suspendG}).
  */
-public final class SuspendStats {
+public final class SuspendWaitCounters {
     /** Busy-wait rounds (procyield or osyield) of spinning suspenders (park's immediate CAS retries are not counted). */
     final LongAdder spins = new LongAdder();
     /** Times a suspender parked (park strategy). */
@@ -23,7 +25,7 @@ public final class SuspendStats {
     /** suspendG calls that had to wait at least once (G running, copying or held by another suspender). */
     final LongAdder waitingCalls = new LongAdder();
 
-    SuspendStats() {}
+    SuspendWaitCounters() {}
 
     /** A consistent-enough copy for reports (each counter read once). Any thread. */
     public Snapshot snapshot() {
