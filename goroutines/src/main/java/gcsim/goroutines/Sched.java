@@ -143,6 +143,29 @@ public final class Sched {
     /** Whether {@link #gcHooks} wants {@link GcHooks#atSafePoint} calls (stress mode); set with it. */
     volatile boolean gcSafePointHook;
 
+    // ---- test seams: per runtime, null in production (tests only; never static) ----
+    /**
+     * Test seam for fault injection, read by {@link Suspension}'s suspendG loop
+     * (one volatile read per wait): called by a suspendG caller each time it
+     * must wait, with the status it saw (after it posted a preemption request
+     * for a running G). A test blocks the suspender here on a latch while the G
+     * exits, grows its stack or enters a syscall. Set with
+     * {@link #setSuspendWaitHookForTest}.
+     */
+    volatile java.util.function.@Nullable ObjIntConsumer<G> suspendWaitHookForTest;
+    /**
+     * Test seam for fault injection, read by {@link Stacks#newstack} (one
+     * volatile read per stack growth): called on the G's M once gp is
+     * _Gcopystack, before the copy. Set with {@link #setCopystackHookForTest}.
+     */
+    volatile java.util.function.@Nullable Consumer<G> copystackHookForTest;
+    /**
+     * Test seam: runs on sysmon between retake's CAS of a P out of _Psyscall
+     * and its handoffp, where the M that made the syscall may come back and go
+     * idle. Set with {@link #setRetakeHookForTest}.
+     */
+    private volatile @Nullable Runnable retakeHookForTest;
+
     /** Creates a runtime with its own stacks and function table. Nothing runs until {@link #start}. */
     public Sched(SchedConfig config) {
         this(config, new StackAllocator(config.gomaxprocs()), new FuncTab());
@@ -226,6 +249,33 @@ public final class Sched {
         gcSafePointHook = false;
         gcHooks = hooks;
         gcSafePointHook = hooks != null && hooks.wantsSafePoints();
+    }
+
+    /**
+     * Tests only: installs (null removes) this runtime's suspendG wait seam
+     * ({@link #suspendWaitHookForTest}). The test thread, any time; it affects
+     * no other runtime.
+     */
+    void setSuspendWaitHookForTest(java.util.function.@Nullable ObjIntConsumer<G> hook) {
+        suspendWaitHookForTest = hook;
+    }
+
+    /**
+     * Tests only: installs (null removes) this runtime's newstack seam
+     * ({@link #copystackHookForTest}). The test thread, any time; it affects no
+     * other runtime.
+     */
+    void setCopystackHookForTest(java.util.function.@Nullable Consumer<G> hook) {
+        copystackHookForTest = hook;
+    }
+
+    /**
+     * Tests only: installs (null removes) this runtime's retake seam
+     * ({@link #retakeHookForTest}). The test thread, any time; it affects no
+     * other runtime.
+     */
+    void setRetakeHookForTest(@Nullable Runnable hook) {
+        retakeHookForTest = hook;
     }
 
     // =====================================================================
@@ -2062,13 +2112,6 @@ public final class Sched {
             }
         }
     }
-
-    /**
-     * Test seam: runs on sysmon between retake's CAS of a P out of _Psyscall
-     * and its handoffp, where the M that made the syscall may come back and go
-     * idle. Null in production.
-     */
-    static volatile @Nullable Runnable retakeHookForTest;
 
     /** Go's retake. sysmon only. */
     private int retake(long now) {

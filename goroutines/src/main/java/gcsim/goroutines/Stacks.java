@@ -27,13 +27,6 @@ public final class Stacks {
     private Stacks() {}
 
     /**
-     * Test seam for fault injection (null in production, one volatile read per
-     * stack growth): called by the G's M in newstack once gp is _Gcopystack,
-     * before the copy.
-     */
-    static volatile java.util.function.@Nullable Consumer<G> copystackHookForTest;
-
-    /**
      * Go's newstack, entered when gp's code returned {@link GoCode#MORESTACK}
      * with gp's pc at the call whose prologue failed, its sp the caller's sp
      * and {@code mp.morestackCallBytes} the callee's frame. Returns true when
@@ -90,7 +83,7 @@ public final class Stacks {
         casgstatus(gp, G_RUNNING, G_COPYSTACK);
         // The concurrent GC will not scan the stack while we are doing the copy since
         // the gp is in a Gcopystack status.
-        java.util.function.Consumer<G> hook = copystackHookForTest;
+        java.util.function.Consumer<G> hook = rt.copystackHookForTest; // test seam, per runtime
         if (hook != null) {
             hook.accept(gp); // a test holds the M here, mid copy, while a suspender waits
         }

@@ -58,15 +58,6 @@ public final class Suspension {
     private static final SuspendGState DEAD = new SuspendGState(null, true, false);
 
     /**
-     * Test seam for fault injection (null in production, one volatile read per
-     * wait): called by a suspendG caller each time it must wait, with the
-     * status it saw (after it posted a preemption request for a running G).
-     * A test blocks the suspender here on a latch while the G exits, grows its
-     * stack or enters a syscall.
-     */
-    static volatile java.util.function.@Nullable ObjIntConsumer<G> waitHookForTest;
-
-    /**
      * Go's suspendG: suspends gp at a safe point and returns its state; the
      * caller then owns gp's stack until {@link #resumeG}. Blocks (spinning,
      * then yielding) until gp reaches a safe point. Callable from any thread
@@ -210,7 +201,7 @@ public final class Suspension {
                     throw Throw.fatal(GStatus.dumpgstatus(gp), "invalid g status");
                 }
             }
-            java.util.function.ObjIntConsumer<G> hook = waitHookForTest;
+            java.util.function.ObjIntConsumer<G> hook = gp.rt.suspendWaitHookForTest; // test seam, per runtime
             if (hook != null) {
                 hook.accept(gp, s);
             }

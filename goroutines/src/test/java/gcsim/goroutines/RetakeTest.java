@@ -26,31 +26,27 @@ class RetakeTest {
                     .recv("done", 1).ret().end()
                 .build();
         AtomicBoolean fired = new AtomicBoolean();
-        try {
-            // sysmon backs off to 10 ms ticks and needs two ticks to retake: on a loaded
-            // machine one run may miss the syscall, so run again until one retake happened.
-            for (int attempt = 0; attempt < 20 && !fired.get(); attempt++) {
-                try (TestRt t = new TestRt(p, SchedConfig.of(1).withAsyncPreempt(false))) {
-                    Sched rt = t.rt;
-                    Sched.retakeHookForTest = () -> {
-                        if (!fired.compareAndSet(false, true)) {
-                            return;
-                        }
-                        // Hold sysmon between its CAS and handoffp until main's M has come back
-                        // from the syscall, found its P taken and gone idle (or the process died).
-                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-                        while (rt.runningMs() != 0 && !rt.hasExited() && System.nanoTime() < deadline) {
-                            Thread.yield();
-                        }
-                    };
-                    t.start();
-                    assertThat(t.await(30)).isZero();
-                    assertThat(rt.fatalError()).isNull();
-                }
+        // sysmon backs off to 10 ms ticks and needs two ticks to retake: on a loaded
+        // machine one run may miss the syscall, so run again until one retake happened.
+        for (int attempt = 0; attempt < 20 && !fired.get(); attempt++) {
+            try (TestRt t = new TestRt(p, SchedConfig.of(1).withAsyncPreempt(false))) {
+                Sched rt = t.rt;
+                rt.setRetakeHookForTest(() -> {
+                    if (!fired.compareAndSet(false, true)) {
+                        return;
+                    }
+                    // Hold sysmon between its CAS and handoffp until main's M has come back
+                    // from the syscall, found its P taken and gone idle (or the process died).
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                    while (rt.runningMs() != 0 && !rt.hasExited() && System.nanoTime() < deadline) {
+                        Thread.yield();
+                    }
+                });
+                t.start();
+                assertThat(t.await(30)).isZero();
+                assertThat(rt.fatalError()).isNull();
             }
-            assertThat(fired).as("sysmon retook the P during a syscall in one of 20 runs").isTrue();
-        } finally {
-            Sched.retakeHookForTest = null;
         }
+        assertThat(fired).as("sysmon retook the P during a syscall in one of 20 runs").isTrue();
     }
 }

@@ -9,13 +9,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Faults injected on purpose with the test seams ({@link Suspension#waitHookForTest},
- * {@link Stacks#copystackHookForTest}) and latches, on a real runtime: a G
+ * Faults injected on purpose with the runtime's own test seams
+ * ({@link Sched#setSuspendWaitHookForTest}, {@link Sched#setCopystackHookForTest};
+ * per runtime, so no other test sees them) and latches, on a real runtime: a G
  * that exits while a suspender waits for it, one that grows its stack while
  * a suspender waits, syscall entry and exit racing suspendG. Afterwards
  * every G is accounted for: with the world stopped, no G has the scan bit
@@ -24,12 +24,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class SuspendFaultsTest {
     private static final ObjectType CELL = ObjectType.scalars("cell", 2);
-
-    @AfterEach
-    void removeHooks() {
-        Suspension.waitHookForTest = null;
-        Stacks.copystackHookForTest = null;
-    }
 
     /** main: c := new(cell); go worker(c); sleep for ever (a timer keeps the process alive). */
     private static Program.Builder withMain(Program.Builder b) {
@@ -72,12 +66,12 @@ class SuspendFaultsTest {
             G gp = worker(t);
             TestRt.until(() -> readgstatus(gp) == G_RUNNING, t.rt);
             AtomicBoolean injected = new AtomicBoolean();
-            Suspension.waitHookForTest = (g, s) -> {
+            t.rt.setSuspendWaitHookForTest((g, s) -> {
                 if (g == gp && s == G_RUNNING && gp.preemptStop && injected.compareAndSet(false, true)) {
                     t.heap.writeWord(cell, 1); // the fault: the G leaves its loop and exits
                     TestRt.until(() -> readgstatus(gp) == G_DEAD, t.rt);
                 }
-            };
+            });
             SuspendGState st = Suspension.suspendG(gp);
             assertThat(injected).isTrue();
             assertThat(st.dead()).as("suspendG saw the G exit").isTrue();
@@ -108,18 +102,19 @@ class SuspendFaultsTest {
         CountDownLatch suspenderWaits = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<G> copying = new AtomicReference<>();
-        Stacks.copystackHookForTest = g -> {
-            if (copying.compareAndSet(null, g)) {
-                inCopy.countDown();
-                await(release);
-            }
-        };
-        Suspension.waitHookForTest = (g, s) -> {
-            if (s == G_COPYSTACK) {
-                suspenderWaits.countDown();
-            }
-        };
-        try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
+        try (TestRt t = new TestRt(p, SchedConfig.of(2))) {
+            t.rt.setCopystackHookForTest(g -> {
+                if (copying.compareAndSet(null, g)) {
+                    inCopy.countDown();
+                    await(release);
+                }
+            });
+            t.rt.setSuspendWaitHookForTest((g, s) -> {
+                if (s == G_COPYSTACK) {
+                    suspenderWaits.countDown();
+                }
+            });
+            t.start();
             long cell = t.mainLocal0();
             await(inCopy);
             G gp = copying.get();
@@ -138,7 +133,7 @@ class SuspendFaultsTest {
             assertThat(gp.stackHi - gp.stackLo).as("stopped on the grown stack").isGreaterThan(before);
             assertThat(Traceback.traceback(gp)).contains("worker(...)");
             Suspension.resumeG(st);
-            Stacks.copystackHookForTest = null;
+            t.rt.setCopystackHookForTest(null);
             t.heap.writeWord(cell, 1);
             TestRt.until(() -> readgstatus(gp) == G_DEAD, t.rt);
             assertThat(t.rt.stats().stackGrowths()).isPositive();

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,11 +31,6 @@ class SuspendGHandDrivenTest {
     private static final long YIELD_DELAY = 10_000; // preempt.go: yieldDelay = 10 * 1000
 
     private final ClockedPlatform pl = new ClockedPlatform();
-
-    @AfterEach
-    void removeHook() {
-        Suspension.waitHookForTest = null;
-    }
 
     private Sched rt(boolean async) {
         return new Sched(SchedConfig.of(1).withSysmon(false).withAsyncPreempt(async), pl);
@@ -86,7 +80,7 @@ class SuspendGHandDrivenTest {
         M mp = new M(rt, 1);
         G gp = running(rt, mp);
         List<Integer> waits = new ArrayList<>();
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             waits.add(s);
             // The request is posted and the scan bit released before the suspender waits.
             assertThat(readgstatus(gp)).isEqualTo(G_RUNNING);
@@ -96,7 +90,7 @@ class SuspendGHandDrivenTest {
             assertThat(mp.signalPending).as("preemptM only with async preemption").isEqualTo(async ? 1 : 0);
             assertThat(external(rt)).as("the suspender counts as a running M").isEqualTo(1);
             preemptPark(gp);
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(waits).containsExactly(G_RUNNING);
         assertThat(st.g()).isSameAs(gp);
@@ -111,13 +105,47 @@ class SuspendGHandDrivenTest {
         assertThat(external(rt)).isZero();
     }
 
+    /**
+     * Test seams are per runtime, never static (issue 14): two runtimes in one
+     * JVM, each with its own wait seam set, and each suspendG calls only its
+     * own runtime's seam. With one shared seam the second setting would win and
+     * the first suspendG would run the other runtime's seam.
+     */
+    @Test
+    void eachRuntimeCallsOnlyItsOwnWaitSeam() {
+        Sched rt = rt(false);
+        Sched other = rt(false);
+        G gp = running(rt, new M(rt, 1));
+        G og = running(other, new M(other, 1));
+        List<G> seenByRt = new ArrayList<>();
+        List<G> seenByOther = new ArrayList<>();
+        rt.setSuspendWaitHookForTest((g, s) -> {
+            seenByRt.add(g);
+            preemptPark(g); // whichever G it is called for, so a wrong call fails below, not hangs
+        });
+        other.setSuspendWaitHookForTest((g, s) -> {
+            seenByOther.add(g);
+            preemptPark(g);
+        });
+        SuspendGState st = Suspension.suspendG(gp);
+        assertThat(st.stopped()).isTrue();
+        assertThat(seenByRt).containsExactly(gp);
+        assertThat(seenByOther).as("the other runtime's seam").isEmpty();
+        releaseStopped(rt, gp);
+        SuspendGState ost = Suspension.suspendG(og);
+        assertThat(ost.stopped()).isTrue();
+        assertThat(seenByOther).containsExactly(og);
+        assertThat(seenByRt).as("unchanged by the other runtime's suspendG").containsExactly(gp);
+        releaseStopped(other, og);
+    }
+
     @Test
     void gAlreadyPreemptedIsClaimedWithoutWaiting() {
         Sched rt = rt(false);
         G gp = g(rt, G_PREEMPTED);
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             throw new AssertionError("waited on a preempted G (status " + s + ")");
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(st.stopped()).isTrue();
         assertThat(readgstatus(gp)).isEqualTo(G_SCANWAITING);
@@ -135,9 +163,9 @@ class SuspendGHandDrivenTest {
         gp.preemptStop = true;
         gp.preempt = true;
         gp.stackguard0 = StackConstants.STACK_PREEMPT;
-        Suspension.waitHookForTest = (g, x) -> {
+        rt.setSuspendWaitHookForTest((g, x) -> {
             throw new AssertionError("waited on a G at a safe point");
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(st).isEqualTo(new SuspendGState(gp, false, false));
         assertThat(readgstatus(gp)).isEqualTo(s | G_SCAN);
@@ -174,7 +202,7 @@ class SuspendGHandDrivenTest {
         int[] round = {0};
         int[] lastHints = {0};
         int[] lastYields = {0};
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             int r = round[0]++;
             if (r > 0) {
                 rounds.add(action(pl.spinHints.get() - lastHints[0], pl.yields.get() - lastYields[0]));
@@ -185,7 +213,7 @@ class SuspendGHandDrivenTest {
             if (r == clockAtRound.length - 1) {
                 preemptPark(gp);
             }
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         rounds.add(action(pl.spinHints.get() - lastHints[0], pl.yields.get() - lastYields[0]));
         assertThat(rounds).containsExactly("procyield(10)", "procyield(10)", "osyield", "procyield(10)", "osyield",
@@ -204,11 +232,11 @@ class SuspendGHandDrivenTest {
         pl.deterministic = true;
         Sched rt = rt(false);
         G gp = running(rt, new M(rt, 1));
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             if (pl.spinHints.get() > 0) {
                 preemptPark(gp);
             }
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(pl.spinHints.get()).as("two waiting rounds, one hint each").isEqualTo(2);
         assertThat(st.stopped()).isTrue();
@@ -222,12 +250,12 @@ class SuspendGHandDrivenTest {
         G gp = running(rt, new M(rt, 1));
         pl.clock.set(1_000);
         int[] round = {0};
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             if (round[0]++ == 1) {
                 pl.clock.set(4_000);
                 casgstatus(gp, G_RUNNING, G_DEAD); // goexit0
             }
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(st.dead()).isTrue();
         assertThat(external(rt)).isZero();
@@ -251,7 +279,7 @@ class SuspendGHandDrivenTest {
         pl.clock.set(1_000);
         pl.yieldNanos = 3_000; // each osyield gives 3 µs away
         int[] round = {0};
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             switch (round[0]++) {
                 case 0 -> pl.clock.set(1_000); // the wait starts: spin
                 case 1 -> pl.clock.set(13_000); // past yieldDelay: osyield, the clock goes to 16 µs
@@ -260,7 +288,7 @@ class SuspendGHandDrivenTest {
                     preemptPark(gp);
                 }
             }
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(pl.yields.get()).isEqualTo(1);
         // wall 17 µs - 1 µs = 16 µs, of which 3 µs yielded
@@ -289,7 +317,7 @@ class SuspendGHandDrivenTest {
         G gp = running(rt, mp);
         int[] round = {0};
         List<Integer> signals = new ArrayList<>();
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             int r = round[0]++;
             signals.add(mp.signalPending);
             switch (r) {
@@ -307,7 +335,7 @@ class SuspendGHandDrivenTest {
                 }
                 default -> preemptPark(gp);
             }
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(signals).containsExactly(1, 1, 1, 0, 1);
         assertThat(transitions).as("one scan|running per posting of the request").containsExactly(
@@ -325,12 +353,12 @@ class SuspendGHandDrivenTest {
         Sched rt = rt(false);
         G gp = g(rt, G_SCANWAITING); // the other suspender holds it
         List<Integer> waits = new ArrayList<>();
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             waits.add(s);
             if (waits.size() == 3) {
                 casfromGscanstatus(gp, G_SCANWAITING, G_WAITING); // the other one's resumeG
             }
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(waits).containsExactly(G_SCANWAITING, G_SCANWAITING, G_SCANWAITING);
         assertThat(st).isEqualTo(new SuspendGState(gp, false, false));
@@ -344,10 +372,10 @@ class SuspendGHandDrivenTest {
         Sched rt = rt(false);
         G gp = g(rt, G_COPYSTACK);
         List<Integer> waits = new ArrayList<>();
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             waits.add(s);
             casgstatus(gp, G_COPYSTACK, G_RUNNABLE); // newstack is done (the G was runnable)
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(waits).containsExactly(G_COPYSTACK);
         assertThat(st).isEqualTo(new SuspendGState(gp, false, false));
@@ -374,12 +402,12 @@ class SuspendGHandDrivenTest {
             }
         });
         List<Integer> waits = new ArrayList<>();
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             waits.add(s);
             if (s == G_SCANWAITING) {
                 casfromGscanstatus(gp, G_SCANWAITING, G_WAITING); // the scanner is done
             }
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(waits).containsExactly(G_WAITING, G_SCANWAITING);
         assertThat(st).isEqualTo(new SuspendGState(gp, false, true));
@@ -391,7 +419,7 @@ class SuspendGHandDrivenTest {
     void suspenderWaitingWhenTheProcessExitsThrowsAndReleasesItsCount() {
         Sched rt = rt(false);
         G gp = running(rt, new M(rt, 1));
-        Suspension.waitHookForTest = (g, s) -> rt.exiting = true;
+        rt.setSuspendWaitHookForTest((g, s) -> rt.exiting = true);
         assertThatThrownBy(() -> Suspension.suspendG(gp)).isInstanceOf(GoThrow.class)
                 .hasMessage("suspendG: process exited");
         assertThat(external(rt)).isZero();
@@ -414,10 +442,10 @@ class SuspendGHandDrivenTest {
         });
         G gp = running(rt, new M(rt, 1));
         pl.clock.set(100);
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             pl.clock.set(400);
             preemptPark(gp);
-        };
+        });
         SuspendGState st = Suspension.suspendG(gp);
         releaseStopped(rt, gp);
         G dead = g(rt, G_DEAD);

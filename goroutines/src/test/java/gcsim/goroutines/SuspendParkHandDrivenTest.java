@@ -12,7 +12,6 @@ import gcsim.stacks.StackConstants;
 import java.util.ArrayList;
 import java.util.List;
 import org.checkerframework.checker.nullness.qual.Nullable;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -31,11 +30,6 @@ class SuspendParkHandDrivenTest {
 
     private final ClockedPlatform pl = new ClockedPlatform();
 
-    @AfterEach
-    void removeHook() {
-        Suspension.waitHookForTest = null;
-    }
-
     private Sched rt(boolean async) {
         return new Sched(SchedConfig.of(1).withSysmon(false).withAsyncPreempt(async).withSuspendSleeps(true), pl);
     }
@@ -47,13 +41,13 @@ class SuspendParkHandDrivenTest {
         List<Long> parks = new ArrayList<>();
         int[] round = {0};
         pl.clock.set(1_000);
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             if (round[0]++ == 1) {
                 assertThat(gp.suspendWaiters).as("nobody left on the G").isZero();
                 pl.clock.set(3_500);
                 preemptPark(gp); // stops before the suspender could park again: it must not
             }
-        };
+        });
         pl.onParkNanos = nanos -> {
             parks.add(nanos);
             assertThat(parks).as("parked only while the G ran with the request posted").hasSize(1);
@@ -111,7 +105,7 @@ class SuspendParkHandDrivenTest {
         Sched rt = rt(false);
         G gp = running(rt, new M(rt, 1));
         int[] round = {0};
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             switch (round[0]++) {
                 case 0 -> {
                     gp.stackguard0 = gp.stackLo + StackConstants.STACK_GUARD;
@@ -123,7 +117,7 @@ class SuspendParkHandDrivenTest {
                     preemptPark(gp);
                 }
             }
-        };
+        });
         pl.onParkNanos = nanos -> {
             throw new AssertionError("parked on a G nothing would move");
         };
@@ -211,7 +205,7 @@ class SuspendParkHandDrivenTest {
             }
         });
         List<Integer> waits = new ArrayList<>();
-        Suspension.waitHookForTest = (g, s) -> waits.add(s);
+        rt.setSuspendWaitHookForTest((g, s) -> waits.add(s));
         pl.onParkNanos = nanos -> casfromGscanstatus(gp, G_SCANWAITING, G_WAITING);
         SuspendGState st = Suspension.suspendG(gp);
         assertThat(waits).containsExactly(G_WAITING, G_SCANWAITING);
@@ -239,10 +233,10 @@ class SuspendParkHandDrivenTest {
                 }
             }
         });
-        Suspension.waitHookForTest = (g, s) -> {
+        rt.setSuspendWaitHookForTest((g, s) -> {
             assertThat(s).isEqualTo(G_WAITING);
             casfromGscanstatus(gp, G_SCANWAITING, G_WAITING); // back to what the suspender saw
-        };
+        });
         pl.onParkNanos = nanos -> {
             throw new AssertionError("slept on a G nothing would move");
         };

@@ -17,13 +17,6 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (freeSpan) on theirs; any number at once.
  */
 final class MCentral {
-    /**
-     * Test seam: called in cacheSpan's walk of the nonempty list between the
-     * read of a span's sweepgen and the CAS that claims it, so a test can play
-     * the background sweeper that wins the span there. Null in production.
-     */
-    static volatile @Nullable Consumer<MSpan> takeSpanHookForTest;
-
     private final MHeap heap;
     final int spanclass;
     private final ReentrantLock lock = new ReentrantLock();
@@ -67,7 +60,7 @@ final class MCentral {
         for (;;) {
             for (MSpan s = nonempty.first; s != null; s = s.next) {
                 int gen = s.loadSweepgen();
-                Consumer<MSpan> hook = takeSpanHookForTest;
+                Consumer<MSpan> hook = heap.takeSpanHookForTest; // test seam, per heap
                 if (hook != null) {
                     hook.accept(s);
                 }

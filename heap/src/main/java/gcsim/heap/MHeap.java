@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -59,6 +60,14 @@ final class MHeap {
     final LongAdder freedBytes = new LongAdder();
     final AtomicLong spansInUse = new AtomicLong();
 
+    /**
+     * Test seam, per heap (never static): called in {@link MCentral}'s cacheSpan walk of the
+     * nonempty list between the read of a span's sweepgen and the CAS that claims it, so a test can
+     * play the background sweeper that wins the span there. Null in production (one volatile read
+     * per span walked). Set with {@link #setTakeSpanHookForTest}.
+     */
+    volatile @Nullable Consumer<MSpan> takeSpanHookForTest;
+
     MHeap(int maxArenas) {
         this.maxArenas = maxArenas;
         this.arenas = new HeapArena[maxArenas];
@@ -66,6 +75,14 @@ final class MHeap {
         for (int i = 0; i < central.length; i++) {
             central[i] = new MCentral(this, i);
         }
+    }
+
+    /**
+     * Tests only: installs (null removes) this heap's cacheSpan seam ({@link #takeSpanHookForTest}).
+     * The test thread, any time; it affects no other heap.
+     */
+    void setTakeSpanHookForTest(@Nullable Consumer<MSpan> hook) {
+        takeSpanHookForTest = hook;
     }
 
     long heapSys() {

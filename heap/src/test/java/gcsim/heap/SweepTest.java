@@ -299,17 +299,13 @@ class SweepTest {
         assertThat(partial).isNotNull();
         int sg = heap.sweepgen();
         List<MSpan> won = new ArrayList<>();
-        MCentral.takeSpanHookForTest = s -> {
+        heap.mheap().setTakeSpanHookForTest(s -> { // this heap's seam: no other test's heap sees it
             if (s == partial && won.isEmpty() && s.casSweepgen(sg - 2, sg - 1)) {
                 won.add(s); // the "background sweeper" claims it now
             }
-        };
-        long x;
-        try {
-            x = heap.allocate(heap.mcache(1), s4);
-        } finally {
-            MCentral.takeSpanHookForTest = null;
-        }
+        });
+        long x = heap.allocate(heap.mcache(1), s4);
+        heap.mheap().setTakeSpanHookForTest(null);
         assertThat(won).containsExactly(partial);
         assertThat(heap.spanOf(x)).as("allocated from the span being swept").isNotSameAs(partial);
         assertThat(partial.loadSweepgen()).as("still held by its sweeper, not cached").isEqualTo(sg - 1);
@@ -319,5 +315,39 @@ class SweepTest {
         for (long y : all) {
             assertThat(heap.readWord(y)).isEqualTo(y);
         }
+    }
+
+    /**
+     * Test seams are per heap, never static (issue 14): a cacheSpan seam set on
+     * one heap is not called by another heap's cacheSpan in the same JVM, and
+     * is called by its own. With one shared seam the other heap's walk would
+     * call it.
+     */
+    @Test
+    void aTakeSpanSeamIsCalledOnlyByItsOwnHeap() {
+        ObjectType s4 = ObjectType.scalars("s4", 4);
+        Heap other = new Heap(HeapConfig.of(2));
+        List<MSpan> seen = new ArrayList<>();
+        heap.mheap().setTakeSpanHookForTest(seen::add);
+        leaveUnsweptPartialSpans(other, s4);
+        other.allocate(other.mcache(1), s4); // walks other's nonempty list of unswept spans
+        assertThat(seen).as("this heap's seam, called by the other heap's cacheSpan").isEmpty();
+        leaveUnsweptPartialSpans(heap, s4);
+        heap.allocate(heap.mcache(1), s4);
+        assertThat(seen).as("called by its own heap's cacheSpan").isNotEmpty();
+        heap.mheap().setTakeSpanHookForTest(null);
+        other.finishSweep();
+        heap.finishSweep();
+    }
+
+    /** Three full spans and a partial one of s4 in h's mcentral, all live and unswept (a new cycle). */
+    private static void leaveUnsweptPartialSpans(Heap h, ObjectType s4) {
+        List<Long> all = new ArrayList<>();
+        for (int i = 0; i < 256 * 3 + 10; i++) {
+            all.add(h.allocate(h.mcache(0), s4));
+        }
+        h.flushMCaches();
+        all.forEach(h::tryMark);
+        h.startSweepCycle();
     }
 }

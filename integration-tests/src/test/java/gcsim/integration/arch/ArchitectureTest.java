@@ -1,10 +1,12 @@
 package gcsim.integration.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import java.lang.module.ModuleDescriptor;
 import java.util.Map;
@@ -13,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fails the build when a module depends upward or reaches into another
- * module's non-exported packages. The fixture tests show that both rules do
- * fail on a violation (fixtures live in {@code ..archfixture..} packages of
+ * module's non-exported packages, or when a test seam is static. The fixture
+ * tests show that these rules do fail on a violation (fixtures live in {@code ..archfixture..} packages of
  * this test tree and are excluded from the real check).
  */
 class ArchitectureTest {
@@ -93,5 +95,37 @@ class ArchitectureTest {
         assertThat(ModuleBoundaries.exportViolation(ds, "gcsim.goroutines", "gcsim.heap")).isEmpty();
         assertThat(ModuleBoundaries.exportViolation(ds, "gcsim.goroutines", "gcsim.heap.internal"))
                 .contains("gcsim.heap does not export gcsim.heap.internal to gcsim.goroutines");
+    }
+
+    /**
+     * Test seams (fields named {@code ...ForTest}) are per instance, set on the test's own runtime,
+     * heap or collector, never static: a static one lets a test affect any other test in the JVM.
+     */
+    static ArchRule noTestSeamIsStatic() {
+        return fields().that().haveNameMatching(".*ForTest")
+                .should().notBeStatic()
+                .because("a test seam belongs to one runtime, heap or collector (issue 14), not to the JVM");
+    }
+
+    @Test
+    void noTestSeamIsStaticInProduction() {
+        noTestSeamIsStatic().allowEmptyShould(true).check(production);
+    }
+
+    /** Guards the rule above against passing because production has no seam at all. */
+    @Test
+    void theImporterSeesTheInstanceSeams() {
+        assertThat(production.get("gcsim.goroutines.Sched").getFields())
+                .anyMatch(f -> f.getName().equals("suspendWaitHookForTest"));
+        assertThat(production.get("gcsim.heap.MHeap").getFields())
+                .anyMatch(f -> f.getName().equals("takeSpanHookForTest"));
+    }
+
+    @Test
+    void theSeamRuleCatchesAStaticSeam() {
+        EvaluationResult result = noTestSeamIsStatic().evaluate(fixtures);
+        assertThat(result.hasViolation()).isTrue();
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.heap.archfixture.StaticSeam.hookForTest"));
     }
 }
