@@ -174,7 +174,9 @@ class GoRuntimeTestsTest {
                             assertThat(GStatus.readgstatus(gp) & GStatus.G_SCAN).isNotZero();
                             suspensions.incrementAndGet();
                         }
-                        Suspension.resumeG(st);
+                        if (!t.resumeGUnlessExited(st)) {
+                            return; // the process exited
+                        }
                     }
                 }
             });

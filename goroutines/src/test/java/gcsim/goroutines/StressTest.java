@@ -70,7 +70,9 @@ class StressTest {
                         if (!st.dead()) {
                             assertThat(readgstatus(gp) & G_SCAN).isNotZero();
                         }
-                        Suspension.resumeG(st);
+                        if (!t.resumeGUnlessExited(st)) {
+                            return; // the process exited
+                        }
                     }
                 }
             });

@@ -62,9 +62,26 @@ final class TestRt implements AutoCloseable {
     Suspension.@org.checkerframework.checker.nullness.qual.Nullable SuspendGState suspendGUnlessExited(G gp) {
         try {
             return Suspension.suspendG(gp);
-        } catch (Error e) {
+        } catch (Error | Sched.MExit e) {
             if (rt.hasExited()) {
                 return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * resumeG(st) from a helper thread; false once the process has exited. A
+     * helper is not an M: its ready() may reach newm (wakep, startm) while the
+     * process exits, and newm then unwinds the caller with the Ms' exit signal.
+     */
+    boolean resumeGUnlessExited(Suspension.SuspendGState st) {
+        try {
+            Suspension.resumeG(st);
+            return true;
+        } catch (Error | Sched.MExit e) {
+            if (rt.hasExited()) {
+                return false;
             }
             throw e;
         }
