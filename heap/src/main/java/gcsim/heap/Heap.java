@@ -1,5 +1,6 @@
 package gcsim.heap;
 
+import gcsim.heap.internal.HeapGcAccess;
 import java.util.Arrays;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -26,6 +27,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@link #startSweepCycle()} with the world stopped, then {@link #sweepOne()} from any number of
  * threads, allocation sweeping what it is about to use, and {@link #finishSweep()}. Freed objects
  * are filled with {@link #POISON}.
+ *
+ * <p><b>GC-only operations</b> (the cycle order below, the sweeper, checkmark mode, the trigger
+ * hook) are package-private: the collector calls them through {@link HeapGcAccess}, whose package
+ * is exported to gc-mark alone.
  *
  * <p><b>Cycle order</b> for a collector, world stopped at each step marked (W):
  * (W) finishSweep, flushMCaches, setAllocateBlack(true), install the write barrier; concurrent
@@ -70,6 +75,12 @@ public final class Heap {
     private volatile long heapMarked;
     private volatile long heapGoal;
     private volatile long gcTrigger;
+
+    static {
+        // The GC-only operations below are package-private; gc-mark reaches them through
+        // gcsim.heap.internal, which module-info exports to gcsim.gcmark alone.
+        HeapGcAccess.install(new HeapGcOps());
+    }
 
     /** A heap with {@code config.procs()} mcaches and no arena yet. */
     public Heap(HeapConfig config) {
@@ -191,12 +202,12 @@ public final class Heap {
     }
 
     /** Installs (or removes, with null) the hook told when heap_live reaches the GC trigger. */
-    public void setGcTriggerHook(@Nullable GcTriggerHook hook) {
+    void setGcTriggerHook(@Nullable GcTriggerHook hook) {
         this.gcTriggerHook = hook;
     }
 
     /** Go's gcBlackenEnabled for allocation: new objects are marked when on. World stopped. */
-    public void setAllocateBlack(boolean on) {
+    void setAllocateBlack(boolean on) {
         this.allocateBlack = on;
     }
 
@@ -367,7 +378,7 @@ public final class Heap {
      * itself is the collector's). Off, the marker reads no alloc bits, as Go's greyobject. Set by
      * the collector before any marking (a plain field: the marking threads start after it).
      */
-    public void setDebugGccheckmark(boolean on) {
+    void setDebugGccheckmark(boolean on) {
         debugGccheckmark = on;
     }
 
@@ -439,7 +450,7 @@ public final class Heap {
     }
 
     /** Clears every checkmark bit (before a checkmark pass). World stopped. */
-    public void clearCheckmarks() {
+    void clearCheckmarks() {
         for (MSpan s : h.allspans()) {
             s.clearCheckmarks();
         }
@@ -513,7 +524,7 @@ public final class Heap {
     }
 
     /** Installs (or removes, with null) the write barrier. World stopped. */
-    public void setWriteBarrier(@Nullable WriteBarrier wb) {
+    void setWriteBarrier(@Nullable WriteBarrier wb) {
         this.writeBarrier = wb;
     }
 
@@ -544,7 +555,7 @@ public final class Heap {
      * swept as they are uncached). World stopped, after mark termination; the previous cycle's
      * sweep must be finished (else Go's "non-empty swept list").
      */
-    public void startSweepCycle() {
+    void startSweepCycle() {
         h.startSweepCycle();
         for (MCache c : mcaches) {
             c.prepareForSweep();
@@ -552,7 +563,7 @@ public final class Heap {
     }
 
     /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
-    public boolean sweepOne() {
+    boolean sweepOne() {
         return h.sweepone() != -1;
     }
 
@@ -560,7 +571,7 @@ public final class Heap {
      * Go's finishsweep_m: sweeps everything still unswept and waits for concurrent sweepers to
      * finish the spans they hold, so no mark-bit swap can overlap the next mark. World stopped.
      */
-    public void finishSweep() {
+    void finishSweep() {
         h.finishSweep();
     }
 
@@ -578,7 +589,7 @@ public final class Heap {
      * Go's flushallmcaches: every P's mcache returns its cached spans to their mcentrals (a span
      * cached before the current sweep cycle began is swept as it goes). World stopped.
      */
-    public void flushMCaches() {
+    void flushMCaches() {
         for (MCache c : mcaches) {
             c.prepareForSweep();
             c.releaseAll();
@@ -592,7 +603,7 @@ public final class Heap {
      * become bytesMarked, and the next goal and trigger follow from GOGC. World stopped, before
      * {@link #startSweepCycle()}.
      */
-    public void setHeapMarked(long bytesMarked) {
+    void setHeapMarked(long bytesMarked) {
         heapMarked = bytesMarked;
         h.heapLive.set(bytesMarked);
         int gcpercent = config.gogc();

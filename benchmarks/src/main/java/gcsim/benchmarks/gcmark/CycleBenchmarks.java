@@ -8,6 +8,7 @@ import gcsim.goroutines.Interp;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
 import gcsim.heap.Heap;
+import gcsim.heap.internal.HeapGcAccess;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
@@ -174,7 +175,7 @@ public class CycleBenchmarks {
                 values[i] = heap.allocate(c, holder);
             }
             if (barrier.equals("on")) {
-                heap.setWriteBarrier(BenchmarkBarrier.of(heap));
+                HeapGcAccess.setWriteBarrier(heap, BenchmarkBarrier.of(heap));
             }
         }
     }

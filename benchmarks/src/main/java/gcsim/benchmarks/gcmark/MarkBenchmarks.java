@@ -8,6 +8,7 @@ import gcsim.goroutines.Program;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
 import gcsim.heap.Heap;
+import gcsim.heap.internal.HeapGcAccess;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
@@ -97,7 +98,7 @@ public class MarkBenchmarks {
          */
         @Setup(Level.Invocation)
         public void sweepPreviousCycle() {
-            while (heap.sweepOne()) {
+            while (HeapGcAccess.sweepOne(heap)) {
                 // sweep.nbgsweep++
             }
         }

@@ -1,6 +1,7 @@
 package gcsim.benchmarks.heap;
 
 import gcsim.heap.Heap;
+import gcsim.heap.internal.HeapGcAccess;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
@@ -74,7 +75,7 @@ public class FindObjectMarkBenchmark {
                     pointers[j] = tmp;
                 }
             }
-            heap.flushMCaches();
+            HeapGcAccess.flushMCaches(heap);
             afterBuild();
         }
 
@@ -89,8 +90,8 @@ public class FindObjectMarkBenchmark {
         @Setup(Level.Invocation)
         public void resetMarkBits() {
             if (marked) {
-                heap.startSweepCycle();
-                heap.finishSweep();
+                HeapGcAccess.startSweepCycle(heap);
+                HeapGcAccess.finishSweep(heap);
             }
             marked = true; // the invocation that follows marks everything
         }

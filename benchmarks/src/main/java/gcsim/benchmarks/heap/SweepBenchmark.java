@@ -1,6 +1,7 @@
 package gcsim.benchmarks.heap;
 
 import gcsim.heap.Heap;
+import gcsim.heap.internal.HeapGcAccess;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
@@ -50,11 +51,11 @@ public class SweepBenchmark {
 
     @Setup(Level.Invocation)
     public void prepareCycle() {
-        heap.finishSweep();
+        HeapGcAccess.finishSweep(heap);
         while (nlive < live.length) {
             live[nlive++] = heap.allocate(mcache, type);
         }
-        heap.flushMCaches();
+        HeapGcAccess.flushMCaches(heap);
         int kept = 0;
         for (int i = 0; i < nlive; i++) {
             if (i % 100 < survivePercent) {
@@ -63,8 +64,8 @@ public class SweepBenchmark {
             }
         }
         nlive = kept;
-        heap.setHeapMarked(heap.markedBytes());
-        heap.startSweepCycle();
+        HeapGcAccess.setHeapMarked(heap, heap.markedBytes());
+        HeapGcAccess.startSweepCycle(heap);
         if (heap.stats().spansInUse() != SPANS) {
             throw new IllegalStateException("expected " + SPANS + " spans, have " + heap.stats().spansInUse());
         }
@@ -74,7 +75,7 @@ public class SweepBenchmark {
     @OperationsPerInvocation(SPANS)
     public int sweepAllSpans() {
         int swept = 0;
-        while (heap.sweepOne()) {
+        while (HeapGcAccess.sweepOne(heap)) {
             swept++;
         }
         if (swept != SPANS) {
