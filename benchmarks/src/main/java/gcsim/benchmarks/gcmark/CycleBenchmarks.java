@@ -1,14 +1,13 @@
 package gcsim.benchmarks.gcmark;
 
-import gcsim.gcmark.BenchmarkBarrier;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
+import gcsim.gcmark.bench.BenchmarkBarrier;
 import gcsim.goroutines.Interp;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
 import gcsim.heap.Heap;
-import gcsim.heap.internal.HeapGcAccess;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
@@ -175,7 +174,7 @@ public class CycleBenchmarks {
                 values[i] = heap.allocate(c, holder);
             }
             if (barrier.equals("on")) {
-                HeapGcAccess.setWriteBarrier(heap, BenchmarkBarrier.of(heap));
+                BenchmarkBarrier.installOn(heap);
             }
         }
     }

@@ -40,8 +40,9 @@ import java.util.TreeSet;
  *       descriptors as they change.
  *   <li>{@link #narrowExportViolations(Map)}: the packages of operations only one
  *       neighbour may use ({@link #NARROW_EXPORTS}: the heap's and the
- *       goroutines' GC-only operations) are exported, and only to that
- *       neighbour (gc-mark), never to everyone.
+ *       goroutines' GC-only operations, gc-mark's benchmark barrier) are
+ *       exported, and only to that neighbour (gc-mark; the benchmarks), never
+ *       to everyone.
  * </ol>
  *
  * A gcsim class belongs to the module whose name its package starts with
@@ -54,11 +55,13 @@ final class ModuleBoundaries {
 
     /**
      * Packages of operations only one neighbour may use, and the only modules each may be
-     * exported to (issue 14 item 6: GC-only operations are exported only to gc-mark).
+     * exported to (issue 14 item 6: GC-only operations are exported only to gc-mark; the
+     * benchmark-only write barrier only to the benchmarks).
      */
     static final Map<String, Set<String>> NARROW_EXPORTS = Map.of(
             "gcsim.heap.internal", Set.of("gcsim.gcmark"),
-            "gcsim.goroutines.internal", Set.of("gcsim.gcmark"));
+            "gcsim.goroutines.internal", Set.of("gcsim.gcmark"),
+            "gcsim.gcmark.bench", Set.of("gcsim.benchmarks"));
 
     private ModuleBoundaries() {}
 
