@@ -19,17 +19,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Different mcaches may allocate concurrently; one mcache is used by one thread at a time.
  *
  * <p><b>Marking.</b> {@link #findObject} maps any address inside an allocated object to its base
- * in O(1) (page table, then Go's divMagic multiply/shift). {@link #tryMark} sets the object's mark
- * bit atomically and says whether this call set it. With allocate-black on, new objects are
+ * in O(1) (page table, then Go's divMagic multiply/shift). {@code tryMark} (the collector's, through
+ * {@link HeapGcAccess}) sets the object's mark bit atomically and says whether this call set it. With allocate-black on, new objects are
  * marked at allocation.
  *
  * <p><b>Sweeping</b> follows Go's sweepgen protocol (see {@link MSpan}):
- * {@link #startSweepCycle()} with the world stopped, then {@link #sweepOne()} from any number of
- * threads, allocation sweeping what it is about to use, and {@link #finishSweep()}. Freed objects
+ * {@code startSweepCycle} with the world stopped, then {@code sweepOne} from any number of
+ * threads, allocation sweeping what it is about to use, and {@code finishSweep}. Freed objects
  * are filled with {@link #POISON}.
  *
- * <p><b>GC-only operations</b> (the cycle order below, the sweeper, checkmark mode, the trigger
- * hook) are package-private: the collector calls them through {@link HeapGcAccess}, whose package
+ * <p><b>GC-only operations</b> (the cycle order below, the sweeper, marking, checkmark mode, the
+ * trigger hook) are package-private: the collector calls them through {@link HeapGcAccess}, whose package
  * is exported to gc-mark alone.
  *
  * <p><b>Cycle order</b> for a collector, world stopped at each step marked (W):
@@ -311,7 +311,7 @@ public final class Heap {
      * set it. Any number of threads at once. Throws Go's "marking free object" when base is not in
      * an allocated object.
      */
-    public boolean tryMark(long base) {
+    boolean tryMark(long base) {
         MSpan s = spanOf(base);
         if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit) {
             throw markingFreeObject(base);
@@ -331,7 +331,7 @@ public final class Heap {
      * <p>Any number of marking threads at once, each with its own sink. {@code b} must be an
      * allocated, marked object. Not for checkmark mode, which needs the path to each object.
      */
-    public int scanobject(long b, ScanSink sink) {
+    int scanobject(long b, ScanSink sink) {
         MSpan s = spanOf(b);
         if (s == null || s.state != MSpan.mSpanInUse || b >= s.limit) {
             throw new IllegalArgumentException("scanobject: 0x" + Long.toHexString(b) + " is not a heap object");
@@ -366,7 +366,7 @@ public final class Heap {
      * Go's {@code shade} without the checkmark branch: if p points into an allocated object (interior
      * pointers included) that is not yet marked, mark it and hand it to sink. Any thread.
      */
-    public void shade(long p, ScanSink sink) {
+    void shade(long p, ScanSink sink) {
         if (p != 0) {
             greyIfWhite(h.pageSpans, p, sink, FREE_SKIPPED);
         }
@@ -441,7 +441,7 @@ public final class Heap {
     }
 
     /** Checkmark mode's mark: true iff this call set the object's checkmark bit. World stopped. */
-    public boolean tryCheckmark(long base) {
+    boolean tryCheckmark(long base) {
         MSpan s = spanOf(base);
         if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit || s.isFree(s.objIndex(base))) {
             throw markingFreeObject(base);

@@ -54,4 +54,24 @@ final class HeapGcOps implements HeapGcAccess.Ops {
     public void setHeapMarked(Heap heap, long bytesMarked) {
         heap.setHeapMarked(bytesMarked);
     }
+
+    @Override
+    public boolean tryMark(Heap heap, long base) {
+        return heap.tryMark(base);
+    }
+
+    @Override
+    public int scanobject(Heap heap, long b, ScanSink sink) {
+        return heap.scanobject(b, sink);
+    }
+
+    @Override
+    public void shade(Heap heap, long p, ScanSink sink) {
+        heap.shade(p, sink);
+    }
+
+    @Override
+    public boolean tryCheckmark(Heap heap, long base) {
+        return heap.tryCheckmark(base);
+    }
 }

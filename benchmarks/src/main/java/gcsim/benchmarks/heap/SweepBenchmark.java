@@ -1,10 +1,10 @@
 package gcsim.benchmarks.heap;
 
 import gcsim.heap.Heap;
-import gcsim.heap.internal.HeapGcAccess;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
+import gcsim.heap.internal.HeapGcAccess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Sweep cost per span ({@link Heap#sweepOne}), one sweeper thread. Nanoseconds per span.
+ * Sweep cost per span ({@link HeapGcAccess#sweepOne}), one sweeper thread. Nanoseconds per span.
  *
  * <p>Before each invocation (unmeasured) the heap is topped up to exactly {@link #SPANS} full
  * spans of 32-byte objects (256 per span), {@code survivePercent} of the objects in each span
@@ -59,7 +59,7 @@ public class SweepBenchmark {
         int kept = 0;
         for (int i = 0; i < nlive; i++) {
             if (i % 100 < survivePercent) {
-                heap.tryMark(live[i]);
+                HeapGcAccess.tryMark(heap, live[i]);
                 live[kept++] = live[i];
             }
         }

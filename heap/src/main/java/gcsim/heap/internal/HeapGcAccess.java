@@ -2,12 +2,14 @@ package gcsim.heap.internal;
 
 import gcsim.heap.GcTriggerHook;
 import gcsim.heap.Heap;
+import gcsim.heap.ScanSink;
 import gcsim.heap.WriteBarrier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The heap's operations only the garbage collector (gc-mark) may use: the cycle's state changes
- * (allocate-black, the write barrier, the trigger hook, checkmark mode) and the sweeper. This
+ * (allocate-black, the write barrier, the trigger hook, checkmark mode), marking (the mark and
+ * checkmark bits, scanobject, shade) and the sweeper. This
  * package is exported to {@code gcsim.gcmark} alone; the heap's own tests (same module) call
  * {@link Heap}'s package-private methods directly. The JMH benchmarks, which run on the class
  * path rather than as a named module, call it too for the heap-only sweep and allocation
@@ -15,7 +17,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Each method is a static call on the given heap, with no allocation: {@link Ops} is
  * implemented once, inside {@code gcsim.heap}, and installed when {@link Heap} initialises (as
- * goroutines' {@code GcSupport} is). The thread and world-state rule of each operation is that of
+ * goroutines' {@code GcSupport} is). The marker's calls are hot: the Ops are read once into a
+ * {@code static final} field, so the JIT sees one constant receiver and inlines through it. The thread and world-state rule of each operation is that of
  * the Heap method it forwards to (most need the world stopped; see the cycle order in
  * {@link Heap}'s class comment).
  */
@@ -43,6 +46,14 @@ public final class HeapGcAccess {
         void flushMCaches(Heap heap);
 
         void setHeapMarked(Heap heap, long bytesMarked);
+
+        boolean tryMark(Heap heap, long base);
+
+        int scanobject(Heap heap, long b, ScanSink sink);
+
+        void shade(Heap heap, long p, ScanSink sink);
+
+        boolean tryCheckmark(Heap heap, long base);
     }
 
     private static volatile @Nullable Ops installed;
@@ -124,5 +135,32 @@ public final class HeapGcAccess {
     /** Mark termination's heap_marked update and the next goal and trigger. World stopped. */
     public static void setHeapMarked(Heap heap, long bytesMarked) {
         Holder.OPS.setHeapMarked(heap, bytesMarked);
+    }
+
+    /**
+     * Atomically sets the mark bit of the object at (or containing) base; true iff this call set
+     * it. Any number of threads. Throws Go's "marking free object" outside an allocated object.
+     */
+    public static boolean tryMark(Heap heap, long base) {
+        return Holder.OPS.tryMark(heap, base);
+    }
+
+    /**
+     * Go's scanobject fused with findObject and greyobject: marks every white object b points at
+     * and hands it to sink; returns b's size in bytes. Any number of marking threads, each with its
+     * own sink; b is an allocated, marked object.
+     */
+    public static int scanobject(Heap heap, long b, ScanSink sink) {
+        return Holder.OPS.scanobject(heap, b, sink);
+    }
+
+    /** Go's shade: marks the white object p points into (if any) and hands it to sink. Any thread. */
+    public static void shade(Heap heap, long p, ScanSink sink) {
+        Holder.OPS.shade(heap, p, sink);
+    }
+
+    /** Checkmark mode's mark: true iff this call set the object's checkmark bit. World stopped. */
+    public static boolean tryCheckmark(Heap heap, long base) {
+        return Holder.OPS.tryCheckmark(heap, base);
     }
 }
