@@ -8,5 +8,11 @@ module gcsim.heap {
     requires org.eclipse.collections.api;
     requires org.eclipse.collections.impl;
 
+    // The heap itself: allocation, object lookup and mark bits, pointer reads and stores,
+    // globals, statistics, and the hook interfaces the collector implements (WriteBarrier,
+    // GcTriggerHook, ScanSink).
     exports gcsim.heap;
+    // Operations only the collector may use (allocate-black, the write barrier and trigger hook,
+    // checkmark mode, the sweeper, mark termination's heap_marked update).
+    exports gcsim.heap.internal to gcsim.gcmark;
 }

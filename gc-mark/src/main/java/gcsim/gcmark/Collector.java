@@ -12,6 +12,7 @@ import gcsim.goroutines.SuspendWaitCounters;
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapStats;
+import gcsim.heap.internal.HeapGcAccess;
 import gcsim.stacks.StackScan;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -122,7 +123,7 @@ public final class Collector implements AutoCloseable {
         this.shared = new GcWork(pool);
         this.marking = Marking.normal(heap);
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
-        heap.setDebugGccheckmark(config.checkmark());
+        HeapGcAccess.setDebugGccheckmark(heap, config.checkmark());
         // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
         this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
@@ -200,7 +201,7 @@ public final class Collector implements AutoCloseable {
             }
         });
         if (config.autoTrigger()) {
-            heap.setGcTriggerHook((c, live) -> requestCycle());
+            HeapGcAccess.setGcTriggerHook(heap, (c, live) -> requestCycle());
         }
         rt.platform().newThread(this::triggerLoop, "gcsim-gc-trigger").start();
         rt.platform().newThread(this::bgsweep, "gcsim-bgsweep").start();
@@ -278,7 +279,7 @@ public final class Collector implements AutoCloseable {
         // before the world stops, so sweep termination's finishsweep_m has little left. (Go
         // re-tests the trigger each time round; every caller here has just decided to run a
         // cycle, and a cycle that ran meanwhile leaves nothing to sweep.)
-        while (!closed && heap.sweepOne()) {
+        while (!closed && HeapGcAccess.sweepOne(heap)) {
             // sweep.nbgsweep++
         }
         rt.platform().lock(startSema);
@@ -350,7 +351,7 @@ public final class Collector implements AutoCloseable {
 
     /** Sweep termination and mark setup; the world is stopped. */
     private CycleWork gcStart(long tstart) {
-        heap.finishSweep();
+        HeapGcAccess.finishSweep(heap);
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
             GcSupport.setGcscandone(gp, false);
@@ -362,11 +363,11 @@ public final class Collector implements AutoCloseable {
         HeapStats s = heap.stats();
         assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
                 Math.max(s.heapMarked(), s.heapLive() / 2));
-        heap.setWriteBarrier(barrier);
+        HeapGcAccess.setWriteBarrier(heap, barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
         // here the heap asks this flag. --break allocate-black (never Go): new objects
         // start white, so one that only an already-scanned stack holds is swept.
-        heap.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
+        HeapGcAccess.setAllocateBlack(heap, !rt.broken(ProtocolPiece.ALLOCATE_BLACK));
         setGcphase(GC_MARK, "_GCmark");
         return work;
     }
@@ -483,16 +484,16 @@ public final class Collector implements AutoCloseable {
             gcw.objectsMarked = 0;
             gcw.bytesMarked = 0;
         }
-        heap.setWriteBarrier(null);
+        HeapGcAccess.setWriteBarrier(heap, null);
         CycleRecord.Checkmark cm = config.checkmark() ? checkmark(work) : CycleRecord.Checkmark.OFF;
-        heap.setAllocateBlack(false);
+        HeapGcAccess.setAllocateBlack(heap, false);
         setGcphase(GC_OFF, "_GCoff");
         rt.stackAllocator().setGcRunning(false);
         // As gcMark: flush the mcaches first (it adjusts heap_live for the slots they had
         // cached), then heap_live = heap_marked = the bytes marked.
-        heap.flushMCaches();
-        heap.setHeapMarked(heap.markedBytes());
-        heap.startSweepCycle();
+        HeapGcAccess.flushMCaches(heap);
+        HeapGcAccess.setHeapMarked(heap, heap.markedBytes());
+        HeapGcAccess.startSweepCycle(heap);
         pool.checkAllEmpty();
         return cm;
     }
@@ -529,7 +530,7 @@ public final class Collector implements AutoCloseable {
      * repaired so the sweep keeps it; the cycle reports FAILED.
      */
     private CycleRecord.Checkmark checkmark(CycleWork cycle) {
-        heap.clearCheckmarks();
+        HeapGcAccess.clearCheckmarks(heap);
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
             GcSupport.setGcscandone(gp, false);
@@ -603,7 +604,7 @@ public final class Collector implements AutoCloseable {
         while (sweepWakeup.await()) {
             // One span at a time, yielding between spans as bgsweep Goscheds;
             // a cycle starting meanwhile finishes the sweep itself.
-            while (!closed && heap.sweepOne()) {
+            while (!closed && HeapGcAccess.sweepOne(heap)) {
                 rt.platform().yield();
             }
         }
@@ -625,7 +626,7 @@ public final class Collector implements AutoCloseable {
         } finally {
             startSema.unlock();
         }
-        heap.setGcTriggerHook(null);
+        HeapGcAccess.setGcTriggerHook(heap, null);
     }
 
     /**

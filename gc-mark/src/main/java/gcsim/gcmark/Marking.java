@@ -3,6 +3,7 @@ package gcsim.gcmark;
 import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.ObjectType;
+import gcsim.heap.internal.HeapGcAccess;
 
 /**
  * The marking primitives of mgcmark.go: {@code greyobject}, {@code scanobject},
@@ -21,8 +22,8 @@ import gcsim.heap.ObjectType;
  *       concurrent mark missed a reachable object.
  * </ul>
  *
- * <p>Normal marking takes the heap's fused path ({@link Heap#scanobject},
- * {@link Heap#shade}): findObject, the mark-bit test-and-set and the noscan
+ * <p>Normal marking takes the heap's fused path ({@link HeapGcAccess#scanobject},
+ * {@link HeapGcAccess#shade}): findObject, the mark-bit test-and-set and the noscan
  * test in one span lookup per pointer, straight into the gcWork (a
  * {@link gcsim.heap.ScanSink}). Checkmark marking keeps the step-by-step
  * path below, which knows where each pointer came from.
@@ -94,13 +95,13 @@ final class Marking {
         if (checkmark) {
             if (!heap.isMarked(base)) {
                 failures.found(paths.describe(heap, base, from));
-                heap.tryMark(base);
+                HeapGcAccess.tryMark(heap, base);
             }
-            if (!heap.tryCheckmark(base)) {
+            if (!HeapGcAccess.tryCheckmark(heap, base)) {
                 return;
             }
             paths.record(base, from);
-        } else if (!heap.tryMark(base)) {
+        } else if (!HeapGcAccess.tryMark(heap, base)) {
             return;
         }
         gcw.objectsMarked++;
@@ -122,7 +123,7 @@ final class Marking {
      */
     void shade(long p, long from, GcWork gcw) {
         if (!checkmark) {
-            heap.shade(p, gcw); // findObject + greyobject in one span lookup
+            HeapGcAccess.shade(heap, p, gcw); // findObject + greyobject in one span lookup
             return;
         }
         if (p == 0) {
@@ -141,7 +142,7 @@ final class Marking {
     void scanobject(long b, GcWork gcw) {
         if (!checkmark) {
             // The fused heap path: one span lookup per object and per pointer, words read in place.
-            int n = heap.scanobject(b, gcw);
+            int n = HeapGcAccess.scanobject(heap, b, gcw);
             gcw.bytesMarked += n;
             gcw.scanWork += n;
             return;

@@ -1,5 +1,6 @@
 package gcsim.heap;
 
+import gcsim.heap.internal.HeapGcAccess;
 import java.util.Arrays;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -18,14 +19,18 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * Different mcaches may allocate concurrently; one mcache is used by one thread at a time.
  *
  * <p><b>Marking.</b> {@link #findObject} maps any address inside an allocated object to its base
- * in O(1) (page table, then Go's divMagic multiply/shift). {@link #tryMark} sets the object's mark
- * bit atomically and says whether this call set it. With allocate-black on, new objects are
+ * in O(1) (page table, then Go's divMagic multiply/shift). {@code tryMark} (the collector's, through
+ * {@link HeapGcAccess}) sets the object's mark bit atomically and says whether this call set it. With allocate-black on, new objects are
  * marked at allocation.
  *
  * <p><b>Sweeping</b> follows Go's sweepgen protocol (see {@link MSpan}):
- * {@link #startSweepCycle()} with the world stopped, then {@link #sweepOne()} from any number of
- * threads, allocation sweeping what it is about to use, and {@link #finishSweep()}. Freed objects
+ * {@code startSweepCycle} with the world stopped, then {@code sweepOne} from any number of
+ * threads, allocation sweeping what it is about to use, and {@code finishSweep}. Freed objects
  * are filled with {@link #POISON}.
+ *
+ * <p><b>GC-only operations</b> (the cycle order below, the sweeper, marking, checkmark mode, the
+ * trigger hook) are package-private: the collector calls them through {@link HeapGcAccess}, whose package
+ * is exported to gc-mark alone.
  *
  * <p><b>Cycle order</b> for a collector, world stopped at each step marked (W):
  * (W) finishSweep, flushMCaches, setAllocateBlack(true), install the write barrier; concurrent
@@ -70,6 +75,12 @@ public final class Heap {
     private volatile long heapMarked;
     private volatile long heapGoal;
     private volatile long gcTrigger;
+
+    static {
+        // The GC-only operations below are package-private; gc-mark reaches them through
+        // gcsim.heap.internal, which module-info exports to gcsim.gcmark alone.
+        HeapGcAccess.install(new HeapGcOps());
+    }
 
     /** A heap with {@code config.procs()} mcaches and no arena yet. */
     public Heap(HeapConfig config) {
@@ -191,12 +202,12 @@ public final class Heap {
     }
 
     /** Installs (or removes, with null) the hook told when heap_live reaches the GC trigger. */
-    public void setGcTriggerHook(@Nullable GcTriggerHook hook) {
+    void setGcTriggerHook(@Nullable GcTriggerHook hook) {
         this.gcTriggerHook = hook;
     }
 
     /** Go's gcBlackenEnabled for allocation: new objects are marked when on. World stopped. */
-    public void setAllocateBlack(boolean on) {
+    void setAllocateBlack(boolean on) {
         this.allocateBlack = on;
     }
 
@@ -300,7 +311,7 @@ public final class Heap {
      * set it. Any number of threads at once. Throws Go's "marking free object" when base is not in
      * an allocated object.
      */
-    public boolean tryMark(long base) {
+    boolean tryMark(long base) {
         MSpan s = spanOf(base);
         if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit) {
             throw markingFreeObject(base);
@@ -320,7 +331,7 @@ public final class Heap {
      * <p>Any number of marking threads at once, each with its own sink. {@code b} must be an
      * allocated, marked object. Not for checkmark mode, which needs the path to each object.
      */
-    public int scanobject(long b, ScanSink sink) {
+    int scanobject(long b, ScanSink sink) {
         MSpan s = spanOf(b);
         if (s == null || s.state != MSpan.mSpanInUse || b >= s.limit) {
             throw new IllegalArgumentException("scanobject: 0x" + Long.toHexString(b) + " is not a heap object");
@@ -355,7 +366,7 @@ public final class Heap {
      * Go's {@code shade} without the checkmark branch: if p points into an allocated object (interior
      * pointers included) that is not yet marked, mark it and hand it to sink. Any thread.
      */
-    public void shade(long p, ScanSink sink) {
+    void shade(long p, ScanSink sink) {
         if (p != 0) {
             greyIfWhite(h.pageSpans, p, sink, FREE_SKIPPED);
         }
@@ -367,7 +378,7 @@ public final class Heap {
      * itself is the collector's). Off, the marker reads no alloc bits, as Go's greyobject. Set by
      * the collector before any marking (a plain field: the marking threads start after it).
      */
-    public void setDebugGccheckmark(boolean on) {
+    void setDebugGccheckmark(boolean on) {
         debugGccheckmark = on;
     }
 
@@ -430,7 +441,7 @@ public final class Heap {
     }
 
     /** Checkmark mode's mark: true iff this call set the object's checkmark bit. World stopped. */
-    public boolean tryCheckmark(long base) {
+    boolean tryCheckmark(long base) {
         MSpan s = spanOf(base);
         if (s == null || s.state != MSpan.mSpanInUse || base >= s.limit || s.isFree(s.objIndex(base))) {
             throw markingFreeObject(base);
@@ -439,7 +450,7 @@ public final class Heap {
     }
 
     /** Clears every checkmark bit (before a checkmark pass). World stopped. */
-    public void clearCheckmarks() {
+    void clearCheckmarks() {
         for (MSpan s : h.allspans()) {
             s.clearCheckmarks();
         }
@@ -513,7 +524,7 @@ public final class Heap {
     }
 
     /** Installs (or removes, with null) the write barrier. World stopped. */
-    public void setWriteBarrier(@Nullable WriteBarrier wb) {
+    void setWriteBarrier(@Nullable WriteBarrier wb) {
         this.writeBarrier = wb;
     }
 
@@ -544,7 +555,7 @@ public final class Heap {
      * swept as they are uncached). World stopped, after mark termination; the previous cycle's
      * sweep must be finished (else Go's "non-empty swept list").
      */
-    public void startSweepCycle() {
+    void startSweepCycle() {
         h.startSweepCycle();
         for (MCache c : mcaches) {
             c.prepareForSweep();
@@ -552,7 +563,7 @@ public final class Heap {
     }
 
     /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
-    public boolean sweepOne() {
+    boolean sweepOne() {
         return h.sweepone() != -1;
     }
 
@@ -560,7 +571,7 @@ public final class Heap {
      * Go's finishsweep_m: sweeps everything still unswept and waits for concurrent sweepers to
      * finish the spans they hold, so no mark-bit swap can overlap the next mark. World stopped.
      */
-    public void finishSweep() {
+    void finishSweep() {
         h.finishSweep();
     }
 
@@ -578,7 +589,7 @@ public final class Heap {
      * Go's flushallmcaches: every P's mcache returns its cached spans to their mcentrals (a span
      * cached before the current sweep cycle began is swept as it goes). World stopped.
      */
-    public void flushMCaches() {
+    void flushMCaches() {
         for (MCache c : mcaches) {
             c.prepareForSweep();
             c.releaseAll();
@@ -592,7 +603,7 @@ public final class Heap {
      * become bytesMarked, and the next goal and trigger follow from GOGC. World stopped, before
      * {@link #startSweepCycle()}.
      */
-    public void setHeapMarked(long bytesMarked) {
+    void setHeapMarked(long bytesMarked) {
         heapMarked = bytesMarked;
         h.heapLive.set(bytesMarked);
         int gcpercent = config.gogc();

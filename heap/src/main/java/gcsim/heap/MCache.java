@@ -7,7 +7,7 @@ import java.util.Arrays;
  * lock and no shared cache line.
  *
  * <p>Owned by one P: only the thread currently running that P allocates through it (one MCache is
- * used by one thread at a time). {@link Heap#flushMCaches()} touches it with the world stopped.
+ * used by one thread at a time). {@code Heap.flushMCaches} touches it with the world stopped.
  * Every cached span has sweepgen h+3 (swept, then cached) or, after a new sweep cycle started,
  * h+1 (cached before sweep began): the next allocation flushes the cache first (Go's
  * prepareForSweep, which acquirep and mark termination call).

@@ -1,7 +1,8 @@
 package gcsim.heap;
 
 /**
- * Where {@link Heap#scanobject} and {@link Heap#shade} put the objects they mark: the collector's
+ * Where the heap's {@code scanobject} and {@code shade} (the collector's, through
+ * {@code gcsim.heap.internal.HeapGcAccess}) put the objects they mark: the collector's
  * gcWork (Go's {@code greyobject} writes into {@code gcw} directly; the heap cannot see gc-mark,
  * so gc-mark installs this instead: dependency inversion, as for {@link WriteBarrier}).
  *

@@ -9,7 +9,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The marker's fused path ({@link Heap#scanobject}, {@link Heap#shade}) keeps
+ * The marker's fused path ({@code Heap.scanobject}, {@code Heap.shade}) keeps
  * Go's scanobject/findObject/greyobject semantics: only pointer words are
  * followed, interior pointers mark their object, pointer-free objects go
  * black at once, marked objects, free slots, nil and non-heap words are

@@ -1,9 +1,9 @@
 package gcsim.benchmarks.gcmark;
 
-import gcsim.gcmark.BenchmarkBarrier;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
+import gcsim.gcmark.bench.BenchmarkBarrier;
 import gcsim.goroutines.Interp;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
@@ -174,7 +174,7 @@ public class CycleBenchmarks {
                 values[i] = heap.allocate(c, holder);
             }
             if (barrier.equals("on")) {
-                heap.setWriteBarrier(BenchmarkBarrier.of(heap));
+                BenchmarkBarrier.installOn(heap);
             }
         }
     }

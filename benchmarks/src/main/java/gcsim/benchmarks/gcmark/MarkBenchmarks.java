@@ -11,6 +11,7 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
+import gcsim.heap.internal.HeapGcAccess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -97,7 +98,7 @@ public class MarkBenchmarks {
          */
         @Setup(Level.Invocation)
         public void sweepPreviousCycle() {
-            while (heap.sweepOne()) {
+            while (HeapGcAccess.sweepOne(heap)) {
                 // sweep.nbgsweep++
             }
         }

@@ -4,6 +4,7 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
+import gcsim.heap.internal.HeapGcAccess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,11 +49,11 @@ public class AllocationBenchmark {
 
     @Setup(Level.Invocation)
     public void collectEverything() {
-        heap.finishSweep();
-        heap.flushMCaches();
-        heap.setHeapMarked(0);
-        heap.startSweepCycle();
-        heap.finishSweep();
+        HeapGcAccess.finishSweep(heap);
+        HeapGcAccess.flushMCaches(heap);
+        HeapGcAccess.setHeapMarked(heap, 0);
+        HeapGcAccess.startSweepCycle(heap);
+        HeapGcAccess.finishSweep(heap);
     }
 
     @Benchmark

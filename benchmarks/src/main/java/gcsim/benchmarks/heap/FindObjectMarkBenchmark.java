@@ -4,6 +4,7 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
+import gcsim.heap.internal.HeapGcAccess;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -19,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The collector's per-pointer cost: {@link Heap#findObject} of an interior pointer, then
- * {@link Heap#tryMark} of the base. Nanoseconds per pointer, one thread.
+ * {@link HeapGcAccess#tryMark} of the base. Nanoseconds per pointer, one thread.
  *
  * <p>The heap holds {@link #N} binary-tree nodes (two pointers, two scalars: 32 bytes) — or, with
  * {@code mixed}, objects of six size classes from 16 B to 40 KiB. The pointers are interior
@@ -74,7 +75,7 @@ public class FindObjectMarkBenchmark {
                     pointers[j] = tmp;
                 }
             }
-            heap.flushMCaches();
+            HeapGcAccess.flushMCaches(heap);
             afterBuild();
         }
 
@@ -89,8 +90,8 @@ public class FindObjectMarkBenchmark {
         @Setup(Level.Invocation)
         public void resetMarkBits() {
             if (marked) {
-                heap.startSweepCycle();
-                heap.finishSweep();
+                HeapGcAccess.startSweepCycle(heap);
+                HeapGcAccess.finishSweep(heap);
             }
             marked = true; // the invocation that follows marks everything
         }
@@ -128,7 +129,7 @@ public class FindObjectMarkBenchmark {
     static int markAll(Heap heap, long[] pointers) {
         int won = 0;
         for (long p : pointers) {
-            if (heap.tryMark(heap.findObject(p))) {
+            if (HeapGcAccess.tryMark(heap, heap.findObject(p))) {
                 won++;
             }
         }

@@ -4,6 +4,7 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
+import gcsim.heap.internal.HeapGcAccess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -17,7 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Sweep cost per span ({@link Heap#sweepOne}), one sweeper thread. Nanoseconds per span.
+ * Sweep cost per span ({@link HeapGcAccess#sweepOne}), one sweeper thread. Nanoseconds per span.
  *
  * <p>Before each invocation (unmeasured) the heap is topped up to exactly {@link #SPANS} full
  * spans of 32-byte objects (256 per span), {@code survivePercent} of the objects in each span
@@ -50,21 +51,21 @@ public class SweepBenchmark {
 
     @Setup(Level.Invocation)
     public void prepareCycle() {
-        heap.finishSweep();
+        HeapGcAccess.finishSweep(heap);
         while (nlive < live.length) {
             live[nlive++] = heap.allocate(mcache, type);
         }
-        heap.flushMCaches();
+        HeapGcAccess.flushMCaches(heap);
         int kept = 0;
         for (int i = 0; i < nlive; i++) {
             if (i % 100 < survivePercent) {
-                heap.tryMark(live[i]);
+                HeapGcAccess.tryMark(heap, live[i]);
                 live[kept++] = live[i];
             }
         }
         nlive = kept;
-        heap.setHeapMarked(heap.markedBytes());
-        heap.startSweepCycle();
+        HeapGcAccess.setHeapMarked(heap, heap.markedBytes());
+        HeapGcAccess.startSweepCycle(heap);
         if (heap.stats().spansInUse() != SPANS) {
             throw new IllegalStateException("expected " + SPANS + " spans, have " + heap.stats().spansInUse());
         }
@@ -74,7 +75,7 @@ public class SweepBenchmark {
     @OperationsPerInvocation(SPANS)
     public int sweepAllSpans() {
         int swept = 0;
-        while (heap.sweepOne()) {
+        while (HeapGcAccess.sweepOne(heap)) {
             swept++;
         }
         if (swept != SPANS) {

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Fails the build when a module depends upward or reaches into another
- * module's non-exported packages, or when a test seam is static. The fixture
+ * module's non-exported packages, when a GC-only package is exported beyond
+ * gc-mark, or when a test seam is static. The fixture
  * tests show that these rules do fail on a violation (fixtures live in {@code ..archfixture..} packages of
  * this test tree and are excluded from the real check).
  */
@@ -94,6 +95,51 @@ class ArchitectureTest {
         assertThat(ModuleBoundaries.exportViolation(ds, "gcsim.gcmark", "gcsim.heap.internal")).isEmpty();
         assertThat(ModuleBoundaries.exportViolation(ds, "gcsim.goroutines", "gcsim.heap")).isEmpty();
         assertThat(ModuleBoundaries.exportViolation(ds, "gcsim.goroutines", "gcsim.heap.internal"))
+                .contains("gcsim.heap does not export gcsim.heap.internal to gcsim.goroutines");
+    }
+
+    @Test
+    void gcOnlyPackagesAreExportedOnlyToGcMark() {
+        assertThat(ModuleBoundaries.narrowExportViolations(descriptors)).isEmpty();
+    }
+
+    /** The rule above fails on a GC-only package exported to everyone, to a wrong module, or not at all. */
+    @Test
+    void theNarrowExportRuleCatchesAWideExport() {
+        ModuleDescriptor toEveryone = ModuleDescriptor.newModule("gcsim.heap")
+                .exports("gcsim.heap")
+                .exports("gcsim.heap.internal")
+                .build();
+        assertThat(ModuleBoundaries.narrowExportViolations(
+                        withHeap(toEveryone)))
+                .containsExactly("gcsim.heap exports gcsim.heap.internal to everyone; only [gcsim.gcmark] may use it");
+        ModuleDescriptor toCliToo = ModuleDescriptor.newModule("gcsim.heap")
+                .exports("gcsim.heap")
+                .exports(java.util.Set.of(), "gcsim.heap.internal", java.util.Set.of("gcsim.gcmark", "gcsim.cli"))
+                .build();
+        assertThat(ModuleBoundaries.narrowExportViolations(
+                        withHeap(toCliToo)))
+                .containsExactly("gcsim.heap exports gcsim.heap.internal to gcsim.cli; only [gcsim.gcmark] may use it");
+        ModuleDescriptor notAtAll = ModuleDescriptor.newModule("gcsim.heap").exports("gcsim.heap").build();
+        assertThat(ModuleBoundaries.narrowExportViolations(
+                        withHeap(notAtAll)))
+                .containsExactly("gcsim.heap does not export gcsim.heap.internal (expected: only to [gcsim.gcmark])");
+    }
+
+    /** The real descriptors, with the heap's replaced by a fixture. */
+    private static Map<String, ModuleDescriptor> withHeap(ModuleDescriptor heap) {
+        Map<String, ModuleDescriptor> ds = new java.util.HashMap<>(descriptors);
+        ds.put("gcsim.heap", heap);
+        return ds;
+    }
+
+    /** A collector's use of the heap's GC-only package passes the export rule; a cli class's does not. */
+    @Test
+    void onlyGcMarkMayUseTheHeapsGcOnlyPackage() {
+        assertThat(ModuleBoundaries.exportViolation(descriptors, "gcsim.gcmark", "gcsim.heap.internal")).isEmpty();
+        assertThat(ModuleBoundaries.exportViolation(descriptors, "gcsim.cli", "gcsim.heap.internal"))
+                .contains("gcsim.heap does not export gcsim.heap.internal to gcsim.cli");
+        assertThat(ModuleBoundaries.exportViolation(descriptors, "gcsim.goroutines", "gcsim.heap.internal"))
                 .contains("gcsim.heap does not export gcsim.heap.internal to gcsim.goroutines");
     }
 

@@ -14,12 +14,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.lang.module.ModuleDescriptor;
 import java.net.URL;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The two rules that keep gcsim's module boundaries (DESIGN.md, "Modules and
@@ -34,6 +38,11 @@ import java.util.Optional;
  *       export) to the user's module. The rule reads the real
  *       {@code module-info.class} of every gcsim module, so it follows the
  *       descriptors as they change.
+ *   <li>{@link #narrowExportViolations(Map)}: the packages of operations only one
+ *       neighbour may use ({@link #NARROW_EXPORTS}: the heap's and the
+ *       goroutines' GC-only operations, gc-mark's benchmark barrier) are
+ *       exported, and only to that neighbour (gc-mark; the benchmarks), never
+ *       to everyone.
  * </ol>
  *
  * A gcsim class belongs to the module whose name its package starts with
@@ -44,7 +53,55 @@ final class ModuleBoundaries {
     static final List<String> MODULES =
             List.of("gcsim.heap", "gcsim.stacks", "gcsim.goroutines", "gcsim.gcmark", "gcsim.cli");
 
+    /**
+     * Packages of operations only one neighbour may use, and the only modules each may be
+     * exported to (issue 14 item 6: GC-only operations are exported only to gc-mark; the
+     * benchmark-only write barrier only to the benchmarks).
+     */
+    static final Map<String, Set<String>> NARROW_EXPORTS = Map.of(
+            "gcsim.heap.internal", Set.of("gcsim.gcmark"),
+            "gcsim.goroutines.internal", Set.of("gcsim.gcmark"),
+            "gcsim.gcmark.bench", Set.of("gcsim.benchmarks"));
+
     private ModuleBoundaries() {}
+
+    /**
+     * Why each {@link #NARROW_EXPORTS} package breaks its rule in these descriptors, one line per
+     * break: its module is missing or does not export it, exports it to everyone, or exports it
+     * to a module not in its list. Empty when every such package is exported to its neighbours only.
+     */
+    static List<String> narrowExportViolations(Map<String, ModuleDescriptor> descriptors) {
+        List<String> violations = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> rule : new TreeMap<>(NARROW_EXPORTS).entrySet()) {
+            String pkg = rule.getKey();
+            Set<String> allowed = rule.getValue();
+            String module = moduleOf(pkg).orElseThrow();
+            ModuleDescriptor d = descriptors.get(module);
+            if (d == null) {
+                violations.add("no module-info.class found for " + module);
+                continue;
+            }
+            List<ModuleDescriptor.Exports> exports = d.exports().stream()
+                    .filter(e -> e.source().equals(pkg))
+                    .toList();
+            if (exports.isEmpty()) {
+                violations.add(module + " does not export " + pkg + " (expected: only to " + allowed + ")");
+            }
+            for (ModuleDescriptor.Exports e : exports) {
+                if (!e.isQualified()) {
+                    violations.add(module + " exports " + pkg + " to everyone; only " + allowed + " may use it");
+                } else {
+                    for (String target : new TreeSet<>(e.targets())) {
+                        if (!allowed.contains(target)) {
+                            violations.add(module + " exports " + pkg + " to " + target
+                                    + "; only " + allowed + " may use it");
+                        }
+                    }
+                }
+            }
+        }
+        return violations;
+    }
 
     static ArchRule dependencyDirection() {
         return layeredArchitecture()
