@@ -25,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -88,16 +87,13 @@ public final class Sched {
     private @Nullable G gFreeStack;
     private @Nullable G gFreeNoStack;
     private int gFreeN;
-    private int stopwait;
     private final List<M> allm = new ArrayList<>();
     // ---- atomics ----
     final AtomicInteger npidle = new AtomicInteger();
     final AtomicInteger nmspinning = new AtomicInteger();
     private final AtomicLong goidgen = new AtomicLong();
-    /** Set while a stop-the-world is in progress (Go's sched.gcwaiting). */
-    volatile boolean gcwaiting;
-    private final Note stopnote;
-    private final Semaphore worldsema = new Semaphore(1);
+    /** Stop-the-world: worldsema, stopwait (guarded by lock), gcwaiting, stopnote. */
+    final StopTheWorld stw;
 
     final P[] allp;
     private final Object allglock = new Object();
@@ -185,7 +181,7 @@ public final class Sched {
     public Sched(SchedConfig config, StackAllocator stackAllocator, FuncTab functab, Platform platform) {
         this.config = config;
         this.platform = platform;
-        this.stopnote = new Note(platform);
+        this.stw = new StopTheWorld(this);
         this.gomaxprocs = config.gomaxprocs();
         this.stackAllocator = stackAllocator;
         this.functab = functab;
@@ -789,7 +785,7 @@ public final class Sched {
     // =====================================================================
 
     /** Go's newm: a new M thread that will start with P pp. */
-    private void newm(boolean spinning, @Nullable P pp) {
+    void newm(boolean spinning, @Nullable P pp) {
         M mp;
         platform.lock(lock);
         try {
@@ -878,7 +874,7 @@ public final class Sched {
     }
 
     /** Go's mget. Holds lock. */
-    private @Nullable M mget() {
+    @Nullable M mget() {
         M mp = midle;
         if (mp != null) {
             midle = mp.schedlink;
@@ -889,7 +885,7 @@ public final class Sched {
     }
 
     /** Go's pidleput. Holds lock (or during construction). */
-    private void pidleput(P pp) {
+    void pidleput(P pp) {
         if (!pp.runqempty()) {
             throw Throw.fatal("pidleput: P has non-empty run queue");
         }
@@ -910,7 +906,7 @@ public final class Sched {
     }
 
     /** Go's pidleget. Holds lock. */
-    private @Nullable P pidleget() {
+    @Nullable P pidleget() {
         P pp = pidle;
         if (pp != null) {
             pidle = pp.link;
@@ -994,10 +990,10 @@ public final class Sched {
         boolean start;
         platform.lock(lock);
         try {
-            if (gcwaiting) {
+            if (stw.gcwaiting) {
                 pp.setStatus(P.P_GCSTOP);
-                if (--stopwait == 0) {
-                    stopnote.wakeup();
+                if (--stw.stopwait == 0) {
+                    stw.stopnote.wakeup();
                 }
                 return;
             }
@@ -1057,8 +1053,8 @@ public final class Sched {
             checkExiting();
             P pp = mustP(mp);
             pp.preempt = false;
-            if (gcwaiting) {
-                gcstopm(mp);
+            if (stw.gcwaiting) {
+                stw.gcstopm(mp);
                 continue;
             }
             if (mp.spinning && !pp.runqempty()) {
@@ -1188,8 +1184,8 @@ public final class Sched {
      */
     private @Nullable G findrunnable(M mp) {
         P pp = mustP(mp);
-        if (gcwaiting) {
-            gcstopm(mp);
+        if (stw.gcwaiting) {
+            stw.gcstopm(mp);
             return null;
         }
         checkTimers(pp);
@@ -1215,7 +1211,7 @@ public final class Sched {
         // Return P and block.
         platform.lock(lock);
         try {
-            if (gcwaiting) {
+            if (stw.gcwaiting) {
                 return null;
             }
             if (runqsize != 0) {
@@ -1274,7 +1270,7 @@ public final class Sched {
         for (int i = 0; i < 4; i++) {
             int start = platform.nextInt(procs);
             for (int k = 0; k < procs; k++) {
-                if (gcwaiting) {
+                if (stw.gcwaiting) {
                     return null;
                 }
                 P p2 = allp[(start + k) % procs];
@@ -1513,7 +1509,7 @@ public final class Sched {
         mp.oldp = pp;
         mp.p = null;
         pp.setStatus(P.P_SYSCALL);
-        if (gcwaiting) {
+        if (stw.gcwaiting) {
             entersyscallGcwait(pp);
         }
         mp.locks--;
@@ -1522,10 +1518,10 @@ public final class Sched {
     private void entersyscallGcwait(P pp) {
         platform.lock(lock);
         try {
-            if (stopwait > 0 && pp.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
+            if (stw.stopwait > 0 && pp.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
                 pp.syscalltick++;
-                if (--stopwait == 0) {
-                    stopnote.wakeup();
+                if (--stw.stopwait == 0) {
+                    stw.stopnote.wakeup();
                 }
             }
         } finally {
@@ -1677,8 +1673,8 @@ public final class Sched {
                     .append(" spinningthreads=").append(nmspinning.get())
                     .append(" idlethreads=").append(nmidle)
                     .append(" runqueue=").append(runqsize)
-                    .append(" gcwaiting=").append(gcwaiting ? 1 : 0)
-                    .append(" stopwait=").append(stopwait)
+                    .append(" gcwaiting=").append(stw.gcwaiting ? 1 : 0)
+                    .append(" stopwait=").append(stw.stopwait)
                     .append(" external=").append(nexternal).append('\n');
             for (P pp : allp) {
                 M mp = pp.m;
@@ -1753,182 +1749,36 @@ public final class Sched {
     }
 
     // =====================================================================
-    // Stop the world
+    // Stop the world: see StopTheWorld, which owns its state
     // =====================================================================
 
     /**
      * Go's stopTheWorld: acquires worldsema and stops every P at a safe point.
      * On return only the caller's P (if the caller is an M with one) runs.
-     * Callers serialise. Any thread that is not running a user G.
+     * Callers serialise. Any thread that is not running a user G. See {@link StopTheWorld}.
      */
     public void stopTheWorld(String reason) {
-        platform.acquire(worldsema);
-        M mp = M.getm();
-        if (mp != null) {
-            mp.preemptoff = reason;
-        } else {
-            enterExternal();
-        }
-        stopTheWorldWithSema();
+        stw.stopTheWorld(reason);
     }
 
     /** Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. */
     public void startTheWorld() {
-        startTheWorldWithSema();
-        M mp = M.getm();
-        if (mp != null) {
-            mp.preemptoff = null;
-        }
-        worldsema.release();
-        if (mp == null) {
-            exitExternal();
-        }
+        stw.startTheWorld();
     }
 
     /** Go's stopTheWorldWithSema. The caller holds worldsema. */
     public void stopTheWorldWithSema() {
-        M mp = M.getm();
-        if (mp != null && mp.locks > 0) {
-            throw Throw.fatal("stopTheWorld: holding locks");
-        }
-        boolean wait;
-        platform.lock(lock);
-        try {
-            stopwait = gomaxprocs;
-            gcwaiting = true;
-            preemptall();
-            P own = mp == null ? null : mp.p;
-            if (own != null) {
-                own.setStatus(P.P_GCSTOP); // Pgcstop is only diagnostic.
-                stopwait--;
-            }
-            // try to retake all P's in Psyscall status
-            for (P p : allp) {
-                if (p.status() == P.P_SYSCALL && p.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
-                    p.syscalltick++;
-                    stopwait--;
-                }
-            }
-            // stop idle P's
-            for (P p = pidleget(); p != null; p = pidleget()) {
-                p.setStatus(P.P_GCSTOP);
-                stopwait--;
-            }
-            wait = stopwait > 0;
-        } finally {
-            lock.unlock();
-        }
-        // wait for remaining P's to stop voluntarily
-        if (wait) {
-            for (;;) {
-                // wait for 100us, then try to re-preempt in case of any races
-                if (stopnote.tsleep(100_000)) {
-                    stopnote.clear();
-                    break;
-                }
-                if (exiting) {
-                    throw Throw.fatal("stopTheWorld: process exited");
-                }
-                preemptall();
-            }
-        }
-        String bad = null;
-        platform.lock(lock);
-        try {
-            if (stopwait != 0) {
-                bad = "stopTheWorld: not stopped (stopwait != 0)";
-            } else {
-                for (P p : allp) {
-                    if (p.status() != P.P_GCSTOP) {
-                        bad = "stopTheWorld: not stopped (status != _Pgcstop)";
-                    }
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (bad != null) {
-            throw Throw.fatal(bad);
-        }
+        stw.stopTheWorldWithSema();
     }
 
     /** Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). */
     public void startTheWorldWithSema() {
-        M mp = M.getm();
-        P own = mp == null ? null : mp.p;
-        List<P> runnable = new ArrayList<>();
-        List<@Nullable M> ms = new ArrayList<>();
-        platform.lock(lock);
-        try {
-            for (int i = gomaxprocs - 1; i >= 0; i--) {
-                P p = allp[i];
-                if (p == own) {
-                    p.setStatus(P.P_RUNNING);
-                    continue;
-                }
-                p.setStatus(P.P_IDLE);
-                if (p.runqempty()) {
-                    pidleput(p);
-                } else {
-                    runnable.add(p);
-                    ms.add(mget());
-                }
-            }
-            gcwaiting = false;
-        } finally {
-            lock.unlock();
-        }
-        for (int i = 0; i < runnable.size(); i++) {
-            P p = runnable.get(i);
-            M m2 = ms.get(i);
-            if (m2 != null) {
-                if (m2.nextp != null) {
-                    throw Throw.fatal("startTheWorld: inconsistent mp->nextp");
-                }
-                m2.nextp = p;
-                m2.park.wakeup();
-                platform.unpark(m2);
-            } else {
-                // Start M to run P.  Do not start another M below.
-                newm(false, p);
-            }
-        }
-        // Wakeup an additional proc in case we have excessive runnable goroutines
-        // in local queues or in the global queue.
-        if (npidle.get() != 0 && nmspinning.get() == 0) {
-            wakep();
-        }
-    }
-
-    /** Go's gcstopm: stops mp for a stop-the-world. */
-    private void gcstopm(M mp) {
-        if (!gcwaiting) {
-            throw Throw.fatal("gcstopm: not waiting for gc");
-        }
-        if (mp.spinning) {
-            mp.spinning = false;
-            // OK to just drop nmspinning here,
-            // startTheWorld will unpark threads as necessary.
-            if (nmspinning.decrementAndGet() < 0) {
-                throw Throw.fatal("gcstopm: negative nmspinning");
-            }
-        }
-        P pp = releasep(mp);
-        platform.lock(lock);
-        try {
-            pp.setStatus(P.P_GCSTOP);
-            if (--stopwait == 0) {
-                stopnote.wakeup();
-            }
-        } finally {
-            lock.unlock();
-        }
-        stopm(mp);
+        stw.startTheWorldWithSema();
     }
 
     /** Whether a stop-the-world is in progress or in effect. */
     public boolean gcwaiting() {
-        return gcwaiting;
+        return stw.gcwaiting;
     }
 
     // =====================================================================
@@ -2057,7 +1907,7 @@ public final class Sched {
                     return false;
                 }
                 long delta = when - platform.nanoTime();
-                if (delta <= 0 || gcwaiting) {
+                if (delta <= 0 || stw.gcwaiting) {
                     break;
                 }
                 platform.parkNanos(this, delta);
