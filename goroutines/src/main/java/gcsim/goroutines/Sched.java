@@ -58,8 +58,6 @@ public final class Sched {
     static final int MAX_MCOUNT = 10000;
     /** Go's freezeStopWait. */
     static final int FREEZE_STOP_WAIT = 0x7fffffff;
-    /** Go's forcePreemptNS: sysmon preempts a G that ran this long. */
-    static final long FORCE_PREEMPT_NS = 10_000_000L;
 
     final SchedConfig config;
     final int gomaxprocs;
@@ -104,7 +102,7 @@ public final class Sched {
     private final ReentrantLock timersLock = new ReentrantLock();
     private final PriorityQueue<G> timers = new PriorityQueue<>((a, b) -> Long.compare(a.timerWhen, b.timerWhen));
     /** Non-zero while no M is blocked waiting for timers (Go's sched.lastpoll). */
-    private final AtomicLong lastpoll = new AtomicLong(1);
+    final AtomicLong lastpoll = new AtomicLong(1);
     private volatile @Nullable Thread poller;
 
     // ---- lifecycle ----
@@ -115,7 +113,8 @@ public final class Sched {
     private volatile int exitCode = -1;
     private final CountDownLatch exited = new CountDownLatch(1);
     private volatile boolean mainStarted;
-    private @Nullable Thread sysmonThread;
+    /** sysmon (retake, overdue timers): its own thread when config.sysmon(). */
+    final Sysmon sysmon = new Sysmon(this);
 
     /** Statistics. */
     final AtomicLong goroutinesCreated = new AtomicLong();
@@ -155,12 +154,6 @@ public final class Sched {
      * _Gcopystack, before the copy. Set with {@link #setCopystackHookForTest}.
      */
     volatile java.util.function.@Nullable Consumer<G> copystackHookForTest;
-    /**
-     * Test seam: runs on sysmon between retake's CAS of a P out of _Psyscall
-     * and its handoffp, where the M that made the syscall may come back and go
-     * idle. Set with {@link #setRetakeHookForTest}.
-     */
-    private volatile @Nullable Runnable retakeHookForTest;
 
     /** Creates a runtime with its own stacks and function table. Nothing runs until {@link #start}. */
     public Sched(SchedConfig config) {
@@ -267,11 +260,11 @@ public final class Sched {
 
     /**
      * Tests only: installs (null removes) this runtime's retake seam
-     * ({@link #retakeHookForTest}). The test thread, any time; it affects no
+     * ({@link Sysmon#retakeHookForTest}). The test thread, any time; it affects no
      * other runtime.
      */
     void setRetakeHookForTest(@Nullable Runnable hook) {
-        retakeHookForTest = hook;
+        sysmon.retakeHookForTest = hook;
     }
 
     // =====================================================================
@@ -289,9 +282,7 @@ public final class Sched {
         gp.isMain = true;
         mainStarted = true;
         if (config.sysmon()) {
-            Thread t = platform.newThread(this::sysmon, "gcsim-sysmon");
-            sysmonThread = t;
-            t.start();
+            sysmon.start();
         }
         wakep();
         return gp;
@@ -379,7 +370,7 @@ public final class Sched {
         if (t != null) {
             platform.unpark(t);
         }
-        Thread s = sysmonThread;
+        Thread s = sysmon.thread;
         if (s != null) {
             platform.unpark(s);
         }
@@ -1852,7 +1843,7 @@ public final class Sched {
         }
     }
 
-    private long nextTimer() {
+    long nextTimer() {
         platform.lock(timersLock);
         try {
             G g = timers.peek();
@@ -1922,98 +1913,6 @@ public final class Sched {
         }
         acquirep(mp, pp);
         return true;
-    }
-
-    // =====================================================================
-    // sysmon: retake Ps blocked in syscalls, preempt long-running Gs, timers
-    // =====================================================================
-
-    private void sysmon() {
-        try {
-            sysmonLoop();
-        } catch (MExit e) {
-            // The process exited while sysmon was starting an M (retake → handoffp → startm →
-            // newm's checkExiting): like every M, it just stops.
-        }
-    }
-
-    private void sysmonLoop() {
-        long delay = 0;
-        int idle = 0;
-        while (!exiting) {
-            if (idle == 0) { // start with 20us sleep...
-                delay = 20;
-            } else if (idle > 50) { // start doubling the sleep after 1ms...
-                delay *= 2;
-            }
-            if (delay > 10 * 1000) { // up to 10ms
-                delay = 10 * 1000;
-            }
-            platform.parkNanos(this, delay * 1000);
-            long now = platform.nanoTime();
-            long next = nextTimer();
-            if (next != 0 && next < now && npidle.get() > 0 && lastpoll.get() != 0) {
-                startm(null, false);
-            }
-            if (retake(now) != 0) {
-                idle = 0;
-            } else {
-                idle++;
-            }
-        }
-    }
-
-    /** Go's retake. sysmon only. */
-    private int retake(long now) {
-        int n = 0;
-        for (P pp : allp) {
-            int s = pp.status();
-            boolean sysretake = false;
-            if (s == P.P_RUNNING || s == P.P_SYSCALL) {
-                // Preempt G if it's running for too long.
-                int t = pp.schedtick;
-                if (pp.sysmonSchedtick != t) {
-                    pp.sysmonSchedtick = t;
-                    pp.sysmonSchedwhen = now;
-                } else if (pp.sysmonSchedwhen + FORCE_PREEMPT_NS <= now) {
-                    preemptone(pp);
-                    // In case of syscall, preemptone() doesn't work, because there is no M wired to P.
-                    sysretake = true;
-                }
-            }
-            if (s == P.P_SYSCALL) {
-                // Retake P from syscall if it's there for more than 1 sysmon tick (at least 20us).
-                int t = pp.syscalltick;
-                if (!sysretake && pp.sysmonSyscalltick != t) {
-                    pp.sysmonSyscalltick = t;
-                    pp.sysmonSyscallwhen = now;
-                    continue;
-                }
-                if (pp.runqempty() && nmspinning.get() + npidle.get() > 0
-                        && pp.sysmonSyscallwhen + 10_000_000L > now) {
-                    continue;
-                }
-                // Need to decrement number of idle locked M's (pretending that one more is
-                // running) before the CAS. Otherwise the M from which we retake can exit the
-                // syscall, increment nmidle and report deadlock. (Go's incidlelocked(-1); here
-                // sysmon counts as an external caller until handoffp has started an M for pp.)
-                enterExternal();
-                try {
-                    if (pp.casStatus(s, P.P_IDLE)) {
-                        n++;
-                        pp.syscalltick++;
-                        Runnable hook = retakeHookForTest;
-                        if (hook != null) {
-                            hook.run();
-                        }
-                        handoffp(pp);
-                    }
-                } finally {
-                    exitExternal();
-                }
-            }
-        }
-        return n;
     }
 
     // =====================================================================
