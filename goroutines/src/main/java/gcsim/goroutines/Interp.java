@@ -364,7 +364,7 @@ public final class Interp implements GoCode {
                     case Op.SLEEP -> {
                         save(gp, fid, ip + 2, sp);
                         gp.timerWhen = rt.platform.nanoTime() + 1000L * code[ip + 1];
-                        Sched.gopark(mp, gp, () -> rt.addtimer(gp), WaitReason.SLEEP);
+                        Sched.gopark(mp, gp, () -> rt.timers.addtimer(gp), WaitReason.SLEEP);
                         return PARK;
                     }
                     case Op.SYSCALL -> {

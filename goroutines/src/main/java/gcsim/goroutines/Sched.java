@@ -23,7 +23,6 @@ import gcsim.stacks.StackCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -98,12 +97,8 @@ public final class Sched {
     private G[] allgs = new G[64];
     private volatile int allglen;
 
-    // ---- timers (sleeping Gs), ordered by wake time ----
-    private final ReentrantLock timersLock = new ReentrantLock();
-    private final PriorityQueue<G> timers = new PriorityQueue<>((a, b) -> Long.compare(a.timerWhen, b.timerWhen));
-    /** Non-zero while no M is blocked waiting for timers (Go's sched.lastpoll). */
-    final AtomicLong lastpoll = new AtomicLong(1);
-    private volatile @Nullable Thread poller;
+    /** Timers of sleeping Gs (a global heap instead of Go's per-P heaps) and the M polling for them. */
+    final Timers timers = new Timers(this);
 
     // ---- lifecycle ----
     volatile boolean exiting;
@@ -366,7 +361,7 @@ public final class Sched {
             mp.forceSignal();
             platform.unpark(mp);
         }
-        Thread t = poller;
+        Thread t = timers.poller;
         if (t != null) {
             platform.unpark(t);
         }
@@ -887,7 +882,7 @@ public final class Sched {
     }
 
     /** pidleget taking sched.lock itself. */
-    private @Nullable P pidlegetLocked() {
+    @Nullable P pidlegetLocked() {
         platform.lock(lock);
         try {
             return pidleget();
@@ -1051,7 +1046,7 @@ public final class Sched {
             if (mp.spinning && !pp.runqempty()) {
                 throw Throw.fatal("schedule: spinning with local work");
             }
-            checkTimers(pp);
+            timers.checkTimers(pp);
             gp = null;
             // Check the global runnable queue once in a while to ensure fairness.
             if (pp.schedtick % 61 == 0 && runqsize > 0) {
@@ -1179,7 +1174,7 @@ public final class Sched {
             stw.gcstopm(mp);
             return null;
         }
-        checkTimers(pp);
+        timers.checkTimers(pp);
         G gp = pp.runqget();
         if (gp != null) {
             return gp;
@@ -1240,7 +1235,7 @@ public final class Sched {
                 return null;
             }
         }
-        if (pollTimers(mp)) {
+        if (timers.pollTimers(mp)) {
             return null;
         }
         stopm(mp);
@@ -1733,7 +1728,7 @@ public final class Sched {
         if (grunning == 0) { // possible if main goroutine calls runtime·Goexit()
             throw Throw.fatal("no goroutines (main called runtime.Goexit) - deadlock!");
         }
-        if (timersPending()) {
+        if (timers.timersPending()) {
             return;
         }
         throw Throw.fatal("all goroutines are asleep - deadlock!");
@@ -1814,105 +1809,6 @@ public final class Sched {
             }
         }
         return res;
-    }
-
-    // =====================================================================
-    // Timers (time.Sleep) — a global heap instead of Go's per-P heaps
-    // =====================================================================
-
-    /** Adds gp's timer (gp is waiting with timerWhen set). Go's resetForSleep. Any thread. */
-    void addtimer(G gp) {
-        platform.lock(timersLock);
-        try {
-            timers.add(gp);
-        } finally {
-            timersLock.unlock();
-        }
-        Thread t = poller;
-        if (t != null) {
-            platform.unpark(t); // wakeNetPoller
-        }
-    }
-
-    private boolean timersPending() {
-        platform.lock(timersLock);
-        try {
-            return !timers.isEmpty();
-        } finally {
-            timersLock.unlock();
-        }
-    }
-
-    long nextTimer() {
-        platform.lock(timersLock);
-        try {
-            G g = timers.peek();
-            return g == null ? 0 : g.timerWhen;
-        } finally {
-            timersLock.unlock();
-        }
-    }
-
-    /** Go's checkTimers: readies every G whose timer expired, onto pp. pp's owner. */
-    void checkTimers(P pp) {
-        long next = nextTimer();
-        if (next == 0 || platform.nanoTime() < next) {
-            return;
-        }
-        for (;;) {
-            G gp;
-            platform.lock(timersLock);
-            try {
-                G head = timers.peek();
-                if (head == null || head.timerWhen > platform.nanoTime()) {
-                    return;
-                }
-                gp = timers.poll();
-            } finally {
-                timersLock.unlock();
-            }
-            if (gp != null) {
-                gp.timerWhen = 0;
-                ready(gp, false);
-            }
-        }
-    }
-
-    /**
-     * The blocking netpoll of findrunnable, for timers: if timers are pending
-     * and no other M waits for them, mp (without a P) sleeps until the first
-     * one, then takes an idle P. Returns true when the caller should start
-     * over with a P.
-     */
-    private boolean pollTimers(M mp) {
-        long when = nextTimer();
-        if (when == 0 || !lastpoll.compareAndSet(1, 0)) {
-            return false;
-        }
-        try {
-            poller = mp;
-            for (;;) {
-                checkExiting();
-                when = nextTimer();
-                if (when == 0) {
-                    return false;
-                }
-                long delta = when - platform.nanoTime();
-                if (delta <= 0 || stw.gcwaiting) {
-                    break;
-                }
-                platform.parkNanos(this, delta);
-            }
-        } finally {
-            poller = null;
-            lastpoll.set(1);
-        }
-        P pp = pidlegetLocked();
-        if (pp == null) {
-            return false;
-        }
-        acquirep(mp, pp);
-        return true;
     }
 
     // =====================================================================

@@ -70,8 +70,8 @@ final class Sysmon {
             }
             sched.platform.parkNanos(sched, delay * 1000);
             long now = sched.platform.nanoTime();
-            long next = sched.nextTimer();
-            if (next != 0 && next < now && sched.npidle.get() > 0 && sched.lastpoll.get() != 0) {
+            long next = sched.timers.nextTimer();
+            if (next != 0 && next < now && sched.npidle.get() > 0 && sched.timers.lastpoll.get() != 0) {
                 sched.startm(null, false);
             }
             if (retake(now) != 0) {
