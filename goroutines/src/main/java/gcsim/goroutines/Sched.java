@@ -62,7 +62,7 @@ public final class Sched {
     final int gomaxprocs;
     /** Where every scheduling point goes: the JDK, or a deterministic baton (see {@link Platform}). */
     final Platform platform;
-    private final StackAllocator stackAllocator;
+    final StackAllocator stackAllocator;
     private final FuncTab functab;
     private final Growth growth;
 
@@ -81,9 +81,6 @@ public final class Sched {
     private @Nullable G runqHead;
     private @Nullable G runqTail;
     private volatile int runqsize;
-    private @Nullable G gFreeStack;
-    private @Nullable G gFreeNoStack;
-    private int gFreeN;
     private final List<M> allm = new ArrayList<>();
     // ---- atomics ----
     final AtomicInteger npidle = new AtomicInteger();
@@ -93,6 +90,8 @@ public final class Sched {
     final StopTheWorld stw;
 
     final P[] allp;
+    /** The global free lists of dead Gs (guarded by lock); each P keeps its own local list. */
+    final GFree gfree = new GFree(this);
     private final Object allglock = new Object();
     private G[] allgs = new G[64];
     private volatile int allglen;
@@ -409,7 +408,7 @@ public final class Sched {
     }
 
     // =====================================================================
-    // G creation and reuse (newproc1, malg, allgadd, gfput, gfget)
+    // G creation (newproc1, malg, allgadd); reuse (gfput, gfget) is GFree
     // =====================================================================
 
     /**
@@ -421,7 +420,7 @@ public final class Sched {
     public G newproc(GoCode code, @Nullable GInit init) {
         M mp = M.getm();
         P pp = mp == null ? null : mp.p;
-        G newg = pp != null ? gfget(pp) : gfgetGlobal();
+        G newg = pp != null ? gfree.gfget(pp) : gfree.gfgetGlobal();
         if (newg == null) {
             newg = malg(FIXED_STACK);
             casgstatus(newg, G_IDLE, G_DEAD);
@@ -506,158 +505,14 @@ public final class Sched {
         }
     }
 
-    /** Go's gfput: puts a dead G on pp's free list; over 64, half go to the global list. Owner of pp. */
-    void gfput(P pp, G gp) {
-        if (readgstatus(gp) != G_DEAD) {
-            throw Throw.fatal("gfput: bad status (not Gdead)");
-        }
-        long stksize = gp.stackHi - gp.stackLo;
-        if (stksize != FIXED_STACK) {
-            // non-standard stack size - free it.
-            Stack s = gp.stack;
-            if (s != null) {
-                stackAllocator.stackfree(stackcache(), s);
-            }
-            gp.setStack(null);
-            gp.stackguard0 = 0;
-        }
-        gp.schedlink = pp.gFreeHead;
-        pp.gFreeHead = gp;
-        pp.gFreeN++;
-        if (pp.gFreeN >= 64) {
-            platform.lock(lock);
-            try {
-                while (pp.gFreeN >= 32) {
-                    G g1 = popLocalFree(pp);
-                    pushGlobalFree(g1);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private static G popLocalFree(P pp) {
-        G gp = pp.gFreeHead;
-        if (gp == null) {
-            throw Throw.fatal("gfput: free list corrupted");
-        }
-        pp.gFreeHead = gp.schedlink;
-        gp.schedlink = null;
-        pp.gFreeN--;
-        return gp;
-    }
-
-    private void pushGlobalFree(G gp) {
-        if (gp.stackLo == 0) {
-            gp.schedlink = gFreeNoStack;
-            gFreeNoStack = gp;
-        } else {
-            gp.schedlink = gFreeStack;
-            gFreeStack = gp;
-        }
-        gFreeN++;
-    }
-
-    private @Nullable G popGlobalFree() {
-        G gp = gFreeStack;
-        if (gp != null) {
-            gFreeStack = gp.schedlink;
-        } else {
-            gp = gFreeNoStack;
-            if (gp == null) {
-                return null;
-            }
-            gFreeNoStack = gp.schedlink;
-        }
-        gp.schedlink = null;
-        gFreeN--;
-        return gp;
-    }
-
     /**
      * Go's markrootFreeGStacks (the GC's "free G stacks" root job): frees the
      * stacks of the dead Gs on the global free list with stacks and moves them
      * to the no-stack list (gfget allocates a new stack on reuse). Any thread;
-     * returns how many stacks were freed.
+     * returns how many stacks were freed. See {@link GFree}.
      */
     public int markrootFreeGStacks() {
-        G list;
-        platform.lock(lock);
-        try {
-            list = gFreeStack;
-            gFreeStack = null;
-        } finally {
-            lock.unlock();
-        }
-        if (list == null) {
-            return 0;
-        }
-        int n = 0;
-        G tail = list;
-        for (G gp = list; gp != null; gp = gp.schedlink) {
-            Stack s = gp.stack;
-            if (s != null) {
-                stackAllocator.stackfree(s);
-            }
-            gp.setStack(null);
-            gp.stackguard0 = 0;
-            tail = gp;
-            n++;
-        }
-        platform.lock(lock);
-        try {
-            tail.schedlink = gFreeNoStack;
-            gFreeNoStack = list;
-        } finally {
-            lock.unlock();
-        }
-        return n;
-    }
-
-    /** Go's gfget: a dead G from pp's list, refilled with up to 32 from the global list. Owner of pp. */
-    @Nullable G gfget(P pp) {
-        if (pp.gFreeHead == null && (gFreeStack != null || gFreeNoStack != null)) {
-            platform.lock(lock);
-            try {
-                while (pp.gFreeN < 32) {
-                    G gp = popGlobalFree();
-                    if (gp == null) {
-                        break;
-                    }
-                    gp.schedlink = pp.gFreeHead;
-                    pp.gFreeHead = gp;
-                    pp.gFreeN++;
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        if (pp.gFreeHead == null) {
-            return null;
-        }
-        return withStack(popLocalFree(pp));
-    }
-
-    /** gfget for a caller without a P (deliberate: Go always has one): the global list only. */
-    private @Nullable G gfgetGlobal() {
-        G gp;
-        platform.lock(lock);
-        try {
-            gp = popGlobalFree();
-        } finally {
-            lock.unlock();
-        }
-        return gp == null ? null : withStack(gp);
-    }
-
-    private G withStack(G gp) {
-        if (gp.stackLo == 0) {
-            // Stack was deallocated in gfput. Allocate a new one.
-            gp.setStack(stackAllocator.stackalloc(stackcache(), FIXED_STACK));
-            gp.stackguard0 = gp.stackLo + STACK_GUARD;
-        }
-        return gp;
+        return gfree.markrootFreeGStacks();
     }
 
     // =====================================================================
@@ -1413,7 +1268,7 @@ public final class Sched {
         }
         dropg(mp);
         goroutinesExited.incrementAndGet();
-        gfput(mustP(mp), gp);
+        gfree.gfput(mustP(mp), gp);
     }
 
     // =====================================================================

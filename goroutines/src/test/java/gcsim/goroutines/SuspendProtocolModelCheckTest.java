@@ -379,7 +379,7 @@ class SuspendProtocolModelCheckTest {
             Thread g = start(w, () -> {
                 w.rt.goexit0(w.mp, w.gp);
                 // newproc1's reuse path: gfget, then _Gdead -> _Grunnable with a new goid.
-                G reused = w.rt.gfget(w.pp);
+                G reused = w.rt.gfree.gfget(w.pp);
                 check(reused == w.gp, "free list did not return the G");
                 reused.sp = reused.stackHi;
                 reused.stackguard0 = reused.stackLo + STACK_GUARD;
