@@ -40,8 +40,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * gc-mark) may call {@link #newproc}, {@link Suspension#suspendG},
  * {@link Suspension#resumeG}, {@link #ready}, {@link #stopTheWorld} and the
  * inspection methods; such an "external" caller counts as a running M for
- * {@link #checkdead} while it holds a G or the world (see
- * {@link #enterExternal}), because in Go that caller would itself be an M.
+ * {@link Liveness#checkdead} while it holds a G or the world (see
+ * {@link Liveness#enterExternal}), because in Go that caller would itself be an M.
  *
  * <p><b>Locks.</b> {@code lock} is Go's {@code sched.lock}: it guards the
  * idle lists, the global run queue, the global free-G lists, {@code stopwait}
@@ -72,11 +72,9 @@ public final class Sched {
     final ReentrantLock lock = new ReentrantLock();
     // ---- guarded by lock ----
     private @Nullable M midle;
-    private int nmidle;
+    int nmidle;
     private long mnext;
-    private int mcount;
-    private int nexternal;
-    private boolean checkdeadDeferred;
+    int mcount;
     private @Nullable P pidle;
     private @Nullable G runqHead;
     private @Nullable G runqTail;
@@ -96,6 +94,8 @@ public final class Sched {
     private G[] allgs = new G[64];
     private volatile int allglen;
 
+    /** checkdead and the count of external callers (guarded by lock). */
+    final Liveness liveness = new Liveness(this);
     /** Timers of sleeping Gs (a global heap instead of Go's per-P heaps) and the M polling for them. */
     final Timers timers = new Timers(this);
 
@@ -106,7 +106,7 @@ public final class Sched {
     private volatile @Nullable G fatalG;
     private volatile int exitCode = -1;
     private final CountDownLatch exited = new CountDownLatch(1);
-    private volatile boolean mainStarted;
+    volatile boolean mainStarted;
     /** sysmon (retake, overdue timers): its own thread when config.sysmon(). */
     final Sysmon sysmon = new Sysmon(this);
 
@@ -711,7 +711,7 @@ public final class Sched {
         mp.schedlink = midle;
         midle = mp;
         nmidle++;
-        checkdead();
+        liveness.checkdead();
     }
 
     /** Go's mget. Holds lock. */
@@ -1457,43 +1457,8 @@ public final class Sched {
     }
 
     // =====================================================================
-    // checkdead and external callers
+    // checkdead and external callers: see Liveness, which owns its state
     // =====================================================================
-
-    /**
-     * Counts a thread that is not an M as a running M for checkdead while it
-     * holds a suspended G or a stopped world (in Go that caller is an M).
-     */
-    void enterExternal() {
-        platform.lock(lock);
-        try {
-            nexternal++;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Ends {@link #enterExternal}. If an M went idle meanwhile (its checkdead was
-     * deferred), runs checkdead once now, recording (not throwing) a deadlock;
-     * otherwise costs nothing, so a GC suspending a million blocked Gs does not
-     * walk allgs a million times.
-     */
-    void exitExternal() {
-        platform.lock(lock);
-        try {
-            nexternal--;
-            if (nexternal == 0 && checkdeadDeferred) {
-                // An M went idle while only external callers kept the process alive.
-                checkdeadDeferred = false;
-                checkdead();
-            }
-        } catch (GoThrow t) {
-            fatal(t);
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /**
      * Go's schedtrace with scheddetail=1: a {@code SCHED} line with the
@@ -1516,7 +1481,7 @@ public final class Sched {
                     .append(" runqueue=").append(runqsize)
                     .append(" gcwaiting=").append(stw.gcwaiting ? 1 : 0)
                     .append(" stopwait=").append(stw.stopwait)
-                    .append(" external=").append(nexternal).append('\n');
+                    .append(" external=").append(liveness.nexternal).append('\n');
             for (P pp : allp) {
                 M mp = pp.m;
                 sb.append("  P").append(pp.id).append(": status=").append(pp.status())
@@ -1547,46 +1512,6 @@ public final class Sched {
                     .append(mp == null ? -1 : mp.id).append('\n');
         }
         return sb.toString();
-    }
-
-    /**
-     * Go's checkdead: called with lock held when an M goes idle; throws when
-     * no M runs and no G can ever run again. Waiting and preempted Gs count
-     * as blocked; a pending timer means someone will wake.
-     */
-    private void checkdead() {
-        if (exiting || !mainStarted) {
-            return;
-        }
-        int run = mcount - nmidle + nexternal;
-        if (run > 0) {
-            if (mcount - nmidle == 0) {
-                checkdeadDeferred = true; // re-check when the last external caller leaves
-            }
-            return;
-        }
-        if (run < 0) {
-            throw Throw.fatal("runtime: checkdead: nmidle=" + nmidle + " mcount=" + mcount,
-                    "checkdead: inconsistent counts");
-        }
-        int grunning = 0;
-        for (G gp : allgs()) {
-            int s = readgstatus(gp);
-            switch (s & ~G_SCAN) {
-                case G_WAITING, G_PREEMPTED -> grunning++;
-                case G_RUNNABLE, G_RUNNING, G_SYSCALL ->
-                    throw Throw.fatal("runtime: checkdead: find g " + gp.goid + " in status " + s + "\n" + schedtrace(),
-                            "checkdead: runnable g");
-                default -> { }
-            }
-        }
-        if (grunning == 0) { // possible if main goroutine calls runtime·Goexit()
-            throw Throw.fatal("no goroutines (main called runtime.Goexit) - deadlock!");
-        }
-        if (timers.timersPending()) {
-            return;
-        }
-        throw Throw.fatal("all goroutines are asleep - deadlock!");
     }
 
     // =====================================================================

@@ -64,7 +64,7 @@ final class StopTheWorld {
         if (mp != null) {
             mp.preemptoff = reason;
         } else {
-            s.enterExternal();
+            s.liveness.enterExternal();
         }
         stopTheWorldWithSema();
     }
@@ -78,7 +78,7 @@ final class StopTheWorld {
         }
         worldsema.release();
         if (mp == null) {
-            s.exitExternal();
+            s.liveness.exitExternal();
         }
     }
 

@@ -116,7 +116,7 @@ final class Sysmon {
                 // running) before the CAS. Otherwise the M from which we retake can exit the
                 // syscall, increment nmidle and report deadlock. (Go's incidlelocked(-1); here
                 // sysmon counts as an external caller until handoffp has started an M for pp.)
-                sched.enterExternal();
+                sched.liveness.enterExternal();
                 try {
                     if (pp.casStatus(s, P.P_IDLE)) {
                         n++;
@@ -128,7 +128,7 @@ final class Sysmon {
                         sched.handoffp(pp);
                     }
                 } finally {
-                    sched.exitExternal();
+                    sched.liveness.exitExternal();
                 }
             }
         }
