@@ -96,6 +96,8 @@ public final class Sched {
 
     /** checkdead and the count of external callers (guarded by lock). */
     final Liveness liveness = new Liveness(this);
+    /** System calls: entersyscall, exitsyscall and their helpers (no state of their own). */
+    final Syscalls syscalls = new Syscalls(this);
     /** Timers of sleeping Gs (a global heap instead of Go's per-P heaps) and the M polling for them. */
     final Timers timers = new Timers(this);
 
@@ -932,7 +934,7 @@ public final class Sched {
         run(mp, gp);
     }
 
-    private static P mustP(M mp) {
+    static P mustP(M mp) {
         P pp = mp.p;
         if (pp == null) {
             throw Throw.fatal("schedule: m has no p");
@@ -970,7 +972,7 @@ public final class Sched {
     private void run(M mp, G gp) {
         for (;;) {
             if (gp.exitsyscallTailPending) {
-                exitsyscallTail(mp, gp);
+                syscalls.exitsyscallTail(mp, gp);
             }
             GoCode code = gp.code;
             if (code == null) {
@@ -1005,7 +1007,7 @@ public final class Sched {
                     return;
                 }
                 case GoCode.EXITSYSCALL0 -> {
-                    if (!exitsyscall0(mp, gp)) {
+                    if (!syscalls.exitsyscall0(mp, gp)) {
                         return;
                     }
                 }
@@ -1324,136 +1326,6 @@ public final class Sched {
     /** Go's goready. */
     public void goready(G gp) {
         ready(gp, true);
-    }
-
-    // =====================================================================
-    // System calls
-    // =====================================================================
-
-    /**
-     * Go's entersyscall (reentersyscall): gp enters a system call, its P goes
-     * to _Psyscall and can be retaken (sysmon, stopTheWorld). The G's pc/sp
-     * must be saved first. mp's thread.
-     */
-    void entersyscall(M mp, G gp) {
-        mp.locks++;
-        gp.stackguard0 = STACK_PREEMPT; // catch any stack growth during the syscall
-        gp.syscallsp = gp.sp;
-        gp.syscallpc = gp.pc;
-        casgstatus(gp, G_RUNNING, G_SYSCALL);
-        if (gp.syscallsp < gp.stackLo || gp.stackHi < gp.syscallsp) {
-            throw Throw.fatal("entersyscall inconsistent " + Throw.hex(gp.syscallsp) + " ["
-                    + Throw.hex(gp.stackLo) + "," + Throw.hex(gp.stackHi) + "]", "entersyscall");
-        }
-        P pp = mustP(mp);
-        pp.m = null;
-        mp.oldp = pp;
-        mp.p = null;
-        pp.setStatus(P.P_SYSCALL);
-        if (stw.gcwaiting) {
-            entersyscallGcwait(pp);
-        }
-        mp.locks--;
-    }
-
-    private void entersyscallGcwait(P pp) {
-        platform.lock(lock);
-        try {
-            if (stw.stopwait > 0 && pp.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
-                pp.syscalltick++;
-                if (--stw.stopwait == 0) {
-                    stw.stopnote.wakeup();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Go's exitsyscall: returns true when gp got a P back and runs on (fast
-     * path); false when the code must return {@link GoCode#EXITSYSCALL0}.
-     * mp's thread.
-     */
-    boolean exitsyscall(M mp, G gp) {
-        mp.locks++;
-        gp.waitsince = 0;
-        P oldp = mp.oldp;
-        mp.oldp = null;
-        if (exitsyscallfast(mp, oldp)) {
-            mustP(mp).syscalltick++;
-            // We need to cas the status and scan before resuming...
-            casgstatus(gp, G_SYSCALL, G_RUNNING);
-            gp.syscallsp = 0;
-            mp.locks--;
-            if (gp.preempt) {
-                // restore the preemption request in case we've cleared it in newstack
-                gp.stackguard0 = STACK_PREEMPT;
-            } else {
-                gp.stackguard0 = gp.stackLo + STACK_GUARD;
-                gp.wakeSuspender(); // as in execute
-            }
-            return true;
-        }
-        mp.locks--;
-        return false;
-    }
-
-    private boolean exitsyscallfast(M mp, @Nullable P oldp) {
-        // Try to re-acquire the last P.
-        if (oldp != null && oldp.status() == P.P_SYSCALL && oldp.casStatus(P.P_SYSCALL, P.P_IDLE)) {
-            acquirep(mp, oldp);
-            return true;
-        }
-        // Try to get any other idle P.
-        if (npidle.get() != 0) {
-            P pp = pidlegetLocked();
-            if (pp != null) {
-                acquirep(mp, pp);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Go's exitsyscall0: returns true when gp got a P and runs on at once. Either way gp keeps
-     * its syscallsp until it runs again ({@link #exitsyscallTail}): until then the GC may still
-     * be looking at it as Go's comment says, and its stack must not be shrunk.
-     */
-    private boolean exitsyscall0(M mp, G gp) {
-        gp.exitsyscallTailPending = true;
-        casgstatus(gp, G_SYSCALL, G_RUNNABLE);
-        dropg(mp);
-        P pp;
-        platform.lock(lock);
-        try {
-            pp = pidleget();
-            if (pp == null) {
-                globrunqput(gp);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (pp != null) {
-            acquirep(mp, pp);
-            execute(mp, gp, false);
-            return true;
-        }
-        stopm(mp);
-        return false;
-    }
-
-    /**
-     * The rest of Go's exitsyscall once {@code mcall(exitsyscall0)} returns, i.e. when gp runs
-     * again on mp (at once, or after waiting in a run queue): "Scheduler returned, so we're
-     * allowed to run now. Delete the syscallsp information that we left for the garbage collector
-     * during the system call." mp's thread, gp running.
-     */
-    private void exitsyscallTail(M mp, G gp) {
-        gp.exitsyscallTailPending = false;
-        gp.syscallsp = 0;
-        mustP(mp).syscalltick++;
     }
 
     // =====================================================================

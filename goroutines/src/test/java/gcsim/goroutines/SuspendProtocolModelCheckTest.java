@@ -303,8 +303,8 @@ class SuspendProtocolModelCheckTest {
         explore(INVOCATIONS, new World(), w -> {
             Thread g = start(w, () -> {
                 w.gp.pc = 0;
-                w.rt.entersyscall(w.mp, w.gp);
-                check(w.rt.exitsyscall(w.mp, w.gp), "exitsyscall lost its P (nobody retakes it here)");
+                w.rt.syscalls.entersyscall(w.mp, w.gp);
+                check(w.rt.syscalls.exitsyscall(w.mp, w.gp), "exitsyscall lost its P (nobody retakes it here)");
                 w.runUntilPreemptedOr(() -> w.suspenderDone);
             });
             Thread s = start(w, w::suspendResumeAndSignalDone);
