@@ -43,10 +43,21 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@link Liveness#checkdead} while it holds a G or the world (see
  * {@link Liveness#enterExternal}), because in Go that caller would itself be an M.
  *
+ * <p><b>Parts.</b> This class is the scheduler core: lifecycle, G creation,
+ * the global run queue, Ms and Ps, schedule / findrunnable / execute, the mcall
+ * continuations and ready. Each other concern is a class of this package that
+ * owns its state and says in its header who calls it on which thread:
+ * {@link StopTheWorld} ({@link #stw}), {@link Sysmon} ({@link #sysmon}),
+ * {@link Timers} ({@link #timers}), {@link GFree} ({@link #gfree}),
+ * {@link Liveness} ({@link #liveness}) and {@link Syscalls} ({@link #syscalls}).
+ * Go keeps all of them in proc.go.
+ *
  * <p><b>Locks.</b> {@code lock} is Go's {@code sched.lock}: it guards the
- * idle lists, the global run queue, the global free-G lists, {@code stopwait}
- * and the M count. {@code allglock} guards {@code allgs}. Lock order:
- * channel locks → sched.lock → allglock; timersLock is a leaf.
+ * idle lists, the global run queue, the global free-G lists (in
+ * {@link GFree}), {@code stopwait} (in {@link StopTheWorld}), the external
+ * count (in {@link Liveness}) and the M count. {@code allglock} guards
+ * {@code allgs}. Lock order: channel locks → sched.lock → allglock;
+ * timersLock (in {@link Timers}) is a leaf.
  *
  * <p><b>Exit.</b> The process ends when the main goroutine returns
  * ({@link #exitCode} 0) or on a throw ({@link #fatal}); {@link #awaitExit}
@@ -89,17 +100,17 @@ public final class Sched {
 
     final P[] allp;
     /** The global free lists of dead Gs (guarded by lock); each P keeps its own local list. */
-    final GFree gfree = new GFree(this);
+    final GFree gfree;
     private final Object allglock = new Object();
     private G[] allgs = new G[64];
     private volatile int allglen;
 
     /** checkdead and the count of external callers (guarded by lock). */
-    final Liveness liveness = new Liveness(this);
+    final Liveness liveness;
     /** System calls: entersyscall, exitsyscall and their helpers (no state of their own). */
-    final Syscalls syscalls = new Syscalls(this);
+    final Syscalls syscalls;
     /** Timers of sleeping Gs (a global heap instead of Go's per-P heaps) and the M polling for them. */
-    final Timers timers = new Timers(this);
+    final Timers timers;
 
     // ---- lifecycle ----
     volatile boolean exiting;
@@ -110,7 +121,7 @@ public final class Sched {
     private final CountDownLatch exited = new CountDownLatch(1);
     volatile boolean mainStarted;
     /** sysmon (retake, overdue timers): its own thread when config.sysmon(). */
-    final Sysmon sysmon = new Sysmon(this);
+    final Sysmon sysmon;
 
     /** Statistics. */
     final AtomicLong goroutinesCreated = new AtomicLong();
@@ -167,10 +178,19 @@ public final class Sched {
     }
 
     /** Creates a runtime sharing the given stack allocator and function table, on {@code platform}. */
+    // The parts (StopTheWorld ... Sysmon) only store this; they read the Sched after construction,
+    // which the Nullness Checker's initialization rules cannot see. javac still checks that every
+    // final field is assigned.
+    @SuppressWarnings("nullness") // initialization: see above
     public Sched(SchedConfig config, StackAllocator stackAllocator, FuncTab functab, Platform platform) {
         this.config = config;
         this.platform = platform;
         this.stw = new StopTheWorld(this);
+        this.gfree = new GFree(this);
+        this.liveness = new Liveness(this);
+        this.syscalls = new Syscalls(this);
+        this.timers = new Timers(this);
+        this.sysmon = new Sysmon(this);
         this.gomaxprocs = config.gomaxprocs();
         this.stackAllocator = stackAllocator;
         this.functab = functab;
