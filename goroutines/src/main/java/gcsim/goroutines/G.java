@@ -303,12 +303,12 @@ public final class G {
 
             @Override
             public void enterExternal(Sched rt) {
-                rt.enterExternal();
+                rt.liveness.enterExternal();
             }
 
             @Override
             public void exitExternal(Sched rt) {
-                rt.exitExternal();
+                rt.liveness.exitExternal();
             }
 
             @Override

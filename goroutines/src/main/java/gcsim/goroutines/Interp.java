@@ -364,7 +364,7 @@ public final class Interp implements GoCode {
                     case Op.SLEEP -> {
                         save(gp, fid, ip + 2, sp);
                         gp.timerWhen = rt.platform.nanoTime() + 1000L * code[ip + 1];
-                        Sched.gopark(mp, gp, () -> rt.addtimer(gp), WaitReason.SLEEP);
+                        Sched.gopark(mp, gp, () -> rt.timers.addtimer(gp), WaitReason.SLEEP);
                         return PARK;
                     }
                     case Op.SYSCALL -> {
@@ -505,14 +505,14 @@ public final class Interp implements GoCode {
 
     /** SYSCALL: entersyscall, really block, exitsyscall. Returns false for the exitsyscall0 path. */
     private boolean syscall(M mp, G gp, int micros) {
-        rt.entersyscall(mp, gp);
+        rt.syscalls.entersyscall(mp, gp);
         Platform pl = rt.platform;
         long deadline = pl.nanoTime() + 1000L * micros;
         for (long left = deadline - pl.nanoTime(); left > 0; left = deadline - pl.nanoTime()) {
             pl.parkNanos(this, left);
             rt.checkExiting();
         }
-        return rt.exitsyscall(mp, gp);
+        return rt.syscalls.exitsyscall(mp, gp);
     }
 
     // ---- channels (chan.go chansend / chanrecv, blocking forms) ----

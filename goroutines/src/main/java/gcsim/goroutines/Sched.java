@@ -23,9 +23,7 @@ import gcsim.stacks.StackCache;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -42,13 +40,24 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * gc-mark) may call {@link #newproc}, {@link Suspension#suspendG},
  * {@link Suspension#resumeG}, {@link #ready}, {@link #stopTheWorld} and the
  * inspection methods; such an "external" caller counts as a running M for
- * {@link #checkdead} while it holds a G or the world (see
- * {@link #enterExternal}), because in Go that caller would itself be an M.
+ * {@link Liveness#checkdead} while it holds a G or the world (see
+ * {@link Liveness#enterExternal}), because in Go that caller would itself be an M.
+ *
+ * <p><b>Parts.</b> This class is the scheduler core: lifecycle, G creation,
+ * the global run queue, Ms and Ps, schedule / findrunnable / execute, the mcall
+ * continuations and ready. Each other concern is a class of this package that
+ * owns its state and says in its header who calls it on which thread:
+ * {@link StopTheWorld} ({@link #stw}), {@link Sysmon} ({@link #sysmon}),
+ * {@link Timers} ({@link #timers}), {@link GFree} ({@link #gfree}),
+ * {@link Liveness} ({@link #liveness}) and {@link Syscalls} ({@link #syscalls}).
+ * Go keeps all of them in proc.go.
  *
  * <p><b>Locks.</b> {@code lock} is Go's {@code sched.lock}: it guards the
- * idle lists, the global run queue, the global free-G lists, {@code stopwait}
- * and the M count. {@code allglock} guards {@code allgs}. Lock order:
- * channel locks → sched.lock → allglock; timersLock is a leaf.
+ * idle lists, the global run queue, the global free-G lists (in
+ * {@link GFree}), {@code stopwait} (in {@link StopTheWorld}), the external
+ * count (in {@link Liveness}) and the M count. {@code allglock} guards
+ * {@code allgs}. Lock order: channel locks → sched.lock → allglock;
+ * timersLock (in {@link Timers}) is a leaf.
  *
  * <p><b>Exit.</b> The process ends when the main goroutine returns
  * ({@link #exitCode} 0) or on a throw ({@link #fatal}); {@link #awaitExit}
@@ -59,14 +68,12 @@ public final class Sched {
     static final int MAX_MCOUNT = 10000;
     /** Go's freezeStopWait. */
     static final int FREEZE_STOP_WAIT = 0x7fffffff;
-    /** Go's forcePreemptNS: sysmon preempts a G that ran this long. */
-    static final long FORCE_PREEMPT_NS = 10_000_000L;
 
     final SchedConfig config;
     final int gomaxprocs;
     /** Where every scheduling point goes: the JDK, or a deterministic baton (see {@link Platform}). */
     final Platform platform;
-    private final StackAllocator stackAllocator;
+    final StackAllocator stackAllocator;
     private final FuncTab functab;
     private final Growth growth;
 
@@ -76,40 +83,34 @@ public final class Sched {
     final ReentrantLock lock = new ReentrantLock();
     // ---- guarded by lock ----
     private @Nullable M midle;
-    private int nmidle;
+    int nmidle;
     private long mnext;
-    private int mcount;
-    private int nexternal;
-    private boolean checkdeadDeferred;
+    int mcount;
     private @Nullable P pidle;
     private @Nullable G runqHead;
     private @Nullable G runqTail;
     private volatile int runqsize;
-    private @Nullable G gFreeStack;
-    private @Nullable G gFreeNoStack;
-    private int gFreeN;
-    private int stopwait;
     private final List<M> allm = new ArrayList<>();
     // ---- atomics ----
     final AtomicInteger npidle = new AtomicInteger();
     final AtomicInteger nmspinning = new AtomicInteger();
     private final AtomicLong goidgen = new AtomicLong();
-    /** Set while a stop-the-world is in progress (Go's sched.gcwaiting). */
-    volatile boolean gcwaiting;
-    private final Note stopnote;
-    private final Semaphore worldsema = new Semaphore(1);
+    /** Stop-the-world: worldsema, stopwait (guarded by lock), gcwaiting, stopnote. */
+    final StopTheWorld stw;
 
     final P[] allp;
+    /** The global free lists of dead Gs (guarded by lock); each P keeps its own local list. */
+    final GFree gfree;
     private final Object allglock = new Object();
     private G[] allgs = new G[64];
     private volatile int allglen;
 
-    // ---- timers (sleeping Gs), ordered by wake time ----
-    private final ReentrantLock timersLock = new ReentrantLock();
-    private final PriorityQueue<G> timers = new PriorityQueue<>((a, b) -> Long.compare(a.timerWhen, b.timerWhen));
-    /** Non-zero while no M is blocked waiting for timers (Go's sched.lastpoll). */
-    private final AtomicLong lastpoll = new AtomicLong(1);
-    private volatile @Nullable Thread poller;
+    /** checkdead and the count of external callers (guarded by lock). */
+    final Liveness liveness;
+    /** System calls: entersyscall, exitsyscall and their helpers (no state of their own). */
+    final Syscalls syscalls;
+    /** Timers of sleeping Gs (a global heap instead of Go's per-P heaps) and the M polling for them. */
+    final Timers timers;
 
     // ---- lifecycle ----
     volatile boolean exiting;
@@ -118,8 +119,9 @@ public final class Sched {
     private volatile @Nullable G fatalG;
     private volatile int exitCode = -1;
     private final CountDownLatch exited = new CountDownLatch(1);
-    private volatile boolean mainStarted;
-    private @Nullable Thread sysmonThread;
+    volatile boolean mainStarted;
+    /** sysmon (retake, overdue timers): its own thread when config.sysmon(). */
+    final Sysmon sysmon;
 
     /** Statistics. */
     final AtomicLong goroutinesCreated = new AtomicLong();
@@ -159,12 +161,6 @@ public final class Sched {
      * _Gcopystack, before the copy. Set with {@link #setCopystackHookForTest}.
      */
     volatile java.util.function.@Nullable Consumer<G> copystackHookForTest;
-    /**
-     * Test seam: runs on sysmon between retake's CAS of a P out of _Psyscall
-     * and its handoffp, where the M that made the syscall may come back and go
-     * idle. Set with {@link #setRetakeHookForTest}.
-     */
-    private volatile @Nullable Runnable retakeHookForTest;
 
     /** Creates a runtime with its own stacks and function table. Nothing runs until {@link #start}. */
     public Sched(SchedConfig config) {
@@ -182,10 +178,19 @@ public final class Sched {
     }
 
     /** Creates a runtime sharing the given stack allocator and function table, on {@code platform}. */
+    // The parts (StopTheWorld ... Sysmon) only store this; they read the Sched after construction,
+    // which the Nullness Checker's initialization rules cannot see. javac still checks that every
+    // final field is assigned.
+    @SuppressWarnings("nullness") // initialization: see above
     public Sched(SchedConfig config, StackAllocator stackAllocator, FuncTab functab, Platform platform) {
         this.config = config;
         this.platform = platform;
-        this.stopnote = new Note(platform);
+        this.stw = new StopTheWorld(this);
+        this.gfree = new GFree(this);
+        this.liveness = new Liveness(this);
+        this.syscalls = new Syscalls(this);
+        this.timers = new Timers(this);
+        this.sysmon = new Sysmon(this);
         this.gomaxprocs = config.gomaxprocs();
         this.stackAllocator = stackAllocator;
         this.functab = functab;
@@ -271,11 +276,11 @@ public final class Sched {
 
     /**
      * Tests only: installs (null removes) this runtime's retake seam
-     * ({@link #retakeHookForTest}). The test thread, any time; it affects no
+     * ({@link Sysmon#retakeHookForTest}). The test thread, any time; it affects no
      * other runtime.
      */
     void setRetakeHookForTest(@Nullable Runnable hook) {
-        retakeHookForTest = hook;
+        sysmon.retakeHookForTest = hook;
     }
 
     // =====================================================================
@@ -293,9 +298,7 @@ public final class Sched {
         gp.isMain = true;
         mainStarted = true;
         if (config.sysmon()) {
-            Thread t = platform.newThread(this::sysmon, "gcsim-sysmon");
-            sysmonThread = t;
-            t.start();
+            sysmon.start();
         }
         wakep();
         return gp;
@@ -379,11 +382,11 @@ public final class Sched {
             mp.forceSignal();
             platform.unpark(mp);
         }
-        Thread t = poller;
+        Thread t = timers.poller;
         if (t != null) {
             platform.unpark(t);
         }
-        Thread s = sysmonThread;
+        Thread s = sysmon.thread;
         if (s != null) {
             platform.unpark(s);
         }
@@ -427,7 +430,7 @@ public final class Sched {
     }
 
     // =====================================================================
-    // G creation and reuse (newproc1, malg, allgadd, gfput, gfget)
+    // G creation (newproc1, malg, allgadd); reuse (gfput, gfget) is GFree
     // =====================================================================
 
     /**
@@ -439,7 +442,7 @@ public final class Sched {
     public G newproc(GoCode code, @Nullable GInit init) {
         M mp = M.getm();
         P pp = mp == null ? null : mp.p;
-        G newg = pp != null ? gfget(pp) : gfgetGlobal();
+        G newg = pp != null ? gfree.gfget(pp) : gfree.gfgetGlobal();
         if (newg == null) {
             newg = malg(FIXED_STACK);
             casgstatus(newg, G_IDLE, G_DEAD);
@@ -524,158 +527,14 @@ public final class Sched {
         }
     }
 
-    /** Go's gfput: puts a dead G on pp's free list; over 64, half go to the global list. Owner of pp. */
-    void gfput(P pp, G gp) {
-        if (readgstatus(gp) != G_DEAD) {
-            throw Throw.fatal("gfput: bad status (not Gdead)");
-        }
-        long stksize = gp.stackHi - gp.stackLo;
-        if (stksize != FIXED_STACK) {
-            // non-standard stack size - free it.
-            Stack s = gp.stack;
-            if (s != null) {
-                stackAllocator.stackfree(stackcache(), s);
-            }
-            gp.setStack(null);
-            gp.stackguard0 = 0;
-        }
-        gp.schedlink = pp.gFreeHead;
-        pp.gFreeHead = gp;
-        pp.gFreeN++;
-        if (pp.gFreeN >= 64) {
-            platform.lock(lock);
-            try {
-                while (pp.gFreeN >= 32) {
-                    G g1 = popLocalFree(pp);
-                    pushGlobalFree(g1);
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    private static G popLocalFree(P pp) {
-        G gp = pp.gFreeHead;
-        if (gp == null) {
-            throw Throw.fatal("gfput: free list corrupted");
-        }
-        pp.gFreeHead = gp.schedlink;
-        gp.schedlink = null;
-        pp.gFreeN--;
-        return gp;
-    }
-
-    private void pushGlobalFree(G gp) {
-        if (gp.stackLo == 0) {
-            gp.schedlink = gFreeNoStack;
-            gFreeNoStack = gp;
-        } else {
-            gp.schedlink = gFreeStack;
-            gFreeStack = gp;
-        }
-        gFreeN++;
-    }
-
-    private @Nullable G popGlobalFree() {
-        G gp = gFreeStack;
-        if (gp != null) {
-            gFreeStack = gp.schedlink;
-        } else {
-            gp = gFreeNoStack;
-            if (gp == null) {
-                return null;
-            }
-            gFreeNoStack = gp.schedlink;
-        }
-        gp.schedlink = null;
-        gFreeN--;
-        return gp;
-    }
-
     /**
      * Go's markrootFreeGStacks (the GC's "free G stacks" root job): frees the
      * stacks of the dead Gs on the global free list with stacks and moves them
      * to the no-stack list (gfget allocates a new stack on reuse). Any thread;
-     * returns how many stacks were freed.
+     * returns how many stacks were freed. See {@link GFree}.
      */
     public int markrootFreeGStacks() {
-        G list;
-        platform.lock(lock);
-        try {
-            list = gFreeStack;
-            gFreeStack = null;
-        } finally {
-            lock.unlock();
-        }
-        if (list == null) {
-            return 0;
-        }
-        int n = 0;
-        G tail = list;
-        for (G gp = list; gp != null; gp = gp.schedlink) {
-            Stack s = gp.stack;
-            if (s != null) {
-                stackAllocator.stackfree(s);
-            }
-            gp.setStack(null);
-            gp.stackguard0 = 0;
-            tail = gp;
-            n++;
-        }
-        platform.lock(lock);
-        try {
-            tail.schedlink = gFreeNoStack;
-            gFreeNoStack = list;
-        } finally {
-            lock.unlock();
-        }
-        return n;
-    }
-
-    /** Go's gfget: a dead G from pp's list, refilled with up to 32 from the global list. Owner of pp. */
-    @Nullable G gfget(P pp) {
-        if (pp.gFreeHead == null && (gFreeStack != null || gFreeNoStack != null)) {
-            platform.lock(lock);
-            try {
-                while (pp.gFreeN < 32) {
-                    G gp = popGlobalFree();
-                    if (gp == null) {
-                        break;
-                    }
-                    gp.schedlink = pp.gFreeHead;
-                    pp.gFreeHead = gp;
-                    pp.gFreeN++;
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-        if (pp.gFreeHead == null) {
-            return null;
-        }
-        return withStack(popLocalFree(pp));
-    }
-
-    /** gfget for a caller without a P (deliberate: Go always has one): the global list only. */
-    private @Nullable G gfgetGlobal() {
-        G gp;
-        platform.lock(lock);
-        try {
-            gp = popGlobalFree();
-        } finally {
-            lock.unlock();
-        }
-        return gp == null ? null : withStack(gp);
-    }
-
-    private G withStack(G gp) {
-        if (gp.stackLo == 0) {
-            // Stack was deallocated in gfput. Allocate a new one.
-            gp.setStack(stackAllocator.stackalloc(stackcache(), FIXED_STACK));
-            gp.stackguard0 = gp.stackLo + STACK_GUARD;
-        }
-        return gp;
+        return gfree.markrootFreeGStacks();
     }
 
     // =====================================================================
@@ -789,7 +648,7 @@ public final class Sched {
     // =====================================================================
 
     /** Go's newm: a new M thread that will start with P pp. */
-    private void newm(boolean spinning, @Nullable P pp) {
+    void newm(boolean spinning, @Nullable P pp) {
         M mp;
         platform.lock(lock);
         try {
@@ -874,11 +733,11 @@ public final class Sched {
         mp.schedlink = midle;
         midle = mp;
         nmidle++;
-        checkdead();
+        liveness.checkdead();
     }
 
     /** Go's mget. Holds lock. */
-    private @Nullable M mget() {
+    @Nullable M mget() {
         M mp = midle;
         if (mp != null) {
             midle = mp.schedlink;
@@ -889,7 +748,7 @@ public final class Sched {
     }
 
     /** Go's pidleput. Holds lock (or during construction). */
-    private void pidleput(P pp) {
+    void pidleput(P pp) {
         if (!pp.runqempty()) {
             throw Throw.fatal("pidleput: P has non-empty run queue");
         }
@@ -900,7 +759,7 @@ public final class Sched {
     }
 
     /** pidleget taking sched.lock itself. */
-    private @Nullable P pidlegetLocked() {
+    @Nullable P pidlegetLocked() {
         platform.lock(lock);
         try {
             return pidleget();
@@ -910,7 +769,7 @@ public final class Sched {
     }
 
     /** Go's pidleget. Holds lock. */
-    private @Nullable P pidleget() {
+    @Nullable P pidleget() {
         P pp = pidle;
         if (pp != null) {
             pidle = pp.link;
@@ -994,10 +853,10 @@ public final class Sched {
         boolean start;
         platform.lock(lock);
         try {
-            if (gcwaiting) {
+            if (stw.gcwaiting) {
                 pp.setStatus(P.P_GCSTOP);
-                if (--stopwait == 0) {
-                    stopnote.wakeup();
+                if (--stw.stopwait == 0) {
+                    stw.stopnote.wakeup();
                 }
                 return;
             }
@@ -1057,14 +916,14 @@ public final class Sched {
             checkExiting();
             P pp = mustP(mp);
             pp.preempt = false;
-            if (gcwaiting) {
-                gcstopm(mp);
+            if (stw.gcwaiting) {
+                stw.gcstopm(mp);
                 continue;
             }
             if (mp.spinning && !pp.runqempty()) {
                 throw Throw.fatal("schedule: spinning with local work");
             }
-            checkTimers(pp);
+            timers.checkTimers(pp);
             gp = null;
             // Check the global runnable queue once in a while to ensure fairness.
             if (pp.schedtick % 61 == 0 && runqsize > 0) {
@@ -1095,7 +954,7 @@ public final class Sched {
         run(mp, gp);
     }
 
-    private static P mustP(M mp) {
+    static P mustP(M mp) {
         P pp = mp.p;
         if (pp == null) {
             throw Throw.fatal("schedule: m has no p");
@@ -1133,7 +992,7 @@ public final class Sched {
     private void run(M mp, G gp) {
         for (;;) {
             if (gp.exitsyscallTailPending) {
-                exitsyscallTail(mp, gp);
+                syscalls.exitsyscallTail(mp, gp);
             }
             GoCode code = gp.code;
             if (code == null) {
@@ -1168,7 +1027,7 @@ public final class Sched {
                     return;
                 }
                 case GoCode.EXITSYSCALL0 -> {
-                    if (!exitsyscall0(mp, gp)) {
+                    if (!syscalls.exitsyscall0(mp, gp)) {
                         return;
                     }
                 }
@@ -1188,11 +1047,11 @@ public final class Sched {
      */
     private @Nullable G findrunnable(M mp) {
         P pp = mustP(mp);
-        if (gcwaiting) {
-            gcstopm(mp);
+        if (stw.gcwaiting) {
+            stw.gcstopm(mp);
             return null;
         }
-        checkTimers(pp);
+        timers.checkTimers(pp);
         G gp = pp.runqget();
         if (gp != null) {
             return gp;
@@ -1215,7 +1074,7 @@ public final class Sched {
         // Return P and block.
         platform.lock(lock);
         try {
-            if (gcwaiting) {
+            if (stw.gcwaiting) {
                 return null;
             }
             if (runqsize != 0) {
@@ -1253,7 +1112,7 @@ public final class Sched {
                 return null;
             }
         }
-        if (pollTimers(mp)) {
+        if (timers.pollTimers(mp)) {
             return null;
         }
         stopm(mp);
@@ -1274,7 +1133,7 @@ public final class Sched {
         for (int i = 0; i < 4; i++) {
             int start = platform.nextInt(procs);
             for (int k = 0; k < procs; k++) {
-                if (gcwaiting) {
+                if (stw.gcwaiting) {
                     return null;
                 }
                 P p2 = allp[(start + k) % procs];
@@ -1431,7 +1290,7 @@ public final class Sched {
         }
         dropg(mp);
         goroutinesExited.incrementAndGet();
-        gfput(mustP(mp), gp);
+        gfree.gfput(mustP(mp), gp);
     }
 
     // =====================================================================
@@ -1490,173 +1349,8 @@ public final class Sched {
     }
 
     // =====================================================================
-    // System calls
+    // checkdead and external callers: see Liveness, which owns its state
     // =====================================================================
-
-    /**
-     * Go's entersyscall (reentersyscall): gp enters a system call, its P goes
-     * to _Psyscall and can be retaken (sysmon, stopTheWorld). The G's pc/sp
-     * must be saved first. mp's thread.
-     */
-    void entersyscall(M mp, G gp) {
-        mp.locks++;
-        gp.stackguard0 = STACK_PREEMPT; // catch any stack growth during the syscall
-        gp.syscallsp = gp.sp;
-        gp.syscallpc = gp.pc;
-        casgstatus(gp, G_RUNNING, G_SYSCALL);
-        if (gp.syscallsp < gp.stackLo || gp.stackHi < gp.syscallsp) {
-            throw Throw.fatal("entersyscall inconsistent " + Throw.hex(gp.syscallsp) + " ["
-                    + Throw.hex(gp.stackLo) + "," + Throw.hex(gp.stackHi) + "]", "entersyscall");
-        }
-        P pp = mustP(mp);
-        pp.m = null;
-        mp.oldp = pp;
-        mp.p = null;
-        pp.setStatus(P.P_SYSCALL);
-        if (gcwaiting) {
-            entersyscallGcwait(pp);
-        }
-        mp.locks--;
-    }
-
-    private void entersyscallGcwait(P pp) {
-        platform.lock(lock);
-        try {
-            if (stopwait > 0 && pp.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
-                pp.syscalltick++;
-                if (--stopwait == 0) {
-                    stopnote.wakeup();
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Go's exitsyscall: returns true when gp got a P back and runs on (fast
-     * path); false when the code must return {@link GoCode#EXITSYSCALL0}.
-     * mp's thread.
-     */
-    boolean exitsyscall(M mp, G gp) {
-        mp.locks++;
-        gp.waitsince = 0;
-        P oldp = mp.oldp;
-        mp.oldp = null;
-        if (exitsyscallfast(mp, oldp)) {
-            mustP(mp).syscalltick++;
-            // We need to cas the status and scan before resuming...
-            casgstatus(gp, G_SYSCALL, G_RUNNING);
-            gp.syscallsp = 0;
-            mp.locks--;
-            if (gp.preempt) {
-                // restore the preemption request in case we've cleared it in newstack
-                gp.stackguard0 = STACK_PREEMPT;
-            } else {
-                gp.stackguard0 = gp.stackLo + STACK_GUARD;
-                gp.wakeSuspender(); // as in execute
-            }
-            return true;
-        }
-        mp.locks--;
-        return false;
-    }
-
-    private boolean exitsyscallfast(M mp, @Nullable P oldp) {
-        // Try to re-acquire the last P.
-        if (oldp != null && oldp.status() == P.P_SYSCALL && oldp.casStatus(P.P_SYSCALL, P.P_IDLE)) {
-            acquirep(mp, oldp);
-            return true;
-        }
-        // Try to get any other idle P.
-        if (npidle.get() != 0) {
-            P pp = pidlegetLocked();
-            if (pp != null) {
-                acquirep(mp, pp);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Go's exitsyscall0: returns true when gp got a P and runs on at once. Either way gp keeps
-     * its syscallsp until it runs again ({@link #exitsyscallTail}): until then the GC may still
-     * be looking at it as Go's comment says, and its stack must not be shrunk.
-     */
-    private boolean exitsyscall0(M mp, G gp) {
-        gp.exitsyscallTailPending = true;
-        casgstatus(gp, G_SYSCALL, G_RUNNABLE);
-        dropg(mp);
-        P pp;
-        platform.lock(lock);
-        try {
-            pp = pidleget();
-            if (pp == null) {
-                globrunqput(gp);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (pp != null) {
-            acquirep(mp, pp);
-            execute(mp, gp, false);
-            return true;
-        }
-        stopm(mp);
-        return false;
-    }
-
-    /**
-     * The rest of Go's exitsyscall once {@code mcall(exitsyscall0)} returns, i.e. when gp runs
-     * again on mp (at once, or after waiting in a run queue): "Scheduler returned, so we're
-     * allowed to run now. Delete the syscallsp information that we left for the garbage collector
-     * during the system call." mp's thread, gp running.
-     */
-    private void exitsyscallTail(M mp, G gp) {
-        gp.exitsyscallTailPending = false;
-        gp.syscallsp = 0;
-        mustP(mp).syscalltick++;
-    }
-
-    // =====================================================================
-    // checkdead and external callers
-    // =====================================================================
-
-    /**
-     * Counts a thread that is not an M as a running M for checkdead while it
-     * holds a suspended G or a stopped world (in Go that caller is an M).
-     */
-    void enterExternal() {
-        platform.lock(lock);
-        try {
-            nexternal++;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Ends {@link #enterExternal}. If an M went idle meanwhile (its checkdead was
-     * deferred), runs checkdead once now, recording (not throwing) a deadlock;
-     * otherwise costs nothing, so a GC suspending a million blocked Gs does not
-     * walk allgs a million times.
-     */
-    void exitExternal() {
-        platform.lock(lock);
-        try {
-            nexternal--;
-            if (nexternal == 0 && checkdeadDeferred) {
-                // An M went idle while only external callers kept the process alive.
-                checkdeadDeferred = false;
-                checkdead();
-            }
-        } catch (GoThrow t) {
-            fatal(t);
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /**
      * Go's schedtrace with scheddetail=1: a {@code SCHED} line with the
@@ -1677,9 +1371,9 @@ public final class Sched {
                     .append(" spinningthreads=").append(nmspinning.get())
                     .append(" idlethreads=").append(nmidle)
                     .append(" runqueue=").append(runqsize)
-                    .append(" gcwaiting=").append(gcwaiting ? 1 : 0)
-                    .append(" stopwait=").append(stopwait)
-                    .append(" external=").append(nexternal).append('\n');
+                    .append(" gcwaiting=").append(stw.gcwaiting ? 1 : 0)
+                    .append(" stopwait=").append(stw.stopwait)
+                    .append(" external=").append(liveness.nexternal).append('\n');
             for (P pp : allp) {
                 M mp = pp.m;
                 sb.append("  P").append(pp.id).append(": status=").append(pp.status())
@@ -1712,223 +1406,37 @@ public final class Sched {
         return sb.toString();
     }
 
-    /**
-     * Go's checkdead: called with lock held when an M goes idle; throws when
-     * no M runs and no G can ever run again. Waiting and preempted Gs count
-     * as blocked; a pending timer means someone will wake.
-     */
-    private void checkdead() {
-        if (exiting || !mainStarted) {
-            return;
-        }
-        int run = mcount - nmidle + nexternal;
-        if (run > 0) {
-            if (mcount - nmidle == 0) {
-                checkdeadDeferred = true; // re-check when the last external caller leaves
-            }
-            return;
-        }
-        if (run < 0) {
-            throw Throw.fatal("runtime: checkdead: nmidle=" + nmidle + " mcount=" + mcount,
-                    "checkdead: inconsistent counts");
-        }
-        int grunning = 0;
-        for (G gp : allgs()) {
-            int s = readgstatus(gp);
-            switch (s & ~G_SCAN) {
-                case G_WAITING, G_PREEMPTED -> grunning++;
-                case G_RUNNABLE, G_RUNNING, G_SYSCALL ->
-                    throw Throw.fatal("runtime: checkdead: find g " + gp.goid + " in status " + s + "\n" + schedtrace(),
-                            "checkdead: runnable g");
-                default -> { }
-            }
-        }
-        if (grunning == 0) { // possible if main goroutine calls runtime·Goexit()
-            throw Throw.fatal("no goroutines (main called runtime.Goexit) - deadlock!");
-        }
-        if (timersPending()) {
-            return;
-        }
-        throw Throw.fatal("all goroutines are asleep - deadlock!");
-    }
-
     // =====================================================================
-    // Stop the world
+    // Stop the world: see StopTheWorld, which owns its state
     // =====================================================================
 
     /**
      * Go's stopTheWorld: acquires worldsema and stops every P at a safe point.
      * On return only the caller's P (if the caller is an M with one) runs.
-     * Callers serialise. Any thread that is not running a user G.
+     * Callers serialise. Any thread that is not running a user G. See {@link StopTheWorld}.
      */
     public void stopTheWorld(String reason) {
-        platform.acquire(worldsema);
-        M mp = M.getm();
-        if (mp != null) {
-            mp.preemptoff = reason;
-        } else {
-            enterExternal();
-        }
-        stopTheWorldWithSema();
+        stw.stopTheWorld(reason);
     }
 
     /** Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. */
     public void startTheWorld() {
-        startTheWorldWithSema();
-        M mp = M.getm();
-        if (mp != null) {
-            mp.preemptoff = null;
-        }
-        worldsema.release();
-        if (mp == null) {
-            exitExternal();
-        }
+        stw.startTheWorld();
     }
 
     /** Go's stopTheWorldWithSema. The caller holds worldsema. */
     public void stopTheWorldWithSema() {
-        M mp = M.getm();
-        if (mp != null && mp.locks > 0) {
-            throw Throw.fatal("stopTheWorld: holding locks");
-        }
-        boolean wait;
-        platform.lock(lock);
-        try {
-            stopwait = gomaxprocs;
-            gcwaiting = true;
-            preemptall();
-            P own = mp == null ? null : mp.p;
-            if (own != null) {
-                own.setStatus(P.P_GCSTOP); // Pgcstop is only diagnostic.
-                stopwait--;
-            }
-            // try to retake all P's in Psyscall status
-            for (P p : allp) {
-                if (p.status() == P.P_SYSCALL && p.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
-                    p.syscalltick++;
-                    stopwait--;
-                }
-            }
-            // stop idle P's
-            for (P p = pidleget(); p != null; p = pidleget()) {
-                p.setStatus(P.P_GCSTOP);
-                stopwait--;
-            }
-            wait = stopwait > 0;
-        } finally {
-            lock.unlock();
-        }
-        // wait for remaining P's to stop voluntarily
-        if (wait) {
-            for (;;) {
-                // wait for 100us, then try to re-preempt in case of any races
-                if (stopnote.tsleep(100_000)) {
-                    stopnote.clear();
-                    break;
-                }
-                if (exiting) {
-                    throw Throw.fatal("stopTheWorld: process exited");
-                }
-                preemptall();
-            }
-        }
-        String bad = null;
-        platform.lock(lock);
-        try {
-            if (stopwait != 0) {
-                bad = "stopTheWorld: not stopped (stopwait != 0)";
-            } else {
-                for (P p : allp) {
-                    if (p.status() != P.P_GCSTOP) {
-                        bad = "stopTheWorld: not stopped (status != _Pgcstop)";
-                    }
-                }
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (bad != null) {
-            throw Throw.fatal(bad);
-        }
+        stw.stopTheWorldWithSema();
     }
 
     /** Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). */
     public void startTheWorldWithSema() {
-        M mp = M.getm();
-        P own = mp == null ? null : mp.p;
-        List<P> runnable = new ArrayList<>();
-        List<@Nullable M> ms = new ArrayList<>();
-        platform.lock(lock);
-        try {
-            for (int i = gomaxprocs - 1; i >= 0; i--) {
-                P p = allp[i];
-                if (p == own) {
-                    p.setStatus(P.P_RUNNING);
-                    continue;
-                }
-                p.setStatus(P.P_IDLE);
-                if (p.runqempty()) {
-                    pidleput(p);
-                } else {
-                    runnable.add(p);
-                    ms.add(mget());
-                }
-            }
-            gcwaiting = false;
-        } finally {
-            lock.unlock();
-        }
-        for (int i = 0; i < runnable.size(); i++) {
-            P p = runnable.get(i);
-            M m2 = ms.get(i);
-            if (m2 != null) {
-                if (m2.nextp != null) {
-                    throw Throw.fatal("startTheWorld: inconsistent mp->nextp");
-                }
-                m2.nextp = p;
-                m2.park.wakeup();
-                platform.unpark(m2);
-            } else {
-                // Start M to run P.  Do not start another M below.
-                newm(false, p);
-            }
-        }
-        // Wakeup an additional proc in case we have excessive runnable goroutines
-        // in local queues or in the global queue.
-        if (npidle.get() != 0 && nmspinning.get() == 0) {
-            wakep();
-        }
-    }
-
-    /** Go's gcstopm: stops mp for a stop-the-world. */
-    private void gcstopm(M mp) {
-        if (!gcwaiting) {
-            throw Throw.fatal("gcstopm: not waiting for gc");
-        }
-        if (mp.spinning) {
-            mp.spinning = false;
-            // OK to just drop nmspinning here,
-            // startTheWorld will unpark threads as necessary.
-            if (nmspinning.decrementAndGet() < 0) {
-                throw Throw.fatal("gcstopm: negative nmspinning");
-            }
-        }
-        P pp = releasep(mp);
-        platform.lock(lock);
-        try {
-            pp.setStatus(P.P_GCSTOP);
-            if (--stopwait == 0) {
-                stopnote.wakeup();
-            }
-        } finally {
-            lock.unlock();
-        }
-        stopm(mp);
+        stw.startTheWorldWithSema();
     }
 
     /** Whether a stop-the-world is in progress or in effect. */
     public boolean gcwaiting() {
-        return gcwaiting;
+        return stw.gcwaiting;
     }
 
     // =====================================================================
@@ -1973,197 +1481,6 @@ public final class Sched {
             }
         }
         return res;
-    }
-
-    // =====================================================================
-    // Timers (time.Sleep) — a global heap instead of Go's per-P heaps
-    // =====================================================================
-
-    /** Adds gp's timer (gp is waiting with timerWhen set). Go's resetForSleep. Any thread. */
-    void addtimer(G gp) {
-        platform.lock(timersLock);
-        try {
-            timers.add(gp);
-        } finally {
-            timersLock.unlock();
-        }
-        Thread t = poller;
-        if (t != null) {
-            platform.unpark(t); // wakeNetPoller
-        }
-    }
-
-    private boolean timersPending() {
-        platform.lock(timersLock);
-        try {
-            return !timers.isEmpty();
-        } finally {
-            timersLock.unlock();
-        }
-    }
-
-    private long nextTimer() {
-        platform.lock(timersLock);
-        try {
-            G g = timers.peek();
-            return g == null ? 0 : g.timerWhen;
-        } finally {
-            timersLock.unlock();
-        }
-    }
-
-    /** Go's checkTimers: readies every G whose timer expired, onto pp. pp's owner. */
-    void checkTimers(P pp) {
-        long next = nextTimer();
-        if (next == 0 || platform.nanoTime() < next) {
-            return;
-        }
-        for (;;) {
-            G gp;
-            platform.lock(timersLock);
-            try {
-                G head = timers.peek();
-                if (head == null || head.timerWhen > platform.nanoTime()) {
-                    return;
-                }
-                gp = timers.poll();
-            } finally {
-                timersLock.unlock();
-            }
-            if (gp != null) {
-                gp.timerWhen = 0;
-                ready(gp, false);
-            }
-        }
-    }
-
-    /**
-     * The blocking netpoll of findrunnable, for timers: if timers are pending
-     * and no other M waits for them, mp (without a P) sleeps until the first
-     * one, then takes an idle P. Returns true when the caller should start
-     * over with a P.
-     */
-    private boolean pollTimers(M mp) {
-        long when = nextTimer();
-        if (when == 0 || !lastpoll.compareAndSet(1, 0)) {
-            return false;
-        }
-        try {
-            poller = mp;
-            for (;;) {
-                checkExiting();
-                when = nextTimer();
-                if (when == 0) {
-                    return false;
-                }
-                long delta = when - platform.nanoTime();
-                if (delta <= 0 || gcwaiting) {
-                    break;
-                }
-                platform.parkNanos(this, delta);
-            }
-        } finally {
-            poller = null;
-            lastpoll.set(1);
-        }
-        P pp = pidlegetLocked();
-        if (pp == null) {
-            return false;
-        }
-        acquirep(mp, pp);
-        return true;
-    }
-
-    // =====================================================================
-    // sysmon: retake Ps blocked in syscalls, preempt long-running Gs, timers
-    // =====================================================================
-
-    private void sysmon() {
-        try {
-            sysmonLoop();
-        } catch (MExit e) {
-            // The process exited while sysmon was starting an M (retake → handoffp → startm →
-            // newm's checkExiting): like every M, it just stops.
-        }
-    }
-
-    private void sysmonLoop() {
-        long delay = 0;
-        int idle = 0;
-        while (!exiting) {
-            if (idle == 0) { // start with 20us sleep...
-                delay = 20;
-            } else if (idle > 50) { // start doubling the sleep after 1ms...
-                delay *= 2;
-            }
-            if (delay > 10 * 1000) { // up to 10ms
-                delay = 10 * 1000;
-            }
-            platform.parkNanos(this, delay * 1000);
-            long now = platform.nanoTime();
-            long next = nextTimer();
-            if (next != 0 && next < now && npidle.get() > 0 && lastpoll.get() != 0) {
-                startm(null, false);
-            }
-            if (retake(now) != 0) {
-                idle = 0;
-            } else {
-                idle++;
-            }
-        }
-    }
-
-    /** Go's retake. sysmon only. */
-    private int retake(long now) {
-        int n = 0;
-        for (P pp : allp) {
-            int s = pp.status();
-            boolean sysretake = false;
-            if (s == P.P_RUNNING || s == P.P_SYSCALL) {
-                // Preempt G if it's running for too long.
-                int t = pp.schedtick;
-                if (pp.sysmonSchedtick != t) {
-                    pp.sysmonSchedtick = t;
-                    pp.sysmonSchedwhen = now;
-                } else if (pp.sysmonSchedwhen + FORCE_PREEMPT_NS <= now) {
-                    preemptone(pp);
-                    // In case of syscall, preemptone() doesn't work, because there is no M wired to P.
-                    sysretake = true;
-                }
-            }
-            if (s == P.P_SYSCALL) {
-                // Retake P from syscall if it's there for more than 1 sysmon tick (at least 20us).
-                int t = pp.syscalltick;
-                if (!sysretake && pp.sysmonSyscalltick != t) {
-                    pp.sysmonSyscalltick = t;
-                    pp.sysmonSyscallwhen = now;
-                    continue;
-                }
-                if (pp.runqempty() && nmspinning.get() + npidle.get() > 0
-                        && pp.sysmonSyscallwhen + 10_000_000L > now) {
-                    continue;
-                }
-                // Need to decrement number of idle locked M's (pretending that one more is
-                // running) before the CAS. Otherwise the M from which we retake can exit the
-                // syscall, increment nmidle and report deadlock. (Go's incidlelocked(-1); here
-                // sysmon counts as an external caller until handoffp has started an M for pp.)
-                enterExternal();
-                try {
-                    if (pp.casStatus(s, P.P_IDLE)) {
-                        n++;
-                        pp.syscalltick++;
-                        Runnable hook = retakeHookForTest;
-                        if (hook != null) {
-                            hook.run();
-                        }
-                        handoffp(pp);
-                    }
-                } finally {
-                    exitExternal();
-                }
-            }
-        }
-        return n;
     }
 
     // =====================================================================

@@ -74,7 +74,7 @@ public final class Suspension {
         }
         Sched rt = gp.rt;
         if (self == null) {
-            rt.enterExternal();
+            rt.liveness.enterExternal();
         }
         boolean done = false;
         RuntimeEvents ev = rt.events;
@@ -92,7 +92,7 @@ public final class Suspension {
             return st;
         } finally {
             if (self == null && !done) {
-                rt.exitExternal();
+                rt.liveness.exitExternal();
             }
         }
     }
@@ -361,11 +361,11 @@ public final class Suspension {
         }
         Sched rt = gp.rt;
         if (self == null) {
-            rt.enterExternal();
+            rt.liveness.enterExternal();
         }
         SuspendGState st = tryClaim(gp);
         if (self == null && (st == null || st.dead())) {
-            rt.exitExternal();
+            rt.liveness.exitExternal();
         }
         return st;
     }
@@ -474,7 +474,7 @@ public final class Suspension {
             gp.rt.ready(gp, true);
         }
         if (M.getm() == null) {
-            gp.rt.exitExternal();
+            gp.rt.liveness.exitExternal();
         }
     }
 

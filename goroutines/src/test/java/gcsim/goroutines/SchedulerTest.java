@@ -99,20 +99,20 @@ class SchedulerTest {
             G gp = rt.malg(2048);
             gp.initStatus(G_DEAD);
             all.add(gp);
-            rt.gfput(pp, gp);
+            rt.gfree.gfput(pp, gp);
         }
         assertThat(pp.gFreeN).isEqualTo(31);
         Set<G> got = new HashSet<>();
         for (int i = 0; i < 64; i++) {
-            G gp = rt.gfget(pp);
+            G gp = rt.gfree.gfget(pp);
             assertThat(gp).isNotNull();
             assertThat(gp.stack).isNotNull();
             got.add(gp);
         }
         assertThat(got).isEqualTo(all);
-        assertThat(rt.gfget(pp)).isNull();
+        assertThat(rt.gfree.gfget(pp)).isNull();
         G notDead = runnable();
-        assertThatThrownBy(() -> rt.gfput(pp, notDead)).isInstanceOf(GoThrow.class)
+        assertThatThrownBy(() -> rt.gfree.gfput(pp, notDead)).isInstanceOf(GoThrow.class)
                 .hasMessage("gfput: bad status (not Gdead)");
     }
 
@@ -122,14 +122,14 @@ class SchedulerTest {
         for (int i = 0; i < 64; i++) {
             G gp = rt.malg(2048);
             gp.initStatus(G_DEAD);
-            rt.gfput(pp, gp);
+            rt.gfree.gfput(pp, gp);
         }
         long inuse = rt.stackAllocator().stackInuse();
         assertThat(rt.markrootFreeGStacks()).isEqualTo(33); // 64 - 31 moved to the global list
         assertThat(rt.markrootFreeGStacks()).isZero();
         assertThat(rt.stackAllocator().stackInuse()).isLessThanOrEqualTo(inuse);
         for (int i = 0; i < 64; i++) {
-            G gp = rt.gfget(pp);
+            G gp = rt.gfree.gfget(pp);
             assertThat(gp).isNotNull();
             assertThat(gp.stackHi - gp.stackLo).isEqualTo(2048); // reallocated on reuse
         }
@@ -140,10 +140,10 @@ class SchedulerTest {
         P pp = rt.allp[0];
         G gp = rt.malg(8192);
         gp.initStatus(G_DEAD);
-        rt.gfput(pp, gp);
+        rt.gfree.gfput(pp, gp);
         assertThat(gp.stack).isNull();
         assertThat(gp.stackLo).isZero();
-        G again = rt.gfget(pp);
+        G again = rt.gfree.gfget(pp);
         assertThat(again).isSameAs(gp);
         assertThat(gp.stackHi - gp.stackLo).isEqualTo(2048);
     }

@@ -70,7 +70,7 @@ class SuspendGHandDrivenTest {
      */
     static void releaseStopped(Sched rt, G gp) {
         casfromGscanstatus(gp, G_SCANWAITING, G_WAITING);
-        rt.exitExternal();
+        rt.liveness.exitExternal();
     }
 
     @ParameterizedTest(name = "async={0}")

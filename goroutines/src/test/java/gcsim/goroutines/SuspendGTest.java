@@ -185,7 +185,7 @@ class SuspendGTest {
                 TestRt.until(() -> readgstatus(gp) == G_RUNNING, t.rt);
                 // The request half of suspendG, without waiting. Like suspendG, this
                 // thread counts as a running M meanwhile (else checkdead fires, as in Go).
-                t.rt.enterExternal();
+                t.rt.liveness.enterExternal();
                 while (!castogscanstatus(gp, G_RUNNING, G_SCANRUNNING)) {
                     TestRt.until(() -> readgstatus(gp) == G_RUNNING, t.rt);
                 }
@@ -200,7 +200,7 @@ class SuspendGTest {
                 assertThat(st.stopped()).isTrue();
                 assertThat(casGFromPreempted(gp, G_PREEMPTED, G_WAITING)).as("claimed once").isFalse();
                 Suspension.resumeG(st);
-                t.rt.exitExternal();
+                t.rt.liveness.exitExternal();
                 long before = t.heap.readWord(cell + 8);
                 TestRt.until(() -> t.heap.readWord(cell + 8) > before, t.rt);
             }

@@ -303,8 +303,8 @@ class SuspendProtocolModelCheckTest {
         explore(INVOCATIONS, new World(), w -> {
             Thread g = start(w, () -> {
                 w.gp.pc = 0;
-                w.rt.entersyscall(w.mp, w.gp);
-                check(w.rt.exitsyscall(w.mp, w.gp), "exitsyscall lost its P (nobody retakes it here)");
+                w.rt.syscalls.entersyscall(w.mp, w.gp);
+                check(w.rt.syscalls.exitsyscall(w.mp, w.gp), "exitsyscall lost its P (nobody retakes it here)");
                 w.runUntilPreemptedOr(() -> w.suspenderDone);
             });
             Thread s = start(w, w::suspendResumeAndSignalDone);
@@ -379,7 +379,7 @@ class SuspendProtocolModelCheckTest {
             Thread g = start(w, () -> {
                 w.rt.goexit0(w.mp, w.gp);
                 // newproc1's reuse path: gfget, then _Gdead -> _Grunnable with a new goid.
-                G reused = w.rt.gfget(w.pp);
+                G reused = w.rt.gfree.gfget(w.pp);
                 check(reused == w.gp, "free list did not return the G");
                 reused.sp = reused.stackHi;
                 reused.stackguard0 = reused.stackLo + STACK_GUARD;

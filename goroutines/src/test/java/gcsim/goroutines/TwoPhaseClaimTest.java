@@ -63,7 +63,7 @@ class TwoPhaseClaimTest {
         assertThat(readgstatus(gp)).isEqualTo(G_SCANWAITING);
         assertThat(casGFromPreempted(gp, G_PREEMPTED, G_WAITING)).as("claimed once").isFalse();
         casfromGscanstatus(gp, G_SCANWAITING, G_WAITING); // resumeG would ready it; nobody runs it here
-        rt.exitExternal();
+        rt.liveness.exitExternal();
     }
 
     @Test
@@ -114,7 +114,7 @@ class TwoPhaseClaimTest {
         assertThat(readgstatus(gp)).isEqualTo(G_SCANWAITING);
         assertThat(pl.spinHints.get()).as("waited for the scanner").isPositive();
         casfromGscanstatus(gp, G_SCANWAITING, G_WAITING);
-        rt.exitExternal();
+        rt.liveness.exitExternal();
     }
 
     @Test
