@@ -142,11 +142,6 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Test seam (fault injection): {@code hook} runs on the mark worker holding
-     * a suspended G just before it scans the stack, e.g. to deschedule it on a
-     * latch. Null removes it.
-     */
-    /**
      * Test seam: runs on the cycle's thread at the start of mark termination (world stopped,
      * workers gone), before gcMark's checks, with the global work pool; a test leaves work queued
      * there to make the "non-empty mark queue" check fire. Null (the default) costs one read.
@@ -155,6 +150,11 @@ public final class Collector implements AutoCloseable {
         markTerminationHookForTest = hook;
     }
 
+    /**
+     * Test seam (fault injection): {@code hook} runs on the mark worker holding
+     * a suspended G just before it scans the stack, e.g. to deschedule it on a
+     * latch. Null removes it.
+     */
     void setScanHookForTest(@Nullable Consumer<G> hook) {
         roots.scanHookForTest = hook;
     }
