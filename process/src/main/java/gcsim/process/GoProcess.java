@@ -295,6 +295,16 @@ public final class GoProcess implements AutoCloseable {
     }
 
     /**
+     * What the mutators did so far: instructions, allocations, stack growths and
+     * shrinks, goroutines created and exited. Any thread.
+     *
+     * @return the counters now
+     */
+    public RunResult.MutatorCounters mutator() {
+        return ProcessRun.mutator(rt, interp);
+    }
+
+    /**
      * The cycles finished so far, in order (the collector's records).
      *
      * @return a copy

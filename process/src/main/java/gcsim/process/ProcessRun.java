@@ -405,10 +405,7 @@ final class ProcessRun {
      */
     static RunResult result(Cycles cycles, Sched rt, Interp interp, Collector gc, boolean timedOut,
             String dump, RunResult.@Nullable Fatal fatal) {
-        Sched.SchedStats s = rt.stats();
-        RunResult.MutatorCounters mutator = new RunResult.MutatorCounters(interp.instructions(),
-                interp.allocations(), s.stackGrowths(), s.stackShrinks(), s.goroutinesCreated(),
-                s.goroutinesExited());
+        RunResult.MutatorCounters mutator = mutator(rt, interp);
         String thrown = fatal == null ? "" : fatal.message();
         long mutatorChecks = thrown.equals(FatalReport.MUTATOR_CHECK_FAILED) ? 1 : 0;
         long runtimeThrows = fatal != null && mutatorChecks == 0 && !thrown.equals(FatalReport.USE_OF_FREED_OBJECT)
@@ -416,6 +413,13 @@ final class ProcessRun {
         RunResult.Verification v = new RunResult.Verification(gc.checkmarkFailures().size(), interp.useAfterFree(),
                 mutatorChecks, runtimeThrows, cycles.unmarked());
         return new RunResult(cycles.reported(), mutator, v, timedOut, dump, null, fatal);
+    }
+
+    /** The mutator counters of the process now. Any thread. */
+    static RunResult.MutatorCounters mutator(Sched rt, Interp interp) {
+        Sched.SchedStats s = rt.stats();
+        return new RunResult.MutatorCounters(interp.instructions(), interp.allocations(), s.stackGrowths(),
+                s.stackShrinks(), s.goroutinesCreated(), s.goroutinesExited());
     }
 
     /**

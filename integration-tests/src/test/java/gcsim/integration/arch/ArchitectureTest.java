@@ -31,7 +31,8 @@ class ArchitectureTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("gcsim");
         fixtures = new ClassFileImporter().importPackages(
-                "gcsim.heap.archfixture", "gcsim.gcmark.archfixture", "gcsim.cli.archfixture");
+                "gcsim.heap.archfixture", "gcsim.gcmark.archfixture", "gcsim.process.archfixture",
+                "gcsim.cli.archfixture");
         descriptors = ModuleBoundaries.gcsimDescriptors();
     }
 
@@ -76,6 +77,16 @@ class ArchitectureTest {
         assertThat(result.getFailureReport().getDetails())
                 .anyMatch(line -> line.contains("gcsim.heap.archfixture.ReachesUpward")
                         && line.contains("gcsim.gcmark.archfixture.Collector"));
+    }
+
+    /** gc-mark sits below the embedding API: its tests cannot use GoProcess, the command can. */
+    @Test
+    void theDirectionRuleKeepsGcMarkBelowTheProcessModule() {
+        EvaluationResult result = ModuleBoundaries.dependencyDirection().evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.gcmark.archfixture.ReachesTheProcess")
+                        && line.contains("gcsim.process.archfixture.Embedder"))
+                .noneMatch(line -> line.contains("gcsim.cli.archfixture.Embeds"));
     }
 
     @Test
