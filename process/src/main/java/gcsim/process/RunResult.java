@@ -45,7 +45,17 @@ public record RunResult(
     /** {@link #verdict}: pieces were broken on purpose and no oracle saw it. */
     public static final String NOT_CAUGHT = "not caught";
 
-    /** Copies the cycles. */
+    /**
+     * The record; the cycles are copied.
+     *
+     * @param cycles        every finished cycle, in order
+     * @param mutator       what the mutators did over the whole run
+     * @param verification  what the oracles found
+     * @param timedOut      the timeout expired before the run finished
+     * @param goroutineDump the dump taken at the timeout, else empty
+     * @param determinism   what a deterministic run reproduces, else null
+     * @param fatal         the runtime throw that ended the run early, else null
+     */
     public RunResult {
         cycles = List.copyOf(cycles);
     }
@@ -220,7 +230,15 @@ public record RunResult(
      */
     public record Verification(long lostObjects, long useAfterFree, long mutatorCheckFailures, long runtimeThrows,
             List<Long> checkmarkUnmarked) {
-        /** Copies the per-cycle counts. */
+        /**
+         * The record; the per-cycle counts are copied.
+         *
+         * @param lostObjects          objects the checkmark found unmarked, whole run
+         * @param useAfterFree         reads of freed memory
+         * @param mutatorCheckFailures failed {@code checkeq}
+         * @param runtimeThrows        other runtime throws that ended the run
+         * @param checkmarkUnmarked    per reported cycle, the objects its checkmark found unmarked
+         */
         public Verification {
             checkmarkUnmarked = List.copyOf(checkmarkUnmarked);
         }

@@ -13,18 +13,25 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * descriptions say what each exercises (DESIGN.md).
  */
 public enum BuiltinScenario {
+    /** {@code --scenario default}. */
     DEFAULT("default",
             "a few thousand goroutines of mixed behaviour: several cycles, concurrent mark, async preemption, checkmark on"),
+    /** {@code --scenario tight-loops}. */
     TIGHT_LOOPS("tight-loops",
             "goroutines spinning with no safe point: only async preemption can stop them for a stack scan"),
+    /** {@code --scenario deep-stacks}. */
     DEEP_STACKS("deep-stacks",
             "deep recursion: stacks grow by copystack and shrink during GC; deep stack scans"),
+    /** {@code --scenario syscalls}. */
     SYSCALLS("syscalls",
             "goroutines entering and leaving system calls (_Gsyscall): suspendG without preemption"),
+    /** {@code --scenario churn}. */
     CHURN("churn",
             "goroutines exit and new ones reuse dead Gs from the free list while GC runs"),
+    /** {@code --scenario blocked}. */
     BLOCKED("blocked",
             "most goroutines parked (_Gwaiting): their stacks are scanned without stopping anything"),
+    /** {@code --scenario alloc-heavy}. */
     ALLOC_HEAVY("alloc-heavy",
             "allocation-bound mutators: mark assists and allocate-black");
 
