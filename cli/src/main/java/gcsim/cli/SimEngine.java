@@ -3,6 +3,7 @@ package gcsim.cli;
 import gcsim.gcmark.CycleRecord;
 import gcsim.heap.HeapStats;
 import gcsim.process.GoProcess;
+import gcsim.process.GoProcessBuilder;
 import gcsim.process.RunObserver;
 import gcsim.process.RunResult;
 import gcsim.process.scenario.ScenarioException;
@@ -23,7 +24,7 @@ final class SimEngine implements Engine {
     @Override
     public RunResult run(RunConfig config, RunListener listener) {
         Forward forward = new Forward(listener);
-        GoProcess.Builder b = GoProcess.builder()
+        GoProcessBuilder b = GoProcess.builder()
                 .goroutines(config.goroutines())
                 .seed(config.seed())
                 .procs(config.procs())

@@ -19,7 +19,7 @@ final class Processes {
     private Processes() {}
 
     /** A process running {@code p} on {@code procs} Ps with {@code workers} mark workers; the rest as the command's defaults. */
-    static GoProcess.Builder of(Program p, int procs, int workers) {
+    static GoProcessBuilder of(Program p, int procs, int workers) {
         return GoProcess.builder().program(p).procs(procs).workers(workers);
     }
 

@@ -51,7 +51,7 @@ class StrategiesTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void everyCombinationPassesTheVerificationWorkloads(boolean park, GcConfig.StackScanStrategy ss, boolean async,
             GcConfig.Mode mode, int seed) {
-        GoProcess.Builder options = GoProcess.builder().procs(2).workers(2)
+        GoProcessBuilder options = GoProcess.builder().procs(2).workers(2)
                 .suspendWait(park ? SuspendWait.PARK : SuspendWait.SPIN)
                 .preempt(async ? PreemptMode.ASYNC : PreemptMode.COOPERATIVE)
                 .mode(mode).stackScan(ss);
