@@ -119,12 +119,21 @@ public final class GoProcess implements AutoCloseable {
 
     /**
      * Starts the collector's threads, then the program's entry goroutine (and
-     * with it the Ms). The controlling thread, once.
+     * with it the Ms). The controlling thread, once. A
+     * {@link GoProcessBuilder#deterministic} process is started by {@link #run} instead:
+     * its threads run only on the baton the run hands around.
      *
      * @return this process, started
-     * @throws IllegalStateException when it was started or closed already
+     * @throws IllegalStateException when it was started or closed already, or is deterministic
      */
     public GoProcess start() {
+        if (det != null) {
+            throw new IllegalStateException("a deterministic process runs only inside run()");
+        }
+        return startParts();
+    }
+
+    private GoProcess startParts() {
         if (started || closed) {
             throw new IllegalStateException(closed ? "closed" : "started already");
         }
@@ -208,7 +217,7 @@ public final class GoProcess implements AutoCloseable {
             throw new IllegalArgumentException("cycles must be at least 1: " + cycles);
         }
         if (!started) {
-            start();
+            startParts();
         }
         checkRunning();
         closed = true; // the run closes everything itself
@@ -324,6 +333,10 @@ public final class GoProcess implements AutoCloseable {
             return;
         }
         closed = true;
+        if (!started) {
+            rt.shutdown(); // no thread of its own runs yet
+            return;
+        }
         if (rt.fatalError() == null) {
             gc.close();
         } else {
