@@ -216,12 +216,12 @@ public final class GoProcess implements AutoCloseable {
         if (cycles < 1) {
             throw new IllegalArgumentException("cycles must be at least 1: " + cycles);
         }
+        this.cycles.want(cycles); // before any cycle can finish: a trigger may start one at once
         if (!started) {
             startParts();
         }
         checkRunning();
         closed = true; // the run closes everything itself
-        this.cycles.want(cycles);
         long seconds = timeout.toSeconds();
         return ProcessRun.run(this, (int) Math.min(Integer.MAX_VALUE, seconds));
     }
