@@ -160,6 +160,10 @@ public abstract class Platform {
      * implementation.
      */
     public static class Real extends Platform {
+        /** {@link #REAL}, or a test platform changing a few calls. */
+        protected Real() {
+        }
+
         @Override
         public boolean deterministic() {
             return false;
