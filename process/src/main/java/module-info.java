@@ -3,7 +3,7 @@
  * process (the scheduler, the heap, the mutator interpreter, the collector and
  * the program's channels as roots, wired in the one order that works), starts
  * it, runs GC cycles, waits, takes a goroutine dump and closes it; from a
- * {@link gcsim.goroutines.Program} built in Java or a scenario file read by
+ * {@link gcsim.goroutines.mutator.Program} built in Java or a scenario file read by
  * {@link gcsim.process.scenario.ScenarioParser}. The command line, the
  * integration tests and the benchmarks all run their processes through it.
  */

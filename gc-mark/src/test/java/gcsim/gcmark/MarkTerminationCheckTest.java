@@ -3,10 +3,10 @@ package gcsim.gcmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gcsim.goroutines.Interp;
-import gcsim.goroutines.Program;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
+import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;

@@ -14,6 +14,7 @@ import static gcsim.stacks.StackConstants.FIXED_STACK;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import gcsim.goroutines.platform.Platform;
 import gcsim.heap.GoThrow;
 import gcsim.stacks.FuncTab;
 import gcsim.stacks.Growth;

@@ -16,6 +16,7 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import gcsim.goroutines.platform.Platform;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

@@ -3,7 +3,7 @@ package gcsim.integration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.gcmark.CycleRecord;
-import gcsim.goroutines.Program;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.ObjectType;
 import gcsim.process.GoProcess;
 import gcsim.process.RunResult;

@@ -2,9 +2,9 @@ package gcsim.process;
 
 import gcsim.gcmark.GcConfig;
 import gcsim.goroutines.PreemptMode;
-import gcsim.goroutines.Program;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.SuspendWait;
+import gcsim.goroutines.mutator.Program;
 import gcsim.process.scenario.BuiltinScenario;
 import gcsim.process.scenario.Scenario;
 import gcsim.process.scenario.ScenarioException;

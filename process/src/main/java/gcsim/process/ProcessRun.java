@@ -2,15 +2,15 @@ package gcsim.process;
 
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
-import gcsim.goroutines.Baton;
 import gcsim.goroutines.EventLog;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GStatus;
-import gcsim.goroutines.Interp;
-import gcsim.goroutines.Platform;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.Throw;
 import gcsim.goroutines.Traceback;
+import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.platform.Baton;
+import gcsim.goroutines.platform.Platform;
 import gcsim.heap.GoThrow;
 import gcsim.process.scenario.ScenarioException;
 import java.util.ArrayList;

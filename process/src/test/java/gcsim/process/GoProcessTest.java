@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gcsim.gcmark.CycleRecord;
-import gcsim.goroutines.Program;
 import gcsim.goroutines.RuntimeEvents;
+import gcsim.goroutines.mutator.Program;
 import gcsim.process.scenario.BuiltinScenario;
 import gcsim.process.scenario.ScenarioException;
 import java.time.Duration;

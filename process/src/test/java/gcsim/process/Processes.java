@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.gcmark.CycleRecord;
 import gcsim.goroutines.GStatus;
-import gcsim.goroutines.Program;
+import gcsim.goroutines.mutator.Program;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;

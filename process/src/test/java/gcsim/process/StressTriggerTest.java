@@ -3,7 +3,7 @@ package gcsim.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.gcmark.GcConfig;
-import gcsim.goroutines.Program;
+import gcsim.goroutines.mutator.Program;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

@@ -1,7 +1,7 @@
 package gcsim.process.scenario;
 
-import gcsim.goroutines.Op;
-import gcsim.goroutines.Program;
+import gcsim.goroutines.mutator.Op;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.ObjectType;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +17,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Reads a scenario file (the format README's "Scenario files" section
  * documents) into a {@link Scenario}: object types, channels, functions in
- * the mutator instruction set ({@link gcsim.goroutines.Op}), the goroutines
+ * the mutator instruction set ({@link gcsim.goroutines.mutator.Op}), the goroutines
  * to start and GC settings. One statement per line; {@code #} starts a
  * comment.
  *
