@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import gcsim.base.GoThrow;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
@@ -11,9 +12,7 @@ import gcsim.goroutines.Interp;
 import gcsim.goroutines.Platform;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
-import gcsim.goroutines.Throw;
 import gcsim.goroutines.Traceback;
-import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.HeapStats;
@@ -220,7 +219,7 @@ final class SimEngine implements Engine {
         Throwable fatal = rt.fatalError();
         Throwable driverFailure = driver.failure;
         if (fatal == null && driverFailure != null) {
-            fatal = Throw.translated(driverFailure); // a stacks throw on the driver is the runtime's too
+            fatal = driverFailure;
         }
         if (fatal instanceof GoThrow t && DEADLOCK.equals(t.getMessage())
                 && config.scenario() instanceof ScenarioRef.File) {

@@ -3,7 +3,7 @@ package gcsim.goroutines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import gcsim.heap.ObjectType;
 import gcsim.goroutines.Suspension.SuspendGState;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -126,7 +126,7 @@ class GoRuntimeTestsTest {
         try (TestRt t = new TestRt(p, SchedConfig.of(1).withMaxStackSize(1474560)).start()) {
             assertThatThrownBy(() -> t.await(20)).isInstanceOf(GoThrow.class)
                     .hasMessage("stack overflow")
-                    .satisfies(e -> assertThat(((GoThrow) e).detail())
+                    .satisfies(e -> assertThat(((GoThrow) e).runtimePrint())
                             .contains("runtime: goroutine stack exceeds 1474560-byte limit")
                             .contains("runtime: sp=").contains("stack=["));
         }

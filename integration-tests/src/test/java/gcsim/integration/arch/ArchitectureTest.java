@@ -31,7 +31,8 @@ class ArchitectureTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("gcsim");
         fixtures = new ClassFileImporter().importPackages(
-                "gcsim.heap.archfixture", "gcsim.gcmark.archfixture", "gcsim.cli.archfixture");
+                "gcsim.base.archfixture", "gcsim.heap.archfixture", "gcsim.gcmark.archfixture",
+                "gcsim.cli.archfixture");
         descriptors = ModuleBoundaries.gcsimDescriptors();
     }
 
@@ -76,6 +77,21 @@ class ArchitectureTest {
         assertThat(result.getFailureReport().getDetails())
                 .anyMatch(line -> line.contains("gcsim.heap.archfixture.ReachesUpward")
                         && line.contains("gcsim.gcmark.archfixture.Collector"));
+    }
+
+    /** base is the floor: a base class that uses any other gcsim module (here the heap) breaks the rule. */
+    @Test
+    void theDirectionRuleCatchesBaseUsingAnotherModule() {
+        EvaluationResult result = ModuleBoundaries.dependencyDirection().evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.base.archfixture.LeansOnTheHeap")
+                        && line.contains("gcsim.heap.archfixture.Hidden"));
+    }
+
+    /** base's descriptor, too, requires no gcsim module (the JDK and checker-qual only). */
+    @Test
+    void baseRequiresNoGcsimModule() {
+        assertThat(descriptors.get("gcsim.base").requires()).noneMatch(r -> r.name().startsWith("gcsim."));
     }
 
     @Test
