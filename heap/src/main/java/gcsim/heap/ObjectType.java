@@ -9,7 +9,7 @@ import java.util.Arrays;
  *
  * <p>Immutable and shared by any number of threads and heaps. Nothing registers a type: a span
  * holds the references to the types of its objects (one, or one per slot once it holds several;
- * see {@link MSpan#onlyType}), so {@link Heap#typeOf} reads the type from the span (Go instead
+ * see {@code MSpan.onlyType}), so {@link Heap#typeOf} reads the type from the span (Go instead
  * writes the type's pointer bits into the heap bitmap at allocation), and no static state grows
  * with the types a JVM makes.
  */
