@@ -66,7 +66,8 @@ final class MSpan {
      * marker's span loads missed in the TLB and caches). The second type to arrive creates
      * {@link #slotTypes} (the type itself per slot, null for none; sweep clears freed slots) and
      * sets {@link #mixedTypes}; never back. The span holds the references, so no table outside
-     * the heap instance maps anything to types, and a type lives as long as a span holds it. Written by the allocating owner: the table before a release
+     * the heap instance maps anything to types, and a type lives as long as a span holds it.
+     * Written by the allocating owner: the table before a release
      * store of mixedTypes, read by an acquire load, so a reader that sees mixed sees the table. A
      * reader that sees a stale (onlyType, not mixed) pair is right for every object allocated
      * before the new type arrived, which are the only ones a marker scans (it scans objects
