@@ -9,6 +9,7 @@
  */
 module gcsim.process {
     requires static org.checkerframework.checker.qual;
+    requires transitive gcsim.base;
     requires transitive gcsim.gcmark;
     requires transitive gcsim.goroutines;
     requires transitive gcsim.heap;

@@ -15,7 +15,7 @@ import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
 import gcsim.goroutines.platform.Platform;
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import gcsim.stacks.FuncTab;
 import gcsim.stacks.Growth;
 import gcsim.stacks.Stack;
@@ -358,7 +358,7 @@ public final class Sched {
             if (fatal == null && !hasExitedNormally()) {
                 M mp = M.getm();
                 fatalG = mp == null ? null : mp.curg;
-                fatal = Throw.translated(t); // shrinkstack's copystack and the unwinder throw stacks' GoThrow
+                fatal = t;
             }
         }
         shutdown();

@@ -1,17 +1,16 @@
 package gcsim.process;
 
+import gcsim.base.GoThrow;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.goroutines.EventLog;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GStatus;
 import gcsim.goroutines.Sched;
-import gcsim.goroutines.Throw;
 import gcsim.goroutines.Traceback;
 import gcsim.goroutines.mutator.Interp;
 import gcsim.goroutines.platform.Baton;
 import gcsim.goroutines.platform.Platform;
-import gcsim.heap.GoThrow;
 import gcsim.process.scenario.ScenarioException;
 import java.util.ArrayList;
 import java.util.List;
@@ -195,7 +194,7 @@ final class ProcessRun {
         Throwable fatal = rt.fatalError();
         Throwable driverFailure = driver.failure;
         if (fatal == null && driverFailure != null) {
-            fatal = Throw.translated(driverFailure); // a stacks throw on the driver is the runtime's too
+            fatal = driverFailure;
         }
         if (fatal instanceof GoThrow t && DEADLOCK.equals(t.getMessage())
                 && p.userScenario()) {
