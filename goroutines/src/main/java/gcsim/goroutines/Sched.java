@@ -380,7 +380,7 @@ public final class Sched {
         }
         for (M mp : ms) {
             mp.forceSignal();
-            platform.unpark(mp);
+            platform.unpark(mp.thread);
         }
         Thread t = timers.poller;
         if (t != null) {
@@ -400,8 +400,8 @@ public final class Sched {
             if (left <= 0) {
                 return false;
             }
-            mp.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            if (mp.isAlive()) {
+            mp.thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            if (mp.thread.isAlive()) {
                 return false;
             }
         }
@@ -664,8 +664,8 @@ public final class Sched {
         }
         mp.nextp = pp;
         mp.spinning = spinning;
-        platform.adopt(mp);
-        mp.start();
+        platform.adopt(mp.thread);
+        mp.thread.start();
     }
 
     /** All Ms created so far. Any thread. */
@@ -826,7 +826,7 @@ public final class Sched {
         mp.spinning = spinning;
         mp.nextp = pp;
         mp.park.wakeup();
-        platform.unpark(mp);
+        platform.unpark(mp.thread);
     }
 
     /** Go's wakep: tries to add one more spinning M if none is spinning. Any thread. */
@@ -1389,8 +1389,8 @@ public final class Sched {
                         .append(" mallocing=").append(mp.mallocing).append(" preemptoff=")
                         .append(mp.preemptoff == null ? "" : mp.preemptoff)
                         .append(" locks=").append(mp.locks).append(" spinning=").append(mp.spinning)
-                        .append(" blocked=").append(mp.getState() == Thread.State.WAITING
-                                || mp.getState() == Thread.State.TIMED_WAITING)
+                        .append(" blocked=").append(mp.thread.getState() == Thread.State.WAITING
+                                || mp.thread.getState() == Thread.State.TIMED_WAITING)
                         .append('\n');
             }
         } finally {

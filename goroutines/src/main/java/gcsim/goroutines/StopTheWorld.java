@@ -184,7 +184,7 @@ final class StopTheWorld {
                 }
                 m2.nextp = p;
                 m2.park.wakeup();
-                s.platform.unpark(m2);
+                s.platform.unpark(m2.thread);
             } else {
                 // Start M to run P.  Do not start another M below.
                 s.newm(false, p);

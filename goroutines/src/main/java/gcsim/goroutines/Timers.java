@@ -110,7 +110,7 @@ final class Timers {
             return false;
         }
         try {
-            poller = mp;
+            poller = mp.thread;
             for (;;) {
                 sched.checkExiting();
                 when = nextTimer();
