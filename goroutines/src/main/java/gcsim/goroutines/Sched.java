@@ -14,6 +14,8 @@ import static gcsim.stacks.StackConstants.FIXED_STACK;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import gcsim.goroutines.internal.GcGoroutine;
+import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.GoThrow;
 import gcsim.stacks.FuncTab;
 import gcsim.stacks.Growth;
@@ -140,6 +142,9 @@ public final class Sched {
      */
     RuntimeEvents events = RuntimeEvents.NONE;
 
+    /** The collector's view of this runtime (GC-only operations; see {@link GcSupport}). */
+    private final GcSupport gcSupport;
+
     /** Hooks gc-mark installs (allocation), or null. */
     volatile @Nullable GcHooks gcHooks;
     /** Whether {@link #gcHooks} wants {@link GcHooks#atSafePoint} calls (stress mode); set with it. */
@@ -156,7 +161,7 @@ public final class Sched {
      */
     volatile java.util.function.@Nullable ObjIntConsumer<G> suspendWaitHookForTest;
     /**
-     * Test seam for fault injection, read by {@link Stacks#newstack} (one
+     * Test seam for fault injection, read by {@link GoroutineStacks#newstack} (one
      * volatile read per stack growth): called on the G's M once gp is
      * _Gcopystack, before the copy. Set with {@link #setCopystackHookForTest}.
      */
@@ -191,6 +196,7 @@ public final class Sched {
         this.syscalls = new Syscalls(this);
         this.timers = new Timers(this);
         this.sysmon = new Sysmon(this);
+        this.gcSupport = new GcViews.Runtime(this);
         this.gomaxprocs = config.gomaxprocs();
         this.stackAllocator = stackAllocator;
         this.functab = functab;
@@ -204,6 +210,15 @@ public final class Sched {
         for (int i = gomaxprocs - 1; i >= 0; i--) {
             pidleput(allp[i]);
         }
+    }
+
+    /**
+     * The collector's view of this runtime: the operations only the garbage collector may
+     * use. Any thread. Its type is in {@code gcsim.goroutines.internal}, which the module
+     * exports to gc-mark alone: other modules cannot use what they get.
+     */
+    public GcSupport gcSupport() {
+        return gcSupport;
     }
 
     public StackAllocator stackAllocator() {
@@ -525,16 +540,6 @@ public final class Sched {
         synchronized (allglock) {
             return Arrays.copyOf(allgs, allglen);
         }
-    }
-
-    /**
-     * Go's markrootFreeGStacks (the GC's "free G stacks" root job): frees the
-     * stacks of the dead Gs on the global free list with stacks and moves them
-     * to the no-stack list (gfget allocates a new stack on reuse). Any thread;
-     * returns how many stacks were freed. See {@link GFree}.
-     */
-    public int markrootFreeGStacks() {
-        return gfree.markrootFreeGStacks();
     }
 
     // =====================================================================
@@ -1010,7 +1015,7 @@ public final class Sched {
                     return;
                 }
                 case GoCode.MORESTACK -> {
-                    if (!Stacks.newstack(this, mp, gp)) {
+                    if (!GoroutineStacks.newstack(this, mp, gp)) {
                         return;
                     }
                 }
@@ -1253,7 +1258,7 @@ public final class Sched {
      */
     void scanOwnStackIfAsked(M mp, G gp) {
         GcHooks h = gcHooks;
-        if (h != null && gp.gcScanState() == gcsim.goroutines.internal.GcSupport.GC_SCAN_SELF) {
+        if (h != null && gp.gc().scanState() == GcGoroutine.GC_SCAN_SELF) {
             h.scanOwnStack(mp, gp);
         }
     }
@@ -1424,16 +1429,6 @@ public final class Sched {
         stw.startTheWorld();
     }
 
-    /** Go's stopTheWorldWithSema. The caller holds worldsema. */
-    public void stopTheWorldWithSema() {
-        stw.stopTheWorldWithSema();
-    }
-
-    /** Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). */
-    public void startTheWorldWithSema() {
-        stw.startTheWorldWithSema();
-    }
-
     /** Whether a stop-the-world is in progress or in effect. */
     public boolean gcwaiting() {
         return stw.gcwaiting;
@@ -1469,8 +1464,8 @@ public final class Sched {
         return true;
     }
 
-    /** Go's preemptall: preemptone on every running P. Any thread. */
-    public boolean preemptall() {
+    /** Go's preemptall: preemptone on every running P. Any thread (stopTheWorldWithSema). */
+    boolean preemptall() {
         boolean res = false;
         for (P pp : allp) {
             if (pp.status() != P.P_RUNNING) {

@@ -16,6 +16,7 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import gcsim.goroutines.internal.GcGoroutine;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -35,7 +36,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * no wake-up is lost. Both count into {@link SuspendWaitCounters}.
  *
  * <p><b>Two-phase stack scan</b> (gcsim's answer to mgcmark.go's TODO):
- * {@link #trySuspendG} (never waits) and {@link #requestSelfScan}.
+ * {@link #trySuspendG} (never waits) and {@link #requestSelfScan}
+ * (the collector's, through {@link GcGoroutine#requestSelfScan}).
  */
 public final class Suspension {
     private Suspension() {}
@@ -411,14 +413,14 @@ public final class Suspension {
      * {@code preemptStop}: the G just deschedules afterwards, like
      * gopreempt_m) and, with async preemption on, signals gp's M. Returns
      * false, changing nothing, when gp was not running (the caller tries
-     * {@link #trySuspendG} again). Called by a GC worker.
+     * {@link #trySuspendG} again). Called by a GC worker, through
+     * {@link GcGoroutine#requestSelfScan} (exported to gc-mark alone).
      */
-    public static boolean requestSelfScan(G gp) {
+    static boolean requestSelfScan(G gp) {
         if (!castogscanstatus(gp, G_RUNNING, G_SCANRUNNING)) {
             return false;
         }
-        gp.casGcScanState(gcsim.goroutines.internal.GcSupport.GC_SCAN_IDLE,
-                gcsim.goroutines.internal.GcSupport.GC_SCAN_SELF);
+        gp.gc().casScanState(GcGoroutine.GC_SCAN_IDLE, GcGoroutine.GC_SCAN_SELF);
         gp.preempt = true;
         gp.stackguard0 = STACK_PREEMPT;
         M mp = gp.m;

@@ -125,8 +125,8 @@ class SchedulerTest {
             rt.gfree.gfput(pp, gp);
         }
         long inuse = rt.stackAllocator().stackInuse();
-        assertThat(rt.markrootFreeGStacks()).isEqualTo(33); // 64 - 31 moved to the global list
-        assertThat(rt.markrootFreeGStacks()).isZero();
+        assertThat(rt.gcSupport().markrootFreeGStacks()).isEqualTo(33); // 64 - 31 moved to the global list
+        assertThat(rt.gcSupport().markrootFreeGStacks()).isZero();
         assertThat(rt.stackAllocator().stackInuse()).isLessThanOrEqualTo(inuse);
         for (int i = 0; i < 64; i++) {
             G gp = rt.gfree.gfget(pp);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * reuse, newstack's copystack, park and ready) and suspenders (the real
  * {@link Suspension#suspendG}/{@link Suspension#resumeG}), and Lincheck
  * explores their interleavings at every shared access (sequentially
- * consistent). The G side runs the real Sched/Stacks/GStatus code on an M
+ * consistent). The G side runs the real Sched/GoroutineStacks/GStatus code on an M
  * object that is not started (the thread is a Lincheck thread, so
  * {@code M.getm()} is null and suspenders are "external" callers). All Ps
  * are taken off pidle ({@link Sched#pidlegetForTest}) so a ready queues the G
@@ -154,7 +154,7 @@ class SuspendProtocolModelCheckTest {
                 }
                 Thread.onSpinWait();
             }
-            check(!Stacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
+            check(!GoroutineStacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
         }
 
             /** {@link #runUntilPreempted}, or returns when {@code done} (nobody asks any more). */
@@ -165,7 +165,7 @@ class SuspendProtocolModelCheckTest {
                 }
                 Thread.onSpinWait();
             }
-            check(!Stacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
+            check(!GoroutineStacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
         }
 
         /**
@@ -414,7 +414,7 @@ class SuspendProtocolModelCheckTest {
                 G gp = w.gp;
                 boolean preempt = gp.stackguard0 == STACK_PREEMPT;
                 if (!preempt) {
-                    // newstack's growth path (Stacks.newstack's transitions; the copy itself
+                    // newstack's growth path (GoroutineStacks.newstack's transitions; the copy itself
                     // is the stacks module's and not interleaved here).
                     GStatus.casgstatus(gp, G_RUNNING, G_COPYSTACK);
                     long oldLo = gp.stackLo;

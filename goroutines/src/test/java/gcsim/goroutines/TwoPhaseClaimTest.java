@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gcsim.goroutines.Suspension.SuspendGState;
-import gcsim.goroutines.internal.GcSupport;
+import gcsim.goroutines.internal.GcGoroutine;
 import gcsim.heap.GoThrow;
 import gcsim.stacks.StackConstants;
 import java.util.concurrent.TimeUnit;
@@ -142,7 +142,7 @@ class TwoPhaseClaimTest {
         gp.m = mp;
         assertThat(Suspension.requestSelfScan(gp)).isTrue();
         assertThat(readgstatus(gp)).as("scan bit released").isEqualTo(G_RUNNING);
-        assertThat(gp.gcScanState()).isEqualTo(GcSupport.GC_SCAN_SELF);
+        assertThat(gp.gc().scanState()).isEqualTo(GcGoroutine.GC_SCAN_SELF);
         assertThat(gp.preempt).isTrue();
         assertThat(gp.preemptStop).as("the G deschedules, it does not stop for a suspender").isFalse();
         assertThat(gp.stackguard0).isEqualTo(StackConstants.STACK_PREEMPT);
@@ -158,7 +158,7 @@ class TwoPhaseClaimTest {
         long guard = gp.stackguard0;
         assertThat(Suspension.requestSelfScan(gp)).isFalse();
         assertThat(readgstatus(gp)).isEqualTo(s);
-        assertThat(gp.gcScanState()).isEqualTo(GcSupport.GC_SCAN_IDLE);
+        assertThat(gp.gc().scanState()).isEqualTo(GcGoroutine.GC_SCAN_IDLE);
         assertThat(gp.preempt).isFalse();
         assertThat(gp.stackguard0).isEqualTo(guard);
         assertThat(mp.signalPending).isZero();
