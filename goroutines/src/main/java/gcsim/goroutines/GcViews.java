@@ -39,7 +39,7 @@ final class GcViews {
 
         @Override
         public void fatal(Throwable t) {
-            rt.fatal(t);
+            rt.processExit.fatal(t);
         }
 
         @Override

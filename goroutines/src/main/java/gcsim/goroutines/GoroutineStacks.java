@@ -77,13 +77,13 @@ final class GoroutineStacks {
                 shrinkstack(gp);
             }
             rt.preemptionsCooperative.incrementAndGet();
-            rt.scanOwnStackIfAsked(mp, gp);
+            rt.mcall.scanOwnStackIfAsked(mp, gp);
             if (gp.preemptStop) {
-                rt.preemptPark(mp, gp);
+                rt.mcall.preemptPark(mp, gp);
                 return false;
             }
             // Act like goroutine called runtime.Gosched.
-            rt.gopreemptM(mp, gp);
+            rt.mcall.gopreemptM(mp, gp);
             return false;
         }
         // Allocate a bigger segment and move the stack. The goroutine must be

@@ -76,7 +76,7 @@ final class Liveness {
                 checkdead();
             }
         } catch (GoThrow t) {
-            sched.fatal(t);
+            sched.processExit.fatal(t);
         } finally {
             sched.lock.unlock();
         }
@@ -92,15 +92,15 @@ final class Liveness {
         if (sched.exiting || !sched.mainStarted) {
             return;
         }
-        int run = sched.mcount - sched.nmidle + nexternal;
+        int run = sched.mps.mcount - sched.mps.nmidle + nexternal;
         if (run > 0) {
-            if (sched.mcount - sched.nmidle == 0) {
+            if (sched.mps.mcount - sched.mps.nmidle == 0) {
                 checkdeadDeferred = true; // re-check when the last external caller leaves
             }
             return;
         }
         if (run < 0) {
-            throw Throw.fatal("runtime: checkdead: nmidle=" + sched.nmidle + " mcount=" + sched.mcount,
+            throw Throw.fatal("runtime: checkdead: nmidle=" + sched.mps.nmidle + " mcount=" + sched.mps.mcount,
                     "checkdead: inconsistent counts");
         }
         int grunning = 0;

@@ -119,7 +119,7 @@ public final class M {
         } catch (Sched.MExit | Baton.Deadlock e) {
             // The runtime is exiting.
         } catch (Throwable t) {
-            rt.fatal(t);
+            rt.processExit.fatal(t);
         } finally {
             releaseWaitlock();
             rt.mexited(this);

@@ -152,7 +152,7 @@ public final class P {
             return false;
         }
         batch[n] = gp;
-        rt.globrunqputbatch(batch);
+        rt.globrunq.globrunqputbatch(batch);
         return true;
     }
 

@@ -93,7 +93,7 @@ final class StopTheWorld {
         try {
             stopwait = s.gomaxprocs;
             gcwaiting = true;
-            s.preemptall();
+            s.preemption.preemptall();
             P own = mp == null ? null : mp.p;
             if (own != null) {
                 own.setStatus(P.P_GCSTOP); // Pgcstop is only diagnostic.
@@ -107,7 +107,7 @@ final class StopTheWorld {
                 }
             }
             // stop idle P's
-            for (P p = s.pidleget(); p != null; p = s.pidleget()) {
+            for (P p = s.mps.pidleget(); p != null; p = s.mps.pidleget()) {
                 p.setStatus(P.P_GCSTOP);
                 stopwait--;
             }
@@ -126,7 +126,7 @@ final class StopTheWorld {
                 if (s.exiting) {
                     throw Throw.fatal("stopTheWorld: process exited");
                 }
-                s.preemptall();
+                s.preemption.preemptall();
             }
         }
         String bad = null;
@@ -165,10 +165,10 @@ final class StopTheWorld {
                 }
                 p.setStatus(P.P_IDLE);
                 if (p.runqempty()) {
-                    s.pidleput(p);
+                    s.mps.pidleput(p);
                 } else {
                     runnable.add(p);
-                    ms.add(s.mget());
+                    ms.add(s.mps.mget());
                 }
             }
             gcwaiting = false;
@@ -187,13 +187,13 @@ final class StopTheWorld {
                 s.platform.unpark(m2.thread);
             } else {
                 // Start M to run P.  Do not start another M below.
-                s.newm(false, p);
+                s.mps.newm(false, p);
             }
         }
         // Wakeup an additional proc in case we have excessive runnable goroutines
         // in local queues or in the global queue.
-        if (s.npidle.get() != 0 && s.nmspinning.get() == 0) {
-            s.wakep();
+        if (s.mps.npidle.get() != 0 && s.mps.nmspinning.get() == 0) {
+            s.mps.wakep();
         }
     }
 
@@ -206,11 +206,11 @@ final class StopTheWorld {
             mp.spinning = false;
             // OK to just drop nmspinning here,
             // startTheWorld will unpark threads as necessary.
-            if (s.nmspinning.decrementAndGet() < 0) {
+            if (s.mps.nmspinning.decrementAndGet() < 0) {
                 throw Throw.fatal("gcstopm: negative nmspinning");
             }
         }
-        P pp = s.releasep(mp);
+        P pp = s.mps.releasep(mp);
         s.platform.lock(s.lock);
         try {
             pp.setStatus(P.P_GCSTOP);
@@ -220,5 +220,5 @@ final class StopTheWorld {
         } finally {
             s.lock.unlock();
         }
-        s.stopm(mp);
+        s.mps.stopm(mp);
     }}

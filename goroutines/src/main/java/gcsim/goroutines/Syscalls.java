@@ -109,14 +109,14 @@ final class Syscalls {
     private boolean exitsyscallfast(M mp, @Nullable P oldp) {
         // Try to re-acquire the last P.
         if (oldp != null && oldp.status() == P.P_SYSCALL && oldp.casStatus(P.P_SYSCALL, P.P_IDLE)) {
-            sched.acquirep(mp, oldp);
+            sched.mps.acquirep(mp, oldp);
             return true;
         }
         // Try to get any other idle P.
-        if (sched.npidle.get() != 0) {
-            P pp = sched.pidlegetLocked();
+        if (sched.mps.npidle.get() != 0) {
+            P pp = sched.mps.pidlegetLocked();
             if (pp != null) {
-                sched.acquirep(mp, pp);
+                sched.mps.acquirep(mp, pp);
                 return true;
             }
         }
@@ -135,19 +135,19 @@ final class Syscalls {
         P pp;
         sched.platform.lock(sched.lock);
         try {
-            pp = sched.pidleget();
+            pp = sched.mps.pidleget();
             if (pp == null) {
-                sched.globrunqput(gp);
+                sched.globrunq.globrunqput(gp);
             }
         } finally {
             sched.lock.unlock();
         }
         if (pp != null) {
-            sched.acquirep(mp, pp);
+            sched.mps.acquirep(mp, pp);
             sched.execute(mp, gp, false);
             return true;
         }
-        sched.stopm(mp);
+        sched.mps.stopm(mp);
         return false;
     }
 

@@ -71,8 +71,8 @@ final class Sysmon {
             sched.platform.parkNanos(sched, delay * 1000);
             long now = sched.platform.nanoTime();
             long next = sched.timers.nextTimer();
-            if (next != 0 && next < now && sched.npidle.get() > 0 && sched.timers.lastpoll.get() != 0) {
-                sched.startm(null, false);
+            if (next != 0 && next < now && sched.mps.npidle.get() > 0 && sched.timers.lastpoll.get() != 0) {
+                sched.mps.startm(null, false);
             }
             if (retake(now) != 0) {
                 idle = 0;
@@ -95,7 +95,7 @@ final class Sysmon {
                     pp.sysmonSchedtick = t;
                     pp.sysmonSchedwhen = now;
                 } else if (pp.sysmonSchedwhen + FORCE_PREEMPT_NS <= now) {
-                    sched.preemptone(pp);
+                    sched.preemption.preemptone(pp);
                     // In case of syscall, preemptone() doesn't work, because there is no M wired to P.
                     sysretake = true;
                 }
@@ -108,7 +108,7 @@ final class Sysmon {
                     pp.sysmonSyscallwhen = now;
                     continue;
                 }
-                if (pp.runqempty() && sched.nmspinning.get() + sched.npidle.get() > 0
+                if (pp.runqempty() && sched.mps.nmspinning.get() + sched.mps.npidle.get() > 0
                         && pp.sysmonSyscallwhen + 10_000_000L > now) {
                     continue;
                 }
@@ -125,7 +125,7 @@ final class Sysmon {
                         if (hook != null) {
                             hook.run();
                         }
-                        sched.handoffp(pp);
+                        sched.mps.handoffp(pp);
                     }
                 } finally {
                     sched.liveness.exitExternal();

@@ -127,11 +127,11 @@ final class Timers {
             poller = null;
             lastpoll.set(1);
         }
-        P pp = sched.pidlegetLocked();
+        P pp = sched.mps.pidlegetLocked();
         if (pp == null) {
             return false;
         }
-        sched.acquirep(mp, pp);
+        sched.mps.acquirep(mp, pp);
         return true;
     }
 }

@@ -95,14 +95,14 @@ class SuspendProtocolModelCheckTest {
             this.rt = rt;
             this.mp = new M(rt, 1);
             this.spare = rt.stackAllocator().stackalloc(null, 2 * FIXED_STACK);
-            P p = rt.pidlegetForTest();
-            if (p == null || rt.pidlegetForTest() != null) {
+            P p = rt.mps.pidlegetForTest();
+            if (p == null || rt.mps.pidlegetForTest() != null) {
                 throw new AssertionError("expected exactly one P");
             }
             pp = p;
             pp.setStatus(P.P_RUNNING);
             mp.p = pp;
-            gp = rt.malg(FIXED_STACK);
+            gp = rt.allgs.malg(FIXED_STACK);
             gp.initStatus(G_DEAD);
             gp.goid = 1;
             gp.sp = gp.stackHi; // an empty stack: newstack's checks pass, there is nothing to copy
@@ -342,7 +342,7 @@ class SuspendProtocolModelCheckTest {
                         w.gp.wakeSuspender();
                         continue;
                     }
-                    w.rt.asyncPreempt2(w.mp, w.gp);
+                    w.rt.mcall.asyncPreempt2(w.mp, w.gp);
                     return;
                 }
             });
@@ -377,7 +377,7 @@ class SuspendProtocolModelCheckTest {
         explore(INVOCATIONS, new World(), w -> {
             SuspendGState[] result = new SuspendGState[1];
             Thread g = start(w, () -> {
-                w.rt.goexit0(w.mp, w.gp);
+                w.rt.mcall.goexit0(w.mp, w.gp);
                 // newproc1's reuse path: gfget, then _Gdead -> _Grunnable with a new goid.
                 G reused = w.rt.gfree.gfget(w.pp);
                 check(reused == w.gp, "free list did not return the G");

@@ -16,7 +16,7 @@ class ThrowTranslationTest {
     @Test
     void aStacksThrowRecordedAsFatalIsTheRuntimesThrowWithItsPrintLines() {
         Sched rt = new Sched(SchedConfig.of(1));
-        rt.fatal(new gcsim.stacks.GoThrow("missing stackmap", "runtime: frame f untyped locals 0x10+0x8\n"));
+        rt.processExit.fatal(new gcsim.stacks.GoThrow("missing stackmap", "runtime: frame f untyped locals 0x10+0x8\n"));
         Throwable t = rt.fatalError();
         assertThat(t).isInstanceOf(GoThrow.class).hasMessage("missing stackmap");
         assertThat(((GoThrow) t).detail()).isEqualTo("runtime: frame f untyped locals 0x10+0x8\n");

@@ -31,7 +31,7 @@ class TwoPhaseClaimTest {
     private final Sched rt = new Sched(SchedConfig.of(1).withSysmon(false), pl);
 
     private G g(int status) {
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.initStatus(status);
         return gp;
     }
@@ -136,7 +136,7 @@ class TwoPhaseClaimTest {
     @ValueSource(booleans = {false, true})
     void requestSelfScanPostsAPlainPreemptionAndMarksTheHandshake(boolean async) {
         Sched r = new Sched(SchedConfig.of(1).withSysmon(false).withAsyncPreempt(async), pl);
-        G gp = r.malg(2048);
+        G gp = r.allgs.malg(2048);
         gp.initStatus(G_RUNNING);
         M mp = new M(r, 1);
         gp.m = mp;
