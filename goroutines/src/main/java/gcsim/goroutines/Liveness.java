@@ -9,6 +9,8 @@ import static gcsim.goroutines.GStatus.G_WAITING;
 import static gcsim.goroutines.GStatus.readgstatus;
 
 import gcsim.heap.GoThrow;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 
 /**
  * Liveness of one {@link Sched}: Go's checkdead, and the count of external
@@ -35,7 +37,9 @@ import gcsim.heap.GoThrow;
  * reads {@code nexternal} under it.
  */
 final class Liveness {
-    private final Sched sched;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched sched;
 
     // ---- guarded by sched.lock ----
     /** Non-M threads currently counted as running Ms. */
@@ -43,7 +47,7 @@ final class Liveness {
     /** An M went idle while only external callers kept the process alive: re-check when they leave. */
     private boolean checkdeadDeferred;
 
-    Liveness(Sched sched) {
+    Liveness(@UnderInitialization Sched sched) {
         this.sched = sched;
     }
 

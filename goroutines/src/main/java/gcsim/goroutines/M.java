@@ -26,8 +26,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class M {
     final Sched rt;
     final long id;
-    /** The platform thread this M runs on (Go: the OS thread of the m). */
-    final Thread thread;
+    /** The platform thread this M runs on (Go: the OS thread of the m); it keeps this M. */
+    final @NotOnlyInitialized Thread thread;
 
     /** The G this M is running (Go's curg), null when in the scheduler. */
     volatile @Nullable G curg;

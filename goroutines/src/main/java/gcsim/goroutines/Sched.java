@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
+import org.checkerframework.checker.initialization.qual.UnknownInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -77,39 +80,39 @@ public final class Sched {
 
     final ReentrantLock lock = new ReentrantLock();
     /** The global run queue (guarded by lock). */
-    final GlobalRunq globrunq;
+    final @NotOnlyInitialized GlobalRunq globrunq;
     /** Running a G and the mcall continuations (park_m, goschedImpl, goexit0, ...). */
-    final Mcall mcall;
+    final @NotOnlyInitialized Mcall mcall;
     /** The Ms and Ps: idle lists, the M count, nmspinning, npidle (guarded by lock, or atomics). */
-    final MsAndPs mps;
+    final @NotOnlyInitialized MsAndPs mps;
     // ---- atomics ----
     /** Stop-the-world: worldsema, stopwait (guarded by lock), gcwaiting, stopnote. */
-    final StopTheWorld stw;
+    final @NotOnlyInitialized StopTheWorld stw;
 
     final P[] allp;
     /** The global free lists of dead Gs (guarded by lock); each P keeps its own local list. */
-    final GFree gfree;
+    final @NotOnlyInitialized GFree gfree;
     /** allgs and the making of new Gs (newproc1, malg, allgadd). */
-    final AllGs allgs;
+    final @NotOnlyInitialized AllGs allgs;
 
     /** checkdead and the count of external callers (guarded by lock). */
-    final Liveness liveness;
+    final @NotOnlyInitialized Liveness liveness;
     /** System calls: entersyscall, exitsyscall and their helpers (no state of their own). */
-    final Syscalls syscalls;
+    final @NotOnlyInitialized Syscalls syscalls;
     /** Timers of sleeping Gs (a global heap instead of Go's per-P heaps) and the M polling for them. */
-    final Timers timers;
+    final @NotOnlyInitialized Timers timers;
 
     // ---- lifecycle ----
     volatile boolean exiting;
     /** How the process ends: the fatal error, the exit code, awaitExit's latch, shutdown. */
-    final ProcessExit processExit;
+    final @NotOnlyInitialized ProcessExit processExit;
     /** preemptone / preemptall. */
-    final Preemption preemption;
+    final @NotOnlyInitialized Preemption preemption;
     /** schedtrace and the accounting checks. */
-    private final Inspection inspection;
+    private final @NotOnlyInitialized Inspection inspection;
     volatile boolean mainStarted;
     /** sysmon (retake, overdue timers): its own thread when config.sysmon(). */
-    final Sysmon sysmon;
+    final @NotOnlyInitialized Sysmon sysmon;
 
     /** Statistics. */
     final AtomicLong goroutinesCreated = new AtomicLong();
@@ -129,7 +132,7 @@ public final class Sched {
     RuntimeEvents events = RuntimeEvents.NONE;
 
     /** The collector's view of this runtime (GC-only operations; see {@link GcSupport}). */
-    private final GcSupport gcSupport;
+    private final @NotOnlyInitialized GcSupport gcSupport;
 
     /** Hooks gc-mark installs (allocation), or null. */
     volatile @Nullable GcHooks gcHooks;
@@ -169,14 +172,10 @@ public final class Sched {
     }
 
     /** Creates a runtime sharing the given stack allocator and function table, on {@code platform}. */
-    // The parts (StopTheWorld ... Sysmon) only store this; they read the Sched after construction,
-    // which the Nullness Checker's initialization rules cannot see. javac still checks that every
-    // final field is assigned.
-    @SuppressWarnings("nullness") // initialization: see above
     public Sched(SchedConfig config, StackAllocator stackAllocator, FuncTab functab, Platform platform) {
         this.config = config;
         this.platform = platform;
-        this.stw = new StopTheWorld(this);
+        this.stw = new StopTheWorld(this, platform);
         this.gfree = new GFree(this);
         this.liveness = new Liveness(this);
         this.syscalls = new Syscalls(this);
@@ -195,14 +194,27 @@ public final class Sched {
         this.functab = functab;
         this.growth = new Growth(stackAllocator, functab);
         growth.setMaxStack(config.maxStackSize());
-        this.allp = new P[gomaxprocs];
-        for (int i = 0; i < gomaxprocs; i++) {
-            allp[i] = new P(this, i);
+        this.allp = procresize(this, mps, gomaxprocs);
+    }
+
+    /**
+     * Go's procresize at start: makes the GOMAXPROCS Ps, all idle (the main G
+     * wakes one). The constructor only, once its parts exist.
+     */
+    // The Ps keep the Sched, still under construction here, as its parts do, and read it only
+    // once the runtime runs; pidleput touches only the idle list and the Ps. The Checker's
+    // initialization rules cannot see that nothing reads the half-built runtime meanwhile, so
+    // this one step (not the whole constructor) is exempt from those two checks.
+    @SuppressWarnings({"nullness:assignment", "nullness:method.invocation"}) // initialization only: see above
+    private static P[] procresize(@UnderInitialization Sched rt, @UnknownInitialization MsAndPs mps, int nprocs) {
+        P[] allp = new P[nprocs];
+        for (int i = 0; i < nprocs; i++) {
+            allp[i] = new P(rt, i);
         }
-        // All Ps start idle (procresize); the main G wakes one.
-        for (int i = gomaxprocs - 1; i >= 0; i--) {
+        for (int i = nprocs - 1; i >= 0; i--) {
             mps.pidleput(allp[i]);
         }
+        return allp;
     }
 
     /**

@@ -3,6 +3,8 @@ package gcsim.goroutines;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -37,7 +39,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * decrement {@code stopwait} directly, under {@code sched.lock}.
  */
 final class StopTheWorld {
-    private final Sched s;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched s;
 
     /** Go's worldsema: held by the stopper from stopTheWorld to startTheWorld. */
     final Semaphore worldsema = new Semaphore(1);
@@ -48,9 +52,9 @@ final class StopTheWorld {
     /** Go's sched.stopnote: woken by whoever takes {@link #stopwait} to zero. */
     final Note stopnote;
 
-    StopTheWorld(Sched s) {
+    StopTheWorld(@UnderInitialization Sched s, Platform platform) {
         this.s = s;
-        this.stopnote = new Note(s.platform);
+        this.stopnote = new Note(platform);
     }
 
     /**

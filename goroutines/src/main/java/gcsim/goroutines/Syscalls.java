@@ -7,6 +7,8 @@ import static gcsim.goroutines.GStatus.casgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -31,9 +33,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code sched.lock}, as in {@link StopTheWorld}.
  */
 final class Syscalls {
-    private final Sched sched;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched sched;
 
-    Syscalls(Sched sched) {
+    Syscalls(@UnderInitialization Sched sched) {
         this.sched = sched;
     }
 

@@ -1,5 +1,7 @@
 package gcsim.goroutines;
 
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -25,7 +27,9 @@ final class Sysmon {
     /** Go's forcePreemptNS: sysmon preempts a G that ran this long. */
     static final long FORCE_PREEMPT_NS = 10_000_000L;
 
-    private final Sched sched;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched sched;
     /** The sysmon thread, or null when sysmon is off or not started. Written once by {@link #start}. */
     @Nullable Thread thread;
 
@@ -36,7 +40,7 @@ final class Sysmon {
      */
     volatile @Nullable Runnable retakeHookForTest;
 
-    Sysmon(Sched sched) {
+    Sysmon(@UnderInitialization Sched sched) {
         this.sched = sched;
     }
 
