@@ -1,6 +1,6 @@
 package gcsim.cli;
 
-import gcsim.goroutines.Program;
+import gcsim.goroutines.mutator.Program;
 
 /**
  * A parsed scenario file, ready to run. Immutable.

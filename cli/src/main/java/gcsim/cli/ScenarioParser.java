@@ -1,7 +1,7 @@
 package gcsim.cli;
 
-import gcsim.goroutines.Op;
-import gcsim.goroutines.Program;
+import gcsim.goroutines.mutator.Op;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.ObjectType;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,7 +3,7 @@ package gcsim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gcsim.goroutines.Op;
+import gcsim.goroutines.mutator.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.StringJoiner;

@@ -2,7 +2,7 @@ package gcsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.Program;
+import gcsim.goroutines.mutator.Program;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;

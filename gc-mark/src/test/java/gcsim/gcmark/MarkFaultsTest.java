@@ -6,10 +6,10 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.goroutines.G;
-import gcsim.goroutines.Interp;
 import gcsim.goroutines.M;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
+import gcsim.goroutines.mutator.Interp;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import java.util.List;

@@ -4,10 +4,10 @@ import static gcsim.goroutines.GStatus.G_RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.goroutines.GStatus;
-import gcsim.goroutines.Interp;
-import gcsim.goroutines.Program;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
+import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package gcsim.gcmark;
 import static gcsim.goroutines.GStatus.G_RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.Program;
 import gcsim.goroutines.SchedConfig;
+import gcsim.goroutines.mutator.Program;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;

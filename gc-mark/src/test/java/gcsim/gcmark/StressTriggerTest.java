@@ -2,8 +2,8 @@ package gcsim.gcmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.Program;
 import gcsim.goroutines.SchedConfig;
+import gcsim.goroutines.mutator.Program;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;

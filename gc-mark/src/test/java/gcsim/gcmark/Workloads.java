@@ -1,6 +1,6 @@
 package gcsim.gcmark;
 
-import gcsim.goroutines.Program;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.ObjectType;
 
 /**

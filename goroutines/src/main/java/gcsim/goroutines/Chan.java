@@ -1,5 +1,7 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Platform;
+import gcsim.stacks.Stack;
 import java.util.concurrent.locks.ReentrantLock;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -19,8 +21,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 public final class Chan {
     final ReentrantLock lock = new ReentrantLock();
     /**
-     * How lock is taken (the runtime's platform; set by the {@link Interp}
-     * that owns the channel, before any thread uses it).
+     * How lock is taken (the runtime's platform; set by {@link MutatorSupport#makechan}
+     * for the program that owns the channel, before any thread uses it).
      */
     Platform platform = Platform.REAL;
     final int dataqsiz;
@@ -71,7 +73,110 @@ public final class Chan {
         }
     }
 
-    // ---- called by the interpreter on the running G's M, with lock held ----
+    // ---- chan.go chansend / chanrecv, blocking forms: the interpreter's SEND and RECV ----
+    // Called through MutatorSupport by the thread of M mp while mp runs gp; rt is gp's runtime.
+
+    /** Returns true when gp must park (the wait is prepared); false when done. */
+    boolean chansend(Sched rt, M mp, G gp, long slot) {
+        Stack st = stackOf(gp);
+        long v = st.read(slot);
+        rt.platform.lock(lock);
+        Sudog sg = dequeueRecv();
+        if (sg != null) {
+            // Found a waiting receiver: copy directly to its stack slot.
+            G rg = sg.g;
+            stackOf(rg).write(sg.elem, v);
+            shade(rt, v);
+            sg.success = true;
+            lock.unlock();
+            rt.goready(rg);
+            return false;
+        }
+        if (dataqsiz > 0 && !bufFull()) {
+            // typedmemmove into the buffer: the write barrier shades the new value.
+            shade(rt, v);
+            bufPut(v);
+            lock.unlock();
+            return false;
+        }
+        // Block on the channel. Someone from a receiver will complete our operation.
+        parkOnChan(mp, gp, slot, true);
+        return true;
+    }
+
+    /** Returns true when gp must park; false when done. */
+    boolean chanrecv(Sched rt, M mp, G gp, long slot) {
+        Stack st = stackOf(gp);
+        rt.platform.lock(lock);
+        Sudog sg = dequeueSend();
+        if (sg != null) {
+            G sgp = sg.g;
+            long v;
+            if (dataqsiz == 0) {
+                // recvDirect: stack to stack, with typeBitsBulkBarrier shading the value.
+                v = stackOf(sgp).read(sg.elem);
+                shade(rt, v);
+            } else {
+                // Queue is full: take the head, put the sender's value at the tail;
+                // the buffer slot's old and new values are both shaded.
+                long sent = stackOf(sgp).read(sg.elem);
+                shade(rt, sent);
+                v = bufTakeAndPut(sent);
+                shade(rt, v);
+            }
+            st.write(slot, v);
+            sg.success = true;
+            lock.unlock();
+            rt.goready(sgp);
+            return false;
+        }
+        if (dataqsiz > 0 && !bufEmpty()) {
+            // typedmemclr of the buffer slot: the write barrier shades the old value.
+            long v = bufTake();
+            shade(rt, v);
+            st.write(slot, v);
+            lock.unlock();
+            return false;
+        }
+        parkOnChan(mp, gp, slot, false);
+        return true;
+    }
+
+    /** Enqueues gp's wait record and gopark's with chanparkcommit (unlocks after the G is waiting). */
+    private void parkOnChan(M mp, G gp, long slot, boolean send) {
+        Sudog mysg = new Sudog(gp, this, slot);
+        gp.waiting = mysg;
+        if (send) {
+            enqueueSend(mysg);
+        } else {
+            enqueueRecv(mysg);
+        }
+        // Signal to anyone trying to shrink our stack that we're about to park on a
+        // channel. The window between when this G's status changes and when we set
+        // gp.activeStackChans is not safe for stack shrinking.
+        gp.parkingOnChan = true;
+        Sched.gopark(mp, gp, () -> {
+            gp.parkingOnChan = false;
+            lock.unlock();
+        }, send ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE);
+    }
+
+    private void shade(Sched rt, long v) {
+        GcHooks h = rt.gcHooks;
+        if (elemIsPointer && v != 0 && h != null) {
+            h.shadeStackWrite(v);
+        }
+    }
+
+    private static Stack stackOf(G g) {
+        Stack s = g.stack;
+        if (s == null) {
+            throw Throw.fatal("runtime: g has no stack");
+        }
+        return s;
+    }
+
+    // ---- the queues and the buffer, with lock held ----
 
     /** A waiting receiver, dequeued, or null. */
     @Nullable Sudog dequeueRecv() {

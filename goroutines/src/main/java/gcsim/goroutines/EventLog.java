@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Progress;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -7,12 +8,14 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * digest and keeps the last {@code capacity} events for a dump. Events are
  * recorded with goids, M ids, statuses and sizes, never wall times or
  * latencies, so two runs that made the same transitions in the same order
- * have the same digest: the determinism check of {@link Baton} runs.
+ * have the same digest: the determinism check of deterministic runs. Its
+ * event count is the deterministic platform's {@link Progress}: the watchdog's
+ * sign that the model still gets somewhere.
  *
- * <p>Thread safety: every method is synchronized (under a {@link Baton}
+ * <p>Thread safety: every method is synchronized (under a {@link gcsim.goroutines.platform.Baton}
  * only one thread runs, so the order of events is the schedule's).
  */
-public final class EventLog implements RuntimeEvents {
+public final class EventLog implements RuntimeEvents, Progress {
     private static final String[] KINDS = {
         "status", "suspendG", "suspendG done", "stack grow", "stack shrink", "newproc", "goexit", "M runs", "gcphase",
     };
@@ -118,6 +121,7 @@ public final class EventLog implements RuntimeEvents {
     }
 
     /** How many events were recorded. Any thread. */
+    @Override
     public synchronized long events() {
         return count;
     }

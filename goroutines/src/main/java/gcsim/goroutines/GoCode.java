@@ -11,7 +11,7 @@ package gcsim.goroutines;
  *
  * <p>All execution state is in the G (saved pc/sp and the stack): {@code run}
  * must save it before returning and must not keep state elsewhere, so any M
- * can continue the G. Implementations: the program {@link Interp interpreter};
+ * can continue the G. Implementations: the program {@link gcsim.goroutines.mutator.Interp interpreter};
  * tests may supply their own.
  */
 @FunctionalInterface

@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Baton;
 import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
 import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -165,7 +166,7 @@ public final class M {
     /**
      * Go's {@code preemptM}: "sends a signal" asking this M to preempt its G
      * asynchronously. The interpreter sees the flag at its next instruction
-     * boundary (see {@link Interp}) and bumps {@link #preemptGen} whether or
+     * boundary (see {@link gcsim.goroutines.mutator.Interp}) and bumps {@link #preemptGen} whether or
      * not it could inject asyncPreempt, as Go's doSigPreempt does.
      */
     void preemptM() {

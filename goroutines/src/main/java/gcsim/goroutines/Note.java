@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Platform;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

@@ -9,6 +9,7 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 
 import gcsim.goroutines.internal.GcSupport;
+import gcsim.goroutines.platform.Platform;
 import gcsim.heap.GoThrow;
 import gcsim.stacks.FuncTab;
 import gcsim.stacks.Growth;

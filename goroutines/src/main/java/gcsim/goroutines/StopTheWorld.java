@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;

@@ -17,6 +17,7 @@ import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
 import gcsim.goroutines.internal.GcGoroutine;
+import gcsim.goroutines.platform.Platform;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

@@ -9,6 +9,7 @@ import static gcsim.goroutines.GStatus.casfromGscanstatus;
 import static gcsim.goroutines.GStatus.readgstatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.goroutines.platform.Baton;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -7,6 +7,7 @@ import static gcsim.goroutines.GStatus.castogscanstatus;
 import static gcsim.goroutines.GStatus.readgstatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.ObjectType;
 import gcsim.stacks.Stack;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Platform;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;

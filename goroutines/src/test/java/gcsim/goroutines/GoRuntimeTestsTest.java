@@ -3,9 +3,10 @@ package gcsim.goroutines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.GoThrow;
 import gcsim.heap.ObjectType;
-import gcsim.goroutines.Suspension.SuspendGState;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;

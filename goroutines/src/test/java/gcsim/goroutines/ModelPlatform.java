@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Platform;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.locks.LockSupport;
 

@@ -2,6 +2,9 @@ package gcsim.goroutines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.mutator.Program;
+import gcsim.goroutines.platform.Platform;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import java.util.ArrayList;

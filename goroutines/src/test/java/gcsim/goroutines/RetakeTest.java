@@ -2,6 +2,7 @@ package gcsim.goroutines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.goroutines.mutator.Program;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;

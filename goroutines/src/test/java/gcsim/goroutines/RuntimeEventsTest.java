@@ -3,6 +3,7 @@ package gcsim.goroutines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.mutator.Program;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.checkerframework.checker.nullness.qual.Nullable;

@@ -4,6 +4,7 @@ import static gcsim.goroutines.GStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.GoThrow;
 import gcsim.heap.ObjectType;
 import java.util.HashSet;

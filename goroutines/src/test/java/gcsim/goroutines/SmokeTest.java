@@ -2,6 +2,8 @@ package gcsim.goroutines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.ObjectType;

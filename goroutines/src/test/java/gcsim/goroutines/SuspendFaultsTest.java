@@ -4,6 +4,7 @@ import static gcsim.goroutines.GStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.ObjectType;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;

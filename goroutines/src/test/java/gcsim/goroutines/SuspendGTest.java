@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.mutator.Program;
 import gcsim.heap.GoThrow;
 import gcsim.heap.ObjectType;
 import gcsim.stacks.StackConstants;

@@ -5,6 +5,9 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.mutator.Program;
+import gcsim.goroutines.platform.Platform;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.ObjectType;

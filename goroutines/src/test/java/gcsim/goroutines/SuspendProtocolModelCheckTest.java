@@ -8,6 +8,7 @@ import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.mutator.Interp;
 import java.util.EnumSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;

@@ -1,6 +1,5 @@
 package gcsim.heap;
 
-import gcsim.heap.internal.HeapGcAccess;
 import java.util.Arrays;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -20,7 +19,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p><b>Marking.</b> {@link #findObject} maps any address inside an allocated object to its base
  * in O(1) (page table, then Go's divMagic multiply/shift). {@code tryMark} (the collector's, through
- * {@link HeapGcAccess}) sets the object's mark bit atomically and says whether this call set it. With allocate-black on, new objects are
+ * {@link gcsim.heap.internal.HeapGcAccess}) sets the object's mark bit atomically and says whether this call set it. With allocate-black on, new objects are
  * marked at allocation.
  *
  * <p><b>Sweeping</b> follows Go's sweepgen protocol (see {@link MSpan}):
@@ -29,7 +28,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * are filled with {@link #POISON}.
  *
  * <p><b>GC-only operations</b> (the cycle order below, the sweeper, marking, checkmark mode, the
- * trigger hook) are package-private: the collector calls them through {@link HeapGcAccess}, whose package
+ * trigger hook) are package-private: the collector calls them through {@link gcsim.heap.internal.HeapGcAccess}, whose package
  * is exported to gc-mark alone.
  *
  * <p><b>Cycle order</b> for a collector, world stopped at each step marked (W):
@@ -76,11 +75,8 @@ public final class Heap {
     private volatile long heapGoal;
     private volatile long gcTrigger;
 
-    static {
-        // The GC-only operations below are package-private; gc-mark reaches them through
-        // gcsim.heap.internal, which module-info exports to gcsim.gcmark alone.
-        HeapGcAccess.install(new HeapGcOps());
-    }
+    // The GC-only operations below are package-private; gc-mark reaches them through
+    // gcsim.heap.internal (exported to gcsim.gcmark alone), which creates HeapGcOps by name.
 
     /** A heap with {@code config.procs()} mcaches and no arena yet. */
     public Heap(HeapConfig config) {

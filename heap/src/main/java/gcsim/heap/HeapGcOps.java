@@ -1,10 +1,12 @@
 package gcsim.heap;
 
-import gcsim.heap.internal.HeapGcAccess;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
-/** {@link HeapGcAccess.Ops} over Heap's package-private GC operations; installed by {@link Heap}. */
-final class HeapGcOps implements HeapGcAccess.Ops {
+/**
+ * {@link HeapGcOperations} over Heap's package-private GC operations; created by name by
+ * {@code gcsim.heap.internal.HeapGcAccess} (keep the class name and its no-argument constructor).
+ */
+final class HeapGcOps implements HeapGcOperations {
     @Override
     public void setGcTriggerHook(Heap heap, @Nullable GcTriggerHook hook) {
         heap.setGcTriggerHook(hook);

@@ -1,9 +1,9 @@
 package gcsim.benchmarks.goroutines;
 
-import gcsim.goroutines.Interp;
-import gcsim.goroutines.Program;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
+import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.mutator.Program;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

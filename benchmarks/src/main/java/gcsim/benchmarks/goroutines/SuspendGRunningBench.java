@@ -2,12 +2,12 @@ package gcsim.benchmarks.goroutines;
 
 import gcsim.goroutines.G;
 import gcsim.goroutines.GStatus;
-import gcsim.goroutines.Interp;
-import gcsim.goroutines.Program;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
-import gcsim.goroutines.Suspension;
 import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.Suspension;
+import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.mutator.Program;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -2,8 +2,10 @@ package gcsim.heap.internal;
 
 import gcsim.heap.GcTriggerHook;
 import gcsim.heap.Heap;
+import gcsim.heap.HeapGcOperations;
 import gcsim.heap.ScanSink;
 import gcsim.heap.WriteBarrier;
+import java.lang.reflect.Constructor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -15,78 +17,41 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * path rather than as a named module, call it too for the heap-only sweep and allocation
  * benchmarks (no collector is involved there).
  *
- * <p>Each method is a static call on the given heap, with no allocation: {@link Ops} is
- * implemented once, inside {@code gcsim.heap}, and installed when {@link Heap} initialises (as
- * goroutines' {@code GcSupport} is). The marker's calls are hot: the Ops are read once into a
- * {@code static final} field, so the JIT sees one constant receiver and inlines through it. The thread and world-state rule of each operation is that of
+ * <p>Each method is a static call on the given heap, with no allocation: {@link HeapGcOperations}
+ * is implemented once, inside {@code gcsim.heap} ({@code HeapGcOps}, package-private), and this
+ * class creates that implementation by name on first use, so {@code gcsim.heap} does not depend
+ * on this package (no package cycle; ArchitectureTest checks). The marker's calls are hot: the
+ * operations are read once into a {@code static final} field, so the JIT sees one constant
+ * receiver and inlines through it. The thread and world-state rule of each operation is that of
  * the Heap method it forwards to (most need the world stopped; see the cycle order in
  * {@link Heap}'s class comment).
  */
 public final class HeapGcAccess {
+    /** The one implementation of {@link HeapGcOperations}, package-private in {@code gcsim.heap}. */
+    private static final String IMPLEMENTATION = "gcsim.heap.HeapGcOps";
+
     private HeapGcAccess() {}
 
-    /** The heap's package-private operations, implemented in {@code gcsim.heap}. */
-    public interface Ops {
-        void setGcTriggerHook(Heap heap, @Nullable GcTriggerHook hook);
-
-        void setAllocateBlack(Heap heap, boolean on);
-
-        void setDebugGccheckmark(Heap heap, boolean on);
-
-        void clearCheckmarks(Heap heap);
-
-        void setWriteBarrier(Heap heap, @Nullable WriteBarrier wb);
-
-        void startSweepCycle(Heap heap);
-
-        boolean sweepOne(Heap heap);
-
-        void finishSweep(Heap heap);
-
-        void flushMCaches(Heap heap);
-
-        void setHeapMarked(Heap heap, long bytesMarked);
-
-        boolean tryMark(Heap heap, long base);
-
-        int scanobject(Heap heap, long b, ScanSink sink);
-
-        void shade(Heap heap, long p, ScanSink sink);
-
-        boolean tryCheckmark(Heap heap, long base);
-    }
-
-    private static volatile @Nullable Ops installed;
-
-    /** Called once, by {@link Heap}'s static initialiser. */
-    public static void install(Ops ops) {
-        if (installed != null) {
-            throw new IllegalStateException("HeapGcAccess already installed");
-        }
-        installed = ops;
-    }
-
-    /** Read once, on the first GC operation (a Heap exists by then, so it has installed Ops). */
+    /** Read once, on the first GC operation: the heap's one implementation, created by name. */
     private static final class Holder {
-        static final Ops OPS = load();
+        static final HeapGcOperations OPS = load();
 
-        private static Ops load() {
-            Ops ops = installed;
-            if (ops == null) {
-                try {
-                    Class.forName(Heap.class.getName(), true, HeapGcAccess.class.getClassLoader());
-                } catch (ClassNotFoundException e) {
-                    throw new IllegalStateException(e);
-                }
-                ops = installed;
-                if (ops == null) {
-                    throw new IllegalStateException("HeapGcAccess not installed");
-                }
+        /**
+         * Creates {@code gcsim.heap.HeapGcOps} (package-private) reflectively: the heap's core
+         * package never names this one, so the two packages form no cycle; the same module may
+         * open its own package-private constructor.
+         */
+        private static HeapGcOperations load() {
+            try {
+                Class<?> c = Class.forName(IMPLEMENTATION, true, HeapGcAccess.class.getClassLoader());
+                Constructor<?> k = c.getDeclaredConstructor();
+                k.setAccessible(true);
+                return (HeapGcOperations) k.newInstance();
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("HeapGcAccess: cannot create " + IMPLEMENTATION, e);
             }
-            return ops;
         }
     }
-
     /** Installs (or removes, with null) the hook told when heap_live reaches the GC trigger. */
     public static void setGcTriggerHook(Heap heap, @Nullable GcTriggerHook hook) {
         Holder.OPS.setGcTriggerHook(heap, hook);

@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.EvaluationResult;
 import java.lang.module.ModuleDescriptor;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,13 +17,17 @@ import org.junit.jupiter.api.Test;
 /**
  * Fails the build when a module depends upward or reaches into another
  * module's non-exported packages, when a GC-only package is exported beyond
- * gc-mark, or when a test seam is static. The fixture
+ * gc-mark, when a test seam is static, or when packages break
+ * {@link PackageRules} (a package cycle, the goroutines module's platform,
+ * core and mutator pointing the wrong way). The fixture
  * tests show that these rules do fail on a violation (fixtures live in {@code ..archfixture..} packages of
  * this test tree and are excluded from the real check).
  */
 class ArchitectureTest {
     private static JavaClasses production;
     private static JavaClasses fixtures;
+    /** The fixture goroutines layout (root {@code gcsim.goroutines.archfixture}) for {@link PackageRules}. */
+    private static JavaClasses packageFixtures;
     private static Map<String, ModuleDescriptor> descriptors;
 
     @BeforeAll
@@ -32,6 +37,7 @@ class ArchitectureTest {
                 .importPackages("gcsim");
         fixtures = new ClassFileImporter().importPackages(
                 "gcsim.heap.archfixture", "gcsim.gcmark.archfixture", "gcsim.cli.archfixture");
+        packageFixtures = new ClassFileImporter().importPackages("gcsim.goroutines.archfixture");
         descriptors = ModuleBoundaries.gcsimDescriptors();
     }
 
@@ -173,5 +179,86 @@ class ArchitectureTest {
         assertThat(result.hasViolation()).isTrue();
         assertThat(result.getFailureReport().getDetails())
                 .anyMatch(line -> line.contains("gcsim.heap.archfixture.StaticSeam.hookForTest"));
+    }
+
+    // ---- packages (PackageRules) ----
+
+    private static final String FIXTURE_ROOT = "gcsim.goroutines.archfixture";
+
+    @Test
+    void noPackageCycles() {
+        PackageRules.noPackageCycles().check(production);
+    }
+
+    /** The cycles a slice rule found, each as its slices joined by " -> " (the report's first lines). */
+    private static List<String> cycles(EvaluationResult result) {
+        return result.getFailureReport().getDetails().stream()
+                .filter(d -> d.startsWith("Cycle detected: "))
+                .map(d -> d.substring("Cycle detected: ".length()).split("\\R\\s*1\\. ")[0]
+                        .replaceAll("\\s+", " ").trim())
+                .toList();
+    }
+
+    @Test
+    void theCycleRuleCatchesACycle() {
+        EvaluationResult result = PackageRules.noPackageCycles().evaluate(packageFixtures);
+        assertThat(cycles(result)).containsExactly(
+                "goroutines.archfixture -> goroutines.archfixture.mutator -> goroutines.archfixture");
+    }
+
+    @Test
+    void theGoroutinesPackagesPointOneWay() {
+        PackageRules.goroutinesPackageDirection(PackageRules.GOROUTINES).check(production);
+    }
+
+    /** Guards the direction rule against passing because a layer is empty. */
+    @Test
+    void theImporterSeesEveryGoroutinesPackage() {
+        for (String pkg : List.of("", ".platform", ".mutator", ".internal")) {
+            assertThat(production.containPackage(PackageRules.GOROUTINES + pkg)).as(pkg).isTrue();
+        }
+        assertThat(production.get("gcsim.goroutines.mutator.Interp").getDirectDependenciesFromSelf())
+                .anyMatch(d -> d.getTargetClass().getFullName().equals(PackageRules.MUTATOR_SUPPORT));
+    }
+
+    @Test
+    void theDirectionRuleCatchesTheCoreUsingTheMutator() {
+        EvaluationResult result = PackageRules.goroutinesPackageDirection(FIXTURE_ROOT).evaluate(packageFixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.goroutines.archfixture.Core.run()")
+                        && line.contains("gcsim.goroutines.archfixture.mutator.Language.opcodes()"));
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.goroutines.archfixture.platform.Leaky.peek()")
+                        && line.contains("gcsim.goroutines.archfixture.Core.status()"));
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.goroutines.archfixture.internal.Door.peek()")
+                        && line.contains("gcsim.goroutines.archfixture.Core.status()"));
+    }
+
+    @Test
+    void thePlatformUsesOnlyTheJdk() {
+        PackageRules.platformUsesOnlyTheJdk(PackageRules.GOROUTINES + ".platform").check(production);
+    }
+
+    @Test
+    void thePlatformRuleCatchesAReachIntoTheRuntime() {
+        EvaluationResult result = PackageRules.platformUsesOnlyTheJdk(FIXTURE_ROOT + ".platform")
+                .evaluate(packageFixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.goroutines.archfixture.platform.Leaky.peek()")
+                        && line.contains("gcsim.goroutines.archfixture.Core.status()"));
+    }
+
+    @Test
+    void onlyTheMutatorUsesMutatorSupport() {
+        PackageRules.onlyTheMutatorUsesMutatorSupport().check(production);
+    }
+
+    @Test
+    void theMutatorSupportRuleCatchesAnotherUser() {
+        EvaluationResult result = PackageRules.onlyTheMutatorUsesMutatorSupport().evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.cli.archfixture.MutatorMeddler.meddle()")
+                        && line.contains("gcsim.goroutines.MutatorSupport.hex(long)"));
     }
 }

@@ -1,8 +1,17 @@
-package gcsim.goroutines;
+package gcsim.goroutines.mutator;
 
 import static gcsim.stacks.StackConstants.PTR_SIZE;
 
-import gcsim.goroutines.Program.Func;
+import gcsim.goroutines.Chan;
+import gcsim.goroutines.G;
+import gcsim.goroutines.GcHooks;
+import gcsim.goroutines.GoCode;
+import gcsim.goroutines.M;
+import gcsim.goroutines.MutatorSupport;
+import gcsim.goroutines.P;
+import gcsim.goroutines.Sched;
+import gcsim.goroutines.mutator.Program.Func;
+import gcsim.goroutines.platform.Platform;
 import gcsim.heap.Heap;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
@@ -43,9 +52,18 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * "Not between a write-barrier check and its store" holds by construction: a
  * pointer store runs the barrier hook and the store inside one instruction,
  * and the signal is only looked at between instructions.
+ *
+ * <p><b>The runtime boundary.</b> The interpreter is the mutator's side of
+ * the runtime: it reads G, M and Sched through their public accessors and
+ * changes runtime state only through {@link MutatorSupport} (saving a G's
+ * context, morestack, mallocgc, newproc, channel operations, sleeps, system
+ * calls, the preemption signal), as compiled Go code meets its runtime at
+ * those points.
  */
 public final class Interp implements GoCode {
     private final Sched rt;
+    /** rt's platform (read once, here). */
+    private final Platform platform;
     /** rt's platform is deterministic: pass the baton at instruction boundaries (read once, here). */
     private final boolean deterministic;
     private final @Nullable Heap heap;
@@ -70,7 +88,8 @@ public final class Interp implements GoCode {
     /** Loads program into rt; heap may be null for programs that never allocate. */
     public Interp(Sched rt, @Nullable Heap heap, Program program) {
         this.rt = rt;
-        this.deterministic = rt.platform.deterministic();
+        this.platform = rt.platform();
+        this.deterministic = platform.deterministic();
         this.heap = heap;
         this.program = program;
         FuncTab ft = rt.functab();
@@ -106,8 +125,7 @@ public final class Interp implements GoCode {
         this.chans = new Chan[program.chans.size()];
         for (int i = 0; i < chans.length; i++) {
             Program.ChanDecl d = program.chans.get(i);
-            chans[i] = new Chan(d.size(), d.pointers());
-            chans[i].platform = rt.platform;
+            chans[i] = MutatorSupport.makechan(rt, d.size(), d.pointers());
         }
     }
 
@@ -123,7 +141,7 @@ public final class Interp implements GoCode {
 
     /** Starts the process with the entry function on the main goroutine. */
     public G start() {
-        return rt.start(this, g -> pushOutermost(g, funcIds[program.entry], null));
+        return MutatorSupport.start(rt, this, g -> pushOutermost(g, funcIds[program.entry], null));
     }
 
     /** The program's channels, in declaration order (GC roots when they carry pointers). */
@@ -151,21 +169,8 @@ public final class Interp implements GoCode {
      */
     private void pushOutermost(G g, int id, long @Nullable [] argv) {
         FuncInfo f = infoById[id];
-        Stack s = g.stack;
-        if (s == null) {
-            throw Throw.fatal("newproc1: newg missing stack");
-        }
         int need = FrameLayout.callBytes(f) + gcsim.stacks.StackConstants.STACK_GUARD;
-        if (need > s.size()) {
-            int size = s.size();
-            while (size < need) {
-                size *= 2;
-            }
-            rt.stackAllocator().stackfree(rt.stackcache(), s);
-            s = rt.stackAllocator().stackalloc(rt.stackcache(), size);
-            g.setStack(s);
-            g.stackguard0 = g.stackLo + gcsim.stacks.StackConstants.STACK_GUARD;
-        }
+        Stack s = MutatorSupport.newgStack(rt, g, need);
         long sp = FrameLayout.pushOutermost(s, f);
         if (argv != null) {
             long argp = FrameLayout.argp(sp, f);
@@ -173,8 +178,7 @@ public final class Interp implements GoCode {
                 s.write(argp + (long) i * PTR_SIZE, argv[i]);
             }
         }
-        g.sp = sp;
-        g.pc = FuncTab.pcOf(id, 0);
+        MutatorSupport.save(g, FuncTab.pcOf(id, 0), sp);
     }
 
     // =====================================================================
@@ -183,12 +187,12 @@ public final class Interp implements GoCode {
 
     @Override
     public int run(M mp, G gp) {
-        Stack st = gp.stack;
+        Stack st = gp.stack();
         if (st == null) {
-            throw Throw.fatal("runtime: running g has no stack");
+            throw MutatorSupport.fatal("runtime: running g has no stack");
         }
-        long sp = gp.sp;
-        long pc = gp.pc;
+        long sp = gp.savedSp();
+        long pc = gp.savedPc();
         int fid = FuncTab.funcId(pc);
         int ip = FuncTab.pcIndex(pc);
         if (fid == asyncPreemptId) {
@@ -197,15 +201,13 @@ public final class Interp implements GoCode {
             sp = FrameLayout.callerSp(sp, asyncPreemptFn);
             fid = FuncTab.funcId(ret);
             ip = FuncTab.pcIndex(ret);
-            gp.asyncSafePoint = false;
+            MutatorSupport.leaveAsyncSafePoint(gp);
         }
-        if (gp.waiting != null) {
-            // Back from a channel park (Go's chansend/chanrecv after gopark returns): only
-            // the G itself drops its wait record, so a stack shrink that holds the G's scan
-            // bit while it waits always finds the record and takes the channel lock
-            // (syncadjustsudogs) against the partner's copy into the stack.
-            gp.waiting = null;
-        }
+        // Back from a channel park (Go's chansend/chanrecv after gopark returns): only
+        // the G itself drops its wait record, so a stack shrink that holds the G's scan
+        // bit while it waits always finds the record and takes the channel lock
+        // (syncadjustsudogs) against the partner's copy into the stack.
+        MutatorSupport.dropWaitRecord(gp);
         int[] code = codeById[fid];
         Func fn = funcById[fid];
         long count = 0;
@@ -213,14 +215,14 @@ public final class Interp implements GoCode {
         try {
             for (;;) {
                 if (det) {
-                    rt.platform.instructionBoundary(); // may pass the baton
+                    platform.instructionBoundary(); // may pass the baton
                 }
-                if (mp.signalPending != 0) {
+                if (MutatorSupport.signalPending(mp)) {
                     int r = signal(mp, gp, st, fid, ip, sp);
                     if (r != 0) {
                         return r;
                     }
-                    sp = gp.sp;
+                    sp = gp.savedSp();
                 }
                 count++;
                 switch (code[ip]) {
@@ -261,18 +263,19 @@ public final class Interp implements GoCode {
                     case Op.CALL -> {
                         int callee = code[ip + 1];
                         FuncInfo f = infoById[callee];
-                        if (rt.gcSafePointHook && !f.nosplit()) {
+                        if (MutatorSupport.gcSafePointHook(rt) && !f.nosplit()) {
                             atSafePoint(mp, gp);
                         }
-                        if (!f.nosplit() && Prologue.needsMoreStack(FrameLayout.entrySp(sp, f), gp.stackguard0, f.frameSize())) {
-                            save(gp, fid, ip, sp);
-                            mp.morestackCallBytes = FrameLayout.callBytes(f);
+                        if (!f.nosplit() && Prologue.needsMoreStack(
+                                FrameLayout.entrySp(sp, f), MutatorSupport.stackguard0(gp), f.frameSize())) {
+                            MutatorSupport.morestack(mp, gp, FuncTab.pcOf(fid, ip), sp, FrameLayout.callBytes(f));
                             return MORESTACK;
                         }
                         long nsp = FrameLayout.calleeSp(sp, f);
-                        if (nsp < gp.stackLo) {
-                            throw Throw.fatal("runtime: sp=" + Throw.hex(nsp) + " stack=[" + Throw.hex(gp.stackLo)
-                                    + ", " + Throw.hex(gp.stackHi) + "]", "nosplit stack overflow");
+                        if (nsp < MutatorSupport.stackLo(gp)) {
+                            throw MutatorSupport.fatal("runtime: sp=" + MutatorSupport.hex(nsp)
+                                    + " stack=[" + MutatorSupport.hex(MutatorSupport.stackLo(gp))
+                                    + ", " + MutatorSupport.hex(MutatorSupport.stackHi(gp)) + "]", "nosplit stack overflow");
                         }
                         long argp = FrameLayout.argp(nsp, f);
                         int n = code[ip + 3];
@@ -315,7 +318,7 @@ public final class Interp implements GoCode {
                             // stack meanwhile. As Go's gcAssistAlloc says, the user stack may
                             // have moved: continue from the G's state, not the cached one.
                             st = stackOf(gp);
-                            sp = gp.sp;
+                            sp = gp.savedSp();
                         } else if (r != 0) {
                             // Already saved by newobj (and gp.sp is current: see above).
                             return r;
@@ -349,22 +352,21 @@ public final class Interp implements GoCode {
                     }
                     case Op.SEND -> {
                         save(gp, fid, ip + 3, sp);
-                        if (chansend(mp, gp, chans[code[ip + 1]], sp + 8L * code[ip + 2])) {
+                        if (MutatorSupport.chansend(rt, mp, gp, chans[code[ip + 1]], sp + 8L * code[ip + 2])) {
                             return PARK;
                         }
                         ip += 3;
                     }
                     case Op.RECV -> {
                         save(gp, fid, ip + 3, sp);
-                        if (chanrecv(mp, gp, chans[code[ip + 1]], sp + 8L * code[ip + 2])) {
+                        if (MutatorSupport.chanrecv(rt, mp, gp, chans[code[ip + 1]], sp + 8L * code[ip + 2])) {
                             return PARK;
                         }
                         ip += 3;
                     }
                     case Op.SLEEP -> {
                         save(gp, fid, ip + 2, sp);
-                        gp.timerWhen = rt.platform.nanoTime() + 1000L * code[ip + 1];
-                        Sched.gopark(mp, gp, () -> rt.timers.addtimer(gp), WaitReason.SLEEP);
+                        MutatorSupport.timeSleep(rt, mp, gp, 1000L * code[ip + 1]);
                         return PARK;
                     }
                     case Op.SYSCALL -> {
@@ -384,7 +386,7 @@ public final class Interp implements GoCode {
                     }
                     case Op.BLOCK -> {
                         save(gp, fid, ip, sp);
-                        Sched.gopark(mp, gp, null, WaitReason.SELECT_NO_CASES);
+                        MutatorSupport.block(mp, gp);
                         return PARK;
                     }
                     case Op.CHECKEQ -> {
@@ -392,12 +394,12 @@ public final class Interp implements GoCode {
                         long b = st.read(sp + 8L * code[ip + 2]);
                         if (a != b) {
                             save(gp, fid, ip, sp); // where it threw, for the fatal error's traceback
-                            throw Throw.fatal("gcsim: " + fn.name() + " at " + ip + ": " + a + " != " + b,
+                            throw MutatorSupport.fatal("gcsim: " + fn.name() + " at " + ip + ": " + a + " != " + b,
                                     "mutator check failed");
                         }
                         ip += 3;
                     }
-                    default -> throw Throw.fatal("runtime: bad opcode " + code[ip] + " in " + fn.name());
+                    default -> throw MutatorSupport.fatal("runtime: bad opcode " + code[ip] + " in " + fn.name());
                 }
             }
         } finally {
@@ -406,14 +408,13 @@ public final class Interp implements GoCode {
     }
 
     private static void save(G gp, int fid, int ip, long sp) {
-        gp.pc = FuncTab.pcOf(fid, ip);
-        gp.sp = sp;
+        MutatorSupport.save(gp, FuncTab.pcOf(fid, ip), sp);
     }
 
     private Heap heap() {
         Heap h = heap;
         if (h == null) {
-            throw Throw.fatal("program uses the heap but none was given");
+            throw MutatorSupport.fatal("program uses the heap but none was given");
         }
         return h;
     }
@@ -421,7 +422,7 @@ public final class Interp implements GoCode {
     private static long fieldAddr(Stack st, long sp, int slot, int field) {
         long obj = st.read(sp + 8L * slot);
         if (obj == 0) {
-            throw Throw.fatal("panic: runtime error: invalid memory address or nil pointer dereference",
+            throw MutatorSupport.fatal("panic: runtime error: invalid memory address or nil pointer dereference",
                     "invalid memory address or nil pointer dereference");
         }
         return obj + 8L * field;
@@ -432,7 +433,7 @@ public final class Interp implements GoCode {
             useAfterFree.incrementAndGet();
             save(gp, fid, ip, sp); // where it threw, for the fatal error's traceback
             FuncInfo f = infoById[fid];
-            throw Throw.fatal("runtime: read of a freed (poisoned) heap word by goroutine " + gp.goid + " in "
+            throw MutatorSupport.fatal("runtime: read of a freed (poisoned) heap word by goroutine " + gp.goid() + " in "
                     + (f == null ? "?" : f.name()) + " at instruction " + ip + ": " + heap().describe(addr),
                     "use of freed object");
         }
@@ -440,23 +441,17 @@ public final class Interp implements GoCode {
 
     /** NEW: allocate on the P's mcache, then the GC's allocation hook. */
     private int newobj(M mp, G gp, Stack st, long sp, int[] code, int ip, int fid) {
-        P pp = mp.p;
+        P pp = mp.p();
         if (pp == null) {
-            throw Throw.fatal("mallocgc: no p");
+            throw MutatorSupport.fatal("mallocgc: no p");
         }
         Heap h = heap();
         ObjectType t = types[code[ip + 2]];
-        MCache c = h.mcache(pp.id);
-        mp.mallocing++;
-        long p;
-        try {
-            p = h.allocate(c, t);
-        } finally {
-            mp.mallocing--;
-        }
+        MCache c = h.mcache(pp.id());
+        long p = MutatorSupport.mallocgc(mp, h, c, t);
         st.write(sp + 8L * code[ip + 1], p);
         allocations.incrementAndGet();
-        GcHooks hooks = rt.gcHooks;
+        GcHooks hooks = MutatorSupport.gcHooks(rt);
         if (hooks != null) {
             save(gp, fid, ip + 3, sp);
             int r = hooks.afterAllocate(mp, gp, t.sizeBytes());
@@ -467,7 +462,7 @@ public final class Interp implements GoCode {
 
     /** The stress hook at a cooperative safe point (a splittable prologue); see {@link GcHooks#atSafePoint}. */
     private void atSafePoint(M mp, G gp) {
-        GcHooks h = rt.gcHooks;
+        GcHooks h = MutatorSupport.gcHooks(rt);
         if (h != null) {
             h.atSafePoint(mp, gp);
         }
@@ -492,7 +487,7 @@ public final class Interp implements GoCode {
         // cycle (new Gs start black). If the parent's stack may still be grey,
         // Go runs the write barrier over the pointer arguments (bulkBarrierBitmap);
         // the hook shades them whenever a cycle is marking, which covers that case.
-        GcHooks hooks = rt.gcHooks;
+        GcHooks hooks = MutatorSupport.gcHooks(rt);
         if (hooks != null) {
             for (int a : funcById[callee].ptrArgs()) {
                 if (a < n && argv[a] != 0) {
@@ -500,119 +495,25 @@ public final class Interp implements GoCode {
                 }
             }
         }
-        rt.newproc(this, g -> pushOutermost(g, callee, argv));
+        MutatorSupport.newproc(rt, this, g -> pushOutermost(g, callee, argv));
     }
 
     /** SYSCALL: entersyscall, really block, exitsyscall. Returns false for the exitsyscall0 path. */
     private boolean syscall(M mp, G gp, int micros) {
-        rt.syscalls.entersyscall(mp, gp);
-        Platform pl = rt.platform;
+        MutatorSupport.entersyscall(rt, mp, gp);
+        Platform pl = platform;
         long deadline = pl.nanoTime() + 1000L * micros;
         for (long left = deadline - pl.nanoTime(); left > 0; left = deadline - pl.nanoTime()) {
             pl.parkNanos(this, left);
-            rt.checkExiting();
+            MutatorSupport.checkExiting(rt);
         }
-        return rt.syscalls.exitsyscall(mp, gp);
-    }
-
-    // ---- channels (chan.go chansend / chanrecv, blocking forms) ----
-
-    /** Returns true when gp must park (the wait is prepared); false when done. */
-    private boolean chansend(M mp, G gp, Chan c, long slot) {
-        Stack st = stackOf(gp);
-        long v = st.read(slot);
-        rt.platform.lock(c.lock);
-        Sudog sg = c.dequeueRecv();
-        if (sg != null) {
-            // Found a waiting receiver: copy directly to its stack slot.
-            G rg = sg.g;
-            stackOf(rg).write(sg.elem, v);
-            shade(c, v);
-            sg.success = true;
-            c.lock.unlock();
-            rt.goready(rg);
-            return false;
-        }
-        if (c.dataqsiz > 0 && !c.bufFull()) {
-            // typedmemmove into the buffer: the write barrier shades the new value.
-            shade(c, v);
-            c.bufPut(v);
-            c.lock.unlock();
-            return false;
-        }
-        // Block on the channel. Someone from a receiver will complete our operation.
-        parkOnChan(mp, gp, c, slot, true);
-        return true;
-    }
-
-    /** Returns true when gp must park; false when done. */
-    private boolean chanrecv(M mp, G gp, Chan c, long slot) {
-        Stack st = stackOf(gp);
-        rt.platform.lock(c.lock);
-        Sudog sg = c.dequeueSend();
-        if (sg != null) {
-            G sgp = sg.g;
-            long v;
-            if (c.dataqsiz == 0) {
-                // recvDirect: stack to stack, with typeBitsBulkBarrier shading the value.
-                v = stackOf(sgp).read(sg.elem);
-                shade(c, v);
-            } else {
-                // Queue is full: take the head, put the sender's value at the tail;
-                // the buffer slot's old and new values are both shaded.
-                long sent = stackOf(sgp).read(sg.elem);
-                shade(c, sent);
-                v = c.bufTakeAndPut(sent);
-                shade(c, v);
-            }
-            st.write(slot, v);
-            sg.success = true;
-            c.lock.unlock();
-            rt.goready(sgp);
-            return false;
-        }
-        if (c.dataqsiz > 0 && !c.bufEmpty()) {
-            // typedmemclr of the buffer slot: the write barrier shades the old value.
-            long v = c.bufTake();
-            shade(c, v);
-            st.write(slot, v);
-            c.lock.unlock();
-            return false;
-        }
-        parkOnChan(mp, gp, c, slot, false);
-        return true;
-    }
-
-    /** Enqueues gp's wait record and gopark's with chanparkcommit (unlocks c after the G is waiting). */
-    private void parkOnChan(M mp, G gp, Chan c, long slot, boolean send) {
-        Sudog mysg = new Sudog(gp, c, slot);
-        gp.waiting = mysg;
-        if (send) {
-            c.enqueueSend(mysg);
-        } else {
-            c.enqueueRecv(mysg);
-        }
-        // Signal to anyone trying to shrink our stack that we're about to park on a
-        // channel. The window between when this G's status changes and when we set
-        // gp.activeStackChans is not safe for stack shrinking.
-        gp.parkingOnChan = true;
-        Sched.gopark(mp, gp, () -> {
-            gp.parkingOnChan = false;
-            c.lock.unlock();
-        }, send ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE);
-    }
-
-    private void shade(Chan c, long v) {
-        GcHooks h = rt.gcHooks;
-        if (c.elemIsPointer && v != 0 && h != null) {
-            h.shadeStackWrite(v);
-        }
+        return MutatorSupport.exitsyscall(rt, mp, gp);
     }
 
     private static Stack stackOf(G g) {
-        Stack s = g.stack;
+        Stack s = g.stack();
         if (s == null) {
-            throw Throw.fatal("runtime: g has no stack");
+            throw MutatorSupport.fatal("runtime: g has no stack");
         }
         return s;
     }
@@ -621,38 +522,31 @@ public final class Interp implements GoCode {
 
     /** Handles a pending "signal"; returns a yield reason or 0 to continue (gp.sp may change). */
     private int signal(M mp, G gp, Stack st, int fid, int ip, long sp) {
-        rt.checkExiting();
+        MutatorSupport.checkExiting(rt);
         int r = 0;
-        if (Suspension.wantAsyncPreempt(gp) && isAsyncSafePoint(mp, gp, fid, sp)) {
+        if (MutatorSupport.asyncPreemptWanted(mp, gp) && isAsyncSafePoint(gp, fid, sp)) {
             // Inject a call to asyncPreempt.
             long nsp = FrameLayout.push(st, sp, asyncPreemptFn, FuncTab.pcOf(fid, ip));
-            gp.sp = nsp;
-            gp.pc = FuncTab.pcOf(asyncPreemptId, 0);
+            MutatorSupport.save(gp, FuncTab.pcOf(asyncPreemptId, 0), nsp);
             r = PREEMPT_ASYNC;
         } else {
-            gp.sp = sp;
+            MutatorSupport.saveSp(gp, sp);
         }
-        // Acknowledge the preemption.
-        mp.preemptGen++;
-        mp.signalPending = 0;
-        if (r == 0) {
-            // The signal was not acted on (not an async safe point): a suspender parked
-            // on gp (--suspend park) must look again and resend, as Go's suspendG does
-            // when it sees preemptGen move.
-            gp.wakeSuspender();
-        }
+        // Acknowledge the preemption. When the signal was not acted on (not an async
+        // safe point), a suspender parked on gp (--suspend park) must look again and
+        // resend, as Go's suspendG does when it sees preemptGen move.
+        MutatorSupport.signalHandled(mp, gp, r != 0);
         return r;
     }
 
-    /** Go's isAsyncSafePoint for the interpreter's state. */
-    private boolean isAsyncSafePoint(M mp, G gp, int fid, long sp) {
-        if (mp.curg != gp) {
-            return false;
-        }
-        if (mp.p == null || !Suspension.canPreemptM(mp)) {
-            return false;
-        }
-        if (sp < gp.stackLo || sp - gp.stackLo < asyncPreemptStack) {
+    /**
+     * The interpreter's half of Go's isAsyncSafePoint (the runtime's half, that
+     * mp runs gp and may be preempted, is {@link MutatorSupport#asyncPreemptWanted}):
+     * room on the stack for the injected frame, not in a nosplit function.
+     */
+    private boolean isAsyncSafePoint(G gp, int fid, long sp) {
+        long lo = MutatorSupport.stackLo(gp);
+        if (sp < lo || sp - lo < asyncPreemptStack) {
             return false;
         }
         FuncInfo f = infoById[fid];

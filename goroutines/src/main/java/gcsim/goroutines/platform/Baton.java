@@ -1,4 +1,4 @@
-package gcsim.goroutines;
+package gcsim.goroutines.platform;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,10 @@
-package gcsim.goroutines;
+package gcsim.goroutines.mutator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gcsim.goroutines.Program.MalformedProgramException;
+import gcsim.goroutines.mutator.Program.MalformedProgramException;
 import gcsim.heap.ObjectType;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;

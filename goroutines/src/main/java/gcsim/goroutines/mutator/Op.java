@@ -1,4 +1,4 @@
-package gcsim.goroutines;
+package gcsim.goroutines.mutator;
 
 import java.util.HashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package gcsim.goroutines;
+package gcsim.goroutines.mutator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package gcsim.goroutines;
+package gcsim.goroutines.platform;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +13,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The one indirection between the runtime model and the JDK's threads: every
  * scheduling point of the model (a park or unpark, a spin or yield, a lock
  * acquisition, a clock read, a thread start, an instruction boundary) goes
- * through a Platform, reached through {@link Sched#platform()}.
+ * through a Platform, reached through {@code Sched.platform()}.
  *
  * <p>{@link #REAL} is the JDK itself: each method is the JDK call it names
  * and nothing else. As long as only REAL is loaded (a run without
@@ -37,6 +37,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * hold the baton for ever.
  */
 public abstract class Platform {
+    // This package is the bottom of the goroutines module: it depends on the JDK alone (and
+    // checker-qual), never on the runtime that runs on it (ArchitectureTest checks this).
+
     /** Go's lock_futex.go spin counts: active_spin, active_spin_cnt, passive_spin. */
     static final int ACTIVE_SPIN = 4;
     static final int ACTIVE_SPIN_CNT = 30;
@@ -53,9 +56,10 @@ public abstract class Platform {
      * when every participant is blocked, or when {@code stallNanos} of
      * simulated time pass without {@code log} recording an event (0: never);
      * it calls {@code onDeadlock} once (on the thread that found it), and
-     * every participant then ends with {@link Baton.Deadlock}.
+     * every participant then ends with {@link Baton.Deadlock}. {@code log} is
+     * usually the runtime's {@code EventLog} (it implements {@link Progress}).
      */
-    public static Platform deterministic(long seed, EventLog log, long stallNanos, Baton.DeadlockHandler onDeadlock) {
+    public static Platform deterministic(long seed, Progress log, long stallNanos, Baton.DeadlockHandler onDeadlock) {
         return new Deterministic(new Baton(seed, onDeadlock, log::events, stallNanos));
     }
 
@@ -114,17 +118,19 @@ public abstract class Platform {
     }
 
     /**
-     * Registers t (not started; a thread subclass such as {@link M} whose
-     * run method calls {@link #enter} first and {@link #leave} last) as a
-     * participant. Same caller rules as {@link #newThread}.
+     * Registers t (not started; a thread subclass such as the runtime's
+     * {@code M} whose run method calls {@link #enter} first and {@link #leave}
+     * last) as a participant. Same caller rules as {@link #newThread}. Public
+     * for the runtime's own threads (package {@code gcsim.goroutines}); code
+     * that only needs a thread uses {@link #newThread}.
      */
-    abstract void adopt(Thread t);
+    public abstract void adopt(Thread t);
 
-    /** The first call of an adopted thread: waits for its first turn. */
-    abstract void enter();
+    /** The first call of an adopted thread: waits for its first turn. That thread. */
+    public abstract void enter();
 
-    /** The last call of an adopted thread (in a finally): hands the baton on. */
-    abstract void leave();
+    /** The last call of an adopted thread (in a finally): hands the baton on. That thread. */
+    public abstract void leave();
 
     /** t.join(). */
     public abstract void join(Thread t) throws InterruptedException;
@@ -132,9 +138,10 @@ public abstract class Platform {
     /**
      * An instruction boundary of the interpreter, called only when
      * {@link #deterministic()}: every few instructions the clock advances
-     * and the baton is passed. The M's thread.
+     * and the baton is passed. The M's thread (the mutator's interpreter,
+     * package {@code gcsim.goroutines.mutator}).
      */
-    abstract void instructionBoundary();
+    public abstract void instructionBoundary();
 
     /**
      * Lets the participants registered so far run (the deterministic mode;
@@ -147,11 +154,16 @@ public abstract class Platform {
     public abstract @Nullable Baton baton();
 
     /**
-     * The JDK calls. Not final only so a test platform can change a few of
-     * them (the model checker's still clock); production loads no subclass,
-     * so the JIT still sees one implementation.
+     * The JDK calls. Not final, and public, only so a test platform of the
+     * runtime's tests can change a few of them (the model checker's still
+     * clock); production loads no subclass, so the JIT still sees one
+     * implementation.
      */
-    static class Real extends Platform {
+    public static class Real extends Platform {
+        /** {@link #REAL}, or a test platform changing a few calls. */
+        protected Real() {
+        }
+
         @Override
         public boolean deterministic() {
             return false;
@@ -237,15 +249,15 @@ public abstract class Platform {
         }
 
         @Override
-        void adopt(Thread t) {
+        public void adopt(Thread t) {
         }
 
         @Override
-        void enter() {
+        public void enter() {
         }
 
         @Override
-        void leave() {
+        public void leave() {
         }
 
         @Override
@@ -254,7 +266,7 @@ public abstract class Platform {
         }
 
         @Override
-        void instructionBoundary() {
+        public void instructionBoundary() {
         }
 
         @Override
@@ -389,14 +401,14 @@ public abstract class Platform {
         }
 
         @Override
-        void adopt(Thread t) {
+        public void adopt(Thread t) {
             Baton.Participant p = baton.register(t.getName());
             p.thread = t;
             byThread.put(t, p);
         }
 
         @Override
-        void enter() {
+        public void enter() {
             Baton.Participant p = byThread.get(Thread.currentThread());
             if (p == null) {
                 throw new IllegalStateException("baton: " + Thread.currentThread().getName() + " was not adopted");
@@ -407,7 +419,7 @@ public abstract class Platform {
         }
 
         @Override
-        void leave() {
+        public void leave() {
             if (baton.holds()) {
                 baton.exit();
             }
@@ -424,7 +436,7 @@ public abstract class Platform {
         }
 
         @Override
-        void instructionBoundary() {
+        public void instructionBoundary() {
             Baton.Participant me = baton.current();
             if (me == null || --me.quantum > 0) {
                 return;

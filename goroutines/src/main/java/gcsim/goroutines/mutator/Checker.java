@@ -1,9 +1,9 @@
-package gcsim.goroutines;
+package gcsim.goroutines.mutator;
 
 import static gcsim.stacks.StackConstants.STACK_LIMIT;
 
-import gcsim.goroutines.Program.Func;
-import gcsim.goroutines.Program.MalformedProgramException;
+import gcsim.goroutines.mutator.Program.Func;
+import gcsim.goroutines.mutator.Program.MalformedProgramException;
 import java.util.List;
 
 /**

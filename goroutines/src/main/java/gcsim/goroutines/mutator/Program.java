@@ -1,4 +1,4 @@
-package gcsim.goroutines;
+package gcsim.goroutines.mutator;
 
 import gcsim.heap.ObjectType;
 import java.util.ArrayList;
