@@ -135,7 +135,7 @@ final class Syscalls {
     boolean exitsyscall0(M mp, G gp) {
         gp.exitsyscallTailPending = true;
         casgstatus(gp, G_SYSCALL, G_RUNNABLE);
-        sched.dropg(mp);
+        Sched.dropg(mp);
         P pp;
         sched.platform.lock(sched.lock);
         try {
