@@ -5,6 +5,7 @@
  */
 module gcsim.cli {
     requires static org.checkerframework.checker.qual;
+    requires gcsim.base;
     requires gcsim.gcmark;
     requires gcsim.goroutines;
     requires gcsim.heap;

@@ -5,6 +5,7 @@
  */
 module gcsim.gcmark {
     requires static org.checkerframework.checker.qual;
+    requires gcsim.base;
     requires gcsim.heap;
     requires gcsim.stacks;
     requires gcsim.goroutines;

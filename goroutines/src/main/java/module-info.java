@@ -12,6 +12,7 @@
  */
 module gcsim.goroutines {
     requires static org.checkerframework.checker.qual;
+    requires gcsim.base;
     requires gcsim.heap;
     requires gcsim.stacks;
     requires org.eclipse.collections.api;

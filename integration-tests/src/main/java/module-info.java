@@ -3,6 +3,7 @@
  * exists to see every other module from above.
  */
 module gcsim.integration {
+    requires gcsim.base;
     requires gcsim.heap;
     requires gcsim.stacks;
     requires gcsim.goroutines;

@@ -1,10 +1,9 @@
 package gcsim.cli;
 
+import gcsim.base.GoThrow;
 import gcsim.goroutines.G;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.Traceback;
-import gcsim.heap.GoThrow;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * A runtime throw reported as Go reports it (panic.go: {@code throw} prints
@@ -55,22 +54,17 @@ final class FatalReport {
         return new RunResult.Fatal(message(t), null, header(t));
     }
 
-    /** The runtime's print lines (Go's print before throw) and {@code fatal error: msg}, each ending in '\n'. */
+    /**
+     * The runtime's print lines (Go's print before throw) and {@code fatal error: msg}, each ending
+     * in '\n': {@link GoThrow#goOutput}, the one rendering of a throw. A failure that is not a
+     * GoThrow (gcsim's own, reported in the JSON) has no print lines.
+     */
     private static String header(Throwable t) {
-        StringBuilder sb = new StringBuilder();
-        String detail = detail(t);
-        if (detail != null && !detail.isBlank()) {
-            sb.append(detail.stripTrailing()).append('\n');
-        }
-        return sb.append("fatal error: ").append(message(t)).append('\n').toString();
+        return t instanceof GoThrow g ? g.goOutput() : GoThrow.goOutput("", message(t));
     }
 
     static String message(Throwable t) {
         String m = t.getMessage();
         return m == null ? t.getClass().getName() : m;
-    }
-
-    private static @Nullable String detail(Throwable t) {
-        return t instanceof GoThrow g ? g.detail() : null;
     }
 }

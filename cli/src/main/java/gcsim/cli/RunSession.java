@@ -153,7 +153,7 @@ final class RunSession implements RunListener {
             // Still exactly one JSON object on stdout: the cycles finished so far and the error.
             writeJson(partialResult(e));
         }
-        if (e instanceof gcsim.heap.GoThrow t) {
+        if (e instanceof gcsim.base.GoThrow t) {
             err.print(FatalReport.withoutGoroutines(t).report());
             err.flush();
             return ExitStatus.VERIFICATION_FAILED;

@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import gcsim.base.GoThrow;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
@@ -8,12 +9,10 @@ import gcsim.goroutines.G;
 import gcsim.goroutines.GStatus;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
-import gcsim.goroutines.Throw;
 import gcsim.goroutines.Traceback;
 import gcsim.goroutines.mutator.Interp;
 import gcsim.goroutines.platform.Baton;
 import gcsim.goroutines.platform.Platform;
-import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.HeapStats;
@@ -220,7 +219,7 @@ final class SimEngine implements Engine {
         Throwable fatal = rt.fatalError();
         Throwable driverFailure = driver.failure;
         if (fatal == null && driverFailure != null) {
-            fatal = Throw.translated(driverFailure); // a stacks throw on the driver is the runtime's too
+            fatal = driverFailure;
         }
         if (fatal instanceof GoThrow t && DEADLOCK.equals(t.getMessage())
                 && config.scenario() instanceof ScenarioRef.File) {

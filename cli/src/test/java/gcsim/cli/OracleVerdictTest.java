@@ -3,10 +3,10 @@ package gcsim.cli;
 import static gcsim.cli.RunReportTest.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.base.GoThrow;
 import gcsim.cli.Fixtures.FakeEngine;
 import gcsim.cli.Fixtures.Outcome;
 import gcsim.gcmark.CycleRecord;
-import gcsim.heap.GoThrow;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,6 @@
 package gcsim.gcmark;
 
+import gcsim.base.GoThrow;
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
@@ -432,7 +433,7 @@ public final class Collector implements AutoCloseable {
             if (rt.hasExited()) {
                 // A throw ended the process (a worker's, which will never go idle, or an M's):
                 // the cycle is abandoned, as stopTheWorld and suspendG abandon it.
-                throw new gcsim.heap.GoThrow("gcMarkDone: process exited");
+                throw new gcsim.base.GoThrow("gcMarkDone: process exited");
             }
             rt.platform().tryAcquire(work.idleSignal, TimeUnit.MILLISECONDS.toNanos(1));
             work.idleSignal.drainPermits();
@@ -475,7 +476,7 @@ public final class Collector implements AutoCloseable {
         checkNoMarkWorkLeft(work);
         work.gcMarkRootCheck();
         if (!pool.fullIsEmpty()) {
-            throw new gcsim.heap.GoThrow("work.full != 0");
+            throw new gcsim.base.GoThrow("work.full != 0");
         }
         for (GcWork gcw : perP) {
             work.objectsMarked.addAndGet(gcw.objectsMarked);
@@ -502,7 +503,7 @@ public final class Collector implements AutoCloseable {
      * queued on the global list and every root job must have been claimed. Go prints the state
      * and panics; gcMark runs on the system stack (gcMarkTermination's systemstack call), where
      * gopanic prints "panic: " and the value and throws "panic on system stack": that is the
-     * GoThrow here, the print line and the panic line its detail.
+     * GoThrow here, the print line and the panic line its runtimePrint.
      *
      * <p>Deliberate differences: Go prints {@code hex(work.full)}, the lfstack head word; our
      * list has no address, so the hex number is the count of full buffers (0 exactly when Go's
@@ -514,7 +515,7 @@ public final class Collector implements AutoCloseable {
         int next = work.markrootNext.get();
         if (!pool.fullIsEmpty() || next < work.markrootJobs) {
             int nStackRoots = work.markrootJobs - work.baseStacks;
-            throw new gcsim.heap.GoThrow("panic on system stack",
+            throw new gcsim.base.GoThrow("panic on system stack",
                     "runtime: full=0x" + Long.toHexString(pool.fullCount()) + " next=" + next
                             + " jobs=" + work.markrootJobs + " nDataRoots=" + work.nDataRoots
                             + " nBSSRoots=0 nSpanRoots=0 nStackRoots=" + nStackRoots + "\n"

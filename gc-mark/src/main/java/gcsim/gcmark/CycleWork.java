@@ -131,12 +131,12 @@ final class CycleWork {
     /** Go's gcMarkRootCheck: every job claimed and every snapshotted G scanned. */
     void gcMarkRootCheck() {
         if (markrootNext.get() < markrootJobs) {
-            throw new gcsim.heap.GoThrow("left over markroot jobs",
+            throw new gcsim.base.GoThrow("left over markroot jobs",
                     markrootNext.get() + " of " + markrootJobs + " markroot jobs done");
         }
         for (G gp : allgs) {
             if (!gp.gcscandone()) {
-                throw new gcsim.heap.GoThrow("scan missed a g",
+                throw new gcsim.base.GoThrow("scan missed a g",
                         "gp " + gp + " goid " + gp.goid() + " status " + gp.status() + " gcscandone false");
             }
         }

@@ -210,7 +210,7 @@ final class GcWork implements ScanSink {
 
     private static Workbuf nonNull(@Nullable Workbuf b) {
         if (b == null) {
-            throw new gcsim.heap.GoThrow("gcWork: wbuf1 and wbuf2 must both be nil or neither");
+            throw new gcsim.base.GoThrow("gcWork: wbuf1 and wbuf2 must both be nil or neither");
         }
         return b;
     }

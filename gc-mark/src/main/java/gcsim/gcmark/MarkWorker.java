@@ -101,7 +101,7 @@ final class MarkWorker implements Runnable {
     private void idle() {
         int n = work.nwait.incrementAndGet();
         if (n > work.nproc) {
-            throw new gcsim.heap.GoThrow("work.nwait > work.nproc");
+            throw new gcsim.base.GoThrow("work.nwait > work.nproc");
         }
         if (n == work.nproc && !workAvailable()) {
             work.idleSignal.release();

@@ -1,6 +1,6 @@
 package gcsim.gcmark;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.ObjectType;
 import gcsim.heap.internal.HeapGcAccess;

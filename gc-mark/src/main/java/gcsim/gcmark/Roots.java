@@ -8,13 +8,13 @@ import static gcsim.goroutines.GStatus.G_SYSCALL;
 import static gcsim.goroutines.GStatus.G_WAITING;
 import static gcsim.goroutines.GStatus.readgstatus;
 
+import gcsim.base.GoThrow;
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.Suspension;
 import gcsim.goroutines.Suspension.SuspendGState;
 import gcsim.goroutines.internal.GcGoroutine;
-import gcsim.heap.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.stacks.Stack;
 import gcsim.stacks.StackScan;

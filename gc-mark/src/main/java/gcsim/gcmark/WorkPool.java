@@ -103,7 +103,7 @@ final class WorkPool {
      */
     void checkAllEmpty() {
         if (!full.isEmpty()) {
-            throw new gcsim.heap.GoThrow("cannot free workbufs when work.full != 0");
+            throw new gcsim.base.GoThrow("cannot free workbufs when work.full != 0");
         }
     }
 

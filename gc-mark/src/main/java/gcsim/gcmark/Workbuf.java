@@ -26,13 +26,13 @@ final class Workbuf {
 
     void checknonempty() {
         if (nobj == 0) {
-            throw new gcsim.heap.GoThrow("workbuf is empty");
+            throw new gcsim.base.GoThrow("workbuf is empty");
         }
     }
 
     void checkempty() {
         if (nobj != 0) {
-            throw new gcsim.heap.GoThrow("workbuf is not empty");
+            throw new gcsim.base.GoThrow("workbuf is not empty");
         }
     }
 }

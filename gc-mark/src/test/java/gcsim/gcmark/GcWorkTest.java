@@ -3,7 +3,7 @@ package gcsim.gcmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CyclicBarrier;

@@ -3,8 +3,8 @@ package gcsim.gcmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import gcsim.goroutines.SchedConfig;
-import gcsim.heap.GoThrow;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -35,8 +35,8 @@ class MarkTerminationCheckTest {
             assertThatThrownBy(() -> run.gc().gc())
                     .isInstanceOfSatisfying(GoThrow.class, t -> {
                         assertThat(t.getMessage()).isEqualTo("panic on system stack");
-                        assertThat(t.detail()).isNotNull();
-                        List<String> lines = t.detail().lines().toList();
+                        assertThat(t.runtimePrint()).isNotEmpty();
+                        List<String> lines = t.runtimePrint().lines().toList();
                         assertThat(lines).hasSize(2);
                         java.util.regex.Matcher m = java.util.regex.Pattern.compile("runtime: full=0x1 next=(\\d+)"
                                 + " jobs=(\\d+) nDataRoots=\\d+ nBSSRoots=0 nSpanRoots=0 nStackRoots=\\d+")

@@ -3,7 +3,7 @@ package gcsim.gcmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
@@ -78,7 +78,7 @@ class MarkingTest {
         assertThatThrownBy(() -> drain(check, gcw))
                 .isInstanceOf(GoThrow.class)
                 .hasMessage("checkmark found unmarked object")
-                .satisfies(t -> assertThat(((GoThrow) t).detail())
+                .satisfies(t -> assertThat(((GoThrow) t).runtimePrint())
                         .contains(String.format("0x%x", missed))
                         .contains("global g0 -> ")
                         .contains(String.format("0x%x (node) -> 0x%x (node) -> 0x%x", a, b, missed)));

@@ -95,13 +95,9 @@ final class GoroutineStacks {
         if (hook != null) {
             hook.accept(gp); // a test holds the M here, mid copy, while a suspender waits
         }
-        try {
-            Stack nw = rt.growth().newstack(cacheOf(rt), old, gp.pc, sp, mp.morestackCallBytes, adjusterFor(gp));
-            install(gp, old, nw);
-            reportCopy(rt, gp, RuntimeEvents.STACK_GROW, old);
-        } catch (gcsim.stacks.GoThrow t) {
-            throw (gcsim.heap.GoThrow) Throw.translated(t);
-        }
+        Stack nw = rt.growth().newstack(cacheOf(rt), old, gp.pc, sp, mp.morestackCallBytes, adjusterFor(gp));
+        install(gp, old, nw);
+        reportCopy(rt, gp, RuntimeEvents.STACK_GROW, old);
         rt.stackGrowths.incrementAndGet();
         casgstatus(gp, G_COPYSTACK, G_RUNNING);
         return true;

@@ -8,7 +8,7 @@ import static gcsim.goroutines.GStatus.G_SYSCALL;
 import static gcsim.goroutines.GStatus.G_WAITING;
 import static gcsim.goroutines.GStatus.readgstatus;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
 import org.checkerframework.checker.initialization.qual.UnderInitialization;
 
@@ -85,7 +85,6 @@ final class Liveness {
             sched.lock.unlock();
         }
     }
-
 
     /**
      * Go's checkdead: called with sched.lock held when an M goes idle; throws when

@@ -1,6 +1,6 @@
 package gcsim.goroutines;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;

@@ -94,7 +94,7 @@ final class ProcessExit {
             if (fatal == null && !hasExitedNormally()) {
                 M mp = M.getm();
                 fatalG = mp == null ? null : mp.curg;
-                fatal = Throw.translated(t); // shrinkstack's copystack and the unwinder throw stacks' GoThrow
+                fatal = t;
             }
         }
         shutdown();

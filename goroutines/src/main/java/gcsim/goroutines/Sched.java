@@ -10,7 +10,7 @@ import static gcsim.stacks.StackConstants.STACK_GUARD;
 
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.goroutines.platform.Platform;
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import gcsim.stacks.FuncTab;
 import gcsim.stacks.Growth;
 import gcsim.stacks.StackAllocator;

@@ -1,11 +1,13 @@
 package gcsim.goroutines;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 
 /**
- * Go's {@code print(...); throw(msg)} pair: the diagnostic lines Go prints
- * become the throw's {@code detail}, the throw becomes a {@link GoThrow} whose message is
- * exactly Go's string (grep Go's source for it).
+ * Go's {@code print(...); throw(msg)} pair, spelled as Go's source spells it (the print lines
+ * first): the diagnostic lines become the throw's {@link GoThrow#runtimePrint()}, the message is
+ * exactly Go's string (grep Go's source for it). Only a shorthand: the throw type is
+ * {@link GoThrow}, the same one the heap, the stacks and the collector throw, so a throw needs no
+ * translation on its way out of the runtime.
  *
  * <p>Callable from any thread. A throw is fatal to the simulated process: an M
  * that catches one at its top level records it with
@@ -13,24 +15,6 @@ import gcsim.heap.GoThrow;
  */
 public final class Throw {
     private Throw() {}
-
-    /**
-     * The runtime's throw for {@code t}: a throw of the stacks module (which
-     * cannot see the heap's {@link GoThrow}) becomes a GoThrow with the same
-     * message and print lines; anything else is returned as it is. Used where a
-     * throw leaves the runtime (newstack, {@link Sched#fatal}, the command's end
-     * of run), so Go's output is printed for every throw, not a Java trace. Any
-     * thread.
-     */
-    public static Throwable translated(Throwable t) {
-        if (t instanceof gcsim.stacks.GoThrow s) {
-            GoThrow g = new GoThrow(s.getMessage() == null ? "stack overflow" : s.getMessage(),
-                    s.runtimePrint().isEmpty() ? null : s.runtimePrint());
-            g.setStackTrace(s.getStackTrace());
-            return g;
-        }
-        return t;
-    }
 
     /** Go's {@code throw(msg)}: returns the error for the caller to {@code throw}. */
     static GoThrow fatal(String msg) {
@@ -42,8 +26,8 @@ public final class Throw {
         return new GoThrow(msg, detail);
     }
 
-    /** Go's {@code hex(v)} as {@code print} formats it. */
+    /** Go's {@code hex(v)} as {@code print} formats it ({@link GoThrow#hex}). */
     static String hex(long v) {
-        return "0x" + Long.toHexString(v);
+        return GoThrow.hex(v);
     }
 }

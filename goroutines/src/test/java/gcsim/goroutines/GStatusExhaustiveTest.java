@@ -4,7 +4,7 @@ import static gcsim.goroutines.GStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -4,7 +4,7 @@ import static gcsim.goroutines.GStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -148,7 +148,7 @@ class GStatusTest {
         G gp2 = g(G_WAITING);
         assertThatThrownBy(() -> casfromGscanstatus(gp2, G_SCANWAITING, G_WAITING))
                 .isInstanceOf(GoThrow.class).hasMessage("casfrom_Gscanstatus: gp->status is not in scan state")
-                .satisfies(t -> assertThat(((GoThrow) t).detail()).contains("casfrom_Gscanstatus failed"));
+                .satisfies(t -> assertThat(((GoThrow) t).runtimePrint()).contains("casfrom_Gscanstatus failed"));
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gcsim.goroutines.Suspension.SuspendGState;
 import gcsim.goroutines.mutator.Program;
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import gcsim.heap.ObjectType;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -127,7 +127,7 @@ class GoRuntimeTestsTest {
         try (TestRt t = new TestRt(p, SchedConfig.of(1).withMaxStackSize(1474560)).start()) {
             assertThatThrownBy(() -> t.await(20)).isInstanceOf(GoThrow.class)
                     .hasMessage("stack overflow")
-                    .satisfies(e -> assertThat(((GoThrow) e).detail())
+                    .satisfies(e -> assertThat(((GoThrow) e).runtimePrint())
                             .contains("runtime: goroutine stack exceeds 1474560-byte limit")
                             .contains("runtime: sp=").contains("stack=["));
         }

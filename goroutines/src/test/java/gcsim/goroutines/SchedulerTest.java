@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gcsim.goroutines.mutator.Program;
-import gcsim.heap.GoThrow;
+import gcsim.base.GoThrow;
 import gcsim.heap.ObjectType;
 import java.util.HashSet;
 import java.util.Set;

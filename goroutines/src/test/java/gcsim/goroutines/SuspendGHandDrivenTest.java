@@ -4,8 +4,8 @@ import static gcsim.goroutines.GStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import gcsim.goroutines.Suspension.SuspendGState;
-import gcsim.heap.GoThrow;
 import gcsim.stacks.StackConstants;
 import java.util.ArrayList;
 import java.util.List;
@@ -464,7 +464,7 @@ class SuspendGHandDrivenTest {
             G gp = g(rt, s);
             assertThatThrownBy(() -> Suspension.resumeG(new SuspendGState(gp, false, false)))
                     .isInstanceOf(GoThrow.class).hasMessage("unexpected g status")
-                    .satisfies(t -> assertThat(((GoThrow) t).detail()).contains("gp->atomicstatus=" + s));
+                    .satisfies(t -> assertThat(((GoThrow) t).runtimePrint()).contains("gp->atomicstatus=" + s));
             assertThat(readgstatus(gp)).isEqualTo(s);
         }
     }

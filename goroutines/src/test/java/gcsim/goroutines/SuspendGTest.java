@@ -4,9 +4,9 @@ import static gcsim.goroutines.GStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import gcsim.goroutines.Suspension.SuspendGState;
 import gcsim.goroutines.mutator.Program;
-import gcsim.heap.GoThrow;
 import gcsim.heap.ObjectType;
 import gcsim.stacks.StackConstants;
 import java.util.concurrent.CountDownLatch;

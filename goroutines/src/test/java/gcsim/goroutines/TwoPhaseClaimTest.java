@@ -5,9 +5,9 @@ import static gcsim.goroutines.SuspendGHandDrivenTest.external;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import gcsim.goroutines.Suspension.SuspendGState;
 import gcsim.goroutines.internal.GcGoroutine;
-import gcsim.heap.GoThrow;
 import gcsim.stacks.StackConstants;
 import java.util.concurrent.TimeUnit;
 import org.checkerframework.checker.nullness.qual.Nullable;

@@ -1,5 +1,6 @@
 package gcsim.heap;
 
+import gcsim.base.GoThrow;
 import org.eclipse.collections.impl.map.mutable.primitive.ObjectLongHashMap;
 
 /**

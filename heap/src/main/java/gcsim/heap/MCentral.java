@@ -1,5 +1,6 @@
 package gcsim.heap;
 
+import gcsim.base.GoThrow;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.checkerframework.checker.nullness.qual.Nullable;

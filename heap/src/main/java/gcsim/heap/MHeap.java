@@ -1,5 +1,6 @@
 package gcsim.heap;
 
+import gcsim.base.GoThrow;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,5 +1,6 @@
 package gcsim.heap;
 
+import gcsim.base.GoThrow;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
@@ -63,8 +64,10 @@ final class MSpan {
      * per-object table: the marker reads the type from the span itself, and span objects stay small
      * and dense in memory (a 1 KiB table per span spread them over five times the memory, and the
      * marker's span loads missed in the TLB and caches). The second type to arrive creates
-     * {@link #typeIds} (one id per slot, 0 for none; sweep clears freed slots) and sets
-     * {@link #mixedTypes}; never back. Written by the allocating owner: the table before a release
+     * {@link #slotTypes} (the type itself per slot, null for none; sweep clears freed slots) and
+     * sets {@link #mixedTypes}; never back. The span holds the references, so no table outside
+     * the heap instance maps anything to types, and a type lives as long as a span holds it.
+     * Written by the allocating owner: the table before a release
      * store of mixedTypes, read by an acquire load, so a reader that sees mixed sees the table. A
      * reader that sees a stale (onlyType, not mixed) pair is right for every object allocated
      * before the new type arrived, which are the only ones a marker scans (it scans objects
@@ -73,8 +76,8 @@ final class MSpan {
     @Nullable ObjectType onlyType;
     /** See {@link #onlyType}; release store / acquire load via {@link #MIXED_TYPES}. */
     boolean mixedTypes;
-    /** Type id per slot once {@link #mixedTypes}; null before. */
-    int @Nullable [] typeIds;
+    /** The type per slot once {@link #mixedTypes} (null for a slot with none); null before. */
+    @Nullable ObjectType @Nullable [] slotTypes;
 
     /**
      * mSpanDead → mSpanInUse → mSpanDead, written under the heap lock. Plain: a reader holding a
@@ -165,8 +168,8 @@ final class MSpan {
 
     /** Records that an object of type t was allocated at slot idx. The span's owner. */
     void setType(int idx, ObjectType t) {
-        int[] ids = typeIds;
-        if (ids == null) {
+        @Nullable ObjectType[] types = slotTypes;
+        if (types == null) {
             ObjectType only = onlyType;
             if (only == null) {
                 onlyType = t;
@@ -176,12 +179,12 @@ final class MSpan {
                 return;
             }
             // Every allocated slot holds `only` (free ones are never asked about).
-            ids = new int[nelems];
-            Arrays.fill(ids, only.id());
-            typeIds = ids;
+            types = new ObjectType[nelems];
+            Arrays.fill(types, only);
+            slotTypes = types;
             MIXED_TYPES.setRelease(this, true);
         }
-        ids[idx] = t.id();
+        types[idx] = t;
     }
 
     /**
@@ -192,8 +195,8 @@ final class MSpan {
         if (!(boolean) MIXED_TYPES.getAcquire(this)) {
             return onlyType;
         }
-        int[] ids = typeIds;
-        return ids == null ? null : ObjectType.byId(ids[idx]);
+        @Nullable ObjectType[] types = slotTypes;
+        return types == null ? null : types[idx];
     }
 
     /**
@@ -209,9 +212,9 @@ final class MSpan {
 
     /** Forgets the types of freed slots {@code [from, to)} (sweep, as the span's owner). */
     void clearTypes(int from, int to) {
-        int[] ids = typeIds;
-        if (ids != null) {
-            Arrays.fill(ids, from, to, 0);
+        @Nullable ObjectType[] types = slotTypes;
+        if (types != null) {
+            Arrays.fill(types, from, to, null);
         }
     }
 

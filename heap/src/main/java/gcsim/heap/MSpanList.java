@@ -1,5 +1,6 @@
 package gcsim.heap;
 
+import gcsim.base.GoThrow;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

@@ -1,17 +1,17 @@
 package gcsim.heap;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
  * The type of a simulated heap object: a name, a size in 8-byte words and a pointer bitmap (bit
  * {@code w % 64} of {@code ptrBitmap[w / 64]} set means word {@code w} holds a pointer). It plays the
  * part of Go's {@code _type} ({@code size}, {@code ptrdata}, {@code gcdata}).
  *
- * <p>Immutable and shared by any number of threads. Every type gets a process-wide id when it is
- * made; a span records one id per object so {@link Heap#typeOf} is a table lookup (Go instead
- * writes the type's pointer bits into the heap bitmap at allocation).
+ * <p>Immutable and shared by any number of threads and heaps. Nothing registers a type: a span
+ * holds the references to the types of its objects (one, or one per slot once it holds several;
+ * see {@code MSpan.onlyType}), so {@link Heap#typeOf} reads the type from the span (Go instead
+ * writes the type's pointer bits into the heap bitmap at allocation), and no static state grows
+ * with the types a JVM makes.
  */
 public final class ObjectType {
     private final String name;
@@ -25,7 +25,6 @@ public final class ObjectType {
     final long ptrMask;
     /** Whether {@link #ptrMask} is the whole bitmap. */
     final boolean ptrMaskWhole;
-    private final int id;
     /** Go's spanClass for small objects (sizeclass << 1 | noscan); -1 for large objects. */
     final int spanClass;
 
@@ -54,7 +53,6 @@ public final class ObjectType {
         this.spanClass = size <= SizeClasses._MaxSmallSize
                 ? SizeClasses.makeSpanClass(SizeClasses.sizeToClass(size), noscan())
                 : -1;
-        this.id = register(this);
     }
 
     /** A type with no pointers (Go's noscan objects). */
@@ -101,11 +99,6 @@ public final class ObjectType {
         return pointerWords.length == 0;
     }
 
-    /** The process-wide id of this type (stored per object in its span). */
-    int id() {
-        return id;
-    }
-
     @Override
     public String toString() {
         return name + "(" + sizeWords + " words, ptrs " + Arrays.toString(pointerWords) + ")";
@@ -136,30 +129,5 @@ public final class ObjectType {
             }
         }
         return words;
-    }
-
-    // ---- the process-wide type table (copy on write; readers never lock) ----
-
-    private static final Object TABLE_LOCK = new Object();
-    private static final AtomicInteger NEXT_ID = new AtomicInteger(1);
-    private static volatile @Nullable ObjectType[] table = new ObjectType[64];
-
-    private static int register(ObjectType t) {
-        synchronized (TABLE_LOCK) {
-            int id = NEXT_ID.getAndIncrement();
-            @Nullable ObjectType[] cur = table;
-            if (id >= cur.length) {
-                cur = Arrays.copyOf(cur, cur.length * 2);
-            }
-            cur[id] = t;
-            table = cur;
-            return id;
-        }
-    }
-
-    /** The type with this id, or null for 0 (no type recorded). Any thread. */
-    static @Nullable ObjectType byId(int id) {
-        @Nullable ObjectType[] cur = table;
-        return id > 0 && id < cur.length ? cur[id] : null;
     }
 }

@@ -3,6 +3,7 @@ package gcsim.heap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import org.junit.jupiter.api.Test;
 
 class FindObjectTest {
@@ -40,7 +41,7 @@ class FindObjectTest {
         assertThatThrownBy(() -> heap.findObject(x + 100_000, 0, 0))
                 .isInstanceOf(GoThrow.class)
                 .hasMessage("found bad pointer in Go heap (incorrect use of unsafe or cgo?)")
-                .satisfies(e -> assertThat(((GoThrow) e).detail()).contains("to unused region of span"));
+                .satisfies(e -> assertThat(((GoThrow) e).runtimePrint()).contains("to unused region of span"));
     }
 
     @Test
@@ -71,7 +72,7 @@ class FindObjectTest {
         assertThatThrownBy(() -> heap.findObject(x + 16, Heap.ARENA_BASE, 8))
                 .isInstanceOf(GoThrow.class)
                 .hasMessage("found bad pointer in Go heap (incorrect use of unsafe or cgo?)")
-                .satisfies(e -> assertThat(((GoThrow) e).detail())
+                .satisfies(e -> assertThat(((GoThrow) e).runtimePrint())
                         .startsWith("runtime: pointer 0x" + Long.toHexString(x + 16) + " to unallocated span")
                         .contains("found in object at *(0x" + Long.toHexString(Heap.ARENA_BASE) + "+0x8)"));
     }

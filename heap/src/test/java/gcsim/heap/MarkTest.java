@@ -3,6 +3,7 @@ package gcsim.heap;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.RepeatedTest;
@@ -28,7 +29,7 @@ class MarkTest {
         long x = heap.allocate(heap.mcache(0), t);
         assertThatThrownBy(() -> heap.tryMark(x + 32))
                 .isInstanceOf(GoThrow.class).hasMessage("marking free object")
-                .satisfies(e -> assertThat(((GoThrow) e).detail())
+                .satisfies(e -> assertThat(((GoThrow) e).runtimePrint())
                         .isEqualTo("runtime: marking free object 0x" + Long.toHexString(x + 32)));
         assertThatThrownBy(() -> heap.tryMark(Globals.BASE)).hasMessage("marking free object");
         assertThatThrownBy(() -> heap.tryMark(0)).hasMessage("marking free object");

@@ -43,12 +43,20 @@ class ObjectTypeTest {
         assertThatThrownBy(() -> ObjectType.withPointers("p", 2, 2)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * Two types alike in name and shape stay two types: no registry conflates them, and the span
+     * both land in (one size class) answers each object with its own type object.
+     */
     @Test
-    void idsAreDistinctAndResolve() {
+    void typesAlikeStayDistinctAndTheirSpanResolvesEach() {
         ObjectType a = ObjectType.scalars("a", 1);
         ObjectType b = ObjectType.scalars("a", 1);
-        assertThat(a.id()).isNotEqualTo(b.id());
-        assertThat(ObjectType.byId(a.id())).isSameAs(a);
-        assertThat(ObjectType.byId(0)).isNull();
+        assertThat(a).isNotSameAs(b);
+        Heap heap = new Heap(HeapConfig.of(1));
+        long x = heap.allocate(heap.mcache(0), a);
+        long y = heap.allocate(heap.mcache(0), b);
+        assertThat(heap.spanOf(x)).isSameAs(heap.spanOf(y));
+        assertThat(heap.typeOf(x)).isSameAs(a);
+        assertThat(heap.typeOf(y)).isSameAs(b);
     }
 }

@@ -45,11 +45,11 @@ class SpanTypesTest {
         MSpan s = heap.spanOf(a);
         assertThat(s).isNotNull();
         assertThat(s.onlyType).isSameAs(LEFT);
-        assertThat(s.typeIds).as("no per-slot table while one type").isNull();
+        assertThat(s.slotTypes).as("no per-slot table while one type").isNull();
         assertThat(heap.typeOf(b)).isSameAs(LEFT);
 
         heap.allocate(heap.mcache(0), RIGHT);
-        assertThat(s.typeIds).as("the second type makes the table").isNotNull();
+        assertThat(s.slotTypes).as("the second type makes the table").isNotNull();
         assertThat(s.mixedTypes).isTrue();
         assertThat(heap.typeOf(a)).isSameAs(LEFT);
         assertThat(heap.typeOf(b)).isSameAs(LEFT);

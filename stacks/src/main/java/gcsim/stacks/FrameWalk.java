@@ -1,6 +1,8 @@
 package gcsim.stacks;
 
-import static gcsim.stacks.GoThrow.hex;
+import static gcsim.base.GoThrow.hex;
+
+import gcsim.base.GoThrow;
 
 /**
  * The walk shared by the unwinder, the scanner and copystack's adjustment (the loop of Go's

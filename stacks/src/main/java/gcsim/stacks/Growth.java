@@ -1,12 +1,13 @@
 package gcsim.stacks;
 
-import static gcsim.stacks.GoThrow.hex;
+import static gcsim.base.GoThrow.hex;
 import static gcsim.stacks.StackConstants.FIXED_STACK;
 import static gcsim.stacks.StackConstants.MIN_LEGAL_POINTER;
 import static gcsim.stacks.StackConstants.PTR_SIZE;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_LIMIT;
 
+import gcsim.base.GoThrow;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

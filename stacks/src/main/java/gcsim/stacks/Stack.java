@@ -1,7 +1,8 @@
 package gcsim.stacks;
 
-import static gcsim.stacks.GoThrow.hex;
+import static gcsim.base.GoThrow.hex;
 
+import gcsim.base.GoThrow;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

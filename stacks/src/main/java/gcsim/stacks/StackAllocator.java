@@ -5,6 +5,7 @@ import static gcsim.stacks.StackConstants.NUM_STACK_ORDERS;
 import static gcsim.stacks.StackConstants.PAGE_SHIFT;
 import static gcsim.stacks.StackConstants.STACK_CACHE_SIZE;
 
+import gcsim.base.GoThrow;
 import gcsim.stacks.StackSpan.SpanList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 

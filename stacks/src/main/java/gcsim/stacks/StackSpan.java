@@ -1,5 +1,6 @@
 package gcsim.stacks;
 
+import gcsim.base.GoThrow;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

@@ -2,6 +2,8 @@ package gcsim.stacks;
 
 import static gcsim.stacks.StackConstants.PTR_SIZE;
 
+import gcsim.base.GoThrow;
+
 /**
  * One physical frame as the unwinder presents it (Go's {@code stkframe}). The unwinder
  * reuses one StkFrame for the whole walk, so a {@link FrameVisitor} must copy out what it

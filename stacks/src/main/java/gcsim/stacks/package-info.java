@@ -10,6 +10,6 @@
  *
  * <p>Addresses are {@code long}s in a simulated address space; stacks live from
  * {@link gcsim.stacks.StackAllocator#STACK_BASE}. Fatal errors are
- * {@link gcsim.stacks.GoThrow} with Go's messages.
+ * {@link gcsim.base.GoThrow} with Go's messages.
  */
 package gcsim.stacks;

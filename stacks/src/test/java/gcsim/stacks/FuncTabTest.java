@@ -3,6 +3,7 @@ package gcsim.stacks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import org.junit.jupiter.api.Test;
 
 /** pc encoding, registration, stack maps per pc. */

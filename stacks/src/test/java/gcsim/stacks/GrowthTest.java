@@ -3,6 +3,7 @@ package gcsim.stacks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,6 @@ class GrowthTest {
             .stackMap(StackMap.of(new int[0], new int[] {0})));
     final StackAllocator alloc = new StackAllocator(1);
     final Growth growth = new Growth(alloc, tab);
-
 
     private TestG g(int size) {
         return new TestG(alloc, growth, alloc.stackcache(0), size, rec);

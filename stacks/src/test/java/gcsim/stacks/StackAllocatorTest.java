@@ -3,6 +3,7 @@ package gcsim.stacks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

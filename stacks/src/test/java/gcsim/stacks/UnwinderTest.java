@@ -3,6 +3,7 @@ package gcsim.stacks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gcsim.base.GoThrow;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,6 @@ class UnwinderTest {
     final FuncInfo async = TestG.register(tab, FuncInfo.builder("runtime.asyncPreempt").frameSize(24).nosplit(true).conservative(true));
     final StackAllocator alloc = new StackAllocator(1);
     final Growth growth = new Growth(alloc, tab);
-
 
     private TestG g() {
         return new TestG(alloc, growth, alloc.stackcache(0), 4096, main);

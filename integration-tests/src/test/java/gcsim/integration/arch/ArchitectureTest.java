@@ -3,21 +3,29 @@ package gcsim.integration.arch;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaField;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.EvaluationResult;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
 import java.lang.module.ModuleDescriptor;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * Fails the build when a module depends upward or reaches into another
  * module's non-exported packages, when a GC-only package is exported beyond
- * gc-mark, when a test seam is static, or when packages break
+ * gc-mark, when a test seam is static, when the heap keeps mutable static
+ * state, or when packages break
  * {@link PackageRules} (a package cycle, the goroutines module's platform,
  * core and mutator pointing the wrong way). The fixture
  * tests show that these rules do fail on a violation (fixtures live in {@code ..archfixture..} packages of
@@ -36,7 +44,8 @@ class ArchitectureTest {
                 .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("gcsim");
         fixtures = new ClassFileImporter().importPackages(
-                "gcsim.heap.archfixture", "gcsim.gcmark.archfixture", "gcsim.cli.archfixture");
+                "gcsim.base.archfixture", "gcsim.heap.archfixture", "gcsim.gcmark.archfixture",
+                "gcsim.cli.archfixture");
         packageFixtures = new ClassFileImporter().importPackages("gcsim.goroutines.archfixture");
         descriptors = ModuleBoundaries.gcsimDescriptors();
     }
@@ -82,6 +91,21 @@ class ArchitectureTest {
         assertThat(result.getFailureReport().getDetails())
                 .anyMatch(line -> line.contains("gcsim.heap.archfixture.ReachesUpward")
                         && line.contains("gcsim.gcmark.archfixture.Collector"));
+    }
+
+    /** base is the floor: a base class that uses any other gcsim module (here the heap) breaks the rule. */
+    @Test
+    void theDirectionRuleCatchesBaseUsingAnotherModule() {
+        EvaluationResult result = ModuleBoundaries.dependencyDirection().evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.base.archfixture.LeansOnTheHeap")
+                        && line.contains("gcsim.heap.archfixture.Hidden"));
+    }
+
+    /** base's descriptor, too, requires no gcsim module (the JDK and checker-qual only). */
+    @Test
+    void baseRequiresNoGcsimModule() {
+        assertThat(descriptors.get("gcsim.base").requires()).noneMatch(r -> r.name().startsWith("gcsim."));
     }
 
     @Test
@@ -171,6 +195,63 @@ class ArchitectureTest {
                 .anyMatch(f -> f.getName().equals("suspendWaitHookForTest"));
         assertThat(production.get("gcsim.heap.MHeap").getFields())
                 .anyMatch(f -> f.getName().equals("takeSpanHookForTest"));
+    }
+
+    /**
+     * The one static field of the heap that is written after class initialisation: the bridge
+     * {@code HeapGcAccess} hands the collector, set once by {@code Heap}'s static initialiser
+     * and never changed (it grows nothing and holds no simulation state).
+     */
+    static final Set<String> HEAP_STATIC_BRIDGES = Set.of();
+
+    /**
+     * The heap keeps no mutable static state (issue 14: no static, growing type table): every
+     * static field in {@code gcsim.heap..} is final and holds no container that can change, so
+     * two heaps in one JVM share nothing but constants (primitive tables such as Go's size
+     * classes, method and var handles). Object arrays, atomics, collections and maps are refused.
+     */
+    static ArchRule heapHasNoMutableStaticState() {
+        return fields().that().areDeclaredInClassesThat().resideInAPackage("gcsim.heap..")
+                .and().areStatic()
+                .should(new ArchCondition<JavaField>("be constants (final, primitive or immutable)") {
+                    @Override
+                    public void check(JavaField f, ConditionEvents events) {
+                        String name = f.getOwner().getName() + "." + f.getName();
+                        if (f.getModifiers().contains(JavaModifier.SYNTHETIC) || HEAP_STATIC_BRIDGES.contains(name)) {
+                            return;
+                        }
+                        JavaClass type = f.getRawType();
+                        String why = null;
+                        if (!f.getModifiers().contains(JavaModifier.FINAL)) {
+                            why = "is not final";
+                        } else if (type.isArray() && !type.getBaseComponentType().isPrimitive()) {
+                            why = "is an array of references (a table that can fill)";
+                        } else if (type.getPackageName().equals("java.util.concurrent.atomic")
+                                || type.isAssignableTo(java.util.Collection.class)
+                                || type.isAssignableTo(java.util.Map.class)) {
+                            why = "holds mutable state (" + type.getSimpleName() + ")";
+                        }
+                        if (why != null) {
+                            events.add(SimpleConditionEvent.violated(f, name + " " + why));
+                        }
+                    }
+                })
+                .because("the heap is an instance: two heaps in one JVM share no state (issue 14)");
+    }
+
+    @Test
+    void theHeapHasNoMutableStaticState() {
+        heapHasNoMutableStaticState().check(production);
+    }
+
+    @Test
+    void theHeapStateRuleCatchesAStaticGrowingTable() {
+        EvaluationResult result = heapHasNoMutableStaticState().evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.heap.archfixture.GrowingTable.table is not final"))
+                .anyMatch(line -> line.contains("gcsim.heap.archfixture.GrowingTable.NEXT_ID holds mutable state"))
+                .anyMatch(line -> line.contains("gcsim.heap.archfixture.GrowingTable.BY_ID is an array of references"))
+                .noneMatch(line -> line.contains("GrowingTable.SIZES"));
     }
 
     @Test

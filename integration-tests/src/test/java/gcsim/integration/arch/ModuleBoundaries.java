@@ -30,9 +30,10 @@ import java.util.TreeSet;
  * the direction of dependencies"):
  *
  * <ol>
- *   <li>{@link #dependencyDirection()}: heap and stacks stand alone (stacks
- *       does not use heap), goroutines uses both, gc-mark uses all three, cli
- *       sits on top. No arrow points up.
+ *   <li>{@link #dependencyDirection()}: base (Go's throw) is the floor: it uses
+ *       no gcsim module and every module may use it; heap and stacks stand on
+ *       it alone (stacks does not use heap), goroutines uses both, gc-mark uses
+ *       all three, cli sits on top. No arrow points up.
  *   <li>{@link #onlyExportedPackages(Map)}: a class may use another module's
  *       package only if that module exports it, to everyone or (qualified
  *       export) to the user's module. The rule reads the real
@@ -51,7 +52,7 @@ import java.util.TreeSet;
  */
 final class ModuleBoundaries {
     static final List<String> MODULES =
-            List.of("gcsim.heap", "gcsim.stacks", "gcsim.goroutines", "gcsim.gcmark", "gcsim.cli");
+            List.of("gcsim.base", "gcsim.heap", "gcsim.stacks", "gcsim.goroutines", "gcsim.gcmark", "gcsim.cli");
 
     /**
      * Packages of operations only one neighbour may use, and the only modules each may be
@@ -107,11 +108,13 @@ final class ModuleBoundaries {
         return layeredArchitecture()
                 .consideringOnlyDependenciesInAnyPackage("gcsim..")
                 .withOptionalLayers(true)
+                .layer("base").definedBy("gcsim.base..")
                 .layer("heap").definedBy("gcsim.heap..")
                 .layer("stacks").definedBy("gcsim.stacks..")
                 .layer("goroutines").definedBy("gcsim.goroutines..")
                 .layer("gcmark").definedBy("gcsim.gcmark..")
                 .layer("cli").definedBy("gcsim.cli..")
+                // base: any layer may use it (no rule); the rules below keep it from using them.
                 .whereLayer("heap").mayOnlyBeAccessedByLayers("goroutines", "gcmark", "cli")
                 .whereLayer("stacks").mayOnlyBeAccessedByLayers("goroutines", "gcmark", "cli")
                 .whereLayer("goroutines").mayOnlyBeAccessedByLayers("gcmark", "cli")
