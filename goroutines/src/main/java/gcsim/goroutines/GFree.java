@@ -21,7 +21,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (goexit0); {@link #gfget} on the M that owns pp (newproc);
  * {@link #gfgetGlobal} for a newproc caller without a P (deliberate: in Go the
  * caller always has one). {@link #markrootFreeGStacks} is the GC's "free G
- * stacks" root job, called through {@link Sched#markrootFreeGStacks} by a
+ * stacks" root job, called through {@link Sched#gcSupport()} by a
  * gc-mark worker on any thread.
  *
  * <p><b>Locks.</b> The global lists and {@link #gFreeN} are guarded by

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * consistent). The G side runs the real Sched/GoroutineStacks/GStatus code on an M
  * object that is not started (the thread is a Lincheck thread, so
  * {@code M.getm()} is null and suspenders are "external" callers). All Ps
- * are taken off pidle ({@link Sched#pidlegetForTest}) so a ready queues the G
+ * are taken off pidle ({@link MsAndPs#pidlegetForTest}) so a ready queues the G
  * on the global run queue and starts no M: the run queue is then the record
  * of who readied whom.
  *
@@ -320,7 +320,7 @@ class SuspendProtocolModelCheckTest {
      * (preemptM) stops it. The G's handler is the interpreter's
      * ({@link Interp}'s signal, mirrored here: wantAsyncPreempt and
      * canPreemptM, acknowledge with preemptGen, then the real
-     * {@link Sched#asyncPreempt2}). The suspender claims the preempted G and
+     * {@link Mcall#asyncPreempt2}). The suspender claims the preempted G and
      * readies it once.
      */
     @Test
