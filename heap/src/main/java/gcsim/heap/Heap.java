@@ -6,6 +6,8 @@ import gcsim.heap.internal.HeapGcSupport;
 import gcsim.heap.internal.ScanSink;
 import gcsim.heap.internal.WriteBarrier;
 import java.util.Arrays;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -80,8 +82,11 @@ public final class Heap {
     private volatile long heapMarked;
     private volatile long heapGoal;
     private volatile long gcTrigger;
-    /** The collector's door to this heap; see {@link #gc()}. */
-    private final HeapGcView gc = new HeapGcView(this);
+    /**
+     * The collector's door to this heap; see {@link #gc()}. Made with the heap; the heap is still
+     * being constructed then, and the view reads it only once called.
+     */
+    private final @NotOnlyInitialized HeapGcView gc;
 
     // The GC-only operations below are package-private; gc-mark reaches them through gc()
     // (type in gcsim.heap.internal, exported to gcsim.gcmark alone).
@@ -96,10 +101,20 @@ public final class Heap {
         for (int p = 0; p < mcaches.length; p++) {
             mcaches[p] = new MCache(h, p);
         }
+        this.gc = new HeapGcView(this);
         this.heapminimum = config.gogc() >= 0 ? defaultHeapMinimum * config.gogc() / 100 : Long.MAX_VALUE;
-        // gcinit: heap_marked = heapminimum / (1 + triggerRatio), then gcSetTriggerRatio.
-        setHeapMarked((long) (heapminimum / (1 + triggerRatio)));
+        gcinitPacing(this);
         h.heapLive.set(0);
+    }
+
+    /** Go's gcinit: heap_marked = heapminimum / (1 + triggerRatio), then gcSetTriggerRatio. */
+    // The constructor only, once every field is assigned. setHeapMarked reads config, h and
+    // heapminimum, all set by then; the Checker nevertheless types the heap as under
+    // initialization from the moment it is handed to its collector view (the gc field, which
+    // only keeps it), so this one call, not the whole constructor, is exempt from that check.
+    @SuppressWarnings("nullness:method.invocation") // initialization only: see above
+    private static void gcinitPacing(@UnderInitialization Heap heap) {
+        heap.setHeapMarked((long) (heap.heapminimum / (1 + triggerRatio)));
     }
 
     public HeapConfig config() {
