@@ -7,7 +7,8 @@
  * {@code gcsim.goroutines.platform} (the JDK or the deterministic baton; depends on the JDK
  * only) &lt;- {@code gcsim.goroutines} (the runtime core) &lt;- {@code gcsim.goroutines.mutator}
  * (the mutator language: Op, Program, Checker, Interp; talks to the core through
- * {@code MutatorSupport} only). {@code gcsim.goroutines.internal} is the collector's door.
+ * {@code MutatorSupport} only). {@code gcsim.goroutines.internal} is the collector's door: a
+ * lower layer of the core (JDK types only; the core implements it), so core -> internal only.
  */
 module gcsim.goroutines {
     requires static org.checkerframework.checker.qual;
@@ -18,7 +19,7 @@ module gcsim.goroutines {
     requires org.eclipse.collections.impl;
     requires HdrHistogram;
 
-    // suspendG/resumeG, the G accessors, GStatus, stop/start the world, shrinkstack,
+    // suspendG/resumeG, the G accessors, GStatus, stop/start the world,
     // and the GcHooks interface gc-mark implements.
     exports gcsim.goroutines;
     // The platform a runtime runs on (Platform.REAL, Platform.deterministic, the Baton):
@@ -28,6 +29,11 @@ module gcsim.goroutines {
     // The mutator language: programs built in Java (Program, Op) and the interpreter that
     // runs them (Interp); whoever writes or parses a workload uses it, so exported to everyone.
     exports gcsim.goroutines.mutator;
-    // Runtime operations only the collector may use (a G's self-scan transition).
+    // Runtime operations only the collector may use: GcSupport (per runtime: the GC cycle
+    // counting as an M, a collector throw, markrootFreeGStacks) and GcGoroutine (per G: the
+    // stack-scan handshake, gcscandone, the assist credit, requestSelfScan, shrinkstack, the
+    // collector's G waiting). A lower layer: it imports nothing from gcsim.goroutines, which
+    // implements it and hands it out (Sched.gcSupport(), G.gc()), so the two packages form no
+    // cycle; see GcSupport.
     exports gcsim.goroutines.internal to gcsim.gcmark;
 }

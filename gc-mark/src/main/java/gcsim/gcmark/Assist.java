@@ -5,7 +5,7 @@ import gcsim.goroutines.GoCode;
 import gcsim.goroutines.M;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.WaitReason;
-import gcsim.goroutines.internal.GcSupport;
+import gcsim.goroutines.internal.GcGoroutine;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -17,7 +17,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code gcParkAssist}, {@code gcFlushBgCredit}; the pacing of mgc.go
  * {@code gcControllerState.revise}).
  *
- * <p>Every G carries {@code gcAssistBytes}: allocation credit in bytes. While
+ * <p>Every G carries {@code gcAssistBytes} ({@link GcGoroutine#assistBytes}): allocation credit in bytes. While
  * the GC marks, each allocation debits it; a G in debt must first steal
  * background scan credit or do scan work itself, in proportion
  * ({@code assistWorkPerByte}), so an allocation-heavy mutator cannot outrun
@@ -118,15 +118,17 @@ final class Assist {
         if (mark == null) {
             return 0;
         }
-        gp.gcAssistBytes -= bytes;
-        if (gp.gcAssistBytes >= 0) {
+        GcGoroutine gc = gp.gc();
+        gc.setAssistBytes(gc.assistBytes() - bytes);
+        if (gc.assistBytes() >= 0) {
             return 0;
         }
         return gcAssistAlloc(mp, gp);
     }
 
     private int gcAssistAlloc(M mp, G gp) {
-        long debtBytes = -gp.gcAssistBytes;
+        GcGoroutine gc = gp.gc();
+        long debtBytes = -gc.assistBytes();
         long scanWork = (long) (assistWorkPerByte * debtBytes);
         if (scanWork < GC_OVER_ASSIST_WORK) {
             scanWork = GC_OVER_ASSIST_WORK;
@@ -138,10 +140,10 @@ final class Assist {
             long stolen;
             if (credit < scanWork) {
                 stolen = credit;
-                gp.gcAssistBytes += 1 + (long) (assistBytesPerWork * stolen);
+                gc.setAssistBytes(gc.assistBytes() + 1 + (long) (assistBytesPerWork * stolen));
             } else {
                 stolen = scanWork;
-                gp.gcAssistBytes += debtBytes;
+                gc.setAssistBytes(gc.assistBytes() + debtBytes);
             }
             bgScanCredit.addAndGet(-stolen);
             creditSteals.incrementAndGet();
@@ -151,7 +153,7 @@ final class Assist {
             }
         }
         gcAssistAlloc1(gp, scanWork);
-        if (gp.gcAssistBytes >= 0 || mark == null) {
+        if (gc.assistBytes() >= 0 || mark == null) {
             return 0;
         }
         return gcParkAssist(mp, gp);
@@ -162,20 +164,21 @@ final class Assist {
         Mark m = mark;
         GcWork gcw = barrierForGcw.ownGcWork();
         if (m == null || gcw == null) {
-            gp.gcAssistBytes = 0;
+            gp.gc().setAssistBytes(0);
             return;
         }
         long t0 = rt.platform().nanoTime();
         // gcDrainN requires the caller to be preemptible: gp waits while it drains,
         // so stack jobs (its own included) can suspend it.
-        G self = GcSupport.enterWaiting(WaitReason.GC_ASSIST_MARKING);
+        GcGoroutine gc = gp.gc();
+        gc.enterWaitingAssist();
         long workDone;
         try {
             workDone = gcDrainN(m, gcw, scanWork);
         } finally {
-            GcSupport.exitWaiting(self);
+            gc.exitWaiting();
         }
-        gp.gcAssistBytes += 1 + (long) (assistBytesPerWork * workDone);
+        gc.setAssistBytes(gc.assistBytes() + 1 + (long) (assistBytesPerWork * workDone));
         assistNanos.addAndGet(rt.platform().nanoTime() - t0);
         assistCount.incrementAndGet();
         assistScanWork.addAndGet(workDone);
@@ -257,13 +260,14 @@ final class Assist {
         try {
             G gp;
             while (scanBytes > 0 && (gp = assistQueue.poll()) != null) {
-                if (scanBytes + gp.gcAssistBytes >= 0) {
-                    scanBytes += gp.gcAssistBytes;
-                    gp.gcAssistBytes = 0;
+                GcGoroutine gc = gp.gc();
+                if (scanBytes + gc.assistBytes() >= 0) {
+                    scanBytes += gc.assistBytes();
+                    gc.setAssistBytes(0);
                     rt.ready(gp, false);
                 } else {
                     // Partly paid: to the back, so large debts don't clog the queue (as Go).
-                    gp.gcAssistBytes += scanBytes;
+                    gc.setAssistBytes(gc.assistBytes() + scanBytes);
                     scanBytes = 0;
                     assistQueue.add(gp);
                 }

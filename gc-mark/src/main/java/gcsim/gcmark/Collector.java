@@ -9,7 +9,6 @@ import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SuspendWaitCounters;
-import gcsim.goroutines.internal.GcSupport;
 import gcsim.goroutines.platform.Platform;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapStats;
@@ -253,7 +252,7 @@ public final class Collector implements AutoCloseable {
             triggerCycles();
         } catch (RuntimeException | Error e) {
             if (!rt.hasExited()) {
-                GcSupport.fatal(rt, e); // a throw during a triggered cycle ends the process
+                rt.gcSupport().fatal(e); // a throw during a triggered cycle ends the process
                 return;
             }
             // The process exited during a triggered cycle ("stopTheWorld: process
@@ -287,13 +286,13 @@ public final class Collector implements AutoCloseable {
             // sweep.nbgsweep++
         }
         rt.platform().lock(startSema);
-        GcSupport.enterGcCycle(rt);
+        rt.gcSupport().enterGcCycle();
         stress.setCycleRunning(true);
         try {
             return config.mode() == GcConfig.Mode.STW ? stwCycle(forced) : concurrentCycle(forced);
         } finally {
             stress.setCycleRunning(false);
-            GcSupport.exitGcCycle(rt);
+            rt.gcSupport().exitGcCycle();
             startSema.unlock();
         }
     }
@@ -358,8 +357,8 @@ public final class Collector implements AutoCloseable {
         heapGc.finishSweep();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
-            GcSupport.setGcscandone(gp, false);
-            GcSupport.resetGcScanState(gp);
+            gp.gc().setGcscandone(false);
+            gp.gc().resetScanState();
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
                 config.workers(), tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
@@ -537,7 +536,7 @@ public final class Collector implements AutoCloseable {
         heapGc.clearCheckmarks();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
-            GcSupport.setGcscandone(gp, false);
+            gp.gc().setGcscandone(false);
         }
         int failuresBefore = checkmarkFailures.size();
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);
@@ -657,7 +656,7 @@ public final class Collector implements AutoCloseable {
                     // A throw in a stack job or a drain (Go's throw on a worker's M) ends
                     // the process; without this it died as an uncaught Java exception and
                     // the run waited for its --timeout.
-                    GcSupport.fatal(rt, e);
+                    rt.gcSupport().fatal(e);
                     return;
                 } finally {
                     bgMarkDone.release();

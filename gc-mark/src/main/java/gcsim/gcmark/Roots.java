@@ -12,11 +12,9 @@ import gcsim.base.GoThrow;
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.ProtocolPiece;
-import gcsim.goroutines.Stacks;
 import gcsim.goroutines.Suspension;
 import gcsim.goroutines.Suspension.SuspendGState;
-import gcsim.goroutines.WaitReason;
-import gcsim.goroutines.internal.GcSupport;
+import gcsim.goroutines.internal.GcGoroutine;
 import gcsim.heap.Heap;
 import gcsim.stacks.Stack;
 import gcsim.stacks.StackScan;
@@ -89,7 +87,7 @@ final class Roots {
      */
     void markroot(CycleWork work, Marking marking, GcWork gcw, int i, Histogram latencies) {
         if (i == CycleWork.FIXED_ROOT_FREE_G_STACKS) {
-            work.rt.markrootFreeGStacks();
+            work.rt.gcSupport().markrootFreeGStacks();
         } else if (i < work.baseChans) {
             heap.globals().scanRootBlock(i - work.baseData, (slot, value) -> marking.scanRootSlot(slot, value, gcw));
         } else if (i < work.baseStacks) {
@@ -134,7 +132,7 @@ final class Roots {
     private void scanSuspended(CycleWork work, Marking marking, GcWork gcw, G gp, SuspendGState stopped) {
         if (stopped.dead()) {
             work.suspendDead.incrementAndGet();
-            GcSupport.setGcscandone(gp, true);
+            gp.gc().setGcscandone(true);
             return;
         }
         if (gp.gcscandone()) {
@@ -151,7 +149,7 @@ final class Roots {
         }
         // --break stack-scan (never Go): above, the job skips scanstack and only marks gp
         // scanned, so what only gp's stack reaches stays white and is swept.
-        GcSupport.setGcscandone(gp, true);
+        gp.gc().setGcscandone(true);
         Suspension.resumeG(stopped);
     }
 
@@ -167,14 +165,14 @@ final class Roots {
             if (stopped != null) {
                 latencies.recordValue(Math.max(work.rt.platform().nanoTime() - t0, 0));
                 work.suspendCalls.incrementAndGet();
-                if (!GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_IDLE, GcSupport.GC_SCAN_CLAIMED)) {
+                if (!gp.gc().casScanState(GcGoroutine.GC_SCAN_IDLE, GcGoroutine.GC_SCAN_CLAIMED)) {
                     throw new GoThrow("g already scanned");
                 }
                 work.stacksNoWait.incrementAndGet();
                 scanSuspended(work, marking, gcw, gp, stopped);
                 return;
             }
-            if (Suspension.requestSelfScan(gp)) {
+            if (gp.gc().requestSelfScan()) {
                 return;
             }
             // gp left _Grunning between the two calls: look again.
@@ -185,16 +183,16 @@ final class Roots {
     /** Two-phase, second pass: block only for a G that has not scanned itself yet. */
     private void markrootStackLate(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
         for (;;) {
-            int s = GcSupport.gcScanState(gp);
-            if (s == GcSupport.GC_SCAN_SELF) {
-                if (GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_SELF, GcSupport.GC_SCAN_CLAIMED)) {
+            int s = gp.gc().scanState();
+            if (s == GcGoroutine.GC_SCAN_SELF) {
+                if (gp.gc().casScanState(GcGoroutine.GC_SCAN_SELF, GcGoroutine.GC_SCAN_CLAIMED)) {
                     long t0 = work.rt.platform().nanoTime();
                     work.stacksBlocked.incrementAndGet();
                     markrootStack(work, marking, gcw, gp, latencies);
                     work.blockedNanos.addAndGet(work.rt.platform().nanoTime() - t0);
                     return;
                 }
-            } else if (s == GcSupport.GC_SCAN_CLAIMED && gp.gcscandone()) {
+            } else if (s == GcGoroutine.GC_SCAN_CLAIMED && gp.gcscandone()) {
                 return;
             } else {
                 // IDLE: gp's first-pass job is still in another worker's hands; CLAIMED:
@@ -212,15 +210,15 @@ final class Roots {
      * Like markroot's self-scan: gp waits while it is scanned. mp's thread.
      */
     void scanOwnStack(CycleWork work, Marking marking, GcWork gcw, G gp) {
-        if (!GcSupport.casGcScanState(gp, GcSupport.GC_SCAN_SELF, GcSupport.GC_SCAN_CLAIMED)) {
+        if (!gp.gc().casScanState(GcGoroutine.GC_SCAN_SELF, GcGoroutine.GC_SCAN_CLAIMED)) {
             return;
         }
         long t0 = work.rt.platform().nanoTime();
-        G self = GcSupport.enterWaiting(WaitReason.GARBAGE_COLLECTION_SCAN);
+        gp.gc().enterWaitingScan(); // gp is the calling M's G
         try {
-            scanSuspended(work, marking, gcw, gp, Suspension.suspendG(self));
+            scanSuspended(work, marking, gcw, gp, Suspension.suspendG(gp));
         } finally {
-            GcSupport.exitWaiting(self);
+            gp.gc().exitWaiting();
         }
         work.stacksSelfScanned.incrementAndGet();
         work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
@@ -254,10 +252,10 @@ final class Roots {
                 throw new GoThrow("mark - bad status",
                         "runtime: gp=" + gp + ", goid=" + gp.goid() + ", gp->atomicstatus=" + s);
         }
-        if (Stacks.isShrinkStackSafe(gp)) {
-            Stacks.shrinkstack(gp);
+        if (gp.gc().isShrinkStackSafe()) {
+            gp.gc().shrinkstack();
         } else {
-            GcSupport.setPreemptShrink(gp, true);
+            gp.gc().setPreemptShrink(true);
         }
         Stack st = gp.stack();
         if (st == null) {

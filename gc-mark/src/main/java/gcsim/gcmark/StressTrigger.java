@@ -5,7 +5,6 @@ import gcsim.goroutines.GoCode;
 import gcsim.goroutines.M;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.WaitReason;
-import gcsim.goroutines.internal.GcSupport;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -107,7 +106,7 @@ final class StressTrigger {
         }
         // A requested cycle counts as a running M for checkdead until it has run
         // (in Go the requester itself runs gcStart): goroutines waiting for it are not dead.
-        GcSupport.enterGcCycle(rt);
+        rt.gcSupport().enterGcCycle();
         long ticket = requested.incrementAndGet();
         post.run();
         if (!mayPark) {
@@ -176,7 +175,7 @@ final class StressTrigger {
             waitersLock.unlock();
         }
         if (servedTicket) {
-            GcSupport.exitGcCycle(rt); // pairs with afterAllocate's enterGcCycle
+            rt.gcSupport().exitGcCycle(); // pairs with afterAllocate's enterGcCycle
         }
     }
 }

@@ -1,9 +1,10 @@
 package gcsim.goroutines;
 
-import gcsim.goroutines.internal.GcSupport;
+import gcsim.goroutines.internal.GcGoroutine;
 import gcsim.stacks.Stack;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -62,8 +63,6 @@ public final class G {
     volatile boolean preemptShrink;
     /** The G is stopped at an asynchronous safe point (its top frame is asyncPreempt). */
     volatile boolean asyncSafePoint;
-    /** Set by the GC once this G's stack is scanned in the current cycle. */
-    volatile boolean gcscandone;
 
     /** Why the G waits, when waiting or preempted. */
     volatile WaitReason waitreason = WaitReason.ZERO;
@@ -110,23 +109,26 @@ public final class G {
      */
     volatile int suspendWaiters;
     private Suspension.@Nullable Waiter suspendWaitList;
-    /**
-     * The GC's stack-scan handshake for this cycle ({@code --stack-scan two-phase}), one of
-     * {@link GcSupport#GC_SCAN_IDLE} -> {@link GcSupport#GC_SCAN_SELF} (a worker found the G
-     * running and asked it to scan itself at its next safe point) -> {@link GcSupport#GC_SCAN_CLAIMED}
-     * (exactly one scanner, the G itself or a worker, won the CAS and scans), or IDLE -> CLAIMED
-     * directly. Reset to IDLE with the world stopped at the start of each cycle. Access through
-     * SCANSTATE.
-     */
-    @SuppressWarnings("unused")
-    private volatile int gcScanState;
     /** Whether this G is the program's main goroutine. */
     boolean isMain;
-    /** GC assist credit in bytes (Go's gcAssistBytes), for gc-mark's assist hook. */
-    public volatile long gcAssistBytes;
+    /**
+     * The collector's state and operations for this G (gcscandone, the stack-scan handshake,
+     * the assist credit; see {@link GcGoroutine}). Made with the G; the G is still being
+     * constructed then, and the view reads it only once called.
+     */
+    private final @NotOnlyInitialized GcGoroutine gc;
 
     G(Sched rt) {
         this.rt = rt;
+        this.gc = new GcViews.Goroutine(this);
+    }
+
+    /**
+     * The collector's view of this G. Any thread. Its type is in
+     * {@code gcsim.goroutines.internal}, exported to gc-mark alone: other modules cannot use it.
+     */
+    public GcGoroutine gc() {
+        return gc;
     }
 
     /** Goroutine id. Any thread. */
@@ -156,22 +158,12 @@ public final class G {
 
     /** Whether the GC has scanned this G's stack in this cycle. */
     public boolean gcscandone() {
-        return gcscandone;
-    }
-
-    /** Sets {@code gcscandone}; the caller owns the stack (suspendG) or the world is stopped. */
-    void setGcscandone(boolean done) {
-        gcscandone = done;
+        return gc.gcscandone();
     }
 
     /** Whether the next synchronous safe point should shrink the stack. */
     public boolean preemptShrink() {
         return preemptShrink;
-    }
-
-    /** Sets preemptShrink; the GC does this when it cannot shrink now. */
-    void setPreemptShrink(boolean v) {
-        preemptShrink = v;
     }
 
     /** The wait reason (meaningful when waiting or preempted). */
@@ -242,14 +234,6 @@ public final class G {
         return true;
     }
 
-    int gcScanState() {
-        return (int) SCANSTATE.getVolatile(this);
-    }
-
-    boolean casGcScanState(int oldval, int newval) {
-        return SCANSTATE.compareAndSet(this, oldval, newval);
-    }
-
     /** Only for a G not yet published (malg). */
     void initStatus(int s) {
         STATUS.setVolatile(this, s);
@@ -267,58 +251,10 @@ public final class G {
     }
 
     private static final VarHandle STATUS;
-    private static final VarHandle SCANSTATE;
 
     static {
-        GcSupport.install(new GcSupport.Access() {
-            @Override
-            public void setWaitreason(G gp, WaitReason reason) {
-                gp.waitreason = reason;
-            }
-
-            @Override
-            public void setGcscandone(G gp, boolean done) {
-                gp.gcscandone = done;
-            }
-
-            @Override
-            public void setPreemptShrink(G gp, boolean v) {
-                gp.preemptShrink = v;
-            }
-
-            @Override
-            public int gcScanState(G gp) {
-                return gp.gcScanState();
-            }
-
-            @Override
-            public boolean casGcScanState(G gp, int oldval, int newval) {
-                return gp.casGcScanState(oldval, newval);
-            }
-
-            @Override
-            public void resetGcScanState(G gp) {
-                SCANSTATE.setVolatile(gp, GcSupport.GC_SCAN_IDLE);
-            }
-
-            @Override
-            public void enterExternal(Sched rt) {
-                rt.liveness.enterExternal();
-            }
-
-            @Override
-            public void exitExternal(Sched rt) {
-                rt.liveness.exitExternal();
-            }
-
-            @Override
-            public void fatal(Sched rt, Throwable t) {
-                rt.fatal(t);
-            }
-        });
         try {
             STATUS = MethodHandles.lookup().findVarHandle(G.class, "atomicstatus", int.class);
-            SCANSTATE = MethodHandles.lookup().findVarHandle(G.class, "gcScanState", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

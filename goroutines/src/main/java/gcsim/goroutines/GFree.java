@@ -6,6 +6,8 @@ import static gcsim.stacks.StackConstants.FIXED_STACK;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 
 import gcsim.stacks.Stack;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -19,7 +21,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (goexit0); {@link #gfget} on the M that owns pp (newproc);
  * {@link #gfgetGlobal} for a newproc caller without a P (deliberate: in Go the
  * caller always has one). {@link #markrootFreeGStacks} is the GC's "free G
- * stacks" root job, called through {@link Sched#markrootFreeGStacks} by a
+ * stacks" root job, called through {@link Sched#gcSupport()} by a
  * gc-mark worker on any thread.
  *
  * <p><b>Locks.</b> The global lists and {@link #gFreeN} are guarded by
@@ -31,14 +33,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * first, as Go does, and checks again under it.
  */
 final class GFree {
-    private final Sched sched;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched sched;
 
     // ---- guarded by sched.lock ----
     private @Nullable G gFreeStack;
     private @Nullable G gFreeNoStack;
     private int gFreeN;
 
-    GFree(Sched sched) {
+    GFree(@UnderInitialization Sched sched) {
         this.sched = sched;
     }
 

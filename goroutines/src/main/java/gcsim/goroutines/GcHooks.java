@@ -13,7 +13,7 @@ public interface GcHooks {
      * when the heap reached its goal (gcTrigger) and to charge/perform mark
      * assists (gcAssistAlloc). The G's state is saved (pc/sp) so the hook may
      * suspend/scan other Gs; to scan its own stack the hook must first move the
-     * G to waiting (see {@link gcsim.goroutines.internal.GcSupport}). Returns
+     * G to waiting (see {@link gcsim.goroutines.internal.GcGoroutine#enterWaitingAssist}). Returns
      * 0 to continue, or a {@link GoCode} reason (e.g. {@link GoCode#PARK} after
      * {@link Sched#gopark}) to leave the M.
      */

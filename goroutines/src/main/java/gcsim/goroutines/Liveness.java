@@ -9,6 +9,8 @@ import static gcsim.goroutines.GStatus.G_WAITING;
 import static gcsim.goroutines.GStatus.readgstatus;
 
 import gcsim.base.GoThrow;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 
 /**
  * Liveness of one {@link Sched}: Go's checkdead, and the count of external
@@ -35,7 +37,9 @@ import gcsim.base.GoThrow;
  * reads {@code nexternal} under it.
  */
 final class Liveness {
-    private final Sched sched;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched sched;
 
     // ---- guarded by sched.lock ----
     /** Non-M threads currently counted as running Ms. */
@@ -43,7 +47,7 @@ final class Liveness {
     /** An M went idle while only external callers kept the process alive: re-check when they leave. */
     private boolean checkdeadDeferred;
 
-    Liveness(Sched sched) {
+    Liveness(@UnderInitialization Sched sched) {
         this.sched = sched;
     }
 
@@ -76,7 +80,7 @@ final class Liveness {
                 checkdead();
             }
         } catch (GoThrow t) {
-            sched.fatal(t);
+            sched.processExit.fatal(t);
         } finally {
             sched.lock.unlock();
         }
@@ -91,15 +95,15 @@ final class Liveness {
         if (sched.exiting || !sched.mainStarted) {
             return;
         }
-        int run = sched.mcount - sched.nmidle + nexternal;
+        int run = sched.mps.mcount - sched.mps.nmidle + nexternal;
         if (run > 0) {
-            if (sched.mcount - sched.nmidle == 0) {
+            if (sched.mps.mcount - sched.mps.nmidle == 0) {
                 checkdeadDeferred = true; // re-check when the last external caller leaves
             }
             return;
         }
         if (run < 0) {
-            throw Throw.fatal("runtime: checkdead: nmidle=" + sched.nmidle + " mcount=" + sched.mcount,
+            throw Throw.fatal("runtime: checkdead: nmidle=" + sched.mps.nmidle + " mcount=" + sched.mps.mcount,
                     "checkdead: inconsistent counts");
         }
         int grunning = 0;

@@ -1,10 +1,14 @@
 package gcsim.goroutines;
 
 import gcsim.goroutines.platform.Baton;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A machine (Go's {@code m}): a Java platform thread running the scheduler.
+ * A machine (Go's {@code m}): the scheduler state of one Java platform thread,
+ * which the M holds (its {@code thread}, started by newm) rather than is, so
+ * callers of M see no {@code interrupt()}, {@code setName()} or {@code join()}.
  * It takes a P, finds a runnable G ({@link Sched#schedule}), and runs it by
  * calling the G's {@link GoCode}; when the code returns a reason, the M makes
  * the transition Go makes after {@code mcall} (park_m, gosched_m, newstack,
@@ -15,10 +19,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <p>Fields other than those marked volatile are touched only by this M's own
  * thread, or under {@code sched.lock} while the M is idle (nextp, schedlink,
  * spinning), as in Go.
+ *
+ * <p><b>Thread.</b> {@link #thread} is made with the M and started once, by
+ * {@link Sched}'s newm; it runs {@link #mstart} until the runtime exits. Only
+ * the runtime (this package) reaches it: to start, park, unpark and join it.
  */
-public final class M extends Thread {
+public final class M {
     final Sched rt;
     final long id;
+    /** The platform thread this M runs on (Go: the OS thread of the m); it keeps this M. */
+    final @NotOnlyInitialized Thread thread;
 
     /** The G this M is running (Go's curg), null when in the scheduler. */
     volatile @Nullable G curg;
@@ -56,11 +66,29 @@ public final class M extends Thread {
     @Nullable Runnable waitunlockf;
 
     M(Sched rt, long id) {
-        super("gcsim-M" + id);
         this.rt = rt;
         this.id = id;
         this.park = new Note(rt.platform);
-        setDaemon(true);
+        Thread t = new MThread(this);
+        t.setDaemon(true);
+        this.thread = t;
+    }
+
+    /** The thread of an M: it runs the M's {@link #mstart} and maps itself back to its M for {@link #getm}. */
+    private static final class MThread extends Thread {
+        // The M is still being constructed when it makes its thread; the thread reads it only
+        // once started (newm, after the M is complete).
+        private final @NotOnlyInitialized M m;
+
+        MThread(@UnderInitialization M m) {
+            super("gcsim-M" + m.id);
+            this.m = m;
+        }
+
+        @Override
+        public void run() {
+            m.mstart();
+        }
     }
 
     /** This M's id (Go's m.id): M0, M1, ... in creation order. */
@@ -71,7 +99,7 @@ public final class M extends Thread {
     /** Go's {@code getg().m}: the M of the calling thread, or null when not on an M. */
     public static @Nullable M getm() {
         Thread t = Thread.currentThread();
-        return t instanceof M mp ? mp : null;
+        return t instanceof MThread mt ? mt.m : null;
     }
 
     /** The G this M runs (null in the scheduler). */
@@ -84,15 +112,15 @@ public final class M extends Thread {
         return p;
     }
 
-    @Override
-    public void run() {
+    /** The body of {@link #thread}: enters the platform and schedules until the runtime exits. mp's thread. */
+    private void mstart() {
         try {
             rt.platform.enter();
             rt.mstart1(this);
         } catch (Sched.MExit | Baton.Deadlock e) {
             // The runtime is exiting.
         } catch (Throwable t) {
-            rt.fatal(t);
+            rt.processExit.fatal(t);
         } finally {
             releaseWaitlock();
             rt.mexited(this);

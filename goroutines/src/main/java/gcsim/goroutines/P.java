@@ -2,6 +2,8 @@ package gcsim.goroutines;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -31,7 +33,9 @@ public final class P {
 
     static final int RUNQ_SIZE = 256;
 
-    final Sched rt;
+    // The Sched is still being constructed when it makes its Ps; a P reads it only once the
+    // runtime runs.
+    final @NotOnlyInitialized Sched rt;
     final int id;
     /** See the class comment. Access through STATUS. */
     @SuppressWarnings("unused")
@@ -66,7 +70,7 @@ public final class P {
     /** Preempt this P's G at the next safe point; cleared by schedule. */
     volatile boolean preempt;
 
-    P(Sched rt, int id) {
+    P(@UnderInitialization Sched rt, int id) {
         this.rt = rt;
         this.id = id;
     }
@@ -152,7 +156,7 @@ public final class P {
             return false;
         }
         batch[n] = gp;
-        rt.globrunqputbatch(batch);
+        rt.globrunq.globrunqputbatch(batch);
         return true;
     }
 

@@ -1,34 +1,27 @@
 package gcsim.goroutines;
 
-import static gcsim.goroutines.GStatus.G_DEAD;
-import static gcsim.goroutines.GStatus.G_IDLE;
-import static gcsim.goroutines.GStatus.G_PREEMPTED;
 import static gcsim.goroutines.GStatus.G_RUNNABLE;
 import static gcsim.goroutines.GStatus.G_RUNNING;
 import static gcsim.goroutines.GStatus.G_SCAN;
-import static gcsim.goroutines.GStatus.G_SYSCALL;
 import static gcsim.goroutines.GStatus.G_WAITING;
 import static gcsim.goroutines.GStatus.casgstatus;
 import static gcsim.goroutines.GStatus.readgstatus;
-import static gcsim.stacks.StackConstants.FIXED_STACK;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
-import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import gcsim.goroutines.internal.GcSupport;
 import gcsim.goroutines.platform.Platform;
 import gcsim.base.GoThrow;
 import gcsim.stacks.FuncTab;
 import gcsim.stacks.Growth;
-import gcsim.stacks.Stack;
 import gcsim.stacks.StackAllocator;
 import gcsim.stacks.StackCache;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
+import org.checkerframework.checker.initialization.qual.UnknownInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -44,24 +37,31 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@link Liveness#checkdead} while it holds a G or the world (see
  * {@link Liveness#enterExternal}), because in Go that caller would itself be an M.
  *
- * <p><b>Parts.</b> This class is the scheduler core: lifecycle, G creation,
- * the global run queue, Ms and Ps, schedule / findrunnable / execute, the mcall
- * continuations and ready. Each other concern is a class of this package that
- * owns its state and says in its header who calls it on which thread:
- * {@link StopTheWorld} ({@link #stw}), {@link Sysmon} ({@link #sysmon}),
- * {@link Timers} ({@link #timers}), {@link GFree} ({@link #gfree}),
- * {@link Liveness} ({@link #liveness}) and {@link Syscalls} ({@link #syscalls}).
- * Go keeps all of them in proc.go.
+ * <p><b>Parts.</b> This class is the scheduler core: schedule / findrunnable
+ * / steal / execute, ready, and the public face of the runtime (start,
+ * newproc, awaitExit, stopTheWorld, the dumps). Each other concern is a class
+ * of this package that owns its state and says in its header who calls it on
+ * which thread: {@link MsAndPs} ({@link #mps}: the Ms, the Ps, the idle lists),
+ * {@link GlobalRunq} ({@link #globrunq}), {@link Mcall} ({@link #mcall}:
+ * running a G and the mcall continuations), {@link AllGs} ({@link #allgs}: G
+ * creation), {@link GFree} ({@link #gfree}), {@link StopTheWorld}
+ * ({@link #stw}), {@link Preemption} ({@link #preemption}), {@link Sysmon}
+ * ({@link #sysmon}), {@link Timers} ({@link #timers}), {@link Liveness}
+ * ({@link #liveness}), {@link Syscalls} ({@link #syscalls}),
+ * {@link ProcessExit} ({@link #processExit}) and {@link Inspection}. Go keeps
+ * all of them in proc.go. The collector's view of the runtime is
+ * {@link #gcSupport()} (package {@code gcsim.goroutines.internal}).
  *
  * <p><b>Locks.</b> {@code lock} is Go's {@code sched.lock}: it guards the
- * idle lists, the global run queue, the global free-G lists (in
- * {@link GFree}), {@code stopwait} (in {@link StopTheWorld}), the external
- * count (in {@link Liveness}) and the M count. {@code allglock} guards
+ * idle lists and the M count (in {@link MsAndPs}), the global run queue
+ * (in {@link GlobalRunq}), the global free-G lists (in {@link GFree}),
+ * {@code stopwait} (in {@link StopTheWorld}) and the external count (in
+ * {@link Liveness}). {@code allglock} (in {@link AllGs}) guards
  * {@code allgs}. Lock order: channel locks → sched.lock → allglock;
  * timersLock (in {@link Timers}) is a leaf.
  *
  * <p><b>Exit.</b> The process ends when the main goroutine returns
- * ({@link #exitCode} 0) or on a throw ({@link #fatal}); {@link #awaitExit}
+ * (exit code 0) or on a throw ({@link ProcessExit#fatal}); {@link #awaitExit}
  * waits for either.
  */
 public final class Sched {
@@ -78,51 +78,42 @@ public final class Sched {
     private final FuncTab functab;
     private final Growth growth;
 
-    /** When this process was made (Go's runtimeInitTime), for schedtrace's clock. */
-    private final long startNanos = System.nanoTime();
 
     final ReentrantLock lock = new ReentrantLock();
-    // ---- guarded by lock ----
-    private @Nullable M midle;
-    int nmidle;
-    private long mnext;
-    int mcount;
-    private @Nullable P pidle;
-    private @Nullable G runqHead;
-    private @Nullable G runqTail;
-    private volatile int runqsize;
-    private final List<M> allm = new ArrayList<>();
+    /** The global run queue (guarded by lock). */
+    final @NotOnlyInitialized GlobalRunq globrunq;
+    /** Running a G and the mcall continuations (park_m, goschedImpl, goexit0, ...). */
+    final @NotOnlyInitialized Mcall mcall;
+    /** The Ms and Ps: idle lists, the M count, nmspinning, npidle (guarded by lock, or atomics). */
+    final @NotOnlyInitialized MsAndPs mps;
     // ---- atomics ----
-    final AtomicInteger npidle = new AtomicInteger();
-    final AtomicInteger nmspinning = new AtomicInteger();
-    private final AtomicLong goidgen = new AtomicLong();
     /** Stop-the-world: worldsema, stopwait (guarded by lock), gcwaiting, stopnote. */
-    final StopTheWorld stw;
+    final @NotOnlyInitialized StopTheWorld stw;
 
     final P[] allp;
     /** The global free lists of dead Gs (guarded by lock); each P keeps its own local list. */
-    final GFree gfree;
-    private final Object allglock = new Object();
-    private G[] allgs = new G[64];
-    private volatile int allglen;
+    final @NotOnlyInitialized GFree gfree;
+    /** allgs and the making of new Gs (newproc1, malg, allgadd). */
+    final @NotOnlyInitialized AllGs allgs;
 
     /** checkdead and the count of external callers (guarded by lock). */
-    final Liveness liveness;
+    final @NotOnlyInitialized Liveness liveness;
     /** System calls: entersyscall, exitsyscall and their helpers (no state of their own). */
-    final Syscalls syscalls;
+    final @NotOnlyInitialized Syscalls syscalls;
     /** Timers of sleeping Gs (a global heap instead of Go's per-P heaps) and the M polling for them. */
-    final Timers timers;
+    final @NotOnlyInitialized Timers timers;
 
     // ---- lifecycle ----
     volatile boolean exiting;
-    private volatile @Nullable Throwable fatal;
-    /** The goroutine whose M threw {@link #fatal} (dopanic_m's gp), null when it was not thrown on an M. */
-    private volatile @Nullable G fatalG;
-    private volatile int exitCode = -1;
-    private final CountDownLatch exited = new CountDownLatch(1);
+    /** How the process ends: the fatal error, the exit code, awaitExit's latch, shutdown. */
+    final @NotOnlyInitialized ProcessExit processExit;
+    /** preemptone / preemptall. */
+    final @NotOnlyInitialized Preemption preemption;
+    /** schedtrace and the accounting checks. */
+    private final @NotOnlyInitialized Inspection inspection;
     volatile boolean mainStarted;
     /** sysmon (retake, overdue timers): its own thread when config.sysmon(). */
-    final Sysmon sysmon;
+    final @NotOnlyInitialized Sysmon sysmon;
 
     /** Statistics. */
     final AtomicLong goroutinesCreated = new AtomicLong();
@@ -141,6 +132,9 @@ public final class Sched {
      */
     RuntimeEvents events = RuntimeEvents.NONE;
 
+    /** The collector's view of this runtime (GC-only operations; see {@link GcSupport}). */
+    private final @NotOnlyInitialized GcSupport gcSupport;
+
     /** Hooks gc-mark installs (allocation), or null. */
     volatile @Nullable GcHooks gcHooks;
     /** Whether {@link #gcHooks} wants {@link GcHooks#atSafePoint} calls (stress mode); set with it. */
@@ -157,7 +151,7 @@ public final class Sched {
      */
     volatile java.util.function.@Nullable ObjIntConsumer<G> suspendWaitHookForTest;
     /**
-     * Test seam for fault injection, read by {@link Stacks#newstack} (one
+     * Test seam for fault injection, read by {@link GoroutineStacks#newstack} (one
      * volatile read per stack growth): called on the G's M once gp is
      * _Gcopystack, before the copy. Set with {@link #setCopystackHookForTest}.
      */
@@ -179,32 +173,58 @@ public final class Sched {
     }
 
     /** Creates a runtime sharing the given stack allocator and function table, on {@code platform}. */
-    // The parts (StopTheWorld ... Sysmon) only store this; they read the Sched after construction,
-    // which the Nullness Checker's initialization rules cannot see. javac still checks that every
-    // final field is assigned.
-    @SuppressWarnings("nullness") // initialization: see above
     public Sched(SchedConfig config, StackAllocator stackAllocator, FuncTab functab, Platform platform) {
         this.config = config;
         this.platform = platform;
-        this.stw = new StopTheWorld(this);
+        this.stw = new StopTheWorld(this, platform);
         this.gfree = new GFree(this);
         this.liveness = new Liveness(this);
         this.syscalls = new Syscalls(this);
         this.timers = new Timers(this);
         this.sysmon = new Sysmon(this);
+        this.mps = new MsAndPs(this);
+        this.processExit = new ProcessExit(this);
+        this.allgs = new AllGs(this);
+        this.globrunq = new GlobalRunq(this);
+        this.mcall = new Mcall(this);
+        this.preemption = new Preemption(this);
+        this.inspection = new Inspection(this);
+        this.gcSupport = new GcViews.Runtime(this);
         this.gomaxprocs = config.gomaxprocs();
         this.stackAllocator = stackAllocator;
         this.functab = functab;
         this.growth = new Growth(stackAllocator, functab);
         growth.setMaxStack(config.maxStackSize());
-        this.allp = new P[gomaxprocs];
-        for (int i = 0; i < gomaxprocs; i++) {
-            allp[i] = new P(this, i);
+        this.allp = procresize(this, mps, gomaxprocs);
+    }
+
+    /**
+     * Go's procresize at start: makes the GOMAXPROCS Ps, all idle (the main G
+     * wakes one). The constructor only, once its parts exist.
+     */
+    // The Ps keep the Sched, still under construction here, as its parts do, and read it only
+    // once the runtime runs; pidleput touches only the idle list and the Ps. The Checker's
+    // initialization rules cannot see that nothing reads the half-built runtime meanwhile, so
+    // this one step (not the whole constructor) is exempt from those two checks.
+    @SuppressWarnings({"nullness:assignment", "nullness:method.invocation"}) // initialization only: see above
+    private static P[] procresize(@UnderInitialization Sched rt, @UnknownInitialization MsAndPs mps, int nprocs) {
+        P[] allp = new P[nprocs];
+        for (int i = 0; i < nprocs; i++) {
+            allp[i] = new P(rt, i);
         }
-        // All Ps start idle (procresize); the main G wakes one.
-        for (int i = gomaxprocs - 1; i >= 0; i--) {
-            pidleput(allp[i]);
+        for (int i = nprocs - 1; i >= 0; i--) {
+            mps.pidleput(allp[i]);
         }
+        return allp;
+    }
+
+    /**
+     * The collector's view of this runtime: the operations only the garbage collector may
+     * use. Any thread. Its type is in {@code gcsim.goroutines.internal}, which the module
+     * exports to gc-mark alone: other modules cannot use what they get.
+     */
+    public GcSupport gcSupport() {
+        return gcSupport;
     }
 
     public StackAllocator stackAllocator() {
@@ -285,7 +305,7 @@ public final class Sched {
     }
 
     // =====================================================================
-    // Lifecycle
+    // Lifecycle: start here; exit, throws and shutdown are ProcessExit's
     // =====================================================================
 
     /**
@@ -301,7 +321,7 @@ public final class Sched {
         if (config.sysmon()) {
             sysmon.start();
         }
-        wakep();
+        mps.wakep();
         return gp;
     }
 
@@ -309,38 +329,20 @@ public final class Sched {
      * Waits until the process exits. Returns the exit code (0 when main
      * returned) or throws the fatal error (a {@link GoThrow} such as
      * "all goroutines are asleep - deadlock!"). Returns -1 on timeout
-     * (the process keeps running; call {@link #shutdown}).
+     * (the process keeps running; call {@link #shutdown}). Any thread.
      */
     public int awaitExit(long timeout, TimeUnit unit) throws InterruptedException {
-        if (!exited.await(timeout, unit)) {
-            return -1;
-        }
-        Throwable t = fatal;
-        if (t instanceof Error e) {
-            throw e;
-        }
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        return exitCode;
+        return processExit.awaitExit(timeout, unit);
     }
 
     /** The fatal error that ended the process, if any. */
     public @Nullable Throwable fatalError() {
-        return fatal;
+        return processExit.fatalError();
     }
 
     /** Whether the process has exited (main returned, a throw, or shutdown). */
     public boolean hasExited() {
-        return exited.getCount() == 0;
-    }
-
-    /** Go's exit(code): ends the process. Any thread. */
-    void exit(int code) {
-        if (exitCode == -1) {
-            exitCode = code;
-        }
-        shutdown();
+        return processExit.hasExited();
     }
 
     /**
@@ -349,64 +351,17 @@ public final class Sched {
      * that is not an M (a mark worker, the collector, an external caller) or nothing threw.
      */
     public @Nullable G fatalGoroutine() {
-        return fatal == null ? null : fatalG;
+        return processExit.fatalGoroutine();
     }
 
-    /** Records a throw: the first one wins and the process ends. Any thread. */
-    void fatal(Throwable t) {
-        synchronized (exited) { // the throw and its goroutine go together
-            if (fatal == null && !hasExitedNormally()) {
-                M mp = M.getm();
-                fatalG = mp == null ? null : mp.curg;
-                fatal = t;
-            }
-        }
-        shutdown();
-    }
-
-    private boolean hasExitedNormally() {
-        return exitCode != -1;
-    }
-
-    /** Stops every M (they exit at their next scheduling point or instruction boundary). */
+    /** Stops every M (they exit at their next scheduling point or instruction boundary). Any thread. */
     public void shutdown() {
-        exiting = true;
-        exited.countDown();
-        List<M> ms;
-        platform.lock(lock);
-        try {
-            ms = new ArrayList<>(allm);
-        } finally {
-            lock.unlock();
-        }
-        for (M mp : ms) {
-            mp.forceSignal();
-            platform.unpark(mp);
-        }
-        Thread t = timers.poller;
-        if (t != null) {
-            platform.unpark(t);
-        }
-        Thread s = sysmon.thread;
-        if (s != null) {
-            platform.unpark(s);
-        }
+        processExit.shutdown();
     }
 
     /** Waits (bounded) until every M thread has ended after an exit. For tests. */
     public boolean joinMs(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        for (M mp : allMs()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return false;
-            }
-            mp.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
-            if (mp.isAlive()) {
-                return false;
-            }
-        }
-        return true;
+        return processExit.joinMs(millis);
     }
 
     /** Control-flow signal: the runtime is exiting, unwind the M. */
@@ -418,7 +373,7 @@ public final class Sched {
         }
     }
 
-    private static final MExit MEXIT = new MExit();
+    static final MExit MEXIT = new MExit();
 
     void checkExiting() {
         if (exiting) {
@@ -431,7 +386,7 @@ public final class Sched {
     }
 
     // =====================================================================
-    // G creation (newproc1, malg, allgadd); reuse (gfput, gfget) is GFree
+    // G creation (AllGs: newproc1, malg, allgadd); reuse (gfput, gfget) is GFree
     // =====================================================================
 
     /**
@@ -441,48 +396,12 @@ public final class Sched {
      * _Gdead and owned by the caller, to lay out its first frame. Any thread.
      */
     public G newproc(GoCode code, @Nullable GInit init) {
-        M mp = M.getm();
-        P pp = mp == null ? null : mp.p;
-        G newg = pp != null ? gfree.gfget(pp) : gfree.gfgetGlobal();
-        if (newg == null) {
-            newg = malg(FIXED_STACK);
-            casgstatus(newg, G_IDLE, G_DEAD);
-            allgadd(newg); // publishes with status _Gdead so the GC does not look at the stack
-        }
-        if (newg.stackHi == 0) {
-            throw Throw.fatal("newproc1: newg missing stack");
-        }
-        if (readgstatus(newg) != G_DEAD) {
-            throw Throw.fatal("newproc1: new g is not Gdead");
-        }
-        newg.code = code;
-        newg.sp = newg.stackHi;
-        newg.pc = 0;
-        newg.waitsince = 0;
-        newg.isMain = false;
-        if (init != null) {
-            init.init(newg);
-        }
-        casgstatus(newg, G_DEAD, G_RUNNABLE);
-        newg.goid = goidgen.incrementAndGet();
-        goroutinesCreated.incrementAndGet();
-        if (events != RuntimeEvents.NONE) {
-            events.goroutineCreated(newg);
-        }
-        if (pp == null) {
-            // Deliberate: Go's caller always has a P. Without one, inject the G.
-            if (mainStarted) {
-                injectglist(newg);
-            } else {
-                globrunqputLocked(newg);
-            }
-            return newg;
-        }
-        pp.runqput(newg, true);
-        if (npidle.get() != 0 && nmspinning.get() == 0 && mainStarted) {
-            wakep();
-        }
-        return newg;
+        return allgs.newproc(code, init);
+    }
+
+    /** A snapshot of every G ever created (Go's allgs), in creation order. Any thread. */
+    public G[] allgs() {
+        return allgs.allgs();
     }
 
     /**
@@ -495,189 +414,18 @@ public final class Sched {
         return pp == null || pp.id >= stackAllocator.procs() ? null : stackAllocator.stackcache(pp.id);
     }
 
-    /** Go's malg: a new G with a stack of the given size, status _Gidle. */
-    G malg(int stacksize) {
-        G newg = new G(this);
-        Stack s = stackAllocator.stackalloc(stackcache(), stacksize);
-        newg.setStack(s);
-        newg.stackguard0 = newg.stackLo + STACK_GUARD;
-        newg.initStatus(G_IDLE);
-        return newg;
-    }
-
-    @SuppressWarnings("nullness") // allgs[0, allglen) are non-null; the tail is spare capacity
-    private void allgadd(G gp) {
-        if (readgstatus(gp) == G_IDLE) {
-            throw Throw.fatal("allgadd: bad status Gidle");
-        }
-        synchronized (allglock) {
-            int n = allglen;
-            if (n == allgs.length) {
-                allgs = Arrays.copyOf(allgs, n * 2);
-            }
-            allgs[n] = gp;
-            allglen = n + 1;
-        }
-    }
-
-    /** A snapshot of every G ever created (Go's allgs), in creation order. Any thread. */
-    @SuppressWarnings("nullness") // allgs[0, allglen) are non-null
-    public G[] allgs() {
-        synchronized (allglock) {
-            return Arrays.copyOf(allgs, allglen);
-        }
-    }
-
-    /**
-     * Go's markrootFreeGStacks (the GC's "free G stacks" root job): frees the
-     * stacks of the dead Gs on the global free list with stacks and moves them
-     * to the no-stack list (gfget allocates a new stack on reuse). Any thread;
-     * returns how many stacks were freed. See {@link GFree}.
-     */
-    public int markrootFreeGStacks() {
-        return gfree.markrootFreeGStacks();
-    }
-
     // =====================================================================
-    // Global run queue (under lock)
+    // Global run queue (GlobalRunq, under lock)
     // =====================================================================
-
-    /** Go's globrunqput: puts gp at the tail of the global queue. Caller holds lock. */
-    void globrunqput(G gp) {
-        gp.schedlink = null;
-        G tail = runqTail;
-        if (tail != null) {
-            tail.schedlink = gp;
-        } else {
-            runqHead = gp;
-        }
-        runqTail = gp;
-        runqsize++;
-    }
-
-    /** globrunqput taking sched.lock itself. */
-    private void globrunqputLocked(G gp) {
-        platform.lock(lock);
-        try {
-            globrunqput(gp);
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Go's globrunqputbatch, taking the lock itself (runqputslow). */
-    void globrunqputbatch(G[] batch) {
-        platform.lock(lock);
-        try {
-            for (G gp : batch) {
-                globrunqput(gp);
-            }
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private @Nullable G globrunqpop() {
-        G gp = runqHead;
-        if (gp != null) {
-            runqHead = gp.schedlink;
-            if (runqHead == null) {
-                runqTail = null;
-            }
-            gp.schedlink = null;
-            runqsize--;
-        }
-        return gp;
-    }
-
-    /** Go's globrunqget: takes a fair share of the global queue into pp; returns one G. Holds lock. */
-    @Nullable G globrunqget(P pp, int max) {
-        int size = runqsize;
-        if (size == 0) {
-            return null;
-        }
-        int n = size / gomaxprocs + 1;
-        if (n > size) {
-            n = size;
-        }
-        if (max > 0 && n > max) {
-            n = max;
-        }
-        if (n > P.RUNQ_SIZE / 2) {
-            n = P.RUNQ_SIZE / 2;
-        }
-        G gp = globrunqpop();
-        n--;
-        for (; n > 0; n--) {
-            G gp1 = globrunqpop();
-            if (gp1 == null) {
-                break;
-            }
-            pp.runqput(gp1, false);
-        }
-        return gp;
-    }
-
-    /**
-     * Reliability check for tests and soaks: every G is accounted for. None
-     * holds the scan bit and the live ones (not dead) are exactly those created
-     * and not exited. Returns null when so, else what is wrong. The caller has
-     * stopped the world and no suspender (mark worker) is at work.
-     */
-    public @Nullable String unaccountedGs() {
-        long live = 0;
-        for (G gp : allgs()) {
-            int s = readgstatus(gp);
-            if ((s & G_SCAN) != 0) {
-                return gp + " left with the scan bit (status " + Integer.toHexString(s) + ")";
-            }
-            if (s != G_DEAD) {
-                live++;
-            }
-        }
-        long expected = goroutinesCreated.get() - goroutinesExited.get();
-        return live == expected ? null : live + " live Gs, but created - exited = " + expected;
-    }
 
     /** Global run queue length (racy read). */
     public int globalRunqSize() {
-        return runqsize;
+        return globrunq.runqsize;
     }
 
     // =====================================================================
-    // Ms and Ps: startm, stopm, wakep, handoffp, acquirep, releasep
+    // M thread entry; the Ms and Ps themselves are MsAndPs's
     // =====================================================================
-
-    /** Go's newm: a new M thread that will start with P pp. */
-    void newm(boolean spinning, @Nullable P pp) {
-        M mp;
-        platform.lock(lock);
-        try {
-            checkExiting();
-            mp = new M(this, mnext++);
-            mcount++;
-            if (mcount > MAX_MCOUNT) {
-                throw Throw.fatal("runtime: program exceeds " + MAX_MCOUNT + "-thread limit", "thread exhaustion");
-            }
-            allm.add(mp);
-        } finally {
-            lock.unlock();
-        }
-        mp.nextp = pp;
-        mp.spinning = spinning;
-        platform.adopt(mp);
-        mp.start();
-    }
-
-    /** All Ms created so far. Any thread. */
-    public List<M> allMs() {
-        platform.lock(lock);
-        try {
-            return new ArrayList<>(allm);
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** The Ps (length GOMAXPROCS). */
     public P[] allp() {
@@ -688,7 +436,7 @@ public final class Sched {
     void mstart1(M mp) {
         P pp = mp.nextp;
         if (pp != null) {
-            acquirep(mp, pp);
+            mps.acquirep(mp, pp);
             mp.nextp = null;
         }
         for (;;) {
@@ -697,209 +445,9 @@ public final class Sched {
         }
     }
 
-    /** Go's stopm: parks mp on the idle list until startm hands it a P. mp's thread only. */
-    void stopm(M mp) {
-        if (mp.locks != 0) {
-            throw Throw.fatal("stopm holding locks");
-        }
-        if (mp.p != null) {
-            throw Throw.fatal("stopm holding p");
-        }
-        if (mp.spinning) {
-            throw Throw.fatal("stopm spinning");
-        }
-        platform.lock(lock);
-        try {
-            checkExiting();
-            mput(mp);
-        } finally {
-            lock.unlock();
-        }
-        while (!mp.park.signalled()) {
-            checkExiting();
-            platform.park(mp.park);
-        }
-        mp.park.clear();
-        checkExiting();
-        P pp = mp.nextp;
-        if (pp == null) {
-            throw Throw.fatal("stopm: woken without p");
-        }
-        acquirep(mp, pp);
-        mp.nextp = null;
-    }
-
-    /** Go's mput: mp to the idle list, then checkdead. Holds lock. */
-    private void mput(M mp) {
-        mp.schedlink = midle;
-        midle = mp;
-        nmidle++;
-        liveness.checkdead();
-    }
-
-    /** Go's mget. Holds lock. */
-    @Nullable M mget() {
-        M mp = midle;
-        if (mp != null) {
-            midle = mp.schedlink;
-            mp.schedlink = null;
-            nmidle--;
-        }
-        return mp;
-    }
-
-    /** Go's pidleput. Holds lock (or during construction). */
-    void pidleput(P pp) {
-        if (!pp.runqempty()) {
-            throw Throw.fatal("pidleput: P has non-empty run queue");
-        }
-        pp.setStatus(P.P_IDLE);
-        pp.link = pidle;
-        pidle = pp;
-        npidle.incrementAndGet();
-    }
-
-    /** pidleget taking sched.lock itself. */
-    @Nullable P pidlegetLocked() {
-        platform.lock(lock);
-        try {
-            return pidleget();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Go's pidleget. Holds lock. */
-    @Nullable P pidleget() {
-        P pp = pidle;
-        if (pp != null) {
-            pidle = pp.link;
-            pp.link = null;
-            npidle.decrementAndGet();
-        }
-        return pp;
-    }
-
-    /**
-     * Test seam for the model-checking tests, which drive Gs on plain threads
-     * without Ms: takes the first idle P off {@code pidle} (so a ready from a
-     * caller without a P queues the G and starts no M once all are taken).
-     * Any thread, before the process is started.
-     */
-    @Nullable P pidlegetForTest() {
-        return pidlegetLocked();
-    }
-
-    /**
-     * Go's startm: schedules some M to run pp (an idle P when null). With
-     * spinning, the caller incremented nmspinning and the M starts spinning.
-     */
-    void startm(@Nullable P pp, boolean spinning) {
-        M mp;
-        platform.lock(lock);
-        try {
-            if (pp == null) {
-                pp = pidleget();
-                if (pp == null) {
-                    if (spinning && nmspinning.decrementAndGet() < 0) {
-                        throw Throw.fatal("startm: negative nmspinning");
-                    }
-                    return;
-                }
-            }
-            mp = mget();
-        } finally {
-            lock.unlock();
-        }
-        if (mp == null) {
-            newm(spinning, pp);
-            return;
-        }
-        if (mp.spinning) {
-            throw Throw.fatal("startm: m is spinning");
-        }
-        if (mp.nextp != null) {
-            throw Throw.fatal("startm: m has p");
-        }
-        if (spinning && !pp.runqempty()) {
-            throw Throw.fatal("startm: p has runnable gs");
-        }
-        mp.spinning = spinning;
-        mp.nextp = pp;
-        mp.park.wakeup();
-        platform.unpark(mp);
-    }
-
-    /** Go's wakep: tries to add one more spinning M if none is spinning. Any thread. */
-    void wakep() {
-        if (!nmspinning.compareAndSet(0, 1)) {
-            return;
-        }
-        startm(null, true);
-    }
-
-    /** Go's handoffp: hands off pp from a syscall or a stopping M. */
-    void handoffp(P pp) {
-        // if it has local work, start it straight away
-        if (!pp.runqempty() || runqsize != 0) {
-            startm(pp, false);
-            return;
-        }
-        // no local work, check that there are no spinning/idle M's,
-        // otherwise our help is not required
-        if (nmspinning.get() + npidle.get() == 0 && nmspinning.compareAndSet(0, 1)) {
-            startm(pp, true);
-            return;
-        }
-        boolean start;
-        platform.lock(lock);
-        try {
-            if (stw.gcwaiting) {
-                pp.setStatus(P.P_GCSTOP);
-                if (--stw.stopwait == 0) {
-                    stw.stopnote.wakeup();
-                }
-                return;
-            }
-            start = runqsize != 0;
-            if (!start) {
-                pidleput(pp);
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (start) {
-            startm(pp, false);
-        }
-    }
-
-    /** Go's acquirep/wirep: associates pp with mp. mp's thread. */
-    void acquirep(M mp, P pp) {
-        if (mp.p != null) {
-            throw Throw.fatal("wirep: already in go");
-        }
-        if (pp.m != null || pp.status() != P.P_IDLE) {
-            throw Throw.fatal("runtime: wirep: p->m=" + pp.m + " p->status=" + pp.status(), "wirep: invalid p state");
-        }
-        mp.p = pp;
-        pp.m = mp;
-        pp.setStatus(P.P_RUNNING);
-    }
-
-    /** Go's releasep: disassociates mp's P. mp's thread. */
-    P releasep(M mp) {
-        P pp = mp.p;
-        if (pp == null) {
-            throw Throw.fatal("releasep: invalid arg");
-        }
-        if (pp.m != mp || pp.status() != P.P_RUNNING) {
-            throw Throw.fatal("runtime: releasep: m=" + mp + " m->p=" + pp + " p->m=" + pp.m
-                    + " p->status=" + pp.status(), "releasep: invalid p state");
-        }
-        mp.p = null;
-        pp.m = null;
-        pp.setStatus(P.P_IDLE);
-        return pp;
+    /** All Ms created so far. Any thread. */
+    public List<M> allMs() {
+        return mps.allMs();
     }
 
     // =====================================================================
@@ -927,10 +475,10 @@ public final class Sched {
             timers.checkTimers(pp);
             gp = null;
             // Check the global runnable queue once in a while to ensure fairness.
-            if (pp.schedtick % 61 == 0 && runqsize > 0) {
+            if (pp.schedtick % 61 == 0 && globrunq.runqsize > 0) {
                 platform.lock(lock);
                 try {
-                    gp = globrunqget(pp, 1);
+                    gp = globrunq.globrunqget(pp, 1);
                 } finally {
                     lock.unlock();
                 }
@@ -952,7 +500,7 @@ public final class Sched {
             resetspinning(mp);
         }
         execute(mp, gp, inheritTime);
-        run(mp, gp);
+        mcall.run(mp, gp);
     }
 
     static P mustP(M mp) {
@@ -987,61 +535,6 @@ public final class Sched {
     }
 
     /**
-     * Runs gp (running on mp) until it leaves the M: gogo plus the mcall
-     * continuations. Returns when mp must schedule again.
-     */
-    private void run(M mp, G gp) {
-        for (;;) {
-            if (gp.exitsyscallTailPending) {
-                syscalls.exitsyscallTail(mp, gp);
-            }
-            GoCode code = gp.code;
-            if (code == null) {
-                throw Throw.fatal("runtime: g has no code");
-            }
-            int why = code.run(mp, gp);
-            checkExiting();
-            switch (why) {
-                case GoCode.PARK -> {
-                    parkM(mp, gp);
-                    return;
-                }
-                case GoCode.GOSCHED -> {
-                    goschedImpl(mp, gp);
-                    return;
-                }
-                case GoCode.MORESTACK -> {
-                    if (!Stacks.newstack(this, mp, gp)) {
-                        return;
-                    }
-                }
-                case GoCode.EXIT -> {
-                    if (gp.isMain) {
-                        exit(0);
-                        throw MEXIT;
-                    }
-                    goexit0(mp, gp);
-                    return;
-                }
-                case GoCode.GOEXIT -> {
-                    goexit0(mp, gp);
-                    return;
-                }
-                case GoCode.EXITSYSCALL0 -> {
-                    if (!syscalls.exitsyscall0(mp, gp)) {
-                        return;
-                    }
-                }
-                case GoCode.PREEMPT_ASYNC -> {
-                    asyncPreempt2(mp, gp);
-                    return;
-                }
-                default -> throw Throw.fatal("runtime: bad yield reason " + why);
-            }
-        }
-    }
-
-    /**
      * Go's findrunnable: local queue, global queue, stealing; otherwise
      * gives up the P and stops the M. Returns null when the caller must start
      * over (it stopped for the GC). mp's thread.
@@ -1057,10 +550,10 @@ public final class Sched {
         if (gp != null) {
             return gp;
         }
-        if (runqsize != 0) {
+        if (globrunq.runqsize != 0) {
             platform.lock(lock);
             try {
-                gp = globrunqget(pp, 0);
+                gp = globrunq.globrunqget(pp, 0);
             } finally {
                 lock.unlock();
             }
@@ -1078,37 +571,37 @@ public final class Sched {
             if (stw.gcwaiting) {
                 return null;
             }
-            if (runqsize != 0) {
-                return globrunqget(pp, 0);
+            if (globrunq.runqsize != 0) {
+                return globrunq.globrunqget(pp, 0);
             }
-            if (releasep(mp) != pp) {
+            if (mps.releasep(mp) != pp) {
                 throw Throw.fatal("findrunnable: wrong p");
             }
-            pidleput(pp);
+            mps.pidleput(pp);
         } finally {
             lock.unlock();
         }
         boolean wasSpinning = mp.spinning;
         if (mp.spinning) {
             mp.spinning = false;
-            if (nmspinning.decrementAndGet() < 0) {
+            if (mps.nmspinning.decrementAndGet() < 0) {
                 throw Throw.fatal("findrunnable: negative nmspinning");
             }
         }
         // check all runqueues once again (and, not in Go's findrunnable, the global
         // queue if we were spinning: a caller without a P (see ready) relies on a
         // spinning M to take what it put there)
-        boolean work = wasSpinning && runqsize != 0;
+        boolean work = wasSpinning && globrunq.runqsize != 0;
         for (int i = 0; !work && i < allp.length; i++) {
             work = !allp[i].runqempty();
         }
         if (work) {
-            P got = pidlegetLocked();
+            P got = mps.pidlegetLocked();
             if (got != null) {
-                acquirep(mp, got);
+                mps.acquirep(mp, got);
                 if (wasSpinning) {
                     mp.spinning = true;
-                    nmspinning.incrementAndGet();
+                    mps.nmspinning.incrementAndGet();
                 }
                 return null;
             }
@@ -1116,7 +609,7 @@ public final class Sched {
         if (timers.pollTimers(mp)) {
             return null;
         }
-        stopm(mp);
+        mps.stopm(mp);
         return null;
     }
 
@@ -1124,12 +617,12 @@ public final class Sched {
     private @Nullable G steal(M mp, P pp) {
         int procs = gomaxprocs;
         // If number of spinning M's >= number of busy P's, block.
-        if (!mp.spinning && 2 * nmspinning.get() >= procs - npidle.get()) {
+        if (!mp.spinning && 2 * mps.nmspinning.get() >= procs - mps.npidle.get()) {
             return null;
         }
         if (!mp.spinning) {
             mp.spinning = true;
-            nmspinning.incrementAndGet();
+            mps.nmspinning.incrementAndGet();
         }
         for (int i = 0; i < 4; i++) {
             int start = platform.nextInt(procs);
@@ -1156,12 +649,12 @@ public final class Sched {
             throw Throw.fatal("resetspinning: not a spinning m");
         }
         mp.spinning = false;
-        int n = nmspinning.decrementAndGet();
+        int n = mps.nmspinning.decrementAndGet();
         if (n < 0) {
             throw Throw.fatal("findrunnable: negative nmspinning");
         }
-        if (n == 0 && npidle.get() > 0) {
-            wakep();
+        if (n == 0 && mps.npidle.get() > 0) {
+            mps.wakep();
         }
     }
 
@@ -1179,7 +672,7 @@ public final class Sched {
     }
 
     // =====================================================================
-    // mcall continuations: park_m, goschedImpl, preemptPark, goexit0
+    // gopark; running the G and the mcall continuations are Mcall's
     // =====================================================================
 
     /**
@@ -1196,102 +689,6 @@ public final class Sched {
         mp.waitunlockf = unlockf;
         gp.waitreason = reason;
         gp.waitsince = gp.rt.platform.nanoTime();
-    }
-
-    /** Go's park_m. */
-    private void parkM(M mp, G gp) {
-        casgstatus(gp, G_RUNNING, G_WAITING);
-        dropg(mp);
-        Runnable f = mp.waitunlockf;
-        if (f != null) {
-            mp.waitunlockf = null;
-            f.run();
-        }
-    }
-
-    /** Go's goschedImpl (Gosched and gopreempt_m): the G goes to the global queue. */
-    void goschedImpl(M mp, G gp) {
-        int status = readgstatus(gp);
-        if ((status & ~G_SCAN) != G_RUNNING) {
-            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
-        }
-        casgstatus(gp, G_RUNNING, G_RUNNABLE);
-        dropg(mp);
-        globrunqputLocked(gp);
-        // Deliberate: Go relies on other Ms spinning; we wake one so a G put on the
-        // global queue is not stranded while this M keeps a tight G.
-        if (npidle.get() != 0 && nmspinning.get() == 0) {
-            wakep();
-        }
-    }
-
-    /** Go's gopreempt_m. */
-    void gopreemptM(M mp, G gp) {
-        goschedImpl(mp, gp);
-    }
-
-    /**
-     * Go's preemptPark: parks gp in _Gpreempted. The scan bit is held from
-     * running until gp is off the M so nobody claims gp half-parked.
-     */
-    void preemptPark(M mp, G gp) {
-        int status = readgstatus(gp);
-        if ((status & ~G_SCAN) != G_RUNNING) {
-            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
-        }
-        gp.waitreason = WaitReason.PREEMPTED;
-        gp.waitsince = platform.nanoTime();
-        GStatus.casGToPreemptScan(gp, G_RUNNING, G_SCAN | G_PREEMPTED);
-        dropg(mp);
-        GStatus.casfromGscanstatus(gp, G_SCAN | G_PREEMPTED, G_PREEMPTED);
-    }
-
-    /**
-     * gcsim's two-phase stack scan (not in Go): at a safe point (newstack's
-     * preempt path, asyncPreempt2) the G scans its own stack if a GC worker
-     * asked it to ({@link Suspension#requestSelfScan}); the hook does the
-     * claim. mp's thread, gp running on mp and owning its stack.
-     */
-    void scanOwnStackIfAsked(M mp, G gp) {
-        GcHooks h = gcHooks;
-        if (h != null && gp.gcScanState() == gcsim.goroutines.internal.GcSupport.GC_SCAN_SELF) {
-            h.scanOwnStack(mp, gp);
-        }
-    }
-
-    /** Go's asyncPreempt2 (after the interpreter injected the asyncPreempt frame). */
-    void asyncPreempt2(M mp, G gp) { // package-private: SuspendProtocolModelCheckTest drives it
-        preemptionsAsync.incrementAndGet();
-        gp.asyncSafePoint = true;
-        scanOwnStackIfAsked(mp, gp);
-        if (gp.preemptStop) {
-            preemptPark(mp, gp);
-        } else {
-            goschedImpl(mp, gp);
-        }
-    }
-
-    /** Go's goexit0: gp is dead; clears what Go clears and puts gp on the free list. */
-    void goexit0(M mp, G gp) {
-        casgstatus(gp, G_RUNNING, G_DEAD);
-        if (events != RuntimeEvents.NONE) {
-            events.goroutineExited(gp);
-        }
-        gp.m = null;
-        gp.preemptStop = false;
-        gp.waitreason = WaitReason.ZERO;
-        gp.param = null;
-        gp.waiting = null;
-        gp.timerWhen = 0;
-        gp.code = null;
-        gp.asyncSafePoint = false;
-        GcHooks h = gcHooks;
-        if (h != null) {
-            h.goexit(gp);
-        }
-        dropg(mp);
-        goroutinesExited.incrementAndGet();
-        gfree.gfput(mustP(mp), gp);
     }
 
     // =====================================================================
@@ -1320,15 +717,15 @@ public final class Sched {
             // under sched.lock before it gives up its P, and again after it stops counting
             // as spinning (findrunnable), so the nmspinning read here and its decrement
             // there cannot both miss.
-            globrunqputLocked(gp);
-            if (npidle.get() != 0 && nmspinning.get() == 0) {
-                wakep();
+            globrunq.globrunqputLocked(gp);
+            if (mps.npidle.get() != 0 && mps.nmspinning.get() == 0) {
+                mps.wakep();
             }
             return;
         }
         pp.runqput(gp, next);
-        if (npidle.get() != 0 && nmspinning.get() == 0) {
-            wakep();
+        if (mps.npidle.get() != 0 && mps.nmspinning.get() == 0) {
+            mps.wakep();
         }
     }
 
@@ -1337,10 +734,10 @@ public final class Sched {
      * G goes to the global queue and, if a P is idle, an M is started for it.
      * (ready from such a caller uses Go's cheaper wakep rule instead: see ready.)
      */
-    private void injectglist(G gp) {
-        globrunqputLocked(gp);
-        if (npidle.get() != 0) {
-            startm(null, false);
+    void injectglist(G gp) {
+        globrunq.globrunqputLocked(gp);
+        if (mps.npidle.get() != 0) {
+            mps.startm(null, false);
         }
     }
 
@@ -1350,65 +747,7 @@ public final class Sched {
     }
 
     // =====================================================================
-    // checkdead and external callers: see Liveness, which owns its state
-    // =====================================================================
-
-    /**
-     * Go's schedtrace with scheddetail=1: a {@code SCHED} line with the
-     * scheduler's counters (gomaxprocs, idle Ps, Ms, spinning and idle Ms,
-     * global run queue), then one line per P, M and G. An M's state is read
-     * without its lock, so a live dump is a snapshot, exact only when the
-     * process is stuck. Any thread; takes sched.lock (reentrant: checkdead
-     * calls it holding the lock).
-     */
-    public String schedtrace() {
-        StringBuilder sb = new StringBuilder();
-        platform.lock(lock);
-        try {
-            sb.append("SCHED ").append((System.nanoTime() - startNanos) / 1_000_000).append("ms:")
-                    .append(" gomaxprocs=").append(gomaxprocs)
-                    .append(" idleprocs=").append(npidle.get())
-                    .append(" threads=").append(mcount)
-                    .append(" spinningthreads=").append(nmspinning.get())
-                    .append(" idlethreads=").append(nmidle)
-                    .append(" runqueue=").append(runqsize)
-                    .append(" gcwaiting=").append(stw.gcwaiting ? 1 : 0)
-                    .append(" stopwait=").append(stw.stopwait)
-                    .append(" external=").append(liveness.nexternal).append('\n');
-            for (P pp : allp) {
-                M mp = pp.m;
-                sb.append("  P").append(pp.id).append(": status=").append(pp.status())
-                        .append(" schedtick=").append(pp.schedtick).append(" syscalltick=").append(pp.syscalltick)
-                        .append(" m=").append(mp == null ? -1 : mp.id)
-                        .append(" runqsize=").append(pp.runqlen()).append(" gfreecnt=").append(pp.gFreeN).append('\n');
-            }
-            for (M mp : allm) {
-                P pp = mp.p;
-                G cg = mp.curg;
-                sb.append("  M").append(mp.id).append(": p=").append(pp == null ? -1 : pp.id)
-                        .append(" curg=").append(cg == null ? -1 : cg.goid)
-                        .append(" mallocing=").append(mp.mallocing).append(" preemptoff=")
-                        .append(mp.preemptoff == null ? "" : mp.preemptoff)
-                        .append(" locks=").append(mp.locks).append(" spinning=").append(mp.spinning)
-                        .append(" blocked=").append(mp.getState() == Thread.State.WAITING
-                                || mp.getState() == Thread.State.TIMED_WAITING)
-                        .append('\n');
-            }
-        } finally {
-            lock.unlock();
-        }
-        for (G gp : allgs()) {
-            M mp = gp.m;
-            int s = readgstatus(gp);
-            sb.append("  G").append(gp.goid).append(": status=").append(s).append('(')
-                    .append(s == G_WAITING ? gp.waitreason.toString() : "").append(") m=")
-                    .append(mp == null ? -1 : mp.id).append('\n');
-        }
-        return sb.toString();
-    }
-
-    // =====================================================================
-    // Stop the world: see StopTheWorld, which owns its state
+    // Stop the world (StopTheWorld); checkdead and external callers are Liveness's
     // =====================================================================
 
     /**
@@ -1425,77 +764,35 @@ public final class Sched {
         stw.startTheWorld();
     }
 
-    /** Go's stopTheWorldWithSema. The caller holds worldsema. */
-    public void stopTheWorldWithSema() {
-        stw.stopTheWorldWithSema();
-    }
-
-    /** Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). */
-    public void startTheWorldWithSema() {
-        stw.startTheWorldWithSema();
-    }
-
     /** Whether a stop-the-world is in progress or in effect. */
     public boolean gcwaiting() {
         return stw.gcwaiting;
     }
 
     // =====================================================================
-    // Preemption requests
+    // Inspection (Inspection) and counters
     // =====================================================================
 
     /**
-     * Go's preemptone: asks the G running on pp to stop at its next safe
-     * point (poisons stackguard0; with async preemption also "signals" the M).
-     * Best effort. Any thread.
+     * Go's schedtrace with scheddetail=1: a {@code SCHED} line with the scheduler's counters,
+     * then one line per P, M and G (see {@link Inspection}). Any thread.
      */
-    boolean preemptone(P pp) {
-        M mp = pp.m;
-        if (mp == null || mp == M.getm()) {
-            return false;
-        }
-        G gp = mp.curg;
-        if (gp == null) {
-            return false;
-        }
-        gp.preempt = true;
-        // Every call in a go routine checks for stack overflow by comparing the
-        // current stack pointer to gp->stackguard0. Setting gp->stackguard0 to
-        // StackPreempt folds preemption into the normal stack overflow check.
-        gp.stackguard0 = STACK_PREEMPT;
-        if (config.asyncPreempt()) {
-            pp.preempt = true;
-            mp.preemptM();
-        }
-        return true;
+    public String schedtrace() {
+        return inspection.schedtrace();
     }
 
-    /** Go's preemptall: preemptone on every running P. Any thread. */
-    public boolean preemptall() {
-        boolean res = false;
-        for (P pp : allp) {
-            if (pp.status() != P.P_RUNNING) {
-                continue;
-            }
-            if (preemptone(pp)) {
-                res = true;
-            }
-        }
-        return res;
+    /**
+     * Reliability check for tests and soaks: null when every G is accounted for (none holds
+     * the scan bit; the live ones are exactly those created and not exited), else what is
+     * wrong. The caller has stopped the world and no suspender (mark worker) is at work.
+     */
+    public @Nullable String unaccountedGs() {
+        return inspection.unaccountedGs();
     }
-
-    // =====================================================================
-    // Inspection
-    // =====================================================================
 
     /** The current value of {@code mcount - nmidle} (running Ms). Any thread. */
     public int runningMs() {
-        platform.lock(lock);
-        try {
-            return mcount - nmidle;
-        } finally {
-            lock.unlock();
-        }
+        return inspection.runningMs();
     }
 
     /**

@@ -1,8 +1,11 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Semaphore;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -37,7 +40,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * decrement {@code stopwait} directly, under {@code sched.lock}.
  */
 final class StopTheWorld {
-    private final Sched s;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched s;
 
     /** Go's worldsema: held by the stopper from stopTheWorld to startTheWorld. */
     final Semaphore worldsema = new Semaphore(1);
@@ -48,9 +53,9 @@ final class StopTheWorld {
     /** Go's sched.stopnote: woken by whoever takes {@link #stopwait} to zero. */
     final Note stopnote;
 
-    StopTheWorld(Sched s) {
+    StopTheWorld(@UnderInitialization Sched s, Platform platform) {
         this.s = s;
-        this.stopnote = new Note(s.platform);
+        this.stopnote = new Note(platform);
     }
 
     /**
@@ -93,7 +98,7 @@ final class StopTheWorld {
         try {
             stopwait = s.gomaxprocs;
             gcwaiting = true;
-            s.preemptall();
+            s.preemption.preemptall();
             P own = mp == null ? null : mp.p;
             if (own != null) {
                 own.setStatus(P.P_GCSTOP); // Pgcstop is only diagnostic.
@@ -107,7 +112,7 @@ final class StopTheWorld {
                 }
             }
             // stop idle P's
-            for (P p = s.pidleget(); p != null; p = s.pidleget()) {
+            for (P p = s.mps.pidleget(); p != null; p = s.mps.pidleget()) {
                 p.setStatus(P.P_GCSTOP);
                 stopwait--;
             }
@@ -126,7 +131,7 @@ final class StopTheWorld {
                 if (s.exiting) {
                     throw Throw.fatal("stopTheWorld: process exited");
                 }
-                s.preemptall();
+                s.preemption.preemptall();
             }
         }
         String bad = null;
@@ -165,10 +170,10 @@ final class StopTheWorld {
                 }
                 p.setStatus(P.P_IDLE);
                 if (p.runqempty()) {
-                    s.pidleput(p);
+                    s.mps.pidleput(p);
                 } else {
                     runnable.add(p);
-                    ms.add(s.mget());
+                    ms.add(s.mps.mget());
                 }
             }
             gcwaiting = false;
@@ -184,16 +189,16 @@ final class StopTheWorld {
                 }
                 m2.nextp = p;
                 m2.park.wakeup();
-                s.platform.unpark(m2);
+                s.platform.unpark(m2.thread);
             } else {
                 // Start M to run P.  Do not start another M below.
-                s.newm(false, p);
+                s.mps.newm(false, p);
             }
         }
         // Wakeup an additional proc in case we have excessive runnable goroutines
         // in local queues or in the global queue.
-        if (s.npidle.get() != 0 && s.nmspinning.get() == 0) {
-            s.wakep();
+        if (s.mps.npidle.get() != 0 && s.mps.nmspinning.get() == 0) {
+            s.mps.wakep();
         }
     }
 
@@ -206,11 +211,11 @@ final class StopTheWorld {
             mp.spinning = false;
             // OK to just drop nmspinning here,
             // startTheWorld will unpark threads as necessary.
-            if (s.nmspinning.decrementAndGet() < 0) {
+            if (s.mps.nmspinning.decrementAndGet() < 0) {
                 throw Throw.fatal("gcstopm: negative nmspinning");
             }
         }
-        P pp = s.releasep(mp);
+        P pp = s.mps.releasep(mp);
         s.platform.lock(s.lock);
         try {
             pp.setStatus(P.P_GCSTOP);
@@ -220,5 +225,5 @@ final class StopTheWorld {
         } finally {
             s.lock.unlock();
         }
-        s.stopm(mp);
+        s.mps.stopm(mp);
     }}

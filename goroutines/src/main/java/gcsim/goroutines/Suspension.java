@@ -16,6 +16,7 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import gcsim.goroutines.internal.GcGoroutine;
 import gcsim.goroutines.platform.Platform;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -36,7 +37,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * no wake-up is lost. Both count into {@link SuspendWaitCounters}.
  *
  * <p><b>Two-phase stack scan</b> (gcsim's answer to mgcmark.go's TODO):
- * {@link #trySuspendG} (never waits) and {@link #requestSelfScan}.
+ * {@link #trySuspendG} (never waits) and {@link #requestSelfScan}
+ * (the collector's, through {@link GcGoroutine#requestSelfScan}).
  */
 public final class Suspension {
     private Suspension() {}
@@ -98,18 +100,40 @@ public final class Suspension {
         }
     }
 
-    private static SuspendGState suspendLoop(G gp) {
-        SuspendWaitCounters stats = gp.rt.suspendWaitCounters;
-        Platform pl = gp.rt.platform;
-        boolean park = gp.rt.config.suspendSleeps();
+    /**
+     * suspendG's state across the rounds of its loop, one per call: the
+     * asynchronous-preemption bookkeeping Go keeps in suspendG's locals and the
+     * suspender's wait accounting (for {@link SuspendWaitCounters}).
+     */
+    private static final class Loop {
+        final SuspendWaitCounters stats;
+        final Platform pl;
+        final boolean park;
         long waitStart = -1; // nanoTime when this call first had to wait
         long idleNanos = 0; // of the wait, time parked or given away in osyield
         long nextYield = 0;
-        // Drive the goroutine to a preemption point.
         boolean stopped = false;
-        M asyncM = null;
+        @Nullable M asyncM = null;
         int asyncGen = 0;
         long nextPreemptM = 0;
+
+        Loop(G gp) {
+            this.stats = gp.rt.suspendWaitCounters;
+            this.pl = gp.rt.platform;
+            this.park = gp.rt.config.suspendSleeps();
+        }
+
+        /** Charges this call's wait (see {@link Suspension#chargeWait}) before it returns st. */
+        SuspendGState done(SuspendGState st) {
+            chargeWait(pl, stats, waitStart, idleNanos);
+            return st;
+        }
+    }
+
+    /** suspendG's loop: one round per status read, until gp is claimed at a safe point or found dead. */
+    private static SuspendGState suspendLoop(G gp) {
+        Loop l = new Loop(gp);
+        // Drive the goroutine to a preemption point.
         for (int i = 0; ; i++) {
             // park strategy: how long to sleep if this round has to wait (see parkUntilStatusChanges).
             long parkNanos = PARK_SAFETY_NET;
@@ -120,8 +144,7 @@ public final class Suspension {
                     //
                     // preemptStop may need to be cleared, but doing that here could race
                     // with goroutine reuse. Instead, goexit0 clears it.
-                    chargeWait(pl, stats, waitStart, idleNanos);
-                    return DEAD;
+                    return l.done(DEAD);
                 }
                 case G_COPYSTACK -> {
                     // The stack is being copied. We need to wait until this is done.
@@ -132,8 +155,7 @@ public final class Suspension {
                         // whose stack newstack is copying right now; scanstack's
                         // "scanstack - bad status" or resumeG's "unexpected g status" is
                         // Go's own catch, a torn stack the model checker's.
-                        chargeWait(pl, stats, waitStart, idleNanos);
-                        return new SuspendGState(gp, false, false);
+                        return l.done(new SuspendGState(gp, false, false));
                     }
                 }
                 case G_PREEMPTED, G_RUNNABLE, G_SYSCALL, G_WAITING -> {
@@ -144,56 +166,16 @@ public final class Suspension {
                             break;
                         }
                         // We stopped the G, so we have to ready it later.
-                        stopped = true;
+                        l.stopped = true;
                         s = G_WAITING;
                     }
-                    SuspendGState st = lockInSafePoint(gp, s, stopped);
+                    SuspendGState st = lockInSafePoint(gp, s, l.stopped);
                     if (st == null) {
                         break;
                     }
-                    chargeWait(pl, stats, waitStart, idleNanos);
-                    return st;
+                    return l.done(st);
                 }
-                case G_RUNNING -> {
-                    // Optimization: if there is already a pending preemption request (from
-                    // the previous loop iteration), don't bother with the atomics.
-                    M gm = gp.m;
-                    if (gp.preemptStop && gp.preempt && gp.stackguard0 == STACK_PREEMPT
-                            && asyncM == gm && asyncM != null && asyncM.preemptGen == asyncGen) {
-                        break;
-                    }
-                    // Temporarily block state transitions.
-                    if (!castogscanstatus(gp, G_RUNNING, G_SCANRUNNING)) {
-                        break;
-                    }
-                    // Request synchronous preemption.
-                    gp.preemptStop = true;
-                    gp.preempt = true;
-                    gp.stackguard0 = STACK_PREEMPT;
-                    // Prepare for asynchronous preemption.
-                    M asyncM2 = gp.m;
-                    int asyncGen2 = asyncM2 == null ? 0 : asyncM2.preemptGen;
-                    boolean needAsync = asyncM != asyncM2 || asyncGen != asyncGen2;
-                    asyncM = asyncM2;
-                    asyncGen = asyncGen2;
-                    casfromGscanstatus(gp, G_SCANRUNNING, G_RUNNING);
-                    // Send asynchronous preemption. We do this after CASing the G back to
-                    // _Grunning because preemptM may be synchronous and we don't want to
-                    // catch the G just spinning on its status.
-                    if (gp.rt.config.asyncPreempt() && needAsync && asyncM != null) {
-                        // Rate limit preemptM calls. This is particularly important on
-                        // Windows, where preemptM is actually synchronous and the spin
-                        // loop here can lead to live-lock.
-                        long now = pl.nanoTime();
-                        if (now >= nextPreemptM) {
-                            nextPreemptM = now + YIELD_DELAY / 2;
-                            asyncM.preemptM();
-                        } else {
-                            // park: nobody will wake us to resend; sleep only until we may.
-                            parkNanos = nextPreemptM - now;
-                        }
-                    }
-                }
+                case G_RUNNING -> parkNanos = requestPreemption(gp, l);
                 default -> {
                     if ((s & G_SCAN) != 0) {
                         // Someone else is suspending it. Wait for them to finish.
@@ -206,35 +188,96 @@ public final class Suspension {
             if (hook != null) {
                 hook.accept(gp, s);
             }
-            if (i == 0) {
-                nextYield = pl.nanoTime() + YIELD_DELAY;
-                waitStart = pl.nanoTime();
-                stats.waitingCalls.increment();
-            }
-            if (gp.rt.exiting) {
-                throw Throw.fatal("suspendG: process exited");
-            }
-            if (park && (s == G_RUNNING || s == G_COPYSTACK || (s & G_SCAN) != 0)) {
-                // Go's TODO: "Don't busy wait. This loop should really only be a simple
-                // read/CAS of the status." --suspend park does that.
-                long p0 = pl.nanoTime();
-                parkUntilStatusChanges(gp, s, parkNanos, stats);
-                idleNanos += pl.nanoTime() - p0;
-            } else if (park) {
-                // A CAS on a G at a safe point lost a race (it may be back in s by now:
-                // ABA, nothing would wake us): retry at once, not counted as waiting.
-                procyield(pl, 10);
-            } else if (pl.nanoTime() < nextYield) {
-                procyield(pl, 10);
-                stats.spins.increment();
+            waitRound(gp, l, i, s, parkNanos);
+        }
+    }
+
+    /**
+     * suspendG's {@code case _Grunning}: posts a preemption request on running
+     * gp (synchronous, and asynchronous when enabled and not already sent to
+     * this M at this preemptGen) under scan|running. Returns how long a parking
+     * suspender may sleep before it must resend ({@link #PARK_SAFETY_NET}
+     * unless the preemptM rate limit says sooner).
+     */
+    private static long requestPreemption(G gp, Loop l) {
+        // Optimization: if there is already a pending preemption request (from
+        // the previous loop iteration), don't bother with the atomics.
+        M gm = gp.m;
+        M asyncM = l.asyncM;
+        if (gp.preemptStop && gp.preempt && gp.stackguard0 == STACK_PREEMPT
+                && asyncM == gm && asyncM != null && asyncM.preemptGen == l.asyncGen) {
+            return PARK_SAFETY_NET;
+        }
+        // Temporarily block state transitions.
+        if (!castogscanstatus(gp, G_RUNNING, G_SCANRUNNING)) {
+            return PARK_SAFETY_NET;
+        }
+        // Request synchronous preemption.
+        gp.preemptStop = true;
+        gp.preempt = true;
+        gp.stackguard0 = STACK_PREEMPT;
+        // Prepare for asynchronous preemption.
+        M asyncM2 = gp.m;
+        int asyncGen2 = asyncM2 == null ? 0 : asyncM2.preemptGen;
+        boolean needAsync = asyncM != asyncM2 || l.asyncGen != asyncGen2;
+        l.asyncM = asyncM2;
+        l.asyncGen = asyncGen2;
+        casfromGscanstatus(gp, G_SCANRUNNING, G_RUNNING);
+        // Send asynchronous preemption. We do this after CASing the G back to
+        // _Grunning because preemptM may be synchronous and we don't want to
+        // catch the G just spinning on its status.
+        if (gp.rt.config.asyncPreempt() && needAsync && asyncM2 != null) {
+            // Rate limit preemptM calls. This is particularly important on
+            // Windows, where preemptM is actually synchronous and the spin
+            // loop here can lead to live-lock.
+            long now = l.pl.nanoTime();
+            if (now >= l.nextPreemptM) {
+                l.nextPreemptM = now + YIELD_DELAY / 2;
+                asyncM2.preemptM();
             } else {
-                long y0 = pl.nanoTime();
-                pl.yield(); // osyield
-                stats.spins.increment();
-                nextYield = pl.nanoTime();
-                idleNanos += nextYield - y0;
-                nextYield += YIELD_DELAY / 2;
+                // park: nobody will wake us to resend; sleep only until we may.
+                return l.nextPreemptM - now;
             }
+        }
+        return PARK_SAFETY_NET;
+    }
+
+    /**
+     * The end of one round of suspendG's loop that could not claim gp (round i,
+     * status s seen): spin (procyield), osyield, or with {@code --suspend park}
+     * sleep on gp for at most parkNanos; accounts the wait.
+     */
+    private static void waitRound(G gp, Loop l, int i, int s, long parkNanos) {
+        Platform pl = l.pl;
+        SuspendWaitCounters stats = l.stats;
+        if (i == 0) {
+            l.nextYield = pl.nanoTime() + YIELD_DELAY;
+            l.waitStart = pl.nanoTime();
+            stats.waitingCalls.increment();
+        }
+        if (gp.rt.exiting) {
+            throw Throw.fatal("suspendG: process exited");
+        }
+        if (l.park && (s == G_RUNNING || s == G_COPYSTACK || (s & G_SCAN) != 0)) {
+            // Go's TODO: "Don't busy wait. This loop should really only be a simple
+            // read/CAS of the status." --suspend park does that.
+            long p0 = pl.nanoTime();
+            parkUntilStatusChanges(gp, s, parkNanos, stats);
+            l.idleNanos += pl.nanoTime() - p0;
+        } else if (l.park) {
+            // A CAS on a G at a safe point lost a race (it may be back in s by now:
+            // ABA, nothing would wake us): retry at once, not counted as waiting.
+            procyield(pl, 10);
+        } else if (pl.nanoTime() < l.nextYield) {
+            procyield(pl, 10);
+            stats.spins.increment();
+        } else {
+            long y0 = pl.nanoTime();
+            pl.yield(); // osyield
+            stats.spins.increment();
+            l.nextYield = pl.nanoTime();
+            l.idleNanos += l.nextYield - y0;
+            l.nextYield += YIELD_DELAY / 2;
         }
     }
 
@@ -412,14 +455,14 @@ public final class Suspension {
      * {@code preemptStop}: the G just deschedules afterwards, like
      * gopreempt_m) and, with async preemption on, signals gp's M. Returns
      * false, changing nothing, when gp was not running (the caller tries
-     * {@link #trySuspendG} again). Called by a GC worker.
+     * {@link #trySuspendG} again). Called by a GC worker, through
+     * {@link GcGoroutine#requestSelfScan} (exported to gc-mark alone).
      */
-    public static boolean requestSelfScan(G gp) {
+    static boolean requestSelfScan(G gp) {
         if (!castogscanstatus(gp, G_RUNNING, G_SCANRUNNING)) {
             return false;
         }
-        gp.casGcScanState(gcsim.goroutines.internal.GcSupport.GC_SCAN_IDLE,
-                gcsim.goroutines.internal.GcSupport.GC_SCAN_SELF);
+        gp.gc().casScanState(GcGoroutine.GC_SCAN_IDLE, GcGoroutine.GC_SCAN_SELF);
         gp.preempt = true;
         gp.stackguard0 = STACK_PREEMPT;
         M mp = gp.m;

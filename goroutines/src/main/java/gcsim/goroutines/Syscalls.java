@@ -7,6 +7,8 @@ import static gcsim.goroutines.GStatus.casgstatus;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 import static gcsim.stacks.StackConstants.STACK_PREEMPT;
 
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -31,9 +33,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code sched.lock}, as in {@link StopTheWorld}.
  */
 final class Syscalls {
-    private final Sched sched;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched sched;
 
-    Syscalls(Sched sched) {
+    Syscalls(@UnderInitialization Sched sched) {
         this.sched = sched;
     }
 
@@ -109,14 +113,14 @@ final class Syscalls {
     private boolean exitsyscallfast(M mp, @Nullable P oldp) {
         // Try to re-acquire the last P.
         if (oldp != null && oldp.status() == P.P_SYSCALL && oldp.casStatus(P.P_SYSCALL, P.P_IDLE)) {
-            sched.acquirep(mp, oldp);
+            sched.mps.acquirep(mp, oldp);
             return true;
         }
         // Try to get any other idle P.
-        if (sched.npidle.get() != 0) {
-            P pp = sched.pidlegetLocked();
+        if (sched.mps.npidle.get() != 0) {
+            P pp = sched.mps.pidlegetLocked();
             if (pp != null) {
-                sched.acquirep(mp, pp);
+                sched.mps.acquirep(mp, pp);
                 return true;
             }
         }
@@ -131,23 +135,23 @@ final class Syscalls {
     boolean exitsyscall0(M mp, G gp) {
         gp.exitsyscallTailPending = true;
         casgstatus(gp, G_SYSCALL, G_RUNNABLE);
-        sched.dropg(mp);
+        Sched.dropg(mp);
         P pp;
         sched.platform.lock(sched.lock);
         try {
-            pp = sched.pidleget();
+            pp = sched.mps.pidleget();
             if (pp == null) {
-                sched.globrunqput(gp);
+                sched.globrunq.globrunqput(gp);
             }
         } finally {
             sched.lock.unlock();
         }
         if (pp != null) {
-            sched.acquirep(mp, pp);
+            sched.mps.acquirep(mp, pp);
             sched.execute(mp, gp, false);
             return true;
         }
-        sched.stopm(mp);
+        sched.mps.stopm(mp);
         return false;
     }
 

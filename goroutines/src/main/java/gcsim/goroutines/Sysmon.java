@@ -1,5 +1,7 @@
 package gcsim.goroutines;
 
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -25,7 +27,9 @@ final class Sysmon {
     /** Go's forcePreemptNS: sysmon preempts a G that ran this long. */
     static final long FORCE_PREEMPT_NS = 10_000_000L;
 
-    private final Sched sched;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched sched;
     /** The sysmon thread, or null when sysmon is off or not started. Written once by {@link #start}. */
     @Nullable Thread thread;
 
@@ -36,7 +40,7 @@ final class Sysmon {
      */
     volatile @Nullable Runnable retakeHookForTest;
 
-    Sysmon(Sched sched) {
+    Sysmon(@UnderInitialization Sched sched) {
         this.sched = sched;
     }
 
@@ -71,8 +75,8 @@ final class Sysmon {
             sched.platform.parkNanos(sched, delay * 1000);
             long now = sched.platform.nanoTime();
             long next = sched.timers.nextTimer();
-            if (next != 0 && next < now && sched.npidle.get() > 0 && sched.timers.lastpoll.get() != 0) {
-                sched.startm(null, false);
+            if (next != 0 && next < now && sched.mps.npidle.get() > 0 && sched.timers.lastpoll.get() != 0) {
+                sched.mps.startm(null, false);
             }
             if (retake(now) != 0) {
                 idle = 0;
@@ -95,7 +99,7 @@ final class Sysmon {
                     pp.sysmonSchedtick = t;
                     pp.sysmonSchedwhen = now;
                 } else if (pp.sysmonSchedwhen + FORCE_PREEMPT_NS <= now) {
-                    sched.preemptone(pp);
+                    sched.preemption.preemptone(pp);
                     // In case of syscall, preemptone() doesn't work, because there is no M wired to P.
                     sysretake = true;
                 }
@@ -108,7 +112,7 @@ final class Sysmon {
                     pp.sysmonSyscallwhen = now;
                     continue;
                 }
-                if (pp.runqempty() && sched.nmspinning.get() + sched.npidle.get() > 0
+                if (pp.runqempty() && sched.mps.nmspinning.get() + sched.mps.npidle.get() > 0
                         && pp.sysmonSyscallwhen + 10_000_000L > now) {
                     continue;
                 }
@@ -125,7 +129,7 @@ final class Sysmon {
                         if (hook != null) {
                             hook.run();
                         }
-                        sched.handoffp(pp);
+                        sched.mps.handoffp(pp);
                     }
                 } finally {
                     sched.liveness.exitExternal();

@@ -11,7 +11,7 @@ import gcsim.base.GoThrow;
  *
  * <p>Callable from any thread. A throw is fatal to the simulated process: an M
  * that catches one at its top level records it with
- * {@link Sched#fatal(Throwable)} and the runtime stops.
+ * {@link ProcessExit#fatal(Throwable)} and the runtime stops.
  */
 public final class Throw {
     private Throw() {}

@@ -3,6 +3,8 @@ package gcsim.goroutines;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -26,7 +28,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * holding it. ready() in checkTimers runs after it is released.
  */
 final class Timers {
-    private final Sched sched;
+    // The Sched is still being constructed when it makes its parts; they read it only once
+    // it runs (see Sched's constructor).
+    private final @NotOnlyInitialized Sched sched;
 
     private final ReentrantLock timersLock = new ReentrantLock();
     /** Sleeping Gs ordered by wake time. Guarded by {@link #timersLock}. */
@@ -36,7 +40,7 @@ final class Timers {
     /** The M blocked in {@link #pollTimers}, or null. */
     volatile @Nullable Thread poller;
 
-    Timers(Sched sched) {
+    Timers(@UnderInitialization Sched sched) {
         this.sched = sched;
     }
 
@@ -110,7 +114,7 @@ final class Timers {
             return false;
         }
         try {
-            poller = mp;
+            poller = mp.thread;
             for (;;) {
                 sched.checkExiting();
                 when = nextTimer();
@@ -127,11 +131,11 @@ final class Timers {
             poller = null;
             lastpoll.set(1);
         }
-        P pp = sched.pidlegetLocked();
+        P pp = sched.mps.pidlegetLocked();
         if (pp == null) {
             return false;
         }
-        sched.acquirep(mp, pp);
+        sched.mps.acquirep(mp, pp);
         return true;
     }
 }

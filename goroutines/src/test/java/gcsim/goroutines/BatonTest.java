@@ -108,7 +108,7 @@ class BatonTest {
     }
 
     private static G g(Sched rt, long goid, int status) {
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.goid = goid;
         gp.initStatus(status);
         return gp;

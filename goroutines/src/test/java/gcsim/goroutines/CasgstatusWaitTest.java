@@ -22,7 +22,7 @@ class CasgstatusWaitTest {
     private final Sched rt = new Sched(SchedConfig.of(1).withSysmon(false), pl);
 
     private G heldByAScanner() {
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.initStatus(G_WAITING);
         assertThat(castogscanstatus(gp, G_WAITING, G_SCANWAITING)).isTrue();
         return gp;
@@ -73,7 +73,7 @@ class CasgstatusWaitTest {
 
     @Test
     void anUncontendedTransitionNeverWaits() {
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.initStatus(G_WAITING);
         casgstatus(gp, G_WAITING, G_RUNNABLE);
         assertThat(pl.spinHints.get() + pl.yields.get()).isZero();

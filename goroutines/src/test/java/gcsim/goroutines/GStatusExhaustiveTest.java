@@ -25,7 +25,7 @@ class GStatusExhaustiveTest {
     private final Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
 
     private G g(int status) {
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.initStatus(status);
         return gp;
     }

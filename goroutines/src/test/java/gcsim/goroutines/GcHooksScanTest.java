@@ -4,7 +4,6 @@ import static gcsim.goroutines.GStatus.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.goroutines.Suspension.SuspendGState;
-import gcsim.goroutines.internal.GcSupport;
 import gcsim.heap.Heap;
 import gcsim.stacks.Stack;
 import gcsim.stacks.StackScan;
@@ -35,7 +34,8 @@ class GcHooksScanTest {
                 if (allocs.incrementAndGet() % 2000 != 0) {
                     return 0;
                 }
-                G self = GcSupport.enterWaiting(WaitReason.GC_ASSIST_MARKING);
+                G self = gp;
+                self.gc().enterWaitingAssist();
                 for (G g : t.rt.allgs()) {
                     SuspendGState st = Suspension.suspendG(g);
                     if (!st.dead()) {
@@ -54,7 +54,7 @@ class GcHooksScanTest {
                     }
                     Suspension.resumeG(st);
                 }
-                GcSupport.exitWaiting(self);
+                self.gc().exitWaiting();
                 return 0;
             });
             t.start();

@@ -67,7 +67,7 @@ class NewstackTest {
             long before = w.stackHi - w.stackLo;
             assertThat(before).isGreaterThanOrEqualTo(32 * 1024);
             for (int i = 0; i < 100 && w.stackHi - w.stackLo == before; i++) {
-                w.setPreemptShrink(true);
+                w.preemptShrink = true;
                 SuspendGState st = Suspension.suspendG(w);
                 Suspension.resumeG(st);
             }
@@ -94,8 +94,8 @@ class NewstackTest {
             G w = t.rt.allgs()[1];
             long size = w.stackHi - w.stackLo;
             SuspendGState st = Suspension.suspendG(w);
-            assertThat(Stacks.isShrinkStackSafe(w)).isTrue();
-            Stacks.shrinkstack(w);
+            assertThat(GoroutineStacks.isShrinkStackSafe(w)).isTrue();
+            GoroutineStacks.shrinkstack(w);
             long shrunk = w.stackHi - w.stackLo;
             assertThat(shrunk).isEqualTo(size / 2);
             assertThat(w.waiting).isNotNull();

@@ -19,7 +19,7 @@ class SchedulerTest {
     private final Sched rt = new Sched(SchedConfig.of(2).withSysmon(false));
 
     private G runnable() {
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.initStatus(G_RUNNABLE);
         return gp;
     }
@@ -97,7 +97,7 @@ class SchedulerTest {
         P pp = rt.allp[0];
         Set<G> all = new HashSet<>();
         for (int i = 0; i < 64; i++) {
-            G gp = rt.malg(2048);
+            G gp = rt.allgs.malg(2048);
             gp.initStatus(G_DEAD);
             all.add(gp);
             rt.gfree.gfput(pp, gp);
@@ -121,13 +121,13 @@ class SchedulerTest {
     void markrootFreeGStacksFreesStacksOfGlobalFreeGs() {
         P pp = rt.allp[0];
         for (int i = 0; i < 64; i++) {
-            G gp = rt.malg(2048);
+            G gp = rt.allgs.malg(2048);
             gp.initStatus(G_DEAD);
             rt.gfree.gfput(pp, gp);
         }
         long inuse = rt.stackAllocator().stackInuse();
-        assertThat(rt.markrootFreeGStacks()).isEqualTo(33); // 64 - 31 moved to the global list
-        assertThat(rt.markrootFreeGStacks()).isZero();
+        assertThat(rt.gcSupport().markrootFreeGStacks()).isEqualTo(33); // 64 - 31 moved to the global list
+        assertThat(rt.gcSupport().markrootFreeGStacks()).isZero();
         assertThat(rt.stackAllocator().stackInuse()).isLessThanOrEqualTo(inuse);
         for (int i = 0; i < 64; i++) {
             G gp = rt.gfree.gfget(pp);
@@ -139,7 +139,7 @@ class SchedulerTest {
     @Test
     void gfputFreesNonStandardStacksAndGfgetAllocatesAgain() {
         P pp = rt.allp[0];
-        G gp = rt.malg(8192);
+        G gp = rt.allgs.malg(8192);
         gp.initStatus(G_DEAD);
         rt.gfree.gfput(pp, gp);
         assertThat(gp.stack).isNull();

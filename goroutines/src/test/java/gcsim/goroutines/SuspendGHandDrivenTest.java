@@ -37,7 +37,7 @@ class SuspendGHandDrivenTest {
     }
 
     static G g(Sched rt, int status) {
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.initStatus(status);
         return gp;
     }

@@ -214,7 +214,7 @@ class SuspendGTest {
     void suspendGWaitsForCopystack() throws Exception {
         Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
         for (int seed = 0; seed < 50; seed++) {
-            G gp = rt.malg(2048);
+            G gp = rt.allgs.malg(2048);
             gp.initStatus(G_COPYSTACK);
             AtomicReference<SuspendGState> got = new AtomicReference<>();
             CountDownLatch started = new CountDownLatch(1);
@@ -416,11 +416,11 @@ class SuspendGTest {
     @Test
     void resumeGOfAGNotInAScanStateThrows() {
         Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.initStatus(G_WAITING);
         assertThatThrownBy(() -> Suspension.resumeG(new SuspendGState(gp, false, false)))
                 .isInstanceOf(GoThrow.class).hasMessage("unexpected g status");
-        G idle = rt.malg(2048);
+        G idle = rt.allgs.malg(2048);
         assertThatThrownBy(() -> Suspension.suspendG(idle))
                 .isInstanceOf(GoThrow.class).hasMessage("invalid g status");
     }

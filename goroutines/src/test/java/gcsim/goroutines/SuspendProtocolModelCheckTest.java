@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
  * reuse, newstack's copystack, park and ready) and suspenders (the real
  * {@link Suspension#suspendG}/{@link Suspension#resumeG}), and Lincheck
  * explores their interleavings at every shared access (sequentially
- * consistent). The G side runs the real Sched/Stacks/GStatus code on an M
+ * consistent). The G side runs the real Sched/GoroutineStacks/GStatus code on an M
  * object that is not started (the thread is a Lincheck thread, so
  * {@code M.getm()} is null and suspenders are "external" callers). All Ps
- * are taken off pidle ({@link Sched#pidlegetForTest}) so a ready queues the G
+ * are taken off pidle ({@link MsAndPs#pidlegetForTest}) so a ready queues the G
  * on the global run queue and starts no M: the run queue is then the record
  * of who readied whom.
  *
@@ -96,14 +96,14 @@ class SuspendProtocolModelCheckTest {
             this.rt = rt;
             this.mp = new M(rt, 1);
             this.spare = rt.stackAllocator().stackalloc(null, 2 * FIXED_STACK);
-            P p = rt.pidlegetForTest();
-            if (p == null || rt.pidlegetForTest() != null) {
+            P p = rt.mps.pidlegetForTest();
+            if (p == null || rt.mps.pidlegetForTest() != null) {
                 throw new AssertionError("expected exactly one P");
             }
             pp = p;
             pp.setStatus(P.P_RUNNING);
             mp.p = pp;
-            gp = rt.malg(FIXED_STACK);
+            gp = rt.allgs.malg(FIXED_STACK);
             gp.initStatus(G_DEAD);
             gp.goid = 1;
             gp.sp = gp.stackHi; // an empty stack: newstack's checks pass, there is nothing to copy
@@ -155,7 +155,7 @@ class SuspendProtocolModelCheckTest {
                 }
                 Thread.onSpinWait();
             }
-            check(!Stacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
+            check(!GoroutineStacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
         }
 
             /** {@link #runUntilPreempted}, or returns when {@code done} (nobody asks any more). */
@@ -166,7 +166,7 @@ class SuspendProtocolModelCheckTest {
                 }
                 Thread.onSpinWait();
             }
-            check(!Stacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
+            check(!GoroutineStacks.newstack(rt, mp, gp), "newstack with a preemption request continued the G");
         }
 
         /**
@@ -320,7 +320,7 @@ class SuspendProtocolModelCheckTest {
      * (preemptM) stops it. The G's handler is the interpreter's
      * ({@link Interp}'s signal, mirrored here: wantAsyncPreempt and
      * canPreemptM, acknowledge with preemptGen, then the real
-     * {@link Sched#asyncPreempt2}). The suspender claims the preempted G and
+     * {@link Mcall#asyncPreempt2}). The suspender claims the preempted G and
      * readies it once.
      */
     @Test
@@ -343,7 +343,7 @@ class SuspendProtocolModelCheckTest {
                         w.gp.wakeSuspender();
                         continue;
                     }
-                    w.rt.asyncPreempt2(w.mp, w.gp);
+                    w.rt.mcall.asyncPreempt2(w.mp, w.gp);
                     return;
                 }
             });
@@ -378,7 +378,7 @@ class SuspendProtocolModelCheckTest {
         explore(INVOCATIONS, new World(), w -> {
             SuspendGState[] result = new SuspendGState[1];
             Thread g = start(w, () -> {
-                w.rt.goexit0(w.mp, w.gp);
+                w.rt.mcall.goexit0(w.mp, w.gp);
                 // newproc1's reuse path: gfget, then _Gdead -> _Grunnable with a new goid.
                 G reused = w.rt.gfree.gfget(w.pp);
                 check(reused == w.gp, "free list did not return the G");
@@ -415,7 +415,7 @@ class SuspendProtocolModelCheckTest {
                 G gp = w.gp;
                 boolean preempt = gp.stackguard0 == STACK_PREEMPT;
                 if (!preempt) {
-                    // newstack's growth path (Stacks.newstack's transitions; the copy itself
+                    // newstack's growth path (GoroutineStacks.newstack's transitions; the copy itself
                     // is the stacks module's and not interleaved here).
                     GStatus.casgstatus(gp, G_RUNNING, G_COPYSTACK);
                     long oldLo = gp.stackLo;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import gcsim.base.GoThrow;
 import gcsim.goroutines.Suspension.SuspendGState;
-import gcsim.goroutines.internal.GcSupport;
+import gcsim.goroutines.internal.GcGoroutine;
 import gcsim.stacks.StackConstants;
 import java.util.concurrent.TimeUnit;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -31,7 +31,7 @@ class TwoPhaseClaimTest {
     private final Sched rt = new Sched(SchedConfig.of(1).withSysmon(false), pl);
 
     private G g(int status) {
-        G gp = rt.malg(2048);
+        G gp = rt.allgs.malg(2048);
         gp.initStatus(status);
         return gp;
     }
@@ -136,13 +136,13 @@ class TwoPhaseClaimTest {
     @ValueSource(booleans = {false, true})
     void requestSelfScanPostsAPlainPreemptionAndMarksTheHandshake(boolean async) {
         Sched r = new Sched(SchedConfig.of(1).withSysmon(false).withAsyncPreempt(async), pl);
-        G gp = r.malg(2048);
+        G gp = r.allgs.malg(2048);
         gp.initStatus(G_RUNNING);
         M mp = new M(r, 1);
         gp.m = mp;
         assertThat(Suspension.requestSelfScan(gp)).isTrue();
         assertThat(readgstatus(gp)).as("scan bit released").isEqualTo(G_RUNNING);
-        assertThat(gp.gcScanState()).isEqualTo(GcSupport.GC_SCAN_SELF);
+        assertThat(gp.gc().scanState()).isEqualTo(GcGoroutine.GC_SCAN_SELF);
         assertThat(gp.preempt).isTrue();
         assertThat(gp.preemptStop).as("the G deschedules, it does not stop for a suspender").isFalse();
         assertThat(gp.stackguard0).isEqualTo(StackConstants.STACK_PREEMPT);
@@ -158,7 +158,7 @@ class TwoPhaseClaimTest {
         long guard = gp.stackguard0;
         assertThat(Suspension.requestSelfScan(gp)).isFalse();
         assertThat(readgstatus(gp)).isEqualTo(s);
-        assertThat(gp.gcScanState()).isEqualTo(GcSupport.GC_SCAN_IDLE);
+        assertThat(gp.gc().scanState()).isEqualTo(GcGoroutine.GC_SCAN_IDLE);
         assertThat(gp.preempt).isFalse();
         assertThat(gp.stackguard0).isEqualTo(guard);
         assertThat(mp.signalPending).isZero();

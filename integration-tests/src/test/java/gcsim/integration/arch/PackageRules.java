@@ -1,6 +1,5 @@
 package gcsim.integration.arch;
 
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -17,8 +16,9 @@ import com.tngtech.archunit.library.dependencies.SliceRule;
  *       depend on each other, directly or around a longer circle.
  *   <li>{@link #goroutinesPackageDirection(String)}: inside the goroutines
  *       module, the platform is at the bottom, the runtime core uses it, and
- *       the mutator language and the collector's door ({@code internal}) use
- *       the core; nothing points down-up (the core never uses the mutator).
+ *       the mutator language uses the core, and the core implements the
+ *       collector's door ({@code internal}), which names no core type; nothing
+ *       points down-up (the core never uses the mutator, the door never the core).
  *   <li>{@link #platformUsesOnlyTheJdk(String)}: the platform package depends
  *       on the JDK and checker-qual's annotations only, so it can be read,
  *       tested and replaced without the runtime.
@@ -42,22 +42,11 @@ final class PackageRules {
 
     /**
      * Every gcsim package is a slice; no slice may depend on another that
-     * depends back on it (a cycle of any length).
-     *
-     * <p>One known cycle is excepted, by name: the runtime core's use of its own
-     * GC door (G, Sched and Suspension install and read
-     * {@code gcsim.goroutines.internal.GcSupport}, which uses G, M and Sched).
-     * Removed by the sched branch; when that branch is merged, delete this
-     * exception and {@code ArchitectureTest.theOnlyExceptedCycleIsTheGcDoor}.
+     * depends back on it (a cycle of any length). No exception: the runtime
+     * core and its GC door ({@code gcsim.goroutines.internal}) were one until
+     * the door became a lower layer of the core.
      */
-    static ArchRule noPackageCycles() {
-        return noPackageCyclesWithoutExceptions()
-                // Temporary: removed by the sched branch (issue 14 item 2).
-                .ignoreDependency(resideInAPackage(GOROUTINES), resideInAPackage(GOROUTINES + ".internal"));
-    }
-
-    /** {@link #noPackageCycles()} without its named exception. */
-    static SliceRule noPackageCyclesWithoutExceptions() {
+    static SliceRule noPackageCycles() {
         return slices().matching("gcsim.(**)").namingSlices("$1")
                 .should().beFreeOfCycles();
     }
@@ -65,7 +54,8 @@ final class PackageRules {
     /**
      * The direction inside the goroutines module rooted at {@code root}
      * ({@link #GOROUTINES} for the real one): {@code root.platform} &lt;- {@code root}
-     * (the core) &lt;- {@code root.mutator} and {@code root.internal}. Only
+     * (the core) &lt;- {@code root.mutator}, and {@code root.internal} (the
+     * collector's door: JDK types only, implemented by the core) &lt;- the core. Only
      * dependencies between these packages count: other modules may use any of
      * them that the module exports.
      */
@@ -78,11 +68,11 @@ final class PackageRules {
                 .layer("mutator").definedBy(root + ".mutator..")
                 .layer("gcDoor").definedBy(root + ".internal..")
                 .whereLayer("platform").mayOnlyBeAccessedByLayers("core", "mutator", "gcDoor")
-                .whereLayer("core").mayOnlyBeAccessedByLayers("mutator", "gcDoor")
+                .whereLayer("core").mayOnlyBeAccessedByLayers("mutator")
                 .whereLayer("mutator").mayNotBeAccessedByAnyLayer()
-                .whereLayer("gcDoor").mayOnlyBeAccessedByLayers("core") // removed by the sched branch
-                .because("the platform is the bottom of the runtime and the mutator language sits on "
-                        + "the core (issue 14 item 3)");
+                .whereLayer("gcDoor").mayOnlyBeAccessedByLayers("core")
+                .because("the platform is the bottom of the runtime, the mutator language sits on "
+                        + "the core, and the collector's door is a layer the core builds on (issue 14 items 3, 6)");
     }
 
     /** Classes in {@code platformPackage} (and below) use the JDK, checker-qual and each other only. */

@@ -17,14 +17,22 @@ import gcsim.stacks.StackPointerAdjuster;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * The goroutine side of stack.go: {@code newstack} (the target of a failed
- * prologue check: preemption or growth), {@code copystack} with the
- * adjustment of pointers held outside frames (channel wait records), and
- * {@code shrinkstack}. The stack mechanics (sizes, copying, adjusting frame
- * pointers) are the stacks module's {@link gcsim.stacks.Growth}.
+ * What a goroutine's stack goes through, seen from the G (the goroutine side of
+ * stack.go): {@code newstack} (the target of a failed prologue check:
+ * preemption or growth), {@code copystack} with the adjustment of pointers held
+ * outside frames (channel wait records), and {@code shrinkstack}. Named for
+ * that: it is not the stacks module, whose {@link gcsim.stacks.Growth} does the
+ * stack mechanics (sizes, copying, adjusting frame pointers) these operations
+ * call; here they are bound to a G's status, its M and its channel waits.
+ *
+ * <p><b>Callers.</b> newstack: the G's own M, from Sched's mcall dispatch.
+ * shrinkstack: newstack's preempt path on the G's M, or the collector's
+ * scanstack holding the G's scan bit (through
+ * {@link gcsim.goroutines.internal.GcGoroutine#shrinkstack}, exported to gc-mark
+ * alone). No state of its own: everything lives on the G.
  */
-public final class Stacks {
-    private Stacks() {}
+final class GoroutineStacks {
+    private GoroutineStacks() {}
 
     /**
      * Go's newstack, entered when gp's code returned {@link GoCode#MORESTACK}
@@ -69,13 +77,13 @@ public final class Stacks {
                 shrinkstack(gp);
             }
             rt.preemptionsCooperative.incrementAndGet();
-            rt.scanOwnStackIfAsked(mp, gp);
+            rt.mcall.scanOwnStackIfAsked(mp, gp);
             if (gp.preemptStop) {
-                rt.preemptPark(mp, gp);
+                rt.mcall.preemptPark(mp, gp);
                 return false;
             }
             // Act like goroutine called runtime.Gosched.
-            rt.gopreemptM(mp, gp);
+            rt.mcall.gopreemptM(mp, gp);
             return false;
         }
         // Allocate a bigger segment and move the stack. The goroutine must be
@@ -131,7 +139,7 @@ public final class Stacks {
     }
 
     /** Go's isShrinkStackSafe: not in a syscall, not at an async safe point, not parking on a channel. */
-    public static boolean isShrinkStackSafe(G gp) {
+    static boolean isShrinkStackSafe(G gp) {
         // --break parking-on-chan (never Go): the parkingOnChan test is left out, reopening
         // Go #40641's window between a channel park's status change and chanparkcommit's
         // unlock; copystack's check below (Go's, from the same fix) then throws.
@@ -144,7 +152,7 @@ public final class Stacks {
      * The caller owns gp's stack: it holds the scan bit (suspendG), or gp is
      * its own running user G (newstack).
      */
-    public static void shrinkstack(G gp) {
+    static void shrinkstack(G gp) {
         if (gp.stackLo == 0) {
             throw Throw.fatal("missing stack in shrinkstack");
         }
