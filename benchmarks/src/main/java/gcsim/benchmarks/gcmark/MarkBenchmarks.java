@@ -11,7 +11,6 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
-import gcsim.heap.internal.HeapGcAccess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -98,7 +97,7 @@ public class MarkBenchmarks {
          */
         @Setup(Level.Invocation)
         public void sweepPreviousCycle() {
-            while (HeapGcAccess.sweepOne(heap)) {
+            while (heap.gc().sweepOne()) {
                 // sweep.nbgsweep++
             }
         }
