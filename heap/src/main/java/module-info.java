@@ -10,10 +10,11 @@ module gcsim.heap {
     requires org.eclipse.collections.impl;
 
     // The heap itself: allocation, object lookup and mark bits, pointer reads and stores,
-    // globals, statistics, and the hook interfaces the collector implements (WriteBarrier,
-    // GcTriggerHook, ScanSink).
+    // globals, statistics; Heap.gc() hands out the collector's door (a type of the package below).
     exports gcsim.heap;
-    // Operations only the collector may use (allocate-black, the write barrier and trigger hook,
-    // checkmark mode, the sweeper, mark termination's heap_marked update).
+    // The collector's door, a lower layer the core builds on (it names nothing in gcsim.heap;
+    // the core implements it, one instance per heap): operations only the collector may use
+    // (allocate-black, checkmark mode, marking, the sweeper, mark termination's heap_marked
+    // update) and the hooks it installs (WriteBarrier, GcTriggerHook, ScanSink).
     exports gcsim.heap.internal to gcsim.gcmark;
 }

@@ -3,7 +3,7 @@ package gcsim.gcmark;
 import gcsim.goroutines.M;
 import gcsim.goroutines.P;
 import gcsim.goroutines.ProtocolPiece;
-import gcsim.heap.WriteBarrier;
+import gcsim.heap.internal.WriteBarrier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

@@ -12,7 +12,7 @@ import gcsim.goroutines.SuspendWaitCounters;
 import gcsim.goroutines.platform.Platform;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapStats;
-import gcsim.heap.internal.HeapGcAccess;
+import gcsim.heap.internal.HeapGcSupport;
 import gcsim.stacks.StackScan;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -75,6 +75,8 @@ public final class Collector implements AutoCloseable {
 
     private final Sched rt;
     private final Heap heap;
+    /** The heap's GC door (allocate-black, barrier, trigger hook, sweeper), read once. */
+    private final HeapGcSupport heapGc;
     private final GcConfig config;
     private final long initNanos;
     private final ReentrantLock startSema = new ReentrantLock();
@@ -111,6 +113,7 @@ public final class Collector implements AutoCloseable {
     public Collector(Sched rt, Heap heap, GcConfig config) {
         this.rt = rt;
         this.heap = heap;
+        this.heapGc = heap.gc();
         this.config = config;
         this.initNanos = rt.platform().nanoTime();
         this.triggerWakeup = new Wakeup(rt.platform());
@@ -123,7 +126,7 @@ public final class Collector implements AutoCloseable {
         this.shared = new GcWork(pool);
         this.marking = Marking.normal(heap);
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
-        HeapGcAccess.setDebugGccheckmark(heap, config.checkmark());
+        heapGc.setDebugGccheckmark(config.checkmark());
         // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
         this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
@@ -201,7 +204,7 @@ public final class Collector implements AutoCloseable {
             }
         });
         if (config.autoTrigger()) {
-            HeapGcAccess.setGcTriggerHook(heap, (c, live) -> requestCycle());
+            heapGc.setGcTriggerHook(live -> requestCycle());
         }
         rt.platform().newThread(this::triggerLoop, "gcsim-gc-trigger").start();
         rt.platform().newThread(this::bgsweep, "gcsim-bgsweep").start();
@@ -279,7 +282,7 @@ public final class Collector implements AutoCloseable {
         // before the world stops, so sweep termination's finishsweep_m has little left. (Go
         // re-tests the trigger each time round; every caller here has just decided to run a
         // cycle, and a cycle that ran meanwhile leaves nothing to sweep.)
-        while (!closed && HeapGcAccess.sweepOne(heap)) {
+        while (!closed && heapGc.sweepOne()) {
             // sweep.nbgsweep++
         }
         rt.platform().lock(startSema);
@@ -351,7 +354,7 @@ public final class Collector implements AutoCloseable {
 
     /** Sweep termination and mark setup; the world is stopped. */
     private CycleWork gcStart(long tstart) {
-        HeapGcAccess.finishSweep(heap);
+        heapGc.finishSweep();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
             gp.gc().setGcscandone(false);
@@ -363,11 +366,11 @@ public final class Collector implements AutoCloseable {
         HeapStats s = heap.stats();
         assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
                 Math.max(s.heapMarked(), s.heapLive() / 2));
-        HeapGcAccess.setWriteBarrier(heap, barrier);
+        heapGc.setWriteBarrier(barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
         // here the heap asks this flag. --break allocate-black (never Go): new objects
         // start white, so one that only an already-scanned stack holds is swept.
-        HeapGcAccess.setAllocateBlack(heap, !rt.broken(ProtocolPiece.ALLOCATE_BLACK));
+        heapGc.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
         setGcphase(GC_MARK, "_GCmark");
         return work;
     }
@@ -484,16 +487,16 @@ public final class Collector implements AutoCloseable {
             gcw.objectsMarked = 0;
             gcw.bytesMarked = 0;
         }
-        HeapGcAccess.setWriteBarrier(heap, null);
+        heapGc.setWriteBarrier(null);
         CycleRecord.Checkmark cm = config.checkmark() ? checkmark(work) : CycleRecord.Checkmark.OFF;
-        HeapGcAccess.setAllocateBlack(heap, false);
+        heapGc.setAllocateBlack(false);
         setGcphase(GC_OFF, "_GCoff");
         rt.stackAllocator().setGcRunning(false);
         // As gcMark: flush the mcaches first (it adjusts heap_live for the slots they had
         // cached), then heap_live = heap_marked = the bytes marked.
-        HeapGcAccess.flushMCaches(heap);
-        HeapGcAccess.setHeapMarked(heap, heap.markedBytes());
-        HeapGcAccess.startSweepCycle(heap);
+        heapGc.flushMCaches();
+        heapGc.setHeapMarked(heap.markedBytes());
+        heapGc.startSweepCycle();
         pool.checkAllEmpty();
         return cm;
     }
@@ -530,7 +533,7 @@ public final class Collector implements AutoCloseable {
      * repaired so the sweep keeps it; the cycle reports FAILED.
      */
     private CycleRecord.Checkmark checkmark(CycleWork cycle) {
-        HeapGcAccess.clearCheckmarks(heap);
+        heapGc.clearCheckmarks();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
             gp.gc().setGcscandone(false);
@@ -604,7 +607,7 @@ public final class Collector implements AutoCloseable {
         while (sweepWakeup.await()) {
             // One span at a time, yielding between spans as bgsweep Goscheds;
             // a cycle starting meanwhile finishes the sweep itself.
-            while (!closed && HeapGcAccess.sweepOne(heap)) {
+            while (!closed && heapGc.sweepOne()) {
                 rt.platform().yield();
             }
         }
@@ -626,7 +629,7 @@ public final class Collector implements AutoCloseable {
         } finally {
             startSema.unlock();
         }
-        HeapGcAccess.setGcTriggerHook(heap, null);
+        heapGc.setGcTriggerHook(null);
     }
 
     /**

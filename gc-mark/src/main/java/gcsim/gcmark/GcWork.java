@@ -1,6 +1,6 @@
 package gcsim.gcmark;
 
-import gcsim.heap.ScanSink;
+import gcsim.heap.internal.ScanSink;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**

@@ -3,7 +3,7 @@ package gcsim.gcmark;
 import gcsim.base.GoThrow;
 import gcsim.heap.Heap;
 import gcsim.heap.ObjectType;
-import gcsim.heap.internal.HeapGcAccess;
+import gcsim.heap.internal.HeapGcSupport;
 
 /**
  * The marking primitives of mgcmark.go: {@code greyobject}, {@code scanobject},
@@ -22,10 +22,10 @@ import gcsim.heap.internal.HeapGcAccess;
  *       concurrent mark missed a reachable object.
  * </ul>
  *
- * <p>Normal marking takes the heap's fused path ({@link HeapGcAccess#scanobject},
- * {@link HeapGcAccess#shade}): findObject, the mark-bit test-and-set and the noscan
+ * <p>Normal marking takes the heap's fused path ({@link HeapGcSupport#scanobject},
+ * {@link HeapGcSupport#shade}): findObject, the mark-bit test-and-set and the noscan
  * test in one span lookup per pointer, straight into the gcWork (a
- * {@link gcsim.heap.ScanSink}). Checkmark marking keeps the step-by-step
+ * {@link gcsim.heap.internal.ScanSink}). Checkmark marking keeps the step-by-step
  * path below, which knows where each pointer came from.
  *
  * <p>Threading: any number of mark workers call these at once, each with its
@@ -51,12 +51,15 @@ final class Marking {
     }
 
     private final Heap heap;
+    /** The heap's GC door, read once: the fused marking calls go through it per object. */
+    private final HeapGcSupport heapGc;
     private final boolean checkmark;
     private final CheckmarkPaths paths;
     private final CheckmarkFailures failures;
 
     private Marking(Heap heap, boolean checkmark, CheckmarkPaths paths, CheckmarkFailures failures) {
         this.heap = heap;
+        this.heapGc = heap.gc();
         this.checkmark = checkmark;
         this.paths = paths;
         this.failures = failures;
@@ -95,13 +98,13 @@ final class Marking {
         if (checkmark) {
             if (!heap.isMarked(base)) {
                 failures.found(paths.describe(heap, base, from));
-                HeapGcAccess.tryMark(heap, base);
+                heapGc.tryMark(base);
             }
-            if (!HeapGcAccess.tryCheckmark(heap, base)) {
+            if (!heapGc.tryCheckmark(base)) {
                 return;
             }
             paths.record(base, from);
-        } else if (!HeapGcAccess.tryMark(heap, base)) {
+        } else if (!heapGc.tryMark(base)) {
             return;
         }
         gcw.objectsMarked++;
@@ -123,7 +126,7 @@ final class Marking {
      */
     void shade(long p, long from, GcWork gcw) {
         if (!checkmark) {
-            HeapGcAccess.shade(heap, p, gcw); // findObject + greyobject in one span lookup
+            heapGc.shade(p, gcw); // findObject + greyobject in one span lookup
             return;
         }
         if (p == 0) {
@@ -142,7 +145,7 @@ final class Marking {
     void scanobject(long b, GcWork gcw) {
         if (!checkmark) {
             // The fused heap path: one span lookup per object and per pointer, words read in place.
-            int n = HeapGcAccess.scanobject(heap, b, gcw);
+            int n = heapGc.scanobject(b, gcw);
             gcw.bytesMarked += n;
             gcw.scanWork += n;
             return;

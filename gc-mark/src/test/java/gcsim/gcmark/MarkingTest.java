@@ -8,7 +8,6 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
-import gcsim.heap.internal.HeapGcAccess;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.Random;
@@ -69,8 +68,8 @@ class MarkingTest {
         heap.writeWord(a, b);
         heap.writeWord(b + 8, missed);
         // "Concurrent mark" that lost the last object: a and b marked, missed left white.
-        HeapGcAccess.tryMark(heap, a);
-        HeapGcAccess.tryMark(heap, b);
+        heap.gc().tryMark(a);
+        heap.gc().tryMark(b);
 
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(slot -> slot == 0x1000 ? "global g0" : null));
         GcWork gcw = new GcWork(new WorkPool());
@@ -98,8 +97,8 @@ class MarkingTest {
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(slot -> null));
         check.shade(a, 0, gcw);
         drain(check, gcw);
-        assertThat(HeapGcAccess.tryCheckmark(heap, a)).isFalse();
-        assertThat(HeapGcAccess.tryCheckmark(heap, b)).isFalse();
+        assertThat(heap.gc().tryCheckmark(a)).isFalse();
+        assertThat(heap.gc().tryCheckmark(b)).isFalse();
     }
 
     @Test

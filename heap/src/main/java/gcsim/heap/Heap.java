@@ -1,7 +1,13 @@
 package gcsim.heap;
 
 import gcsim.base.GoThrow;
+import gcsim.heap.internal.GcTriggerHook;
+import gcsim.heap.internal.HeapGcSupport;
+import gcsim.heap.internal.ScanSink;
+import gcsim.heap.internal.WriteBarrier;
 import java.util.Arrays;
+import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
+import org.checkerframework.checker.initialization.qual.UnderInitialization;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -20,7 +26,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p><b>Marking.</b> {@link #findObject} maps any address inside an allocated object to its base
  * in O(1) (page table, then Go's divMagic multiply/shift). {@code tryMark} (the collector's, through
- * {@link gcsim.heap.internal.HeapGcAccess}) sets the object's mark bit atomically and says whether this call set it. With allocate-black on, new objects are
+ * {@link #gc()}) sets the object's mark bit atomically and says whether this call set it. With allocate-black on, new objects are
  * marked at allocation.
  *
  * <p><b>Sweeping</b> follows Go's sweepgen protocol (see {@link MSpan}):
@@ -29,8 +35,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * are filled with {@link #POISON}.
  *
  * <p><b>GC-only operations</b> (the cycle order below, the sweeper, marking, checkmark mode, the
- * trigger hook) are package-private: the collector calls them through {@link gcsim.heap.internal.HeapGcAccess}, whose package
- * is exported to gc-mark alone.
+ * trigger hook) are package-private: the collector calls them through this heap's
+ * {@link HeapGcSupport} ({@link #gc()}), whose package {@code gcsim.heap.internal} is a lower layer
+ * this package builds on (it names nothing here) and is exported to gc-mark alone.
  *
  * <p><b>Cycle order</b> for a collector, world stopped at each step marked (W):
  * (W) finishSweep, flushMCaches, setAllocateBlack(true), install the write barrier; concurrent
@@ -75,9 +82,14 @@ public final class Heap {
     private volatile long heapMarked;
     private volatile long heapGoal;
     private volatile long gcTrigger;
+    /**
+     * The collector's door to this heap; see {@link #gc()}. Made with the heap; the heap is still
+     * being constructed then, and the view reads it only once called.
+     */
+    private final @NotOnlyInitialized HeapGcView gc;
 
-    // The GC-only operations below are package-private; gc-mark reaches them through
-    // gcsim.heap.internal (exported to gcsim.gcmark alone), which creates HeapGcOps by name.
+    // The GC-only operations below are package-private; gc-mark reaches them through gc()
+    // (type in gcsim.heap.internal, exported to gcsim.gcmark alone).
 
     /** A heap with {@code config.procs()} mcaches and no arena yet. */
     public Heap(HeapConfig config) {
@@ -89,10 +101,20 @@ public final class Heap {
         for (int p = 0; p < mcaches.length; p++) {
             mcaches[p] = new MCache(h, p);
         }
+        this.gc = new HeapGcView(this);
         this.heapminimum = config.gogc() >= 0 ? defaultHeapMinimum * config.gogc() / 100 : Long.MAX_VALUE;
-        // gcinit: heap_marked = heapminimum / (1 + triggerRatio), then gcSetTriggerRatio.
-        setHeapMarked((long) (heapminimum / (1 + triggerRatio)));
+        gcinitPacing(this);
         h.heapLive.set(0);
+    }
+
+    /** Go's gcinit: heap_marked = heapminimum / (1 + triggerRatio), then gcSetTriggerRatio. */
+    // The constructor only, once every field is assigned. setHeapMarked reads config, h and
+    // heapminimum, all set by then; the Checker nevertheless types the heap as under
+    // initialization from the moment it is handed to its collector view (the gc field, which
+    // only keeps it), so this one call, not the whole constructor, is exempt from that check.
+    @SuppressWarnings("nullness:method.invocation") // initialization only: see above
+    private static void gcinitPacing(@UnderInitialization Heap heap) {
+        heap.setHeapMarked((long) (heap.heapminimum / (1 + triggerRatio)));
     }
 
     public HeapConfig config() {
@@ -106,6 +128,16 @@ public final class Heap {
 
     public Globals globals() {
         return globals;
+    }
+
+    /**
+     * The collector's view of this heap: the operations only the garbage collector may use. Any
+     * thread; the same instance every time (callers on hot paths keep it in a final field). Its
+     * type is in {@code gcsim.heap.internal}, which the module exports to gc-mark alone: other
+     * modules cannot use what they get.
+     */
+    public HeapGcSupport gc() {
+        return gc;
     }
 
     // ---- allocation ----
@@ -147,7 +179,7 @@ public final class Heap {
         c.nmalloc++;
         c.allocBytes += s.elemsize;
         if (shouldhelpgc) {
-            testTrigger(c);
+            testTrigger();
         }
         return s.address(idx);
     }
@@ -188,12 +220,12 @@ public final class Heap {
         }
     }
 
-    private void testTrigger(MCache c) {
+    private void testTrigger() {
         GcTriggerHook hook = gcTriggerHook;
         if (hook != null) {
             long live = h.heapLive.get();
             if (live >= gcTrigger) {
-                hook.heapTriggerReached(c, live);
+                hook.heapTriggerReached(live);
             }
         }
     }

@@ -70,7 +70,7 @@ class HeapStatsTest {
     void theTriggerHookRunsWhenHeapLiveReachesTheTrigger() {
         Heap heap = new Heap(HeapConfig.of(1));
         long[] seen = new long[1];
-        heap.setGcTriggerHook((c, live) -> seen[0] = live);
+        heap.setGcTriggerHook(live -> seen[0] = live);
         ObjectType big = ObjectType.scalars("big", 1 << 16); // 512 KiB
         for (int i = 0; i < 7; i++) {
             heap.allocate(heap.mcache(0), big);

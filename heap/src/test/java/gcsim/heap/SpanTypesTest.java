@@ -2,6 +2,7 @@ package gcsim.heap;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.heap.internal.ScanSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

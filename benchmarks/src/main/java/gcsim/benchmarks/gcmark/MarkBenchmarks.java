@@ -8,7 +8,6 @@ import gcsim.goroutines.mutator.Program;
 import gcsim.heap.Heap;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
-import gcsim.heap.internal.HeapGcAccess;
 import gcsim.process.GoProcess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -95,7 +94,7 @@ public class MarkBenchmarks {
          */
         @Setup(Level.Invocation)
         public void sweepPreviousCycle() {
-            while (HeapGcAccess.sweepOne(heap)) {
+            while (heap.gc().sweepOne()) {
                 // sweep.nbgsweep++
             }
         }

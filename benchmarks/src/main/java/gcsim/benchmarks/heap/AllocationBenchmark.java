@@ -4,7 +4,6 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
-import gcsim.heap.internal.HeapGcAccess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -49,11 +48,11 @@ public class AllocationBenchmark {
 
     @Setup(Level.Invocation)
     public void collectEverything() {
-        HeapGcAccess.finishSweep(heap);
-        HeapGcAccess.flushMCaches(heap);
-        HeapGcAccess.setHeapMarked(heap, 0);
-        HeapGcAccess.startSweepCycle(heap);
-        HeapGcAccess.finishSweep(heap);
+        heap.gc().finishSweep();
+        heap.gc().flushMCaches();
+        heap.gc().setHeapMarked(0);
+        heap.gc().startSweepCycle();
+        heap.gc().finishSweep();
     }
 
     @Benchmark

@@ -4,7 +4,7 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
-import gcsim.heap.internal.HeapGcAccess;
+import gcsim.heap.internal.HeapGcSupport;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The collector's per-pointer cost: {@link Heap#findObject} of an interior pointer, then
- * {@link HeapGcAccess#tryMark} of the base. Nanoseconds per pointer, one thread.
+ * {@link HeapGcSupport#tryMark} of the base. Nanoseconds per pointer, one thread.
  *
  * <p>The heap holds {@link #N} binary-tree nodes (two pointers, two scalars: 32 bytes) — or, with
  * {@code mixed}, objects of six size classes from 16 B to 40 KiB. The pointers are interior
@@ -75,7 +75,7 @@ public class FindObjectMarkBenchmark {
                     pointers[j] = tmp;
                 }
             }
-            HeapGcAccess.flushMCaches(heap);
+            heap.gc().flushMCaches();
             afterBuild();
         }
 
@@ -90,8 +90,8 @@ public class FindObjectMarkBenchmark {
         @Setup(Level.Invocation)
         public void resetMarkBits() {
             if (marked) {
-                HeapGcAccess.startSweepCycle(heap);
-                HeapGcAccess.finishSweep(heap);
+                heap.gc().startSweepCycle();
+                heap.gc().finishSweep();
             }
             marked = true; // the invocation that follows marks everything
         }
@@ -127,9 +127,10 @@ public class FindObjectMarkBenchmark {
 
     /** The measured loop: greyobject's first two steps for every pointer; returns the wins. */
     static int markAll(Heap heap, long[] pointers) {
+        HeapGcSupport gc = heap.gc(); // read once, as the marker keeps it in a final field
         int won = 0;
         for (long p : pointers) {
-            if (HeapGcAccess.tryMark(heap, heap.findObject(p))) {
+            if (gc.tryMark(heap.findObject(p))) {
                 won++;
             }
         }

@@ -4,7 +4,7 @@ import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
-import gcsim.heap.internal.HeapGcAccess;
+import gcsim.heap.internal.HeapGcSupport;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * Sweep cost per span ({@link HeapGcAccess#sweepOne}), one sweeper thread. Nanoseconds per span.
+ * Sweep cost per span ({@link HeapGcSupport#sweepOne}), one sweeper thread. Nanoseconds per span.
  *
  * <p>Before each invocation (unmeasured) the heap is topped up to exactly {@link #SPANS} full
  * spans of 32-byte objects (256 per span), {@code survivePercent} of the objects in each span
@@ -51,21 +51,21 @@ public class SweepBenchmark {
 
     @Setup(Level.Invocation)
     public void prepareCycle() {
-        HeapGcAccess.finishSweep(heap);
+        heap.gc().finishSweep();
         while (nlive < live.length) {
             live[nlive++] = heap.allocate(mcache, type);
         }
-        HeapGcAccess.flushMCaches(heap);
+        heap.gc().flushMCaches();
         int kept = 0;
         for (int i = 0; i < nlive; i++) {
             if (i % 100 < survivePercent) {
-                HeapGcAccess.tryMark(heap, live[i]);
+                heap.gc().tryMark(live[i]);
                 live[kept++] = live[i];
             }
         }
         nlive = kept;
-        HeapGcAccess.setHeapMarked(heap, heap.markedBytes());
-        HeapGcAccess.startSweepCycle(heap);
+        heap.gc().setHeapMarked(heap.markedBytes());
+        heap.gc().startSweepCycle();
         if (heap.stats().spansInUse() != SPANS) {
             throw new IllegalStateException("expected " + SPANS + " spans, have " + heap.stats().spansInUse());
         }
@@ -74,8 +74,9 @@ public class SweepBenchmark {
     @Benchmark
     @OperationsPerInvocation(SPANS)
     public int sweepAllSpans() {
+        HeapGcSupport gc = heap.gc();
         int swept = 0;
-        while (HeapGcAccess.sweepOne(heap)) {
+        while (gc.sweepOne()) {
             swept++;
         }
         if (swept != SPANS) {

@@ -1,8 +1,7 @@
 package gcsim.gcmark.bench;
 
 import gcsim.heap.Heap;
-import gcsim.heap.WriteBarrier;
-import gcsim.heap.internal.HeapGcAccess;
+import gcsim.heap.internal.WriteBarrier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -57,6 +56,6 @@ public final class BenchmarkBarrier {
 
     /** Installs {@link #of}'s barrier as heap's write barrier. Benchmark setup, no store running. */
     public static void installOn(Heap heap) {
-        HeapGcAccess.setWriteBarrier(heap, of(heap));
+        heap.gc().setWriteBarrier(of(heap));
     }
 }

@@ -1,6 +1,8 @@
 package gcsim.integration.arch;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.fields;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * Fails the build when a module depends upward or reaches into another
  * module's non-exported packages, when a GC-only package is exported beyond
  * gc-mark, when a test seam is static, when the heap keeps mutable static
- * state, or when packages break
+ * state, when the heap's GC door reaches back into the heap core or the heap
+ * uses reflection, or when packages break
  * {@link PackageRules} (a package cycle, the goroutines module's platform,
  * core and mutator pointing the wrong way). The fixture
  * tests show that these rules do fail on a violation (fixtures live in {@code ..archfixture..} packages of
@@ -209,9 +212,8 @@ class ArchitectureTest {
     }
 
     /**
-     * The one static field of the heap that is written after class initialisation: the bridge
-     * {@code HeapGcAccess} hands the collector, set once by {@code Heap}'s static initialiser
-     * and never changed (it grows nothing and holds no simulation state).
+     * Static fields of the heap excepted from the rule below: none. (The collector's door is an
+     * instance per heap, {@code Heap.gc()}; no static bridge hands it out.)
      */
     static final Set<String> HEAP_STATIC_BRIDGES = Set.of();
 
@@ -271,6 +273,72 @@ class ArchitectureTest {
         assertThat(result.hasViolation()).isTrue();
         assertThat(result.getFailureReport().getDetails())
                 .anyMatch(line -> line.contains("gcsim.heap.archfixture.StaticSeam.hookForTest"));
+    }
+
+    // ---- the heap's GC door ----
+
+    /** The heap's GC-only package (the collector's door), exported to gc-mark alone. */
+    static final String HEAP_GC_DOOR = "gcsim.heap.internal";
+
+    /**
+     * The heap's GC door ({@code door}, and below) is a lower layer the heap core builds on: it
+     * depends on the JDK, checker-qual's annotations and itself only, so it names nothing in the
+     * core and the core's use of it points one way (issue 14: no package cycle, no hidden one).
+     */
+    static ArchRule heapGcDoorIsALowerLayer(String door) {
+        return classes().that().resideInAPackage(door + "..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "org.checkerframework..", door + "..")
+                .because("the heap core implements the collector's door; the door never reaches back (issue 14)");
+    }
+
+    /**
+     * No class in {@code root} (and below) uses reflection: nothing in {@code java.lang.reflect},
+     * no class found by name. A dependency made by name is hidden from the compiler, the module
+     * system and the rules above.
+     */
+    static ArchRule usesNoReflection(String root) {
+        return noClasses().that().resideInAPackage(root + "..")
+                .should().dependOnClassesThat().resideInAPackage("java.lang.reflect..")
+                .orShould().callMethod(Class.class, "forName", String.class)
+                .orShould().callMethod(Class.class, "forName", String.class, boolean.class, ClassLoader.class)
+                .because("every dependency of the heap is one the build sees (issue 14)");
+    }
+
+    @Test
+    void theHeapGcDoorIsALowerLayer() {
+        heapGcDoorIsALowerLayer(HEAP_GC_DOOR).check(production);
+    }
+
+    /** Guards the layer rule against passing because the door is empty, and shows the core uses it. */
+    @Test
+    void theImporterSeesTheHeapGcDoor() {
+        assertThat(production.containPackage(HEAP_GC_DOOR)).isTrue();
+        assertThat(production.get("gcsim.heap.Heap").getDirectDependenciesFromSelf())
+                .anyMatch(d -> d.getTargetClass().getPackageName().equals(HEAP_GC_DOOR));
+    }
+
+    @Test
+    void theLayerRuleCatchesADoorReachingIntoTheCore() {
+        EvaluationResult result = heapGcDoorIsALowerLayer("gcsim.heap.archfixture.internal").evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.heap.archfixture.internal.ReachesIntoTheCore.peek()")
+                        && line.contains("gcsim.heap.archfixture.Hidden.secret()"));
+    }
+
+    @Test
+    void theHeapUsesNoReflection() {
+        usesNoReflection("gcsim.heap").check(production);
+    }
+
+    @Test
+    void theReflectionRuleCatchesAClassCreatedByName() {
+        EvaluationResult result = usesNoReflection("gcsim.heap.archfixture").evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.heap.archfixture.ByName.create(java.lang.String)")
+                        && line.contains("Class.forName"))
+                .anyMatch(line -> line.contains("java.lang.reflect.Constructor"))
+                .noneMatch(line -> line.contains("Hidden"));
     }
 
     // ---- packages (PackageRules) ----

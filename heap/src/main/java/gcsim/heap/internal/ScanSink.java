@@ -1,10 +1,10 @@
-package gcsim.heap;
+package gcsim.heap.internal;
 
 /**
- * Where the heap's {@code scanobject} and {@code shade} (the collector's, through
- * {@code gcsim.heap.internal.HeapGcAccess}) put the objects they mark: the collector's
- * gcWork (Go's {@code greyobject} writes into {@code gcw} directly; the heap cannot see gc-mark,
- * so gc-mark installs this instead: dependency inversion, as for {@link WriteBarrier}).
+ * Where the heap's {@link HeapGcSupport#scanobject} and {@link HeapGcSupport#shade} put the
+ * objects they mark: the collector's gcWork (Go's {@code greyobject} writes into {@code gcw}
+ * directly; the heap cannot see gc-mark, so gc-mark passes this instead: dependency inversion, as
+ * for {@link WriteBarrier}).
  *
  * <p>Called on the marking thread, once per object whose mark bit that thread set, never for an
  * object that was already marked. One implementation per run, so the JIT inlines the calls.

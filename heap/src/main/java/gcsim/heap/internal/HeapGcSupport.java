@@ -1,0 +1,86 @@
+package gcsim.heap.internal;
+
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * One heap's operations only the garbage collector (gc-mark) may use: the cycle's state changes
+ * (allocate-black, the write barrier, the trigger hook, checkmark mode, mark termination's
+ * heap_marked update), marking (the mark and checkmark bits, scanobject, shade) and the sweeper.
+ *
+ * <p><b>Layering.</b> This package is a lower layer the heap core ({@code gcsim.heap}) builds on,
+ * not a view that reaches back into it: it imports nothing from the core, so the dependency
+ * between the two packages points one way (core -> internal) and there is no package cycle
+ * (ArchitectureTest checks both). Its types say what the collector may do in terms of the JDK and
+ * of each other: this class, and the hooks the collector implements and hands the heap
+ * ({@link WriteBarrier}, {@link GcTriggerHook}, {@link ScanSink}). The core implements this class
+ * once (package-private in {@code gcsim.heap}) and hands out one instance per heap, made with it
+ * ({@code Heap.gc()}). {@code module-info} exports this package to {@code gcsim.gcmark} alone, so
+ * only the collector can name these types and call their methods: another module may call
+ * {@code Heap.gc()} but can do nothing with what it gets. The heap's own tests (same package as
+ * the core) call Heap's package-private methods directly; the JMH benchmarks, which run on the
+ * class path, use this class for the heap-only sweep and allocation benchmarks (no collector is
+ * involved there).
+ *
+ * <p><b>Cost.</b> The marker calls {@link #tryMark}, {@link #scanobject} and {@link #shade} once
+ * per object or pointer: callers hold the heap's instance in a final field, and with one
+ * implementation the calls are monomorphic, so the JIT inlines them into the heap's code.
+ *
+ * <p><b>Threads.</b> Each method says who may call it; "world stopped" means the collector holds
+ * the world stopped (see the cycle order in {@code Heap}'s class comment). Nothing here allocates.
+ *
+ * <p>Before this layering the door was a class of static methods over core types that created the
+ * core's implementation by name (reflection), hiding the dependency from the build.
+ */
+public abstract class HeapGcSupport {
+    /** For the heap's own implementation. */
+    protected HeapGcSupport() {}
+
+    /** Installs (or removes, with null) the hook told when heap_live reaches the GC trigger. */
+    public abstract void setGcTriggerHook(@Nullable GcTriggerHook hook);
+
+    /** Go's gcBlackenEnabled for allocation: new objects are marked when on. World stopped. */
+    public abstract void setAllocateBlack(boolean on);
+
+    /** Go's {@code debug.gccheckmark} for scanobject's marking; set before any marking. */
+    public abstract void setDebugGccheckmark(boolean on);
+
+    /** Clears every checkmark bit (before a checkmark pass). World stopped. */
+    public abstract void clearCheckmarks();
+
+    /** Installs (or removes, with null) the write barrier. World stopped. */
+    public abstract void setWriteBarrier(@Nullable WriteBarrier wb);
+
+    /** Go's gcSweep start (sweepgen += 2) and prepareForSweep of every mcache. World stopped. */
+    public abstract void startSweepCycle();
+
+    /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
+    public abstract boolean sweepOne();
+
+    /** Go's finishsweep_m: sweeps what is left and waits for concurrent sweepers. World stopped. */
+    public abstract void finishSweep();
+
+    /** Go's flushallmcaches: every P's mcache returns its cached spans. World stopped. */
+    public abstract void flushMCaches();
+
+    /** Mark termination's heap_marked update and the next goal and trigger. World stopped. */
+    public abstract void setHeapMarked(long bytesMarked);
+
+    /**
+     * Atomically sets the mark bit of the object at (or containing) base; true iff this call set
+     * it. Any number of threads. Throws Go's "marking free object" outside an allocated object.
+     */
+    public abstract boolean tryMark(long base);
+
+    /**
+     * Go's scanobject fused with findObject and greyobject: marks every white object b points at
+     * and hands it to sink; returns b's size in bytes. Any number of marking threads, each with its
+     * own sink; b is an allocated, marked object.
+     */
+    public abstract int scanobject(long b, ScanSink sink);
+
+    /** Go's shade: marks the white object p points into (if any) and hands it to sink. Any thread. */
+    public abstract void shade(long p, ScanSink sink);
+
+    /** Checkmark mode's mark: true iff this call set the object's checkmark bit. World stopped. */
+    public abstract boolean tryCheckmark(long base);
+}
