@@ -8,5 +8,6 @@ module gcsim.integration {
     requires gcsim.stacks;
     requires gcsim.goroutines;
     requires gcsim.gcmark;
+    requires gcsim.process;
     requires gcsim.cli;
 }

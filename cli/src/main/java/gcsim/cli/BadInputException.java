@@ -9,7 +9,8 @@ package gcsim.cli;
  * <p>Thrown by {@link RunConfig}'s validation and by the command; an
  * {@link Engine} throws it too when it finds a scenario file broken (the
  * message then names the file, the line and the problem, for example
- * {@code "examples/x.gcs:12: unknown instruction 'cal'"}).
+ * {@code "examples/x.gcs:12: unknown instruction 'cal'"}: the process module's
+ * {@code ScenarioException} message, unchanged).
  */
 public final class BadInputException extends RuntimeException {
     private static final long serialVersionUID = 1L;

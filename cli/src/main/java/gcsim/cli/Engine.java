@@ -1,5 +1,7 @@
 package gcsim.cli;
 
+import gcsim.process.RunResult;
+
 /**
  * The boundary between the command and the simulation: heap, stacks,
  * goroutines and the collector live behind it. {@link Engines#builtIn()}

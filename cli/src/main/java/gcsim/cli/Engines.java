@@ -4,8 +4,8 @@ import java.util.Optional;
 
 /**
  * Where {@code gcsim run} gets its {@link Engine}: a plain factory, no
- * ServiceLoader. The built-in engine is {@link SimEngine}: heap,
- * stacks, goroutines and gc-mark running a scenario file.
+ * ServiceLoader. The built-in engine is {@link SimEngine}: a
+ * {@code gcsim.process.GoProcess} running a scenario file.
  */
 public final class Engines {
     private Engines() {}

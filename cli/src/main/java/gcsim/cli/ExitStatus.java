@@ -1,5 +1,7 @@
 package gcsim.cli;
 
+import gcsim.process.RunResult;
+
 /**
  * The exit statuses of {@code gcsim}, part of the command-line contract in
  * DESIGN.md: scripts and the integration tests outside this repository test them.
@@ -18,4 +20,16 @@ public final class ExitStatus {
     public static final int TIMEOUT = 3;
 
     private ExitStatus() {}
+
+    /**
+     * The exit status of a run: a failed verification or a fatal error (1) outranks a timeout (3),
+     * because a broken invariant is the more important news. A run with broken pieces that no
+     * oracle caught exits 0: the run itself was fine.
+     */
+    public static int of(RunResult result) {
+        if (result.verificationFailed()) {
+            return VERIFICATION_FAILED;
+        }
+        return result.timedOut() || result.stuck() ? TIMEOUT : OK;
+    }
 }

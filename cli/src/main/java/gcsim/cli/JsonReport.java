@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcTrace;
 import gcsim.goroutines.ProtocolPiece;
+import gcsim.process.RunResult;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
@@ -19,6 +20,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  */
 public final class JsonReport {
     private static final JsonFactory JSON = new JsonFactory();
+    /** How many first lines of a fatal error's report the JSON's {@code fatal.lines} carries. */
+    static final int FATAL_LINES = 60;
 
     private JsonReport() {}
 
@@ -41,7 +44,7 @@ public final class JsonReport {
             writeFatal(gen, result.fatal());
             writeDeterminism(gen, result.determinism());
             gen.writeBooleanField("timedOut", result.timedOut());
-            gen.writeNumberField("exitStatus", result.exitStatus());
+            gen.writeNumberField("exitStatus", ExitStatus.of(result));
             gen.writeEndObject();
             gen.writeRaw('\n');
         }
@@ -235,7 +238,7 @@ public final class JsonReport {
             gen.writeNumberField("goroutine", goid);
         }
         gen.writeArrayFieldStart("lines");
-        for (String line : f.lines(FatalReport.JSON_LINES)) {
+        for (String line : f.lines(FATAL_LINES)) {
             gen.writeString(line);
         }
         gen.writeEndArray();

@@ -4,6 +4,8 @@ import gcsim.gcmark.GcConfig;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.SuspendWait;
+import gcsim.process.scenario.BuiltinScenario;
+import gcsim.process.scenario.ScenarioParser;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -58,7 +60,7 @@ public record RunConfig(
         boolean deterministic,
         Set<ProtocolPiece> broken) {
 
-    public static final int MAX_GOROUTINES = 10_000_000;
+    public static final int MAX_GOROUTINES = ScenarioParser.MAX_GOROUTINES;
     /** Our bound on GOMAXPROCS for the model (Ms are real threads). */
     public static final int MAX_PROCS = 256;
     public static final int MAX_CYCLES = 100_000;
@@ -68,7 +70,7 @@ public record RunConfig(
     public static final String DEFAULT_SCENARIO = "default";
     public static final int DEFAULT_GOROUTINES = 2_000;
     public static final int DEFAULT_CYCLES = 4;
-    public static final long DEFAULT_SEED = 1;
+    public static final long DEFAULT_SEED = ScenarioParser.DEFAULT_SEED;
 
     public RunConfig {
         broken = broken.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(ProtocolPiece.class))

@@ -3,6 +3,8 @@ package gcsim.cli;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcTrace;
 import gcsim.goroutines.ProtocolPiece;
+import gcsim.process.FatalReport;
+import gcsim.process.RunResult;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -101,7 +103,7 @@ final class RunSession implements RunListener {
             // Go's report of the throw: its print lines, "fatal error: ...", the goroutines.
             err.print(fatal.report());
             err.flush();
-            return result.exitStatus();
+            return ExitStatus.of(result);
         }
         RunResult.Determinism d = result.determinism();
         if (d != null && !config.json()) {
@@ -126,7 +128,7 @@ final class RunSession implements RunListener {
                     + "; caught by " + String.join(", ", result.caughtBy()));
         }
         err.flush();
-        return result.exitStatus();
+        return ExitStatus.of(result);
     }
 
     /** The {@code --break} pieces by their command-line names, in declaration order. */

@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import gcsim.process.scenario.BuiltinScenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 

@@ -1,5 +1,6 @@
 package gcsim.cli;
 
+import gcsim.process.scenario.BuiltinScenario;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,6 +1,7 @@
 package gcsim.cli;
 
 import gcsim.gcmark.CycleRecord;
+import gcsim.process.RunResult;
 import java.util.ArrayList;
 import java.util.List;
 

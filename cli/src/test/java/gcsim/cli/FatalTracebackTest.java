@@ -61,7 +61,7 @@ class FatalTracebackTest {
         assertThat(fatal).containsEntry("message", "mutator check failed");
         @SuppressWarnings("unchecked")
         List<String> lines = (List<String>) fatal.get("lines");
-        assertThat(lines).hasSize(FatalReport.JSON_LINES); // bounded: the report has ~400 lines
+        assertThat(lines).hasSize(JsonReport.FATAL_LINES); // bounded: the report has ~400 lines
         assertThat(lines.get(1)).isEqualTo("fatal error: mutator check failed");
         Matcher header = Pattern.compile("goroutine (\\d+) \\[running\\]:").matcher(lines.get(3));
         assertThat(header.matches()).as(lines.get(3)).isTrue();

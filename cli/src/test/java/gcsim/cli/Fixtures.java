@@ -1,6 +1,7 @@
 package gcsim.cli;
 
 import gcsim.gcmark.CycleRecord;
+import gcsim.process.RunResult;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

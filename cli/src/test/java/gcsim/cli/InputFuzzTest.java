@@ -3,11 +3,13 @@ package gcsim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import gcsim.process.scenario.BuiltinScenario;
+import gcsim.process.scenario.Scenario;
+import gcsim.process.scenario.ScenarioException;
+import gcsim.process.scenario.ScenarioParser;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,14 +47,7 @@ class InputFuzzTest {
             "x:", "::", "#", "(", ")", "*", "\t", "node", "head", "tmp", "i", "n", "unknownfn", "\u00e9\u00e8");
 
     private static String text(BuiltinScenario b) {
-        try (InputStream in = InputFuzzTest.class.getResourceAsStream(b.resourcePath())) {
-            if (in == null) {
-                throw new IllegalStateException("missing " + b.resourcePath());
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return b.text();
     }
 
     /** One mutation of a list of lines, chosen by (kind, position, token). */
@@ -109,7 +104,7 @@ class InputFuzzTest {
             Scenario s = ScenarioParser.parse("fuzz.gcs", text, goroutines);
             assertThat(s.program()).isNotNull();
             Statistics.collect("parsed");
-        } catch (BadInputException e) {
+        } catch (ScenarioException e) {
             Statistics.collect("rejected");
             assertThat(e.getMessage()).as("one clear line").isNotBlank().doesNotContain("\n")
                     .doesNotContain("Exception");

@@ -7,6 +7,7 @@ import gcsim.cli.Fixtures.Outcome;
 import gcsim.gcmark.GcConfig;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.SuspendWait;
+import gcsim.process.scenario.BuiltinScenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;

@@ -7,6 +7,7 @@ import gcsim.base.GoThrow;
 import gcsim.cli.Fixtures.FakeEngine;
 import gcsim.cli.Fixtures.Outcome;
 import gcsim.gcmark.CycleRecord;
+import gcsim.process.RunResult;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -99,7 +100,7 @@ class OracleVerdictTest {
                 "").withFatal(new RunResult.Fatal("bad g transition", null, "fatal error: bad g transition\n"));
         assertThat(thrown.caughtBy()).containsExactly("runtime-throw");
         assertThat(SummaryTable.footer(thrown)).contains("caught by runtime-throw (fatal error: bad g transition)");
-        assertThat(thrown.exitStatus()).isEqualTo(ExitStatus.VERIFICATION_FAILED);
+        assertThat(ExitStatus.of(thrown)).isEqualTo(ExitStatus.VERIFICATION_FAILED);
     }
 
     @Test

@@ -6,6 +6,7 @@ import gcsim.cli.Fixtures.FakeEngine;
 import gcsim.cli.Fixtures.Outcome;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcTrace;
+import gcsim.process.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -143,7 +144,7 @@ class RunReportTest {
     @Test
     void verificationFailureOutranksTimeout() {
         RunResult r = Fixtures.result(1, CycleRecord.Checkmark.FAILED, new RunResult.Verification(0, 0), true, "g\n");
-        assertThat(r.exitStatus()).isEqualTo(ExitStatus.VERIFICATION_FAILED);
+        assertThat(ExitStatus.of(r)).isEqualTo(ExitStatus.VERIFICATION_FAILED);
     }
 
     @Test

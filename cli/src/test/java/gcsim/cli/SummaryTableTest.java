@@ -3,6 +3,7 @@ package gcsim.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.gcmark.CycleRecord;
+import gcsim.process.RunResult;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,7 @@
 package gcsim.gcmark;
 
-import static gcsim.goroutines.GStatus.G_RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.GStatus;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SchedConfig;
 import gcsim.goroutines.mutator.Interp;
@@ -15,12 +13,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
- * One running test world for the gc-mark tests: a scheduler, a heap, the
- * interpreter running a program and a started collector (with the program's
- * channels as roots). Close it to stop the collector and the runtime.
+ * One running test world for the gc-mark tests that need the collector's
+ * package-private seams (the mark-termination and scan hooks, {@link Workbuf}):
+ * a scheduler, a heap, the interpreter running a program and a started
+ * collector (with the program's channels as roots), wired in GoProcess's order.
+ * Every other whole-process test uses the process module's GoProcess, which
+ * gc-mark, below it, cannot see. Close it to stop the collector and the runtime.
  */
 record MarkRun(Sched rt, Heap heap, Interp interp, Collector gc) implements AutoCloseable {
 
@@ -64,15 +64,6 @@ record MarkRun(Sched rt, Heap heap, Interp interp, Collector gc) implements Auto
             assertThat(rt.fatalError()).as("runtime failure").isNull();
             assertThat(System.nanoTime()).as("condition not reached in time").isLessThan(deadline);
             Thread.onSpinWait();
-            Thread.yield();
-        }
-    }
-
-    /** Polls (yielding) until a goroutine other than main is running on an M. */
-    void untilAWorkerRuns() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (Stream.of(rt.allgs()).noneMatch(g -> g.goid() > 1 && GStatus.readgstatus(g) == G_RUNNING)) {
-            assertThat(System.nanoTime()).as("no worker ran").isLessThan(deadline);
             Thread.yield();
         }
     }

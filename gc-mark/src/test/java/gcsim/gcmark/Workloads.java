@@ -9,14 +9,17 @@ import gcsim.heap.ObjectType;
  * after GC cycles ran, failing with "mutator check failed" on a wrong value
  * and with a poisoned-read throw on a freed node. They loop for ever; tests
  * stop the runtime when their cycles are done.
+ *
+ * <p>The two workloads of the tests that stay in gc-mark because they need the
+ * collector's package-private seams (MarkFaultsTest, MarkTerminationCheckTest);
+ * the whole set, for the tests that run a whole process, is the process
+ * module's test Workloads.
  */
 final class Workloads {
     private Workloads() {}
 
     /** node: word 0 next (pointer), word 1 value (scalar). */
     static final ObjectType NODE = ObjectType.withPointers("node", 2, 0);
-    /** holder: word 0 first (pointer). */
-    static final ObjectType HOLDER = ObjectType.withPointers("holder", 1, 0);
     static final ObjectType GARBAGE = ObjectType.scalars("garbage", 4);
 
     /**
@@ -74,94 +77,6 @@ final class Workloads {
                 .func("main", 1, 0)
                     .constant(0, goroutines)
                     .label("spawn").spawn("worker").decjnz(0, "spawn")
-                    .block()
-                    .end()
-                .entry("main")
-                .build();
-    }
-
-    /**
-     * Workers that move nodes between two lists held in heap objects, the
-     * shape the deletion half of the write barrier exists for: a node leaves
-     * holder A (A.first = X.next) and joins holder B (X.next = B.first;
-     * B.first = X). Without the barrier, a node can move from a not yet
-     * scanned holder into an already scanned one and be lost.
-     */
-    static Program shuffleBetweenHolders(int goroutines, int n) {
-        return Program.builder()
-                .type(NODE).type(HOLDER)
-                .func("count", 3, 1).ptrLocals(0).ptrArgs(0)
-                    // returns the number of nodes in the list at arg slot 4, checking values are < n
-                    .loadp(0, 4, 0)
-                    .constant(1, 0)
-                    .jnz(0, "walk")
-                    .ret(1)
-                    .label("walk")
-                    .addi(1, 1, 1)
-                    .loadw(2, 0, 1)
-                    .loadp(0, 0, 0)
-                    .jnz(0, "walk")
-                    .ret(1)
-                    .end()
-                .func("worker", 9, 0).ptrLocals(0, 1, 2, 3)
-                    // 0 holder A, 1 holder B, 2 x, 3 tmp; 4 i, 5 n, 6 moves, 7 total, 8 c
-                    .newobj(0, "holder")
-                    .newobj(1, "holder")
-                    .constant(4, 0)
-                    .constant(5, n)
-                    .label("fill")
-                    .newobj(2, "node")
-                    .storew(2, 1, 4)
-                    .loadp(3, 0, 0)
-                    .storep(2, 0, 3)
-                    .storep(0, 0, 2)
-                    .addi(4, 4, 1)
-                    .jlt(4, 5, "fill")
-                    .clear(2).clear(3)
-                    .label("forever")
-                    .constant(6, 200_000)
-                    .label("move")
-                    // x = A.first; if x == nil swap A and B
-                    .loadp(2, 0, 0)
-                    .jnz(2, "take")
-                    .mov(3, 0).mov(0, 1).mov(1, 3)
-                    .jmp("move")
-                    .label("take")
-                    .loadp(3, 2, 0)
-                    .storep(0, 0, 3)      // A.first = x.next (deletes x from A)
-                    .loadp(3, 1, 0)
-                    .storep(2, 0, 3)      // x.next = B.first
-                    .storep(1, 0, 2)      // B.first = x
-                    .clear(2).clear(3)
-                    .decjnz(6, "move")
-                    // every node is still in A or B
-                    .call("count", 7, 0)
-                    .call("count", 8, 1)
-                    .add(7, 7, 8)
-                    .checkeq(7, 5)
-                    .jmp("forever")
-                    .end()
-                .func("main", 1, 0)
-                    .constant(0, goroutines)
-                    .label("spawn").spawn("worker").decjnz(0, "spawn")
-                    .block()
-                    .end()
-                .entry("main")
-                .build();
-    }
-
-    /**
-     * Go's TestPreemptionGC shape: {@code n} goroutines spin for ever through a
-     * loop that makes calls (cooperative safe points only), while cycles run.
-     */
-    static Program spinnersWithCalls(int n) {
-        return Program.builder()
-                .func("leaf", 1, 1).addi(0, 2, 1).ret(0).end()
-                .func("spin", 2, 0)
-                    .label("l").call("leaf", 1, 0).jmp("l").end()
-                .func("main", 1, 0)
-                    .constant(0, n)
-                    .label("spawn").spawn("spin").decjnz(0, "spawn")
                     .block()
                     .end()
                 .entry("main")

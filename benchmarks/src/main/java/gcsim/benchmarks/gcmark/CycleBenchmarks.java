@@ -4,13 +4,13 @@ import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
 import gcsim.gcmark.bench.BenchmarkBarrier;
+import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.Sched;
-import gcsim.goroutines.SchedConfig;
-import gcsim.goroutines.mutator.Interp;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
+import gcsim.process.GoProcess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -61,18 +61,17 @@ public class CycleBenchmarks {
 
     /** A one-P runtime with {@code goroutines} sleepers at {@code depth}, and a collector. */
     abstract static class Runtime {
+        GoProcess process;
         Sched rt;
         Heap heap;
         Collector gc;
 
         void start(int goroutines, int depth, GcConfig.Mode mode) throws InterruptedException {
-            rt = new Sched(SchedConfig.of(1).withAsyncPreempt(false));
-            heap = new Heap(HeapConfig.of(1));
-            Interp in = new Interp(rt, heap, MarkBenchmarks.sleeper(goroutines, depth));
-            gc = new Collector(rt, heap, GcConfig.defaults(1).withMode(mode).withCheckmark(false)
-                    .withAutoTrigger(false));
-            gc.start();
-            in.start();
+            process = GoProcess.builder().program(MarkBenchmarks.sleeper(goroutines, depth)).procs(1).workers(1)
+                    .preempt(PreemptMode.COOPERATIVE).mode(mode).checkmark(false).autoTrigger(false).build().start();
+            rt = process.runtime();
+            heap = process.heap();
+            gc = process.collector();
             // Every goroutine must be parked at its depth: cycles measure resting stacks.
             while (rt.stats().goroutinesCreated() < goroutines + 1L) {
                 Thread.sleep(10);
@@ -86,8 +85,7 @@ public class CycleBenchmarks {
 
         @TearDown(Level.Trial)
         public void stop() {
-            gc.close();
-            rt.shutdown();
+            process.close();
         }
     }
 

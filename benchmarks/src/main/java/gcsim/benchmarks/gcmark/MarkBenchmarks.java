@@ -2,15 +2,13 @@ package gcsim.benchmarks.gcmark;
 
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
-import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.Sched;
-import gcsim.goroutines.SchedConfig;
-import gcsim.goroutines.mutator.Interp;
 import gcsim.goroutines.mutator.Program;
 import gcsim.heap.Heap;
-import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
+import gcsim.process.GoProcess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -60,23 +58,22 @@ public class MarkBenchmarks {
     /** A runtime whose main goroutine sleeps for ever, plus extra goroutines from {@code program}. */
     @State(Scope.Benchmark)
     public abstract static class Runtime {
+        GoProcess process;
         Sched rt;
         Heap heap;
         Collector gc;
 
         void start(Program p, int procs) throws InterruptedException {
-            rt = new Sched(SchedConfig.of(procs).withAsyncPreempt(false));
-            heap = new Heap(HeapConfig.of(procs));
-            Interp in = new Interp(rt, heap, p);
-            gc = new Collector(rt, heap, GcConfig.defaults(1).withCheckmark(false).withAutoTrigger(false));
-            gc.start();
-            in.start();
+            process = GoProcess.builder().program(p).procs(procs).workers(1).preempt(PreemptMode.COOPERATIVE)
+                    .checkmark(false).autoTrigger(false).build().start();
+            rt = process.runtime();
+            heap = process.heap();
+            gc = process.collector();
         }
 
         @TearDown(Level.Trial)
         public void stop() {
-            gc.close();
-            rt.shutdown();
+            process.close();
         }
     }
 

@@ -3,12 +3,11 @@ package gcsim.benchmarks.gcmark;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.Sched;
-import gcsim.goroutines.SchedConfig;
-import gcsim.goroutines.mutator.Interp;
+import gcsim.goroutines.SuspendWait;
 import gcsim.goroutines.mutator.Program;
-import gcsim.heap.Heap;
-import gcsim.heap.HeapConfig;
+import gcsim.process.GoProcess;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -66,6 +65,7 @@ public class StrategyBenchmarks {
         @Param({"64"})
         public int running;
 
+        GoProcess process;
         Sched rt;
         Collector gc;
 
@@ -79,15 +79,15 @@ public class StrategyBenchmarks {
                         .constant(0, running).label("s").spawn("spin").decjnz(0, "s")
                         .recv("never", 1).ret().end()
                     .build();
-            rt = new Sched(SchedConfig.of(2).withAsyncPreempt(preempt.equals("async"))
-                    .withSuspendSleeps(suspend.equals("park")));
-            Heap heap = new Heap(HeapConfig.of(2));
-            Interp in = new Interp(rt, heap, p);
-            gc = new Collector(rt, heap, GcConfig.defaults(1).withCheckmark(false).withAutoTrigger(false)
-                    .withStackScan(stackScan.equals("two-phase") ? GcConfig.StackScanStrategy.TWO_PHASE
-                            : GcConfig.StackScanStrategy.BLOCKING));
-            gc.start();
-            in.start();
+            process = GoProcess.builder().program(p).procs(2).workers(1)
+                    .preempt(preempt.equals("async") ? PreemptMode.ASYNC : PreemptMode.COOPERATIVE)
+                    .suspendWait(suspend.equals("park") ? SuspendWait.PARK : SuspendWait.SPIN)
+                    .checkmark(false).autoTrigger(false)
+                    .stackScan(stackScan.equals("two-phase") ? GcConfig.StackScanStrategy.TWO_PHASE
+                            : GcConfig.StackScanStrategy.BLOCKING)
+                    .build().start();
+            rt = process.runtime();
+            gc = process.collector();
             while (rt.stats().goroutinesCreated() < running + 1L) {
                 Thread.sleep(10);
             }
@@ -95,8 +95,7 @@ public class StrategyBenchmarks {
 
         @TearDown(Level.Trial)
         public void stop() {
-            gc.close();
-            rt.shutdown();
+            process.close();
         }
     }
 

@@ -48,6 +48,7 @@ class ArchitectureTest {
                 .importPackages("gcsim");
         fixtures = new ClassFileImporter().importPackages(
                 "gcsim.base.archfixture", "gcsim.heap.archfixture", "gcsim.gcmark.archfixture",
+                "gcsim.process.archfixture",
                 "gcsim.cli.archfixture");
         packageFixtures = new ClassFileImporter().importPackages("gcsim.goroutines.archfixture");
         descriptors = ModuleBoundaries.gcsimDescriptors();
@@ -94,6 +95,16 @@ class ArchitectureTest {
         assertThat(result.getFailureReport().getDetails())
                 .anyMatch(line -> line.contains("gcsim.heap.archfixture.ReachesUpward")
                         && line.contains("gcsim.gcmark.archfixture.Collector"));
+    }
+
+    /** gc-mark sits below the embedding API: its tests cannot use GoProcess, the command can. */
+    @Test
+    void theDirectionRuleKeepsGcMarkBelowTheProcessModule() {
+        EvaluationResult result = ModuleBoundaries.dependencyDirection().evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.gcmark.archfixture.ReachesTheProcess")
+                        && line.contains("gcsim.process.archfixture.Embedder"))
+                .noneMatch(line -> line.contains("gcsim.cli.archfixture.Embeds"));
     }
 
     /** base is the floor: a base class that uses any other gcsim module (here the heap) breaks the rule. */

@@ -33,7 +33,8 @@ import java.util.TreeSet;
  *   <li>{@link #dependencyDirection()}: base (Go's throw) is the floor: it uses
  *       no gcsim module and every module may use it; heap and stacks stand on
  *       it alone (stacks does not use heap), goroutines uses both, gc-mark uses
- *       all three, cli sits on top. No arrow points up.
+ *       all three, process (the embedding API, GoProcess) uses gc-mark and
+ *       below, cli sits on top. No arrow points up.
  *   <li>{@link #onlyExportedPackages(Map)}: a class may use another module's
  *       package only if that module exports it, to everyone or (qualified
  *       export) to the user's module. The rule reads the real
@@ -52,7 +53,8 @@ import java.util.TreeSet;
  */
 final class ModuleBoundaries {
     static final List<String> MODULES =
-            List.of("gcsim.base", "gcsim.heap", "gcsim.stacks", "gcsim.goroutines", "gcsim.gcmark", "gcsim.cli");
+            List.of("gcsim.base", "gcsim.heap", "gcsim.stacks", "gcsim.goroutines", "gcsim.gcmark", "gcsim.process",
+                    "gcsim.cli");
 
     /**
      * Packages of operations only one neighbour may use, and the only modules each may be
@@ -113,12 +115,14 @@ final class ModuleBoundaries {
                 .layer("stacks").definedBy("gcsim.stacks..")
                 .layer("goroutines").definedBy("gcsim.goroutines..")
                 .layer("gcmark").definedBy("gcsim.gcmark..")
+                .layer("process").definedBy("gcsim.process..")
                 .layer("cli").definedBy("gcsim.cli..")
                 // base: any layer may use it (no rule); the rules below keep it from using them.
-                .whereLayer("heap").mayOnlyBeAccessedByLayers("goroutines", "gcmark", "cli")
-                .whereLayer("stacks").mayOnlyBeAccessedByLayers("goroutines", "gcmark", "cli")
-                .whereLayer("goroutines").mayOnlyBeAccessedByLayers("gcmark", "cli")
-                .whereLayer("gcmark").mayOnlyBeAccessedByLayers("cli")
+                .whereLayer("heap").mayOnlyBeAccessedByLayers("goroutines", "gcmark", "process", "cli")
+                .whereLayer("stacks").mayOnlyBeAccessedByLayers("goroutines", "gcmark", "process", "cli")
+                .whereLayer("goroutines").mayOnlyBeAccessedByLayers("gcmark", "process", "cli")
+                .whereLayer("gcmark").mayOnlyBeAccessedByLayers("process", "cli")
+                .whereLayer("process").mayOnlyBeAccessedByLayers("cli")
                 .whereLayer("cli").mayNotBeAccessedByAnyLayer();
     }
 

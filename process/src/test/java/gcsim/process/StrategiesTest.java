@@ -1,9 +1,12 @@
-package gcsim.gcmark;
+package gcsim.process;
 
 import static gcsim.goroutines.GStatus.G_RUNNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.SchedConfig;
+import gcsim.gcmark.CycleRecord;
+import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.PreemptMode;
+import gcsim.goroutines.SuspendWait;
 import gcsim.goroutines.mutator.Program;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,28 +51,31 @@ class StrategiesTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void everyCombinationPassesTheVerificationWorkloads(boolean park, GcConfig.StackScanStrategy ss, boolean async,
             GcConfig.Mode mode, int seed) {
-        SchedConfig sc = SchedConfig.of(2).withSuspendSleeps(park).withAsyncPreempt(async);
-        GcConfig gcc = GcConfig.defaults(2).withMode(mode).withStackScan(ss);
+        GoProcessBuilder options = GoProcess.builder().procs(2).workers(2)
+                .suspendWait(park ? SuspendWait.PARK : SuspendWait.SPIN)
+                .preempt(async ? PreemptMode.ASYNC : PreemptMode.COOPERATIVE)
+                .mode(mode).stackScan(ss);
         List<CycleRecord> rs = new ArrayList<>();
-        try (MarkRun run = MarkRun.start(Workloads.listsOnStacks(6 + seed % 5, 100 + 10 * seed, 10 + seed), sc, gcc)) {
-            rs.addAll(run.cycles(4));
-            assertThat(run.interp().useAfterFree()).isZero();
+        try (GoProcess run = options.program(Workloads.listsOnStacks(6 + seed % 5, 100 + 10 * seed, 10 + seed))
+                .build().start()) {
+            rs.addAll(run.runCycles(4));
+            assertThat(run.interpreter().useAfterFree()).isZero();
         }
         boolean runningFound = false;
-        try (MarkRun run = MarkRun.start(Workloads.spinnersWithCalls(4 + seed % 3), sc, gcc)) {
-            rs.addAll(run.cycles(3));
+        try (GoProcess run = options.program(Workloads.spinnersWithCalls(4 + seed % 3)).build().start()) {
+            rs.addAll(run.runCycles(3));
             if (mode == GcConfig.Mode.CONCURRENT && ss == GcConfig.StackScanStrategy.TWO_PHASE) {
                 // Whether a stack job finds its spinner running is a race the OS scheduler decides:
                 // a loaded machine can leave every spinner runnable for a few cycles. Up to 40 more
                 // cycles before concluding the strategy never meets a running goroutine.
                 for (int extra = 0; extra < 40 && !(runningFound = anyRanIntoARunningG(rs)); extra++) {
-                    rs.addAll(run.cycles(1));
+                    rs.addAll(run.runCycles(1));
                 }
             }
         }
-        try (MarkRun run = MarkRun.start(Workloads.channelsAndChurn(2 + seed % 3), sc, gcc)) {
-            rs.addAll(run.cycles(3));
-            assertThat(run.interp().useAfterFree()).isZero();
+        try (GoProcess run = options.program(Workloads.channelsAndChurn(2 + seed % 3)).build().start()) {
+            rs.addAll(run.runCycles(3));
+            assertThat(run.interpreter().useAfterFree()).isZero();
         }
         for (CycleRecord r : rs) {
             assertThat(r.checkmark()).isEqualTo(CycleRecord.Checkmark.OK);
@@ -128,12 +134,11 @@ class StrategiesTest {
     void asyncPreemptSituationOneP(boolean async) {
         // Cooperative: 40M iterations a loop (a second or so); async: 2G, which no
         // loop can finish before the cycle does (the test ends by shutdown).
-        SchedConfig sc = SchedConfig.of(1).withAsyncPreempt(async);
-        GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false);
-        try (MarkRun run = MarkRun.start(asyncPreemptProgram(async ? 2_000_000_000L : 40_000_000L), sc, gcc)) {
-            run.untilAWorkerRuns();
-            CycleRecord r = run.cycles(1).get(0);
-            long exited = run.rt().stats().goroutinesExited();
+        try (GoProcess run = Processes.of(asyncPreemptProgram(async ? 2_000_000_000L : 40_000_000L), 1, 1)
+                .preempt(async ? PreemptMode.ASYNC : PreemptMode.COOPERATIVE).autoTrigger(false).build().start()) {
+            Processes.untilAWorkerRuns(run);
+            CycleRecord r = run.runCycles(1).get(0);
+            long exited = run.runtime().stats().goroutinesExited();
             assertThat(r.checkmark()).isEqualTo(CycleRecord.Checkmark.OK);
             if (async) {
                 assertThat(r.asyncPreemptions()).as("the loops were stopped by signals").isPositive();
@@ -149,19 +154,18 @@ class StrategiesTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void twoPhaseRunningLoopsScanThemselves() {
-        SchedConfig sc = SchedConfig.of(2).withSuspendSleeps(true);
-        GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false).withStackScan(GcConfig.StackScanStrategy.TWO_PHASE);
         Program loops = Program.builder()
                 .func("empty", 1, 0).label("again").constant(0, 1_000_000).label("l").decjnz(0, "l")
                     .jmp("again").end()
                 .func("main", 1, 0).constant(0, 300).label("s").spawn("empty").decjnz(0, "s").block().end()
                 .entry("main")
                 .build();
-        try (MarkRun run = MarkRun.start(loops, sc, gcc)) {
+        try (GoProcess run = Processes.of(loops, 2, 1).suspendWait(SuspendWait.PARK).autoTrigger(false)
+                .stackScan(GcConfig.StackScanStrategy.TWO_PHASE).build().start()) {
             long self = 0;
             for (int i = 0; i < 20 && self == 0; i++) {
-                run.untilAWorkerRuns();
-                CycleRecord r = run.cycles(1).get(0);
+                Processes.untilAWorkerRuns(run);
+                CycleRecord r = run.runCycles(1).get(0);
                 assertThat(r.checkmark()).isEqualTo(CycleRecord.Checkmark.OK);
                 self += r.strategies().stacksSelfScanned();
             }
@@ -200,15 +204,14 @@ class StrategiesTest {
                 .func("main", 0, 0).spawn("keep").spawn("keep").block().end()
                 .entry("main")
                 .build();
-        GcConfig gcc = GcConfig.defaults(1).withAutoTrigger(false);
-        try (MarkRun run = MarkRun.start(p, SchedConfig.of(2), gcc)) {
-            run.untilAWorkerRuns();
-            List<CycleRecord> rs = run.cycles(25);
-            assertThat(run.gc().checkmarkFailures()).isEmpty();
+        try (GoProcess run = Processes.of(p, 2, 1).autoTrigger(false).build().start()) {
+            Processes.untilAWorkerRuns(run);
+            List<CycleRecord> rs = run.runCycles(25);
+            assertThat(run.collector().checkmarkFailures()).isEmpty();
             assertThat(rs).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
             assertThat(rs.stream().mapToLong(CycleRecord::asyncPreemptions).sum()).isPositive();
-            assertThat(run.interp().useAfterFree()).isZero();
-            assertThat(run.rt().fatalError()).isNull();
+            assertThat(run.interpreter().useAfterFree()).isZero();
+            assertThat(run.fatalError()).isNull();
         }
     }
 }

@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process.scenario;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -14,45 +14,55 @@ import java.util.Locale;
 /**
  * The text of a scenario file, read strictly: UTF-8 (one leading byte-order
  * mark is dropped), no NUL bytes, at most {@link #MAX_BYTES}. Anything else
- * is a {@link BadInputException} naming the file and the line, so a binary
+ * is a {@link ScenarioException} naming the file and the line, so a binary
  * or Latin-1 file gets one clear line instead of a decoder's "Input length = 1".
  * Stateless: any thread.
  */
-final class ScenarioText {
+public final class ScenarioText {
     /** Far above any hand-written scenario; keeps a wrong file from filling the Java heap. */
-    static final int MAX_BYTES = 16 << 20;
+    public static final int MAX_BYTES = 16 << 20;
 
     private ScenarioText() {}
 
-    /** Reads {@code path}; errors are named by {@code name} (what the user typed). */
-    static String read(Path path, String name) {
+    /**
+     * Reads the scenario file at {@code path}. Any thread.
+     *
+     * @param path the file
+     * @param name what errors call the file (what the user typed)
+     * @return its text, without a leading byte-order mark
+     * @throws ScenarioException when the file is too big, unreadable, or not UTF-8 text
+     */
+    public static String read(Path path, String name) {
         try {
             long size = Files.size(path);
             if (size > MAX_BYTES) {
-                throw new BadInputException(name + ": " + size + " bytes; a scenario file is at most " + MAX_BYTES
+                throw new ScenarioException(name, size + " bytes; a scenario file is at most " + MAX_BYTES
                         + " bytes (is this the right file?)");
             }
             return decode(name, Files.readAllBytes(path));
         } catch (IOException e) {
-            throw new BadInputException(name + ": cannot read: " + e.getClass().getSimpleName()
+            throw new ScenarioException(name, "cannot read: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage()));
         }
     }
 
     /**
-     * The UTF-8 text of {@code bytes}, without a leading byte-order mark.
+     * The UTF-8 text of {@code bytes}, without a leading byte-order mark. Any thread.
      *
-     * @throws BadInputException {@code name:line: ...} at the first NUL byte or malformed sequence
+     * @param name  what errors call the scenario
+     * @param bytes the scenario's bytes
+     * @return the text
+     * @throws ScenarioException {@code name:line: ...} at the first NUL byte or malformed sequence
      */
-    static String decode(String name, byte[] bytes) {
+    public static String decode(String name, byte[] bytes) {
         if (bytes.length > MAX_BYTES) {
-            throw new BadInputException(name + ": over " + MAX_BYTES + " bytes; a scenario file is at most "
+            throw new ScenarioException(name, "over " + MAX_BYTES + " bytes; a scenario file is at most "
                     + MAX_BYTES + " bytes");
         }
         for (int i = 0; i < bytes.length; i++) {
             if (bytes[i] == 0) {
-                throw new BadInputException(name + ":" + lineOf(bytes, i)
-                        + ": a NUL byte: binary data, not a scenario file (scenario files are UTF-8 text)");
+                throw new ScenarioException(name, lineOf(bytes, i),
+                        "a NUL byte: binary data, not a scenario file (scenario files are UTF-8 text)");
             }
         }
         CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
@@ -63,7 +73,7 @@ final class ScenarioText {
         CoderResult r = decoder.decode(in, out, true);
         if (r.isError()) {
             int at = in.position();
-            throw new BadInputException(name + ":" + lineOf(bytes, at) + ": byte 0x"
+            throw new ScenarioException(name, lineOf(bytes, at), "byte 0x"
                     + String.format(Locale.ROOT, "%02x", bytes[at] & 0xff)
                     + " is not UTF-8 text (scenario files are UTF-8; convert with iconv -t UTF-8)");
         }

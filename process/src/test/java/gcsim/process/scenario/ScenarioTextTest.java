@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -34,7 +34,7 @@ class ScenarioTextTest {
     @Test
     void latin1NamesTheLineAndTheByte() {
         byte[] latin1 = "func f()\n  ret\n# caf\u00e9\nend\n".getBytes(StandardCharsets.ISO_8859_1);
-        assertThatThrownBy(() -> ScenarioText.decode("l.gcs", latin1)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> ScenarioText.decode("l.gcs", latin1)).isInstanceOf(ScenarioException.class)
                 .hasMessage("l.gcs:3: byte 0xe9 is not UTF-8 text (scenario files are UTF-8; convert with"
                         + " iconv -t UTF-8)");
     }
@@ -42,7 +42,7 @@ class ScenarioTextTest {
     @Test
     void binaryDataNamesTheLineOfTheFirstNul() {
         byte[] bin = {'f', 'u', 'n', 'c', '\n', '\n', 0, 1, 2, (byte) 0xff};
-        assertThatThrownBy(() -> ScenarioText.decode("x.gcs", bin)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> ScenarioText.decode("x.gcs", bin)).isInstanceOf(ScenarioException.class)
                 .hasMessage("x.gcs:3: a NUL byte: binary data, not a scenario file (scenario files are UTF-8 text)");
     }
 
@@ -53,7 +53,7 @@ class ScenarioTextTest {
                 java.nio.file.StandardOpenOption.WRITE)) {
             ch.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), ScenarioText.MAX_BYTES); // sparse
         }
-        assertThatThrownBy(() -> ScenarioText.read(big, "big.gcs")).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> ScenarioText.read(big, "big.gcs")).isInstanceOf(ScenarioException.class)
                 .hasMessageStartingWith("big.gcs: " + (ScenarioText.MAX_BYTES + 1L) + " bytes; a scenario file is at"
                         + " most");
         Path ok = Files.writeString(dir.resolve("ok.gcs"), GOOD);
@@ -63,8 +63,8 @@ class ScenarioTextTest {
     @Test
     void aPercentageScaledPastTheLimitIsNamed() {
         String text = "func f() locals(n)\nl:\n  jmp l\nend\ngo f 100000%\n";
-        assertThatThrownBy(() -> ScenarioParser.parse("p.gcs", text, RunConfig.MAX_GOROUTINES))
-                .isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> ScenarioParser.parse("p.gcs", text, ScenarioParser.MAX_GOROUTINES))
+                .isInstanceOf(ScenarioException.class)
                 .hasMessage("p.gcs:5: 100000% of --goroutines 10000000 is 10000000000 goroutines, over the limit"
                         + " 10000000");
     }
@@ -73,7 +73,7 @@ class ScenarioTextTest {
     void goLinesTogetherPastTheLimitAreNamed() {
         String text = "func f() locals(n)\nl:\n  jmp l\nend\ngo f 9999999\ngo f 50%\n";
         assertThatThrownBy(() -> ScenarioParser.parse("t.gcs", text, 4))
-                .isInstanceOf(BadInputException.class)
+                .isInstanceOf(ScenarioException.class)
                 .hasMessage("t.gcs:6: the go lines start 10000001 goroutines in all, over the limit 10000000");
         assertThat(ScenarioParser.parse("t.gcs", text.replace("50%", "25%"), 4).spawned()).isEqualTo(10_000_000);
     }

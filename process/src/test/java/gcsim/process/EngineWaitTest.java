@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,13 +42,13 @@ class EngineWaitTest {
         Thread t = driver();
         release.countDown();
         t.join();
-        assertThat(SimEngine.awaitDriver(t, () -> false, 0, 1_000)).isEqualTo(SimEngine.DRIVER_FINISHED);
+        assertThat(ProcessRun.awaitDriver(t, () -> false, 0, 1_000)).isEqualTo(ProcessRun.DRIVER_FINISHED);
     }
 
     @Test
     void aStuckDriverAfterARuntimeThrowEndsTheWaitWithoutATimeout() {
         Thread t = driver();
-        assertThat(SimEngine.awaitDriver(t, () -> true, 0, 50)).isEqualTo(SimEngine.DRIVER_STUCK_AFTER_THROW);
+        assertThat(ProcessRun.awaitDriver(t, () -> true, 0, 50)).isEqualTo(ProcessRun.DRIVER_STUCK_AFTER_THROW);
         assertThat(t.isAlive()).isTrue();
     }
 
@@ -57,29 +57,29 @@ class EngineWaitTest {
         Thread t = driver();
         AtomicBoolean asked = new AtomicBoolean();
         // The runtime threw; the driver sees the exit and ends (well within the grace).
-        int outcome = SimEngine.awaitDriver(t, () -> {
+        int outcome = ProcessRun.awaitDriver(t, () -> {
             asked.set(true);
             release.countDown();
             return true;
         }, 0, TimeUnit.MINUTES.toMillis(5));
         assertThat(asked).isTrue();
-        assertThat(outcome).isEqualTo(SimEngine.DRIVER_FINISHED);
+        assertThat(outcome).isEqualTo(ProcessRun.DRIVER_FINISHED);
     }
 
     @Test
     void aStuckDriverWithoutAThrowTimesOut() {
         Thread t = driver();
-        assertThat(SimEngine.awaitDriver(t, () -> false, 1, 50)).isEqualTo(SimEngine.DRIVER_TIMED_OUT);
+        assertThat(ProcessRun.awaitDriver(t, () -> false, 1, 50)).isEqualTo(ProcessRun.DRIVER_TIMED_OUT);
     }
 
     @Test
     void aDumpThatFinishesIsReturned() {
-        assertThat(SimEngine.bounded(() -> "goroutine 1 [running]:\n", 60_000)).isEqualTo("goroutine 1 [running]:\n");
+        assertThat(ProcessRun.bounded(() -> "goroutine 1 [running]:\n", 60_000)).isEqualTo("goroutine 1 [running]:\n");
     }
 
     @Test
     void aStuckDumpGivesWayToTheJavaStacks() {
-        String text = SimEngine.bounded(() -> {
+        String text = ProcessRun.bounded(() -> {
             release.await();
             return "never";
         }, 50);
@@ -90,7 +90,7 @@ class EngineWaitTest {
 
     @Test
     void aFailedDumpSaysWhy() {
-        String text = SimEngine.bounded(() -> {
+        String text = ProcessRun.bounded(() -> {
             throw new IllegalStateException("stack changed");
         }, 60_000);
         assertThat(text).startsWith("\t(the goroutine dump failed: java.lang.IllegalStateException: stack changed)");

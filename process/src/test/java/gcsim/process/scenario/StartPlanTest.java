@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

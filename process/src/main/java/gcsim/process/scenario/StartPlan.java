@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process.scenario;
 
 import java.util.ArrayList;
 import java.util.Collections;

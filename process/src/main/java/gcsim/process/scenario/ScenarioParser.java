@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process.scenario;
 
 import gcsim.goroutines.mutator.Op;
 import gcsim.goroutines.mutator.Program;
@@ -17,7 +17,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 /**
  * Reads a scenario file (the format README's "Scenario files" section
  * documents) into a {@link Scenario}: object types, channels, functions in
- * the mutator instruction set ({@link gcsim.goroutines.Op}), the goroutines
+ * the mutator instruction set ({@link gcsim.goroutines.mutator.Op}), the goroutines
  * to start and GC settings. One statement per line; {@code #} starts a
  * comment.
  *
@@ -41,12 +41,17 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code main} then. Without {@code go} lines the file's own {@code main}
  * is the entry.
  *
- * <p>Every error is a {@link BadInputException} whose one-line message is
+ * <p>Every error is a {@link ScenarioException} whose one-line message is
  * {@code file:line: problem}, including the program checker's findings,
  * which are mapped back to the line of the offending instruction. Not
  * thread-safe; one parser per file.
  */
-final class ScenarioParser {
+public final class ScenarioParser {
+    /** At most this many goroutines in all go lines together (the command's --goroutines bound too). */
+    public static final int MAX_GOROUTINES = 10_000_000;
+    /** The start order's seed when none is given (the command's default --seed). */
+    public static final long DEFAULT_SEED = 1;
+
     private static final Pattern FUNC_HEADER = Pattern.compile(
             "func\\s+([A-Za-z_][\\w.-]*)\\s*\\(([^)]*)\\)(?:\\s*locals\\s*\\(([^)]*)\\))?((?:\\s+\\w+)*)\\s*");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][\\w.-]*");
@@ -81,7 +86,7 @@ final class ScenarioParser {
     private record GoLine(String func, int count, long[] args, int line) {}
 
     /** Draws the start order of the go lines' goroutines ({@link StartPlan}). */
-    private long seed = RunConfig.DEFAULT_SEED;
+    private long seed = DEFAULT_SEED;
 
     private ScenarioParser(String file, int goroutines) {
         this.file = file;
@@ -92,17 +97,29 @@ final class ScenarioParser {
      * Parses {@code text}, read from {@code file} (the name errors show),
      * scaling {@code go} counts by {@code goroutines}. Any thread.
      *
-     * @throws BadInputException {@code file:line: problem}
+     * @param file       the name errors and reports use
+     * @param text       the scenario's text
+     * @param goroutines what {@code P%} counts in go lines are a percentage of
+     * @return the checked scenario
+     * @throws ScenarioException {@code file:line: problem}
      */
-    static Scenario parse(String file, String text, int goroutines) {
-        return parse(file, text, goroutines, RunConfig.DEFAULT_SEED);
+    public static Scenario parse(String file, String text, int goroutines) {
+        return parse(file, text, goroutines, DEFAULT_SEED);
     }
 
     /**
      * {@link #parse(String, String, int)} with the goroutines of the generated
-     * main started in the order {@link StartPlan} draws from {@code seed}.
+     * main started in the order drawn from {@code seed} (each go line's goroutines
+     * cut into seeded runs, the runs of all lines shuffled).
+     *
+     * @param file       the name errors and reports use
+     * @param text       the scenario's text
+     * @param goroutines what {@code P%} counts in go lines are a percentage of
+     * @param seed       draws the order in which the go lines' goroutines start
+     * @return the checked scenario
+     * @throws ScenarioException {@code file:line: problem}
      */
-    static Scenario parse(String file, String text, int goroutines, long seed) {
+    public static Scenario parse(String file, String text, int goroutines, long seed) {
         ScenarioParser p = new ScenarioParser(file, goroutines);
         p.seed = seed;
         return p.parse(text);
@@ -213,18 +230,18 @@ final class ScenarioParser {
         if (t[2].endsWith("%")) {
             long pct = number(t[2].substring(0, t[2].length() - 1), 0, 100_000, "percentage of --goroutines");
             long scaled = Math.max(1, Math.round(goroutines * (pct / 100.0)));
-            if (scaled > RunConfig.MAX_GOROUTINES) {
+            if (scaled > MAX_GOROUTINES) {
                 throw error(lineNo, t[2] + " of --goroutines " + goroutines + " is " + scaled
-                        + " goroutines, over the limit " + RunConfig.MAX_GOROUTINES);
+                        + " goroutines, over the limit " + MAX_GOROUTINES);
             }
             count = (int) scaled;
         } else {
-            count = (int) number(t[2], 1, RunConfig.MAX_GOROUTINES, "goroutine count");
+            count = (int) number(t[2], 1, MAX_GOROUTINES, "goroutine count");
         }
         long total = (long) spawned() + count;
-        if (total > RunConfig.MAX_GOROUTINES) {
+        if (total > MAX_GOROUTINES) {
             throw error(lineNo, "the go lines start " + total + " goroutines in all, over the limit "
-                    + RunConfig.MAX_GOROUTINES);
+                    + MAX_GOROUTINES);
         }
         long[] args = new long[t.length - 3];
         for (int i = 0; i < args.length; i++) {
@@ -496,7 +513,7 @@ final class ScenarioParser {
      * the exception's fields: the instruction's line when the offending
      * instruction is known, else the function's header line, else line 1.
      */
-    private BadInputException checkerError(Program.MalformedProgramException e) {
+    private ScenarioException checkerError(Program.MalformedProgramException e) {
         String func = e.function();
         if (func != null) {
             if (e.instruction() >= 0) {
@@ -544,7 +561,7 @@ final class ScenarioParser {
         return s == null ? "malformed program" : s.replaceAll("\\s*\\R\\s*", " ");
     }
 
-    private BadInputException error(int line, String problem) {
-        return new BadInputException(file + ":" + line + ": " + problem);
+    private ScenarioException error(int line, String problem) {
+        return new ScenarioException(file, line, problem);
     }
 }

@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process;
 
 import gcsim.base.GoThrow;
 import gcsim.goroutines.G;
@@ -10,21 +10,17 @@ import gcsim.goroutines.Traceback;
  * {@code fatal error: msg}; {@code fatalthrow} → {@code dopanic_m} prints the
  * throwing goroutine's traceback, then, since {@code gotraceback} gives
  * {@code all} while {@code m.throwing > 0}, {@code tracebackothers}). The
- * others are bounded as the {@code --timeout} dump is ({@link SimEngine#otherGoroutines}:
- * at most {@value SimEngine#DUMP_GOROUTINES}, then a count of the rest).
+ * others are bounded as the timeout dump is (at most 100, then a count of the rest).
  *
- * <p>Called by {@link SimEngine} on the command's thread after the runtime
+ * <p>Called by {@link GoProcess} on the controlling thread after the runtime
  * exited and its Ms ended, so no goroutine moves while it reads them; and by
- * {@link RunSession} for a throw that reached it without a runtime. Stateless.
+ * the command for a throw that reached it without a runtime. Stateless.
  */
-final class FatalReport {
-    /** How many first lines of the report the JSON's {@code fatal.lines} carries. */
-    static final int JSON_LINES = 60;
-
+public final class FatalReport {
     /** Go's throw string for a failed {@code checkeq} (Interp). */
-    static final String MUTATOR_CHECK_FAILED = "mutator check failed";
+    public static final String MUTATOR_CHECK_FAILED = "mutator check failed";
     /** Go's throw string for a read of poisoned memory (Interp's poison check). */
-    static final String USE_OF_FREED_OBJECT = "use of freed object";
+    public static final String USE_OF_FREED_OBJECT = "use of freed object";
 
     private FatalReport() {}
 
@@ -42,15 +38,21 @@ final class FatalReport {
         if (gp != null) {
             sb.append('\n').append(Traceback.tracebackThrowing(gp));
         }
-        String others = SimEngine.otherGoroutines(rt, gp);
+        String others = ProcessRun.otherGoroutines(rt, gp);
         if (!others.isEmpty()) {
             sb.append('\n').append(others);
         }
         return new RunResult.Fatal(message(t), gp == null ? null : gp.goid(), sb.toString());
     }
 
-    /** The report of a throw with no runtime to read goroutines from: its print lines and the fatal error line. */
-    static RunResult.Fatal withoutGoroutines(Throwable t) {
+    /**
+     * The report of a throw with no runtime to read goroutines from: its print lines and
+     * the fatal error line.
+     *
+     * @param t the throw
+     * @return its report, without goroutines
+     */
+    public static RunResult.Fatal withoutGoroutines(Throwable t) {
         return new RunResult.Fatal(message(t), null, header(t));
     }
 
@@ -63,7 +65,13 @@ final class FatalReport {
         return t instanceof GoThrow g ? g.goOutput() : GoThrow.goOutput("", message(t));
     }
 
-    static String message(Throwable t) {
+    /**
+     * Go's throw string of {@code t}.
+     *
+     * @param t a throw
+     * @return its message, or its class name when it has none
+     */
+    public static String message(Throwable t) {
         String m = t.getMessage();
         return m == null ? t.getClass().getName() : m;
     }

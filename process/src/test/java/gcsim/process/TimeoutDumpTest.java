@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,7 +16,7 @@ class TimeoutDumpTest {
     void withNoGoroutineRunningTheDumpAddsTheThreadsJavaStacksAsIndentedFrames() {
         Sched rt = new Sched(SchedConfig.of(1));
         try {
-            String dump = SimEngine.timeoutDump(rt);
+            String dump = ProcessRun.timeoutDump(rt);
             assertThat(dump).contains("none running")
                     .contains("SCHED ")
                     .contains("runtime threads (Java stacks, for a bug report):")

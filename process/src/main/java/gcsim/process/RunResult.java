@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process;
 
 import gcsim.gcmark.CycleRecord;
 import java.util.ArrayList;
@@ -6,13 +6,14 @@ import java.util.List;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * What a run did: the source of the summary table, the JSON report and the
- * exit status. Immutable.
+ * What a run of a {@link GoProcess} did: the records the command's summary
+ * table, JSON report and exit status come from (the JSON keys are in
+ * DESIGN.md; the command's JsonReport reads them from here). Immutable.
  *
  * @param cycles        every finished cycle, in order
  * @param mutator       what the mutators did over the whole run
  * @param verification  what the oracles found (poisoned reads, lost objects)
- * @param timedOut      {@code --timeout} expired before the run finished
+ * @param timedOut      the run's timeout ({@code --timeout}) expired before it finished
  * @param goroutineDump Go-format goroutine dump taken at the timeout naming the goroutines that
  *                      never reached a safe point; empty when not timed out
  * @param determinism   what a {@code --deterministic} run reproduces; null without it
@@ -28,39 +29,81 @@ public record RunResult(
         @Nullable Determinism determinism,
         @Nullable Fatal fatal) {
 
-    /** The oracle names of {@link #caughtBy()}, as in the JSON's {@code verification.caughtBy}. */
+    /** {@link #caughtBy()}'s name of the checkmark oracle (JSON {@code verification.caughtBy}). */
     public static final String CHECKMARK = "checkmark";
+    /** {@link #caughtBy()}'s name of the poisoned-memory oracle. */
     public static final String USE_AFTER_FREE = "use-after-free";
+    /** {@link #caughtBy()}'s name of the mutators' own {@code checkeq}. */
     public static final String MUTATOR_CHECK = "mutator-check";
+    /** {@link #caughtBy()}'s name of any other runtime throw. */
     public static final String RUNTIME_THROW = "runtime-throw";
 
-    /** {@link #verdict}'s values, as in the JSON's {@code verification.verdict}. */
+    /** {@link #verdict}: no oracle fired (JSON {@code verification.verdict}). */
     public static final String OK = "ok";
+    /** {@link #verdict}: an oracle fired. */
     public static final String FAILED = "failed";
+    /** {@link #verdict}: pieces were broken on purpose and no oracle saw it. */
     public static final String NOT_CAUGHT = "not caught";
 
+    /**
+     * The record; the cycles are copied.
+     *
+     * @param cycles        every finished cycle, in order
+     * @param mutator       what the mutators did over the whole run
+     * @param verification  what the oracles found
+     * @param timedOut      the timeout expired before the run finished
+     * @param goroutineDump the dump taken at the timeout, else empty
+     * @param determinism   what a deterministic run reproduces, else null
+     * @param fatal         the runtime throw that ended the run early, else null
+     */
     public RunResult {
         cycles = List.copyOf(cycles);
     }
 
-    /** A run that ended without a fatal error. */
+    /**
+     * A run that ended without a fatal error.
+     *
+     * @param cycles        every finished cycle, in order
+     * @param mutator       what the mutators did
+     * @param verification  what the oracles found
+     * @param timedOut      the timeout expired first
+     * @param goroutineDump the dump taken at the timeout, else empty
+     * @param determinism   what a deterministic run reproduces, else null
+     */
     public RunResult(List<CycleRecord> cycles, MutatorCounters mutator, Verification verification, boolean timedOut,
             String goroutineDump, @Nullable Determinism determinism) {
         this(cycles, mutator, verification, timedOut, goroutineDump, determinism, null);
     }
 
-    /** A run without --deterministic. */
+    /**
+     * A run without --deterministic that ended without a fatal error.
+     *
+     * @param cycles        every finished cycle, in order
+     * @param mutator       what the mutators did
+     * @param verification  what the oracles found
+     * @param timedOut      the timeout expired first
+     * @param goroutineDump the dump taken at the timeout, else empty
+     */
     public RunResult(List<CycleRecord> cycles, MutatorCounters mutator, Verification verification, boolean timedOut,
             String goroutineDump) {
         this(cycles, mutator, verification, timedOut, goroutineDump, null, null);
     }
 
-    /** This result with {@code f} as its fatal error. */
+    /**
+     * This result with a fatal error.
+     *
+     * @param f the runtime throw that ended the run
+     * @return a copy with {@code f} as {@link #fatal()}
+     */
     public RunResult withFatal(Fatal f) {
         return new RunResult(cycles, mutator, verification, timedOut, goroutineDump, determinism, f);
     }
 
-    /** Whether --deterministic's watchdog found that no thread could make progress. */
+    /**
+     * Whether --deterministic's watchdog found that no thread could make progress.
+     *
+     * @return true when the determinism record names why the run was stuck
+     */
     public boolean stuck() {
         return determinism != null && determinism.stuck() != null;
     }
@@ -68,12 +111,18 @@ public record RunResult(
     /**
      * Whether any oracle failed: a checkmark failure, a lost object, a use after free, a mutator
      * check, or any fatal error (a runtime throw ends the run).
+     *
+     * @return true when any oracle fired
      */
     public boolean verificationFailed() {
         return !verification.clean() || fatal != null || checkmarkFailedCycles() > 0;
     }
 
-    /** Cycles whose checkmark pass found an object concurrent mark left unmarked. */
+    /**
+     * Cycles whose checkmark pass found an object concurrent mark left unmarked.
+     *
+     * @return how many of {@link #cycles()}
+     */
     public long checkmarkFailedCycles() {
         return cycles.stream().filter(c -> c.checkmark() == CycleRecord.Checkmark.FAILED).count();
     }
@@ -83,6 +132,8 @@ public record RunResult(
      * found unmarked), {@value #USE_AFTER_FREE} (a mutator read freed memory),
      * {@value #MUTATOR_CHECK} (a mutator's own {@code checkeq} failed), {@value #RUNTIME_THROW}
      * (any other fatal error). Empty when none did.
+     *
+     * @return the oracles' names, in that order
      */
     public List<String> caughtBy() {
         List<String> by = new ArrayList<>(4);
@@ -104,24 +155,15 @@ public record RunResult(
     /**
      * {@value #FAILED} when an oracle saw a failure; else {@value #NOT_CAUGHT} when pieces of the
      * protocol were broken on purpose ({@code --break}) and no oracle saw it; else {@value #OK}.
+     *
+     * @param anyBroken whether the run broke protocol pieces on purpose
+     * @return the verdict
      */
     public String verdict(boolean anyBroken) {
         if (verificationFailed()) {
             return FAILED;
         }
         return anyBroken ? NOT_CAUGHT : OK;
-    }
-
-    /**
-     * The exit status: a failed verification or a fatal error (1) outranks a timeout (3),
-     * because a broken invariant is the more important news. A run with broken pieces that no
-     * oracle caught exits 0: the run itself was fine.
-     */
-    public int exitStatus() {
-        if (verificationFailed()) {
-            return ExitStatus.VERIFICATION_FAILED;
-        }
-        return timedOut || stuck() ? ExitStatus.TIMEOUT : ExitStatus.OK;
     }
 
     /**
@@ -133,7 +175,12 @@ public record RunResult(
      *                  then the goroutine tracebacks, each line ending in a newline
      */
     public record Fatal(String message, @Nullable Long goroutine, String report) {
-        /** At most {@code max} first lines of the report (the JSON's {@code fatal.lines}). */
+        /**
+         * The report's first lines (the JSON's {@code fatal.lines}).
+         *
+         * @param max at most this many
+         * @return the lines, without their newlines
+         */
         public List<String> lines(int max) {
             return report.lines().limit(max).toList();
         }
@@ -150,7 +197,16 @@ public record RunResult(
      */
     public record Determinism(long seed, String digest, long events, @Nullable String stuck, String lastEvents) {}
 
-    /** Mutator counters over the whole run. */
+    /**
+     * Mutator counters over the whole run.
+     *
+     * @param instructions      instructions the interpreter executed
+     * @param allocations       objects the mutators allocated
+     * @param stackGrowths      stacks grown by copystack
+     * @param stackShrinks      stacks shrunk during GC
+     * @param goroutinesCreated goroutines created (newproc)
+     * @param goroutinesExited  goroutines that exited (goexit)
+     */
     public record MutatorCounters(
             long instructions,
             long allocations,
@@ -174,25 +230,56 @@ public record RunResult(
      */
     public record Verification(long lostObjects, long useAfterFree, long mutatorCheckFailures, long runtimeThrows,
             List<Long> checkmarkUnmarked) {
+        /**
+         * The record; the per-cycle counts are copied.
+         *
+         * @param lostObjects          objects the checkmark found unmarked, whole run
+         * @param useAfterFree         reads of freed memory
+         * @param mutatorCheckFailures failed {@code checkeq}
+         * @param runtimeThrows        other runtime throws that ended the run
+         * @param checkmarkUnmarked    per reported cycle, the objects its checkmark found unmarked
+         */
         public Verification {
             checkmarkUnmarked = List.copyOf(checkmarkUnmarked);
         }
 
-        /** Without the per-cycle checkmark counts. */
+        /**
+         * Without the per-cycle checkmark counts.
+         *
+         * @param lostObjects          objects the checkmark found unmarked
+         * @param useAfterFree         reads of freed memory
+         * @param mutatorCheckFailures failed {@code checkeq}
+         * @param runtimeThrows        other runtime throws
+         */
         public Verification(long lostObjects, long useAfterFree, long mutatorCheckFailures, long runtimeThrows) {
             this(lostObjects, useAfterFree, mutatorCheckFailures, runtimeThrows, List.of());
         }
 
-        /** Only the checkmark and the poison oracle (no mutator check failed, nothing threw). */
+        /**
+         * Only the checkmark and the poison oracle (no mutator check failed, nothing threw).
+         *
+         * @param lostObjects  objects the checkmark found unmarked
+         * @param useAfterFree reads of freed memory
+         */
         public Verification(long lostObjects, long useAfterFree) {
             this(lostObjects, useAfterFree, 0, 0);
         }
 
-        /** The objects the checkmark found unmarked in the {@code index}-th reported cycle, or null when not known. */
+        /**
+         * The objects one cycle's checkmark found unmarked.
+         *
+         * @param index the cycle's index among the reported ones, from 0
+         * @return the count, or null when not known
+         */
         public @Nullable Long checkmarkUnmarked(int index) {
             return index < checkmarkUnmarked.size() ? checkmarkUnmarked.get(index) : null;
         }
 
+        /**
+         * Whether no oracle counted anything.
+         *
+         * @return true when every count is zero
+         */
         public boolean clean() {
             return lostObjects == 0 && useAfterFree == 0 && mutatorCheckFailures == 0 && runtimeThrows == 0;
         }

@@ -1,9 +1,10 @@
-package gcsim.gcmark;
+package gcsim.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import gcsim.gcmark.CycleRecord;
+import gcsim.gcmark.GcConfig;
 import gcsim.goroutines.ProtocolPiece;
-import gcsim.goroutines.SchedConfig;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -15,18 +16,19 @@ import org.junit.jupiter.api.Test;
  * Whole GC cycles against running, self-verifying mutators. The oracles:
  * checkmark after every cycle (nothing reachable left unmarked) and the
  * mutators' own checks (a freed node read, or a wrong value, kills the run).
+ * A process whose runtime dies fails {@link GoProcess#runCycles}.
  */
 class ConcurrentMarkTest {
     @ParameterizedTest
     @ValueSource(strings = {"CONCURRENT", "STW"})
     void cyclesUnderSelfVerifyingMutatorsLoseNothing(String mode) {
-        GcConfig config = GcConfig.defaults(2).withMode(GcConfig.Mode.valueOf(mode));
-        try (MarkRun run = MarkRun.start(Workloads.listsOnStacks(20, 300, 40), SchedConfig.of(2), config)) {
-            List<CycleRecord> rs = run.cycles(12);
+        try (GoProcess run = Processes.of(Workloads.listsOnStacks(20, 300, 40), 2, 2)
+                .mode(GcConfig.Mode.valueOf(mode)).build().start()) {
+            List<CycleRecord> rs = run.runCycles(12);
             for (CycleRecord r : rs) {
                 assertThat(r.heapStartBytes()).as("heap_live at cycle start").isNotNegative();
                 assertThat(r.heapMarkTermBytes()).isNotNegative();
-                assertThat(r.checkmark()).as("cycle %d: %s", r.n(), run.gc().checkmarkFailures())
+                assertThat(r.checkmark()).as("cycle %d: %s", r.n(), run.collector().checkmarkFailures())
                         .isEqualTo(CycleRecord.Checkmark.OK);
                 assertThat(r.stacksScanned()).isGreaterThan(0);
                 assertThat(r.suspend().calls()).isGreaterThanOrEqualTo(r.stacksScanned());
@@ -36,8 +38,8 @@ class ConcurrentMarkTest {
             }
             assertThat(rs).anyMatch(r -> r.objectsMarked() > 0);
             assertThat(rs).anyMatch(r -> r.framesScanned() > r.stacksScanned());
-            assertThat(run.gc().checkmarkFailures()).isEmpty();
-            assertThat(run.interp().useAfterFree()).isZero();
+            assertThat(run.collector().checkmarkFailures()).isEmpty();
+            assertThat(run.interpreter().useAfterFree()).isZero();
             if (mode.equals("STW")) {
                 assertThat(rs).allMatch(r -> r.concurrentMarkNanos() == 0);
             }
@@ -46,10 +48,9 @@ class ConcurrentMarkTest {
 
     @Test
     void heldNodesSurviveAndGarbageIsFreed() {
-        try (MarkRun run = MarkRun.start(Workloads.shuffleBetweenHolders(8, 500), SchedConfig.of(2),
-                GcConfig.defaults(2))) {
-            List<CycleRecord> rs = run.cycles(10);
-            assertThat(run.gc().checkmarkFailures()).isEmpty();
+        try (GoProcess run = Processes.of(Workloads.shuffleBetweenHolders(8, 500), 2, 2).build().start()) {
+            List<CycleRecord> rs = run.runCycles(10);
+            assertThat(run.collector().checkmarkFailures()).isEmpty();
             assertThat(rs).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
         }
     }
@@ -61,15 +62,14 @@ class ConcurrentMarkTest {
      */
     @Test
     void withoutTheWriteBarrierCheckmarkCatchesLostObjects() {
-        SchedConfig broken = SchedConfig.of(2).withBroken(
-                EnumSet.of(ProtocolPiece.DELETION_BARRIER, ProtocolPiece.INSERTION_BARRIER));
-        try (MarkRun run = MarkRun.start(Workloads.shuffleBetweenHolders(8, 2000), broken, GcConfig.defaults(1))) {
+        try (GoProcess run = Processes.of(Workloads.shuffleBetweenHolders(8, 2000), 2, 1)
+                .broken(EnumSet.of(ProtocolPiece.DELETION_BARRIER, ProtocolPiece.INSERTION_BARRIER)).build().start()) {
             boolean failed = false;
             for (int i = 0; i < 60 && !failed; i++) {
-                failed = run.gc().gc().checkmark() == CycleRecord.Checkmark.FAILED;
+                failed = run.collector().gc().checkmark() == CycleRecord.Checkmark.FAILED;
             }
             assertThat(failed).as("checkmark caught a lost object within 60 cycles").isTrue();
-            assertThat(run.gc().checkmarkFailures()).first().asString()
+            assertThat(run.collector().checkmarkFailures()).first().asString()
                     .contains("unmarked object").contains("of type node").contains("reached by: ");
         }
     }
@@ -77,8 +77,8 @@ class ConcurrentMarkTest {
     /** TestPreemptionGC: goroutines spinning through calls; every cycle completes and scans them all. */
     @Test
     void preemptionGcEveryCycleCompletesWithSpinningGoroutines() {
-        try (MarkRun run = MarkRun.start(Workloads.spinnersWithCalls(8), SchedConfig.of(2), GcConfig.defaults(2))) {
-            List<CycleRecord> rs = run.cycles(10);
+        try (GoProcess run = Processes.of(Workloads.spinnersWithCalls(8), 2, 2).build().start()) {
+            List<CycleRecord> rs = run.runCycles(10);
             assertThat(rs).hasSize(10).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
             // main + 8 spinners stopped and scanned in every cycle once they exist.
             CycleRecord last = rs.get(rs.size() - 1);
@@ -92,18 +92,18 @@ class ConcurrentMarkTest {
     @ParameterizedTest
     @ValueSource(strings = {"CONCURRENT", "STW"})
     void pointersThroughChannelsAndReusedGoroutinesSurvive(String mode) {
-        GcConfig config = GcConfig.defaults(2).withMode(GcConfig.Mode.valueOf(mode));
-        try (MarkRun run = MarkRun.start(Workloads.channelsAndChurn(6), SchedConfig.of(2), config)) {
-            List<CycleRecord> rs = new ArrayList<>(run.cycles(12));
+        try (GoProcess run = Processes.of(Workloads.channelsAndChurn(6), 2, 2)
+                .mode(GcConfig.Mode.valueOf(mode)).build().start()) {
+            List<CycleRecord> rs = new ArrayList<>(run.runCycles(12));
             // Keep cycling (bounded) until churn goroutines have exited and a cycle's
             // snapshot held a dead G: STW cycles back to back leave mutators little time.
-            while (rs.size() < 300 && !(run.rt().stats().goroutinesExited() > 0
+            while (rs.size() < 300 && !(run.runtime().stats().goroutinesExited() > 0
                     && rs.stream().anyMatch(r -> r.suspend().dead() > 0))) {
-                rs.addAll(run.cycles(1));
+                rs.addAll(run.runCycles(1));
             }
-            assertThat(run.gc().checkmarkFailures()).isEmpty();
+            assertThat(run.collector().checkmarkFailures()).isEmpty();
             assertThat(rs).allMatch(r -> r.checkmark() == CycleRecord.Checkmark.OK);
-            assertThat(run.rt().stats().goroutinesExited()).as("churn goroutines exited").isGreaterThan(0);
+            assertThat(run.runtime().stats().goroutinesExited()).as("churn goroutines exited").isGreaterThan(0);
             assertThat(rs).anyMatch(r -> r.suspend().dead() > 0);
         }
     }

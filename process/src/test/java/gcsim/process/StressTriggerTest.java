@@ -1,10 +1,10 @@
-package gcsim.gcmark;
+package gcsim.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gcsim.goroutines.SchedConfig;
+import gcsim.gcmark.GcConfig;
 import gcsim.goroutines.mutator.Program;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,9 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @Timeout(60)
 class StressTriggerTest {
     /** A world with the heap trigger off and the given stress triggers on. */
-    private static MarkRun start(Program p, int procs, GcConfig.Mode mode, long gcEvery, boolean atSafepoints) {
-        return MarkRun.start(p, SchedConfig.of(procs), GcConfig.defaults(1).withMode(mode).withAutoTrigger(false),
-                gc -> gc.setStressTriggers(gcEvery, atSafepoints));
+    private static GoProcess start(Program p, int procs, GcConfig.Mode mode, long gcEvery, boolean atSafepoints) {
+        return Processes.of(p, procs, 1).mode(mode).autoTrigger(false)
+                .gcEvery(gcEvery).gcAtSafepoints(atSafepoints).build().start();
     }
 
     /** main allocates {@code n} garbage objects and returns. */
@@ -36,25 +36,25 @@ class StressTriggerTest {
     @ParameterizedTest
     @EnumSource(GcConfig.Mode.class)
     void gcEveryRunsOneCyclePerNAllocations(GcConfig.Mode mode) throws Exception {
-        try (MarkRun run = start(allocateAndExit(1_000), 2, mode, 40, false)) {
-            assertThat(run.rt().awaitExit(40, TimeUnit.SECONDS)).isZero();
-            assertThat(run.interp().allocations()).isEqualTo(1_000);
-            assertThat(run.gc().stressCycles()).isEqualTo(1_000 / 40);
-            assertThat(run.gc().records()).hasSize(1_000 / 40);
-            run.assertVerified();
+        try (GoProcess run = start(allocateAndExit(1_000), 2, mode, 40, false)) {
+            assertThat(run.awaitExit(Duration.ofSeconds(40))).isZero();
+            assertThat(run.interpreter().allocations()).isEqualTo(1_000);
+            assertThat(run.collector().stressCycles()).isEqualTo(1_000 / 40);
+            assertThat(run.collector().records()).hasSize(1_000 / 40);
+            Processes.assertVerified(run);
         }
     }
 
     /** Several goroutines on two Ps: allocations are counted across Ps; lists verified by the mutators. */
     @Test
     void gcEveryCountsAllocationsAcrossPs() {
-        try (MarkRun run = start(Workloads.listsOnStacks(6, 60, 8), 2, GcConfig.Mode.CONCURRENT, 25, false)) {
-            run.until(() -> run.gc().stressCycles() >= 40);
-            long allocs = run.interp().allocations();
-            long cycles = run.gc().stressCycles();
+        try (GoProcess run = start(Workloads.listsOnStacks(6, 60, 8), 2, GcConfig.Mode.CONCURRENT, 25, false)) {
+            Processes.until(run, () -> run.collector().stressCycles() >= 40);
+            long allocs = run.interpreter().allocations();
+            long cycles = run.collector().stressCycles();
             // Each goroutine holding a ticket waits for it: at most 6 tickets are unserved.
             assertThat(cycles).isGreaterThanOrEqualTo(allocs / 25 - 6);
-            run.assertVerified();
+            Processes.assertVerified(run);
         }
     }
 
@@ -62,20 +62,20 @@ class StressTriggerTest {
     @ParameterizedTest
     @EnumSource(GcConfig.Mode.class)
     void gcAtSafepointsRunsCyclesWhileGoroutinesReachSafePoints(GcConfig.Mode mode) {
-        try (MarkRun run = start(Workloads.spinnersWithCalls(4), 2, mode, 0, true)) {
-            run.until(() -> run.gc().stressCycles() >= 30);
-            assertThat(run.gc().records()).hasSizeGreaterThanOrEqualTo(30);
-            run.assertVerified();
+        try (GoProcess run = start(Workloads.spinnersWithCalls(4), 2, mode, 0, true)) {
+            Processes.until(run, () -> run.collector().stressCycles() >= 30);
+            assertThat(run.collector().records()).hasSizeGreaterThanOrEqualTo(30);
+            Processes.assertVerified(run);
         }
     }
 
     /** Without the triggers (and without the heap trigger) no cycle starts: the tests above measure them. */
     @Test
     void offMeansNoCycles() throws Exception {
-        try (MarkRun run = start(allocateAndExit(1_000), 2, GcConfig.Mode.CONCURRENT, 0, false)) {
-            assertThat(run.rt().awaitExit(40, TimeUnit.SECONDS)).isZero();
-            assertThat(run.gc().records()).isEmpty();
-            assertThat(run.gc().stressCycles()).isZero();
+        try (GoProcess run = start(allocateAndExit(1_000), 2, GcConfig.Mode.CONCURRENT, 0, false)) {
+            assertThat(run.awaitExit(Duration.ofSeconds(40))).isZero();
+            assertThat(run.collector().records()).isEmpty();
+            assertThat(run.collector().stressCycles()).isZero();
         }
     }
 }

@@ -1,4 +1,4 @@
-package gcsim.cli;
+package gcsim.process.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class ScenarioParserErrorsTest {
     private static void rejects(String text, String message) {
-        assertThatThrownBy(() -> ScenarioParser.parse("t.gcs", text, 10)).isInstanceOf(BadInputException.class)
+        assertThatThrownBy(() -> ScenarioParser.parse("t.gcs", text, 10)).isInstanceOf(ScenarioException.class)
                 .hasMessage(message);
     }
 
