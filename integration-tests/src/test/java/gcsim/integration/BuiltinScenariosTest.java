@@ -68,9 +68,14 @@ class BuiltinScenariosTest {
         assertThat(map(j.get("config"))).containsEntry("checkmark", checkmark).containsEntry("broken", List.of());
         assertThat(num(m, "instructions")).isPositive();
         assertThat(cycles).as("objects marked").anyMatch(c -> num(c, "objectsMarked") > 0);
-        if (!scenario.equals("churn")) {
+        if (scenario.equals("alloc-heavy")) {
+            // gc autotrigger on: the heap may trigger all three cycles before main has started
+            // every goroutine (only forced cycles wait for that), so on a loaded machine the run
+            // can end early; it can never start more than the plan.
+            assertThat(num(m, "goroutinesCreated")).as("goroutines started").isBetween(2L, GOROUTINES + 1L);
+        } else if (!scenario.equals("churn")) {
             // Scaled by --goroutines: the go lines' percentages add up to 100% of 200, plus main
-            // (the default of 2,000 would give 2,001).
+            // (the default of 2,000 would give 2,001). Forced cycles wait until all started.
             assertThat(num(m, "goroutinesCreated")).as("goroutines started").isEqualTo(GOROUTINES + 1);
         }
         switch (scenario) {
