@@ -16,7 +16,7 @@ module gcsim.gcmark {
 
     // The collector, its configuration and its per-cycle records (the CLI reads them).
     exports gcsim.gcmark;
-    // The collector's write barrier outside a cycle, for the write-barrier cost benchmark only.
+    // The collector's benchmark access (a write barrier outside a cycle), a lower layer of gc-mark.
     // The JMH benchmarks run on the class path; the qualified export keeps every named gcsim
     // module (cli, integration-tests) from using it.
     exports gcsim.gcmark.bench to gcsim.benchmarks;

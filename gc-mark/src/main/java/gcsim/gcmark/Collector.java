@@ -1,6 +1,7 @@
 package gcsim.gcmark;
 
 import gcsim.base.GoThrow;
+import gcsim.gcmark.bench.BenchmarkSupport;
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
@@ -222,6 +223,15 @@ public final class Collector implements AutoCloseable {
 
     public List<CycleRecord> records() {
         return List.copyOf(records);
+    }
+
+    /**
+     * The JMH benchmarks' access to this collector beyond the public API (a write barrier outside
+     * a cycle). Its type's package is exported to the benchmarks alone, so another module can call
+     * this but do nothing with the result. Any thread.
+     */
+    public BenchmarkSupport benchmarkSupport() {
+        return new StandaloneBarrier(heap);
     }
 
     /** Descriptions of every object checkmark found that concurrent mark missed (empty when all is well). */

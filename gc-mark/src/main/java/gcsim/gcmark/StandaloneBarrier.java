@@ -1,17 +1,22 @@
 package gcsim.gcmark;
 
-import gcsim.gcmark.bench.BenchmarkBarrier;
+import gcsim.gcmark.bench.BenchmarkSupport;
+import gcsim.heap.Heap;
 
 /**
- * Registers {@link BenchmarkBarrier}'s factory: the collector's {@link Barrier} over
- * {@link Marking#normal} and a fresh gcWork, outside any cycle. Initialised (by name) only when a
- * benchmark first asks {@link BenchmarkBarrier#of} for a barrier; simulations never load it.
+ * {@link BenchmarkSupport} for one collector's heap: the collector's {@link Barrier} over
+ * {@link Marking#normal} and a fresh gcWork, outside any cycle. Created only when a benchmark
+ * asks {@link Collector#benchmarkSupport()}; simulations never use it.
  */
-final class StandaloneBarrier {
-    private StandaloneBarrier() {}
+final class StandaloneBarrier extends BenchmarkSupport {
+    private final Heap heap;
 
-    static {
-        BenchmarkBarrier.register(
-                heap -> new Barrier(Marking.normal(heap), new GcWork[0], new GcWork(new WorkPool())));
+    StandaloneBarrier(Heap heap) {
+        this.heap = heap;
+    }
+
+    @Override
+    public void installStandaloneBarrier() {
+        heap.gc().setWriteBarrier(new Barrier(Marking.normal(heap), new GcWork[0], new GcWork(new WorkPool())));
     }
 }

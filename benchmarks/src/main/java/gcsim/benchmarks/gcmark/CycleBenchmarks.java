@@ -3,11 +3,9 @@ package gcsim.benchmarks.gcmark;
 import gcsim.gcmark.Collector;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcConfig;
-import gcsim.gcmark.bench.BenchmarkBarrier;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.Sched;
 import gcsim.heap.Heap;
-import gcsim.heap.HeapConfig;
 import gcsim.heap.MCache;
 import gcsim.heap.ObjectType;
 import gcsim.process.GoProcess;
@@ -156,13 +154,17 @@ public class CycleBenchmarks {
         @Param({"off", "on"})
         public String barrier;
 
+        GoProcess process;
         Heap heap;
         long[] slots;
         long[] values;
 
         @Setup(Level.Trial)
         public void build() {
-            heap = new Heap(HeapConfig.of(1));
+            // A process that is built but never started: its heap and its collector, no threads.
+            process = GoProcess.builder().program(MarkBenchmarks.sleeper(1, 1)).procs(1).workers(1)
+                    .checkmark(false).autoTrigger(false).build();
+            heap = process.heap();
             MCache c = heap.mcache(0);
             ObjectType holder = ObjectType.withPointers("holder", 2, 0);
             slots = new long[SLOTS];
@@ -172,8 +174,13 @@ public class CycleBenchmarks {
                 values[i] = heap.allocate(c, holder);
             }
             if (barrier.equals("on")) {
-                BenchmarkBarrier.installOn(heap);
+                process.collector().benchmarkSupport().installStandaloneBarrier();
             }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() {
+            process.close();
         }
     }
 
