@@ -33,8 +33,12 @@ class ChanWaitRecordTest {
                 .func("sender", 2, 1).ptrArgs(0)
                     .label("l").loadw(0, 3, 0).jnz(0, "go").sleep(50).jmp("l")
                     .label("go").constant(1, 7).send("c", 1).block().end()
+                // main sleeps in a loop rather than blocking: with the receiver and the sender
+                // blocked for ever at the end, a pending timer keeps checkdead from (rightly)
+                // throwing "all goroutines are asleep" before the last check has looked.
                 .func("main", 1, 0).ptrLocals(0)
-                    .newobj(0, "cell").spawn("receiver").spawn("sender", 0).block().end()
+                    .newobj(0, "cell").spawn("receiver").spawn("sender", 0)
+                    .label("idle").sleep(1_000_000).jmp("idle").end()
                 .build();
         try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
             long flag = t.mainLocal0();
