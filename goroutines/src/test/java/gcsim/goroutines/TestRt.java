@@ -102,9 +102,15 @@ final class TestRt implements AutoCloseable {
         }
     }
 
+    /** Shuts the runtime down and joins its Ms (an interrupt fails the test rather than being lost). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         rt.shutdown();
-        rt.joinMs(5000);
+        try {
+            rt.joinMs(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while joining the Ms", e);
+        }
     }
 }
