@@ -16,7 +16,17 @@ final class TestRt implements AutoCloseable {
     G main;
 
     TestRt(Program p, SchedConfig cfg) {
-        rt = new Sched(cfg);
+        this(p, new Sched(cfg));
+    }
+
+    /** As {@link #TestRt(Program, SchedConfig)}, on {@code platform} (a test clock). */
+    TestRt(Program p, SchedConfig cfg, gcsim.goroutines.platform.Platform platform) {
+        this(p, new Sched(cfg, platform));
+    }
+
+    private TestRt(Program p, Sched rt) {
+        this.rt = rt;
+        SchedConfig cfg = rt.config;
         heap = new Heap(HeapConfig.of(cfg.gomaxprocs()));
         interp = new Interp(rt, heap, p);
     }
