@@ -6,6 +6,7 @@ import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
 import gcsim.goroutines.M;
+import gcsim.goroutines.P;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
@@ -98,16 +99,20 @@ public final class Collector implements AutoCloseable {
     private final Wakeup triggerWakeup;
     private final Wakeup sweepWakeup;
     private volatile boolean closed;
+    /** The background half of the pacer: dedicated, fractional and idle workers (Go's gcController). */
+    private final GcController controller;
     /**
-     * Go's gcBgMarkWorker goroutines: started by the first cycle (gcBgMarkStartWorkers) and parked
-     * between cycles, so a worker keeps its thread, and the OS its core and caches, from cycle to
-     * cycle. Written by the cycle's thread under startSema.
+     * Go's gcBgMarkWorker goroutines, one per P (index: P id), started by the first cycle's
+     * gcBgMarkStartWorkers and parked between cycles. Written by the cycle's thread under
+     * startSema.
      */
-    private BgMarkWorker[] bgMarkWorkers = new BgMarkWorker[0];
-    /** The thread of each of {@link #bgMarkWorkers}. */
-    private Thread[] bgMarkThreads = new Thread[0];
-    /** One permit per worker that finished its part of the current cycle. */
-    private final Semaphore bgMarkDone = new Semaphore(0);
+    private final BgMarkWorker[] bgMarkWorkers;
+    /** Go's work.bgMarkReady: a new worker G released it once it runs. */
+    private final Semaphore bgMarkReady = new Semaphore(0);
+    /** What the worker goroutines share. */
+    private final BgMarkWorker.Context workerContext;
+    /** The cycle being marked (Go's global work), for the worker goroutines; null before the first. */
+    private volatile @Nullable CycleWork currentCycle;
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
     private StressTrigger stress;
 
@@ -132,6 +137,10 @@ public final class Collector implements AutoCloseable {
         this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
         this.assist = new Assist(rt, barrier);
+        this.controller = new GcController(rt.platform(), procs);
+        this.bgMarkWorkers = new BgMarkWorker[procs];
+        this.workerContext = new BgMarkWorker.Context(rt, controller, roots, marking, pool, perP, assist,
+                () -> currentCycle, bgMarkReady);
         this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
     }
 
@@ -195,6 +204,36 @@ public final class Collector implements AutoCloseable {
                 if (m != null && gcw != null) {
                     m.roots().scanOwnStack(m.work(), m.marking(), gcw, gp);
                 }
+            }
+
+            @Override
+            public @Nullable G findRunnableGCWorker(P pp) {
+                CycleWork work = currentCycle;
+                if (work == null || !work.blackenEnabled) {
+                    throw new GoThrow("gcControllerState.findRunnable: blackening not enabled");
+                }
+                int pid = pp.id();
+                return controller.findRunnableGCWorker(pid,
+                        BgMarkWorker.gcMarkWorkAvailable(work, pool, perP[pid]));
+            }
+
+            @Override
+            public @Nullable G findIdleGCWorker(P pp) {
+                CycleWork work = currentCycle;
+                if (work == null || !work.blackenEnabled) {
+                    return null;
+                }
+                int pid = pp.id();
+                return controller.findIdleGCWorker(pid, BgMarkWorker.gcMarkWorkAvailable(work, pool, perP[pid]));
+            }
+
+            @Override
+            public boolean idleMarkWorkFor(@Nullable P pp) {
+                CycleWork work = currentCycle;
+                if (work == null || !work.blackenEnabled) {
+                    return false;
+                }
+                return pp == null ? BgMarkWorker.gcMarkWorkAvailable(work, pool, null) : controller.hasWorker(pp.id());
             }
 
             @Override
@@ -299,7 +338,8 @@ public final class Collector implements AutoCloseable {
         rt.gcSupport().enterGcCycle();
         stress.setCycleRunning(true);
         try {
-            return config.mode() == GcConfig.Mode.STW ? stwCycle(forced) : concurrentCycle(forced);
+            gcBgMarkStartWorkers();
+            return cycle(forced, config.mode() == GcConfig.Mode.STW);
         } finally {
             stress.setCycleRunning(false);
             rt.gcSupport().exitGcCycle();
@@ -318,41 +358,30 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private CycleRecord concurrentCycle(boolean forced) {
+    /**
+     * One cycle: sweep termination (world stopped), mark (the worker goroutines and assists,
+     * the world running), gcMarkDone, mark termination (world stopped). In stop-the-world mode
+     * (Go's gcstoptheworld=1) the world runs during mark too, but user goroutines are not
+     * scheduled (schedEnableUser(false)) and every P runs a dedicated worker. Deliberate
+     * difference in the record: there, no user goroutine runs from sweep termination to the end
+     * of mark termination, so the record counts the mark phase as part of the mark-termination
+     * pause (concurrentMarkNanos 0), where Go's gctrace prints it as the mark phase.
+     */
+    private CycleRecord cycle(boolean forced, boolean stwMode) {
         Clock clock = new Clock(rt.platform().nanoTime());
         SchedCounters before = SchedCounters.of(rt);
         rt.stopTheWorld("GC sweep termination");
         long heap0 = heap.stats().heapLive();
-        CycleWork work = gcStart(clock.tSweepTerm);
+        CycleWork work = gcStart(clock.tSweepTerm, stwMode);
         clock.tMark = rt.platform().nanoTime();
         rt.startTheWorld();
-
-        startWorkers(work);
         gcMarkDone(work);
-        clock.tMarkTerm = rt.platform().nanoTime();
+        clock.tMarkTerm = stwMode ? clock.tMark : rt.platform().nanoTime();
         long heap1 = heap.stats().heapLive();
-        work.exit = true;
-        awaitWorkers(work);
         return markTermination(work, clock, before, forced, heap0, heap1);
     }
 
-    private CycleRecord stwCycle(boolean forced) {
-        Clock clock = new Clock(rt.platform().nanoTime());
-        SchedCounters before = SchedCounters.of(rt);
-        rt.stopTheWorld("GC (stop-the-world mode)");
-        long heap0 = heap.stats().heapLive();
-        CycleWork work = gcStart(clock.tSweepTerm);
-        clock.tMark = rt.platform().nanoTime();
-        startWorkers(work);
-        awaitIdle(work);
-        clock.tMarkTerm = clock.tMark;
-        work.exit = true;
-        awaitWorkers(work);
-        flushAllP();
-        return markTermination(work, clock, before, forced, heap0, heap.stats().heapLive());
-    }
-
-    /** With the world stopped and the workers gone: mark termination, then start the world and record. */
+    /** With the world stopped and the workers parked: mark termination, then start the world and record. */
     private CycleRecord markTermination(CycleWork work, Clock clock, SchedCounters before, boolean forced,
             long heap0, long heap1) {
         CycleRecord.Checkmark cm = gcMarkTermination(work);
@@ -363,7 +392,7 @@ public final class Collector implements AutoCloseable {
     }
 
     /** Sweep termination and mark setup; the world is stopped. */
-    private CycleWork gcStart(long tstart) {
+    private CycleWork gcStart(long tstart, boolean stwMode) {
         heapGc.finishSweep();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
@@ -371,7 +400,12 @@ public final class Collector implements AutoCloseable {
             gp.gc().resetScanState();
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
-                config.workers(), tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
+                tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
+        controller.startCycle(stwMode, config.workers());
+        // In STW mode, disable scheduling of user Gs.
+        if (stwMode) {
+            rt.gcSupport().schedEnableUser(false);
+        }
         rt.stackAllocator().setGcRunning(true);
         HeapStats s = heap.stats();
         assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
@@ -382,38 +416,37 @@ public final class Collector implements AutoCloseable {
         // start white, so one that only an already-scanned stack holds is swept.
         heapGc.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
         setGcphase(GC_MARK, "_GCmark");
+        for (BgMarkWorker w : bgMarkWorkers) {
+            if (w != null) {
+                w.takeLatencies(); // a fresh histogram for the cycle (the last one's were recorded)
+            }
+        }
+        currentCycle = work;
+        // Concurrent mark: gcController.markStartTime, then atomic.Store(&gcBlackenEnabled, 1).
+        controller.setMarkStartTime(rt.platform().nanoTime());
+        work.blackenEnabled = true;
+        rt.gcSupport().setGcBlackenEnabled(true);
         return work;
     }
 
     /**
-     * Hands this cycle to the background mark workers, starting them first if there are none yet
-     * (Go's gcBgMarkStartWorkers) or replacing one whose thread died. The cycle's thread, under
-     * startSema.
+     * Go's gcBgMarkStartWorkers: "Background marking is performed by per-P G's. Ensure that
+     * each P has a background GC G." Starts the worker goroutine of every P that has none and
+     * waits until it runs (notetsleepg on work.bgMarkReady); it attaches to its P when it
+     * parks. The cycle's thread, under startSema, before the world stops.
      */
-    private void startWorkers(CycleWork work) {
-        if (bgMarkWorkers.length != work.nproc) {
-            bgMarkWorkers = new BgMarkWorker[work.nproc];
-            bgMarkThreads = new Thread[work.nproc];
-        }
-        for (int i = 0; i < work.nproc; i++) {
-            BgMarkWorker w = bgMarkWorkers[i];
-            Thread t = bgMarkThreads[i];
-            if (w == null || t == null || !t.isAlive()) {
-                w = new BgMarkWorker();
-                t = rt.platform().newThread(w, "gcsim-markworker-" + i);
-                bgMarkWorkers[i] = w;
-                bgMarkThreads[i] = t;
-                t.start();
+    private void gcBgMarkStartWorkers() {
+        for (int pid = 0; pid < bgMarkWorkers.length; pid++) {
+            if (bgMarkWorkers[pid] == null) {
+                BgMarkWorker w = new BgMarkWorker(workerContext, pid);
+                bgMarkWorkers[pid] = w;
+                rt.newBgMarkWorker(w);
+                while (!rt.platform().tryAcquire(bgMarkReady, TimeUnit.MILLISECONDS.toNanos(1))) {
+                    if (rt.hasExited()) {
+                        throw new GoThrow("gcBgMarkStartWorkers: process exited");
+                    }
+                }
             }
-            w.cycle = work;
-            w.wakeup.post();
-        }
-    }
-
-    /** Waits until every worker has left this cycle (work.exit is set). The cycle's thread. */
-    private void awaitWorkers(CycleWork work) {
-        for (int i = 0; i < work.nproc; i++) {
-            rt.platform().acquire(bgMarkDone);
         }
     }
 
@@ -426,23 +459,32 @@ public final class Collector implements AutoCloseable {
         while (true) {
             awaitIdle(work);
             rt.stopTheWorld("GC mark termination");
-            // Workers may have picked up work just before the world stopped: let them finish.
-            awaitIdle(work);
+            // Every worker goroutine is parked now (a preempted worker stops draining and
+            // parks); what they and the mutators left in the Ps' gcWork is flushed below.
             boolean restart = flushAllP();
             if (!restart) {
-                return;
+                break;
             }
             rt.startTheWorld();
         }
+        // Disable assists and background workers. We must do
+        // this before waking blocked assists.
+        work.blackenEnabled = false;
+        rt.gcSupport().setGcBlackenEnabled(false);
+        // In STW mode, re-enable user goroutines. These will be
+        // queued to run after we start the world.
+        rt.gcSupport().schedEnableUser(true);
     }
 
     /**
-     * Blocks until every worker is idle and no global work or root job is left. Tests first: the
+     * Go's gcMarkDone transition condition ({@code work.nwait == work.nproc &&
+     * !gcMarkWorkAvailable(nil)}): blocks until no worker or assist is draining and no global
+     * work or root job is left. Tests first: the
      * second call of gcMarkDone usually finds the workers already idle, and the signal they gave
      * was drained by the first call (waiting for it cost a 1 ms timeout every cycle).
      */
     private void awaitIdle(CycleWork work) {
-        while (work.nwait.get() != work.nproc || !pool.fullIsEmpty() || work.rootsLeft()) {
+        while (work.nwait.get() != CycleWork.NPROC || !pool.fullIsEmpty() || work.rootsLeft()) {
             if (rt.hasExited()) {
                 // A throw ended the process (a worker's, which will never go idle, or an M's):
                 // the cycle is abandoned, as stopTheWorld and suspendG abandon it.
@@ -455,10 +497,9 @@ public final class Collector implements AutoCloseable {
 
     /**
      * World stopped: moves every P's (and the shared) gcWork to the global
-     * lists; true if any held work (Go's gcMarkDoneFlushed != 0). Mark
-     * workers are not stopped by the world stopping and may take the flushed
-     * work at once, so "the pool is non-empty now" is not the test: anything
-     * flushed means concurrent mark goes on.
+     * lists; true if any held work (Go's gcMarkDoneFlushed != 0): anything
+     * flushed means concurrent mark goes on (the worker goroutines take it
+     * once the world starts again).
      */
     private boolean flushAllP() {
         boolean flushed = false;
@@ -490,6 +531,11 @@ public final class Collector implements AutoCloseable {
         work.gcMarkRootCheck();
         if (!pool.fullIsEmpty()) {
             throw new gcsim.base.GoThrow("work.full != 0");
+        }
+        for (BgMarkWorker w : bgMarkWorkers) {
+            if (w != null) {
+                work.addLatencies(w.takeLatencies());
+            }
         }
         for (GcWork gcw : perP) {
             work.objectsMarked.addAndGet(gcw.objectsMarked);
@@ -550,7 +596,7 @@ public final class Collector implements AutoCloseable {
         }
         int failuresBefore = checkmarkFailures.size();
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);
-        CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, 1, cycle.tstart);
+        CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, cycle.tstart);
         GcWork gcw = new GcWork(pool);
         // The checkmark's suspendG calls find every G stopped; their latencies are not the cycle's.
         Histogram unused = CycleWork.latencyHistogram();
@@ -584,7 +630,8 @@ public final class Collector implements AutoCloseable {
         long sweepTermCpu = (c.tMark - c.tSweepTerm) * procs;
         long markTermCpu = (c.tEnd - c.tMarkTerm) * procs;
         long assistCpu = assist.takeAssistNanos();
-        long bgCpu = work.workerCpuNanos.get();
+        CycleRecord.MarkWorkers workers = controller.takeCycle();
+        long bgCpu = workers.dedicatedNanos() + workers.fractionalNanos();
         long elapsed = Math.max(c.tEnd - initNanos, 1);
         gcCpuNanosTotal += sweepTermCpu + markTermCpu + assistCpu + bgCpu;
         int util = (int) (100.0 * gcCpuNanosTotal / ((double) elapsed * procs));
@@ -592,7 +639,7 @@ public final class Collector implements AutoCloseable {
         Histogram h = work.suspendLatency;
         CycleRecord r = new CycleRecord(records.size() + 1, c.tSweepTerm - initNanos, util,
                 c.tMark - c.tSweepTerm, c.tMarkTerm - c.tMark, c.tEnd - c.tMarkTerm,
-                sweepTermCpu, assistCpu, bgCpu, 0, markTermCpu,
+                sweepTermCpu, assistCpu, bgCpu, workers.idleNanos(), markTermCpu,
                 heap0, heap1, heap.stats().heapMarked(), goal, procs, forced,
                 work.objectsMarked.get(), work.bytesMarked.get(),
                 work.stacksScanned.get(), work.framesScanned.get(),
@@ -600,7 +647,7 @@ public final class Collector implements AutoCloseable {
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
                 after.cooperative - before.cooperative, after.async - before.async, cm,
                 assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot),
-                strategies(work, after.suspend.minus(before.suspend)));
+                strategies(work, after.suspend.minus(before.suspend)), workers);
         records.add(r);
         wakeSweeper();
         listener.accept(r);
@@ -629,50 +676,11 @@ public final class Collector implements AutoCloseable {
         closed = true;
         triggerWakeup.close();
         sweepWakeup.close();
+        // A cycle in progress finishes first; the worker goroutines stay parked, as Go's
+        // do between cycles (they are system goroutines: checkdead and the dumps skip them).
         rt.platform().lock(startSema);
-        try {
-            for (BgMarkWorker w : bgMarkWorkers) {
-                if (w != null) {
-                    w.wakeup.close();
-                }
-            }
-        } finally {
-            startSema.unlock();
-        }
+        startSema.unlock();
         heapGc.setGcTriggerHook(null);
-    }
-
-    /**
-     * Go's gcBgMarkWorker: a thread that sleeps until a cycle hands it work, runs a
-     * {@link MarkWorker} for that cycle, reports that it left, and sleeps again; it ends when the
-     * collector closes. A worker that dies of a throw is replaced by the next cycle.
-     */
-    private final class BgMarkWorker implements Runnable {
-        final Wakeup wakeup = new Wakeup(rt.platform());
-        /** The cycle to work on; set before {@link #wakeup} is posted, read after it is taken. */
-        volatile @Nullable CycleWork cycle;
-
-        @Override
-        public void run() {
-            while (wakeup.await()) {
-                CycleWork work = cycle;
-                cycle = null;
-                if (work == null) {
-                    continue;
-                }
-                try {
-                    new MarkWorker(work, roots, marking, pool, assist).run();
-                } catch (RuntimeException | Error e) {
-                    // A throw in a stack job or a drain (Go's throw on a worker's M) ends
-                    // the process; without this it died as an uncaught Java exception and
-                    // the run waited for its --timeout.
-                    rt.gcSupport().fatal(e);
-                    return;
-                } finally {
-                    bgMarkDone.release();
-                }
-            }
-        }
     }
 
     /**

@@ -45,10 +45,13 @@ class MarkFaultsTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<G> heldG = new AtomicReference<>();
         gc.setScanHookForTest(gp -> {
-            // Only a background mark worker (an assist would block its M and so a P; the
-            // checkmark pass runs with the world stopped), and any G but main (main keeps
+            // Only a background mark worker, a system goroutine on its P's M (as Go's, it
+            // holds that P while its thread is descheduled; the checkmark pass runs with the
+            // world stopped on the collector's thread), and any G but main (main keeps
             // spawning the churn).
-            if (M.getm() == null && Thread.currentThread().getName().startsWith("gcsim-markworker")
+            M mp = M.getm();
+            G self = mp == null ? null : mp.curg();
+            if (self != null && self.isSystemGoroutine()
                     && gp != rt.allgs()[0] && heldG.compareAndSet(null, gp)) {
                 held.countDown();
                 await(release); // the worker is descheduled mid stack job, holding gp

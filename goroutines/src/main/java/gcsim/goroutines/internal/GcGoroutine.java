@@ -80,6 +80,13 @@ public abstract class GcGoroutine {
     }
 
     /**
+     * Go's {@code gp.preempt}: a preemption request is pending (stopTheWorld's
+     * preemptall, suspendG, the sysmon-like retake). Mark assists' gcDrainN stops
+     * on it and gcAssistAlloc yields (Gosched). Any thread.
+     */
+    public abstract boolean preempt();
+
+    /**
      * Asks for a stack shrink at the G's next synchronous safe point (scanstack,
      * when shrinking is unsafe now). The caller owns the G's stack.
      */
@@ -114,6 +121,14 @@ public abstract class GcGoroutine {
      * {@link #exitWaiting}.
      */
     public abstract void enterWaitingScan();
+
+    /**
+     * gcBgMarkWorker around its gcDrain: "Mark our goroutine preemptible so its stack can be
+     * scanned. This lets two mark workers scan each other (otherwise, they would deadlock)."
+     * The G, running on the calling M, goes to _Gwaiting keeping its wait reason (go1.14 sets
+     * none here). The worker G's own M only; pair with {@link #exitWaiting}.
+     */
+    public abstract void enterWaitingMarkWorker();
 
     /** Undoes enterWaiting: the G runs on (spins while a scanner holds its scan bit). The G's own M. */
     public abstract void exitWaiting();
