@@ -185,7 +185,10 @@ class StrategiesTest {
                 assertThat(r.checkmark()).isEqualTo(CycleRecord.Checkmark.OK);
                 self += r.strategies().stacksSelfScanned();
             }
-            assertThat(self).as("a running loop scanned itself at an async safe point").isPositive();
+            assertThat(self).as("a running loop scanned itself at an async safe point: %s", run.cycles().stream()
+                    .map(c -> c.strategies().stacksNoWait() + "/" + c.strategies().stacksSelfScanned() + "/"
+                            + c.strategies().stacksBlocked() + " a" + c.asyncPreemptions() + " w" + c.workers())
+                    .limit(5).toList()).isPositive();
         }
     }
 
