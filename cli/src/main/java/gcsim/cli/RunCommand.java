@@ -60,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--workers", paramLabel = "N",
             description = "dedicated mark workers, 1 to --procs, overriding Go's controller"
-                    + " (default: Go's: 25% of --procs as dedicated, fractional and idle workers)")
+                    + " (default: Go's: 25%% of --procs as dedicated, fractional and idle workers)")
     private @Nullable Integer workers = null;
 
     @Option(names = "--cycles", paramLabel = "N",

@@ -130,7 +130,7 @@ public record RunConfig(
      */
     public static RunConfig defaults() {
         int procs = defaultProcs();
-        return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, procs,
+        return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, 0,
                 DEFAULT_CYCLES, DEFAULT_SEED, GcConfig.Mode.CONCURRENT, PreemptMode.ASYNC, true, false, null, 0);
     }
 
