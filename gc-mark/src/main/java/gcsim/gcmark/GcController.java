@@ -25,8 +25,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       and the worker stops ({@link #pollFractionalWorkerExit}) once it is 20% above;
  *   <li><b>Idle</b>: a P with nothing else to run marks until it has (findrunnable).
  * </ul>
- * With GOMAXPROCS 2: no dedicated worker and a fractional goal of 12.5% per P (25% in all);
- * with 4, one dedicated worker and none fractional. In stop-the-world mode every P is
+ * With GOMAXPROCS 2: no dedicated worker and a fractional goal of 25% (each P's fractional
+ * worker marks a quarter of the mark phase's wall time: 25% in all); with 4, one dedicated
+ * worker and none fractional; with 6, one dedicated and 1/12 of each P. In stop-the-world mode every P is
  * dedicated. gcsim's {@code --workers N} overrides the dedicated count (no fractional
  * workers then; not Go's default).
  *
