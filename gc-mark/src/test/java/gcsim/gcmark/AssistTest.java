@@ -78,10 +78,12 @@ class AssistTest {
         try (MarkRun run = MarkRun.start(sleepersAndAllocators(400), SchedConfig.of(2),
                 GcConfig.defaults(1).withAutoTrigger(false), gc -> gc.setScanHookForTest(scanned -> {
                     M mp = M.getm();
-                    if (mp == null && fired.get()) {
+                    if (mp == null && fired.get()
+                            && Thread.currentThread().getName().startsWith("gcsim-markworker-")) {
                         // The background worker (no M): hold it until the world stopped, so root
-                        // jobs are left for the preempted assist to (wrongly) take.
-                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
+                        // jobs are left for the preempted assist to (wrongly) take. Bounded: if the
+                        // collector's own stop-the-world came first, it waits for this worker.
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                         while (!stwDone.get() && System.nanoTime() < deadline) {
                             Thread.onSpinWait();
                             Thread.yield();
