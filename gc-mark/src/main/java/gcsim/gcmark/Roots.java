@@ -96,6 +96,10 @@ final class Roots {
             }
         } else if (i < work.baseStacks + work.allgs.length) {
             G gp = work.allgs[i - work.baseStacks];
+            // Remember when we've first observed the G blocked; needed only to output in
+            // traceback (go1.14's markroot, before suspendG; the two-phase late pass is
+            // the same job's second half and does not repeat it).
+            gp.gc().noteBlockedAtCycleStart(work.tstart);
             long t0 = work.rt.platform().nanoTime();
             if (work.twoPhase) {
                 markrootStackNoWait(work, marking, gcw, gp, latencies);

@@ -68,7 +68,6 @@ final class AllGs {
         newg.code = code;
         newg.sp = newg.stackHi;
         newg.pc = 0;
-        newg.waitsince = 0;
         newg.isMain = false;
         if (init != null) {
             init.init(newg);

@@ -66,7 +66,14 @@ public final class G {
 
     /** Why the G waits, when waiting or preempted. */
     volatile WaitReason waitreason = WaitReason.ZERO;
-    /** Approximate time the G became blocked (nanoTime), 0 when unknown. */
+    /**
+     * Approximate time the G became blocked (platform nanoTime), 0 when unknown; only the
+     * dump reads it (Go's {@code g.waitsince}). As in go1.14 only markroot's stack job sets it,
+     * to the cycle's start ({@code work.tstart}), for a G it finds _Gwaiting or _Gsyscall with
+     * waitsince 0 ({@link gcsim.goroutines.internal.GcGoroutine#noteBlockedAtCycleStart});
+     * execute and exitsyscall clear it. gopark does not set it, so a G blocked before any
+     * cycle has none. A stale value can survive goexit, as in Go (nothing prints it then).
+     */
     volatile long waitsince;
 
     /** Saved execution state (Go's {@code g.sched} gobuf): pc and sp of the innermost frame. */

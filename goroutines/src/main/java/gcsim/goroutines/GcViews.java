@@ -103,6 +103,19 @@ final class GcViews {
         }
 
         @Override
+        public void noteBlockedAtCycleStart(long tstart) {
+            int status = GStatus.readgstatus(gp); // we are not in a scan state
+            if ((status == GStatus.G_WAITING || status == GStatus.G_SYSCALL) && gp.waitsince == 0) {
+                gp.waitsince = tstart;
+            }
+        }
+
+        @Override
+        public long waitsince() {
+            return gp.waitsince;
+        }
+
+        @Override
         public void exitWaiting() {
             GStatus.casgstatus(gp, GStatus.G_WAITING, GStatus.G_RUNNING);
             gp.waitreason = WaitReason.ZERO;

@@ -137,7 +137,6 @@ final class Mcall {
             throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g status");
         }
         gp.waitreason = WaitReason.PREEMPTED;
-        gp.waitsince = sched.platform.nanoTime();
         GStatus.casGToPreemptScan(gp, G_RUNNING, G_SCAN | G_PREEMPTED);
         Sched.dropg(mp);
         GStatus.casfromGscanstatus(gp, G_SCAN | G_PREEMPTED, G_PREEMPTED);

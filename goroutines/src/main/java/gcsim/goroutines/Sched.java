@@ -688,7 +688,7 @@ public final class Sched {
         }
         mp.waitunlockf = unlockf;
         gp.waitreason = reason;
-        gp.waitsince = gp.rt.platform.nanoTime();
+        // No waitsince here, as in Go: markroot records it (Roots), execute clears it.
     }
 
     // =====================================================================

@@ -16,7 +16,17 @@ final class TestRt implements AutoCloseable {
     G main;
 
     TestRt(Program p, SchedConfig cfg) {
-        rt = new Sched(cfg);
+        this(p, new Sched(cfg));
+    }
+
+    /** As {@link #TestRt(Program, SchedConfig)}, on {@code platform} (a test clock). */
+    TestRt(Program p, SchedConfig cfg, gcsim.goroutines.platform.Platform platform) {
+        this(p, new Sched(cfg, platform));
+    }
+
+    private TestRt(Program p, Sched rt) {
+        this.rt = rt;
+        SchedConfig cfg = rt.config;
         heap = new Heap(HeapConfig.of(cfg.gomaxprocs()));
         interp = new Interp(rt, heap, p);
     }
@@ -102,9 +112,15 @@ final class TestRt implements AutoCloseable {
         }
     }
 
+    /** Shuts the runtime down and joins its Ms (an interrupt fails the test rather than being lost). */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         rt.shutdown();
-        rt.joinMs(5000);
+        try {
+            rt.joinMs(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while joining the Ms", e);
+        }
     }
 }

@@ -125,6 +125,19 @@ public abstract class GcGoroutine {
     /** Undoes enterWaiting: the G runs on (spins while a scanner holds its scan bit). The G's own M. */
     public abstract void exitWaiting();
 
+    /**
+     * markroot's stack job, before it suspends the G: "remember when we've first observed
+     * the G blocked; needed only to output in traceback". If the G's status (read as is,
+     * scan bit included) is _Gwaiting or _Gsyscall and its waitsince is 0, waitsince
+     * becomes {@code tstart}, the cycle's start (Go's {@code work.tstart}); otherwise
+     * nothing changes. The only writer of a non-zero waitsince. A GC worker (or the
+     * checkmark pass), any thread; a racy write as Go's, read only by the dump.
+     */
+    public abstract void noteBlockedAtCycleStart(long tstart);
+
+    /** The G's waitsince (Go's {@code gp.waitsince}): 0, or the start of the cycle that first saw it blocked. Any thread. */
+    public abstract long waitsince();
+
     private static final VarHandle SCAN_STATE;
 
     static {
