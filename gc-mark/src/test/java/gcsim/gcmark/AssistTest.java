@@ -27,8 +27,11 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class AssistTest {
 
-    /** Many parked Gs (stack root jobs without heap behind them) and two allocating ones (assists). */
-    private static Program sleepersAndAllocators(int sleepers) {
+    /**
+     * Many parked Gs (stack root jobs without heap behind them) and {@code allocators} allocating
+     * ones (assists), spawned after the sleepers, so their stack jobs come last.
+     */
+    private static Program sleepersAndAllocators(int sleepers, int allocators) {
         return Program.builder()
                 .type(Workloads.GARBAGE)
                 .func("sleeper", 1, 0).block().end()
@@ -37,7 +40,7 @@ class AssistTest {
                 .func("main", 1, 0)
                     .constant(0, sleepers)
                     .label("s").spawn("sleeper").decjnz(0, "s")
-                    .constant(0, 2)
+                    .constant(0, allocators)
                     .label("a").spawn("alloc").decjnz(0, "a")
                     .block()
                     .end()
@@ -62,9 +65,21 @@ class AssistTest {
     }
 
     /**
-     * gcDrainN's {@code for !gp.preempt && ...}: an assist taking stack jobs is preempted by a
-     * stop-the-world (preemptall) in the middle of one; it must take no further job, so the
+     * gcDrainN's {@code for !gp.preempt && ...}: an assist taking stack jobs is asked to preempt
+     * by a stop-the-world (preemptall) in the middle of one; it must take no further job, so the
      * stop-the-world waits for one job, not the whole assist.
+     *
+     * <p>How it is made to decide every time. One allocating G, so one assist; its first stack
+     * job (scan hook, on its M) fires only while at least two jobs are unclaimed, starts a
+     * stop-the-world on another thread and returns once that has set gcwaiting and the G's
+     * preempt. The background worker is held at its next stack job until the world has stopped,
+     * so the jobs left are the assist's to take or leave. The stop-the-world cannot finish while
+     * the assist runs (its P is running), and the G runs again only after startTheWorld: so every
+     * stack job the assisting G takes before {@code stwDone} belongs to the preempted assist.
+     * With the {@code !gp.preempt} stop there is none (the loop tests it right after the job;
+     * nothing clears it meanwhile: only a suspendG of the assisting G would, and its stack job,
+     * the last, is not among those the held worker can be in); without it the assist takes all
+     * the jobs left, at least one.
      */
     @Test
     void anAssistAskedToPreemptTakesNoFurtherRootJob() {
@@ -75,13 +90,13 @@ class AssistTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> stoppers = new ArrayList<>();
         AtomicReference<MarkRun> runRef = new AtomicReference<>();
-        try (MarkRun run = MarkRun.start(sleepersAndAllocators(400), SchedConfig.of(2),
+        try (MarkRun run = MarkRun.start(sleepersAndAllocators(400, 1), SchedConfig.of(2),
                 GcConfig.defaults(1).withAutoTrigger(false), gc -> gc.setScanHookForTest(scanned -> {
                     M mp = M.getm();
                     if (mp == null && fired.get()
                             && Thread.currentThread().getName().startsWith("gcsim-markworker-")) {
-                        // The background worker (no M): hold it until the world stopped, so root
-                        // jobs are left for the preempted assist to (wrongly) take. Bounded: if the
+                        // The background worker (no M): hold it until the world stopped, so the
+                        // jobs left are the preempted assist's. Bounded, for liveness only: if the
                         // collector's own stop-the-world came first, it waits for this worker.
                         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                         while (!stwDone.get() && System.nanoTime() < deadline) {
@@ -94,16 +109,16 @@ class AssistTest {
                     if (a == null || a.waitreason() != WaitReason.GC_ASSIST_MARKING) {
                         return; // a background worker's job, or a G scanning itself
                     }
-                    if (a == assisting.get() && !stwDone.get() && a.gc().preempt()) {
-                        // (Go's suspendG of the assisting G, waiting, may clear preempt meanwhile:
-                        // a job after that is Go's behaviour too, so only jobs under preempt count.)
-                        jobsAfterPreempt.incrementAndGet();
-                        return;
-                    }
-                    if (!fired.compareAndSet(false, true)) {
+                    if (a == assisting.get() && !stwDone.get()) {
+                        jobsAfterPreempt.incrementAndGet(); // the preempted assist went on
                         return;
                     }
                     MarkRun r = runRef.get();
+                    Assist.Mark m = r.gc().assistForTest().currentMark();
+                    if (m == null || m.work().markrootJobs - m.work().markrootNext.get() < 2
+                            || !fired.compareAndSet(false, true)) {
+                        return; // too late in this cycle's jobs (try the next cycle), or done
+                    }
                     Thread t = new Thread(() -> {
                         try {
                             r.rt().stopTheWorld("assist test");
@@ -128,9 +143,9 @@ class AssistTest {
             for (int i = 0; i < 20 && !fired.get(); i++) {
                 run.cycles(1);
             }
-            assertThat(fired).as("an assist took a stack job").isTrue();
+            assertThat(fired).as("an assist took a stack job with jobs left").isTrue();
             run.until(stwDone::get);
-            assertThat(assisting.get()).as("the assisting G saw preempt").isNotNull();
+            assertThat(assisting.get()).as("the assisting G saw gcwaiting and preempt").isNotNull();
             assertThat(jobsAfterPreempt).as("stack jobs the preempted assist took after preempt").hasValue(0);
             run.cycles(1);
             run.assertVerified();
@@ -151,7 +166,7 @@ class AssistTest {
         AtomicInteger calls = new AtomicInteger();
         List<String> leaked = new ArrayList<>();
         AtomicReference<MarkRun> runRef = new AtomicReference<>();
-        try (MarkRun run = MarkRun.start(sleepersAndAllocators(20), SchedConfig.of(2),
+        try (MarkRun run = MarkRun.start(sleepersAndAllocators(20, 2), SchedConfig.of(2),
                 GcConfig.defaults(1).withAutoTrigger(false), gc -> gc.setMarkTerminationHookForTest(pool -> {
                     G[] allgs = runRef.get().rt().allgs();
                     if (calls.incrementAndGet() == 1) { // world stopped, assists off: plant credit and debt
@@ -207,7 +222,7 @@ class AssistTest {
         AtomicReference<String> seen = new AtomicReference<>();
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<MarkRun> runRef = new AtomicReference<>();
-        try (MarkRun run = MarkRun.start(sleepersAndAllocators(20), SchedConfig.of(2),
+        try (MarkRun run = MarkRun.start(sleepersAndAllocators(20, 2), SchedConfig.of(2),
                 GcConfig.defaults(1).withAutoTrigger(false), gc -> gc.setScanHookForTest(scanned -> {
                     if (!done.compareAndSet(false, true)) {
                         return;
