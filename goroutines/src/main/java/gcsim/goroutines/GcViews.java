@@ -58,6 +58,11 @@ final class GcViews {
         }
 
         @Override
+        public boolean preempt() {
+            return gp.preempt;
+        }
+
+        @Override
         public void setPreemptShrink(boolean v) {
             gp.preemptShrink = v;
         }
