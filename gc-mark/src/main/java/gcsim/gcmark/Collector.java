@@ -36,7 +36,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <h2>A cycle (concurrent mode)</h2>
  * <ol>
  *   <li><b>Sweep termination</b>, world stopped: finish the previous sweep,
- *       reset every G's {@code gcscandone} (gcResetMarkState), snapshot
+ *       reset every G's {@code gcscandone} and {@code gcAssistBytes} (gcResetMarkState), snapshot
  *       {@code allgs} and prepare root jobs (gcMarkRootPrepare), install the
  *       write barrier, turn allocate-black and assists on, {@code gcphase =
  *       _GCmark}; start the world.
@@ -172,6 +172,11 @@ public final class Collector implements AutoCloseable {
         roots.scanHookForTest = hook;
     }
 
+    /** The mark assists, for this package's tests. */
+    Assist assistForTest() {
+        return assist;
+    }
+
     /** Cycles started by the stress triggers so far. Any thread. */
     public long stressCycles() {
         return stress.cyclesRun();
@@ -234,6 +239,11 @@ public final class Collector implements AutoCloseable {
                     return false;
                 }
                 return pp == null ? BgMarkWorker.gcMarkWorkAvailable(work, pool, null) : controller.hasWorker(pp.id());
+            }
+
+            @Override
+            public void goexit(G gp) {
+                assist.goexit(gp);
             }
 
             @Override
@@ -398,6 +408,8 @@ public final class Collector implements AutoCloseable {
         for (G gp : allgs) {
             gp.gc().setGcscandone(false);
             gp.gc().resetScanState();
+            // gcResetMarkState: gp.gcAssistBytes = 0, so no credit or debt carries over.
+            gp.gc().setAssistBytes(0);
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
                 tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
