@@ -1,5 +1,6 @@
 package gcsim.goroutines;
 
+import gcsim.goroutines.platform.Platform;
 import java.util.function.Consumer;
 import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
 import org.checkerframework.checker.initialization.qual.UnderInitialization;
@@ -67,9 +68,9 @@ final class ForEachP {
      */
     private volatile @Nullable Runnable checksHookForTest;
 
-    ForEachP(@UnderInitialization Sched s) {
+    ForEachP(@UnderInitialization Sched s, Platform platform) {
         this.s = s;
-        this.safePointNote = new Note(s.platform);
+        this.safePointNote = new Note(platform);
     }
 
     /** Tests only: installs (null removes) {@link #checksHookForTest}. The test thread. */

@@ -180,7 +180,7 @@ public final class Sched {
         this.config = config;
         this.platform = platform;
         this.stw = new StopTheWorld(this, platform);
-        this.forEachP = new ForEachP(this);
+        this.forEachP = new ForEachP(this, platform);
         this.gfree = new GFree(this);
         this.liveness = new Liveness(this);
         this.syscalls = new Syscalls(this);
