@@ -39,14 +39,19 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       reset every G's {@code gcscandone} and {@code gcAssistBytes} (gcResetMarkState), snapshot
  *       {@code allgs} and prepare root jobs (gcMarkRootPrepare), install the
  *       write barrier, turn allocate-black and assists on, {@code gcphase =
- *       _GCmark}; start the world.
- *   <li><b>Concurrent mark</b>: dedicated {@link MarkWorker}s claim root jobs
- *       (the go1.14 markroot's stop-and-scan stack job among them) and drain grey
- *       objects while mutators run, store through the barrier and assist.
+ *       _GCmark}; the controller decides the cycle's workers ({@link GcController});
+ *       blackening on; start the world.
+ *   <li><b>Concurrent mark</b>: each P's background mark worker goroutine
+ *       ({@link BgMarkWorker}), run by the scheduler in dedicated, fractional or
+ *       idle mode, claims root jobs (the go1.14 markroot's stop-and-scan stack job
+ *       among them) and drains grey objects into its P's gcWork, while mutators
+ *       run on the other Ps, store through the barrier and assist.
  *   <li><b>gcMarkDone</b>: when the last worker idles with no work in sight,
- *       stop the world, wait for workers to finish what they hold, flush every
- *       P's gcWork; if that found work, start the world again and resume
- *       concurrent mark (go1.14's restart), else go on.
+ *       the ragged barrier (forEachP: every P flushes its write-barrier buffer
+ *       and its gcWork; any flushed work means mark goes on); then stop the
+ *       world, flush every P's wbBuf once more and, if a P's gcWork holds work,
+ *       start the world again and resume concurrent mark (go1.14's restart),
+ *       else go on (see {@link MarkDone}).
  *   <li><b>Mark termination</b>, world still stopped: Go's checks (gcMark's "non-empty
  *       mark queue after concurrent mark" panic, "left over
  *       markroot jobs", "scan missed a g"; "work.full != 0"), the optional
@@ -55,14 +60,15 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li><b>Sweep</b>: a background sweeper (Go's bgsweep) and allocation
  *       (lazily) sweep spans concurrently with the mutators.
  * </ol>
- * In STW mode the same root jobs and drain run with the world stopped from
- * start to end.
+ * In STW mode (Go's {@code GODEBUG=gcstoptheworld=1}) the same steps run, but
+ * user goroutines are not scheduled from gcStart to gcMarkDone
+ * (schedEnableUser) and every P runs a dedicated worker.
  *
- * <p>Deliberate differences: a cycle triggered by the heap goal is started
- * by a collector thread (like forcegchelper), not on the allocating
- * goroutine's stack; mark workers are threads outside the scheduler (see
- * {@link MarkWorker}), started by the first cycle and parked between cycles
- * as Go's gcBgMarkWorker goroutines are.
+ * <p>Deliberate differences: a cycle (forced or triggered by the heap goal) is
+ * run by a collector thread (like forcegchelper), not on the allocating or
+ * calling goroutine's stack, so gcStart, gcMarkDone and mark termination stop
+ * the world without holding a P; the worker goroutines signal that thread where
+ * Go's last worker would call gcMarkDone itself.
  *
  * <p>Threading: {@link #gc()} may be called from any thread that is not an M;
  * cycles are serialised (Go's work.startSema).
@@ -88,6 +94,8 @@ public final class Collector implements AutoCloseable {
     private final Marking marking;
     private final Roots roots;
     private final Barrier barrier;
+    /** gcMarkDone's ragged barrier and stop-the-world check (per-P wbBuf and gcWork flushes). */
+    final MarkDone markDone;
     private final Assist assist;
     private final List<Chan> chans = new CopyOnWriteArrayList<>();
     private final List<CycleRecord> records = new CopyOnWriteArrayList<>();
@@ -136,6 +144,7 @@ public final class Collector implements AutoCloseable {
         // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
         this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
+        this.markDone = new MarkDone(rt.gcSupport(), barrier, perP, shared);
         this.assist = new Assist(rt, barrier);
         this.controller = new GcController(rt.platform(), procs);
         this.bgMarkWorkers = new BgMarkWorker[procs];
@@ -463,18 +472,23 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Go's gcMarkDone: wait until the workers run dry, then with the world
-     * stopped make sure no P holds work; if one does, restart concurrent
-     * mark. Returns with the world stopped and no work anywhere.
+     * Go's gcMarkDone (go1.14): wait until the workers run dry; the ragged barrier (forEachP:
+     * every P flushes its wbBuf and gcWork) and, if any P had flushed work, back to the top;
+     * else stop the world, flush every P's wbBuf again and restart concurrent mark if a P's
+     * gcWork is not empty (go1.14's issue-27993 check). Returns with the world stopped and no
+     * work anywhere. See {@link MarkDone}.
      */
     private void gcMarkDone(CycleWork work) {
         while (true) {
+            // top: re-check the transition condition (here: wait for it) before the ragged barrier.
             awaitIdle(work);
+            if (markDone.raggedBarrier()) {
+                continue; // gcMarkDoneFlushed != 0: more grey objects were discovered
+            }
             rt.stopTheWorld("GC mark termination");
             // Every worker goroutine is parked now (a preempted worker stops draining and
-            // parks); what they and the mutators left in the Ps' gcWork is flushed below.
-            boolean restart = flushAllP();
-            if (!restart) {
+            // parks); what they and the mutators left in the Ps' wbBuf and gcWork is looked at.
+            if (!markDone.workLeftAfterStop()) {
                 break;
             }
             rt.startTheWorld();
@@ -505,30 +519,6 @@ public final class Collector implements AutoCloseable {
             rt.platform().tryAcquire(work.idleSignal, TimeUnit.MILLISECONDS.toNanos(1));
             work.idleSignal.drainPermits();
         }
-    }
-
-    /**
-     * World stopped: moves every P's (and the shared) gcWork to the global
-     * lists; true if any held work (Go's gcMarkDoneFlushed != 0): anything
-     * flushed means concurrent mark goes on (the worker goroutines take it
-     * once the world starts again).
-     */
-    private boolean flushAllP() {
-        boolean flushed = false;
-        for (GcWork gcw : perP) {
-            flushed |= flush(gcw);
-        }
-        synchronized (shared) {
-            flushed |= flush(shared);
-        }
-        return flushed;
-    }
-
-    private static boolean flush(GcWork gcw) {
-        gcw.dispose();
-        boolean f = gcw.flushedWork;
-        gcw.flushedWork = false;
-        return f;
     }
 
     /** Mark termination with the world stopped; returns the checkmark outcome. */

@@ -43,6 +43,11 @@ final class GcViews {
         }
 
         @Override
+        public void forEachP(java.util.function.IntConsumer fn) {
+            rt.forEachP.forEachP(p -> fn.accept(p.id));
+        }
+
+        @Override
         public int markrootFreeGStacks() {
             return rt.gfree.markrootFreeGStacks();
         }
