@@ -46,7 +46,7 @@ class MarkDoneTest {
 
     private static MarkRun start(boolean checkmark, boolean skipFlush) {
         return MarkRun.start(keepers(256), SchedConfig.of(2),
-                GcConfig.defaults(2).withAutoTrigger(false).withCheckmark(checkmark),
+                GcConfig.defaults(1).withAutoTrigger(false).withCheckmark(checkmark), // one dedicated worker: mutators run on the other P
                 gc -> gc.markDone.skipWbBufFlushForTest = skipFlush);
     }
 
