@@ -429,7 +429,7 @@ public final class Collector implements AutoCloseable {
         }
         rt.stackAllocator().setGcRunning(true);
         HeapStats s = heap.stats();
-        assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
+        assist.enable(new Assist.Mark(work, roots, marking, pool), s.heapLive(), s.heapGoal(),
                 Math.max(s.heapMarked(), s.heapLive() / 2));
         heapGc.setWriteBarrier(barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
