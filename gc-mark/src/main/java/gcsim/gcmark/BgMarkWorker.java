@@ -136,7 +136,12 @@ final class BgMarkWorker implements GoCode {
             gp.gc().exitWaiting();
         }
         // Account for time.
-        c.controller().workerStopped(pid, c.rt().platform().nanoTime() - startTime);
+        long duration = c.rt().platform().nanoTime() - startTime;
+        c.controller().workerStopped(pid, duration);
+        gcsim.goroutines.RuntimeEvents ev = c.rt().runtimeEvents();
+        if (ev != gcsim.goroutines.RuntimeEvents.NONE) {
+            ev.gcMarkWorkerRun(mode.name().toLowerCase(java.util.Locale.ROOT), duration);
+        }
         // Was this the last worker and did we run out
         // of work?
         long incnwait = work.nwait.incrementAndGet();

@@ -511,6 +511,11 @@ public final class Collector implements AutoCloseable {
      */
     private void awaitIdle(CycleWork work) {
         while (work.nwait.get() != CycleWork.NPROC || !pool.fullIsEmpty() || work.rootsLeft()) {
+            if (!pool.fullIsEmpty() || work.rootsLeft()) {
+                // Work waits (e.g. a ragged barrier just flushed it to the global lists) and this
+                // thread has no P to run a worker on: wake an idle P, whose M will run its worker.
+                rt.gcSupport().wakeIdleP();
+            }
             if (rt.hasExited()) {
                 // A throw ended the process (a worker's, which will never go idle, or an M's):
                 // the cycle is abandoned, as stopTheWorld and suspendG abandon it.

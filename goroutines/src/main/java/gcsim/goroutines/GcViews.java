@@ -73,6 +73,13 @@ final class GcViews {
         }
 
         @Override
+        public void wakeIdleP() {
+            if (rt.mps.npidle.get() != 0 && rt.mps.nmspinning.get() == 0) {
+                rt.mps.wakep();
+            }
+        }
+
+        @Override
         public void kickLocalRunq() {
             M mp = M.getm();
             P pp = mp == null ? null : mp.p;

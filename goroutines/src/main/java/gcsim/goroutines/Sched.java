@@ -800,7 +800,9 @@ public final class Sched {
         P pp = mp == null ? null : mp.p;
         if (pp == null) {
             // Deliberate: Go's caller always has a P (a mark worker readying the G it
-            // suspended puts it in its own runnext). Ours has none: the G goes to the global
+            // suspended puts it in its own runnext, as ours do now that they are goroutines
+            // on Ps). A caller without one (the checkmark pass on the collector's thread, a
+            // test): the G goes to the global
             // queue, and an M is woken by Go's own rule for ready, only when a P is idle
             // and no M is spinning. A spinning M finds the G: it checks the global queue
             // under sched.lock before it gives up its P, and again after it stops counting

@@ -96,4 +96,12 @@ public abstract class GcSupport {
      * to the global queue (under sched.lock). The worker's M.
      */
     public abstract void kickLocalRunq();
+
+    /**
+     * Wakes an idle P (wakep) when one is idle and no M is spinning, so that its M schedules
+     * and runs the P's mark worker. For the collector's cycle thread while mark work waits and
+     * it has no P of its own to run it on (in Go the G running gcMarkDone, a worker or an
+     * assist, goes back to its own P, which schedules the worker). Any thread.
+     */
+    public abstract void wakeIdleP();
 }
