@@ -57,9 +57,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * In STW mode the same root jobs and drain run with the world stopped from
  * start to end.
  *
- * <p>Deliberate differences: a cycle triggered by the heap goal is started
- * by a collector thread (like forcegchelper), not on the allocating
- * goroutine's stack; mark workers are threads outside the scheduler (see
+ * <p>Deliberate differences: a cycle triggered by the heap goal, or asked for
+ * by a goroutine's runtime.GC() ({@link RuntimeGC}), is started by a collector
+ * thread (like forcegchelper), not on the allocating or calling goroutine's stack; mark workers are threads outside the scheduler (see
  * {@link MarkWorker}), started by the first cycle and parked between cycles
  * as Go's gcBgMarkWorker goroutines are.
  *
@@ -110,6 +110,8 @@ public final class Collector implements AutoCloseable {
     private final Semaphore bgMarkDone = new Semaphore(0);
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
     private StressTrigger stress;
+    /** runtime.GC() called by goroutines (the mutator's gc instruction), and work.cycles. */
+    private final RuntimeGC runtimeGC;
 
     public Collector(Sched rt, Heap heap, GcConfig config) {
         this.rt = rt;
@@ -133,6 +135,7 @@ public final class Collector implements AutoCloseable {
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
         this.assist = new Assist(rt, barrier);
         this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
+        this.runtimeGC = new RuntimeGC(rt, heapGc, triggerWakeup::post);
     }
 
     /**
@@ -195,6 +198,11 @@ public final class Collector implements AutoCloseable {
                 if (m != null && gcw != null) {
                     m.roots().scanOwnStack(m.work(), m.marking(), gcw, gp);
                 }
+            }
+
+            @Override
+            public int runtimeGC(M mp, G gp) {
+                return runtimeGC.gc(mp, gp);
             }
 
             @Override
@@ -280,9 +288,30 @@ public final class Collector implements AutoCloseable {
                 runCycle(false);
                 stress.cycleServed();
             }
+            runtimeGcCycles();
             HeapStats s = heap.stats();
             if (s.heapLive() >= s.gcTrigger()) {
                 runCycle(false);
+            }
+        }
+    }
+
+    /**
+     * The cycles goroutines' runtime.GC() asked for (see {@link RuntimeGC}): gcStart with a
+     * gcTriggerCycle trigger, re-tested under startSema as Go does, so a cycle someone else
+     * started meanwhile is not started twice. Forced ("(forced)" in gctrace: work.userForced).
+     * The trigger thread.
+     */
+    private void runtimeGcCycles() {
+        for (RuntimeGC.Request r; (r = runtimeGC.takeRequest()) != null; ) {
+            rt.platform().lock(startSema);
+            try {
+                if (!closed && !rt.hasExited() && runtimeGC.triggerTest(r.cycle())) {
+                    runCycle(true);
+                }
+            } finally {
+                startSema.unlock();
+                runtimeGC.served(r);
             }
         }
     }
@@ -358,6 +387,7 @@ public final class Collector implements AutoCloseable {
         CycleRecord.Checkmark cm = gcMarkTermination(work);
         long goal = heap.stats().heapGoal();
         clock.tEnd = rt.platform().nanoTime();
+        runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
         rt.startTheWorld();
         return finish(work, clock, before, forced, heap0, heap1, goal, cm);
     }
@@ -381,6 +411,7 @@ public final class Collector implements AutoCloseable {
         // here the heap asks this flag. --break allocate-black (never Go): new objects
         // start white, so one that only an already-scanned stack holds is swept.
         heapGc.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
+        runtimeGC.cycleStarted();
         setGcphase(GC_MARK, "_GCmark");
         return work;
     }
