@@ -300,13 +300,15 @@ public final class Collector implements AutoCloseable {
      * The cycles goroutines' runtime.GC() asked for (see {@link RuntimeGC}): gcStart with a
      * gcTriggerCycle trigger, re-tested under startSema as Go does, so a cycle someone else
      * started meanwhile is not started twice. Forced ("(forced)" in gctrace: work.userForced).
+     * Once the collector is closed, requests stay unserved: each still counts as a running M, so
+     * the goroutines waiting for them are not reported as a deadlock while the process shuts down.
      * The trigger thread.
      */
     private void runtimeGcCycles() {
-        for (RuntimeGC.Request r; (r = runtimeGC.takeRequest()) != null; ) {
+        for (RuntimeGC.Request r; !closed && !rt.hasExited() && (r = runtimeGC.takeRequest()) != null; ) {
             rt.platform().lock(startSema);
             try {
-                if (!closed && !rt.hasExited() && runtimeGC.triggerTest(r.cycle())) {
+                if (runtimeGC.triggerTest(r.cycle())) {
                     runCycle(true);
                 }
             } finally {

@@ -108,4 +108,29 @@ class RuntimeGcInstructionTest {
             Processes.assertVerified(run);
         }
     }
+
+    /**
+     * The command's run ends (its cycles done, the collector closed) while goroutines wait in
+     * gc for a cycle they asked for: not a deadlock. (The first version served such requests
+     * after close without a cycle, and checkdead then saw every goroutine asleep.)
+     */
+    @Test
+    void aRunThatEndsWhileGoroutinesWaitInGcIsNotADeadlock() {
+        String text = """
+                gc autotrigger off
+                func worker() locals(v)
+                l:
+                  gc
+                  jmp l
+                end
+                go worker 4
+                """;
+        for (int i = 0; i < 20; i++) {
+            RunResult r = GoProcess.builder().scenarioText("gc-loop", text).procs(2).workers(1).build()
+                    .run(3, Duration.ofSeconds(60));
+            assertThat(r.fatal()).isNull();
+            assertThat(r.timedOut()).isFalse();
+            assertThat(r.cycles()).hasSizeGreaterThanOrEqualTo(3);
+        }
+    }
 }
