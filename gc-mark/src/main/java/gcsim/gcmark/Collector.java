@@ -288,32 +288,11 @@ public final class Collector implements AutoCloseable {
                 runCycle(false);
                 stress.cycleServed();
             }
-            runtimeGcCycles();
+            // The cycles goroutines' runtime.GC() asked for (gcTriggerCycle; forced).
+            runtimeGC.serveRequests(() -> closed || rt.hasExited(), startSema, () -> runCycle(true));
             HeapStats s = heap.stats();
             if (s.heapLive() >= s.gcTrigger()) {
                 runCycle(false);
-            }
-        }
-    }
-
-    /**
-     * The cycles goroutines' runtime.GC() asked for (see {@link RuntimeGC}): gcStart with a
-     * gcTriggerCycle trigger, re-tested under startSema as Go does, so a cycle someone else
-     * started meanwhile is not started twice. Forced ("(forced)" in gctrace: work.userForced).
-     * Once the collector is closed, requests stay unserved: each still counts as a running M, so
-     * the goroutines waiting for them are not reported as a deadlock while the process shuts down.
-     * The trigger thread.
-     */
-    private void runtimeGcCycles() {
-        for (RuntimeGC.Request r; !closed && !rt.hasExited() && (r = runtimeGC.takeRequest()) != null; ) {
-            rt.platform().lock(startSema);
-            try {
-                if (runtimeGC.triggerTest(r.cycle())) {
-                    runCycle(true);
-                }
-            } finally {
-                startSema.unlock();
-                runtimeGC.served(r);
             }
         }
     }

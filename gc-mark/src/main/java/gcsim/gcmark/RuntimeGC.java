@@ -9,6 +9,7 @@ import gcsim.heap.internal.HeapGcSupport;
 import java.util.ArrayDeque;
 import java.util.IdentityHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -44,7 +45,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p><b>Threads.</b> {@link #gc} on the calling G's M, the G running with its state saved;
  * {@link #cycleStarted} and {@link #markTerminated} on the cycle's thread with the world stopped;
- * {@link #takeRequest} and {@link #served} on the trigger thread. {@link #lock} (Go's
+ * {@link #serveRequests} on the trigger thread. {@link #lock} (Go's
  * {@code work.sweepWaiters.lock}) guards everything below it; it is taken through the platform,
  * not a monitor, because ready (called with it held) may take sched.lock, a scheduling point in
  * the deterministic mode.
@@ -84,7 +85,7 @@ final class RuntimeGC {
     }
 
     /** A claim of the pending requests: how many, and the cycle they want started. */
-    record Request(int count, long cycle) {}
+    private record Request(int count, long cycle) {}
 
     RuntimeGC(Sched rt, HeapGcSupport heapGc, Runnable post) {
         this.rt = rt;
@@ -200,8 +201,31 @@ final class RuntimeGC {
         return !marking && n > cycles;
     }
 
-    /** The trigger test for cycle n, as gcStart re-checks it under work.startSema. The trigger thread. */
-    boolean triggerTest(long n) {
+    /**
+     * Runs the cycles goroutines' runtime.GC() asked for: gcStart with a gcTriggerCycle trigger,
+     * re-tested under {@code startSema} (Go's work.startSema, held by every cycle) as Go does, so
+     * a cycle someone else started meanwhile is not started twice; {@code runCycle} runs one
+     * ("(forced)" in gctrace: work.userForced). Each request is served after its cycle started,
+     * or was not needed. Once {@code stopped} (the collector closed, the process exited),
+     * requests stay unserved: each still counts as a running M, so the goroutines waiting for
+     * them are not reported as a deadlock while the process shuts down. The trigger thread.
+     */
+    void serveRequests(BooleanSupplier stopped, ReentrantLock startSema, Runnable runCycle) {
+        for (Request r; !stopped.getAsBoolean() && (r = takeRequest()) != null; ) {
+            rt.platform().lock(startSema);
+            try {
+                if (triggerTest(r.cycle())) {
+                    runCycle.run();
+                }
+            } finally {
+                startSema.unlock();
+                served(r);
+            }
+        }
+    }
+
+    /** The trigger test for cycle n, as gcStart re-checks it under work.startSema. */
+    private boolean triggerTest(long n) {
         rt.platform().lock(lock);
         try {
             return triggerTestLocked(n);
@@ -210,8 +234,8 @@ final class RuntimeGC {
         }
     }
 
-    /** work.cycles now. Any thread. */
-    long cycles() {
+    /** work.cycles now. */
+    private long cycles() {
         rt.platform().lock(lock);
         try {
             return cycles;
@@ -221,7 +245,7 @@ final class RuntimeGC {
     }
 
     /** Claims every pending request, or returns null when there is none. The trigger thread. */
-    @Nullable Request takeRequest() {
+    private @Nullable Request takeRequest() {
         rt.platform().lock(lock);
         try {
             if (requests == 0) {
@@ -236,7 +260,7 @@ final class RuntimeGC {
     }
 
     /** The claimed requests were served (their cycle started, or was not needed): pairs with their enterGcCycle. */
-    void served(Request r) {
+    private void served(Request r) {
         for (int i = 0; i < r.count(); i++) {
             rt.gcSupport().exitGcCycle();
         }
