@@ -31,7 +31,7 @@ class RuntimeGcWaitTest {
 
     /**
      * main starts holder; holder allocates the flag (its local 0), starts caller and blocks; caller
-     * spins with calls until the flag is 1, calls gc, sets the flag to 2 and blocks.
+     * spins with calls until the flag is 1, calls gc, sets the flag to 2 and spins on.
      */
     private static Program program() {
         return Program.builder()
@@ -39,7 +39,8 @@ class RuntimeGcWaitTest {
                 .func("leaf", 0, 0).ret().end()
                 .func("caller", 1, 1).ptrArgs(0)             // slot 0 v; slot 2 the flag
                     .label("spin").call("leaf", -1).loadw(0, 2, 0).jnz(0, "go").jmp("spin")
-                    .label("go").gc().constant(0, 2).storew(2, 0, 0).block().end()
+                    .label("go").gc().constant(0, 2).storew(2, 0, 0)
+                    .label("after").call("leaf", -1).jmp("after").end()  // runs on: all asleep would be a deadlock
                 .func("holder", 1, 0).ptrLocals(0)
                     .newobj(0, "flag").spawn("caller", 0).block().end()
                 .func("main", 0, 0).spawn("holder").block().end()
