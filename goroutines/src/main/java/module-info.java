@@ -30,7 +30,7 @@ module gcsim.goroutines {
     // runs them (Interp); whoever writes or parses a workload uses it, so exported to everyone.
     exports gcsim.goroutines.mutator;
     // Runtime operations only the collector may use: GcSupport (per runtime: the GC cycle
-    // counting as an M, a collector throw, markrootFreeGStacks) and GcGoroutine (per G: the
+    // counting as an M, a collector throw, forEachP, markrootFreeGStacks) and GcGoroutine (per G: the
     // stack-scan handshake, gcscandone, the assist credit, requestSelfScan, shrinkstack, the
     // collector's G waiting). A lower layer: it imports nothing from gcsim.goroutines, which
     // implements it and hands it out (Sched.gcSupport(), G.gc()), so the two packages form no

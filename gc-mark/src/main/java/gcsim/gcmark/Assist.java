@@ -24,6 +24,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * the marker. A G that can pay neither way parks ("GC assist wait") until
  * background workers flush enough credit or the cycle ends.
  *
+ * <p>As in go1.14 the drain is preemptible (gcDrainN stops when the G's
+ * {@code preempt} is set, and the G yields before retrying), the credit is
+ * reset to 0 for every G at the start of each cycle (gcResetMarkState, in
+ * {@link Collector}) and a dead G's positive credit is flushed to background
+ * credit by goexit0 ({@link #goexit}).
+ *
  * <p>Threading: {@link #gcAssistAlloc} runs on the allocating G's M, with the
  * G running; it moves the G to {@code _Gwaiting} while it drains (so a stack
  * job, even of its own stack, can suspend it) and back. The assist queue is
@@ -54,6 +60,8 @@ final class Assist {
     private final AtomicLong assistScanWork = new AtomicLong();
     private final AtomicLong creditSteals = new AtomicLong();
     private final AtomicLong parks = new AtomicLong();
+    /** Assists that yielded (Gosched) because their G was asked to preempt; never reset. */
+    private final AtomicLong preemptedAssists = new AtomicLong();
     private volatile double assistWorkPerByte;
     private volatile double assistBytesPerWork;
     /** Go's gcBlackenEnabled: assists and workers may blacken objects. */
@@ -126,44 +134,66 @@ final class Assist {
         return gcAssistAlloc(mp, gp);
     }
 
+    /**
+     * Go's gcAssistAlloc: pays gp's debt by stealing background credit, then by
+     * scan work (gcAssistAlloc1); if still in debt, yields when preempted and
+     * otherwise parks in the assist queue. Go's {@code goto retry} is the loop.
+     * gp's M, gp running. Returns 0, {@link GoCode#GOSCHED} or {@link GoCode#PARK}.
+     */
     private int gcAssistAlloc(M mp, G gp) {
         GcGoroutine gc = gp.gc();
-        long debtBytes = -gc.assistBytes();
-        long scanWork = (long) (assistWorkPerByte * debtBytes);
-        if (scanWork < GC_OVER_ASSIST_WORK) {
-            scanWork = GC_OVER_ASSIST_WORK;
-            debtBytes = (long) (assistBytesPerWork * scanWork);
-        }
-        // Steal background credit (racy, as in Go: it may go negative briefly).
-        long credit = bgScanCredit.get();
-        if (credit > 0) {
-            long stolen;
-            if (credit < scanWork) {
-                stolen = credit;
-                gc.setAssistBytes(gc.assistBytes() + 1 + (long) (assistBytesPerWork * stolen));
-            } else {
-                stolen = scanWork;
-                gc.setAssistBytes(gc.assistBytes() + debtBytes);
+        for (;;) { // retry:
+            long debtBytes = -gc.assistBytes();
+            long scanWork = (long) (assistWorkPerByte * debtBytes);
+            if (scanWork < GC_OVER_ASSIST_WORK) {
+                scanWork = GC_OVER_ASSIST_WORK;
+                debtBytes = (long) (assistBytesPerWork * scanWork);
             }
-            bgScanCredit.addAndGet(-stolen);
-            creditSteals.incrementAndGet();
-            scanWork -= stolen;
-            if (scanWork == 0) {
+            // Steal background credit (racy, as in Go: it may go negative briefly).
+            long credit = bgScanCredit.get();
+            if (credit > 0) {
+                long stolen;
+                if (credit < scanWork) {
+                    stolen = credit;
+                    gc.setAssistBytes(gc.assistBytes() + 1 + (long) (assistBytesPerWork * stolen));
+                } else {
+                    stolen = scanWork;
+                    gc.setAssistBytes(gc.assistBytes() + debtBytes);
+                }
+                bgScanCredit.addAndGet(-stolen);
+                creditSteals.incrementAndGet();
+                scanWork -= stolen;
+                if (scanWork == 0) {
+                    return 0;
+                }
+            }
+            gcAssistAlloc1(gp, scanWork);
+            if (gc.assistBytes() >= 0) {
                 return 0;
             }
+            // We were unable to steal enough credit or perform enough work to pay off the
+            // assist debt. If this is because we were preempted, reschedule and try some more.
+            if (gc.preempt()) {
+                // Go: Gosched(); goto retry. Deliberate difference: the hook cannot take the G
+                // off its M and resume it here, so it returns GOSCHED (gosched_m) and the G,
+                // run again, continues after its allocation with the debt still negative: its
+                // next allocation retries the assist.
+                preemptedAssists.incrementAndGet();
+                return GoCode.GOSCHED;
+            }
+            int r = gcParkAssist(mp, gp);
+            if (r != RETRY) {
+                return r;
+            }
         }
-        gcAssistAlloc1(gp, scanWork);
-        if (gc.assistBytes() >= 0 || mark == null) {
-            return 0;
-        }
-        return gcParkAssist(mp, gp);
     }
 
-    /** Does scanWork units of mark work on the P's gcWork, with gp waiting ("GC assist marking"). */
+    /** Go's gcAssistAlloc1: scanWork units of mark work on the P's gcWork, with gp waiting ("GC assist marking"). */
     private void gcAssistAlloc1(G gp, long scanWork) {
         Mark m = mark;
         GcWork gcw = barrierForGcw.ownGcWork();
         if (m == null || gcw == null) {
+            // GC is done, so ignore any remaining debt.
             gp.gc().setAssistBytes(0);
             return;
         }
@@ -174,22 +204,30 @@ final class Assist {
         gc.enterWaitingAssist();
         long workDone;
         try {
-            workDone = gcDrainN(m, gcw, scanWork);
+            workDone = gcDrainN(gc, m, gcw, scanWork);
         } finally {
             gc.exitWaiting();
         }
+        // The "1+" is a poor man's round-up, to ensure this adds credit even if
+        // assistBytesPerWork is very low.
         gc.setAssistBytes(gc.assistBytes() + 1 + (long) (assistBytesPerWork * workDone));
         assistNanos.addAndGet(rt.platform().nanoTime() - t0);
         assistCount.incrementAndGet();
         assistScanWork.addAndGet(workDone);
     }
 
-    /** Go's gcDrainN: heap work, then root jobs, until scanWork units are done or none is left. */
-    private long gcDrainN(Mark m, GcWork gcw, long scanWork) {
+    /**
+     * Go's gcDrainN: heap work, then root jobs, until scanWork units are done,
+     * none is left, or the assisting G is asked to preempt
+     * ({@code for !gp.preempt && workFlushed+gcw.scanWork < scanWork}): a
+     * stop-the-world (preemptall) then waits for one object or root job, not for
+     * the whole assist. gc is the assisting G's (Go's {@code getg().m.curg}).
+     */
+    private long gcDrainN(GcGoroutine gc, Mark m, GcWork gcw, long scanWork) {
         long start = gcw.scanWork;
         // Created only if this assist takes a stack job: most assists scan heap objects only.
         Histogram latencies = null;
-        while (gcw.scanWork - start < scanWork && mark != null) {
+        while (!gc.preempt() && gcw.scanWork - start < scanWork && mark != null) {
             long b = gcw.tryGetFast();
             if (b == 0) {
                 b = gcw.tryGet();
@@ -217,11 +255,22 @@ final class Assist {
         return done;
     }
 
+    /** {@link #gcParkAssist}'s "back out and retry": background credit appeared. */
+    private static final int RETRY = -1;
 
-    /** Go's gcParkAssist: queue gp and park it until credit or the end of the cycle wakes it. */
+    /**
+     * Go's gcParkAssist: queue gp and park it until credit or the end of the
+     * cycle wakes it. Returns 0 when the cycle is over (Go: true without
+     * parking), {@link #RETRY} when background credit is available (Go: false,
+     * goto retry), else {@link GoCode#PARK} after parking gp.
+     */
     private int gcParkAssist(M mp, G gp) {
+        // If the GC cycle finished while we were assisting, exit the assist.
+        if (mark == null) {
+            return 0;
+        }
         if (bgScanCredit.get() > 0) {
-            return gcAssistAlloc(mp, gp);
+            return RETRY;
         }
         parks.incrementAndGet();
         // Enqueue only once gp is _Gwaiting (park_m runs this), so whoever
@@ -240,6 +289,39 @@ final class Assist {
             }
         }, WaitReason.GC_ASSIST_WAIT);
         return GoCode.PARK;
+    }
+
+    /**
+     * goexit0's "Flush assist credit to the global pool. This gives better
+     * information to pacing if the application is rapidly creating an exiting
+     * goroutines": while mark runs, gp's positive credit becomes background scan
+     * credit (added directly, as Go's {@code atomic.Xaddint64(&gcController.bgScanCredit,
+     * scanCredit)}, not through gcFlushBgCredit); then gp's credit or debt is
+     * zeroed so none of it leaks into the G's reuse. goexit0 on gp's M, gp dead.
+     */
+    void goexit(G gp) {
+        GcGoroutine gc = gp.gc();
+        long bytes = gc.assistBytes();
+        if (mark != null && bytes > 0) {
+            long scanCredit = (long) (assistWorkPerByte * bytes);
+            bgScanCredit.addAndGet(scanCredit);
+        }
+        gc.setAssistBytes(0);
+    }
+
+    /** Background scan credit assists may steal (Go's gcController.bgScanCredit). Any thread; for tests. */
+    long bgScanCredit() {
+        return bgScanCredit.get();
+    }
+
+    /** Scan work owed per allocated byte in this cycle (Go's gcController.assistWorkPerByte). For tests. */
+    double assistWorkPerByte() {
+        return assistWorkPerByte;
+    }
+
+    /** Assists that stopped because their G was asked to preempt, so far. Any thread; for tests. */
+    long preemptedAssists() {
+        return preemptedAssists.get();
     }
 
     /**

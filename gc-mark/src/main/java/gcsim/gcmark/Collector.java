@@ -35,7 +35,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * <h2>A cycle (concurrent mode)</h2>
  * <ol>
  *   <li><b>Sweep termination</b>, world stopped: finish the previous sweep,
- *       reset every G's {@code gcscandone} (gcResetMarkState), snapshot
+ *       reset every G's {@code gcscandone} and {@code gcAssistBytes} (gcResetMarkState), snapshot
  *       {@code allgs} and prepare root jobs (gcMarkRootPrepare), install the
  *       write barrier, turn allocate-black and assists on, {@code gcphase =
  *       _GCmark}; start the world.
@@ -43,9 +43,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       (the go1.14 markroot's stop-and-scan stack job among them) and drain grey
  *       objects while mutators run, store through the barrier and assist.
  *   <li><b>gcMarkDone</b>: when the last worker idles with no work in sight,
- *       stop the world, wait for workers to finish what they hold, flush every
- *       P's gcWork; if that found work, start the world again and resume
- *       concurrent mark (go1.14's restart), else go on.
+ *       the ragged barrier (forEachP: every P flushes its write-barrier buffer
+ *       and its gcWork; any flushed work means mark goes on); then stop the
+ *       world, flush every P's wbBuf once more and, if a P's gcWork holds work,
+ *       start the world again and resume concurrent mark (go1.14's restart),
+ *       else go on (see {@link MarkDone}).
  *   <li><b>Mark termination</b>, world still stopped: Go's checks (gcMark's "non-empty
  *       mark queue after concurrent mark" panic, "left over
  *       markroot jobs", "scan missed a g"; "work.full != 0"), the optional
@@ -87,6 +89,8 @@ public final class Collector implements AutoCloseable {
     private final Marking marking;
     private final Roots roots;
     private final Barrier barrier;
+    /** gcMarkDone's ragged barrier and stop-the-world check (per-P wbBuf and gcWork flushes). */
+    final MarkDone markDone;
     private final Assist assist;
     private final List<Chan> chans = new CopyOnWriteArrayList<>();
     private final List<CycleRecord> records = new CopyOnWriteArrayList<>();
@@ -133,6 +137,7 @@ public final class Collector implements AutoCloseable {
         // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
         this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
+        this.markDone = new MarkDone(rt.gcSupport(), barrier, perP, shared);
         this.assist = new Assist(rt, barrier);
         this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
         this.runtimeGC = new RuntimeGC(rt, heapGc, triggerWakeup::post);
@@ -164,6 +169,11 @@ public final class Collector implements AutoCloseable {
      */
     void setScanHookForTest(@Nullable Consumer<G> hook) {
         roots.scanHookForTest = hook;
+    }
+
+    /** The mark assists, for this package's tests. */
+    Assist assistForTest() {
+        return assist;
     }
 
     /** Cycles started by the stress triggers so far. Any thread. */
@@ -203,6 +213,11 @@ public final class Collector implements AutoCloseable {
             @Override
             public int runtimeGC(M mp, G gp) {
                 return runtimeGC.gc(mp, gp);
+            }
+
+            @Override
+            public void goexit(G gp) {
+                assist.goexit(gp);
             }
 
             @Override
@@ -380,6 +395,8 @@ public final class Collector implements AutoCloseable {
         for (G gp : allgs) {
             gp.gc().setGcscandone(false);
             gp.gc().resetScanState();
+            // gcResetMarkState: gp.gcAssistBytes = 0, so no credit or debt carries over.
+            gp.gc().setAssistBytes(0);
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
                 config.workers(), tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
@@ -430,18 +447,23 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Go's gcMarkDone: wait until the workers run dry, then with the world
-     * stopped make sure no P holds work; if one does, restart concurrent
-     * mark. Returns with the world stopped and no work anywhere.
+     * Go's gcMarkDone (go1.14): wait until the workers run dry; the ragged barrier (forEachP:
+     * every P flushes its wbBuf and gcWork) and, if any P had flushed work, back to the top;
+     * else stop the world, flush every P's wbBuf again and restart concurrent mark if a P's
+     * gcWork is not empty (go1.14's issue-27993 check). Returns with the world stopped and no
+     * work anywhere. See {@link MarkDone}.
      */
     private void gcMarkDone(CycleWork work) {
         while (true) {
+            // top: re-check the transition condition (here: wait for it) before the ragged barrier.
             awaitIdle(work);
+            if (markDone.raggedBarrier()) {
+                continue; // gcMarkDoneFlushed != 0: more grey objects were discovered
+            }
             rt.stopTheWorld("GC mark termination");
             // Workers may have picked up work just before the world stopped: let them finish.
             awaitIdle(work);
-            boolean restart = flushAllP();
-            if (!restart) {
+            if (!markDone.workLeftAfterStop()) {
                 return;
             }
             rt.startTheWorld();
@@ -466,28 +488,11 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * World stopped: moves every P's (and the shared) gcWork to the global
-     * lists; true if any held work (Go's gcMarkDoneFlushed != 0). Mark
-     * workers are not stopped by the world stopping and may take the flushed
-     * work at once, so "the pool is non-empty now" is not the test: anything
-     * flushed means concurrent mark goes on.
+     * World stopped (the stop-the-world mode, workers gone): every P's wbBuf into its gcWork and
+     * every P's (and the shared) gcWork to the global lists; true if any held work.
      */
     private boolean flushAllP() {
-        boolean flushed = false;
-        for (GcWork gcw : perP) {
-            flushed |= flush(gcw);
-        }
-        synchronized (shared) {
-            flushed |= flush(shared);
-        }
-        return flushed;
-    }
-
-    private static boolean flush(GcWork gcw) {
-        gcw.dispose();
-        boolean f = gcw.flushedWork;
-        gcw.flushedWork = false;
-        return f;
+        return markDone.flushAllStopped();
     }
 
     /** Mark termination with the world stopped; returns the checkmark outcome. */

@@ -43,6 +43,11 @@ final class GcViews {
         }
 
         @Override
+        public void forEachP(java.util.function.IntConsumer fn) {
+            rt.forEachP.forEachP(p -> fn.accept(p.id));
+        }
+
+        @Override
         public int markrootFreeGStacks() {
             return rt.gfree.markrootFreeGStacks();
         }
@@ -55,6 +60,11 @@ final class GcViews {
 
         Goroutine(@UnderInitialization G gp) {
             this.gp = gp;
+        }
+
+        @Override
+        public boolean preempt() {
+            return gp.preempt;
         }
 
         @Override

@@ -142,6 +142,11 @@ final class MsAndPs {
         npidle.incrementAndGet();
     }
 
+    /** The head of the idle-P list (walk it by {@code P.link}). Holds lock. */
+    @Nullable P pidleHead() {
+        return pidle;
+    }
+
     /** pidleget taking sched.lock itself. */
     @Nullable P pidlegetLocked() {
         sched.platform.lock(sched.lock);
@@ -244,6 +249,7 @@ final class MsAndPs {
                 }
                 return;
             }
+            sched.forEachP.runSafePointFnLocked(pp);
             start = sched.globrunq.runqsize != 0;
             if (!start) {
                 pidleput(pp);

@@ -69,6 +69,14 @@ public final class P {
     boolean inheritTime;
     /** Preempt this P's G at the next safe point; cleared by schedule. */
     volatile boolean preempt;
+    /**
+     * Go's p.runSafePointFn: 1 while {@link ForEachP} waits for this P to run the safe-point
+     * function; set by the forEachP caller, cleared by a CAS 1 -> 0 by whoever runs the function
+     * for this P (its M at a safe point, or the caller / handoffp for an idle or syscall P), so
+     * it runs exactly once. Access through SAFE_POINT_FN.
+     */
+    @SuppressWarnings("unused")
+    private volatile int runSafePointFn;
 
     P(@UnderInitialization Sched rt, int id) {
         this.rt = rt;
@@ -89,6 +97,21 @@ public final class P {
 
     boolean casStatus(int old, int nw) {
         return STATUS.compareAndSet(this, old, nw);
+    }
+
+    /** Go's {@code p.runSafePointFn != 0} (an atomic load). Any thread. */
+    boolean wantsSafePointFn() {
+        return (int) SAFE_POINT_FN.getVolatile(this) != 0;
+    }
+
+    /** Go's {@code atomic.Store(&p.runSafePointFn, v)}. The forEachP caller (or a test fault). */
+    void setRunSafePointFn(int v) {
+        SAFE_POINT_FN.setVolatile(this, v);
+    }
+
+    /** Go's {@code atomic.Cas(&p.runSafePointFn, 1, 0)}: true for the one caller that runs the function for this P. */
+    boolean claimSafePointFn() {
+        return SAFE_POINT_FN.compareAndSet(this, 1, 0);
     }
 
     // ---- local run queue (proc.go runqput/runqget/runqgrab/runqsteal) ----
@@ -263,6 +286,7 @@ public final class P {
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
     private static final VarHandle NEXT;
+    private static final VarHandle SAFE_POINT_FN;
 
     static {
         try {
@@ -271,6 +295,7 @@ public final class P {
             HEAD = l.findVarHandle(P.class, "runqhead", int.class);
             TAIL = l.findVarHandle(P.class, "runqtail", int.class);
             NEXT = l.findVarHandle(P.class, "runnext", G.class);
+            SAFE_POINT_FN = l.findVarHandle(P.class, "runSafePointFn", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

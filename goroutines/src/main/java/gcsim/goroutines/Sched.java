@@ -45,7 +45,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@link GlobalRunq} ({@link #globrunq}), {@link Mcall} ({@link #mcall}:
  * running a G and the mcall continuations), {@link AllGs} ({@link #allgs}: G
  * creation), {@link GFree} ({@link #gfree}), {@link StopTheWorld}
- * ({@link #stw}), {@link Preemption} ({@link #preemption}), {@link Sysmon}
+ * ({@link #stw}), {@link ForEachP} ({@link #forEachP}: the GC's ragged barrier),
+ * {@link Preemption} ({@link #preemption}), {@link Sysmon}
  * ({@link #sysmon}), {@link Timers} ({@link #timers}), {@link Liveness}
  * ({@link #liveness}), {@link Syscalls} ({@link #syscalls}),
  * {@link ProcessExit} ({@link #processExit}) and {@link Inspection}. Go keeps
@@ -89,6 +90,8 @@ public final class Sched {
     // ---- atomics ----
     /** Stop-the-world: worldsema, stopwait (guarded by lock), gcwaiting, stopnote. */
     final @NotOnlyInitialized StopTheWorld stw;
+    /** forEachP: safePointFn, safePointWait (guarded by lock), safePointNote. */
+    final @NotOnlyInitialized ForEachP forEachP;
 
     final P[] allp;
     /** The global free lists of dead Gs (guarded by lock); each P keeps its own local list. */
@@ -177,6 +180,7 @@ public final class Sched {
         this.config = config;
         this.platform = platform;
         this.stw = new StopTheWorld(this, platform);
+        this.forEachP = new ForEachP(this, platform);
         this.gfree = new GFree(this);
         this.liveness = new Liveness(this);
         this.syscalls = new Syscalls(this);
@@ -469,6 +473,9 @@ public final class Sched {
                 stw.gcstopm(mp);
                 continue;
             }
+            if (pp.wantsSafePointFn()) {
+                forEachP.runSafePointFn(pp);
+            }
             if (mp.spinning && !pp.runqempty()) {
                 throw Throw.fatal("schedule: spinning with local work");
             }
@@ -545,6 +552,9 @@ public final class Sched {
             stw.gcstopm(mp);
             return null;
         }
+        if (pp.wantsSafePointFn()) {
+            forEachP.runSafePointFn(pp);
+        }
         timers.checkTimers(pp);
         G gp = pp.runqget();
         if (gp != null) {
@@ -568,8 +578,8 @@ public final class Sched {
         // Return P and block.
         platform.lock(lock);
         try {
-            if (stw.gcwaiting) {
-                return null;
+            if (stw.gcwaiting || pp.wantsSafePointFn()) {
+                return null; // start over (Go: goto top): forEachP must not miss this P going idle
             }
             if (globrunq.runqsize != 0) {
                 return globrunq.globrunqget(pp, 0);

@@ -57,6 +57,9 @@ final class Syscalls {
                     + Throw.hex(gp.stackLo) + "," + Throw.hex(gp.stackHi) + "]", "entersyscall");
         }
         P pp = Sched.mustP(mp);
+        if (pp.wantsSafePointFn()) {
+            sched.forEachP.runSafePointFn(pp); // before the P goes to _Psyscall (Go's reentersyscall)
+        }
         pp.m = null;
         mp.oldp = pp;
         mp.p = null;

@@ -80,6 +80,13 @@ public abstract class GcGoroutine {
     }
 
     /**
+     * Go's {@code gp.preempt}: a preemption request is pending (stopTheWorld's
+     * preemptall, suspendG, the sysmon-like retake). Mark assists' gcDrainN stops
+     * on it and gcAssistAlloc yields (Gosched). Any thread.
+     */
+    public abstract boolean preempt();
+
+    /**
      * Asks for a stack shrink at the G's next synchronous safe point (scanstack,
      * when shrinking is unsafe now). The caller owns the G's stack.
      */

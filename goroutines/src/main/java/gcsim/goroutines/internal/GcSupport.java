@@ -3,7 +3,8 @@ package gcsim.goroutines.internal;
 /**
  * One runtime's operations only its garbage collector (gc-mark) may use: the
  * collector counting as a running M for checkdead during a cycle, a throw on a
- * collector thread ending the process, and markroot's "free G stacks" job.
+ * collector thread ending the process, gcMarkDone's ragged barrier (forEachP),
+ * and markroot's "free G stacks" job.
  * The per-goroutine operations are {@link GcGoroutine}'s.
  *
  * <p><b>Layering.</b> This package is a lower layer the goroutines core
@@ -46,6 +47,18 @@ public abstract class GcSupport {
      * that thread, at its top level.
      */
     public abstract void fatal(Throwable t);
+
+    /**
+     * Go's forEachP (proc.go), the ragged barrier of gcMarkDone: calls {@code fn} once for every P,
+     * with the P's id, when that P reaches a GC safe point: on the M that holds the P (at its
+     * next trip through the scheduler or as it enters a syscall; running Ps are preempted to get
+     * there), or on the calling thread (or a handoffp caller) for a P that is idle or in a
+     * syscall, while it cannot leave that state. Returns once every P ran it. Throws Go's
+     * "forEachP: sched.safePointWait != 0", "forEachP: not done" and "forEachP: P did not run
+     * fn". The collector's thread (any thread not running a user G); not reentrant. fn must not
+     * block: it runs on the P's owner, with the scheduler's lock held for an idle P.
+     */
+    public abstract void forEachP(java.util.function.IntConsumer fn);
 
     /**
      * Go's markrootFreeGStacks (the GC's "free G stacks" root job): frees the
