@@ -95,7 +95,8 @@ class RuntimeGcWaitTest {
             assertThat(failure.get()).isNull();
             // Cycle 1 ended; caller asked for cycle 2 (the trigger thread runs it) and waits for its end.
             await(held[1]);
-            assertThat(waitingForGcCycle(caller)).as("still waiting, in cycle 2's mark").isTrue();
+            assertThat(waitingForGcCycle(caller)).as("still waiting, in cycle 2's mark: status 0x%x, %s",
+                    caller.status(), caller.waitreason()).isTrue();
             assertThat(run.heap().readWord(flag.get())).as("gc has not returned").isEqualTo(1);
             assertThat(run.gc().records()).hasSize(1);
 
@@ -113,9 +114,12 @@ class RuntimeGcWaitTest {
         }
     }
 
-    /** A G is parked in gcWaitOnMark: _Gwaiting, "wait for GC cycle". */
+    /**
+     * A G is parked in gcWaitOnMark: _Gwaiting, "wait for GC cycle" (with or without the scan
+     * bit: the other mark worker may be scanning its stack at that moment).
+     */
     private static boolean waitingForGcCycle(G gp) {
-        return gp.status() == GStatus.G_WAITING && gp.waitreason() == WaitReason.WAIT_FOR_GC_CYCLE;
+        return (gp.status() & ~GStatus.G_SCAN) == GStatus.G_WAITING && gp.waitreason() == WaitReason.WAIT_FOR_GC_CYCLE;
     }
 
     private static void await(CountDownLatch l) {
