@@ -64,11 +64,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * user goroutines are not scheduled from gcStart to gcMarkDone
  * (schedEnableUser) and every P runs a dedicated worker.
  *
- * <p>Deliberate differences: a cycle (forced or triggered by the heap goal) is
- * run by a collector thread (like forcegchelper), not on the allocating or
- * calling goroutine's stack, so gcStart, gcMarkDone and mark termination stop
- * the world without holding a P; the worker goroutines signal that thread where
- * Go's last worker would call gcMarkDone itself.
+ * <p>Deliberate differences: a cycle (forced, triggered by the heap goal, or
+ * asked for by a goroutine's runtime.GC(), see {@link RuntimeGC}) is run by a
+ * collector thread (like forcegchelper), not on the allocating or calling
+ * goroutine's stack, so gcStart, gcMarkDone and mark termination stop the world
+ * without holding a P; the worker goroutines signal that thread where Go's last
+ * worker would call gcMarkDone itself.
  *
  * <p>Threading: {@link #gc()} may be called from any thread that is not an M;
  * cycles are serialised (Go's work.startSema).
@@ -123,6 +124,8 @@ public final class Collector implements AutoCloseable {
     private volatile @Nullable CycleWork currentCycle;
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
     private StressTrigger stress;
+    /** runtime.GC() called by goroutines (the mutator's gc instruction), and work.cycles. */
+    private final RuntimeGC runtimeGC;
 
     public Collector(Sched rt, Heap heap, GcConfig config) {
         this.rt = rt;
@@ -151,6 +154,7 @@ public final class Collector implements AutoCloseable {
         this.workerContext = new BgMarkWorker.Context(rt, controller, roots, marking, pool, perP, assist,
                 () -> currentCycle, bgMarkReady);
         this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
+        this.runtimeGC = new RuntimeGC(rt, heapGc, triggerWakeup::post);
     }
 
     /**
@@ -251,6 +255,11 @@ public final class Collector implements AutoCloseable {
             }
 
             @Override
+            public int runtimeGC(M mp, G gp) {
+                return runtimeGC.gc(mp, gp);
+            }
+
+            @Override
             public void goexit(G gp) {
                 assist.goexit(gp);
             }
@@ -338,6 +347,8 @@ public final class Collector implements AutoCloseable {
                 runCycle(false);
                 stress.cycleServed();
             }
+            // The cycles goroutines' runtime.GC() asked for (gcTriggerCycle; forced).
+            runtimeGC.serveRequests(() -> closed || rt.hasExited(), startSema, () -> runCycle(true));
             HeapStats s = heap.stats();
             if (s.heapLive() >= s.gcTrigger()) {
                 runCycle(false);
@@ -406,6 +417,7 @@ public final class Collector implements AutoCloseable {
         CycleRecord.Checkmark cm = gcMarkTermination(work);
         long goal = heap.stats().heapGoal();
         clock.tEnd = rt.platform().nanoTime();
+        runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
         rt.startTheWorld();
         return finish(work, clock, before, forced, heap0, heap1, goal, cm);
     }
@@ -436,6 +448,7 @@ public final class Collector implements AutoCloseable {
         // here the heap asks this flag. --break allocate-black (never Go): new objects
         // start white, so one that only an already-scanned stack holds is swept.
         heapGc.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
+        runtimeGC.cycleStarted();
         setGcphase(GC_MARK, "_GCmark");
         for (BgMarkWorker w : bgMarkWorkers) {
             if (w != null) {

@@ -63,6 +63,24 @@ public interface GcHooks {
         return false;
     }
 
+    /**
+     * Go's {@code runtime.GC()} (mgc.go {@code GC}), called by the interpreter for the mutator's
+     * {@code gc} instruction on gp's M while gp runs, its state saved with the pc AT the
+     * instruction: GC() is a sequence of waits (gcWaitOnMark, the sweep loop's Gosched), so gp
+     * executes the instruction again each time it is resumed, and the collector keeps where gp
+     * is in GC() (Go keeps it in GC()'s frame). Returns 0 when GC() returned (the interpreter
+     * goes past the instruction), {@link GoCode#PARK} after {@link Sched#gopark} (gp waits for a
+     * mark termination, {@link WaitReason#WAIT_FOR_GC_CYCLE}), or {@link GoCode#GOSCHED} (the
+     * sweep loop's Gosched). gp is {@code _Gwaiting} while it waits, so the cycle scans its
+     * stack like any other blocked G's.
+     *
+     * <p>Default 0: a runtime without a collector (goroutines' own tests) has no cycle to wait
+     * for, so {@code gc} does nothing there (deliberately unlike Go, which always has one).
+     */
+    default int runtimeGC(M mp, G gp) {
+        return 0;
+    }
+
     /** Called by goexit0 for a dead G (flush assist credit); default nothing. */
     default void goexit(G gp) {}
 

@@ -7,6 +7,7 @@ import gcsim.gcmark.CycleRecord;
 import gcsim.goroutines.GStatus;
 import gcsim.goroutines.mutator.Program;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -26,6 +27,16 @@ final class Processes {
     /** Polls (yielding, no sleeping) until cond holds; fails if the runtime died or 40 s passed. */
     static void until(GoProcess run, BooleanSupplier cond) {
         assertThat(run.awaitCondition(cond, Duration.ofSeconds(40))).as("condition not reached in time").isTrue();
+    }
+
+    /**
+     * The process's cycles once at least {@code n} have been recorded: a cycle's record is added
+     * after the world starts again, so a goroutine its mark termination readied (runtime.GC()'s
+     * caller) may run, and the program exit, before the record is there.
+     */
+    static List<CycleRecord> cyclesAtLeast(GoProcess run, int n) {
+        until(run, () -> run.cycles().size() >= n);
+        return run.cycles();
     }
 
     /** Polls (yielding) until a goroutine other than main is running on an M. */
