@@ -36,8 +36,11 @@ class MarkFaultsTest {
 
     @Test
     void markWorkerDescheduledMidStackScanWhileGsAreCreatedAndExit() throws Exception {
-        Sched rt = new Sched(SchedConfig.of(3));
-        Heap heap = new Heap(HeapConfig.of(3));
+        // 6 Ps: the held worker keeps its P (a descheduled thread holds its P in Go too), a
+        // goroutine readying the held G spins in casgstatus on its P, and a suspender waiting for
+        // that spinning G holds a third; main still finds one to keep spawning on.
+        Sched rt = new Sched(SchedConfig.of(6));
+        Heap heap = new Heap(HeapConfig.of(6));
         Interp interp = new Interp(rt, heap, Workloads.channelsAndChurn(2));
         Collector gc = new Collector(rt, heap, GcConfig.defaults(2).withAutoTrigger(false));
         gc.addChannelRoots(interp.chans());

@@ -54,12 +54,16 @@ class RuntimeGcWaitTest {
         CountDownLatch[] release = {new CountDownLatch(1), new CountDownLatch(1)};
         AtomicLong holds = new AtomicLong();
         AtomicLong flag = new AtomicLong();
-        GcConfig config = GcConfig.defaults(2).withAutoTrigger(false);
-        try (MarkRun run = MarkRun.start(program(), SchedConfig.of(2), config, gc -> gc.setScanHookForTest(gp -> {
-            // A background mark worker's stack job of holder (blocked: its stack holds still),
-            // in each of the first two cycles; never the checkmark pass (the cycle's own thread).
-            if (gp.goid() == HOLDER_GOID && M.getm() == null
-                    && Thread.currentThread().getName().startsWith("gcsim-markworker")) {
+        // One dedicated worker on 3 Ps: held in a stack job it keeps its P, and the caller still
+        // has one to run on.
+        GcConfig config = GcConfig.defaults(1).withAutoTrigger(false);
+        try (MarkRun run = MarkRun.start(program(), SchedConfig.of(3), config, gc -> gc.setScanHookForTest(gp -> {
+            // A background mark worker goroutine's stack job of holder (blocked: its stack holds
+            // still), in each of the first two cycles; never the checkmark pass (the cycle's own
+            // thread, no M).
+            M mp = M.getm();
+            G self = mp == null ? null : mp.curg();
+            if (gp.goid() == HOLDER_GOID && self != null && self.isSystemGoroutine()) {
                 int i = (int) holds.getAndIncrement();
                 if (i < 2) {
                     var st = gp.stack();
