@@ -157,6 +157,28 @@ public final class JsonReport {
         gen.writeBooleanField("forced", c.forced());
         gen.writeStringField("gctrace", GcTrace.line(c));
         writeStrategies(gen, c.strategies());
+        writeMarkWorkers(gen, c);
+    }
+
+    /**
+     * Beyond the contract: the background mark workers by mode (Go's gcControllerState) and the
+     * mark phase's GC CPU utilization, {"markUtilization", "markWorkers": {"dedicatedWorkers",
+     * "fractionalGoal", "dedicatedNanos", "fractionalNanos", "idleNanos", "dedicatedRuns",
+     * "fractionalRuns", "idleRuns"}}.
+     */
+    private static void writeMarkWorkers(JsonGenerator gen, CycleRecord c) throws IOException {
+        gen.writeNumberField("markUtilization", c.markUtilization());
+        CycleRecord.MarkWorkers w = c.workers();
+        gen.writeObjectFieldStart("markWorkers");
+        gen.writeNumberField("dedicatedWorkers", w.dedicatedWorkers());
+        gen.writeNumberField("fractionalGoal", w.fractionalGoal());
+        gen.writeNumberField("dedicatedNanos", w.dedicatedNanos());
+        gen.writeNumberField("fractionalNanos", w.fractionalNanos());
+        gen.writeNumberField("idleNanos", w.idleNanos());
+        gen.writeNumberField("dedicatedRuns", w.dedicatedRuns());
+        gen.writeNumberField("fractionalRuns", w.fractionalRuns());
+        gen.writeNumberField("idleRuns", w.idleRuns());
+        gen.writeEndObject();
     }
 
     private static void writeStrategies(JsonGenerator gen, CycleRecord.Strategies s) throws IOException {

@@ -59,7 +59,8 @@ final class RunCommand implements Callable<Integer> {
     private int procs = RunConfig.defaultProcs();
 
     @Option(names = "--workers", paramLabel = "N",
-            description = "dedicated mark workers, 1 to --procs (default: one per P)")
+            description = "dedicated mark workers, 1 to --procs, overriding Go's controller"
+                    + " (default: Go's: 25%% of --procs as dedicated, fractional and idle workers)")
     private @Nullable Integer workers = null;
 
     @Option(names = "--cycles", paramLabel = "N",
@@ -166,7 +167,7 @@ final class RunCommand implements Callable<Integer> {
         if (traceFile != null) {
             checkTraceFile(traceFile);
         }
-        return new RunConfig(ref, goroutines, procs, workers == null ? procs : workers, cycles, seed, mode,
+        return new RunConfig(ref, goroutines, procs, workers == null ? 0 : explicitWorkers(workers, procs), cycles, seed, mode,
                 preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds, gcEvery, gcAtSafepoints,
                 suspend, stackScan, deterministic, brokenPieces());
     }
@@ -196,4 +197,13 @@ final class RunCommand implements Callable<Integer> {
 
     /** The values of {@code --checkmark}. */
     enum OnOff { ON, OFF }
+
+    /** An explicit {@code --workers N}: 1 to --procs (0 is the absence of the option, Go's controller). */
+    private static int explicitWorkers(int workers, int procs) {
+        if (workers < 1) {
+            throw new BadInputException("--workers must be between 1 and --procs (" + procs + "), got " + workers
+                    + " (each mark worker needs a P)");
+        }
+        return workers;
+    }
 }

@@ -21,7 +21,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * @param scenario       the built-in scenario or scenario file to run
  * @param goroutines     how many goroutines the scenario starts (it scales by this), 1..{@value #MAX_GOROUTINES}
  * @param procs          GOMAXPROCS: the number of Ps, 1..{@value #MAX_PROCS}
- * @param workers        dedicated mark workers, 1..procs (each needs a P, as in Go)
+ * @param workers        0: Go's controller decides the mark workers (25% of GOMAXPROCS: dedicated,
+ *                       fractional and idle workers); 1..procs: gcsim's {@code --workers}
+ *                       override, that many dedicated workers (each needs a P, as in Go)
  * @param cycles         GC cycles to run, 1..{@value #MAX_CYCLES}
  * @param seed           seed of every random choice the scenario makes
  * @param mode           concurrent mark or stop-the-world mark
@@ -77,7 +79,7 @@ public record RunConfig(
                 : Collections.unmodifiableSet(EnumSet.copyOf(broken));
         checkRange("--goroutines", goroutines, 1, MAX_GOROUTINES);
         checkRange("--procs", procs, 1, MAX_PROCS);
-        if (workers < 1 || workers > procs) {
+        if (workers < 0 || workers > procs) {
             throw new BadInputException("--workers must be between 1 and --procs (" + procs + "), got " + workers
                     + " (each mark worker needs a P)");
         }
@@ -128,7 +130,7 @@ public record RunConfig(
      */
     public static RunConfig defaults() {
         int procs = defaultProcs();
-        return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, procs,
+        return new RunConfig(new ScenarioRef.BuiltIn(BuiltinScenario.DEFAULT), DEFAULT_GOROUTINES, procs, 0,
                 DEFAULT_CYCLES, DEFAULT_SEED, GcConfig.Mode.CONCURRENT, PreemptMode.ASYNC, true, false, null, 0);
     }
 

@@ -134,6 +134,13 @@ final class TraceEvents implements RuntimeEvents {
         trace.instant(currentTrack(), "goexit g" + gp.goid(), "goroutine", now());
     }
 
+    /** A span "mark worker (mode)" on the worker's M track, inside its G's span. */
+    @Override
+    public void gcMarkWorkerRun(String mode, long nanos) {
+        long d = Math.max(1, nanos);
+        trace.complete(currentTrack(), "mark worker (" + mode + ")", "gc", now() - d, d);
+    }
+
     @Override
     public void gcPhase(String phase) {
         trace.instant(gcTrack, phase, "gc", now());

@@ -194,15 +194,19 @@ class MainOptionsTest {
         FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
         assertThat(Fixtures.run(engine, "run").status()).isZero();
         assertThat(engine.config).isEqualTo(RunConfig.defaults());
-        assertThat(engine.config.workers()).isEqualTo(engine.config.procs());
+        assertThat(engine.config.workers()).isZero(); // Go's controller
         assertThat(engine.sawTrace).isFalse();
     }
 
     @Test
-    void workersDefaultToOnePerP() {
+    void workersDefaultToGosController() {
+        // No --workers: 0, Go's controller decides each cycle (25% of GOMAXPROCS); an explicit
+        // --workers N overrides it with N dedicated workers.
         FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
         Fixtures.run(engine, "run", "--procs", "5");
-        assertThat(engine.config.workers()).isEqualTo(5);
+        assertThat(engine.config.workers()).isZero();
+        Fixtures.run(engine, "run", "--procs", "5", "--workers", "3");
+        assertThat(engine.config.workers()).isEqualTo(3);
     }
 
     @Test

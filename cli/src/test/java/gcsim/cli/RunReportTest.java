@@ -49,7 +49,7 @@ class RunReportTest {
         assertTypes(config, String.class, "scenario", "mode", "preempt", "checkmark");
         assertTypes(config, Long.class, "goroutines", "procs", "workers", "cycles", "seed");
         assertThat(config).containsEntry("scenario", "default").containsEntry("procs", 2L)
-                .containsEntry("workers", 2L).containsEntry("seed", 7L).containsEntry("mode", "concurrent")
+                .containsEntry("workers", 0L).containsEntry("seed", 7L).containsEntry("mode", "concurrent")
                 .containsEntry("preempt", "async").containsEntry("checkmark", "on")
                 .containsEntry("gcEvery", 64L).containsEntry("gcAtSafepoints", false);
 

@@ -68,7 +68,7 @@ final class Assist {
     private volatile @Nullable Mark mark;
 
     /** What an assist needs of the running cycle. */
-    record Mark(CycleWork work, Roots roots, Marking marking) {}
+    record Mark(CycleWork work, Roots roots, Marking marking, WorkPool pool) {}
 
     Assist(Sched rt, Barrier barrierForGcw) {
         this.rt = rt;
@@ -198,6 +198,13 @@ final class Assist {
             return;
         }
         long t0 = rt.platform().nanoTime();
+        CycleWork work = m.work();
+        // Record that we're doing an assist (not a background worker, but it counts in nwait).
+        long decnwait = work.nwait.decrementAndGet();
+        if (decnwait == CycleWork.NPROC) {
+            throw new gcsim.base.GoThrow("nwait > work.nprocs",
+                    "runtime: work.nwait = " + decnwait + " work.nproc= " + CycleWork.NPROC);
+        }
         // gcDrainN requires the caller to be preemptible: gp waits while it drains,
         // so stack jobs (its own included) can suspend it.
         GcGoroutine gc = gp.gc();
@@ -207,6 +214,18 @@ final class Assist {
             workDone = gcDrainN(gc, m, gcw, scanWork);
         } finally {
             gc.exitWaiting();
+        }
+        // If this is the last worker and we ran out of work,
+        // signal a completion point.
+        long incnwait = work.nwait.incrementAndGet();
+        if (incnwait > CycleWork.NPROC) {
+            throw new gcsim.base.GoThrow("work.nwait > work.nproc",
+                    "runtime: work.nwait= " + incnwait + " work.nproc= " + CycleWork.NPROC);
+        }
+        if (incnwait == CycleWork.NPROC && !BgMarkWorker.gcMarkWorkAvailable(work, m.pool(), null)) {
+            // Go sets gp.param and gcAssistAlloc calls gcMarkDone; here the collector's cycle
+            // thread runs gcMarkDone (see Collector), so the assist signals it as a worker does.
+            work.idleSignal.release();
         }
         // The "1+" is a poor man's round-up, to ensure this adds credit even if
         // assistBytesPerWork is very low.

@@ -6,6 +6,7 @@ import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
 import gcsim.goroutines.M;
+import gcsim.goroutines.P;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
@@ -38,10 +39,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *       reset every G's {@code gcscandone} and {@code gcAssistBytes} (gcResetMarkState), snapshot
  *       {@code allgs} and prepare root jobs (gcMarkRootPrepare), install the
  *       write barrier, turn allocate-black and assists on, {@code gcphase =
- *       _GCmark}; start the world.
- *   <li><b>Concurrent mark</b>: dedicated {@link MarkWorker}s claim root jobs
- *       (the go1.14 markroot's stop-and-scan stack job among them) and drain grey
- *       objects while mutators run, store through the barrier and assist.
+ *       _GCmark}; the controller decides the cycle's workers ({@link GcController});
+ *       blackening on; start the world.
+ *   <li><b>Concurrent mark</b>: each P's background mark worker goroutine
+ *       ({@link BgMarkWorker}), run by the scheduler in dedicated, fractional or
+ *       idle mode, claims root jobs (the go1.14 markroot's stop-and-scan stack job
+ *       among them) and drains grey objects into its P's gcWork, while mutators
+ *       run on the other Ps, store through the barrier and assist.
  *   <li><b>gcMarkDone</b>: when the last worker idles with no work in sight,
  *       the ragged barrier (forEachP: every P flushes its write-barrier buffer
  *       and its gcWork; any flushed work means mark goes on); then stop the
@@ -56,14 +60,16 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *   <li><b>Sweep</b>: a background sweeper (Go's bgsweep) and allocation
  *       (lazily) sweep spans concurrently with the mutators.
  * </ol>
- * In STW mode the same root jobs and drain run with the world stopped from
- * start to end.
+ * In STW mode (Go's {@code GODEBUG=gcstoptheworld=1}) the same steps run, but
+ * user goroutines are not scheduled from gcStart to gcMarkDone
+ * (schedEnableUser) and every P runs a dedicated worker.
  *
- * <p>Deliberate differences: a cycle triggered by the heap goal is started
- * by a collector thread (like forcegchelper), not on the allocating
- * goroutine's stack; mark workers are threads outside the scheduler (see
- * {@link MarkWorker}), started by the first cycle and parked between cycles
- * as Go's gcBgMarkWorker goroutines are.
+ * <p>Deliberate differences: a cycle (forced, triggered by the heap goal, or
+ * asked for by a goroutine's runtime.GC(), see {@link RuntimeGC}) is run by a
+ * collector thread (like forcegchelper), not on the allocating or calling
+ * goroutine's stack, so gcStart, gcMarkDone and mark termination stop the world
+ * without holding a P; the worker goroutines signal that thread where Go's last
+ * worker would call gcMarkDone itself.
  *
  * <p>Threading: {@link #gc()} may be called from any thread that is not an M;
  * cycles are serialised (Go's work.startSema).
@@ -102,18 +108,24 @@ public final class Collector implements AutoCloseable {
     private final Wakeup triggerWakeup;
     private final Wakeup sweepWakeup;
     private volatile boolean closed;
+    /** The background half of the pacer: dedicated, fractional and idle workers (Go's gcController). */
+    private final GcController controller;
     /**
-     * Go's gcBgMarkWorker goroutines: started by the first cycle (gcBgMarkStartWorkers) and parked
-     * between cycles, so a worker keeps its thread, and the OS its core and caches, from cycle to
-     * cycle. Written by the cycle's thread under startSema.
+     * Go's gcBgMarkWorker goroutines, one per P (index: P id), started by the first cycle's
+     * gcBgMarkStartWorkers and parked between cycles. Written by the cycle's thread under
+     * startSema.
      */
-    private BgMarkWorker[] bgMarkWorkers = new BgMarkWorker[0];
-    /** The thread of each of {@link #bgMarkWorkers}. */
-    private Thread[] bgMarkThreads = new Thread[0];
-    /** One permit per worker that finished its part of the current cycle. */
-    private final Semaphore bgMarkDone = new Semaphore(0);
+    private final BgMarkWorker[] bgMarkWorkers;
+    /** Go's work.bgMarkReady: a new worker G released it once it runs. */
+    private final Semaphore bgMarkReady = new Semaphore(0);
+    /** What the worker goroutines share. */
+    private final BgMarkWorker.Context workerContext;
+    /** The cycle being marked (Go's global work), for the worker goroutines; null before the first. */
+    private volatile @Nullable CycleWork currentCycle;
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
     private StressTrigger stress;
+    /** runtime.GC() called by goroutines (the mutator's gc instruction), and work.cycles. */
+    private final RuntimeGC runtimeGC;
 
     public Collector(Sched rt, Heap heap, GcConfig config) {
         this.rt = rt;
@@ -137,7 +149,12 @@ public final class Collector implements AutoCloseable {
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
         this.markDone = new MarkDone(rt.gcSupport(), barrier, perP, shared);
         this.assist = new Assist(rt, barrier);
+        this.controller = new GcController(rt.platform(), procs);
+        this.bgMarkWorkers = new BgMarkWorker[procs];
+        this.workerContext = new BgMarkWorker.Context(rt, controller, roots, marking, pool, perP, assist,
+                () -> currentCycle, bgMarkReady);
         this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
+        this.runtimeGC = new RuntimeGC(rt, heapGc, triggerWakeup::post);
     }
 
     /**
@@ -205,6 +222,41 @@ public final class Collector implements AutoCloseable {
                 if (m != null && gcw != null) {
                     m.roots().scanOwnStack(m.work(), m.marking(), gcw, gp);
                 }
+            }
+
+            @Override
+            public @Nullable G findRunnableGCWorker(P pp) {
+                CycleWork work = currentCycle;
+                if (work == null || !work.blackenEnabled) {
+                    throw new GoThrow("gcControllerState.findRunnable: blackening not enabled");
+                }
+                int pid = pp.id();
+                return controller.findRunnableGCWorker(pid,
+                        BgMarkWorker.gcMarkWorkAvailable(work, pool, perP[pid]));
+            }
+
+            @Override
+            public @Nullable G findIdleGCWorker(P pp) {
+                CycleWork work = currentCycle;
+                if (work == null || !work.blackenEnabled) {
+                    return null;
+                }
+                int pid = pp.id();
+                return controller.findIdleGCWorker(pid, BgMarkWorker.gcMarkWorkAvailable(work, pool, perP[pid]));
+            }
+
+            @Override
+            public boolean idleMarkWorkFor(@Nullable P pp) {
+                CycleWork work = currentCycle;
+                if (work == null || !work.blackenEnabled) {
+                    return false;
+                }
+                return pp == null ? BgMarkWorker.gcMarkWorkAvailable(work, pool, null) : controller.hasWorker(pp.id());
+            }
+
+            @Override
+            public int runtimeGC(M mp, G gp) {
+                return runtimeGC.gc(mp, gp);
             }
 
             @Override
@@ -295,6 +347,8 @@ public final class Collector implements AutoCloseable {
                 runCycle(false);
                 stress.cycleServed();
             }
+            // The cycles goroutines' runtime.GC() asked for (gcTriggerCycle; forced).
+            runtimeGC.serveRequests(() -> closed || rt.hasExited(), startSema, () -> runCycle(true));
             HeapStats s = heap.stats();
             if (s.heapLive() >= s.gcTrigger()) {
                 runCycle(false);
@@ -314,7 +368,8 @@ public final class Collector implements AutoCloseable {
         rt.gcSupport().enterGcCycle();
         stress.setCycleRunning(true);
         try {
-            return config.mode() == GcConfig.Mode.STW ? stwCycle(forced) : concurrentCycle(forced);
+            gcBgMarkStartWorkers();
+            return cycle(forced, config.mode() == GcConfig.Mode.STW);
         } finally {
             stress.setCycleRunning(false);
             rt.gcSupport().exitGcCycle();
@@ -333,52 +388,42 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private CycleRecord concurrentCycle(boolean forced) {
+    /**
+     * One cycle: sweep termination (world stopped), mark (the worker goroutines and assists,
+     * the world running), gcMarkDone, mark termination (world stopped). In stop-the-world mode
+     * (Go's gcstoptheworld=1) the world runs during mark too, but user goroutines are not
+     * scheduled (schedEnableUser(false)) and every P runs a dedicated worker. Deliberate
+     * difference in the record: there, no user goroutine runs from sweep termination to the end
+     * of mark termination, so the record counts the mark phase as part of the mark-termination
+     * pause (concurrentMarkNanos 0), where Go's gctrace prints it as the mark phase.
+     */
+    private CycleRecord cycle(boolean forced, boolean stwMode) {
         Clock clock = new Clock(rt.platform().nanoTime());
         SchedCounters before = SchedCounters.of(rt);
         rt.stopTheWorld("GC sweep termination");
         long heap0 = heap.stats().heapLive();
-        CycleWork work = gcStart(clock.tSweepTerm);
+        CycleWork work = gcStart(clock.tSweepTerm, stwMode);
         clock.tMark = rt.platform().nanoTime();
         rt.startTheWorld();
-
-        startWorkers(work);
         gcMarkDone(work);
-        clock.tMarkTerm = rt.platform().nanoTime();
+        clock.tMarkTerm = stwMode ? clock.tMark : rt.platform().nanoTime();
         long heap1 = heap.stats().heapLive();
-        work.exit = true;
-        awaitWorkers(work);
         return markTermination(work, clock, before, forced, heap0, heap1);
     }
 
-    private CycleRecord stwCycle(boolean forced) {
-        Clock clock = new Clock(rt.platform().nanoTime());
-        SchedCounters before = SchedCounters.of(rt);
-        rt.stopTheWorld("GC (stop-the-world mode)");
-        long heap0 = heap.stats().heapLive();
-        CycleWork work = gcStart(clock.tSweepTerm);
-        clock.tMark = rt.platform().nanoTime();
-        startWorkers(work);
-        awaitIdle(work);
-        clock.tMarkTerm = clock.tMark;
-        work.exit = true;
-        awaitWorkers(work);
-        flushAllP();
-        return markTermination(work, clock, before, forced, heap0, heap.stats().heapLive());
-    }
-
-    /** With the world stopped and the workers gone: mark termination, then start the world and record. */
+    /** With the world stopped and the workers parked: mark termination, then start the world and record. */
     private CycleRecord markTermination(CycleWork work, Clock clock, SchedCounters before, boolean forced,
             long heap0, long heap1) {
         CycleRecord.Checkmark cm = gcMarkTermination(work);
         long goal = heap.stats().heapGoal();
         clock.tEnd = rt.platform().nanoTime();
+        runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
         rt.startTheWorld();
         return finish(work, clock, before, forced, heap0, heap1, goal, cm);
     }
 
     /** Sweep termination and mark setup; the world is stopped. */
-    private CycleWork gcStart(long tstart) {
+    private CycleWork gcStart(long tstart, boolean stwMode) {
         heapGc.finishSweep();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
@@ -388,49 +433,54 @@ public final class Collector implements AutoCloseable {
             gp.gc().setAssistBytes(0);
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
-                config.workers(), tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
+                tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
+        controller.startCycle(stwMode, config.workers());
+        // In STW mode, disable scheduling of user Gs.
+        if (stwMode) {
+            rt.gcSupport().schedEnableUser(false);
+        }
         rt.stackAllocator().setGcRunning(true);
         HeapStats s = heap.stats();
-        assist.enable(new Assist.Mark(work, roots, marking), s.heapLive(), s.heapGoal(),
+        assist.enable(new Assist.Mark(work, roots, marking, pool), s.heapLive(), s.heapGoal(),
                 Math.max(s.heapMarked(), s.heapLive() / 2));
         heapGc.setWriteBarrier(barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
         // here the heap asks this flag. --break allocate-black (never Go): new objects
         // start white, so one that only an already-scanned stack holds is swept.
         heapGc.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
+        runtimeGC.cycleStarted();
         setGcphase(GC_MARK, "_GCmark");
+        for (BgMarkWorker w : bgMarkWorkers) {
+            if (w != null) {
+                w.takeLatencies(); // a fresh histogram for the cycle (the last one's were recorded)
+            }
+        }
+        currentCycle = work;
+        // Concurrent mark: gcController.markStartTime, then atomic.Store(&gcBlackenEnabled, 1).
+        controller.setMarkStartTime(rt.platform().nanoTime());
+        work.blackenEnabled = true;
+        rt.gcSupport().setGcBlackenEnabled(true);
         return work;
     }
 
     /**
-     * Hands this cycle to the background mark workers, starting them first if there are none yet
-     * (Go's gcBgMarkStartWorkers) or replacing one whose thread died. The cycle's thread, under
-     * startSema.
+     * Go's gcBgMarkStartWorkers: "Background marking is performed by per-P G's. Ensure that
+     * each P has a background GC G." Starts the worker goroutine of every P that has none and
+     * waits until it runs (notetsleepg on work.bgMarkReady); it attaches to its P when it
+     * parks. The cycle's thread, under startSema, before the world stops.
      */
-    private void startWorkers(CycleWork work) {
-        if (bgMarkWorkers.length != work.nproc) {
-            bgMarkWorkers = new BgMarkWorker[work.nproc];
-            bgMarkThreads = new Thread[work.nproc];
-        }
-        for (int i = 0; i < work.nproc; i++) {
-            BgMarkWorker w = bgMarkWorkers[i];
-            Thread t = bgMarkThreads[i];
-            if (w == null || t == null || !t.isAlive()) {
-                w = new BgMarkWorker();
-                t = rt.platform().newThread(w, "gcsim-markworker-" + i);
-                bgMarkWorkers[i] = w;
-                bgMarkThreads[i] = t;
-                t.start();
+    private void gcBgMarkStartWorkers() {
+        for (int pid = 0; pid < bgMarkWorkers.length; pid++) {
+            if (bgMarkWorkers[pid] == null) {
+                BgMarkWorker w = new BgMarkWorker(workerContext, pid);
+                bgMarkWorkers[pid] = w;
+                rt.newBgMarkWorker(w);
+                while (!rt.platform().tryAcquire(bgMarkReady, TimeUnit.MILLISECONDS.toNanos(1))) {
+                    if (rt.hasExited()) {
+                        throw new GoThrow("gcBgMarkStartWorkers: process exited");
+                    }
+                }
             }
-            w.cycle = work;
-            w.wakeup.post();
-        }
-    }
-
-    /** Waits until every worker has left this cycle (work.exit is set). The cycle's thread. */
-    private void awaitWorkers(CycleWork work) {
-        for (int i = 0; i < work.nproc; i++) {
-            rt.platform().acquire(bgMarkDone);
         }
     }
 
@@ -449,22 +499,36 @@ public final class Collector implements AutoCloseable {
                 continue; // gcMarkDoneFlushed != 0: more grey objects were discovered
             }
             rt.stopTheWorld("GC mark termination");
-            // Workers may have picked up work just before the world stopped: let them finish.
-            awaitIdle(work);
+            // Every worker goroutine is parked now (a preempted worker stops draining and
+            // parks); what they and the mutators left in the Ps' wbBuf and gcWork is looked at.
             if (!markDone.workLeftAfterStop()) {
-                return;
+                break;
             }
             rt.startTheWorld();
         }
+        // Disable assists and background workers. We must do
+        // this before waking blocked assists.
+        work.blackenEnabled = false;
+        rt.gcSupport().setGcBlackenEnabled(false);
+        // In STW mode, re-enable user goroutines. These will be
+        // queued to run after we start the world.
+        rt.gcSupport().schedEnableUser(true);
     }
 
     /**
-     * Blocks until every worker is idle and no global work or root job is left. Tests first: the
+     * Go's gcMarkDone transition condition ({@code work.nwait == work.nproc &&
+     * !gcMarkWorkAvailable(nil)}): blocks until no worker or assist is draining and no global
+     * work or root job is left. Tests first: the
      * second call of gcMarkDone usually finds the workers already idle, and the signal they gave
      * was drained by the first call (waiting for it cost a 1 ms timeout every cycle).
      */
     private void awaitIdle(CycleWork work) {
-        while (work.nwait.get() != work.nproc || !pool.fullIsEmpty() || work.rootsLeft()) {
+        while (work.nwait.get() != CycleWork.NPROC || !pool.fullIsEmpty() || work.rootsLeft()) {
+            if (!pool.fullIsEmpty() || work.rootsLeft()) {
+                // Work waits (e.g. a ragged barrier just flushed it to the global lists) and this
+                // thread has no P to run a worker on: wake an idle P, whose M will run its worker.
+                rt.gcSupport().wakeIdleP();
+            }
             if (rt.hasExited()) {
                 // A throw ended the process (a worker's, which will never go idle, or an M's):
                 // the cycle is abandoned, as stopTheWorld and suspendG abandon it.
@@ -473,14 +537,6 @@ public final class Collector implements AutoCloseable {
             rt.platform().tryAcquire(work.idleSignal, TimeUnit.MILLISECONDS.toNanos(1));
             work.idleSignal.drainPermits();
         }
-    }
-
-    /**
-     * World stopped (the stop-the-world mode, workers gone): every P's wbBuf into its gcWork and
-     * every P's (and the shared) gcWork to the global lists; true if any held work.
-     */
-    private boolean flushAllP() {
-        return markDone.flushAllStopped();
     }
 
     /** Mark termination with the world stopped; returns the checkmark outcome. */
@@ -495,6 +551,11 @@ public final class Collector implements AutoCloseable {
         work.gcMarkRootCheck();
         if (!pool.fullIsEmpty()) {
             throw new gcsim.base.GoThrow("work.full != 0");
+        }
+        for (BgMarkWorker w : bgMarkWorkers) {
+            if (w != null) {
+                work.addLatencies(w.takeLatencies());
+            }
         }
         for (GcWork gcw : perP) {
             work.objectsMarked.addAndGet(gcw.objectsMarked);
@@ -555,7 +616,7 @@ public final class Collector implements AutoCloseable {
         }
         int failuresBefore = checkmarkFailures.size();
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);
-        CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, 1, cycle.tstart);
+        CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, cycle.tstart);
         GcWork gcw = new GcWork(pool);
         // The checkmark's suspendG calls find every G stopped; their latencies are not the cycle's.
         Histogram unused = CycleWork.latencyHistogram();
@@ -589,7 +650,8 @@ public final class Collector implements AutoCloseable {
         long sweepTermCpu = (c.tMark - c.tSweepTerm) * procs;
         long markTermCpu = (c.tEnd - c.tMarkTerm) * procs;
         long assistCpu = assist.takeAssistNanos();
-        long bgCpu = work.workerCpuNanos.get();
+        CycleRecord.MarkWorkers workers = controller.takeCycle();
+        long bgCpu = workers.dedicatedNanos() + workers.fractionalNanos();
         long elapsed = Math.max(c.tEnd - initNanos, 1);
         gcCpuNanosTotal += sweepTermCpu + markTermCpu + assistCpu + bgCpu;
         int util = (int) (100.0 * gcCpuNanosTotal / ((double) elapsed * procs));
@@ -597,7 +659,7 @@ public final class Collector implements AutoCloseable {
         Histogram h = work.suspendLatency;
         CycleRecord r = new CycleRecord(records.size() + 1, c.tSweepTerm - initNanos, util,
                 c.tMark - c.tSweepTerm, c.tMarkTerm - c.tMark, c.tEnd - c.tMarkTerm,
-                sweepTermCpu, assistCpu, bgCpu, 0, markTermCpu,
+                sweepTermCpu, assistCpu, bgCpu, workers.idleNanos(), markTermCpu,
                 heap0, heap1, heap.stats().heapMarked(), goal, procs, forced,
                 work.objectsMarked.get(), work.bytesMarked.get(),
                 work.stacksScanned.get(), work.framesScanned.get(),
@@ -605,7 +667,7 @@ public final class Collector implements AutoCloseable {
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
                 after.cooperative - before.cooperative, after.async - before.async, cm,
                 assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot),
-                strategies(work, after.suspend.minus(before.suspend)));
+                strategies(work, after.suspend.minus(before.suspend)), workers);
         records.add(r);
         wakeSweeper();
         listener.accept(r);
@@ -634,50 +696,11 @@ public final class Collector implements AutoCloseable {
         closed = true;
         triggerWakeup.close();
         sweepWakeup.close();
+        // A cycle in progress finishes first; the worker goroutines stay parked, as Go's
+        // do between cycles (they are system goroutines: checkdead and the dumps skip them).
         rt.platform().lock(startSema);
-        try {
-            for (BgMarkWorker w : bgMarkWorkers) {
-                if (w != null) {
-                    w.wakeup.close();
-                }
-            }
-        } finally {
-            startSema.unlock();
-        }
+        startSema.unlock();
         heapGc.setGcTriggerHook(null);
-    }
-
-    /**
-     * Go's gcBgMarkWorker: a thread that sleeps until a cycle hands it work, runs a
-     * {@link MarkWorker} for that cycle, reports that it left, and sleeps again; it ends when the
-     * collector closes. A worker that dies of a throw is replaced by the next cycle.
-     */
-    private final class BgMarkWorker implements Runnable {
-        final Wakeup wakeup = new Wakeup(rt.platform());
-        /** The cycle to work on; set before {@link #wakeup} is posted, read after it is taken. */
-        volatile @Nullable CycleWork cycle;
-
-        @Override
-        public void run() {
-            while (wakeup.await()) {
-                CycleWork work = cycle;
-                cycle = null;
-                if (work == null) {
-                    continue;
-                }
-                try {
-                    new MarkWorker(work, roots, marking, pool, assist).run();
-                } catch (RuntimeException | Error e) {
-                    // A throw in a stack job or a drain (Go's throw on a worker's M) ends
-                    // the process; without this it died as an uncaught Java exception and
-                    // the run waited for its --timeout.
-                    rt.gcSupport().fatal(e);
-                    return;
-                } finally {
-                    bgMarkDone.release();
-                }
-            }
-        }
     }
 
     /**

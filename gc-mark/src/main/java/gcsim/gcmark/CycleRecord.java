@@ -13,8 +13,9 @@ package gcsim.gcmark;
  * @param stwMarkTermNanos      wall time of the mark-termination stop-the-world
  * @param sweepTermCpuNanos     CPU during sweep termination
  * @param assistCpuNanos        CPU spent in mark assists by allocating goroutines
- * @param backgroundCpuNanos    CPU of the dedicated background mark workers
- * @param idleCpuNanos          CPU of idle-priority marking (always 0 here: no idle workers)
+ * @param backgroundCpuNanos    time of the dedicated and fractional background mark workers (Go's
+ *                              dedicatedMarkTime + fractionalMarkTime: wall time while they ran)
+ * @param idleCpuNanos          time of idle-priority marking (Go's idleMarkTime)
  * @param markTermCpuNanos      CPU during mark termination
  * @param heapStartBytes        heap in use when the cycle started
  * @param heapMarkTermBytes     heap in use at mark termination
@@ -33,6 +34,7 @@ package gcsim.gcmark;
  * @param checkmark             the checkmark outcome
  * @param assists               mark assists of the cycle (allocating goroutines made to help)
  * @param roots                 the allgs snapshot the stack root jobs were prepared from
+ * @param workers               what the background mark workers did, by mode (see {@link MarkWorkers})
  */
 public record CycleRecord(
         int n,
@@ -62,7 +64,23 @@ public record CycleRecord(
         Checkmark checkmark,
         AssistStats assists,
         RootSnapshot roots,
-        Strategies strategies) {
+        Strategies strategies,
+        MarkWorkers workers) {
+    /** A record without the mark workers' figures (all zero), for callers that predate them. */
+    public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
+            long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
+            long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
+            long heapMarkTermBytes, long heapLiveBytes, long heapGoalBytes, int procs, boolean forced,
+            long objectsMarked, long bytesMarked, long stacksScanned, long framesScanned, SuspendLatency suspend,
+            long cooperativePreemptions, long asyncPreemptions, Checkmark checkmark, AssistStats assists,
+            RootSnapshot roots, Strategies strategies) {
+        this(n, startNanosSinceInit, cpuUtilisationPercent, stwSweepTermNanos, concurrentMarkNanos,
+                stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
+                markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
+                objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
+                asyncPreemptions, checkmark, assists, roots, strategies, MarkWorkers.NONE);
+    }
+
 
     /** A record without assist, snapshot and strategy figures (all zero), for callers that predate them. */
     public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
@@ -75,7 +93,18 @@ public record CycleRecord(
                 stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
                 markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
                 objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
-                asyncPreemptions, checkmark, AssistStats.NONE, RootSnapshot.NONE, Strategies.NONE);
+                asyncPreemptions, checkmark, AssistStats.NONE, RootSnapshot.NONE, Strategies.NONE, MarkWorkers.NONE);
+    }
+
+    /**
+     * GC CPU utilization of the mark phase (gcsim's addition): assists, dedicated and fractional
+     * workers as a share of GOMAXPROCS times the mark phase's wall time, as Go's pacer counts it
+     * (idle marking is "free" and not counted; see {@link MarkWorkers#idleNanos}). About 0.25
+     * with busy mutators; 0 when the mark phase took no time.
+     */
+    public double markUtilization() {
+        long wall = concurrentMarkNanos * procs;
+        return wall <= 0 ? 0 : (double) (assistCpuNanos + backgroundCpuNanos) / wall;
     }
 
     /** Mark CPU: assist + background + idle (the JSON's markCpuNanos). */
@@ -155,5 +184,26 @@ public record CycleRecord(
             long stacksBlocked, long blockedNanos, long stackJobNanos) {
         /** No figures. */
         public static final Strategies NONE = new Strategies(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * The background mark workers of one cycle (Go's gcControllerState, mgc.go): what
+     * startCycle decided and how long each mode ran. Wall times of the worker goroutines while
+     * they marked, as Go measures them.
+     *
+     * @param dedicatedWorkers  dedicatedMarkWorkersNeeded at the start (25% of GOMAXPROCS,
+     *                          rounded; all Ps in stop-the-world mode; {@code --workers} if given)
+     * @param fractionalGoal    fractionalUtilizationGoal: each P's share for the fractional worker
+     * @param dedicatedNanos    dedicatedMarkTime
+     * @param fractionalNanos   fractionalMarkTime
+     * @param idleNanos         idleMarkTime
+     * @param dedicatedRuns     times a worker ran in dedicated mode
+     * @param fractionalRuns    times a worker ran in fractional mode
+     * @param idleRuns          times a worker ran in idle mode
+     */
+    public record MarkWorkers(long dedicatedWorkers, double fractionalGoal, long dedicatedNanos,
+            long fractionalNanos, long idleNanos, long dedicatedRuns, long fractionalRuns, long idleRuns) {
+        /** No figures. */
+        public static final MarkWorkers NONE = new MarkWorkers(0, 0, 0, 0, 0, 0, 0, 0);
     }
 }

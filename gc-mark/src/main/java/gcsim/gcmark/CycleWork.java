@@ -13,8 +13,8 @@ import org.HdrHistogram.Histogram;
  * The state of one cycle's mark phase (Go's global {@code work} in mgc.go):
  * the root jobs prepared with the world stopped ({@code gcMarkRootPrepare}),
  * the job counter workers claim from ({@code markrootNext}), the
- * termination counters ({@code nwait}/{@code nproc}) and what the workers
- * measured.
+ * termination counter ({@code nwait} against {@code nproc}, as gcBgMarkPrepare sets them)
+ * and what the workers measured.
  *
  * <p>Root jobs, in Go's index order for the roots this model has:
  * <ol>
@@ -60,13 +60,22 @@ final class CycleWork {
     final boolean twoPhase;
     final AtomicInteger markrootNext = new AtomicInteger();
 
-    /** Workers that are idle (Go's work.nwait) out of {@link #nproc} (work.nproc). */
-    final AtomicInteger nwait = new AtomicInteger();
-    final int nproc;
-    /** Released each time the last worker goes idle with no work in sight. */
+    /**
+     * Go's work.nproc as gcBgMarkPrepare sets it: "Between background workers and assists, we
+     * don't really know how many workers there will be, so we pretend to have an arbitrarily
+     * large number of workers, almost all of which are "waiting". While a worker is working it
+     * decrements nwait. If nproc == nwait, there are no workers." (Go's ^uint32(0).)
+     */
+    static final long NPROC = 0xFFFF_FFFFL;
+    /** Go's work.nwait: {@link #NPROC} minus the workers and assists draining now. */
+    final AtomicLong nwait = new AtomicLong(NPROC);
+    /** Released each time the last worker or assist stops with no work in sight (Go calls gcMarkDone there). */
     final Semaphore idleSignal = new Semaphore(0);
-    /** Set by the coordinator at mark termination: workers exit. */
-    volatile boolean exit;
+    /**
+     * Go's gcBlackenEnabled for this cycle: set with the world stopped at the end of gcStart,
+     * cleared with the world stopped when gcMarkDone goes on to mark termination.
+     */
+    volatile boolean blackenEnabled;
 
     /** When the cycle started, for waitsince (Go's work.tstart). */
     final long tstart;
@@ -87,13 +96,12 @@ final class CycleWork {
     final AtomicLong stackJobNanos = new AtomicLong();
     final AtomicLong objectsMarked = new AtomicLong();
     final AtomicLong bytesMarked = new AtomicLong();
-    final AtomicLong workerCpuNanos = new AtomicLong();
 
-    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, int nproc, long tstart) {
-        this(rt, nDataRoots, chans, allgs, nproc, tstart, false);
+    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, long tstart) {
+        this(rt, nDataRoots, chans, allgs, tstart, false);
     }
 
-    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, int nproc, long tstart, boolean twoPhase) {
+    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, long tstart, boolean twoPhase) {
         this.rt = rt;
         this.baseData = FIXED_ROOT_COUNT;
         this.nDataRoots = nDataRoots;
@@ -104,7 +112,6 @@ final class CycleWork {
         this.twoPhase = twoPhase;
         this.markrootJobs = baseStacks + allgs.length * (twoPhase ? 2 : 1);
         this.aliveAtSnapshot = countAlive(allgs);
-        this.nproc = nproc;
         this.tstart = tstart;
     }
 
@@ -142,12 +149,8 @@ final class CycleWork {
         }
     }
 
-    synchronized void recordWorker(Histogram latencies, long cpuNanos, GcWork gcw) {
+    /** Folds a worker's or assist's suspendG latencies into the cycle's. Any thread. */
+    synchronized void addLatencies(Histogram latencies) {
         suspendLatency.add(latencies);
-        workerCpuNanos.addAndGet(cpuNanos);
-        objectsMarked.addAndGet(gcw.objectsMarked);
-        bytesMarked.addAndGet(gcw.bytesMarked);
-        gcw.objectsMarked = 0;
-        gcw.bytesMarked = 0;
     }
 }

@@ -5,9 +5,11 @@ import java.util.Locale;
 /**
  * How the collector runs.
  *
- * @param workers    dedicated background mark workers (Java threads). Go runs
- *                   {@code GOMAXPROCS/4} dedicated workers plus fractional ones;
- *                   DESIGN.md asks for one per core by default, settable
+ * @param workers    0: Go's controller decides the background mark workers each cycle
+ *                   (25% of GOMAXPROCS: dedicated workers, fractional ones when rounding is
+ *                   off by more than 30%, idle ones on idle Ps; see {@link GcController});
+ *                   N > 0: gcsim's override ({@code --workers N}, not Go's default): N
+ *                   dedicated workers (at most GOMAXPROCS), no fractional ones
  * @param mode       concurrent mark (Go) or stop-the-world mark (for comparison)
  * @param checkmark  re-mark with the world stopped after every cycle and
  *                   verify (Go's {@code GODEBUG=gccheckmark=1})
@@ -64,12 +66,15 @@ public record GcConfig(int workers, Mode mode, boolean checkmark, boolean autoTr
     }
 
     public GcConfig {
-        if (workers < 1) {
-            throw new IllegalArgumentException("workers must be at least 1: " + workers);
+        if (workers < 0) {
+            throw new IllegalArgumentException("workers must be 0 (Go's controller) or more: " + workers);
         }
     }
 
-    /** Concurrent mark, checkmark on, cycles on the heap trigger, {@code workers} dedicated workers. */
+    /**
+     * Concurrent mark, checkmark on, cycles on the heap trigger; {@code workers} dedicated
+     * workers, or 0 for Go's controller.
+     */
     public static GcConfig defaults(int workers) {
         return new GcConfig(workers, Mode.CONCURRENT, true, true);
     }

@@ -115,27 +115,4 @@ final class MarkDone {
         }
         return false;
     }
-
-    /**
-     * The stop-the-world mode's flush (the world stopped from start to end, the workers gone):
-     * every P's wbBuf into its gcWork, every gcWork to the global lists; true if any held work.
-     */
-    boolean flushAllStopped() {
-        boolean flushed = false;
-        for (int pid = 0; pid < perP.length; pid++) {
-            shadedByFlushes.addAndGet(barrier.wbBufFlush1(pid));
-            flushed |= flushed(perP[pid]);
-        }
-        synchronized (shared) {
-            flushed |= flushed(shared);
-        }
-        return flushed;
-    }
-
-    private static boolean flushed(GcWork gcw) {
-        gcw.dispose();
-        boolean f = gcw.flushedWork;
-        gcw.flushedWork = false;
-        return f;
-    }
 }

@@ -11,6 +11,7 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import gcsim.base.GoThrow;
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
+import gcsim.goroutines.M;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.Suspension;
 import gcsim.goroutines.Suspension.SuspendGState;
@@ -50,11 +51,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * scanned. The handshake CAS makes exactly one scanner per G per cycle, so
  * "g already scanned" keeps its meaning (it fires only on a real double scan).
  *
- * <p>Who calls: background mark workers (threads that are not user Gs, so
- * the go1.14 markroot's self-scan case — moving the caller's own running G to waiting —
- * does not arise for them; mark assists move their G to waiting before they
- * drain, as gcAssistAlloc1 does, so a self-scan finds it waiting), and the
- * checkmark pass with the world stopped.
+ * <p>Who calls: the background mark worker goroutines (already _Gwaiting while they drain,
+ * so two workers can take each other's stacks), mark assists (gcAssistAlloc1 moves the G to
+ * waiting before it drains), and the checkmark pass with the world stopped on the collector's
+ * thread. A caller that reaches its own G's stack job while that G is _Grunning takes the
+ * go1.14 markroot's self-scan path: the G waits ("garbage collection scan") around
+ * suspendG/scanstack/resumeG, so suspending itself cannot deadlock.
  */
 final class Roots {
     private final Heap heap;
@@ -124,12 +126,28 @@ final class Roots {
             scanSuspended(work, marking, gcw, gp, new SuspendGState(gp, false, false));
             return;
         }
-        long t0 = work.rt.platform().nanoTime();
-        SuspendGState stopped = Suspension.suspendG(gp);
-        long waited = work.rt.platform().nanoTime() - t0;
-        latencies.recordValue(Math.max(waited, 0));
-        work.suspendCalls.incrementAndGet();
-        scanSuspended(work, marking, gcw, gp, stopped);
+        // If this is a self-scan, put the user G in
+        // _Gwaiting to prevent self-deadlock. It may
+        // already be in _Gwaiting if this is a mark
+        // worker or we're in mark termination.
+        M mp = M.getm();
+        G userG = mp == null ? null : mp.curg();
+        boolean selfScan = gp == userG && readgstatus(userG) == G_RUNNING;
+        if (selfScan) {
+            gp.gc().enterWaitingScan();
+        }
+        try {
+            long t0 = work.rt.platform().nanoTime();
+            SuspendGState stopped = Suspension.suspendG(gp);
+            long waited = work.rt.platform().nanoTime() - t0;
+            latencies.recordValue(Math.max(waited, 0));
+            work.suspendCalls.incrementAndGet();
+            scanSuspended(work, marking, gcw, gp, stopped);
+        } finally {
+            if (selfScan) {
+                gp.gc().exitWaiting();
+            }
+        }
     }
 
     /** The go1.14 markroot's stack job after suspendG: the caller owns gp's stack (or gp was dead). */

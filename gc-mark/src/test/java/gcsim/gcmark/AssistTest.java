@@ -72,8 +72,8 @@ class AssistTest {
      * <p>How it is made to decide every time. One allocating G, so one assist; its first stack
      * job (scan hook, on its M) fires only while at least two jobs are unclaimed, starts a
      * stop-the-world on another thread and returns once that has set gcwaiting and the G's
-     * preempt. The background worker is held at its next stack job until the world has stopped,
-     * so the jobs left are the assist's to take or leave. The stop-the-world cannot finish while
+     * preempt. A background worker goroutine is held at its next stack job until then, so the
+     * jobs left are the assist's to take or leave. The stop-the-world cannot finish while
      * the assist runs (its P is running), and the G runs again only after startTheWorld: so every
      * stack job the assisting G takes before {@code stwDone} belongs to the preempted assist.
      * With the {@code !gp.preempt} stop there is none (the loop tests it right after the job;
@@ -90,16 +90,20 @@ class AssistTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> stoppers = new ArrayList<>();
         AtomicReference<MarkRun> runRef = new AtomicReference<>();
+        // Go's controller on 2 Ps: fractional workers, which stop draining when preempted (a
+        // dedicated worker's second drain would not, and would take the jobs left itself).
         try (MarkRun run = MarkRun.start(sleepersAndAllocators(400, 1), SchedConfig.of(2),
-                GcConfig.defaults(1).withAutoTrigger(false), gc -> gc.setScanHookForTest(scanned -> {
+                GcConfig.defaults(0).withAutoTrigger(false), gc -> gc.setScanHookForTest(scanned -> {
                     M mp = M.getm();
-                    if (mp == null && fired.get()
-                            && Thread.currentThread().getName().startsWith("gcsim-markworker-")) {
-                        // The background worker (no M): hold it until the world stopped, so the
-                        // jobs left are the preempted assist's. Bounded, for liveness only: if the
-                        // collector's own stop-the-world came first, it waits for this worker.
+                    G self = mp == null ? null : mp.curg();
+                    if (self != null && self.isSystemGoroutine() && fired.get()) {
+                        // A background worker goroutine: hold it until the assist has seen the
+                        // stop-the-world's preemption (the worker holds its P meanwhile, so the
+                        // world cannot stop yet); released, it sees its own preempt and stops
+                        // draining, so the jobs left are the preempted assist's to take or leave.
+                        // Bounded, for liveness only.
                         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                        while (!stwDone.get() && System.nanoTime() < deadline) {
+                        while (assisting.get() == null && System.nanoTime() < deadline) {
                             Thread.onSpinWait();
                             Thread.yield();
                         }

@@ -36,8 +36,11 @@ class MarkFaultsTest {
 
     @Test
     void markWorkerDescheduledMidStackScanWhileGsAreCreatedAndExit() throws Exception {
-        Sched rt = new Sched(SchedConfig.of(3));
-        Heap heap = new Heap(HeapConfig.of(3));
+        // 6 Ps: the held worker keeps its P (a descheduled thread holds its P in Go too), a
+        // goroutine readying the held G spins in casgstatus on its P, and a suspender waiting for
+        // that spinning G holds a third; main still finds one to keep spawning on.
+        Sched rt = new Sched(SchedConfig.of(6));
+        Heap heap = new Heap(HeapConfig.of(6));
         Interp interp = new Interp(rt, heap, Workloads.channelsAndChurn(2));
         Collector gc = new Collector(rt, heap, GcConfig.defaults(2).withAutoTrigger(false));
         gc.addChannelRoots(interp.chans());
@@ -45,10 +48,13 @@ class MarkFaultsTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicReference<G> heldG = new AtomicReference<>();
         gc.setScanHookForTest(gp -> {
-            // Only a background mark worker (an assist would block its M and so a P; the
-            // checkmark pass runs with the world stopped), and any G but main (main keeps
+            // Only a background mark worker, a system goroutine on its P's M (as Go's, it
+            // holds that P while its thread is descheduled; the checkmark pass runs with the
+            // world stopped on the collector's thread), and any G but main (main keeps
             // spawning the churn).
-            if (M.getm() == null && Thread.currentThread().getName().startsWith("gcsim-markworker")
+            M mp = M.getm();
+            G self = mp == null ? null : mp.curg();
+            if (self != null && self.isSystemGoroutine()
                     && gp != rt.allgs()[0] && heldG.compareAndSet(null, gp)) {
                 held.countDown();
                 await(release); // the worker is descheduled mid stack job, holding gp

@@ -51,6 +51,15 @@ final class AllGs {
      * _Gdead and owned by the caller, to lay out its first frame. Any thread.
      */
     G newproc(GoCode code, @Nullable GInit init) {
+        return newproc1(code, init, false, false);
+    }
+
+    /**
+     * newproc for a goroutine the runtime starts for itself (Go's {@code go gcBgMarkWorker(p)}
+     * from gcBgMarkStartWorkers): {@code system} Gs are not counted as created (Go's
+     * {@code sched.ngsys} instead), {@code markWorker} ones also keep their stack size.
+     */
+    G newproc1(GoCode code, @Nullable GInit init, boolean system, boolean markWorker) {
         M mp = M.getm();
         P pp = mp == null ? null : mp.p;
         G newg = pp != null ? sched.gfree.gfget(pp) : sched.gfree.gfgetGlobal();
@@ -69,15 +78,34 @@ final class AllGs {
         newg.sp = newg.stackHi;
         newg.pc = 0;
         newg.isMain = false;
+        newg.systemGoroutine = system;
+        newg.gcBgMarkWorker = markWorker;
         if (init != null) {
             init.init(newg);
         }
         casgstatus(newg, G_DEAD, G_RUNNABLE);
         newg.goid = goidgen.incrementAndGet();
-        sched.goroutinesCreated.incrementAndGet();
+        if (system) {
+            sched.ngsys.incrementAndGet();
+        } else {
+            sched.goroutinesCreated.incrementAndGet();
+        }
         RuntimeEvents events = sched.events;
         if (events != RuntimeEvents.NONE) {
             events.goroutineCreated(newg);
+        }
+        if (pp == null && system && sched.mainStarted) {
+            // Deliberate: Go's gcBgMarkStartWorkers runs on a G with a P and the worker goes
+            // to that P's runnext, running at once while the caller sleeps on bgMarkReady.
+            // Without a P: the head of the global queue, an idle P woken for it, or else the
+            // worker's own P preempted so that it reschedules soon (see globrunqputheadSystem).
+            sched.globrunq.globrunqputheadSystem(newg);
+            if (sched.mps.npidle.get() != 0) {
+                sched.mps.startm(null, false);
+            } else {
+                sched.preemption.preemptall();
+            }
+            return newg;
         }
         if (pp == null) {
             // Deliberate: Go's caller always has a P. Without one, inject the G.

@@ -119,6 +119,20 @@ public final class G {
     /** Whether this G is the program's main goroutine. */
     boolean isMain;
     /**
+     * Go's {@code isSystemGoroutine}: a goroutine the runtime started for itself (here the GC's
+     * background mark workers), not the program. Skipped by checkdead, by the dumps
+     * (tracebackothers at the default GOTRACEBACK) and by the goroutine counts (Go's
+     * {@code sched.ngsys}); never held back when user scheduling is disabled (STW mode). Set by
+     * newproc before the G is published, cleared when a G is reused.
+     */
+    volatile boolean systemGoroutine;
+    /**
+     * Whether this G is a GC background mark worker (Go compares {@code gp.startpc} with
+     * {@code gcBgMarkWorkerPC}): shrinkstack leaves its stack alone, as Go's does, because the
+     * worker reads its own stack while it is _Gwaiting and may be scanned.
+     */
+    volatile boolean gcBgMarkWorker;
+    /**
      * The collector's state and operations for this G (gcscandone, the stack-scan handshake,
      * the assist credit; see {@link GcGoroutine}). Made with the G; the G is still being
      * constructed then, and the view reads it only once called.
@@ -139,6 +153,11 @@ public final class G {
     }
 
     /** Goroutine id. Any thread. */
+    /** Whether the runtime started this G for itself (Go's isSystemGoroutine); see {@link #systemGoroutine}. Any thread. */
+    public boolean isSystemGoroutine() {
+        return systemGoroutine;
+    }
+
     public long goid() {
         return goid;
     }

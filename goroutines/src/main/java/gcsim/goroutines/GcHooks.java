@@ -34,6 +34,53 @@ public interface GcHooks {
      */
     default void scanOwnStack(M mp, G gp) {}
 
+    /**
+     * Go's {@code gcController.findRunnableGCWorker}, called by {@link Sched#schedule} on pp's
+     * M while {@link Sched#gcBlackenEnabled} (before the run queues): pp's background mark
+     * worker, made _Grunnable, when the controller wants pp to mark now (dedicated or
+     * fractional), else null. Default none.
+     */
+    default @org.checkerframework.checker.nullness.qual.Nullable G findRunnableGCWorker(P pp) {
+        return null;
+    }
+
+    /**
+     * findrunnable's idle-time marking ("We have nothing to do. If we're in the GC mark
+     * phase, can safely scan and blacken objects, and have work to do, run idle-time marking
+     * rather than give up the P"): pp's worker in idle mode, made _Grunnable, or null. pp's
+     * M, while {@link Sched#gcBlackenEnabled}. Default none.
+     */
+    default @org.checkerframework.checker.nullness.qual.Nullable G findIdleGCWorker(P pp) {
+        return null;
+    }
+
+    /**
+     * findrunnable's second look after it gave up its P ("Check for idle-priority GC work
+     * again"): whether global mark work is available (Go's {@code gcMarkWorkAvailable(nil)})
+     * and, for a non-null {@code pp}, whether pp has a worker to run it. Any M. Default false.
+     */
+    default boolean idleMarkWorkFor(@org.checkerframework.checker.nullness.qual.Nullable P pp) {
+        return false;
+    }
+
+    /**
+     * Go's {@code runtime.GC()} (mgc.go {@code GC}), called by the interpreter for the mutator's
+     * {@code gc} instruction on gp's M while gp runs, its state saved with the pc AT the
+     * instruction: GC() is a sequence of waits (gcWaitOnMark, the sweep loop's Gosched), so gp
+     * executes the instruction again each time it is resumed, and the collector keeps where gp
+     * is in GC() (Go keeps it in GC()'s frame). Returns 0 when GC() returned (the interpreter
+     * goes past the instruction), {@link GoCode#PARK} after {@link Sched#gopark} (gp waits for a
+     * mark termination, {@link WaitReason#WAIT_FOR_GC_CYCLE}), or {@link GoCode#GOSCHED} (the
+     * sweep loop's Gosched). gp is {@code _Gwaiting} while it waits, so the cycle scans its
+     * stack like any other blocked G's.
+     *
+     * <p>Default 0: a runtime without a collector (goroutines' own tests) has no cycle to wait
+     * for, so {@code gc} does nothing there (deliberately unlike Go, which always has one).
+     */
+    default int runtimeGC(M mp, G gp) {
+        return 0;
+    }
+
     /** Called by goexit0 for a dead G (flush assist credit); default nothing. */
     default void goexit(G gp) {}
 

@@ -51,6 +51,50 @@ final class GcViews {
         public int markrootFreeGStacks() {
             return rt.gfree.markrootFreeGStacks();
         }
+
+        @Override
+        public void setGcBlackenEnabled(boolean enabled) {
+            rt.gcBlackenEnabled = enabled;
+        }
+
+        @Override
+        public void schedEnableUser(boolean enable) {
+            rt.userScheduling.setEnabled(enable);
+        }
+
+        @Override
+        public boolean pollWork() {
+            if (rt.globrunq.runqsize != 0) {
+                return true;
+            }
+            M mp = M.getm();
+            P pp = mp == null ? null : mp.p;
+            return pp != null && !pp.runqempty();
+        }
+
+        @Override
+        public void wakeIdleP() {
+            if (rt.mps.npidle.get() != 0 && rt.mps.nmspinning.get() == 0) {
+                rt.mps.wakep();
+            }
+        }
+
+        @Override
+        public void kickLocalRunq() {
+            M mp = M.getm();
+            P pp = mp == null ? null : mp.p;
+            if (pp == null) {
+                return;
+            }
+            rt.platform.lock(rt.lock);
+            try {
+                for (G gp; (gp = pp.runqget()) != null; ) {
+                    rt.globrunq.globrunqput(gp);
+                }
+            } finally {
+                rt.lock.unlock();
+            }
+        }
     }
 
     /** One per {@link G}, made with it ({@link G#gc()}). */
@@ -95,6 +139,12 @@ final class GcViews {
         @Override
         public void enterWaitingScan() {
             enterWaiting(WaitReason.GARBAGE_COLLECTION_SCAN);
+        }
+
+        @Override
+        public void enterWaitingMarkWorker() {
+            // go1.14's gcBgMarkWorker sets no wait reason: the one its gopark left stays.
+            enterWaiting(gp.waitreason);
         }
 
         /** {@code casgstatus(gp, _Grunning, _Gwaiting); gp.waitreason = reason}; gp is the calling M's G. */

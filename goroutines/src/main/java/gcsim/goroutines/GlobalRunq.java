@@ -47,6 +47,34 @@ final class GlobalRunq {
         runqsize++;
     }
 
+    /**
+     * Go's globrunqputhead (a later Go's; go1.14 has no caller without a P): puts gp at the
+     * head of the global queue, taking sched.lock. For a system goroutine started by a caller
+     * without a P (the collector's gcBgMarkStartWorkers): Go puts the new worker in the calling
+     * P's runnext, where it runs at the next scheduling point; {@link #systemAtHead} makes
+     * schedule look at the global queue first while one waits there, to the same effect.
+     */
+    void globrunqputheadSystem(G gp) {
+        sched.platform.lock(sched.lock);
+        try {
+            gp.schedlink = runqHead;
+            runqHead = gp;
+            if (runqTail == null) {
+                runqTail = gp;
+            }
+            runqsize++;
+            systemAtHead = true;
+        } finally {
+            sched.lock.unlock();
+        }
+    }
+
+    /**
+     * Whether a system goroutine was put at the head of the queue and not taken yet (see
+     * {@link #globrunqputheadSystem}); written under sched.lock, read racily by schedule.
+     */
+    volatile boolean systemAtHead;
+
     /** globrunqput taking sched.lock itself. */
     void globrunqputLocked(G gp) {
         sched.platform.lock(sched.lock);
@@ -71,6 +99,9 @@ final class GlobalRunq {
 
     @Nullable G globrunqpop() {
         G gp = runqHead;
+        if (systemAtHead) {
+            systemAtHead = false;
+        }
         if (gp != null) {
             runqHead = gp.schedlink;
             if (runqHead == null) {

@@ -168,6 +168,11 @@ final class GoroutineStacks {
         if (!isShrinkStackSafe(gp)) {
             throw Throw.fatal("shrinkstack at bad time");
         }
+        if (gp.gcBgMarkWorker) {
+            // We're not allowed to shrink the gcBgMarkWorker
+            // stack (see gcBgMarkWorker for explanation).
+            return;
+        }
         Stack old = gp.stack;
         if (old == null) {
             throw Throw.fatal("missing stack in shrinkstack");

@@ -100,7 +100,7 @@ final class Inspection {
             if ((s & G_SCAN) != 0) {
                 return gp + " left with the scan bit (status " + Integer.toHexString(s) + ")";
             }
-            if (s != G_DEAD) {
+            if (s != G_DEAD && !gp.systemGoroutine) { // system Gs are sched.ngsys, not created
                 live++;
             }
         }

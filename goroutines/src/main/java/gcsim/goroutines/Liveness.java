@@ -108,6 +108,9 @@ final class Liveness {
         }
         int grunning = 0;
         for (G gp : sched.allgs()) {
+            if (gp.systemGoroutine) {
+                continue; // Go's isSystemGoroutine(gp, false): the GC's parked mark workers
+            }
             int s = readgstatus(gp);
             switch (s & ~G_SCAN) {
                 case G_WAITING, G_PREEMPTED -> grunning++;

@@ -62,4 +62,11 @@ public interface RuntimeEvents {
 
     /** The collector's gcphase changed to {@code phase} ("_GCoff", "_GCmark", "_GCmarktermination"). */
     default void gcPhase(String phase) { }
+
+    /**
+     * A background mark worker goroutine finished one run in {@code mode} ("dedicated",
+     * "fractional", "idle") that took {@code nanos} (Go's per-mode mark time). The worker's M,
+     * the worker G still running on it.
+     */
+    default void gcMarkWorkerRun(String mode, long nanos) { }
 }

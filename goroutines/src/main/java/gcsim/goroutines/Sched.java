@@ -121,6 +121,8 @@ public final class Sched {
     /** Statistics. */
     final AtomicLong goroutinesCreated = new AtomicLong();
     final AtomicLong goroutinesExited = new AtomicLong();
+    /** Go's sched.ngsys: system goroutines (the GC's mark workers), not in the two counts above. */
+    final AtomicLong ngsys = new AtomicLong();
     final AtomicLong stackGrowths = new AtomicLong();
     final AtomicLong stackShrinks = new AtomicLong();
     final AtomicLong preemptionsCooperative = new AtomicLong();
@@ -142,6 +144,14 @@ public final class Sched {
     volatile @Nullable GcHooks gcHooks;
     /** Whether {@link #gcHooks} wants {@link GcHooks#atSafePoint} calls (stress mode); set with it. */
     volatile boolean gcSafePointHook;
+    /**
+     * Go's gcBlackenEnabled: mark workers and assists may blacken objects (from gcStart's
+     * world stop to mark termination's). Written by the collector through {@link GcSupport};
+     * read by schedule and findrunnable before they ask {@link #gcHooks} for a mark worker.
+     */
+    volatile boolean gcBlackenEnabled;
+    /** Go's sched.disable: user scheduling off during a stop-the-world mode cycle. */
+    final @NotOnlyInitialized UserScheduling userScheduling;
 
     // ---- test seams: per runtime, null in production (tests only; never static) ----
     /**
@@ -194,6 +204,7 @@ public final class Sched {
         this.preemption = new Preemption(this);
         this.inspection = new Inspection(this);
         this.gcSupport = new GcViews.Runtime(this);
+        this.userScheduling = new UserScheduling(this);
         this.gomaxprocs = config.gomaxprocs();
         this.stackAllocator = stackAllocator;
         this.functab = functab;
@@ -403,6 +414,16 @@ public final class Sched {
         return allgs.newproc(code, init);
     }
 
+    /**
+     * Go's {@code go gcBgMarkWorker(p)} in gcBgMarkStartWorkers: a system goroutine running
+     * the collector's background mark worker {@code code} (not counted as created, skipped by
+     * checkdead and the dumps, its stack never shrunk). Placed as {@link #newproc} places any
+     * G. For the collector; any thread.
+     */
+    public G newBgMarkWorker(GoCode code) {
+        return allgs.newproc1(code, null, true, true);
+    }
+
     /** A snapshot of every G ever created (Go's allgs), in creation order. Any thread. */
     public G[] allgs() {
         return allgs.allgs();
@@ -465,6 +486,10 @@ public final class Sched {
         }
         G gp;
         boolean inheritTime = false;
+        // Normal goroutines will check for need to wakeP in ready,
+        // but GCworkers and tracereaders will not, so the check must
+        // be done here instead.
+        boolean tryWakeP;
         for (;;) {
             checkExiting();
             P pp = mustP(mp);
@@ -481,8 +506,15 @@ public final class Sched {
             }
             timers.checkTimers(pp);
             gp = null;
-            // Check the global runnable queue once in a while to ensure fairness.
-            if (pp.schedtick % 61 == 0 && globrunq.runqsize > 0) {
+            tryWakeP = false;
+            GcHooks h = gcHooks;
+            if (gcBlackenEnabled && h != null) {
+                gp = h.findRunnableGCWorker(pp);
+                tryWakeP = gp != null;
+            }
+            // Check the global runnable queue once in a while to ensure fairness (and at once
+            // when a system goroutine waits at its head: see GlobalRunq.globrunqputheadSystem).
+            if (gp == null && (pp.schedtick % 61 == 0 || globrunq.systemAtHead) && globrunq.runqsize > 0) {
                 platform.lock(lock);
                 try {
                     gp = globrunq.globrunqget(pp, 1);
@@ -501,10 +533,23 @@ public final class Sched {
                     continue; // gcwaiting or exit: start over
                 }
             }
+            // This thread is going to run a goroutine and is not spinning anymore,
+            // so if it was marked as spinning we need to reset it now and potentially
+            // start a new spinning M.
+            if (mp.spinning) {
+                resetspinning(mp);
+            }
+            if (userScheduling.user && userScheduling.holdBack(gp)) {
+                // Scheduling of this goroutine is disabled (STW mode): it waits on
+                // sched.disable.runnable for schedEnableUser(true); look again.
+                continue;
+            }
             break;
         }
-        if (mp.spinning) {
-            resetspinning(mp);
+        // If about to schedule a not-normal goroutine (a GCworker or tracereader),
+        // wake a P if there is one.
+        if (tryWakeP && mps.npidle.get() != 0 && mps.nmspinning.get() == 0) {
+            mps.wakep();
         }
         execute(mp, gp, inheritTime);
         mcall.run(mp, gp);
@@ -575,6 +620,16 @@ public final class Sched {
         if (gp != null) {
             return gp;
         }
+        // We have nothing to do. If we're in the GC mark phase, can
+        // safely scan and blacken objects, and have work to do, run
+        // idle-time marking rather than give up the P.
+        GcHooks h = gcHooks;
+        if (gcBlackenEnabled && h != null) {
+            gp = h.findIdleGCWorker(pp);
+            if (gp != null) {
+                return gp;
+            }
+        }
         // Return P and block.
         platform.lock(lock);
         try {
@@ -613,6 +668,30 @@ public final class Sched {
                     mp.spinning = true;
                     mps.nmspinning.incrementAndGet();
                 }
+                return null;
+            }
+        }
+        // Check for idle-priority GC work again.
+        if (gcBlackenEnabled && h != null && h.idleMarkWorkFor(null)) {
+            P got;
+            platform.lock(lock);
+            try {
+                got = mps.pidleget();
+                if (got != null && !h.idleMarkWorkFor(got)) {
+                    mps.pidleput(got);
+                    got = null;
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (got != null) {
+                mps.acquirep(mp, got);
+                if (wasSpinning) {
+                    mp.spinning = true;
+                    mps.nmspinning.incrementAndGet();
+                }
+                // Go back to idle GC check (Go jumps to findrunnable's stop label; the
+                // caller's schedule loop comes back here through the same checks).
                 return null;
             }
         }
@@ -721,7 +800,9 @@ public final class Sched {
         P pp = mp == null ? null : mp.p;
         if (pp == null) {
             // Deliberate: Go's caller always has a P (a mark worker readying the G it
-            // suspended puts it in its own runnext). Ours has none: the G goes to the global
+            // suspended puts it in its own runnext, as ours do now that they are goroutines
+            // on Ps). A caller without one (the checkmark pass on the collector's thread, a
+            // test): the G goes to the global
             // queue, and an M is woken by Go's own rule for ready, only when a P is idle
             // and no M is spinning. A spinning M finds the G: it checks the global queue
             // under sched.lock before it gives up its P, and again after it stops counting

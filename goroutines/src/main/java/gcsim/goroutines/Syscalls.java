@@ -107,6 +107,14 @@ final class Syscalls {
                 gp.stackguard0 = gp.stackLo + STACK_GUARD;
                 gp.wakeSuspender(); // as in execute
             }
+            if (!sched.userScheduling.schedEnabled(gp)) {
+                // Scheduling of this goroutine is disabled: Go calls Gosched() here.
+                // Deliberate difference: the G cannot yield from inside this call, so
+                // it is asked to yield at its next safe point (gopreempt_m puts it on the
+                // global queue, where schedule holds it back), as a preemption would.
+                gp.preempt = true;
+                gp.stackguard0 = STACK_PREEMPT;
+            }
             return true;
         }
         mp.locks--;
@@ -142,7 +150,7 @@ final class Syscalls {
         P pp;
         sched.platform.lock(sched.lock);
         try {
-            pp = sched.mps.pidleget();
+            pp = sched.userScheduling.schedEnabled(gp) ? sched.mps.pidleget() : null;
             if (pp == null) {
                 sched.globrunq.globrunqput(gp);
             }

@@ -91,8 +91,8 @@ public final class Traceback {
     public static String dump(Sched rt) {
         StringBuilder sb = new StringBuilder();
         for (G gp : rt.allgs()) {
-            if ((GStatus.readgstatus(gp) & ~G_SCAN) == G_DEAD) {
-                continue;
+            if ((GStatus.readgstatus(gp) & ~G_SCAN) == G_DEAD || gp.isSystemGoroutine()) {
+                continue; // tracebackothers skips system goroutines at the default GOTRACEBACK
             }
             if (sb.length() > 0) {
                 sb.append('\n');

@@ -75,7 +75,8 @@ final class TestRt implements AutoCloseable {
         try {
             return Suspension.suspendG(gp);
         } catch (Error | Sched.MExit e) {
-            if (rt.hasExited()) {
+            // rt.exiting is set first (suspendG throws on it), hasExited a moment later.
+            if (rt.exiting || rt.hasExited()) {
                 return null;
             }
             throw e;
@@ -92,7 +93,7 @@ final class TestRt implements AutoCloseable {
             Suspension.resumeG(st);
             return true;
         } catch (Error | Sched.MExit e) {
-            if (rt.hasExited()) {
+            if (rt.exiting || rt.hasExited()) {
                 return false;
             }
             throw e;

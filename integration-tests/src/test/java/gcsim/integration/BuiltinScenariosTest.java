@@ -34,7 +34,7 @@ class BuiltinScenariosTest {
     })
     void runsClean(String scenario, String mode, String checkmark) {
         Cli r = Cli.run("run", "--scenario", scenario, "--mode", mode, "--goroutines", Integer.toString(GOROUTINES),
-                "--cycles", "3", "--procs", "2", "--workers", "2", "--checkmark", checkmark, "--json", "--timeout",
+                "--cycles", "3", "--procs", "2", "--checkmark", checkmark, "--json", "--timeout",
                 "60");
         assertThat(r.status()).as("exit status; stderr:%n%s", r.err()).isZero();
         Map<String, Object> j = r.json();

@@ -47,6 +47,25 @@ class JsonReportTest {
             Map<String, Object> roots = map(c.get("rootSnapshot"));
             assertThat(num(c, "stacksScanned")).isEqualTo(num(roots, "alive")).isEqualTo(num(roots, "allgs"));
             assertThat(map(c.get("assists"))).containsKeys("count", "scanWork", "creditSteals", "parks", "nanos");
+            // Go's controller (no --workers): 25% of GOMAXPROCS, rounded to whole dedicated
+            // workers unless that is more than 30% off, then fractional (mgc.go startCycle).
+            Map<String, Object> w = map(c.get("markWorkers"));
+            long procs = num(config, "procs");
+            double goal = procs * 0.25;
+            long dedicated = Math.round(Math.floor(goal + 0.5));
+            if (Math.abs(dedicated / goal - 1) > 0.3) {
+                dedicated = dedicated > goal ? dedicated - 1 : dedicated;
+                assertThat(((Number) w.get("fractionalGoal")).doubleValue())
+                        .isCloseTo((goal - dedicated) / procs, org.assertj.core.data.Offset.offset(1e-9));
+            } else {
+                assertThat(((Number) w.get("fractionalGoal")).doubleValue()).isZero();
+            }
+            assertThat(num(w, "dedicatedWorkers")).isEqualTo(dedicated);
+            assertThat(num(w, "dedicatedRuns") + num(w, "fractionalRuns") + num(w, "idleRuns"))
+                    .as("some worker marked").isPositive();
+            assertThat(num(c, "backgroundCpuNanos")).isEqualTo(num(w, "dedicatedNanos") + num(w, "fractionalNanos"));
+            assertThat(num(c, "idleCpuNanos")).isEqualTo(num(w, "idleNanos"));
+            assertThat(((Number) c.get("markUtilization")).doubleValue()).isNotNegative();
         }
         assertThat(cycles).anyMatch(c -> num(c, "objectsMarked") > 0);
         assertThat(cycles).anyMatch(c -> num(c, "bytesMarked") > 0);

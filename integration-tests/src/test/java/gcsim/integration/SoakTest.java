@@ -72,7 +72,7 @@ class SoakTest {
                         continue; // by design: a loop without calls never stops without async preemption
                     }
                     List<String> args = new ArrayList<>(List.of("run", "--scenario", scenario, "--seed",
-                            Long.toString(seed), "--goroutines", "16", "--procs", "2", "--workers", "2",
+                            Long.toString(seed), "--goroutines", "16", "--procs", "2",
                             "--cycles", Integer.toString(CYCLES_PER_RUN), "--gc-every", "64",
                             "--json", "--timeout", "60"));
                     args.addAll(strategy);

@@ -47,6 +47,12 @@ class TraceTest {
                 .anySatisfy(e -> assertThat((String) e.get("name")).matches("stack grow g\\d+"));
         assertThat(of(events, "i", "gc")).extracting(e -> e.get("name"))
                 .contains("_GCmark", "_GCmarktermination", "_GCoff");
+        // The background mark workers are goroutines on the Ms: each run a span in its mode.
+        assertThat(of(events, "X", "gc")).filteredOn(e -> ((String) e.get("name")).startsWith("mark worker ("))
+                .isNotEmpty().allSatisfy(e -> {
+                    assertThat((String) e.get("name")).matches("mark worker \\((dedicated|fractional|idle)\\)");
+                    assertThat(trackNames.get(Cli.num(e, "tid"))).startsWith("M");
+                });
         // Counters: goroutines alive and heap live, sampled between cycles too (not only at their ends).
         List<Map<String, Object>> heap = of(events, "C", "counter").stream()
                 .filter(e -> "heap".equals(e.get("name"))).toList();

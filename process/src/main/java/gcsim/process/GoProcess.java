@@ -84,7 +84,7 @@ public final class GoProcess implements AutoCloseable {
         // The heap's per-P caches and the scheduler's Ps come from the one value.
         this.heap = new Heap(HeapConfig.of(b.procs));
         this.interp = new Interp(rt, heap, src.program());
-        GcConfig gcConfig = GcConfig.defaults(b.workers == 0 ? b.procs : b.workers)
+        GcConfig gcConfig = GcConfig.defaults(b.workers)
                 .withMode(b.mode)
                 .withCheckmark(b.checkmark)
                 .withAutoTrigger(b.autoTrigger != null ? b.autoTrigger : src.autoTrigger())

@@ -137,9 +137,11 @@ public final class GoProcessBuilder {
     }
 
     /**
-     * Dedicated mark workers ({@code --workers}); by default one per P.
+     * Dedicated mark workers ({@code --workers}), overriding Go's controller; by default (0)
+     * the controller decides each cycle (25% of GOMAXPROCS as dedicated, fractional and idle
+     * workers, as go1.14).
      *
-     * @param n 1 to {@link #procs} (each needs a P, as in Go)
+     * @param n 0 (Go's controller) or 1 to {@link #procs} (each needs a P, as in Go)
      * @return this builder
      */
     public GoProcessBuilder workers(int n) {
@@ -304,7 +306,8 @@ public final class GoProcessBuilder {
             throw new IllegalArgumentException("procs must be at least 1: " + procs);
         }
         if (workers < 0 || workers > procs) {
-            throw new IllegalArgumentException("workers must be between 1 and procs (" + procs + "): " + workers);
+            throw new IllegalArgumentException("workers must be 0 (Go's controller) or between 1 and procs ("
+                    + procs + "): " + workers);
         }
         if (goroutines < 1 || goroutines > ScenarioParser.MAX_GOROUTINES) {
             throw new IllegalArgumentException("goroutines must be between 1 and "

@@ -351,7 +351,7 @@ final class ProcessRun {
         int shown = 0;
         int more = 0;
         for (G gp : rt.allgs()) {
-            if (gp == me || (GStatus.readgstatus(gp) & ~GStatus.G_SCAN) == GStatus.G_DEAD) {
+            if (gp == me || gp.isSystemGoroutine() || (GStatus.readgstatus(gp) & ~GStatus.G_SCAN) == GStatus.G_DEAD) {
                 continue;
             }
             if (shown == DUMP_GOROUTINES) {

@@ -7,6 +7,7 @@ import gcsim.gcmark.CycleRecord;
 import gcsim.goroutines.GStatus;
 import gcsim.goroutines.mutator.Program;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -28,10 +29,20 @@ final class Processes {
         assertThat(run.awaitCondition(cond, Duration.ofSeconds(40))).as("condition not reached in time").isTrue();
     }
 
+    /**
+     * The process's cycles once at least {@code n} have been recorded: a cycle's record is added
+     * after the world starts again, so a goroutine its mark termination readied (runtime.GC()'s
+     * caller) may run, and the program exit, before the record is there.
+     */
+    static List<CycleRecord> cyclesAtLeast(GoProcess run, int n) {
+        until(run, () -> run.cycles().size() >= n);
+        return run.cycles();
+    }
+
     /** Polls (yielding) until a goroutine other than main is running on an M. */
     static void untilAWorkerRuns(GoProcess run) {
         assertThat(run.awaitCondition(() -> Stream.of(run.runtime().allgs())
-                .anyMatch(g -> g.goid() > 1 && GStatus.readgstatus(g) == G_RUNNING), Duration.ofSeconds(20)))
+                .anyMatch(g -> g.goid() > 1 && !g.isSystemGoroutine() && GStatus.readgstatus(g) == G_RUNNING), Duration.ofSeconds(20)))
                 .as("no worker ran").isTrue();
     }
 

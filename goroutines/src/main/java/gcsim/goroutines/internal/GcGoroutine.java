@@ -122,6 +122,14 @@ public abstract class GcGoroutine {
      */
     public abstract void enterWaitingScan();
 
+    /**
+     * gcBgMarkWorker around its gcDrain: "Mark our goroutine preemptible so its stack can be
+     * scanned. This lets two mark workers scan each other (otherwise, they would deadlock)."
+     * The G, running on the calling M, goes to _Gwaiting keeping its wait reason (go1.14 sets
+     * none here). The worker G's own M only; pair with {@link #exitWaiting}.
+     */
+    public abstract void enterWaitingMarkWorker();
+
     /** Undoes enterWaiting: the G runs on (spins while a scanner holds its scan bit). The G's own M. */
     public abstract void exitWaiting();
 

@@ -67,4 +67,41 @@ public abstract class GcSupport {
      * returns how many stacks were freed.
      */
     public abstract int markrootFreeGStacks();
+
+    /**
+     * Go's {@code atomic.Store(&gcBlackenEnabled, v)}: while true, schedule asks the
+     * collector's hooks for a background mark worker before it looks at the run queues, and
+     * findrunnable for an idle-time one. gcStart sets it with the world stopped; mark
+     * termination clears it with the world stopped. The collector's thread.
+     */
+    public abstract void setGcBlackenEnabled(boolean enabled);
+
+    /**
+     * Go's {@code schedEnableUser}: with false, the scheduler holds every user goroutine aside
+     * (only system goroutines, the mark workers, run); with true it puts them back on the global
+     * run queue and starts Ms for them. For stop-the-world mode cycles
+     * ({@code GODEBUG=gcstoptheworld=1}). The collector's thread.
+     */
+    public abstract void schedEnableUser(boolean enable);
+
+    /**
+     * Go's {@code pollWork} (proc.go), for an idle-mode mark worker: whether the calling M's P
+     * has other work (its local run queue or the global one). The worker's M.
+     */
+    public abstract boolean pollWork();
+
+    /**
+     * gcBgMarkWorker's dedicated mode after a preemption: "kick everything out of the run
+     * queue so it can run somewhere else": every G of the calling M's P's local run queue goes
+     * to the global queue (under sched.lock). The worker's M.
+     */
+    public abstract void kickLocalRunq();
+
+    /**
+     * Wakes an idle P (wakep) when one is idle and no M is spinning, so that its M schedules
+     * and runs the P's mark worker. For the collector's cycle thread while mark work waits and
+     * it has no P of its own to run it on (in Go the G running gcMarkDone, a worker or an
+     * assist, goes back to its own P, which schedules the worker). Any thread.
+     */
+    public abstract void wakeIdleP();
 }

@@ -399,6 +399,16 @@ public final class Interp implements GoCode {
                         }
                         ip += 3;
                     }
+                    case Op.GC -> {
+                        // runtime.GC(): resumed at this same instruction after each of its waits.
+                        save(gp, fid, ip, sp);
+                        GcHooks hooks = MutatorSupport.gcHooks(rt);
+                        int r = hooks == null ? 0 : hooks.runtimeGC(mp, gp);
+                        if (r != 0) {
+                            return r;
+                        }
+                        ip += 1; // GC() returned without gp leaving the M: its stack did not move
+                    }
                     default -> throw MutatorSupport.fatal("runtime: bad opcode " + code[ip] + " in " + fn.name());
                 }
             }

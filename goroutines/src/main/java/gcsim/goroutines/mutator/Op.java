@@ -42,6 +42,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * GOEXIT                             runtime.Goexit()
  * BLOCK                              select {} (parks for ever)
  * CHECKEQ   a b                      throw "mutator check failed" unless a == b
+ * GC                                 runtime.GC(): finish the cycle in progress, then a whole new
+ *                                    one (gcWaitOnMark, gcStart, gcWaitOnMark), then help its sweep
  * </pre>
  *
  * <p>Each opcode's facts (mnemonic, operand kinds in encoding order, length,
@@ -81,6 +83,7 @@ public final class Op {
     public static final int GOEXIT = 24;
     public static final int BLOCK = 25;
     public static final int CHECKEQ = 26;
+    public static final int GC = 27;
 
     /**
      * The kind of one operand, in encoding order. Drives the builder's
@@ -221,6 +224,7 @@ public final class Op {
         end(GOEXIT, "GOEXIT"),
         end(BLOCK, "BLOCK"),
         op(CHECKEQ, "CHECKEQ", Operand.SLOT, Operand.SLOT),
+        op(GC, "GC"),
     };
 
     /** Fixed lengths (opcode included) and COUNT offsets, derived from the table for {@link #length}. */

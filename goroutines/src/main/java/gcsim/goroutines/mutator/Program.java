@@ -414,6 +414,14 @@ public final class Program {
         }
 
         /**
+         * {@code runtime.GC()}: waits for the cycle in progress to finish marking, has a whole new
+         * cycle run and waits for its mark termination, then helps sweep it (see {@link Op#GC}).
+         */
+        public FuncBuilder gc() {
+            return instr(Op.GC);
+        }
+
+        /**
          * Appends one instruction, encoded as {@link Op#info(int)} says. The
          * operands come in the table's order, one per {@link Op.Operand}
          * except {@link Op.Operand#COUNT}, which is written from the

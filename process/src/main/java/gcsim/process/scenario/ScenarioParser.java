@@ -32,8 +32,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *             { LABEL ":" | instr } "end"
  * slots     = slot { "," slot }             slot = [ "*" ] NAME   ("*": a pointer slot)
  * instr     = MNEMONIC { operand }          (lower case; see Op for meanings)
- *             call FUNC { slot } [ "-&gt;" slot ] | ret [ slot ] | spawn FUNC { slot } | ...
+ *             call FUNC { slot } [ "-&gt;" slot ] | ret [ slot ] | spawn FUNC { slot } | gc | ...
  * </pre>
+ * {@code gc} alone in a func body is the instruction (runtime.GC()); {@code gc autotrigger} there
+ * is the top-level setting, so the func before it has no end.
  *
  * <p>When the file has {@code go} lines, the parser writes the entry
  * function {@code main} itself: it spawns each line's goroutines (passing
@@ -313,7 +315,10 @@ public final class ScenarioParser {
     }
 
     private void bodyLine(Program.FuncBuilder f, String line, String[] t, String kw) {
-        if (TOP_LEVEL.contains(kw)) {
+        // "gc" starts a top-level setting ("gc autotrigger on") and is also an instruction
+        // (runtime.GC()): in a func body only "gc autotrigger" means the func has no end.
+        boolean gcInstr = kw.equals("gc") && (t.length == 1 || !t[1].equals("autotrigger"));
+        if (TOP_LEVEL.contains(kw) && !gcInstr) {
             throw error(funcLines.getOrDefault(fname, lineNo), "func " + fname + " has no end (line " + lineNo
                     + " starts a new " + kw + ")");
         }

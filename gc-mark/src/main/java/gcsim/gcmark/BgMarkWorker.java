@@ -1,0 +1,255 @@
+package gcsim.gcmark;
+
+import gcsim.base.GoThrow;
+import gcsim.goroutines.G;
+import gcsim.goroutines.GoCode;
+import gcsim.goroutines.M;
+import gcsim.goroutines.Sched;
+import gcsim.goroutines.WaitReason;
+import java.util.concurrent.Semaphore;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.HdrHistogram.Histogram;
+import org.checkerframework.checker.nullness.qual.Nullable;
+
+/**
+ * Go's {@code gcBgMarkWorker} (mgc.go): the background mark worker of one P, a system
+ * goroutine. gcBgMarkStartWorkers starts one per P before the first cycle; it tells the
+ * collector it is ready, parks ("GC worker (idle)") and attaches itself to its P. From then on
+ * only the scheduler runs it: {@code findRunnableGCWorker} (schedule) or findrunnable's idle
+ * check makes it runnable on its own P when {@link GcController} says the P should mark, in one
+ * of three modes. Each time it runs:
+ * <ol>
+ *   <li>{@code work.nwait--} (Go counts active workers down from {@code work.nproc}, an
+ *       arbitrarily large number, so {@code nwait == nproc} means "no worker is working");
+ *   <li>the G goes to _Gwaiting while it drains, "so its stack can be scanned. This lets two
+ *       mark workers scan each other (otherwise, they would deadlock)";
+ *   <li>{@link #gcDrain} by mode: dedicated drains until preempted, kicks its P's run queue
+ *       to the global one if it was, then drains to the end without preemption; fractional
+ *       drains until preempted or over its share ({@code pollFractionalWorkerExit}); idle
+ *       drains until preempted or its P has other work ({@code pollWork});
+ *   <li>the time goes to its mode; {@code work.nwait++}; the last worker out with no work in
+ *       sight signals the collector, which runs gcMarkDone;
+ *   <li>it parks again.
+ * </ol>
+ * The worker never leaves its M except by parking: it is never preempted into a run queue (it
+ * checks {@code gp.preempt} itself), so when its P schedules it is always parked.
+ *
+ * <p>Deliberate difference: Go's last worker calls gcMarkDone itself, on its G; here the
+ * collector's cycle thread runs gcMarkDone and mark termination (it stops the world without
+ * holding a P), so the worker only signals it ({@link CycleWork#idleSignal}).
+ *
+ * <p>Threads: {@link #run} on whichever M runs the G, one at a time; the fields are the G's
+ * own ({@link #started}) or handed over with the world stopped ({@link #latencies}, taken by
+ * the collector at mark termination while the worker is parked).
+ */
+final class BgMarkWorker implements GoCode {
+    /** Go's gcDrainFlags. */
+    static final int DRAIN_UNTIL_PREEMPT = 1;
+    static final int DRAIN_FLUSH_BG_CREDIT = 2;
+    static final int DRAIN_IDLE = 4;
+    static final int DRAIN_FRACTIONAL = 8;
+    /** Go's gcCreditSlack: flush scan credit to assists every 2000 units. */
+    static final int GC_CREDIT_SLACK = 2000;
+
+    /** What every worker of one collector shares. */
+    record Context(Sched rt, GcController controller, Roots roots, Marking marking, WorkPool pool,
+            GcWork[] perP, Assist assist, Supplier<@Nullable CycleWork> cycle, Semaphore bgMarkReady) {}
+
+    private final Context c;
+    /** The P this worker belongs to (Go's {@code _p_} argument). */
+    private final int pid;
+    /** Whether the G has run its start-up part (told the collector it is ready). The G's M. */
+    private boolean started;
+    /** suspendG latencies of this worker's stack jobs in the current cycle; see {@link #takeLatencies}. */
+    private Histogram latencies = CycleWork.latencyHistogram();
+
+    BgMarkWorker(Context c, int pid) {
+        this.c = c;
+        this.pid = pid;
+    }
+
+    @Override
+    public int run(M mp, G gp) {
+        if (!started) {
+            started = true;
+            // Inform gcBgMarkStartWorkers that this worker is ready.
+            c.bgMarkReady().release();
+        } else {
+            markOnce(gp);
+        }
+        // Go to sleep until woken by gcController.findRunnable.
+        Sched.gopark(mp, gp, () -> attach(gp), WaitReason.GC_WORKER_IDLE);
+        return PARK;
+    }
+
+    /**
+     * gopark's unlock function: attach to the P now that the G is stopped. Go's worker exits
+     * when the P already has another; ours cannot: the collector starts one per P only.
+     */
+    private void attach(G gp) {
+        if (!c.controller().attach(pid, gp)) {
+            throw new GoThrow("gcBgMarkWorker: P " + pid + " already has a worker");
+        }
+    }
+
+    /** One run of the worker: from findRunnableGCWorker's decision to the worker's next park. */
+    private void markOnce(G gp) {
+        CycleWork work = c.cycle().get();
+        if (work == null || !work.blackenEnabled) {
+            throw new GoThrow("gcBgMarkWorker: blackening not enabled");
+        }
+        long startTime = c.rt().platform().nanoTime();
+        c.controller().workerStarted(pid, startTime);
+        long decnwait = work.nwait.decrementAndGet();
+        if (decnwait == CycleWork.NPROC) {
+            throw new GoThrow("work.nwait was > work.nproc",
+                    "runtime: work.nwait= " + decnwait + " work.nproc= " + CycleWork.NPROC);
+        }
+        GcWork gcw = c.perP()[pid];
+        GcController.Mode mode = c.controller().mode(pid);
+        // Mark our goroutine preemptible so its stack
+        // can be scanned. This lets two mark workers
+        // scan each other (otherwise, they would
+        // deadlock).
+        gp.gc().enterWaitingMarkWorker();
+        try {
+            switch (mode) {
+                case DEDICATED -> {
+                    gcDrain(work, gcw, gp, DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
+                    if (gp.gc().preempt()) {
+                        // We were preempted. This is a useful signal to kick
+                        // everything out of the run queue so it can run
+                        // somewhere else.
+                        c.rt().gcSupport().kickLocalRunq();
+                    }
+                    // Go back to draining, this time
+                    // without preemption.
+                    gcDrain(work, gcw, gp, DRAIN_FLUSH_BG_CREDIT);
+                }
+                case FRACTIONAL -> gcDrain(work, gcw, gp,
+                        DRAIN_FRACTIONAL | DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
+                case IDLE -> gcDrain(work, gcw, gp, DRAIN_IDLE | DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
+                default -> throw new GoThrow("gcBgMarkWorker: unexpected gcMarkWorkerMode");
+            }
+        } finally {
+            gp.gc().exitWaiting();
+        }
+        // Account for time.
+        long duration = c.rt().platform().nanoTime() - startTime;
+        c.controller().workerStopped(pid, duration);
+        gcsim.goroutines.RuntimeEvents ev = c.rt().runtimeEvents();
+        if (ev != gcsim.goroutines.RuntimeEvents.NONE) {
+            ev.gcMarkWorkerRun(mode.name().toLowerCase(java.util.Locale.ROOT), duration);
+        }
+        // Was this the last worker and did we run out
+        // of work?
+        long incnwait = work.nwait.incrementAndGet();
+        if (incnwait > CycleWork.NPROC) {
+            throw new GoThrow("work.nwait > work.nproc", "runtime: p.gcMarkWorkerMode= " + mode
+                    + " work.nwait= " + incnwait + " work.nproc= " + CycleWork.NPROC);
+        }
+        // If this worker reached a background mark completion
+        // point, signal the main GC goroutine.
+        if (incnwait == CycleWork.NPROC && !gcMarkWorkAvailable(work, c.pool(), null)) {
+            work.idleSignal.release();
+        }
+    }
+
+    /**
+     * Go's gcDrain: root jobs first, then grey objects, until there is no work, or (with
+     * {@link #DRAIN_UNTIL_PREEMPT}) the G is asked to stop, or (idle/fractional) the self-preempt
+     * check says so every {@link GcController#DRAIN_CHECK_THRESHOLD} units of scan work.
+     * The worker G's M, the G _Gwaiting.
+     */
+    private void gcDrain(CycleWork work, GcWork gcw, G gp, int flags) {
+        boolean preemptible = (flags & DRAIN_UNTIL_PREEMPT) != 0;
+        boolean flushBgCredit = (flags & DRAIN_FLUSH_BG_CREDIT) != 0;
+        long initScanWork = gcw.scanWork;
+        // checkWork is the scan work before performing the next
+        // self-preempt check.
+        long checkWork = Long.MAX_VALUE;
+        BooleanSupplier check = null;
+        if ((flags & (DRAIN_IDLE | DRAIN_FRACTIONAL)) != 0) {
+            checkWork = initScanWork + GcController.DRAIN_CHECK_THRESHOLD;
+            if ((flags & DRAIN_IDLE) != 0) {
+                check = c.rt().gcSupport()::pollWork;
+            } else {
+                check = () -> c.controller().pollFractionalWorkerExit(pid);
+            }
+        }
+        // Drain root marking jobs.
+        if (work.rootsLeft()) {
+            while (!(preemptible && gp.gc().preempt())) {
+                int job = work.markrootNext.getAndIncrement();
+                if (job >= work.markrootJobs) {
+                    break;
+                }
+                c.roots().markroot(work, c.marking(), gcw, job, latencies);
+                if (check != null && check.getAsBoolean()) {
+                    flushScanWork(gcw, initScanWork, flushBgCredit);
+                    return;
+                }
+            }
+        }
+        // Drain heap marking jobs.
+        while (!(preemptible && gp.gc().preempt())) {
+            // Try to keep work available on the global queue.
+            if (c.pool().fullIsEmpty()) {
+                gcw.balance();
+            }
+            long b = gcw.tryGetFast();
+            if (b == 0) {
+                b = gcw.tryGet();
+            }
+            if (b == 0) {
+                // Unable to get work.
+                break;
+            }
+            c.marking().scanobject(b, gcw);
+            // Flush background scan work credit to the global
+            // account if we've accumulated enough locally so
+            // mutator assists can draw on it.
+            if (gcw.scanWork >= GC_CREDIT_SLACK) {
+                if (flushBgCredit) {
+                    c.assist().gcFlushBgCredit(gcw.scanWork - initScanWork);
+                    initScanWork = 0;
+                }
+                checkWork -= gcw.scanWork;
+                gcw.scanWork = 0;
+                if (checkWork <= 0) {
+                    checkWork += GcController.DRAIN_CHECK_THRESHOLD;
+                    if (check != null && check.getAsBoolean()) {
+                        break;
+                    }
+                }
+            }
+        }
+        flushScanWork(gcw, initScanWork, flushBgCredit);
+    }
+
+    /** gcDrain's done: flush remaining scan work credit. */
+    private void flushScanWork(GcWork gcw, long initScanWork, boolean flushBgCredit) {
+        if (gcw.scanWork > 0) {
+            if (flushBgCredit) {
+                c.assist().gcFlushBgCredit(gcw.scanWork - initScanWork);
+            }
+            gcw.scanWork = 0;
+        }
+    }
+
+    /** Go's gcMarkWorkAvailable(p): p's own gcWork (when given), global work, or root jobs left. */
+    static boolean gcMarkWorkAvailable(CycleWork work, WorkPool pool, @Nullable GcWork own) {
+        return (own != null && !own.empty()) || !pool.fullIsEmpty() || work.rootsLeft();
+    }
+
+    /**
+     * This worker's suspendG latencies since the last call, and a fresh histogram for the next
+     * cycle. The collector, world stopped, the worker parked.
+     */
+    Histogram takeLatencies() {
+        Histogram h = latencies;
+        latencies = CycleWork.latencyHistogram();
+        return h;
+    }
+}
