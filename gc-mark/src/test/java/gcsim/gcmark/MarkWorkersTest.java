@@ -88,6 +88,9 @@ class MarkWorkersTest {
                     .doesNotContain("GC worker");
             assertThat(r.roots().allgs()).as("the workers' stacks are roots too").isEqualTo(4);
             assertThat(r.stacksScanned()).isEqualTo(4);
+            // Each worker's stack holds gcBgMarkWorker's frame, as Go's newproc1 lays it out.
+            assertThat(r.framesScanned()).isGreaterThanOrEqualTo(r.stacksScanned());
+            assertThat(workers).allSatisfy(g -> assertThat(Traceback.traceback(g)).contains("runtime.gcBgMarkWorker"));
             assertThat(run.rt().unaccountedGs()).isNull();
             run.assertVerified();
         }

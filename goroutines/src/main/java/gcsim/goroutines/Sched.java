@@ -11,7 +11,10 @@ import static gcsim.stacks.StackConstants.STACK_GUARD;
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.goroutines.platform.Platform;
 import gcsim.base.GoThrow;
+import gcsim.stacks.FrameLayout;
+import gcsim.stacks.FuncInfo;
 import gcsim.stacks.FuncTab;
+import gcsim.stacks.Stack;
 import gcsim.stacks.Growth;
 import gcsim.stacks.StackAllocator;
 import gcsim.stacks.StackCache;
@@ -421,8 +424,34 @@ public final class Sched {
      * G. For the collector; any thread.
      */
     public G newBgMarkWorker(GoCode code) {
-        return allgs.newproc1(code, null, true, true);
+        long pc = FuncTab.pcOf(gcBgMarkWorkerFuncId(), 0);
+        FuncInfo f = functab.funcOf(pc);
+        return allgs.newproc1(code, newg -> {
+            // Its stack holds gcBgMarkWorker's frame (Go's newproc1 lays out the entry frame
+            // above goexit): scanned, unwound and dumped like any goroutine's outermost frame.
+            Stack st = newg.stack;
+            if (st == null) {
+                throw Throw.fatal("newproc1: newg missing stack");
+            }
+            newg.sp = FrameLayout.pushOutermost(st, f);
+            newg.pc = pc;
+        }, true, true);
     }
+
+    /** The function id of {@code runtime.gcBgMarkWorker}, registered the first time (guarded by this). */
+    private synchronized int gcBgMarkWorkerFuncId() {
+        if (gcBgMarkWorkerFuncId < 0) {
+            // go1.14's frame: the worker's G and P pointers and its parkInfo pointer (runtime
+            // memory, not heap objects the GC marks: no pointer map), and the _p_ argument.
+            gcBgMarkWorkerFuncId = functab.register(FuncInfo.builder("runtime.gcBgMarkWorker")
+                    .frameSize(4 * gcsim.stacks.StackConstants.PTR_SIZE)
+                    .argSize(gcsim.stacks.StackConstants.PTR_SIZE).build());
+        }
+        return gcBgMarkWorkerFuncId;
+    }
+
+    /** See {@link #gcBgMarkWorkerFuncId()}; -1 until then. */
+    private int gcBgMarkWorkerFuncId = -1;
 
     /** A snapshot of every G ever created (Go's allgs), in creation order. Any thread. */
     public G[] allgs() {
