@@ -103,16 +103,33 @@ class BreaksTest {
         assertThat(r.err()).containsPattern("gp->atomicstatus=0x[0-9a-f]{1,3}\\n");
     }
 
-    /** Go #40641's window reopened: copystack meets a G still parking on a channel. */
+    /**
+     * Go #40641's window reopened: copystack meets a G still parking on a channel. A race of a
+     * few hundred nanoseconds (a stack job must find a goroutine running, wait for it, and claim
+     * it between park_m's status change and its unlock, just after the goroutine's stack grew):
+     * with the mark workers as goroutines (4 Ps: Go's controller dedicates one to marking, three
+     * run the pairs) one run of 1,000 cycles caught it in about four of five runs (after 16 to
+     * 724 cycles, measured on a quiet machine; cooperative preemption, so a suspended goroutine
+     * parks on its channel rather than at an async safe point). So up to four runs with other
+     * seeds: one must end with Go's throw, and no run may end any other way than that or clean.
+     */
     @Test
     void parkingOnChanCaughtByCopystack() {
-        // 4 Ps: Go's controller dedicates one to marking and three run the pairs, so a stack job
-        // often finds a goroutine running (with 2 Ps one fractional worker shares the Ps with
-        // a single running pair at a time, and the window is rarely met). Caught in 12 to 126
-        // cycles in 8 runs; 1,000 allowed.
-        caughtByThrow(List.of("fatal error: racy sudog adjustment due to parking on channel"), "--scenario",
-                scenario("examples/breaks/parking-on-chan.gcs"), "--break", "parking-on-chan", "--goroutines", "8",
-                "--procs", "4", "--cycles", "1000");
+        String racy = "fatal error: racy sudog adjustment due to parking on channel";
+        List<String> seen = new ArrayList<>();
+        for (int seed = 1; seed <= 4; seed++) {
+            Cli r = Cli.run("run", "--timeout", "120", "--procs", "4", "--scenario",
+                    scenario("examples/breaks/parking-on-chan.gcs"), "--break", "parking-on-chan", "--goroutines",
+                    "8", "--preempt", "cooperative", "--cycles", "1000", "--seed", Integer.toString(seed));
+            assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+            if (r.status() == 1) {
+                assertThat(r.err()).as("seed %d", seed).contains(racy);
+                return;
+            }
+            assertThat(r.status()).as("seed %d: clean or caught; stderr:%n%s", seed, r.err()).isZero();
+            seen.add("seed " + seed + ": not caught in 1000 cycles");
+        }
+        throw new AssertionError("--break parking-on-chan never caught: " + seen);
     }
 
     /** The scenarios fail because of the piece broken, not by themselves: whole, they run clean. */
