@@ -61,8 +61,14 @@ final class BgMarkWorker implements GoCode {
     private final int pid;
     /** Whether the G has run its start-up part (told the collector it is ready). The G's M. */
     private boolean started;
-    /** suspendG latencies of this worker's stack jobs in the current cycle; see {@link #takeLatencies}. */
-    private Histogram latencies = CycleWork.latencyHistogram();
+    /**
+     * suspendG latencies of this worker's stack jobs in {@link #latenciesOf}'s cycle; see
+     * {@link #addLatenciesTo}. Reset by the worker itself at its first run of a cycle, so that no
+     * histogram is allocated or cleared while the world is stopped.
+     */
+    private final Histogram latencies = CycleWork.latencyHistogram();
+    /** The cycle {@link #latencies} holds figures of, or null when they were taken. */
+    private @Nullable CycleWork latenciesOf;
 
     BgMarkWorker(Context c, int pid) {
         this.c = c;
@@ -98,6 +104,10 @@ final class BgMarkWorker implements GoCode {
         CycleWork work = c.cycle().get();
         if (work == null || !work.blackenEnabled) {
             throw new GoThrow("gcBgMarkWorker: blackening not enabled");
+        }
+        if (latenciesOf != work) {
+            latencies.reset(); // this worker's first run in the cycle: on its own time, world running
+            latenciesOf = work;
         }
         long startTime = c.rt().platform().nanoTime();
         c.controller().workerStarted(pid, startTime);
@@ -244,12 +254,14 @@ final class BgMarkWorker implements GoCode {
     }
 
     /**
-     * This worker's suspendG latencies since the last call, and a fresh histogram for the next
-     * cycle. The collector, world stopped, the worker parked.
+     * Adds this worker's suspendG latencies of {@code work} to the cycle's, if it ran in that
+     * cycle, and marks them taken. The collector at mark termination (world stopped, the worker
+     * parked: its last park published what it recorded).
      */
-    Histogram takeLatencies() {
-        Histogram h = latencies;
-        latencies = CycleWork.latencyHistogram();
-        return h;
+    void addLatenciesTo(CycleWork work) {
+        if (latenciesOf == work) {
+            work.addLatencies(latencies);
+            latenciesOf = null;
+        }
     }
 }

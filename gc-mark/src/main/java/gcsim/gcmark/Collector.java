@@ -450,11 +450,6 @@ public final class Collector implements AutoCloseable {
         heapGc.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
         runtimeGC.cycleStarted();
         setGcphase(GC_MARK, "_GCmark");
-        for (BgMarkWorker w : bgMarkWorkers) {
-            if (w != null) {
-                w.takeLatencies(); // a fresh histogram for the cycle (the last one's were recorded)
-            }
-        }
         currentCycle = work;
         // Concurrent mark: gcController.markStartTime, then atomic.Store(&gcBlackenEnabled, 1).
         controller.setMarkStartTime(rt.platform().nanoTime());
@@ -554,7 +549,7 @@ public final class Collector implements AutoCloseable {
         }
         for (BgMarkWorker w : bgMarkWorkers) {
             if (w != null) {
-                work.addLatencies(w.takeLatencies());
+                w.addLatenciesTo(work);
             }
         }
         for (GcWork gcw : perP) {
