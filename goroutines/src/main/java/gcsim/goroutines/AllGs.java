@@ -8,7 +8,11 @@ import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.FIXED_STACK;
 import static gcsim.stacks.StackConstants.STACK_GUARD;
 
+import gcsim.stacks.FrameLayout;
+import gcsim.stacks.FuncInfo;
+import gcsim.stacks.FuncTab;
 import gcsim.stacks.Stack;
+import gcsim.stacks.StackConstants;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
@@ -121,6 +125,37 @@ final class AllGs {
             sched.mps.wakep();
         }
         return newg;
+    }
+
+    /**
+     * Go's {@code go gcBgMarkWorker(p)}: a system goroutine running the collector's {@code code}
+     * whose stack holds {@code runtime.gcBgMarkWorker}'s frame above goexit, as Go's newproc1
+     * lays out the entry frame (scanned, unwound and dumped like any outermost frame). Any thread.
+     */
+    G newBgMarkWorker(GoCode code) {
+        long pc = FuncTab.pcOf(gcBgMarkWorkerFuncId(), 0);
+        FuncInfo f = sched.functab().funcOf(pc);
+        return newproc1(code, newg -> {
+            Stack st = newg.stack;
+            if (st == null) {
+                throw Throw.fatal("newproc1: newg missing stack");
+            }
+            newg.sp = FrameLayout.pushOutermost(st, f);
+            newg.pc = pc;
+        }, true, true);
+    }
+
+    /** The function id of {@code runtime.gcBgMarkWorker}, registered the first time; -1 until then (guarded by this). */
+    private int gcBgMarkWorkerFuncId = -1;
+
+    private synchronized int gcBgMarkWorkerFuncId() {
+        if (gcBgMarkWorkerFuncId < 0) {
+            // go1.14's frame: the worker's G and P pointers and its parkInfo pointer (runtime
+            // memory, not heap objects the GC marks: no pointer map), and the _p_ argument.
+            gcBgMarkWorkerFuncId = sched.functab().register(FuncInfo.builder("runtime.gcBgMarkWorker")
+                    .frameSize(4 * StackConstants.PTR_SIZE).argSize(StackConstants.PTR_SIZE).build());
+        }
+        return gcBgMarkWorkerFuncId;
     }
 
     /** Go's malg: a new G with a stack of the given size, status _Gidle. */

@@ -11,10 +11,7 @@ import static gcsim.stacks.StackConstants.STACK_GUARD;
 import gcsim.goroutines.internal.GcSupport;
 import gcsim.goroutines.platform.Platform;
 import gcsim.base.GoThrow;
-import gcsim.stacks.FrameLayout;
-import gcsim.stacks.FuncInfo;
 import gcsim.stacks.FuncTab;
-import gcsim.stacks.Stack;
 import gcsim.stacks.Growth;
 import gcsim.stacks.StackAllocator;
 import gcsim.stacks.StackCache;
@@ -424,34 +421,8 @@ public final class Sched {
      * G. For the collector; any thread.
      */
     public G newBgMarkWorker(GoCode code) {
-        long pc = FuncTab.pcOf(gcBgMarkWorkerFuncId(), 0);
-        FuncInfo f = functab.funcOf(pc);
-        return allgs.newproc1(code, newg -> {
-            // Its stack holds gcBgMarkWorker's frame (Go's newproc1 lays out the entry frame
-            // above goexit): scanned, unwound and dumped like any goroutine's outermost frame.
-            Stack st = newg.stack;
-            if (st == null) {
-                throw Throw.fatal("newproc1: newg missing stack");
-            }
-            newg.sp = FrameLayout.pushOutermost(st, f);
-            newg.pc = pc;
-        }, true, true);
+        return allgs.newBgMarkWorker(code);
     }
-
-    /** The function id of {@code runtime.gcBgMarkWorker}, registered the first time (guarded by this). */
-    private synchronized int gcBgMarkWorkerFuncId() {
-        if (gcBgMarkWorkerFuncId < 0) {
-            // go1.14's frame: the worker's G and P pointers and its parkInfo pointer (runtime
-            // memory, not heap objects the GC marks: no pointer map), and the _p_ argument.
-            gcBgMarkWorkerFuncId = functab.register(FuncInfo.builder("runtime.gcBgMarkWorker")
-                    .frameSize(4 * gcsim.stacks.StackConstants.PTR_SIZE)
-                    .argSize(gcsim.stacks.StackConstants.PTR_SIZE).build());
-        }
-        return gcBgMarkWorkerFuncId;
-    }
-
-    /** See {@link #gcBgMarkWorkerFuncId()}; -1 until then. */
-    private int gcBgMarkWorkerFuncId = -1;
 
     /** A snapshot of every G ever created (Go's allgs), in creation order. Any thread. */
     public G[] allgs() {
@@ -692,33 +663,15 @@ public final class Sched {
         if (work) {
             P got = mps.pidlegetLocked();
             if (got != null) {
-                mps.acquirep(mp, got);
-                if (wasSpinning) {
-                    mp.spinning = true;
-                    mps.nmspinning.incrementAndGet();
-                }
+                reacquire(mp, got, wasSpinning);
                 return null;
             }
         }
         // Check for idle-priority GC work again.
         if (gcBlackenEnabled && h != null && h.idleMarkWorkFor(null)) {
-            P got;
-            platform.lock(lock);
-            try {
-                got = mps.pidleget();
-                if (got != null && !h.idleMarkWorkFor(got)) {
-                    mps.pidleput(got);
-                    got = null;
-                }
-            } finally {
-                lock.unlock();
-            }
+            P got = pidlegetForIdleMarking(h);
             if (got != null) {
-                mps.acquirep(mp, got);
-                if (wasSpinning) {
-                    mp.spinning = true;
-                    mps.nmspinning.incrementAndGet();
-                }
+                reacquire(mp, got, wasSpinning);
                 // Go back to idle GC check (Go jumps to findrunnable's stop label; the
                 // caller's schedule loop comes back here through the same checks).
                 return null;
@@ -729,6 +682,33 @@ public final class Sched {
         }
         mps.stopm(mp);
         return null;
+    }
+
+    /**
+     * findrunnable after it gave up its P and found work after all: takes {@code got} and, if
+     * it was spinning, spins again. mp's thread.
+     */
+    private void reacquire(M mp, P got, boolean wasSpinning) {
+        mps.acquirep(mp, got);
+        if (wasSpinning) {
+            mp.spinning = true;
+            mps.nmspinning.incrementAndGet();
+        }
+    }
+
+    /** An idle P whose mark worker can run idle-priority marking, or null (Go: pidleget, then gcBgMarkWorker != 0). */
+    private @Nullable P pidlegetForIdleMarking(GcHooks h) {
+        platform.lock(lock);
+        try {
+            P got = mps.pidleget();
+            if (got != null && !h.idleMarkWorkFor(got)) {
+                mps.pidleput(got);
+                return null;
+            }
+            return got;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The stealing part of findrunnable. mp holds pp. */
