@@ -92,15 +92,31 @@ class BreaksTest {
         assertThat(digests.get(1)).isEqualTo(digests.get(0));
     }
 
-    /** suspendG that does not wait out _Gcopystack hands back a G mid-copy: scanstack refuses it. */
+    /**
+     * suspendG that does not wait out _Gcopystack hands back a G mid-copy: scanstack refuses it.
+     * A race (the stack job must meet a copy in progress): usually caught within tens of cycles,
+     * but once in CI not within 400 under load, since the mark workers became goroutines (a
+     * worker takes a P from the copying goroutines); so up to three seeds, one must be caught.
+     */
     @Test
     void copystackWaitCaughtByScanstack() {
-        Cli r = caughtByThrow(List.of("fatal error: scanstack - bad status"), "--scenario",
-                scenario("examples/breaks/copystack-wait.gcs"), "--break", "copystack-wait", "--goroutines", "8",
-                "--preempt", "cooperative", "--gc-at-safepoints", "--cycles", "400");
-        // The stack job holds no scan bit (0x1000): the status is _Gcopystack (0x8) while the copy
-        // goes on, or whatever the G moved on to after it (e.g. _Grunning, 0x2).
-        assertThat(r.err()).containsPattern("gp->atomicstatus=0x[0-9a-f]{1,3}\\n");
+        List<String> seen = new ArrayList<>();
+        for (int seed = 1; seed <= 3; seed++) {
+            Cli r = Cli.run("run", "--timeout", "120", "--procs", "2", "--scenario",
+                    scenario("examples/breaks/copystack-wait.gcs"), "--break", "copystack-wait", "--goroutines", "8",
+                    "--preempt", "cooperative", "--gc-at-safepoints", "--cycles", "400", "--seed", Integer.toString(seed));
+            assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+            if (r.status() == 1) {
+                assertThat(r.err()).as("seed %d", seed).contains("fatal error: scanstack - bad status");
+                // The stack job holds no scan bit (0x1000): the status is _Gcopystack (0x8) while the
+                // copy goes on, or whatever the G moved on to after it (e.g. _Grunning, 0x2).
+                assertThat(r.err()).containsPattern("gp->atomicstatus=0x[0-9a-f]{1,3}\\n");
+                return;
+            }
+            assertThat(r.status()).as("seed %d: clean or caught; stderr:%n%s", seed, r.err()).isZero();
+            seen.add("seed " + seed + ": not caught in 400 cycles");
+        }
+        throw new AssertionError("--break copystack-wait never caught: " + seen);
     }
 
     /**
