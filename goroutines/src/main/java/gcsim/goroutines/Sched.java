@@ -884,6 +884,14 @@ public final class Sched {
         stw.startTheWorld();
     }
 
+    /**
+     * The timing of the last completed stop of the world (request to restart), or null before
+     * the first. For the stopper, after its {@link #startTheWorld}. Any thread.
+     */
+    public @Nullable WorldStop lastWorldStop() {
+        return stw.lastStop();
+    }
+
     /** Whether a stop-the-world is in progress or in effect. */
     public boolean gcwaiting() {
         return stw.gcwaiting;
