@@ -879,17 +879,13 @@ public final class Sched {
         stw.stopTheWorld(reason);
     }
 
-    /** Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. */
-    public void startTheWorld() {
-        stw.startTheWorld();
-    }
-
     /**
-     * The timing of the last completed stop of the world (request to restart), or null before
-     * the first. For the stopper, after its {@link #startTheWorld}. Any thread.
+     * Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. Returns the timing of the
+     * stop it ended (time to stop, the P and M that stopped last, restart): one small record
+     * per stop.
      */
-    public @Nullable WorldStop lastWorldStop() {
-        return stw.lastStop();
+    public WorldStop startTheWorld() {
+        return stw.startTheWorld();
     }
 
     /** Whether a stop-the-world is in progress or in effect. */

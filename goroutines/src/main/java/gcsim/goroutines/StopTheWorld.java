@@ -61,8 +61,6 @@ final class StopTheWorld {
     private long tStopped;
     private int lastP = -1;
     private long lastM = -1;
-    /** The last completed stop, built by startTheWorldWithSema; read by the stopper after it. */
-    private volatile @Nullable WorldStop lastStop;
 
     StopTheWorld(@UnderInitialization Sched s, Platform platform) {
         this.s = s;
@@ -85,9 +83,12 @@ final class StopTheWorld {
         stopTheWorldWithSema();
     }
 
-    /** Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. */
-    void startTheWorld() {
-        startTheWorldWithSema();
+    /**
+     * Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. Returns the timing of the
+     * stop it ends (taken before worldsema is released, so no later stop's).
+     */
+    WorldStop startTheWorld() {
+        WorldStop timing = startTheWorldWithSema();
         M mp = M.getm();
         if (mp != null) {
             mp.preemptoff = null;
@@ -96,6 +97,7 @@ final class StopTheWorld {
         if (mp == null) {
             s.liveness.exitExternal();
         }
+        return timing;
     }
 
     /**
@@ -106,11 +108,6 @@ final class StopTheWorld {
     void noteStopped(P pp, @Nullable M mp) {
         lastP = pp.id;
         lastM = mp == null ? -1 : mp.id;
-    }
-
-    /** The last completed stop and restart; null before the first. Any thread. */
-    @Nullable WorldStop lastStop() {
-        return lastStop;
     }
 
     /** Go's stopTheWorldWithSema. The caller holds worldsema. */
@@ -187,8 +184,11 @@ final class StopTheWorld {
         tStopped = s.platform.nanoTime();
     }
 
-    /** Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). */
-    void startTheWorldWithSema() {
+    /**
+     * Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). Returns the
+     * timing of the stop it ends (Go returns only the time it finished).
+     */
+    WorldStop startTheWorldWithSema() {
         long tRestart = s.platform.nanoTime();
         M mp = M.getm();
         P own = mp == null ? null : mp.p;
@@ -238,7 +238,7 @@ final class StopTheWorld {
         if (s.mps.npidle.get() != 0 && s.mps.nmspinning.get() == 0) {
             s.mps.wakep();
         }
-        lastStop = new WorldStop(tRequest, tStopped, tRestart, s.platform.nanoTime(), lp, lm);
+        return new WorldStop(tRequest, tStopped, tRestart, s.platform.nanoTime(), lp, lm);
     }
 
     /** Go's gcstopm: stops mp for a stop-the-world. */

@@ -9,7 +9,7 @@ package gcsim.goroutines;
  * began and {@code restartedNanos} when it returned. {@code lastP} is the P that stopped last
  * (the one whose stop took {@code stopwait} to zero, or the stopper's last own take of an idle or
  * syscall P) and {@code lastM} the M it stopped on ({@code -1}: the stopper, not an M). Made once
- * per stop by startTheWorldWithSema; read by the stopper through {@link Sched#lastWorldStop}.
+ * per stop by startTheWorldWithSema; returned to the stopper by {@link Sched#startTheWorld}.
  */
 public record WorldStop(long requestNanos, long stoppedNanos, long restartNanos, long restartedNanos, int lastP,
         long lastM) {
