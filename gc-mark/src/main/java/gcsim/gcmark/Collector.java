@@ -402,7 +402,7 @@ public final class Collector implements AutoCloseable {
      * pause (concurrentMarkNanos 0), where Go's gctrace prints it as the mark phase.
      */
     private CycleRecord cycle(boolean forced, boolean stwMode) {
-        Clock clock = new Clock(rt.platform().nanoTime());
+        CycleClock clock = new CycleClock(rt.platform().nanoTime());
         SchedCounters before = SchedCounters.of(rt);
         rt.stopTheWorld("GC sweep termination");
         long heap0 = heap.stats().heapLive();
@@ -416,7 +416,7 @@ public final class Collector implements AutoCloseable {
     }
 
     /** With the world stopped and the workers parked: mark termination, then start the world and record. */
-    private CycleRecord markTermination(CycleWork work, Clock clock, SchedCounters before, boolean forced,
+    private CycleRecord markTermination(CycleWork work, CycleClock clock, SchedCounters before, boolean forced,
             long heap0, long heap1) {
         CycleRecord.Checkmark cm = gcMarkTermination(work);
         long goal = heap.stats().heapGoal();
@@ -660,7 +660,7 @@ public final class Collector implements AutoCloseable {
         return null;
     }
 
-    private CycleRecord finish(CycleWork work, Clock c, SchedCounters before, boolean forced,
+    private CycleRecord finish(CycleWork work, CycleClock c, SchedCounters before, boolean forced,
             long heap0, long heap1, long goal, CycleRecord.Checkmark cm) {
         int procs = rt.allp().length;
         long sweepTermCpu = (c.tMark - c.tSweepTerm) * procs;
@@ -764,52 +764,6 @@ public final class Collector implements AutoCloseable {
             }
             pending = false;
             return !closed;
-        }
-    }
-
-    /** Wall-clock marks of a cycle (Go's work.tSweepTerm, tMark, tMarkTerm, tEnd). */
-    /**
-     * A cycle's phase boundaries. Once each stop is restarted they are set from its {@link
-     * CycleRecord.Pause}, as Go sets them around stopTheWorldWithSema (mgc.go, worldsema already
-     * held): tSweepTerm is the request, tMark the return of startTheWorldWithSema (gcStart's
-     * {@code work.tMark = now}), tMarkTerm the last mark-termination request (gcMarkDone) and
-     * tEnd the start of its restart (gcMarkTermination takes {@code work.tEnd} before
-     * startTheWorldWithSema), so each pause's parts add up to its phase's wall time.
-     */
-    private static final class Clock {
-        long tSweepTerm;
-        long tMark;
-        long tMarkTerm;
-        long tEnd;
-        CycleRecord.Pause sweepTermPause = CycleRecord.Pause.NONE;
-        CycleRecord.Pause markTermPause = CycleRecord.Pause.NONE;
-
-        Clock(long tSweepTerm) {
-            this.tSweepTerm = tSweepTerm;
-        }
-
-        /** After sweep termination's restart (the cycle thread): its pause and phase bounds. */
-        void sweepTermination(CycleRecord.Pause p, long initNanos) {
-            sweepTermPause = p;
-            if (p != CycleRecord.Pause.NONE) {
-                tSweepTerm = initNanos + p.requestNanosSinceInit();
-                tMark = tSweepTerm + p.wallNanos();
-            }
-        }
-
-        /**
-         * After mark termination's restart: its pause and phase bounds. In stop-the-world mode
-         * the phase began at tMark (the record counts mark as part of it), so only tEnd moves.
-         */
-        void markTermination(CycleRecord.Pause p, long initNanos, boolean stwMode) {
-            markTermPause = p;
-            if (p != CycleRecord.Pause.NONE) {
-                long request = initNanos + p.requestNanosSinceInit();
-                if (!stwMode) {
-                    tMarkTerm = request;
-                }
-                tEnd = request + p.timeToStopNanos() + p.stoppedNanos();
-            }
         }
     }
 
