@@ -158,6 +158,36 @@ public final class JsonReport {
         gen.writeStringField("gctrace", GcTrace.line(c));
         writeStrategies(gen, c.strategies());
         writeMarkWorkers(gen, c);
+        writePauses(gen, c.pauses());
+    }
+
+    /**
+     * Beyond the contract: the two stops of the world broken down, {"pauses": {"sweepTermination":
+     * P, "markTermination": P}} with P = {"requestNanosSinceInit", "timeToStopNanos", "lastP",
+     * "lastM", "stoppedNanos", "steps": {name: nanos, ..., "rest": nanos}, "restartNanos"}.
+     */
+    private static void writePauses(JsonGenerator gen, CycleRecord.Pauses p) throws IOException {
+        gen.writeObjectFieldStart("pauses");
+        writePause(gen, "sweepTermination", p.sweepTermination());
+        writePause(gen, "markTermination", p.markTermination());
+        gen.writeEndObject();
+    }
+
+    private static void writePause(JsonGenerator gen, String name, CycleRecord.Pause p) throws IOException {
+        gen.writeObjectFieldStart(name);
+        gen.writeNumberField("requestNanosSinceInit", p.requestNanosSinceInit());
+        gen.writeNumberField("timeToStopNanos", p.timeToStopNanos());
+        gen.writeNumberField("lastP", p.lastP());
+        gen.writeNumberField("lastM", p.lastM());
+        gen.writeNumberField("stoppedNanos", p.stoppedNanos());
+        gen.writeObjectFieldStart("steps");
+        for (CycleRecord.Step s : p.steps()) {
+            gen.writeNumberField(s.name(), s.nanos());
+        }
+        gen.writeNumberField("rest", p.restNanos());
+        gen.writeEndObject();
+        gen.writeNumberField("restartNanos", p.restartNanos());
+        gen.writeEndObject();
     }
 
     /**

@@ -197,8 +197,35 @@ final class RunSession implements RunListener {
             t.complete(gcTrack, "concurrent mark", "gc", start + sweepTerm, mark, "cycle", c.n());
         }
         t.complete(gcTrack, "mark termination (STW)", "gc", start + sweepTerm + mark, markTerm, "cycle", c.n());
+        recordPause(t, c, c.pauses().sweepTermination(), start, start + sweepTerm);
+        recordPause(t, c, c.pauses().markTermination(), start + sweepTerm + mark, start + sweepTerm + mark + markTerm);
         t.counter("heap", start + sweepTerm + mark + markTerm, "liveBytes", c.heapLiveBytes(),
                 "goalBytes", c.heapGoalBytes());
+    }
+
+    /**
+     * One stop's breakdown as spans nested in its phase's span [{@code from}, {@code to}): the time
+     * to stop and each named step, clipped to the phase (the phase's clock is read just outside
+     * the stop and restart, so a span may overrun it by a clock read). The restart runs after the
+     * phase's end (the phase ends before startTheWorld, as Go's tEnd) and is not drawn.
+     */
+    private void recordPause(ChromeTraceWriter t, CycleRecord c, CycleRecord.Pause p, long from, long to) {
+        if (p.equals(CycleRecord.Pause.NONE)) {
+            return;
+        }
+        nestedSpan(t, c, "time to stop", p.requestNanosSinceInit(), p.timeToStopNanos(), from, to);
+        for (CycleRecord.Step s : p.steps()) {
+            nestedSpan(t, c, s.name(), s.startNanosSinceInit(), s.nanos(), from, to);
+        }
+    }
+
+    private void nestedSpan(ChromeTraceWriter t, CycleRecord c, String name, long start, long nanos, long from,
+            long to) {
+        long s = Math.max(start, from);
+        long e = Math.min(start + nanos, to);
+        if (e >= s) {
+            t.complete(gcTrack, name, "gc", s, e - s, "cycle", c.n());
+        }
     }
 
     private void openTrace() {

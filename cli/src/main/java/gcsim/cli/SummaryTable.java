@@ -32,7 +32,51 @@ public final class SummaryTable {
         for (CycleRecord c : cycles) {
             rows.add(row(c));
         }
-        return align(rows, HEADERS.length - 1);
+        return align(rows, HEADERS.length - 1) + pauseLine(cycles);
+    }
+
+    /**
+     * One line after the table summarising the stops of the world, as a safepoint log's summary:
+     * the median time to stop of each phase and the largest stopped step (restNanos, the
+     * unnamed rest, included as "rest"). Empty when no cycle has a pause breakdown.
+     */
+    static String pauseLine(List<CycleRecord> cycles) {
+        List<Long> sweep = new ArrayList<>();
+        List<Long> mark = new ArrayList<>();
+        String worst = "";
+        long worstNanos = -1;
+        for (CycleRecord c : cycles) {
+            CycleRecord.Pauses p = c.pauses();
+            if (p.equals(CycleRecord.Pauses.NONE)) {
+                continue;
+            }
+            sweep.add(p.sweepTermination().timeToStopNanos());
+            mark.add(p.markTermination().timeToStopNanos());
+            for (CycleRecord.Pause pause : List.of(p.sweepTermination(), p.markTermination())) {
+                String phase = pause == p.sweepTermination() ? "sweep termination" : "mark termination";
+                for (CycleRecord.Step s : pause.steps()) {
+                    if (s.nanos() > worstNanos) {
+                        worstNanos = s.nanos();
+                        worst = s.name() + " " + Units.duration(s.nanos()) + " (gc " + c.n() + ", " + phase + ")";
+                    }
+                }
+                if (pause.restNanos() > worstNanos) {
+                    worstNanos = pause.restNanos();
+                    worst = "rest " + Units.duration(pause.restNanos()) + " (gc " + c.n() + ", " + phase + ")";
+                }
+            }
+        }
+        if (sweep.isEmpty()) {
+            return "";
+        }
+        return "pauses: median time to stop " + Units.duration(median(sweep)) + " (sweep termination), "
+                + Units.duration(median(mark)) + " (mark termination); largest stopped step " + worst + "\n";
+    }
+
+    private static long median(List<Long> xs) {
+        List<Long> sorted = new ArrayList<>(xs);
+        java.util.Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     /** The lines after the table: mutator counters and the verification verdict (nothing broken on purpose). */

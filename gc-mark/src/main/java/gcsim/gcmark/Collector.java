@@ -11,6 +11,7 @@ import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SuspendWaitCounters;
+import gcsim.goroutines.WorldStop;
 import gcsim.goroutines.platform.Platform;
 import gcsim.heap.Heap;
 import gcsim.heap.HeapStats;
@@ -88,6 +89,8 @@ public final class Collector implements AutoCloseable {
     private final HeapGcSupport heapGc;
     private final GcConfig config;
     private final long initNanos;
+    /** The stops' breakdown; the cycle thread's (under startSema). */
+    private final PauseBreakdown pauses;
     private final ReentrantLock startSema = new ReentrantLock();
     private final WorkPool pool = new WorkPool();
     private final GcWork[] perP;
@@ -133,6 +136,7 @@ public final class Collector implements AutoCloseable {
         this.heapGc = heap.gc();
         this.config = config;
         this.initNanos = rt.platform().nanoTime();
+        this.pauses = new PauseBreakdown(rt.platform(), initNanos);
         this.triggerWakeup = new Wakeup(rt.platform());
         this.sweepWakeup = new Wakeup(rt.platform());
         int procs = rt.allp().length;
@@ -398,13 +402,13 @@ public final class Collector implements AutoCloseable {
      * pause (concurrentMarkNanos 0), where Go's gctrace prints it as the mark phase.
      */
     private CycleRecord cycle(boolean forced, boolean stwMode) {
-        Clock clock = new Clock(rt.platform().nanoTime());
+        CycleClock clock = new CycleClock(rt.platform().nanoTime());
         SchedCounters before = SchedCounters.of(rt);
         rt.stopTheWorld("GC sweep termination");
         long heap0 = heap.stats().heapLive();
         CycleWork work = gcStart(clock.tSweepTerm, stwMode);
         clock.tMark = rt.platform().nanoTime();
-        rt.startTheWorld();
+        clock.sweepTermination(pauses.take(rt.startTheWorld()), initNanos);
         gcMarkDone(work);
         clock.tMarkTerm = stwMode ? clock.tMark : rt.platform().nanoTime();
         long heap1 = heap.stats().heapLive();
@@ -412,19 +416,23 @@ public final class Collector implements AutoCloseable {
     }
 
     /** With the world stopped and the workers parked: mark termination, then start the world and record. */
-    private CycleRecord markTermination(CycleWork work, Clock clock, SchedCounters before, boolean forced,
+    private CycleRecord markTermination(CycleWork work, CycleClock clock, SchedCounters before, boolean forced,
             long heap0, long heap1) {
         CycleRecord.Checkmark cm = gcMarkTermination(work);
         long goal = heap.stats().heapGoal();
         clock.tEnd = rt.platform().nanoTime();
         runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
-        rt.startTheWorld();
+        WorldStop stop = rt.startTheWorld();
+        clock.markTermination(pauses.take(stop), initNanos, config.mode() == GcConfig.Mode.STW);
         return finish(work, clock, before, forced, heap0, heap1, goal, cm);
     }
 
     /** Sweep termination and mark setup; the world is stopped. */
     private CycleWork gcStart(long tstart, boolean stwMode) {
+        pauses.begin();
         heapGc.finishSweep();
+        pauses.end("finishSweep");
+        pauses.begin();
         G[] allgs = rt.allgs();
         for (G gp : allgs) {
             gp.gc().setGcscandone(false);
@@ -434,6 +442,7 @@ public final class Collector implements AutoCloseable {
         }
         CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
                 tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
+        pauses.end("rootPrep");
         controller.startCycle(stwMode, config.workers());
         // In STW mode, disable scheduling of user Gs.
         if (stwMode) {
@@ -500,6 +509,7 @@ public final class Collector implements AutoCloseable {
                 break;
             }
             rt.startTheWorld();
+            pauses.discard();
         }
         // Disable assists and background workers. We must do
         // this before waking blocked assists.
@@ -542,11 +552,13 @@ public final class Collector implements AutoCloseable {
         if (hook != null) {
             hook.accept(pool);
         }
+        pauses.begin();
         checkNoMarkWorkLeft(work);
         work.gcMarkRootCheck();
         if (!pool.fullIsEmpty()) {
             throw new gcsim.base.GoThrow("work.full != 0");
         }
+        pauses.end("checks");
         for (BgMarkWorker w : bgMarkWorkers) {
             if (w != null) {
                 w.addLatenciesTo(work);
@@ -559,15 +571,24 @@ public final class Collector implements AutoCloseable {
             gcw.bytesMarked = 0;
         }
         heapGc.setWriteBarrier(null);
-        CycleRecord.Checkmark cm = config.checkmark() ? checkmark(work) : CycleRecord.Checkmark.OFF;
+        CycleRecord.Checkmark cm = CycleRecord.Checkmark.OFF;
+        if (config.checkmark()) {
+            pauses.begin();
+            cm = checkmark(work);
+            pauses.end("checkmark");
+        }
         heapGc.setAllocateBlack(false);
         setGcphase(GC_OFF, "_GCoff");
         rt.stackAllocator().setGcRunning(false);
         // As gcMark: flush the mcaches first (it adjusts heap_live for the slots they had
         // cached), then heap_live = heap_marked = the bytes marked.
+        pauses.begin();
         heapGc.flushMCaches();
+        pauses.end("mcacheFlush");
         heapGc.setHeapMarked(heap.markedBytes());
+        pauses.begin();
         heapGc.startSweepCycle();
+        pauses.end("sweepStart");
         pool.checkAllEmpty();
         return cm;
     }
@@ -639,7 +660,7 @@ public final class Collector implements AutoCloseable {
         return null;
     }
 
-    private CycleRecord finish(CycleWork work, Clock c, SchedCounters before, boolean forced,
+    private CycleRecord finish(CycleWork work, CycleClock c, SchedCounters before, boolean forced,
             long heap0, long heap1, long goal, CycleRecord.Checkmark cm) {
         int procs = rt.allp().length;
         long sweepTermCpu = (c.tMark - c.tSweepTerm) * procs;
@@ -662,7 +683,8 @@ public final class Collector implements AutoCloseable {
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
                 after.cooperative - before.cooperative, after.async - before.async, cm,
                 assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot),
-                strategies(work, after.suspend.minus(before.suspend)), workers);
+                strategies(work, after.suspend.minus(before.suspend)), workers,
+                new CycleRecord.Pauses(c.sweepTermPause, c.markTermPause));
         records.add(r);
         wakeSweeper();
         listener.accept(r);
@@ -742,18 +764,6 @@ public final class Collector implements AutoCloseable {
             }
             pending = false;
             return !closed;
-        }
-    }
-
-    /** Wall-clock marks of a cycle (Go's work.tSweepTerm, tMark, tMarkTerm, tEnd). */
-    private static final class Clock {
-        final long tSweepTerm;
-        long tMark;
-        long tMarkTerm;
-        long tEnd;
-
-        Clock(long tSweepTerm) {
-            this.tSweepTerm = tSweepTerm;
         }
     }
 

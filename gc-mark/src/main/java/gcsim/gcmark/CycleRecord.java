@@ -35,6 +35,7 @@ package gcsim.gcmark;
  * @param assists               mark assists of the cycle (allocating goroutines made to help)
  * @param roots                 the allgs snapshot the stack root jobs were prepared from
  * @param workers               what the background mark workers did, by mode (see {@link MarkWorkers})
+ * @param pauses                the two stops of the world, broken down (see {@link Pauses})
  */
 public record CycleRecord(
         int n,
@@ -65,7 +66,23 @@ public record CycleRecord(
         AssistStats assists,
         RootSnapshot roots,
         Strategies strategies,
-        MarkWorkers workers) {
+        MarkWorkers workers,
+        Pauses pauses) {
+    /** A record without the pause breakdown (all zero), for callers that predate it. */
+    public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
+            long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
+            long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
+            long heapMarkTermBytes, long heapLiveBytes, long heapGoalBytes, int procs, boolean forced,
+            long objectsMarked, long bytesMarked, long stacksScanned, long framesScanned, SuspendLatency suspend,
+            long cooperativePreemptions, long asyncPreemptions, Checkmark checkmark, AssistStats assists,
+            RootSnapshot roots, Strategies strategies, MarkWorkers workers) {
+        this(n, startNanosSinceInit, cpuUtilisationPercent, stwSweepTermNanos, concurrentMarkNanos,
+                stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
+                markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
+                objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
+                asyncPreemptions, checkmark, assists, roots, strategies, workers, Pauses.NONE);
+    }
+
     /** A record without the mark workers' figures (all zero), for callers that predate them. */
     public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
             long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
@@ -206,4 +223,52 @@ public record CycleRecord(
         /** No figures. */
         public static final MarkWorkers NONE = new MarkWorkers(0, 0, 0, 0, 0, 0, 0, 0);
     }
+
+    /**
+     * The cycle's two stops of the world, broken down as HotSpot's safepoint log breaks down a
+     * safepoint (gcsim's addition; Go keeps only their sum, work.pauseNS): sweep termination's
+     * and mark termination's (the last stop of gcMarkDone, after which mark termination ran).
+     */
+    public record Pauses(Pause sweepTermination, Pause markTermination) {
+        /** No figures. */
+        public static final Pauses NONE = new Pauses(Pause.NONE, Pause.NONE);
+    }
+
+    /**
+     * One stop of the world: {@code timeToStopNanos + stoppedNanos + restartNanos} is its wall
+     * time, from stopTheWorldWithSema's start to startTheWorldWithSema's return.
+     *
+     * @param requestNanosSinceInit when the stop was requested (stopTheWorldWithSema began,
+     *                              worldsema held), since the runtime started
+     * @param timeToStopNanos       request until every P was stopped
+     * @param lastP                 the P that stopped last (-1: none)
+     * @param lastM                 the M that P stopped on (-1: the stopper itself, not an M)
+     * @param stoppedNanos          every P stopped until startTheWorld began: the collector's work
+     * @param steps                 named parts of that work, in order, each measured on its own
+     * @param restNanos             the rest of it: {@code stoppedNanos} minus the steps
+     * @param restartNanos          startTheWorldWithSema's own time
+     */
+    public record Pause(long requestNanosSinceInit, long timeToStopNanos, int lastP, long lastM,
+            long stoppedNanos, java.util.List<Step> steps, long restNanos, long restartNanos) {
+        /** No figures. */
+        public static final Pause NONE = new Pause(0, 0, -1, -1, 0, java.util.List.of(), 0, 0);
+
+        public Pause {
+            steps = java.util.List.copyOf(steps);
+        }
+
+        /** The pause's wall time: time to stop + stopped + restart. */
+        public long wallNanos() {
+            return timeToStopNanos + stoppedNanos + restartNanos;
+        }
+    }
+
+    /**
+     * One named step of a stopped world's work.
+     *
+     * @param name                  the JSON key (e.g. {@code finishSweep}, {@code checkmark})
+     * @param startNanosSinceInit   when it began, since the runtime started
+     * @param nanos                 how long it took
+     */
+    public record Step(String name, long startNanosSinceInit, long nanos) {}
 }

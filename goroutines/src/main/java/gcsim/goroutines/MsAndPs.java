@@ -244,6 +244,7 @@ final class MsAndPs {
         try {
             if (sched.stw.gcwaiting) {
                 pp.setStatus(P.P_GCSTOP);
+                sched.stw.noteStopped(pp, M.getm());
                 if (--sched.stw.stopwait == 0) {
                     sched.stw.stopnote.wakeup();
                 }

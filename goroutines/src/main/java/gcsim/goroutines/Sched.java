@@ -859,9 +859,13 @@ public final class Sched {
         stw.stopTheWorld(reason);
     }
 
-    /** Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. */
-    public void startTheWorld() {
-        stw.startTheWorld();
+    /**
+     * Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. Returns the timing of the
+     * stop it ended (time to stop, the P and M that stopped last, restart): one small record
+     * per stop.
+     */
+    public WorldStop startTheWorld() {
+        return stw.startTheWorld();
     }
 
     /** Whether a stop-the-world is in progress or in effect. */

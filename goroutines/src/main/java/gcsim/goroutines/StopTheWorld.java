@@ -53,6 +53,15 @@ final class StopTheWorld {
     /** Go's sched.stopnote: woken by whoever takes {@link #stopwait} to zero. */
     final Note stopnote;
 
+    // The current stop's timing (not Go's: a safepoint log of our own, as HotSpot's). Written by
+    // the stopper between taking and releasing worldsema, except lastP/lastM, written under
+    // sched.lock by whoever decrements stopwait (the stopper reads them after its stopnote
+    // wakeup or under sched.lock, so the lock orders them).
+    private long tRequest;
+    private long tStopped;
+    private int lastP = -1;
+    private long lastM = -1;
+
     StopTheWorld(@UnderInitialization Sched s, Platform platform) {
         this.s = s;
         this.stopnote = new Note(platform);
@@ -74,9 +83,12 @@ final class StopTheWorld {
         stopTheWorldWithSema();
     }
 
-    /** Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. */
-    void startTheWorld() {
-        startTheWorldWithSema();
+    /**
+     * Go's startTheWorld: undoes {@link #stopTheWorld}. Same thread. Returns the timing of the
+     * stop it ends (taken before worldsema is released, so no later stop's).
+     */
+    WorldStop startTheWorld() {
+        WorldStop timing = startTheWorldWithSema();
         M mp = M.getm();
         if (mp != null) {
             mp.preemptoff = null;
@@ -85,6 +97,17 @@ final class StopTheWorld {
         if (mp == null) {
             s.liveness.exitExternal();
         }
+        return timing;
+    }
+
+    /**
+     * Notes that P {@code pp} stopped for this stop, on M {@code mp} (null: a thread that is not
+     * an M). Under {@code sched.lock}, by whoever decrements {@link #stopwait}: the last call
+     * before the world is stopped names the P (and M) that came last.
+     */
+    void noteStopped(P pp, @Nullable M mp) {
+        lastP = pp.id;
+        lastM = mp == null ? -1 : mp.id;
     }
 
     /** Go's stopTheWorldWithSema. The caller holds worldsema. */
@@ -93,6 +116,7 @@ final class StopTheWorld {
         if (mp != null && mp.locks > 0) {
             throw Throw.fatal("stopTheWorld: holding locks");
         }
+        tRequest = s.platform.nanoTime();
         boolean wait;
         s.platform.lock(s.lock);
         try {
@@ -100,21 +124,26 @@ final class StopTheWorld {
             gcwaiting = true;
             s.preemption.preemptall();
             P own = mp == null ? null : mp.p;
+            lastP = -1;
+            lastM = -1;
             if (own != null) {
                 own.setStatus(P.P_GCSTOP); // Pgcstop is only diagnostic.
                 stopwait--;
+                noteStopped(own, mp);
             }
             // try to retake all P's in Psyscall status
             for (P p : s.allp) {
                 if (p.status() == P.P_SYSCALL && p.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
                     p.syscalltick++;
                     stopwait--;
+                    noteStopped(p, mp);
                 }
             }
             // stop idle P's
             for (P p = s.mps.pidleget(); p != null; p = s.mps.pidleget()) {
                 p.setStatus(P.P_GCSTOP);
                 stopwait--;
+                noteStopped(p, mp);
             }
             wait = stopwait > 0;
         } finally {
@@ -152,16 +181,25 @@ final class StopTheWorld {
         if (bad != null) {
             throw Throw.fatal(bad);
         }
+        tStopped = s.platform.nanoTime();
     }
 
-    /** Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). */
-    void startTheWorldWithSema() {
+    /**
+     * Go's startTheWorldWithSema (with procresize for an unchanged GOMAXPROCS). Returns the
+     * timing of the stop it ends (Go returns only the time it finished).
+     */
+    WorldStop startTheWorldWithSema() {
+        long tRestart = s.platform.nanoTime();
         M mp = M.getm();
         P own = mp == null ? null : mp.p;
         List<P> runnable = new ArrayList<>();
         List<@Nullable M> ms = new ArrayList<>();
+        int lp;
+        long lm;
         s.platform.lock(s.lock);
         try {
+            lp = lastP;
+            lm = lastM;
             for (int i = s.gomaxprocs - 1; i >= 0; i--) {
                 P p = s.allp[i];
                 if (p == own) {
@@ -200,6 +238,7 @@ final class StopTheWorld {
         if (s.mps.npidle.get() != 0 && s.mps.nmspinning.get() == 0) {
             s.mps.wakep();
         }
+        return new WorldStop(tRequest, tStopped, tRestart, s.platform.nanoTime(), lp, lm);
     }
 
     /** Go's gcstopm: stops mp for a stop-the-world. */
@@ -219,6 +258,7 @@ final class StopTheWorld {
         s.platform.lock(s.lock);
         try {
             pp.setStatus(P.P_GCSTOP);
+            noteStopped(pp, mp);
             if (--stopwait == 0) {
                 stopnote.wakeup();
             }

@@ -75,6 +75,7 @@ final class Syscalls {
         try {
             if (sched.stw.stopwait > 0 && pp.casStatus(P.P_SYSCALL, P.P_GCSTOP)) {
                 pp.syscalltick++;
+                sched.stw.noteStopped(pp, M.getm());
                 if (--sched.stw.stopwait == 0) {
                     sched.stw.stopnote.wakeup();
                 }

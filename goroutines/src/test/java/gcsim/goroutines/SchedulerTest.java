@@ -181,9 +181,46 @@ class SchedulerTest {
                     Thread.onSpinWait();
                 }
                 assertThat(t.heap.readWord(c + 8)).as("nothing runs while stopped").isEqualTo(count);
-                t.rt.startTheWorld();
+                WorldStop ws = t.rt.startTheWorld();
+                // The stop's timing: request <= all stopped <= restart began <= restarted, and a P came last.
+                assertThat(ws.requestNanos()).isLessThanOrEqualTo(ws.stoppedNanos());
+                assertThat(ws.stoppedNanos()).isLessThanOrEqualTo(ws.restartNanos());
+                assertThat(ws.restartNanos()).isLessThanOrEqualTo(ws.restartedNanos());
+                assertThat(ws.timeToStopNanos() + ws.stoppedWorkNanos() + ws.timeToRestartNanos())
+                        .isEqualTo(ws.restartedNanos() - ws.requestNanos());
+                assertThat(ws.lastP()).isBetween(0, t.rt.allp.length - 1);
+                assertThat(ws.lastM()).isGreaterThanOrEqualTo(-1);
                 TestRt.until(() -> t.heap.readWord(c + 8) > count, t.rt);
             }
+            t.heap.writeWord(c, 1);
+            assertThat(t.await(20)).isZero();
+        }
+    }
+
+    /**
+     * With one P running a goroutine that never blocks, that P cannot be taken by the stopper (not
+     * a thread of the runtime): it stops itself on its M, so the stop names it and that M.
+     */
+    @Test
+    void theStopNamesTheRunningPAndItsMAsLast() throws Exception {
+        ObjectType cell = ObjectType.scalars("cell", 2);
+        Program p = Program.builder()
+                .type(cell)
+                .chan("done", 1, false)
+                .func("f", 0, 0).ret().end()
+                .func("w", 2, 1).ptrArgs(0)
+                    .label("l").call("f", -1).loadw(0, 3, 1).addi(0, 0, 1).storew(3, 1, 0)
+                    .loadw(1, 3, 0).jnz(1, "d").jmp("l").label("d").send("done", 1).ret().end()
+                .func("main", 2, 0).ptrLocals(0)
+                    .newobj(0, "cell").spawn("w", 0).recv("done", 1).ret().end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(1).withAsyncPreempt(false)).start()) {
+            long c = t.mainLocal0();
+            TestRt.until(() -> t.heap.readWord(c + 8) > 0, t.rt);
+            t.rt.stopTheWorld("test");
+            WorldStop ws = t.rt.startTheWorld();
+            assertThat(ws.lastP()).isZero();
+            assertThat(ws.lastM()).as("stopped by its own M, not by the stopper").isNotNegative();
             t.heap.writeWord(c, 1);
             assertThat(t.await(20)).isZero();
         }
