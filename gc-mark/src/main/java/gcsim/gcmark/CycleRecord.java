@@ -68,22 +68,7 @@ public record CycleRecord(
         Strategies strategies,
         MarkWorkers workers,
         Pauses pauses) {
-    /** A record without the pause breakdown (all zero), for callers that predate it. */
-    public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
-            long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
-            long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
-            long heapMarkTermBytes, long heapLiveBytes, long heapGoalBytes, int procs, boolean forced,
-            long objectsMarked, long bytesMarked, long stacksScanned, long framesScanned, SuspendLatency suspend,
-            long cooperativePreemptions, long asyncPreemptions, Checkmark checkmark, AssistStats assists,
-            RootSnapshot roots, Strategies strategies, MarkWorkers workers) {
-        this(n, startNanosSinceInit, cpuUtilisationPercent, stwSweepTermNanos, concurrentMarkNanos,
-                stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
-                markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
-                objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
-                asyncPreemptions, checkmark, assists, roots, strategies, workers, Pauses.NONE);
-    }
-
-    /** A record without the mark workers' figures (all zero), for callers that predate them. */
+    /** A record without the mark workers' figures and the pause breakdown (all zero), for callers that predate them. */
     public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
             long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
             long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
@@ -95,7 +80,7 @@ public record CycleRecord(
                 stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
                 markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
                 objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
-                asyncPreemptions, checkmark, assists, roots, strategies, MarkWorkers.NONE);
+                asyncPreemptions, checkmark, assists, roots, strategies, MarkWorkers.NONE, Pauses.NONE);
     }
 
 
@@ -110,7 +95,7 @@ public record CycleRecord(
                 stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
                 markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
                 objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
-                asyncPreemptions, checkmark, AssistStats.NONE, RootSnapshot.NONE, Strategies.NONE, MarkWorkers.NONE);
+                asyncPreemptions, checkmark, AssistStats.NONE, RootSnapshot.NONE, Strategies.NONE);
     }
 
     /**
