@@ -2,7 +2,7 @@ package gcsim.gcmark;
 
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
-import gcsim.goroutines.GStatus;
+import gcsim.goroutines.AllGsSnapshot;
 import gcsim.goroutines.Sched;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,12 +50,16 @@ final class CycleWork {
     final int baseData;
     final int nDataRoots;
     final Chan[] chans;
-    final G[] allgs;
+    /** Go's allgs as gcMarkRootPrepare sees it (its length is work.nStackRoots); nothing copied. */
+    final AllGsSnapshot allgs;
     final int baseChans;
     final int baseStacks;
     final int markrootJobs;
-    /** Gs of the snapshot that were not _Gdead when it was taken (world stopped). */
-    final int aliveAtSnapshot;
+    /**
+     * Gs of the snapshot that were not _Gdead when it was taken (world stopped), from the
+     * runtime's counts ({@link Sched#liveGs}), not by walking the snapshot: O(1) while stopped.
+     */
+    final long aliveAtSnapshot;
     /** Two-phase stack scan: the stack jobs run twice (try, then block for the rest). */
     final boolean twoPhase;
     final AtomicInteger markrootNext = new AtomicInteger();
@@ -81,7 +85,8 @@ final class CycleWork {
     final long tstart;
 
     // What the workers measured, folded in as each worker exits.
-    final Histogram suspendLatency = latencyHistogram();
+    /** Made before the world stops (its allocation is not small), see {@link Collector}. */
+    final Histogram suspendLatency;
     final AtomicLong suspendCalls = new AtomicLong();
     final AtomicLong suspendDead = new AtomicLong();
     final AtomicLong stacksScanned = new AtomicLong();
@@ -97,12 +102,19 @@ final class CycleWork {
     final AtomicLong objectsMarked = new AtomicLong();
     final AtomicLong bytesMarked = new AtomicLong();
 
-    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, long tstart) {
-        this(rt, nDataRoots, chans, allgs, tstart, false);
+    /** Root jobs for exactly {@code gs} (tests): all counted alive, a fresh histogram. */
+    static CycleWork of(Sched rt, int nDataRoots, Chan[] chans, G[] gs, long tstart) {
+        return new CycleWork(rt, nDataRoots, chans, AllGsSnapshot.of(gs), gs.length, tstart, false, latencyHistogram());
     }
 
-    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, long tstart, boolean twoPhase) {
+    /**
+     * gcMarkRootPrepare's state, with the world stopped: O(1) in goroutines (the allgs snapshot
+     * copies nothing, {@code alive} is counted by the runtime) and in heap objects.
+     */
+    CycleWork(Sched rt, int nDataRoots, Chan[] chans, AllGsSnapshot allgs, long alive, long tstart,
+            boolean twoPhase, Histogram suspendLatency) {
         this.rt = rt;
+        this.suspendLatency = suspendLatency;
         this.baseData = FIXED_ROOT_COUNT;
         this.nDataRoots = nDataRoots;
         this.chans = chans;
@@ -110,19 +122,9 @@ final class CycleWork {
         this.baseChans = baseData + nDataRoots;
         this.baseStacks = baseChans + (chans.length > 0 ? 1 : 0);
         this.twoPhase = twoPhase;
-        this.markrootJobs = baseStacks + allgs.length * (twoPhase ? 2 : 1);
-        this.aliveAtSnapshot = countAlive(allgs);
+        this.markrootJobs = baseStacks + allgs.length() * (twoPhase ? 2 : 1);
+        this.aliveAtSnapshot = alive;
         this.tstart = tstart;
-    }
-
-    private static int countAlive(G[] allgs) {
-        int n = 0;
-        for (G gp : allgs) {
-            if ((gp.status() & ~GStatus.G_SCAN) != GStatus.G_DEAD) {
-                n++;
-            }
-        }
-        return n;
     }
 
     /** A histogram for suspendG latencies: nanoseconds up to an hour, 3 significant digits. */
@@ -135,13 +137,18 @@ final class CycleWork {
         return markrootNext.get() < markrootJobs;
     }
 
-    /** Go's gcMarkRootCheck: every job claimed and every snapshotted G scanned. */
+    /**
+     * Go's gcMarkRootCheck: every job claimed and every snapshotted G scanned. O(goroutines): as
+     * go1.14's gcMark, mark termination runs it only with the checkmark on ("This is expensive
+     * when there's a large number of Gs, so only do it if checkmark is also enabled").
+     */
     void gcMarkRootCheck() {
         if (markrootNext.get() < markrootJobs) {
             throw new gcsim.base.GoThrow("left over markroot jobs",
                     markrootNext.get() + " of " + markrootJobs + " markroot jobs done");
         }
-        for (G gp : allgs) {
+        for (int i = 0; i < allgs.length(); i++) {
+            G gp = allgs.get(i);
             if (!gp.gcscandone()) {
                 throw new gcsim.base.GoThrow("scan missed a g",
                         "gp " + gp + " goid " + gp.goid() + " status " + gp.status() + " gcscandone false");

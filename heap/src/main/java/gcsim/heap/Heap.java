@@ -175,6 +175,7 @@ public final class Heap {
         s.setType(idx, t);
         if (allocateBlack) {
             s.tryMark(idx); // Go's gcmarknewobject
+            c.markedNewBytes += s.elemsize; // its gcw.bytesMarked += size (the P's)
         }
         c.nmalloc++;
         c.allocBytes += s.elemsize;
@@ -618,6 +619,20 @@ public final class Heap {
      * Go's flushallmcaches: every P's mcache returns its cached spans to their mcentrals (a span
      * cached before the current sweep cycle began is swept as it goes). World stopped.
      */
+    /**
+     * The bytes of objects allocated black since the last call, summed over the Ps' mcaches and
+     * reset (Go's gcmarknewobject adds them to the P's gcw.bytesMarked, which gcMark's dispose
+     * folds into work.bytesMarked). O(Ps). World stopped.
+     */
+    long takeMarkedNewBytes() {
+        long bytes = 0;
+        for (MCache c : mcaches) {
+            bytes += c.markedNewBytes;
+            c.markedNewBytes = 0;
+        }
+        return bytes;
+    }
+
     void flushMCaches() {
         for (MCache c : mcaches) {
             c.prepareForSweep();

@@ -64,6 +64,11 @@ final class HeapGcView extends HeapGcSupport {
     }
 
     @Override
+    public long takeMarkedNewBytes() {
+        return heap.takeMarkedNewBytes();
+    }
+
+    @Override
     public void flushMCaches() {
         heap.flushMCaches();
     }

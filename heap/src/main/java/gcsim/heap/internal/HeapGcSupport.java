@@ -59,6 +59,12 @@ public abstract class HeapGcSupport {
     /** Go's finishsweep_m: sweeps what is left and waits for concurrent sweepers. World stopped. */
     public abstract void finishSweep();
 
+    /**
+     * The bytes allocated black since the last call (Go's gcmarknewobject's share of
+     * work.bytesMarked), summed over the Ps and reset. O(Ps). World stopped.
+     */
+    public abstract long takeMarkedNewBytes();
+
     /** Go's flushallmcaches: every P's mcache returns its cached spans. World stopped. */
     public abstract void flushMCaches();
 
