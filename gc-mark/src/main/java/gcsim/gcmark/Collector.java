@@ -434,7 +434,19 @@ public final class Collector implements AutoCloseable {
         runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
         WorldStop stop = rt.startTheWorld();
         clock.markTermination(pauses.take(stop), initNanos, config.mode() == GcConfig.Mode.STW);
+        flushMCachesPerP();
         return finish(work, clock, before, forced, heap0, heap1, goal, cm);
+    }
+
+    /**
+     * gcMarkTermination after startTheWorldWithSema: "Ensure all mcaches are flushed. Each P will
+     * flush its own mcache before allocating, but idle Ps may not. Since this is necessary to
+     * sweep all spans, we need to ensure all mcaches are flushed before we start the next GC
+     * cycle." forEachP(prepareForSweep), with the world running: per P, nothing of it inside the
+     * pause. The cycle thread, before it lets go of startSema (so before any next cycle).
+     */
+    private void flushMCachesPerP() {
+        rt.gcSupport().forEachP(heapGc::prepareForSweep);
     }
 
     /**
@@ -609,14 +621,13 @@ public final class Collector implements AutoCloseable {
         heapGc.setAllocateBlack(false);
         setGcphase(GC_OFF, "_GCoff");
         rt.stackAllocator().setGcRunning(false);
-        // As gcMark: flush the mcaches first (it adjusts heap_live for the slots they had
-        // cached), then heap_live = heap_marked = the bytes marked.
-        pauses.begin();
-        heapGc.flushMCaches();
-        pauses.end("mcacheFlush");
+        // As go1.14's gcMark: heap_live = heap_marked = work.bytesMarked. The mcaches are not
+        // flushed here: what they cached was counted in the old heap_live, which this replaces,
+        // and those spans are stale once the sweep starts (uncacheSpan then leaves heap_live
+        // alone). They are flushed per P after the world restarts (flushMCachesPerP).
         heapGc.setHeapMarked(heapMarked);
         pauses.begin();
-        heapGc.startSweepCycle();
+        heapGc.gcSweep();
         pauses.end("sweepStart");
         pool.checkAllEmpty();
         return cm;

@@ -592,6 +592,27 @@ public final class Heap {
         }
     }
 
+    /**
+     * Go's gcSweep, the part mark termination does with the world stopped: sweepgen += 2, so
+     * every in-use span needs sweeping. O(1). The mcaches are flushed afterwards, per P, with the
+     * world running ({@link #prepareForSweep(int)}); spans they cached before this point are
+     * stale and swept as they are uncached. World stopped; the previous cycle's sweep must be
+     * finished (else Go's "non-empty swept list").
+     */
+    void gcSweep() {
+        h.startSweepCycle();
+    }
+
+    /**
+     * Go's {@code _p_.mcache.prepareForSweep()} as gcMarkTermination runs it through forEachP
+     * after the world restarts: P {@code pid}'s mcache is flushed if a sweep cycle started since
+     * its last flush. On the thread forEachP runs it on for that P (the P's owner, or the caller
+     * while the P is idle).
+     */
+    void prepareForSweep(int pid) {
+        mcaches[pid].prepareForSweep();
+    }
+
     /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
     boolean sweepOne() {
         return h.sweepone() != -1;

@@ -49,6 +49,16 @@ final class HeapGcView extends HeapGcSupport {
     }
 
     @Override
+    public void gcSweep() {
+        heap.gcSweep();
+    }
+
+    @Override
+    public void prepareForSweep(int pid) {
+        heap.prepareForSweep(pid);
+    }
+
+    @Override
     public void startSweepCycle() {
         heap.startSweepCycle();
     }

@@ -38,7 +38,7 @@ class PauseBreakdownReportTest {
         for (long n = 1; n <= 2; n++) {
             assertNested(spans, n, "sweep termination (STW)", List.of("time to stop", "finishSweep", "rootPrep"));
             assertNested(spans, n, "mark termination (STW)",
-                    List.of("time to stop", "checks", "mcacheFlush", "sweepStart"));
+                    List.of("time to stop", "checks", "sweepStart"));
         }
         assertThat(spans).noneMatch(e -> "checkmark".equals(e.get("name")));
     }
@@ -69,8 +69,8 @@ class PauseBreakdownReportTest {
         }
         assertThat(map(sweep.get("steps")).keySet()).containsExactly("finishSweep", "rootPrep", "rest");
         assertThat(map(mark.get("steps")).keySet()).containsExactlyElementsOf(checkmark
-                ? List.of("checks", "checkmark", "mcacheFlush", "sweepStart", "rest")
-                : List.of("checks", "mcacheFlush", "sweepStart", "rest"));
+                ? List.of("checks", "checkmark", "sweepStart", "rest")
+                : List.of("checks", "sweepStart", "rest"));
         assertThat(num(sweep, "requestNanosSinceInit")).isEqualTo(num(c, "startNanosSinceInit"));
         assertThat(num(sweep, "timeToStopNanos") + num(sweep, "stoppedNanos") + num(sweep, "restartNanos"))
                 .isEqualTo(num(c, "stwSweepTermNanos"));
