@@ -414,9 +414,11 @@ public final class Collector implements AutoCloseable {
         Histogram suspendLatency = gcResetMarkState();
         CycleClock clock = new CycleClock(rt.platform().nanoTime());
         SchedCounters before = SchedCounters.of(rt);
+        CycleWork work = new CycleWork(rt, chans.toArray(new Chan[0]), clock.tSweepTerm,
+                config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE, suspendLatency);
         rt.stopTheWorld("GC sweep termination");
         long heap0 = heap.stats().heapLive();
-        CycleWork work = gcStart(clock.tSweepTerm, stwMode, suspendLatency);
+        gcStart(work, stwMode);
         clock.tMark = rt.platform().nanoTime();
         clock.sweepTermination(pauses.take(rt.startTheWorld()), initNanos);
         gcMarkDone(work);
@@ -467,16 +469,14 @@ public final class Collector implements AutoCloseable {
         return CycleWork.latencyHistogram();
     }
 
-    /** Sweep termination and mark setup; the world is stopped. */
-    private CycleWork gcStart(long tstart, boolean stwMode, Histogram suspendLatency) {
+    /** Sweep termination and mark setup of {@code work}; the world is stopped. */
+    private void gcStart(CycleWork work, boolean stwMode) {
         pauses.begin();
         heapGc.finishSweep();
         pauses.end("finishSweep");
         pauses.begin();
-        // gcMarkRootPrepare: work.nStackRoots = allglen; nothing proportional to goroutines.
-        CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]),
-                rt.allgsSnapshot(), rt.liveGs(), tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE,
-                suspendLatency);
+        // work.nStackRoots = allglen: nothing proportional to goroutines.
+        work.gcMarkRootPrepare(heap.globals().rootBlockCount(), rt.allgsSnapshot(), rt.liveGs());
         pauses.end("rootPrep");
         controller.startCycle(stwMode, config.workers());
         // In STW mode, disable scheduling of user Gs.
@@ -499,7 +499,6 @@ public final class Collector implements AutoCloseable {
         controller.setMarkStartTime(rt.platform().nanoTime());
         work.blackenEnabled = true;
         rt.gcSupport().setGcBlackenEnabled(true);
-        return work;
     }
 
     /**
@@ -674,8 +673,8 @@ public final class Collector implements AutoCloseable {
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);
         // The checkmark's suspendG calls find every G stopped; their latencies are not the cycle's.
         checkmarkLatencies.reset();
-        CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, rt.liveGs(), cycle.tstart, false,
-                checkmarkLatencies);
+        CycleWork work = new CycleWork(rt, cycle.chans, cycle.tstart, false, checkmarkLatencies);
+        work.gcMarkRootPrepare(cycle.nDataRoots, allgs, rt.liveGs());
         GcWork gcw = new GcWork(pool);
         for (int i = 0; i < work.markrootJobs; i++) {
             work.markrootNext.incrementAndGet();

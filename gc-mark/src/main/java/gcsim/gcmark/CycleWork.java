@@ -37,9 +37,11 @@ import org.HdrHistogram.Histogram;
  * enumerated; go1.14's flush-cache jobs only exist when concurrent sweep is
  * off.
  *
- * <p>Threading: fields are written during prepare with the world stopped
- * and read by workers afterwards (published by starting them); counters are
- * atomics; histograms are per worker and merged when the workers have exited.
+ * <p>Threading: the cycle's thread makes it before the world stops (Go's {@code work} is a
+ * global that gcResetMarkState resets with the world running) and fills the root layout in
+ * {@link #gcMarkRootPrepare} with the world stopped; workers read it only after the world
+ * restarts, which publishes it (sched.lock). Counters are atomics; histograms are per worker and
+ * merged when the workers have parked for good.
  */
 final class CycleWork {
     /** Go's fixedRootFreeGStacks (Go numbers it 1, after the finalizers job this model lacks). */
@@ -47,19 +49,20 @@ final class CycleWork {
     static final int FIXED_ROOT_COUNT = 1;
 
     final Sched rt;
-    final int baseData;
-    final int nDataRoots;
+    final int baseData = FIXED_ROOT_COUNT;
     final Chan[] chans;
+    // The root layout: written once by gcMarkRootPrepare, world stopped (see the class comment).
+    int nDataRoots;
     /** Go's allgs as gcMarkRootPrepare sees it (its length is work.nStackRoots); nothing copied. */
-    final AllGsSnapshot allgs;
-    final int baseChans;
-    final int baseStacks;
-    final int markrootJobs;
+    AllGsSnapshot allgs = AllGsSnapshot.of();
+    int baseChans;
+    int baseStacks;
+    int markrootJobs;
     /**
      * Gs of the snapshot that were not _Gdead when it was taken (world stopped), from the
      * runtime's counts ({@link Sched#liveGs}), not by walking the snapshot: O(1) while stopped.
      */
-    final long aliveAtSnapshot;
+    long aliveAtSnapshot;
     /** Two-phase stack scan: the stack jobs run twice (try, then block for the rest). */
     final boolean twoPhase;
     final AtomicInteger markrootNext = new AtomicInteger();
@@ -104,27 +107,35 @@ final class CycleWork {
 
     /** Root jobs for exactly {@code gs} (tests): all counted alive, a fresh histogram. */
     static CycleWork of(Sched rt, int nDataRoots, Chan[] chans, G[] gs, long tstart) {
-        return new CycleWork(rt, nDataRoots, chans, AllGsSnapshot.of(gs), gs.length, tstart, false, latencyHistogram());
+        CycleWork w = new CycleWork(rt, chans, tstart, false, latencyHistogram());
+        w.gcMarkRootPrepare(nDataRoots, AllGsSnapshot.of(gs), gs.length);
+        return w;
     }
 
     /**
-     * gcMarkRootPrepare's state, with the world stopped: O(1) in goroutines (the allgs snapshot
-     * copies nothing, {@code alive} is counted by the runtime) and in heap objects.
+     * A cycle's work before its roots are prepared: made by the cycle's thread before the world
+     * stops, so the pause allocates none of it. {@code chans}: the channel roots (gcsim's).
      */
-    CycleWork(Sched rt, int nDataRoots, Chan[] chans, AllGsSnapshot allgs, long alive, long tstart,
-            boolean twoPhase, Histogram suspendLatency) {
+    CycleWork(Sched rt, Chan[] chans, long tstart, boolean twoPhase, Histogram suspendLatency) {
         this.rt = rt;
         this.suspendLatency = suspendLatency;
-        this.baseData = FIXED_ROOT_COUNT;
-        this.nDataRoots = nDataRoots;
         this.chans = chans;
+        this.twoPhase = twoPhase;
+        this.tstart = tstart;
+    }
+
+    /**
+     * Go's gcMarkRootPrepare: the root jobs' layout, with the world stopped. O(1) in goroutines
+     * (the allgs snapshot copies nothing, {@code alive} is counted by the runtime) and in heap
+     * objects. Once per cycle, before any worker or assist can claim a job.
+     */
+    void gcMarkRootPrepare(int nDataRoots, AllGsSnapshot allgs, long alive) {
+        this.nDataRoots = nDataRoots;
         this.allgs = allgs;
         this.baseChans = baseData + nDataRoots;
         this.baseStacks = baseChans + (chans.length > 0 ? 1 : 0);
-        this.twoPhase = twoPhase;
         this.markrootJobs = baseStacks + allgs.length() * (twoPhase ? 2 : 1);
         this.aliveAtSnapshot = alive;
-        this.tstart = tstart;
     }
 
     /** A histogram for suspendG latencies: nanoseconds up to an hour, 3 significant digits. */
