@@ -219,6 +219,11 @@ public final class Collector implements AutoCloseable {
             }
 
             @Override
+            public void acquiredP(P pp) {
+                heapGc.prepareForSweep(pp.id());
+            }
+
+            @Override
             public boolean wantsSafePoints() {
                 return stress.atSafepoints();
             }
@@ -436,8 +441,9 @@ public final class Collector implements AutoCloseable {
         runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
         WorldStop stop = rt.startTheWorld();
         clock.markTermination(pauses.take(stop), initNanos, config.mode() == GcConfig.Mode.STW);
+        CycleRecord r = finish(work, clock, before, forced, heap0, heap1, goal, cm);
         flushMCachesPerP();
-        return finish(work, clock, before, forced, heap0, heap1, goal, cm);
+        return r;
     }
 
     /**
@@ -445,10 +451,19 @@ public final class Collector implements AutoCloseable {
      * flush its own mcache before allocating, but idle Ps may not. Since this is necessary to
      * sweep all spans, we need to ensure all mcaches are flushed before we start the next GC
      * cycle." forEachP(prepareForSweep), with the world running: per P, nothing of it inside the
-     * pause. The cycle thread, before it lets go of startSema (so before any next cycle).
+     * pause. Every P an M acquires after the restart is flushed first anyway (acquirep's
+     * prepareForSweep, the {@code acquiredP} hook), so no user code allocates from or reads
+     * through a stale mcache; this catches the Ps that stay idle. The cycle thread, before it
+     * lets go of startSema (so before any next cycle).
+     * Deliberate difference in order: after the cycle is recorded (Go prints gctrace after it),
+     * because runtime.GC's callers are already awake and their program may end meanwhile; a
+     * process that has exited has no P left to flush (forEachP would throw "forEachP: process
+     * exited", which the cycle's callers treat as an abandoned cycle, as they do for stopTheWorld).
      */
     private void flushMCachesPerP() {
-        rt.gcSupport().forEachP(heapGc::prepareForSweep);
+        if (!rt.hasExited()) {
+            rt.gcSupport().forEachP(heapGc::prepareForSweep);
+        }
     }
 
     /**

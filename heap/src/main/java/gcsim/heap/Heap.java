@@ -604,13 +604,15 @@ public final class Heap {
     }
 
     /**
-     * Go's {@code _p_.mcache.prepareForSweep()} as gcMarkTermination runs it through forEachP
-     * after the world restarts: P {@code pid}'s mcache is flushed if a sweep cycle started since
-     * its last flush. On the thread forEachP runs it on for that P (the P's owner, or the caller
+     * Go's {@code _p_.mcache.prepareForSweep()} as acquirep runs it and gcMarkTermination through
+     * forEachP after the world restarts: P {@code pid}'s mcache is flushed if a sweep cycle
+     * started since its last flush. On the thread that owns the P (its M, or forEachP's caller
      * while the P is idle).
      */
     void prepareForSweep(int pid) {
-        mcaches[pid].prepareForSweep();
+        if (pid < mcaches.length) { // a P this heap has no mcache for has nothing to flush
+            mcaches[pid].prepareForSweep();
+        }
     }
 
     /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
