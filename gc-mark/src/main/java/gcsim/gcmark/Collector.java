@@ -99,7 +99,7 @@ public final class Collector implements AutoCloseable {
      * counts it (work.bytesMarked and gcmarknewobject's bytes) equals the bytes of the objects
      * whose mark bit is set, a walk over every span. Off by default: O(heap) with the world stopped.
      */
-    static volatile boolean checkHeapMarkedForTest = Boolean.getBoolean("gcsim.debugHeapMarked");
+    volatile boolean checkHeapMarkedForTest = Boolean.getBoolean("gcsim.debugHeapMarked");
     /** The checkmark's suspendG latencies (discarded): made once, reset each pass. */
     private final Histogram checkmarkLatencies = CycleWork.latencyHistogram();
     private final GcWork[] perP;

@@ -24,18 +24,13 @@ class StoppedWorkTest {
     @ParameterizedTest(name = "procs {0}, stw {1}")
     @CsvSource({"2, false", "4, false", "2, true"})
     void heapMarkedIsTheCountOfMarkedBytes(int procs, boolean stw) {
-        boolean before = Collector.checkHeapMarkedForTest;
-        Collector.checkHeapMarkedForTest = true;
-        try {
-            GcConfig config = GcConfig.defaults(0).withAutoTrigger(false)
-                    .withMode(stw ? GcConfig.Mode.STW : GcConfig.Mode.CONCURRENT);
-            try (MarkRun run = MarkRun.start(Workloads.listsOnStacks(32, 40, 6), SchedConfig.of(procs), config)) {
-                List<CycleRecord> cycles = run.cycles(6);
-                run.assertVerified();
-                assertThat(cycles).allMatch(c -> c.heapLiveBytes() > 0 && c.heapLiveBytes() >= c.bytesMarked());
-            }
-        } finally {
-            Collector.checkHeapMarkedForTest = before;
+        GcConfig config = GcConfig.defaults(0).withAutoTrigger(false)
+                .withMode(stw ? GcConfig.Mode.STW : GcConfig.Mode.CONCURRENT);
+        try (MarkRun run = MarkRun.start(Workloads.listsOnStacks(32, 40, 6), SchedConfig.of(procs), config,
+                gc -> gc.checkHeapMarkedForTest = true)) {
+            List<CycleRecord> cycles = run.cycles(6);
+            run.assertVerified();
+            assertThat(cycles).allMatch(c -> c.heapLiveBytes() > 0 && c.heapLiveBytes() >= c.bytesMarked());
         }
     }
 }
