@@ -29,7 +29,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * defaults) with {@code n} goroutines that are, by benchmark:
  * <ul>
  *   <li>{@code running}, {@code kind=tight}: a loop without calls, stopped only by async
- *       preemption; {@code kind=calls}: a loop calling a leaf, stopped at the next prologue;
+ *       preemption; {@code kind=calls}: a loop calling a leaf, stopped at the next prologue
+ *       (each sleeps {@value #START_MICROS} µs first, while main starts the others);
  *   <li>{@code parked}: blocked on a channel receive (_Gwaiting, nothing to stop);
  *   <li>{@code syscall}: in a loop of 1 ms blocking system calls (their Ps _Psyscall until
  *       sysmon's retake hands them off).
@@ -59,6 +60,12 @@ public class StopBenchmarks {
     /** How long the per-invocation setup waits at most for the world to run again. */
     static final long SETTLE_NANOS = 1_000_000;
 
+    /**
+     * How long a running goroutine sleeps before its loop, so that main spawns them all first
+     * (otherwise main, preempted every 10 ms, waits behind every spinner for each next turn).
+     */
+    static final int START_MICROS = 500_000;
+
     /** A two-P runtime whose main goroutine starts {@code n} goroutines running {@code body}. */
     abstract static class World {
         Sched rt;
@@ -69,8 +76,8 @@ public class StopBenchmarks {
             Program p = Program.builder()
                     .chan("never", 0, false)
                     .func("leaf", 1, 0).addi(0, 0, 1).ret().end()
-                    .func("tight", 1, 0).label("l").addi(0, 0, 1).jmp("l").end()
-                    .func("calls", 1, 0).label("l").call("leaf", -1).jmp("l").end()
+                    .func("tight", 1, 0).sleep(START_MICROS).label("l").addi(0, 0, 1).jmp("l").end()
+                    .func("calls", 1, 0).sleep(START_MICROS).label("l").call("leaf", -1).jmp("l").end()
                     .func("parked", 1, 0).recv("never", 0).ret().end()
                     .func("syscall", 1, 0).label("l").syscall(1000).jmp("l").end()
                     .func("main", 1, 0)
@@ -84,7 +91,8 @@ public class StopBenchmarks {
             while (rt.stats().goroutinesCreated() < n + 1L) {
                 Thread.sleep(10);
             }
-            Thread.sleep(100); // the parked and syscall ones reach their wait; not a correctness matter
+            // The running ones start their loops, the others reach their wait; not a correctness matter.
+            Thread.sleep(START_MICROS / 1000 + 200);
         }
 
         /** Per invocation, outside the score: let the world run again after the last restart. */
