@@ -364,10 +364,10 @@ public final class Heap {
      * whole left one), Go's mark visits the right subtree first and touches each 4 KiB page in a
      * scattered order the hardware prefetcher cannot follow. Greying the last field first makes
      * the LIFO pop the first field first, so such a heap is marked in allocation order, one
-     * sequential stream. Which objects are marked does not change, only the order; measured on
-     * the 1,048,575-node depth-first tree (gcsim's {@code tree} workload, JMH
-     * {@code markTree -p shape=dfs}): about 35 ns of mark CPU per object before, 24-29 after, the
-     * same as a tree laid out breadth-first (about 22 either way).
+     * sequential stream. Which objects are marked does not change, only the order. Measured with
+     * JMH {@code markTree -p shape=dfs} (a 1,000,000-node depth-first tree, as the command's
+     * {@code tree} workload), the mark worker's thread CPU per object on a loaded 2-core machine:
+     * 34-36 ns before, 23-33 after; the same tree laid out breadth-first, 21-25 either way.
      *
      * <p>Any number of marking threads at once, each with its own sink. {@code b} must be an
      * allocated, marked object. Not for checkmark mode, which needs the path to each object.
