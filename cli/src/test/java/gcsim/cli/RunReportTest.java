@@ -52,7 +52,7 @@ class RunReportTest {
         assertThat(config).containsEntry("scenario", "default").containsEntry("procs", 2L)
                 .containsEntry("workers", 0L).containsEntry("seed", 7L).containsEntry("mode", "concurrent")
                 .containsEntry("preempt", "async").containsEntry("checkmark", "on")
-                .containsEntry("gcEvery", 64L).containsEntry("gcAtSafepoints", false);
+                .containsEntry("gcEvery", 64L).containsEntry("gcAtSafepoints", false).containsEntry("go", "1.14");
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> cycles = (List<Map<String, Object>>) root.get("cycles");
