@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code gcsim} command: {@code --help}, {@code --version} and
- * the subcommands {@code run}, {@code scenarios} and {@code help}, which
+ * the subcommands {@code run}, {@code scenarios}, {@code versions} and {@code help}, which
  * {@link Main} attaches.
  */
 @Command(
@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
             "  gcsim run --scenario tight-loops --preempt cooperative --timeout 10",
             "  gcsim run --json --trace t.json   JSON on stdout; open t.json in Perfetto",
             "  gcsim scenarios                the built-in scenarios",
+            "  gcsim versions                 the Go versions run --go takes",
         })
 final class GcsimCommand implements Runnable {
 

@@ -73,6 +73,7 @@ public final class JsonReport {
             gen.writeString(p.cliName());
         }
         gen.writeEndArray();
+        gen.writeStringField("go", config.goVersion().cliName());
         Path trace = config.trace();
         if (trace == null) {
             gen.writeNullField("trace");

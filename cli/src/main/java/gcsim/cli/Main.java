@@ -86,6 +86,7 @@ public final class Main {
         CommandLine cl = new CommandLine(new GcsimCommand());
         cl.addSubcommand("run", new RunCommand(out, err, engines, terminal));
         cl.addSubcommand("scenarios", new ScenariosCommand(out));
+        cl.addSubcommand("versions", new VersionsCommand(out));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         Converters.register(cl);
         cl.setOut(writer(out));

@@ -1,6 +1,7 @@
 package gcsim.cli;
 
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.GoVersion;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.SuspendWait;
@@ -131,6 +132,11 @@ final class RunCommand implements Callable<Integer> {
                     + " protects (repeatable; see the README's --break table)")
     private List<String> broken = new ArrayList<>();
 
+    @Option(names = "--go", paramLabel = "VERSION",
+            description = "the Go release whose runtime rules to follow, its historical bugs included"
+                    + " (see gcsim versions; default: ${DEFAULT-VALUE})")
+    private String goVersion = GoVersion.DEFAULT.cliName();
+
     private final PrintStream out;
     private final PrintStream err;
     private final Supplier<Optional<Engine>> engines;
@@ -169,7 +175,14 @@ final class RunCommand implements Callable<Integer> {
         }
         return new RunConfig(ref, goroutines, procs, workers == null ? 0 : explicitWorkers(workers, procs), cycles, seed, mode,
                 preempt, checkmark == OnOff.ON, json, traceFile, timeoutSeconds, gcEvery, gcAtSafepoints,
-                suspend, stackScan, deterministic, brokenPieces());
+                suspend, stackScan, deterministic, brokenPieces(), version());
+    }
+
+    /** The version {@code --go} names, or BadInputException naming it and the known ones. */
+    private GoVersion version() {
+        return GoVersion.byName(goVersion).orElseThrow(() -> new BadInputException(
+                "--go: unknown Go version '" + goVersion + "'; known versions: " + GoVersion.names()
+                        + " (or a go1.14.x release they stand for; see gcsim versions)"));
     }
 
     /** The pieces named by {@code --break}, or BadInputException naming the unknown one and the valid ones. */

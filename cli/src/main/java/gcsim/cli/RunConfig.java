@@ -1,6 +1,7 @@
 package gcsim.cli;
 
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.GoVersion;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.SuspendWait;
@@ -41,6 +42,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *                       ({@code --deterministic}): the same seed gives the same run and digest
  * @param broken         protocol pieces broken on purpose ({@code --break PIECE}, repeatable): an
  *                       ablation that shows what each piece protects; empty in a normal run
+ * @param goVersion      the Go release whose runtime rules the run follows ({@code --go VERSION});
+ *                       {@link GoVersion#DEFAULT} (gcsim's model) unless told otherwise
  */
 public record RunConfig(
         ScenarioRef scenario,
@@ -60,7 +63,8 @@ public record RunConfig(
         SuspendWait suspend,
         GcConfig.StackScanStrategy stackScan,
         boolean deterministic,
-        Set<ProtocolPiece> broken) {
+        Set<ProtocolPiece> broken,
+        GoVersion goVersion) {
 
     public static final int MAX_GOROUTINES = ScenarioParser.MAX_GOROUTINES;
     /** Our bound on GOMAXPROCS for the model (Ms are real threads). */
@@ -95,6 +99,15 @@ public record RunConfig(
             throw new BadInputException("--trace cannot be used with --deterministic: a trace records wall-clock"
                     + " times, which no seed reproduces");
         }
+    }
+
+    /** The Go version gcsim models by default ({@link GoVersion#DEFAULT}). */
+    public RunConfig(ScenarioRef scenario, int goroutines, int procs, int workers, int cycles, long seed,
+            GcConfig.Mode mode, PreemptMode preempt, boolean checkmark, boolean json, @Nullable Path trace,
+            int timeoutSeconds, long gcEvery, boolean gcAtSafepoints, SuspendWait suspend,
+            GcConfig.StackScanStrategy stackScan, boolean deterministic, Set<ProtocolPiece> broken) {
+        this(scenario, goroutines, procs, workers, cycles, seed, mode, preempt, checkmark, json, trace, timeoutSeconds,
+                gcEvery, gcAtSafepoints, suspend, stackScan, deterministic, broken, GoVersion.DEFAULT);
     }
 
     /** Without --deterministic. */

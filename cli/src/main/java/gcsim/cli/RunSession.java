@@ -185,29 +185,37 @@ final class RunSession implements RunListener {
                 null, FatalReport.withoutGoroutines(e));
     }
 
-    /** The GC track: one span per cycle with its three phases nested inside, and the heap counter. */
+    /**
+     * The GC track: one span per cycle with its three phases nested inside, and the heap counter.
+     * Deliberately unlike the record: the mark-termination span is drawn through its stop's restart
+     * ({@code restartNanos} longer than {@code stwMarkTermNanos}, which ends at Go's tEnd, taken
+     * before startTheWorldWithSema), and the cycle's span with it, so that restart nests in its
+     * phase as sweep termination's does (whose phase, as Go's tMark, already ends after it).
+     */
     private void recordPhases(ChromeTraceWriter t, CycleRecord c) {
         long start = c.startNanosSinceInit();
         long sweepTerm = c.stwSweepTermNanos();
         long mark = c.concurrentMarkNanos();
         long markTerm = c.stwMarkTermNanos();
-        t.complete(gcTrack, "gc " + c.n(), "gc", start, sweepTerm + mark + markTerm, "cycle", c.n());
+        long markTermDrawn = markTerm + c.pauses().markTermination().restartNanos();
+        t.complete(gcTrack, "gc " + c.n(), "gc", start, sweepTerm + mark + markTermDrawn, "cycle", c.n());
         t.complete(gcTrack, "sweep termination (STW)", "gc", start, sweepTerm, "cycle", c.n());
         if (mark > 0) {
             t.complete(gcTrack, "concurrent mark", "gc", start + sweepTerm, mark, "cycle", c.n());
         }
-        t.complete(gcTrack, "mark termination (STW)", "gc", start + sweepTerm + mark, markTerm, "cycle", c.n());
+        t.complete(gcTrack, "mark termination (STW)", "gc", start + sweepTerm + mark, markTermDrawn, "cycle", c.n());
         recordPause(t, c, c.pauses().sweepTermination(), start, start + sweepTerm);
-        recordPause(t, c, c.pauses().markTermination(), start + sweepTerm + mark, start + sweepTerm + mark + markTerm);
+        recordPause(t, c, c.pauses().markTermination(), start + sweepTerm + mark,
+                start + sweepTerm + mark + markTermDrawn);
         t.counter("heap", start + sweepTerm + mark + markTerm, "liveBytes", c.heapLiveBytes(),
                 "goalBytes", c.heapGoalBytes());
     }
 
     /**
      * One stop's breakdown as spans nested in its phase's span [{@code from}, {@code to}): the time
-     * to stop and each named step, clipped to the phase (the phase's clock is read just outside
-     * the stop and restart, so a span may overrun it by a clock read). The restart runs after the
-     * phase's end (the phase ends before startTheWorld, as Go's tEnd) and is not drawn.
+     * to stop, each named step and the restart ("restart", startTheWorldWithSema), clipped to the
+     * phase (the phase's clock is read just outside the stop and restart, so a span may overrun it
+     * by a clock read).
      */
     private void recordPause(ChromeTraceWriter t, CycleRecord c, CycleRecord.Pause p, long from, long to) {
         if (p.equals(CycleRecord.Pause.NONE)) {
@@ -217,6 +225,8 @@ final class RunSession implements RunListener {
         for (CycleRecord.Step s : p.steps()) {
             nestedSpan(t, c, s.name(), s.startNanosSinceInit(), s.nanos(), from, to);
         }
+        long restart = p.requestNanosSinceInit() + p.timeToStopNanos() + p.stoppedNanos();
+        nestedSpan(t, c, "restart", restart, p.restartNanos(), from, to);
     }
 
     private void nestedSpan(ChromeTraceWriter t, CycleRecord c, String name, long start, long nanos, long from,

@@ -37,6 +37,7 @@ final class SimEngine implements Engine {
                 .gcEvery(config.gcEvery())
                 .gcAtSafepoints(config.gcAtSafepoints())
                 .broken(config.broken())
+                .goVersion(config.goVersion())
                 .deterministic(config.deterministic())
                 .observer(forward);
         ScenarioRef ref = config.scenario();

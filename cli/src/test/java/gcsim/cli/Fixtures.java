@@ -39,6 +39,12 @@ final class Fixtures {
         return result(cycles, CycleRecord.Checkmark.OK, new RunResult.Verification(0, 0), false, "");
     }
 
+    /** A clean run that reported {@code records}. */
+    static RunResult cleanResult(List<CycleRecord> records) {
+        return new RunResult(records, new RunResult.MutatorCounters(9_876_543_210L, 1_234_567, 88, 12, 2_050, 50),
+                new RunResult.Verification(0, 0), false, "");
+    }
+
     /**
      * A fake engine: reports the result's cycles to the listener (and, when a
      * trace is open, one event per cycle on an "M0" track), then returns the

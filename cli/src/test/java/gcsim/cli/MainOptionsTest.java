@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import gcsim.cli.Fixtures.FakeEngine;
 import gcsim.cli.Fixtures.Outcome;
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.GoVersion;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.SuspendWait;
 import gcsim.process.scenario.BuiltinScenario;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +71,12 @@ class MainOptionsTest {
                         + " as options; see gcsim run --help)"),
                 Arguments.of("frob", "unknown command 'frob' (see gcsim --help)"),
                 Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
-                Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"));
+                Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"),
+                Arguments.of("run --go 1.13", "--go: unknown Go version '1.13'; known versions: 1.14.1, 1.14"
+                        + " (or a go1.14.x release they stand for; see gcsim versions)"),
+                Arguments.of("run --go 1.14.0", "--go: unknown Go version '1.14.0'; known versions: 1.14.1, 1.14"),
+                Arguments.of("run --go=", "--go: unknown Go version ''"),
+                Arguments.of("versions --all", "unknown option '--all' (see gcsim versions --help)"));
     }
 
     @ParameterizedTest(name = "gcsim {0}")
@@ -180,6 +187,31 @@ class MainOptionsTest {
         FakeEngine plain = new FakeEngine(Fixtures.cleanResult(1));
         assertThat(Fixtures.run(plain, "run").status()).isZero();
         assertThat(plain.config.deterministic()).isFalse();
+    }
+
+    @Test
+    void goVersionReachesTheEngine() {
+        FakeEngine engine = new FakeEngine(Fixtures.cleanResult(1));
+        assertThat(Fixtures.run(engine, "run", "--go", "1.14.9").status()).isZero();
+        assertThat(engine.config.goVersion()).isEqualTo(GoVersion.GO1_14_1);
+        FakeEngine named = new FakeEngine(Fixtures.cleanResult(1));
+        assertThat(Fixtures.run(named, "run", "--go", "go1.14.10").status()).isZero();
+        assertThat(named.config.goVersion()).isEqualTo(GoVersion.GO1_14);
+        FakeEngine plain = new FakeEngine(Fixtures.cleanResult(1));
+        assertThat(Fixtures.run(plain, "run").status()).isZero();
+        assertThat(plain.config.goVersion()).isEqualTo(GoVersion.DEFAULT);
+    }
+
+    @Test
+    void versionsListsEachVersionWithItsReleasesAndWhatItChanges() {
+        Outcome o = Fixtures.runWithoutEngine("versions");
+        assertThat(o.status()).isZero();
+        List<String> lines = o.out().lines().toList();
+        assertThat(lines).hasSize(2 * GoVersion.values().length);
+        assertThat(lines.get(0)).startsWith("1.14.1 ").endsWith("go1.14.1-go1.14.9");
+        assertThat(lines.get(1)).contains("parkingOnChan", "Go #40641", "eb3c6a93c3", "sudog with non-nil elem");
+        assertThat(lines.get(2)).startsWith("1.14 (default) ").endsWith("go1.14.10-go1.14.15");
+        assertThat(lines.get(3)).contains("e577ba98d8", "eb3c6a93c3");
     }
 
     @Test

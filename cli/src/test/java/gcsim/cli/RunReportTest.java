@@ -1,6 +1,7 @@
 package gcsim.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import gcsim.cli.Fixtures.FakeEngine;
 import gcsim.cli.Fixtures.Outcome;
@@ -51,7 +52,7 @@ class RunReportTest {
         assertThat(config).containsEntry("scenario", "default").containsEntry("procs", 2L)
                 .containsEntry("workers", 0L).containsEntry("seed", 7L).containsEntry("mode", "concurrent")
                 .containsEntry("preempt", "async").containsEntry("checkmark", "on")
-                .containsEntry("gcEvery", 64L).containsEntry("gcAtSafepoints", false);
+                .containsEntry("gcEvery", 64L).containsEntry("gcAtSafepoints", false).containsEntry("go", "1.14");
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> cycles = (List<Map<String, Object>>) root.get("cycles");
@@ -178,6 +179,66 @@ class RunReportTest {
         assertThat((Double) mark2.get("dur")).isEqualTo(c2.concurrentMarkNanos() / 1e3);
         assertThat(events).filteredOn(e -> "C".equals(e.get("ph")))
                 .extracting(e -> map(e, "args").get("liveBytes")).containsExactly(4L << 20, 4L << 20);
+    }
+
+    @Test
+    void traceNestsEachStopsTimeToStopStepsAndRestartInItsPhase(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pauses.json");
+        CycleRecord c = withPauses(Fixtures.cycle(1, CycleRecord.Checkmark.OK));
+        Outcome o = Fixtures.run(new FakeEngine(Fixtures.cleanResult(List.of(c))), "run", "--trace", file.toString());
+        assertThat(o.status()).as(o.err()).isZero();
+        List<Map<String, Object>> spans = ChromeTraceWriterTest.events(Files.readString(file)).stream()
+                .filter(e -> "X".equals(e.get("ph")) && "gc".equals(e.get("cat"))).toList();
+        long start = c.startNanosSinceInit();
+        long markTermStart = start + c.stwSweepTermNanos() + c.concurrentMarkNanos();
+        // Sweep termination's phase already ends after its restart; mark termination's is drawn
+        // through its restart (the record's stwMarkTermNanos ends before it, at Go's tEnd).
+        assertThat(spans).extracting(e -> e.get("name"), RunReportTest::ts, RunReportTest::dur).containsExactly(
+                tuple("gc 1", start / 1e3, (120_000 + 4_500_000 + 95_000 + 25_000) / 1e3),
+                tuple("sweep termination (STW)", start / 1e3, 120.0),
+                tuple("concurrent mark", (start + 120_000) / 1e3, 4_500.0),
+                tuple("mark termination (STW)", markTermStart / 1e3, 120.0),
+                tuple("time to stop", start / 1e3, 20.0),
+                tuple("finishSweep", (start + 20_000) / 1e3, 30.0),
+                tuple("rootPrep", (start + 50_000) / 1e3, 30.0),
+                tuple("restart", (start + 90_000) / 1e3, 30.0),
+                tuple("time to stop", markTermStart / 1e3, 15.0),
+                tuple("checks", (markTermStart + 15_000) / 1e3, 40.0),
+                tuple("mcacheFlush", (markTermStart + 55_000) / 1e3, 10.0),
+                tuple("sweepStart", (markTermStart + 65_000) / 1e3, 10.0),
+                tuple("restart", (markTermStart + 95_000) / 1e3, 25.0));
+    }
+
+    /**
+     * Fixture cycle 1 with both stops broken down so that each adds up to its phase (sweep
+     * termination 120 µs with its restart, mark termination 95 µs before its restart): time to
+     * stop, steps and rest, restart.
+     */
+    private static CycleRecord withPauses(CycleRecord c) {
+        long st = c.startNanosSinceInit();
+        long mt = st + c.stwSweepTermNanos() + c.concurrentMarkNanos();
+        CycleRecord.Pause sweep = new CycleRecord.Pause(st, 20_000, 1, 3, 70_000,
+                List.of(new CycleRecord.Step("finishSweep", st + 20_000, 30_000),
+                        new CycleRecord.Step("rootPrep", st + 50_000, 30_000)), 10_000, 30_000);
+        CycleRecord.Pause mark = new CycleRecord.Pause(mt, 15_000, 0, -1, 80_000,
+                List.of(new CycleRecord.Step("checks", mt + 15_000, 40_000),
+                        new CycleRecord.Step("mcacheFlush", mt + 55_000, 10_000),
+                        new CycleRecord.Step("sweepStart", mt + 65_000, 10_000)), 20_000, 25_000);
+        return new CycleRecord(c.n(), c.startNanosSinceInit(), c.cpuUtilisationPercent(), c.stwSweepTermNanos(),
+                c.concurrentMarkNanos(), c.stwMarkTermNanos(), c.sweepTermCpuNanos(), c.assistCpuNanos(),
+                c.backgroundCpuNanos(), c.idleCpuNanos(), c.markTermCpuNanos(), c.heapStartBytes(),
+                c.heapMarkTermBytes(), c.heapLiveBytes(), c.heapGoalBytes(), c.procs(), c.forced(),
+                c.objectsMarked(), c.bytesMarked(), c.stacksScanned(), c.framesScanned(), c.suspend(),
+                c.cooperativePreemptions(), c.asyncPreemptions(), c.checkmark(), c.assists(), c.roots(),
+                c.strategies(), c.workers(), new CycleRecord.Pauses(sweep, mark));
+    }
+
+    private static double ts(Map<String, Object> e) {
+        return ((Number) e.get("ts")).doubleValue();
+    }
+
+    private static double dur(Map<String, Object> e) {
+        return ((Number) e.get("dur")).doubleValue();
     }
 
     @Test

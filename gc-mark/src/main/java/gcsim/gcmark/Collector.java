@@ -2,6 +2,7 @@ package gcsim.gcmark;
 
 import gcsim.base.GoThrow;
 import gcsim.gcmark.bench.BenchmarkSupport;
+import gcsim.goroutines.AllGsSnapshot;
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
 import gcsim.goroutines.GcHooks;
@@ -93,6 +94,14 @@ public final class Collector implements AutoCloseable {
     private final PauseBreakdown pauses;
     private final ReentrantLock startSema = new ReentrantLock();
     private final WorkPool pool = new WorkPool();
+    /**
+     * Check (tests, {@code -Dgcsim.debugHeapMarked=true}): at mark termination, heap_marked as Go
+     * counts it (work.bytesMarked and gcmarknewobject's bytes) equals the bytes of the objects
+     * whose mark bit is set, a walk over every span. Off by default: O(heap) with the world stopped.
+     */
+    volatile boolean checkHeapMarkedForTest = Boolean.getBoolean("gcsim.debugHeapMarked");
+    /** The checkmark's suspendG latencies (discarded): made once, reset each pass. */
+    private final Histogram checkmarkLatencies = CycleWork.latencyHistogram();
     private final GcWork[] perP;
     private final GcWork shared;
     private final Marking marking;
@@ -207,6 +216,11 @@ public final class Collector implements AutoCloseable {
                 int r = assist.afterAllocate(mp, gp, bytes);
                 int s = stress.afterAllocate(mp, gp, r == 0);
                 return r != 0 ? r : s;
+            }
+
+            @Override
+            public void acquiredP(P pp) {
+                heapGc.prepareForSweep(pp.id());
             }
 
             @Override
@@ -402,11 +416,14 @@ public final class Collector implements AutoCloseable {
      * pause (concurrentMarkNanos 0), where Go's gctrace prints it as the mark phase.
      */
     private CycleRecord cycle(boolean forced, boolean stwMode) {
+        Histogram suspendLatency = gcResetMarkState();
         CycleClock clock = new CycleClock(rt.platform().nanoTime());
         SchedCounters before = SchedCounters.of(rt);
+        CycleWork work = new CycleWork(rt, chans.toArray(new Chan[0]), clock.tSweepTerm,
+                config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE, suspendLatency);
         rt.stopTheWorld("GC sweep termination");
         long heap0 = heap.stats().heapLive();
-        CycleWork work = gcStart(clock.tSweepTerm, stwMode);
+        gcStart(work, stwMode);
         clock.tMark = rt.platform().nanoTime();
         clock.sweepTermination(pauses.take(rt.startTheWorld()), initNanos);
         gcMarkDone(work);
@@ -424,24 +441,57 @@ public final class Collector implements AutoCloseable {
         runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
         WorldStop stop = rt.startTheWorld();
         clock.markTermination(pauses.take(stop), initNanos, config.mode() == GcConfig.Mode.STW);
-        return finish(work, clock, before, forced, heap0, heap1, goal, cm);
+        CycleRecord r = finish(work, clock, before, forced, heap0, heap1, goal, cm);
+        flushMCachesPerP();
+        return r;
     }
 
-    /** Sweep termination and mark setup; the world is stopped. */
-    private CycleWork gcStart(long tstart, boolean stwMode) {
+    /**
+     * gcMarkTermination after startTheWorldWithSema: "Ensure all mcaches are flushed. Each P will
+     * flush its own mcache before allocating, but idle Ps may not. Since this is necessary to
+     * sweep all spans, we need to ensure all mcaches are flushed before we start the next GC
+     * cycle." forEachP(prepareForSweep), with the world running: per P, nothing of it inside the
+     * pause. Every P an M acquires after the restart is flushed first anyway (acquirep's
+     * prepareForSweep, the {@code acquiredP} hook), so no user code allocates from or reads
+     * through a stale mcache; this catches the Ps that stay idle. The cycle thread, before it
+     * lets go of startSema (so before any next cycle).
+     * Deliberate difference in order: after the cycle is recorded (Go prints gctrace after it),
+     * because runtime.GC's callers are already awake and their program may end meanwhile; a
+     * process that has exited has no P left to flush (forEachP would throw "forEachP: process
+     * exited", which the cycle's callers treat as an abandoned cycle, as they do for stopTheWorld).
+     */
+    private void flushMCachesPerP() {
+        if (!rt.hasExited()) {
+            rt.gcSupport().forEachP(heapGc::prepareForSweep);
+        }
+    }
+
+    /**
+     * Go's gcResetMarkState, which gcStart runs before it stops the world: "This is safe to do
+     * without the world stopped because any Gs created during or after this will start out in
+     * the reset state." Resets every G's scan state and assist credit (under allglock in Go:
+     * here over a copy of allgs, which only grows; a G made later starts reset). Also makes the
+     * cycle's suspendG histogram, whose allocation is not small, so that nothing proportional to
+     * goroutines or to the histogram's size is done while the world is stopped. The cycle
+     * thread, under startSema, world running.
+     */
+    private Histogram gcResetMarkState() {
+        for (G gp : rt.allgs()) {
+            gp.gc().setGcscandone(false); // set to true in markroot's stack job
+            gp.gc().resetScanState();
+            gp.gc().setAssistBytes(0); // so no credit or debt carries over
+        }
+        return CycleWork.latencyHistogram();
+    }
+
+    /** Sweep termination and mark setup of {@code work}; the world is stopped. */
+    private void gcStart(CycleWork work, boolean stwMode) {
         pauses.begin();
         heapGc.finishSweep();
         pauses.end("finishSweep");
         pauses.begin();
-        G[] allgs = rt.allgs();
-        for (G gp : allgs) {
-            gp.gc().setGcscandone(false);
-            gp.gc().resetScanState();
-            // gcResetMarkState: gp.gcAssistBytes = 0, so no credit or debt carries over.
-            gp.gc().setAssistBytes(0);
-        }
-        CycleWork work = new CycleWork(rt, heap.globals().rootBlockCount(), chans.toArray(new Chan[0]), allgs,
-                tstart, config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE);
+        // work.nStackRoots = allglen: nothing proportional to goroutines.
+        work.gcMarkRootPrepare(heap.globals().rootBlockCount(), rt.allgsSnapshot(), rt.liveGs());
         pauses.end("rootPrep");
         controller.startCycle(stwMode, config.workers());
         // In STW mode, disable scheduling of user Gs.
@@ -464,7 +514,6 @@ public final class Collector implements AutoCloseable {
         controller.setMarkStartTime(rt.platform().nanoTime());
         work.blackenEnabled = true;
         rt.gcSupport().setGcBlackenEnabled(true);
-        return work;
     }
 
     /**
@@ -554,21 +603,27 @@ public final class Collector implements AutoCloseable {
         }
         pauses.begin();
         checkNoMarkWorkLeft(work);
-        work.gcMarkRootCheck();
+        if (config.checkmark()) {
+            // As go1.14's gcMark: "This is expensive when there's a large number of Gs, so only
+            // do it if checkmark is also enabled."
+            work.gcMarkRootCheck();
+        }
         if (!pool.fullIsEmpty()) {
             throw new gcsim.base.GoThrow("work.full != 0");
         }
         pauses.end("checks");
-        for (BgMarkWorker w : bgMarkWorkers) {
-            if (w != null) {
-                w.addLatenciesTo(work);
-            }
-        }
         for (GcWork gcw : perP) {
             work.objectsMarked.addAndGet(gcw.objectsMarked);
             work.bytesMarked.addAndGet(gcw.bytesMarked);
             gcw.objectsMarked = 0;
             gcw.bytesMarked = 0;
+        }
+        // Go's gcMark: memstats.heap_marked = work.bytesMarked, which includes what
+        // gcmarknewobject counted and what the write barrier marked (here: also the barrier's
+        // shared gcWork of threads without a P). O(Ps), nothing proportional to the heap.
+        long heapMarked = work.bytesMarked.get() + markDone.takeSharedBytesMarked() + heapGc.takeMarkedNewBytes();
+        if (checkHeapMarkedForTest && heapMarked != heap.markedBytes()) {
+            throw new IllegalStateException("heap_marked " + heapMarked + " != marked bytes " + heap.markedBytes());
         }
         heapGc.setWriteBarrier(null);
         CycleRecord.Checkmark cm = CycleRecord.Checkmark.OFF;
@@ -580,14 +635,13 @@ public final class Collector implements AutoCloseable {
         heapGc.setAllocateBlack(false);
         setGcphase(GC_OFF, "_GCoff");
         rt.stackAllocator().setGcRunning(false);
-        // As gcMark: flush the mcaches first (it adjusts heap_live for the slots they had
-        // cached), then heap_live = heap_marked = the bytes marked.
+        // As go1.14's gcMark: heap_live = heap_marked = work.bytesMarked. The mcaches are not
+        // flushed here: what they cached was counted in the old heap_live, which this replaces,
+        // and those spans are stale once the sweep starts (uncacheSpan then leaves heap_live
+        // alone). They are flushed per P after the world restarts (flushMCachesPerP).
+        heapGc.setHeapMarked(heapMarked);
         pauses.begin();
-        heapGc.flushMCaches();
-        pauses.end("mcacheFlush");
-        heapGc.setHeapMarked(heap.markedBytes());
-        pauses.begin();
-        heapGc.startSweepCycle();
+        heapGc.gcSweep();
         pauses.end("sweepStart");
         pool.checkAllEmpty();
         return cm;
@@ -626,19 +680,20 @@ public final class Collector implements AutoCloseable {
      */
     private CycleRecord.Checkmark checkmark(CycleWork cycle) {
         heapGc.clearCheckmarks();
-        G[] allgs = rt.allgs();
-        for (G gp : allgs) {
-            gp.gc().setGcscandone(false);
+        AllGsSnapshot allgs = rt.allgsSnapshot();
+        for (int i = 0; i < allgs.length(); i++) {
+            allgs.get(i).gc().setGcscandone(false);
         }
         int failuresBefore = checkmarkFailures.size();
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);
-        CycleWork work = new CycleWork(rt, cycle.nDataRoots, cycle.chans, allgs, cycle.tstart);
-        GcWork gcw = new GcWork(pool);
         // The checkmark's suspendG calls find every G stopped; their latencies are not the cycle's.
-        Histogram unused = CycleWork.latencyHistogram();
+        checkmarkLatencies.reset();
+        CycleWork work = new CycleWork(rt, cycle.chans, cycle.tstart, false, checkmarkLatencies);
+        work.gcMarkRootPrepare(cycle.nDataRoots, allgs, rt.liveGs());
+        GcWork gcw = new GcWork(pool);
         for (int i = 0; i < work.markrootJobs; i++) {
             work.markrootNext.incrementAndGet();
-            roots.markroot(work, check, gcw, i, unused);
+            roots.markroot(work, check, gcw, i, checkmarkLatencies);
         }
         for (long b; (b = gcw.tryGet()) != 0; ) {
             check.scanobject(b, gcw);
@@ -672,6 +727,14 @@ public final class Collector implements AutoCloseable {
         gcCpuNanosTotal += sweepTermCpu + markTermCpu + assistCpu + bgCpu;
         int util = (int) (100.0 * gcCpuNanosTotal / ((double) elapsed * procs));
         SchedCounters after = SchedCounters.of(rt);
+        // The workers' suspendG histograms, merged with the world running (a merge walks every
+        // bucket: not something to do while stopped). Every worker is parked and no cycle can
+        // start before this one's thread lets go of startSema, so none is recording.
+        for (BgMarkWorker w : bgMarkWorkers) {
+            if (w != null) {
+                w.addLatenciesTo(work);
+            }
+        }
         Histogram h = work.suspendLatency;
         CycleRecord r = new CycleRecord(records.size() + 1, c.tSweepTerm - initNanos, util,
                 c.tMark - c.tSweepTerm, c.tMarkTerm - c.tMark, c.tEnd - c.tMarkTerm,
@@ -682,7 +745,7 @@ public final class Collector implements AutoCloseable {
                 new CycleRecord.SuspendLatency(work.suspendCalls.get(), work.suspendDead.get(),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
                 after.cooperative - before.cooperative, after.async - before.async, cm,
-                assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length, work.aliveAtSnapshot),
+                assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length(), work.aliveAtSnapshot),
                 strategies(work, after.suspend.minus(before.suspend)), workers,
                 new CycleRecord.Pauses(c.sweepTermPause, c.markTermPause));
         records.add(r);

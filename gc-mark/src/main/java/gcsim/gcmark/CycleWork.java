@@ -2,7 +2,7 @@ package gcsim.gcmark;
 
 import gcsim.goroutines.Chan;
 import gcsim.goroutines.G;
-import gcsim.goroutines.GStatus;
+import gcsim.goroutines.AllGsSnapshot;
 import gcsim.goroutines.Sched;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,9 +37,11 @@ import org.HdrHistogram.Histogram;
  * enumerated; go1.14's flush-cache jobs only exist when concurrent sweep is
  * off.
  *
- * <p>Threading: fields are written during prepare with the world stopped
- * and read by workers afterwards (published by starting them); counters are
- * atomics; histograms are per worker and merged when the workers have exited.
+ * <p>Threading: the cycle's thread makes it before the world stops (Go's {@code work} is a
+ * global that gcResetMarkState resets with the world running) and fills the root layout in
+ * {@link #gcMarkRootPrepare} with the world stopped; workers read it only after the world
+ * restarts, which publishes it (sched.lock). Counters are atomics; histograms are per worker and
+ * merged when the workers have parked for good.
  */
 final class CycleWork {
     /** Go's fixedRootFreeGStacks (Go numbers it 1, after the finalizers job this model lacks). */
@@ -47,15 +49,20 @@ final class CycleWork {
     static final int FIXED_ROOT_COUNT = 1;
 
     final Sched rt;
-    final int baseData;
-    final int nDataRoots;
+    final int baseData = FIXED_ROOT_COUNT;
     final Chan[] chans;
-    final G[] allgs;
-    final int baseChans;
-    final int baseStacks;
-    final int markrootJobs;
-    /** Gs of the snapshot that were not _Gdead when it was taken (world stopped). */
-    final int aliveAtSnapshot;
+    // The root layout: written once by gcMarkRootPrepare, world stopped (see the class comment).
+    int nDataRoots;
+    /** Go's allgs as gcMarkRootPrepare sees it (its length is work.nStackRoots); nothing copied. */
+    AllGsSnapshot allgs = AllGsSnapshot.of();
+    int baseChans;
+    int baseStacks;
+    int markrootJobs;
+    /**
+     * Gs of the snapshot that were not _Gdead when it was taken (world stopped), from the
+     * runtime's counts ({@link Sched#liveGs}), not by walking the snapshot: O(1) while stopped.
+     */
+    long aliveAtSnapshot;
     /** Two-phase stack scan: the stack jobs run twice (try, then block for the rest). */
     final boolean twoPhase;
     final AtomicInteger markrootNext = new AtomicInteger();
@@ -81,7 +88,8 @@ final class CycleWork {
     final long tstart;
 
     // What the workers measured, folded in as each worker exits.
-    final Histogram suspendLatency = latencyHistogram();
+    /** Made before the world stops (its allocation is not small), see {@link Collector}. */
+    final Histogram suspendLatency;
     final AtomicLong suspendCalls = new AtomicLong();
     final AtomicLong suspendDead = new AtomicLong();
     final AtomicLong stacksScanned = new AtomicLong();
@@ -97,32 +105,37 @@ final class CycleWork {
     final AtomicLong objectsMarked = new AtomicLong();
     final AtomicLong bytesMarked = new AtomicLong();
 
-    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, long tstart) {
-        this(rt, nDataRoots, chans, allgs, tstart, false);
+    /** Root jobs for exactly {@code gs} (tests): all counted alive, a fresh histogram. */
+    static CycleWork of(Sched rt, int nDataRoots, Chan[] chans, G[] gs, long tstart) {
+        CycleWork w = new CycleWork(rt, chans, tstart, false, latencyHistogram());
+        w.gcMarkRootPrepare(nDataRoots, AllGsSnapshot.of(gs), gs.length);
+        return w;
     }
 
-    CycleWork(Sched rt, int nDataRoots, Chan[] chans, G[] allgs, long tstart, boolean twoPhase) {
+    /**
+     * A cycle's work before its roots are prepared: made by the cycle's thread before the world
+     * stops, so the pause allocates none of it. {@code chans}: the channel roots (gcsim's).
+     */
+    CycleWork(Sched rt, Chan[] chans, long tstart, boolean twoPhase, Histogram suspendLatency) {
         this.rt = rt;
-        this.baseData = FIXED_ROOT_COUNT;
-        this.nDataRoots = nDataRoots;
+        this.suspendLatency = suspendLatency;
         this.chans = chans;
-        this.allgs = allgs;
-        this.baseChans = baseData + nDataRoots;
-        this.baseStacks = baseChans + (chans.length > 0 ? 1 : 0);
         this.twoPhase = twoPhase;
-        this.markrootJobs = baseStacks + allgs.length * (twoPhase ? 2 : 1);
-        this.aliveAtSnapshot = countAlive(allgs);
         this.tstart = tstart;
     }
 
-    private static int countAlive(G[] allgs) {
-        int n = 0;
-        for (G gp : allgs) {
-            if ((gp.status() & ~GStatus.G_SCAN) != GStatus.G_DEAD) {
-                n++;
-            }
-        }
-        return n;
+    /**
+     * Go's gcMarkRootPrepare: the root jobs' layout, with the world stopped. O(1) in goroutines
+     * (the allgs snapshot copies nothing, {@code alive} is counted by the runtime) and in heap
+     * objects. Once per cycle, before any worker or assist can claim a job.
+     */
+    void gcMarkRootPrepare(int nDataRoots, AllGsSnapshot allgs, long alive) {
+        this.nDataRoots = nDataRoots;
+        this.allgs = allgs;
+        this.baseChans = baseData + nDataRoots;
+        this.baseStacks = baseChans + (chans.length > 0 ? 1 : 0);
+        this.markrootJobs = baseStacks + allgs.length() * (twoPhase ? 2 : 1);
+        this.aliveAtSnapshot = alive;
     }
 
     /** A histogram for suspendG latencies: nanoseconds up to an hour, 3 significant digits. */
@@ -135,13 +148,18 @@ final class CycleWork {
         return markrootNext.get() < markrootJobs;
     }
 
-    /** Go's gcMarkRootCheck: every job claimed and every snapshotted G scanned. */
+    /**
+     * Go's gcMarkRootCheck: every job claimed and every snapshotted G scanned. O(goroutines): as
+     * go1.14's gcMark, mark termination runs it only with the checkmark on ("This is expensive
+     * when there's a large number of Gs, so only do it if checkmark is also enabled").
+     */
     void gcMarkRootCheck() {
         if (markrootNext.get() < markrootJobs) {
             throw new gcsim.base.GoThrow("left over markroot jobs",
                     markrootNext.get() + " of " + markrootJobs + " markroot jobs done");
         }
-        for (G gp : allgs) {
+        for (int i = 0; i < allgs.length(); i++) {
+            G gp = allgs.get(i);
             if (!gp.gcscandone()) {
                 throw new gcsim.base.GoThrow("scan missed a g",
                         "gp " + gp + " goid " + gp.goid() + " status " + gp.status() + " gcscandone false");

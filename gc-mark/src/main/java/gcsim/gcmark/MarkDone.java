@@ -95,6 +95,19 @@ final class MarkDone {
      * (restart concurrent mark) as soon as one P's gcWork is not empty; false when mark may
      * terminate, after disposing every (empty) gcWork. The coordinator, world stopped.
      */
+    /**
+     * The bytes the shared gcWork (stores by threads without a P) blackened this cycle, reset.
+     * The cycle thread, world stopped.
+     */
+    long takeSharedBytesMarked() {
+        synchronized (shared) {
+            long b = shared.bytesMarked;
+            shared.bytesMarked = 0;
+            shared.objectsMarked = 0;
+            return b;
+        }
+    }
+
     boolean workLeftAfterStop() {
         for (int pid = 0; pid < perP.length; pid++) {
             if (!skipWbBufFlushForTest) {

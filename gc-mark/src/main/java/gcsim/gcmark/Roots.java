@@ -96,8 +96,8 @@ final class Roots {
             for (Chan c : work.chans) {
                 c.forEachBufferedPointer(p -> marking.shade(p, 0, gcw));
             }
-        } else if (i < work.baseStacks + work.allgs.length) {
-            G gp = work.allgs[i - work.baseStacks];
+        } else if (i < work.baseStacks + work.allgs.length()) {
+            G gp = work.allgs.get(i - work.baseStacks);
             // Remember when we've first observed the G blocked; needed only to output in
             // traceback (go1.14's markroot, before suspendG; the two-phase late pass is
             // the same job's second half and does not repeat it).
@@ -111,7 +111,7 @@ final class Roots {
             work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
         } else if (i < work.markrootJobs) {
             long t0 = work.rt.platform().nanoTime();
-            markrootStackLate(work, marking, gcw, work.allgs[i - work.baseStacks - work.allgs.length], latencies);
+            markrootStackLate(work, marking, gcw, work.allgs.get(i - work.baseStacks - work.allgs.length()), latencies);
             work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
         } else {
             throw new GoThrow("markroot: bad index");

@@ -188,7 +188,7 @@ class MarkWorkersTest {
                 spawned[0] = true;
                 G a = rt.newproc(scanners[0], null);
                 G b = rt.newproc(scanners[1], null);
-                work.set(new CycleWork(rt, 0, new gcsim.goroutines.Chan[0], new G[] {a, b}, 0));
+                work.set(CycleWork.of(rt, 0, new gcsim.goroutines.Chan[0], new G[] {a, b}, 0));
             }
             return done.get() == 2 ? GoCode.EXIT : GoCode.GOSCHED;
         };
@@ -197,7 +197,7 @@ class MarkWorkersTest {
             if (dance) {
                 assertThat(rt.awaitExit(30, TimeUnit.SECONDS)).as("both stack jobs finished").isZero();
                 assertThat(met.get()).isEqualTo(2);
-                assertThat(work.get().allgs).allMatch(G::gcscandone);
+                assertThat(java.util.stream.IntStream.range(0, 2).mapToObj(work.get().allgs::get)).allMatch(G::gcscandone);
             } else {
                 // Go refuses before it could deadlock: suspendG's own check.
                 assertThatThrownBy(() -> rt.awaitExit(30, TimeUnit.SECONDS))
@@ -223,7 +223,7 @@ class MarkWorkersTest {
         Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of());
         AtomicReference<String> seen = new AtomicReference<>();
         GoCode selfScan = (mp, gp) -> {
-            CycleWork work = new CycleWork(rt, 0, new gcsim.goroutines.Chan[0], new G[] {gp}, 0);
+            CycleWork work = CycleWork.of(rt, 0, new gcsim.goroutines.Chan[0], new G[] {gp}, 0);
             GcWork gcw = new GcWork(new WorkPool());
             roots.scanHookForTest = g -> seen.set(g == gp ? "status " + readgstatus(g) : "other");
             roots.markroot(work, Marking.normal(heap), gcw, work.baseStacks, CycleWork.latencyHistogram());

@@ -42,8 +42,8 @@ class PauseBreakdownTest {
                 assertAddsUp(mark, c.procs());
                 assertThat(sweep.steps()).extracting(CycleRecord.Step::name).containsExactly("finishSweep", "rootPrep");
                 assertThat(mark.steps()).extracting(CycleRecord.Step::name).containsExactlyElementsOf(checkmark
-                        ? List.of("checks", "checkmark", "mcacheFlush", "sweepStart")
-                        : List.of("checks", "mcacheFlush", "sweepStart"));
+                        ? List.of("checks", "checkmark", "sweepStart")
+                        : List.of("checks", "sweepStart"));
             }
             assertThat(run.rt().fatalError()).isNull();
             assertThat(cycles).extracting(CycleRecord::checkmark)

@@ -190,4 +190,11 @@ final class AllGs {
             return Arrays.copyOf(allgs, allglen);
         }
     }
+
+    /** allgs without copying it: see {@link AllGsSnapshot}. Any thread; O(1). */
+    AllGsSnapshot snapshot() {
+        synchronized (allglock) {
+            return new AllGsSnapshot(allgs, allglen);
+        }
+    }
 }

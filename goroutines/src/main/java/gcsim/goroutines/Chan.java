@@ -87,6 +87,7 @@ public final class Chan {
             G rg = sg.g;
             stackOf(rg).write(sg.elem, v);
             shade(rt, v);
+            sg.elem = 0; // Go's send: sg.elem = nil (releaseSudog checks it)
             sg.success = true;
             lock.unlock();
             rt.goready(rg);
@@ -125,6 +126,7 @@ public final class Chan {
                 shade(rt, v);
             }
             st.write(slot, v);
+            sg.elem = 0; // Go's recv: sg.elem = nil (releaseSudog checks it)
             sg.success = true;
             lock.unlock();
             rt.goready(sgp);
@@ -155,10 +157,27 @@ public final class Chan {
         // channel. The window between when this G's status changes and when we set
         // gp.activeStackChans is not safe for stack shrinking.
         gp.parkingOnChan = true;
-        Sched.gopark(mp, gp, () -> {
-            gp.parkingOnChan = false;
-            lock.unlock();
-        }, send ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE);
+        Sched.gopark(mp, gp, () -> chanparkcommit(gp), send ? WaitReason.CHAN_SEND : WaitReason.CHAN_RECEIVE);
+    }
+
+    /**
+     * Go's chanparkcommit, park_m's unlockf: gp is _Gwaiting and off its M, whose
+     * thread runs this with the channel lock still held. From here on a partner may
+     * copy into gp's stack (activeStackChans), and a shrink may take gp again.
+     */
+    private void chanparkcommit(G gp) {
+        if ((GStatus.readgstatus(gp) & GStatus.G_SCAN) != 0) {
+            // Not Go: a race amplifier, the same in every version. A suspender took gp in
+            // the window between park_m's status change and this unlock (Go #40641's
+            // window); yield so that what it does with gp now (scan, maybe shrink) overlaps
+            // the unlock and the partner's copy, as it does on a machine with more cores than
+            // gcsim's threads get. Whether the shrink may happen is the version's rule
+            // (isShrinkStackSafe); a claim here is rare, so the yield costs nothing otherwise.
+            gp.rt.platform.yield();
+        }
+        gp.activeStackChans = true;
+        gp.parkingOnChan = false;
+        lock.unlock();
     }
 
     private void shade(Sched rt, long v) {

@@ -104,6 +104,13 @@ public final class G {
     @Nullable Sudog waiting;
     /** Between a channel op's decision to park and the unlock in park_m (Go's parkingOnChan). */
     volatile boolean parkingOnChan;
+    /**
+     * Go's activeStackChans: set by chanparkcommit before it unlocks the channel, cleared
+     * by the G itself when it runs again. While set, a partner may copy into this G's
+     * stack under the channel lock, so copystack takes that lock (syncadjustsudogs);
+     * while clear it adjusts the wait record without it.
+     */
+    volatile boolean activeStackChans;
     /** Wake time of a sleeping G (its timer), 0 when none. */
     long timerWhen;
     /**

@@ -81,6 +81,13 @@ public interface GcHooks {
         return 0;
     }
 
+    /**
+     * Go's acquirep tail: "Perform deferred mcache flush before this P can allocate from a
+     * potentially stale mcache" ({@code _p_.mcache.prepareForSweep()}). Called on mp's thread
+     * just after it acquired pp, which it owns now. Default nothing.
+     */
+    default void acquiredP(P pp) {}
+
     /** Called by goexit0 for a dead G (flush assist credit); default nothing. */
     default void goexit(G gp) {}
 

@@ -138,13 +138,22 @@ final class GoroutineStacks {
         };
     }
 
-    /** Go's isShrinkStackSafe: not in a syscall, not at an async safe point, not parking on a channel. */
+    /**
+     * Go's isShrinkStackSafe: not in a syscall, not at an async safe point, and (go1.14.10
+     * and later, {@link GoVersion#parkingOnChan()}) not parking on a channel.
+     */
     static boolean isShrinkStackSafe(G gp) {
         // --break parking-on-chan (never Go): the parkingOnChan test is left out, reopening
         // Go #40641's window between a channel park's status change and chanparkcommit's
-        // unlock; copystack's check below (Go's, from the same fix) then throws.
+        // unlock; copystack's check below (Go's, from the same fix) then throws. Under a
+        // version without the rule (go1.14.1-go1.14.9) neither the test nor the check exists.
         return gp.syscallsp == 0 && !gp.asyncSafePoint
-                && (!gp.parkingOnChan || gp.rt.broken(ProtocolPiece.PARKING_ON_CHAN));
+                && (!gp.parkingOnChan || !checksParkingOnChan(gp) || gp.rt.broken(ProtocolPiece.PARKING_ON_CHAN));
+    }
+
+    /** Whether gp's runtime has Go's parkingOnChan rule (go1.14.10 and later). */
+    private static boolean checksParkingOnChan(G gp) {
+        return gp.rt.config.goVersion().parkingOnChan();
     }
 
     /**
@@ -196,25 +205,50 @@ final class GoroutineStacks {
         // so parkingOnChan set means activeStackChans is not, and Go would adjust the
         // sudogs without the channel lock while gp still parks: it refuses. Only a shrink
         // that isShrinkStackSafe should have refused gets here (--break parking-on-chan).
-        if (gp.parkingOnChan) {
+        if (gp.parkingOnChan && checksParkingOnChan(gp)) {
             throw Throw.fatal("racy sudog adjustment due to parking on channel");
         }
-        // A G blocked on a channel: its partner copies to/from our stack under the
-        // channel lock (Go's syncadjustsudogs), so hold it while moving the stack.
+        // A G blocked on a channel (activeStackChans): its partner copies to/from our stack
+        // under the channel lock, so hold it while moving the stack (Go's syncadjustsudogs).
+        // Otherwise Go adjusts the wait record without the lock (adjustsudogs): safe while
+        // nobody else can reach the record, which go1.14.10's parkingOnChan makes true.
         Sudog sg = gp.waiting;
-        if (sg != null) {
-            rt.platform.lock(sg.c.lock);
+        Sudog locked = sg != null && gp.activeStackChans ? sg : null;
+        if (locked != null) {
+            rt.platform.lock(locked.c.lock);
         }
         try {
-            Stack nw = rt.growth().copystack(cacheOf(rt), old, gp.pc, gp.sp, newsize, adjusterFor(gp));
+            StackPointerAdjuster adjust = sg == null || locked != null ? adjusterFor(gp) : racyAdjusterFor(rt, gp);
+            Stack nw = rt.growth().copystack(cacheOf(rt), old, gp.pc, gp.sp, newsize, adjust);
             install(gp, old, nw);
             reportCopy(rt, gp, RuntimeEvents.STACK_SHRINK, old);
         } finally {
-            if (sg != null) {
-                sg.c.lock.unlock();
+            if (locked != null) {
+                locked.c.lock.unlock();
             }
         }
         rt.stackShrinks.incrementAndGet();
+    }
+
+    /**
+     * Go's adjustsudogs without the channel lock, reached only without parkingOnChan
+     * (go1.14.1-go1.14.9): gp parks on a channel but chanparkcommit has not run, so
+     * once it unlocks, a partner may read the record's elem, copy, and clear it while
+     * this read-modify-write of elem goes on. A clear between the read and the write is
+     * lost, and gp's releaseSudog throws "runtime: sudog with non-nil elem" (Go #40641).
+     */
+    private static StackPointerAdjuster racyAdjusterFor(Sched rt, G gp) {
+        return (AdjustInfo adj) -> {
+            for (Sudog sg = gp.waiting; sg != null; sg = sg.waitlink) {
+                long p = sg.elem;
+                // Not Go: a scheduling point inside the unsynchronized read-modify-write (a
+                // yield of the real thread, a pass of the deterministic baton), so the partner's
+                // clear can land in it as it does on Go's wider machines. Only this version's
+                // path has it.
+                rt.platform.yield();
+                sg.elem = adj.adjustpointer(p);
+            }
+        };
     }
 
     /** Whether gp is in _Gcopystack (for tests and dumps). */

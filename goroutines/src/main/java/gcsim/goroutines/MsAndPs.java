@@ -274,6 +274,12 @@ final class MsAndPs {
         mp.p = pp;
         pp.m = mp;
         pp.setStatus(P.P_RUNNING);
+        // Have p. Perform deferred mcache flush before this P can allocate from a potentially
+        // stale mcache.
+        GcHooks h = sched.gcHooks;
+        if (h != null) {
+            h.acquiredP(pp);
+        }
     }
 
     /** Go's releasep: disassociates mp's P. mp's thread. */

@@ -111,8 +111,16 @@ public final class MutatorSupport {
      * always finds the record and takes the channel lock.
      */
     public static void dropWaitRecord(G gp) {
-        if (gp.waiting != null) {
+        Sudog sg = gp.waiting;
+        if (sg != null) {
             gp.waiting = null;
+            gp.activeStackChans = false;
+            // Go's releaseSudog: the partner cleared elem after its copy. A stack shrink
+            // that adjusted the record without the channel lock (go1.14.1-go1.14.9, Go
+            // #40641) can write its adjusted pointer back over that clear.
+            if (sg.elem != 0) {
+                throw Throw.fatal("runtime: sudog with non-nil elem");
+            }
         }
     }
 

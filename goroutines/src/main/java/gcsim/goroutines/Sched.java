@@ -424,6 +424,27 @@ public final class Sched {
         return allgs.newBgMarkWorker(code);
     }
 
+    /**
+     * Every G made so far without copying (gcMarkRootPrepare's read of allglen): O(1), so the
+     * collector takes it with the world stopped. Any thread.
+     */
+    public AllGsSnapshot allgsSnapshot() {
+        return allgs.snapshot();
+    }
+
+    /**
+     * The Gs that are not {@code _Gdead}: user goroutines created and not exited (Go's gcount,
+     * without its run-queue corrections) plus the system ones (sched.ngsys). O(1). With the world
+     * stopped it equals the count over allgs (Inspection's unaccountedGs checks that at the end of
+     * runs): a G is born and dies on an M that holds a P, so no birth or death is half done while
+     * every P is stopped. Deliberate difference: an embedder thread without a P may call newproc
+     * during a stop (Go has no such caller); the count can then be off by the Gs it is making.
+     * Any thread.
+     */
+    public long liveGs() {
+        return goroutinesCreated.get() - goroutinesExited.get() + ngsys.get();
+    }
+
     /** A snapshot of every G ever created (Go's allgs), in creation order. Any thread. */
     public G[] allgs() {
         return allgs.allgs();

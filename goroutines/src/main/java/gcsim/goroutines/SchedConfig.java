@@ -23,9 +23,11 @@ import java.util.Set;
  *                     or its M handling the signal) wakes it
  * @param broken       protocol pieces broken on purpose ({@code --break}); empty
  *                     in every normal run (see {@link ProtocolPiece})
+ * @param goVersion    the Go release whose rules the runtime follows ({@code --go};
+ *                     {@link GoVersion#DEFAULT}, gcsim's model, unless told otherwise)
  */
 public record SchedConfig(int gomaxprocs, PreemptMode preempt, boolean sysmon, long maxStackSize,
-        SuspendWait suspendWait, Set<ProtocolPiece> broken) {
+        SuspendWait suspendWait, Set<ProtocolPiece> broken, GoVersion goVersion) {
     public SchedConfig {
         broken = broken.isEmpty() ? Collections.unmodifiableSet(EnumSet.noneOf(ProtocolPiece.class))
                 : Collections.unmodifiableSet(EnumSet.copyOf(broken));
@@ -35,6 +37,12 @@ public record SchedConfig(int gomaxprocs, PreemptMode preempt, boolean sysmon, l
         if (maxStackSize < 2048) {
             throw new IllegalArgumentException("maxStackSize too small: " + maxStackSize);
         }
+    }
+
+    /** The settings before versions existed: {@link GoVersion#DEFAULT}. */
+    public SchedConfig(int gomaxprocs, PreemptMode preempt, boolean sysmon, long maxStackSize,
+            SuspendWait suspendWait, Set<ProtocolPiece> broken) {
+        this(gomaxprocs, preempt, sysmon, maxStackSize, suspendWait, broken, GoVersion.DEFAULT);
     }
 
     /** GOMAXPROCS n, async preemption and sysmon on, 1 GB stacks. */
@@ -54,7 +62,7 @@ public record SchedConfig(int gomaxprocs, PreemptMode preempt, boolean sysmon, l
     }
 
     public SchedConfig withPreempt(PreemptMode mode) {
-        return new SchedConfig(gomaxprocs, mode, sysmon, maxStackSize, suspendWait, broken);
+        return new SchedConfig(gomaxprocs, mode, sysmon, maxStackSize, suspendWait, broken, goVersion);
     }
 
     /** {@code on}: {@link PreemptMode#ASYNC}; off: {@link PreemptMode#COOPERATIVE}. */
@@ -63,11 +71,11 @@ public record SchedConfig(int gomaxprocs, PreemptMode preempt, boolean sysmon, l
     }
 
     public SchedConfig withSysmon(boolean on) {
-        return new SchedConfig(gomaxprocs, preempt, on, maxStackSize, suspendWait, broken);
+        return new SchedConfig(gomaxprocs, preempt, on, maxStackSize, suspendWait, broken, goVersion);
     }
 
     public SchedConfig withSuspendWait(SuspendWait wait) {
-        return new SchedConfig(gomaxprocs, preempt, sysmon, maxStackSize, wait, broken);
+        return new SchedConfig(gomaxprocs, preempt, sysmon, maxStackSize, wait, broken, goVersion);
     }
 
     /** {@code on}: {@link SuspendWait#PARK}; off: {@link SuspendWait#SPIN}. */
@@ -76,11 +84,16 @@ public record SchedConfig(int gomaxprocs, PreemptMode preempt, boolean sysmon, l
     }
 
     public SchedConfig withMaxStackSize(long bytes) {
-        return new SchedConfig(gomaxprocs, preempt, sysmon, bytes, suspendWait, broken);
+        return new SchedConfig(gomaxprocs, preempt, sysmon, bytes, suspendWait, broken, goVersion);
     }
 
     /** The same settings with {@code pieces} broken on purpose (an ablation; never Go's behaviour). */
     public SchedConfig withBroken(Set<ProtocolPiece> pieces) {
-        return new SchedConfig(gomaxprocs, preempt, sysmon, maxStackSize, suspendWait, pieces);
+        return new SchedConfig(gomaxprocs, preempt, sysmon, maxStackSize, suspendWait, pieces, goVersion);
+    }
+
+    /** The same settings following {@code version}'s rules. */
+    public SchedConfig withGoVersion(GoVersion version) {
+        return new SchedConfig(gomaxprocs, preempt, sysmon, maxStackSize, suspendWait, broken, version);
     }
 }

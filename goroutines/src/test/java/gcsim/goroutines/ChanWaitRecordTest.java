@@ -51,10 +51,12 @@ class ChanWaitRecordTest {
             assertThat(record).as("a G parked on a channel has its wait record").isNotNull();
             Stack stack = receiver.stack;
             assertThat(stack).isNotNull();
+            long slot = record.elem;
             t.heap.writeWord(flag, 1);
-            // The sender copies 7 into our slot under the channel lock, then readies us
-            // (ready waits for the scan bit).
-            TestRt.until(() -> stack.read(record.elem) == 7, t.rt);
+            // The sender copies 7 into our slot under the channel lock, clears the record's
+            // elem (Go's sg.elem = nil), then readies us (ready waits for the scan bit).
+            TestRt.until(() -> stack.read(slot) == 7, t.rt);
+            TestRt.until(() -> record.elem == 0, t.rt);
             assertThat(receiver.waiting).as("the partner must not drop the waiting G's record").isSameAs(record);
             casfromGscanstatus(receiver, G_WAITING | G_SCAN, G_WAITING);
             // The receiver runs, drops its record itself, and blocks for ever.

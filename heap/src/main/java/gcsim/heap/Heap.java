@@ -175,6 +175,7 @@ public final class Heap {
         s.setType(idx, t);
         if (allocateBlack) {
             s.tryMark(idx); // Go's gcmarknewobject
+            c.markedNewBytes += s.elemsize; // its gcw.bytesMarked += size (the P's)
         }
         c.nmalloc++;
         c.allocBytes += s.elemsize;
@@ -357,6 +358,18 @@ public final class Heap {
      * call set goes to {@code sink} (pointer-free ones black at once, as Go's noscan spans).
      * Returns the bytes scanned (the type's size), for bytesMarked and scan work.
      *
+     * <p><b>Order.</b> Deliberate difference from Go: the pointer words are visited from the
+     * highest to the lowest, where Go's scanobject walks the heap bitmap upward. The gcWork is a
+     * LIFO stack, so Go's order scans an object's last pointer field first: on a tree built
+     * depth-first (left child allocated right after its parent, the right subtree after the
+     * whole left one), Go's mark visits the right subtree first and touches each 4 KiB page in a
+     * scattered order the hardware prefetcher cannot follow. Greying the last field first makes
+     * the LIFO pop the first field first, so such a heap is marked in allocation order, one
+     * sequential stream. Which objects are marked does not change, only the order. Measured with
+     * JMH {@code markTree -p shape=dfs} (a 1,000,000-node depth-first tree, as the command's
+     * {@code tree} workload), the mark worker's thread CPU per object on a loaded 2-core machine:
+     * 34-36 ns before, 23-33 after; the same tree laid out breadth-first, 21-25 either way.
+     *
      * <p>Any number of marking threads at once, each with its own sink. {@code b} must be an
      * allocated, marked object. Not for checkmark mode, which needs the path to each object.
      */
@@ -374,15 +387,19 @@ public final class Heap {
         @Nullable MSpan[] table = h.pageSpans;
         int free = debugGccheckmark ? FREE_THROWS : FREE_NOT_READ;
         if (t.ptrMaskWhole) {
-            for (long m = t.ptrMask; m != 0; m &= m - 1) {
-                long p = words[wordBase + Long.numberOfTrailingZeros(m)];
+            // Highest pointer word first (see Order above): clear the top set bit each round.
+            for (long m = t.ptrMask; m != 0; ) {
+                int w = 63 - Long.numberOfLeadingZeros(m);
+                m &= ~(1L << w);
+                long p = words[wordBase + w];
                 if (p != 0) {
                     greyIfWhite(table, p, sink, free);
                 }
             }
         } else {
-            for (int w : t.pointerWords()) {
-                long p = words[wordBase + w];
+            int[] ptrWords = t.pointerWords();
+            for (int i = ptrWords.length - 1; i >= 0; i--) {
+                long p = words[wordBase + ptrWords[i]];
                 if (p != 0) {
                     greyIfWhite(table, p, sink, free);
                 }
@@ -591,6 +608,29 @@ public final class Heap {
         }
     }
 
+    /**
+     * Go's gcSweep, the part mark termination does with the world stopped: sweepgen += 2, so
+     * every in-use span needs sweeping. O(1). The mcaches are flushed afterwards, per P, with the
+     * world running ({@link #prepareForSweep(int)}); spans they cached before this point are
+     * stale and swept as they are uncached. World stopped; the previous cycle's sweep must be
+     * finished (else Go's "non-empty swept list").
+     */
+    void gcSweep() {
+        h.startSweepCycle();
+    }
+
+    /**
+     * Go's {@code _p_.mcache.prepareForSweep()} as acquirep runs it and gcMarkTermination through
+     * forEachP after the world restarts: P {@code pid}'s mcache is flushed if a sweep cycle
+     * started since its last flush. On the thread that owns the P (its M, or forEachP's caller
+     * while the P is idle).
+     */
+    void prepareForSweep(int pid) {
+        if (pid < mcaches.length) { // a P this heap has no mcache for has nothing to flush
+            mcaches[pid].prepareForSweep();
+        }
+    }
+
     /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
     boolean sweepOne() {
         return h.sweepone() != -1;
@@ -618,6 +658,20 @@ public final class Heap {
      * Go's flushallmcaches: every P's mcache returns its cached spans to their mcentrals (a span
      * cached before the current sweep cycle began is swept as it goes). World stopped.
      */
+    /**
+     * The bytes of objects allocated black since the last call, summed over the Ps' mcaches and
+     * reset (Go's gcmarknewobject adds them to the P's gcw.bytesMarked, which gcMark's dispose
+     * folds into work.bytesMarked). O(Ps). World stopped.
+     */
+    long takeMarkedNewBytes() {
+        long bytes = 0;
+        for (MCache c : mcaches) {
+            bytes += c.markedNewBytes;
+            c.markedNewBytes = 0;
+        }
+        return bytes;
+    }
+
     void flushMCaches() {
         for (MCache c : mcaches) {
             c.prepareForSweep();

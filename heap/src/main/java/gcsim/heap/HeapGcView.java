@@ -49,6 +49,16 @@ final class HeapGcView extends HeapGcSupport {
     }
 
     @Override
+    public void gcSweep() {
+        heap.gcSweep();
+    }
+
+    @Override
+    public void prepareForSweep(int pid) {
+        heap.prepareForSweep(pid);
+    }
+
+    @Override
     public void startSweepCycle() {
         heap.startSweepCycle();
     }
@@ -61,6 +71,11 @@ final class HeapGcView extends HeapGcSupport {
     @Override
     public void finishSweep() {
         heap.finishSweep();
+    }
+
+    @Override
+    public long takeMarkedNewBytes() {
+        return heap.takeMarkedNewBytes();
     }
 
     @Override

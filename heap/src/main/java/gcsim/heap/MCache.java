@@ -26,6 +26,8 @@ public final class MCache {
     /** Objects and bytes allocated through this cache (Go's local_nsmallalloc etc.). */
     long nmalloc;
     long allocBytes;
+    /** Bytes allocated black (marked at allocation) since the collector last took them; the P's. */
+    long markedNewBytes;
 
     MCache(MHeap heap, int p) {
         this.heap = heap;

@@ -113,6 +113,38 @@ class FusedScanTest {
         assertThat(sink.grey).containsExactly(free);
     }
 
+    /**
+     * scanobject greys the highest pointer word first, so the gcWork's LIFO scans the first
+     * field first: a heap built depth-first (first field first) is marked in allocation order.
+     * Both walks: the one-word mask (pointers below word 64) and the pointer-word list.
+     */
+    @Test
+    void greysTheLastPointerWordFirstSoTheFirstIsScannedFirst() {
+        Heap heap = new Heap(HeapConfig.of(1));
+        MCache c = heap.mcache(0);
+        ObjectType node = ObjectType.withPointers("node", 4, 0, 1);
+        long parent = heap.allocate(c, node);
+        long left = heap.allocate(c, node);
+        long right = heap.allocate(c, node);
+        heap.writeWord(parent, left);
+        heap.writeWord(parent + 8, right);
+        heap.tryMark(parent);
+        Sink sink = new Sink();
+        heap.scanobject(parent, sink);
+        assertThat(sink.grey).containsExactly(right, left);
+
+        ObjectType wide = ObjectType.withPointers("wide", 80, 0, 40, 70); // past one mask word
+        long b = heap.allocate(c, wide);
+        long[] targets = {heap.allocate(c, node), heap.allocate(c, node), heap.allocate(c, node)};
+        heap.writeWord(b, targets[0]);
+        heap.writeWord(b + 40 * 8, targets[1]);
+        heap.writeWord(b + 70 * 8, targets[2]);
+        heap.tryMark(b);
+        Sink wideSink = new Sink();
+        heap.scanobject(b, wideSink);
+        assertThat(wideSink.grey).containsExactly(targets[2], targets[1], targets[0]);
+    }
+
     @Test
     void agreesWithFindObjectAndTryMark() {
         Heap fused = new Heap(HeapConfig.of(1));

@@ -120,11 +120,12 @@ class SpanTypesTest {
         for (ObjectType t : new ObjectType[] {narrow, wide}) {
             long obj = heap.allocate(c, t);
             assertScanFollowsItsType(heap, obj, t, target, decoy, 0);
-            // One distinct target per pointer word: each must be greyed once, in word order.
+            // One distinct target per pointer word: each must be greyed once, highest word
+            // first (scanobject's order, so that the LIFO gcWork scans the first field first).
             List<Long> targets = new ArrayList<>();
             for (int w : t.pointerWords()) {
                 long o = heap.allocate(c, LEFT);
-                targets.add(o);
+                targets.add(0, o);
                 heap.writeWord(obj + 8L * w, o);
             }
             Sink sink = new Sink();

@@ -15,8 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The pause breakdown as the command reports it: each JSON cycle's {@code pauses} (keys, steps in
- * order, adding up to the phase), the trace's spans nested in the two (STW) spans, the text
- * report's summary line, and the checkmark step only when the checkmark runs.
+ * order, adding up to the phase), the trace's spans (time to stop, steps, restart) nested in the
+ * two (STW) spans, the text report's summary line, and the checkmark step only when the checkmark
+ * runs.
  */
 class PauseBreakdownReportTest {
     @TempDir
@@ -36,9 +37,10 @@ class PauseBreakdownReportTest {
         List<Map<String, Object>> spans = Cli.list(new Cli(0, Files.readString(file), "").json().get("traceEvents"))
                 .stream().filter(e -> "X".equals(e.get("ph")) && "gc".equals(e.get("cat"))).toList();
         for (long n = 1; n <= 2; n++) {
-            assertNested(spans, n, "sweep termination (STW)", List.of("time to stop", "finishSweep", "rootPrep"));
+            assertNested(spans, n, "sweep termination (STW)",
+                    List.of("time to stop", "finishSweep", "rootPrep", "restart"));
             assertNested(spans, n, "mark termination (STW)",
-                    List.of("time to stop", "checks", "mcacheFlush", "sweepStart"));
+                    List.of("time to stop", "checks", "sweepStart", "restart"));
         }
         assertThat(spans).noneMatch(e -> "checkmark".equals(e.get("name")));
     }
@@ -69,8 +71,8 @@ class PauseBreakdownReportTest {
         }
         assertThat(map(sweep.get("steps")).keySet()).containsExactly("finishSweep", "rootPrep", "rest");
         assertThat(map(mark.get("steps")).keySet()).containsExactlyElementsOf(checkmark
-                ? List.of("checks", "checkmark", "mcacheFlush", "sweepStart", "rest")
-                : List.of("checks", "mcacheFlush", "sweepStart", "rest"));
+                ? List.of("checks", "checkmark", "sweepStart", "rest")
+                : List.of("checks", "sweepStart", "rest"));
         assertThat(num(sweep, "requestNanosSinceInit")).isEqualTo(num(c, "startNanosSinceInit"));
         assertThat(num(sweep, "timeToStopNanos") + num(sweep, "stoppedNanos") + num(sweep, "restartNanos"))
                 .isEqualTo(num(c, "stwSweepTermNanos"));

@@ -80,7 +80,8 @@ public final class GoProcess implements AutoCloseable {
         this.rt = new Sched(SchedConfig.of(b.procs)
                 .withPreempt(b.preempt)
                 .withSuspendWait(b.suspendWait)
-                .withBroken(b.broken), platform);
+                .withBroken(b.broken)
+                .withGoVersion(b.goVersion), platform);
         // The heap's per-P caches and the scheduler's Ps come from the one value.
         this.heap = new Heap(HeapConfig.of(b.procs));
         this.interp = new Interp(rt, heap, src.program());

@@ -1,6 +1,7 @@
 package gcsim.process;
 
 import gcsim.gcmark.GcConfig;
+import gcsim.goroutines.GoVersion;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.SuspendWait;
@@ -39,6 +40,7 @@ public final class GoProcessBuilder {
     long gcEvery;
     boolean gcAtSafepoints;
     Set<ProtocolPiece> broken = EnumSet.noneOf(ProtocolPiece.class);
+    GoVersion goVersion = GoVersion.DEFAULT;
     boolean deterministic;
     GoProcess.@Nullable EventsFactory events;
     RunObserver observer = RunObserver.NONE;
@@ -251,6 +253,18 @@ public final class GoProcessBuilder {
      */
     public GoProcessBuilder broken(Set<ProtocolPiece> pieces) {
         this.broken = pieces.isEmpty() ? EnumSet.noneOf(ProtocolPiece.class) : EnumSet.copyOf(pieces);
+        return this;
+    }
+
+    /**
+     * The Go release whose runtime rules the process follows ({@code --go}), bugs
+     * included; every version is some real Go's behaviour.
+     *
+     * @param version the version; {@link GoVersion#DEFAULT} (gcsim's model, go1.14.10+) by default
+     * @return this builder
+     */
+    public GoProcessBuilder goVersion(GoVersion version) {
+        this.goVersion = version;
         return this;
     }
 

@@ -134,9 +134,8 @@ public final class Growth {
 
     /**
      * Go's {@code copystack}: allocates a {@code newSize}-byte stack (from cache {@code c},
-     * owned by the calling thread, or the global pool), copies the used part
-     * {@code [sp, old.hi)} to the top of it, calls {@code extra} for pointers held outside
-     * the frames, adjusts every pointer slot of every frame (by the stack maps at each
+     * owned by the calling thread, or the global pool), calls {@code extra} for pointers held
+     * outside the frames, copies the used part {@code [sp, old.hi)} to the top of it, adjusts every pointer slot of every frame (by the stack maps at each
      * frame's pc) that points into {@code [old.lo, old.hi)} by {@code new.hi - old.hi}, and
      * frees the old stack. The innermost frame is at {@code (pc, sp)}; in the new stack it
      * is at {@code sp + (new.hi - old.hi)}. Throws "invalid pointer found on stack" for a
@@ -152,12 +151,13 @@ public final class Growth {
         }
         Stack nw = allocator.stackalloc(c, newSize);
         long delta = nw.hi - old.hi;
+        AdjustInfo adjinfo = new AdjustInfo(old.lo, old.hi, delta);
+        // Adjust structures outside the stack that point into it (sudogs), before the copy as
+        // in Go: a channel partner that writes to the old stack before the copy is carried over.
+        extra.adjust(adjinfo);
         // Copy the stack to the new location.
         System.arraycopy(old.words, old.indexUnchecked(sp), nw.words, nw.indexUnchecked(sp + delta),
                 (int) (used >> 3));
-        AdjustInfo adjinfo = new AdjustInfo(old.lo, old.hi, delta);
-        // Adjust remaining structures that have pointers into stacks (sudogs, ctxt, ...).
-        extra.adjust(adjinfo);
         // Adjust pointers in the new stack.
         adjustframes(nw, pc, sp + delta, adjinfo);
         allocator.stackfree(c, old);

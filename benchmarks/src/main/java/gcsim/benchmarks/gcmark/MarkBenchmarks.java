@@ -33,8 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code markTree}: a 1,000,000-node binary tree (two pointers, two
- *       scalars per node) reachable from one global. The real Go 1.19 runtime
- *       marks it at about 40 ns per object per core; the target is 20 ns.
+ *       scalars per node) reachable from one global, laid out breadth-first
+ *       ({@code shape=bfs}) or depth-first ({@code shape=dfs}, as the command's
+ *       {@code tree} workload builds it; see {@link Tree#shape}). The real Go 1.19
+ *       runtime marks a depth-first one at about 40 ns per object per core; the
+ *       target is 20 ns.
  *       Reported per object: the cycle's two stop-the-world phases and its
  *       concurrent mark (gctrace's clock a+b+c), the previous cycle's sweep
  *       finished in a per-invocation setup.
@@ -81,10 +84,27 @@ public class MarkBenchmarks {
     public static class Tree extends Runtime {
         static final ObjectType NODE = ObjectType.withPointers("node", 4, 0, 1);
 
+        /**
+         * How the tree is laid out: {@code bfs}, allocated level by level (a node's two children
+         * side by side); {@code dfs}, allocated depth-first, a node, then its whole left subtree,
+         * then its right one, as a recursive builder does it (the command's {@code tree}
+         * workload, Go's markrate anchor). Same shape, same marking work; only the order in which
+         * the marker touches memory differs.
+         */
+        @Param({"bfs", "dfs"})
+        public String shape;
+
         @Setup(Level.Trial)
         public void build() throws InterruptedException {
             start(sleeper(0, 0), 1);
-            tree(heap, NODE, TREE_NODES);
+            switch (shape) {
+                case "bfs" -> tree(heap, NODE, TREE_NODES);
+                case "dfs" -> {
+                    long root = heap.globals().define("tree", 1, new long[] {1});
+                    heap.writeWord(root, depthFirst(heap, heap.mcache(0), NODE, TREE_NODES));
+                }
+                default -> throw new IllegalArgumentException("shape: bfs or dfs, not " + shape);
+            }
         }
 
         /**
@@ -119,7 +139,10 @@ public class MarkBenchmarks {
         }
     }
 
-    /** Allocates a binary tree of n nodes of type node (pointers in words 0 and 1), its root in a global. */
+    /**
+     * Allocates a binary tree of n nodes of type node (pointers in words 0 and 1) level by level,
+     * its root in a global.
+     */
     static void tree(Heap heap, ObjectType node, int n) {
         MCache c = heap.mcache(0);
         long[] nodes = new long[n];
@@ -132,6 +155,22 @@ public class MarkBenchmarks {
         }
         long root = heap.globals().define("tree", 1, new long[] {1});
         heap.writeWord(root, nodes[0]);
+    }
+
+    /**
+     * Allocates a binary tree of n nodes of type node depth-first (the node, its left subtree,
+     * its right subtree; pointers in words 0 and 1) and returns its root. Recursion depth log2(n).
+     */
+    static long depthFirst(Heap heap, MCache c, ObjectType node, int n) {
+        if (n <= 0) {
+            return 0;
+        }
+        long x = heap.allocate(c, node);
+        heap.writeWord(x + 16, n);
+        int left = (n - 1) / 2;
+        heap.writeWord(x, depthFirst(heap, c, node, left));
+        heap.writeWord(x + 8, depthFirst(heap, c, node, n - 1 - left));
+        return x;
     }
 
     /**

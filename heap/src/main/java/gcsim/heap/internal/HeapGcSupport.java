@@ -50,14 +50,34 @@ public abstract class HeapGcSupport {
     /** Installs (or removes, with null) the write barrier. World stopped. */
     public abstract void setWriteBarrier(@Nullable WriteBarrier wb);
 
-    /** Go's gcSweep start (sweepgen += 2) and prepareForSweep of every mcache. World stopped. */
+    /**
+     * Go's gcSweep start (sweepgen += 2) and prepareForSweep of every mcache at once. World
+     * stopped. (The collector does the two as go1.14 does: {@link #gcSweep} stopped, then
+     * {@link #prepareForSweep} per P with the world running; benchmarks and tests use this.)
+     */
     public abstract void startSweepCycle();
+
+    /** Go's gcSweep, its stopped part: sweepgen += 2. O(1). World stopped. */
+    public abstract void gcSweep();
+
+    /**
+     * Go's {@code _p_.mcache.prepareForSweep()} for P {@code pid}, as gcMarkTermination runs it
+     * through forEachP after the world restarts: flushes that P's mcache if a sweep cycle started
+     * since its last flush. On the thread that holds the P (or holds it idle).
+     */
+    public abstract void prepareForSweep(int pid);
 
     /** Go's sweepone: sweeps one unswept span; false when none was left. Any number of threads. */
     public abstract boolean sweepOne();
 
     /** Go's finishsweep_m: sweeps what is left and waits for concurrent sweepers. World stopped. */
     public abstract void finishSweep();
+
+    /**
+     * The bytes allocated black since the last call (Go's gcmarknewobject's share of
+     * work.bytesMarked), summed over the Ps and reset. O(Ps). World stopped.
+     */
+    public abstract long takeMarkedNewBytes();
 
     /** Go's flushallmcaches: every P's mcache returns its cached spans. World stopped. */
     public abstract void flushMCaches();

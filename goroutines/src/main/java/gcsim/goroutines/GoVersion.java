@@ -1,0 +1,110 @@
+package gcsim.goroutines;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The Go release whose runtime protocol a run models ({@code gcsim run --go VERSION},
+ * {@link SchedConfig#goVersion()}): each constant is a set of feature flags, the one
+ * place that says which rule a release had. A site whose behaviour changed between
+ * releases asks its flag here ({@code rt.config().goVersion().parkingOnChan()}), never
+ * compares version strings.
+ *
+ * <p>{@link #GO1_14} is gcsim's model since its start (Go commit 3f834114's protocol as
+ * go1.14.10 and later 1.14.x ship it): the default, and what every run did before
+ * versions existed. The older constants take fixes out, each one faithful to the
+ * release that lacked it (the Go commits are in {@link #changes()}).
+ *
+ * <p>Unlike {@link ProtocolPiece} (an ablation, never Go's behaviour) a version is
+ * always some real Go's behaviour, including its bugs.
+ */
+public enum GoVersion {
+    /**
+     * go1.14.1 to go1.14.9: no {@code parkingOnChan}. A stack may be shrunk between a
+     * channel park's status change and chanparkcommit, and copystack then adjusts the
+     * wait record without the channel lock (Go #40641).
+     */
+    GO1_14_1("1.14.1", 1, 9, false,
+            "no parkingOnChan: a stack can be shrunk between a channel park's _Gwaiting and its unlock, and"
+                    + " copystack adjusts the sudog without the channel lock; the partner's clear of sg.elem can be"
+                    + " lost: \"runtime: sudog with non-nil elem\" (Go #40641, fixed by eb3c6a93c3,"
+                    + " backported to go1.14.10)"),
+    /** go1.14.10 and later: gcsim's model (the default). */
+    GO1_14("1.14", 10, 15, true,
+            "gcsim's model, go1.14.10+: go1.14.1's m.signalPending (0c0e8f224d / e577ba98d8, Go #37741)"
+                    + " and go1.14.10's parkingOnChan in isShrinkStackSafe and copystack (eb3c6a93c3, Go #40641)");
+
+    /** The version a run models unless told otherwise. */
+    public static final GoVersion DEFAULT = GO1_14;
+
+    private final String cliName;
+    private final int firstPatch;
+    private final int lastPatch;
+    private final boolean parkingOnChan;
+    private final String changes;
+
+    GoVersion(String cliName, int firstPatch, int lastPatch, boolean parkingOnChan, String changes) {
+        this.cliName = cliName;
+        this.firstPatch = firstPatch;
+        this.lastPatch = lastPatch;
+        this.parkingOnChan = parkingOnChan;
+        this.changes = changes;
+    }
+
+    /** The name {@code --go} takes and the JSON report prints, e.g. {@code 1.14}. */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** The go1.14.x releases this constant stands for, e.g. {@code go1.14.1-go1.14.9}. */
+    public String releases() {
+        return "go1.14." + firstPatch + "-go1.14." + lastPatch;
+    }
+
+    /** One line: what this version changes against gcsim's model, and the Go commits. */
+    public String changes() {
+        return changes;
+    }
+
+    /**
+     * Whether isShrinkStackSafe refuses a G that is parking on a channel, and copystack
+     * throws "racy sudog adjustment due to parking on channel" when it meets one
+     * (Go's {@code gp.parkingOnChan}, eb3c6a93c3, go1.15 and go1.14.10).
+     */
+    public boolean parkingOnChan() {
+        return parkingOnChan;
+    }
+
+    /**
+     * The version {@code name} names: a constant's {@link #cliName()}, or any go1.14
+     * release it stands for ({@code 1.14.5}, {@code go1.14.12}); empty when none.
+     */
+    public static Optional<GoVersion> byName(String name) {
+        String n = name.startsWith("go") ? name.substring(2) : name;
+        for (GoVersion v : values()) {
+            if (v.cliName.equals(n)) {
+                return Optional.of(v);
+            }
+        }
+        if (n.startsWith("1.14.")) {
+            String patch = n.substring("1.14.".length());
+            if (!patch.isEmpty() && patch.length() <= 2 && patch.chars().allMatch(Character::isDigit)) {
+                int p = Integer.parseInt(patch);
+                return Arrays.stream(values()).filter(v -> v.firstPatch <= p && p <= v.lastPatch).findFirst();
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The names {@code --go} takes, comma-separated, for error messages. */
+    public static String names() {
+        return known().stream().map(GoVersion::cliName).collect(Collectors.joining(", "));
+    }
+
+    /** Every version, oldest first. */
+    public static List<GoVersion> known() {
+        return List.of(values());
+    }
+}

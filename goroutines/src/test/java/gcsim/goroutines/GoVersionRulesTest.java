@@ -1,0 +1,153 @@
+package gcsim.goroutines;
+
+import static gcsim.goroutines.GStatus.G_WAITING;
+import static gcsim.goroutines.GStatus.readgstatus;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import gcsim.base.GoThrow;
+import gcsim.goroutines.Suspension.SuspendGState;
+import gcsim.goroutines.mutator.Program;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The rules that differ between Go versions, at their sites: each test runs the same
+ * situation under the version with the rule and the one without, and sees Go's
+ * difference. Go #40641 (parkingOnChan, go1.14.10): a G caught between park_m's status
+ * change and chanparkcommit's unlock.
+ */
+class GoVersionRulesTest {
+
+    @Test
+    void versionsByName() {
+        assertThat(GoVersion.byName("1.14")).contains(GoVersion.GO1_14);
+        assertThat(GoVersion.byName("go1.14.12")).contains(GoVersion.GO1_14);
+        assertThat(GoVersion.byName("1.14.1")).contains(GoVersion.GO1_14_1);
+        assertThat(GoVersion.byName("1.14.9")).contains(GoVersion.GO1_14_1);
+        assertThat(GoVersion.byName("1.14.10")).contains(GoVersion.GO1_14);
+        assertThat(GoVersion.byName("1.14.0")).isEmpty(); // not modelled (m.signalPending)
+        assertThat(GoVersion.byName("1.14.16")).isEmpty();
+        assertThat(GoVersion.byName("1.15")).isEmpty();
+        assertThat(GoVersion.byName("1.14.x")).isEmpty();
+        assertThat(GoVersion.DEFAULT).isEqualTo(GoVersion.GO1_14);
+        assertThat(SchedConfig.of(1).goVersion()).isEqualTo(GoVersion.DEFAULT);
+        assertThat(GoVersion.GO1_14.parkingOnChan()).isTrue();
+        assertThat(GoVersion.GO1_14_1.parkingOnChan()).isFalse();
+    }
+
+    /** isShrinkStackSafe: go1.14.10 refuses a G parking on a channel, go1.14.1-go1.14.9 does not test it. */
+    @Test
+    void isShrinkStackSafeTestsParkingOnChanFromGo1_14_10() {
+        for (GoVersion v : GoVersion.values()) {
+            Sched rt = new Sched(SchedConfig.of(1).withSysmon(false).withGoVersion(v));
+            G gp = rt.allgs.malg(2048);
+            assertThat(GoroutineStacks.isShrinkStackSafe(gp)).as("%s, not parking", v).isTrue();
+            gp.parkingOnChan = true;
+            assertThat(GoroutineStacks.isShrinkStackSafe(gp)).as("%s, parking on a channel", v)
+                    .isEqualTo(!v.parkingOnChan());
+        }
+    }
+
+    /**
+     * A shrink of a G in the window (its M still holds the channel lock, activeStackChans
+     * not yet set). go1.14.9's copystack adjusts the wait record without the lock (the
+     * helper holds it throughout); go1.14.10's refuses with Go's throw if a shrink gets there.
+     */
+    @Test
+    @Timeout(120) // a hang guard: a shrink that wrongly waited for the held lock would never return
+    void copystackInTheWindowAdjustsWithoutTheLockBeforeGo1_14_10() throws Exception {
+        for (GoVersion v : GoVersion.values()) {
+            shrinkInTheWindow(v);
+        }
+    }
+
+    private static void shrinkInTheWindow(GoVersion v) throws Exception {
+        Program p = Program.builder()
+                .chan("never", 0, false)
+                .func("deep", 8, 1).jnz(9, "down").ret()
+                    .label("down").addi(0, 9, -1).call("deep", -1, 0).ret().end()
+                .func("w", 1, 0).constant(0, 400).call("deep", -1, 0).recv("never", 0).ret().end()
+                .func("main", 1, 0).spawn("w").label("l").sleep(1000).jmp("l").end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(2).withGoVersion(v)).start()) {
+            TestRt.until(() -> t.rt.allgs().length == 2 && readgstatus(t.rt.allgs()[1]) == G_WAITING, t.rt);
+            G w = t.rt.allgs()[1];
+            Sudog sg = w.waiting;
+            assertThat(sg).isNotNull();
+            assertThat(w.activeStackChans).as("chanparkcommit ran").isTrue();
+            SuspendGState st = Suspension.suspendG(w);
+            // Back into the window: the parking M holds the lock, chanparkcommit has not run.
+            HelperThreads helpers = new HelperThreads();
+            CountDownLatch held = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            helpers.start("parking M", () -> {
+                sg.c.lock.lock();
+                try {
+                    held.countDown();
+                    release.await();
+                } finally {
+                    sg.c.lock.unlock();
+                }
+            });
+            assertThat(held.await(60, TimeUnit.SECONDS)).isTrue();
+            w.parkingOnChan = true;
+            w.activeStackChans = false;
+            long size = w.stackHi - w.stackLo;
+            try {
+                if (v.parkingOnChan()) {
+                    assertThat(GoroutineStacks.isShrinkStackSafe(w)).isFalse();
+                    assertThatThrownBy(() -> GoroutineStacks.shrinkstack(w)).isInstanceOf(GoThrow.class)
+                            .hasMessage("shrinkstack at bad time");
+                    assertThat(w.stackHi - w.stackLo).isEqualTo(size);
+                } else {
+                    GoroutineStacks.shrinkstack(w); // returns although the lock is held
+                    assertThat(w.stackHi - w.stackLo).isEqualTo(size / 2);
+                    assertThat(sg.elem).as("the record adjusted without the lock").isBetween(w.stackLo, w.stackHi);
+                }
+            } finally {
+                release.countDown();
+                helpers.joinAll(60);
+                w.parkingOnChan = false;
+                w.activeStackChans = true;
+                Suspension.resumeG(st);
+            }
+        }
+    }
+
+    /**
+     * copystack's own check (go1.14.10's, with isShrinkStackSafe's refusal removed by
+     * {@code --break parking-on-chan}) throws Go's text; go1.14.9 has no such check.
+     */
+    @Test
+    void copystackRacySudogCheckUnderTheBreak() {
+        Sched rt = new Sched(SchedConfig.of(1).withSysmon(false)
+                .withBroken(java.util.EnumSet.of(ProtocolPiece.PARKING_ON_CHAN)));
+        G gp = rt.allgs.malg(8192);
+        gp.initStatus(GStatus.G_SCAN | G_WAITING);
+        gp.sp = gp.stackHi - 64;
+        gp.parkingOnChan = true;
+        assertThat(GoroutineStacks.isShrinkStackSafe(gp)).isTrue();
+        assertThatThrownBy(() -> GoroutineStacks.shrinkstack(gp)).isInstanceOf(GoThrow.class)
+                .hasMessage("racy sudog adjustment due to parking on channel");
+    }
+
+    /** releaseSudog (every version): a woken G whose record's elem was not cleared throws Go's text. */
+    @Test
+    void releaseSudogChecksElem() {
+        Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
+        G gp = rt.allgs.malg(2048);
+        gp.waiting = new Sudog(gp, new Chan(0, false), gp.stackHi - 8);
+        gp.activeStackChans = true;
+        assertThatThrownBy(() -> MutatorSupport.dropWaitRecord(gp)).isInstanceOf(GoThrow.class)
+                .hasMessage("runtime: sudog with non-nil elem");
+        Sudog cleared = new Sudog(gp, new Chan(0, false), 0);
+        gp.waiting = cleared;
+        gp.activeStackChans = true;
+        MutatorSupport.dropWaitRecord(gp);
+        assertThat(gp.waiting).isNull();
+        assertThat(gp.activeStackChans).isFalse();
+    }
+}
