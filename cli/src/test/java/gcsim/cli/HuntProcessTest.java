@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.cli.Fixtures.Outcome;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,10 +22,16 @@ import org.junit.jupiter.api.Timeout;
  * about 1.5 s per JVM).
  */
 class HuntProcessTest {
-    /** What the hunts below run: the scenario file the failure needs, and small sizes. */
-    static final String[] BROKEN = {"--scenario", "default", "--break", "stack-scan", "--goroutines", "4", "--procs",
-        "2", "--cycles", "1"};
-    static final String SEEDS = "1..20";
+    /**
+     * A failure only some seeds show: stack jobs that mark a stack scanned without scanning it
+     * lose what only stacks hold, and in linked-lists.gcs with two goroutines and one cycle
+     * whether a list is held by a stack alone at that moment depends on the schedule. Measured
+     * (main 0f720a8): seeds 1-7 run clean, 8 and 9 fail, 13-15 and 20-25 fail, the others
+     * between pass; so a hunt from seed 1 runs several clean seeds before it finds one.
+     */
+    static final String[] BROKEN = {"--scenario", Path.of("..", "examples", "linked-lists.gcs").toString(),
+        "--break", "stack-scan", "--goroutines", "2", "--procs", "2", "--cycles", "1"};
+    static final String SEEDS = "1..40";
 
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -37,9 +44,8 @@ class HuntProcessTest {
         String replay = lines.stream().filter(l -> l.startsWith("replay: ")).findFirst().orElseThrow()
                 .substring("replay: ".length());
         assertThat(replay).startsWith("./gcsim run ").contains(" --deterministic --seed ");
-        String firstLine = lines.get(lines.indexOf("replay: " + replay) - 1);
         assertThat(lines.get(0)).matches("seed \\d+: exit 1 \\(verification failed\\) after .*");
-        assertThat(lines.get(1)).startsWith("    ");
+        assertThat(lines.get(1)).startsWith("    gcsim: verification FAILED: ").contains("caught by checkmark");
         assertThat(lines.get(lines.size() - 1)).startsWith("gcsim hunt: 1 failure in ");
 
         // The replay: the printed command's words after ./gcsim, in a new JVM.
@@ -51,7 +57,6 @@ class HuntProcessTest {
         assertThat(p.exitValue()).as(stderr).isEqualTo(1);
         List<String> errLines = stderr.lines().filter(l -> !l.isBlank()).toList();
         assertThat(lines.get(1)).isEqualTo("    " + errLines.get(0).stripTrailing());
-        assertThat(firstLine).isNotEmpty();
     }
 
     @Test
