@@ -120,7 +120,8 @@ final class HuntCommand implements Callable<Integer> {
             out.flush();
             return ExitStatus.OK;
         }
-        Hunter.Result result = new Hunter(plan, jobs, all, javaCommand, checked.timeoutSeconds(), err, terminal).run();
+        Hunter.Result result = new Hunter(plan, jobs, all, javaCommand, checked.timeoutSeconds(),
+                Hunter.GRACE_SECONDS, err, terminal).run();
         Hunter.Outcome bad = result.badInput();
         if (bad != null) {
             String line = bad.firstLines().isEmpty() ? "a run reported bad input" : bad.firstLines().get(0);

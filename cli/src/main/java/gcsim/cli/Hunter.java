@@ -64,6 +64,7 @@ final class Hunter {
     private final boolean all;
     private final List<String> javaCommand;
     private final int timeoutSeconds;
+    private final int graceSeconds;
     private final PrintStream err;
     private final boolean terminal;
 
@@ -75,9 +76,20 @@ final class Hunter {
     private @Nullable Outcome badInput = null; // guarded by this
     private volatile boolean stop;
 
-    Hunter(HuntPlan plan, int jobs, boolean all, List<String> javaCommand, int timeoutSeconds, PrintStream err,
-           boolean terminal) {
+    /**
+     * @param plan           what to run
+     * @param jobs           runs at once
+     * @param all            whether to go on after a failure
+     * @param javaCommand    how to start gcsim ({@link #javaCommand()}); the run's arguments follow
+     * @param timeoutSeconds the runs' {@code --timeout} (0: none)
+     * @param graceSeconds   how long past that a run may take before it is killed ({@link #GRACE_SECONDS})
+     * @param err            where the progress goes
+     * @param terminal       whether {@code err} is a terminal
+     */
+    Hunter(HuntPlan plan, int jobs, boolean all, List<String> javaCommand, int timeoutSeconds, int graceSeconds,
+           PrintStream err, boolean terminal) {
         this.plan = plan;
+        this.graceSeconds = graceSeconds;
         this.jobs = jobs;
         this.all = all;
         this.javaCommand = List.copyOf(javaCommand);
@@ -240,14 +252,14 @@ final class Hunter {
                 killLive();
             }
             boolean ended = timeoutSeconds == 0 ? waitFor(p) : p.waitFor(
-                    (long) timeoutSeconds + GRACE_SECONDS, TimeUnit.SECONDS);
+                    (long) timeoutSeconds + graceSeconds, TimeUnit.SECONDS);
             if (!ended) {
                 p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor();
                 live.remove(p);
                 return new Outcome(i, ExitStatus.TIMEOUT, List.of("gcsim hunt: killed the run after "
-                        + (timeoutSeconds + GRACE_SECONDS) + " s: it outlived its --timeout " + timeoutSeconds
-                        + " by " + GRACE_SECONDS + " s"), System.nanoTime() - t0);
+                        + (timeoutSeconds + graceSeconds) + " s: it outlived its --timeout " + timeoutSeconds
+                        + " by " + graceSeconds + " s"), System.nanoTime() - t0);
             }
             if (!live.remove(p)) {
                 return null; // killed by stopAll: not a result of the run

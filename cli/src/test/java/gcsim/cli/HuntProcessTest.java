@@ -110,4 +110,37 @@ class HuntProcessTest {
             java.nio.file.Files.deleteIfExists(bad);
         }
     }
+
+    /**
+     * The hunt's own bounds, with a stand-in for gcsim (a shell, so the test needs no slow run):
+     * a run that outlives its --timeout (here 1 s, and no grace) is killed and counts as exit 3.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aRunThatDoesNotEndIsKilledAndIsAFailure() {
+        HuntPlan plan = new HuntPlan(List.of("--scenario", "default", "--timeout", "1"), 1, 1, 0);
+        Hunter.Result r = new Hunter(plan, 1, false, List.of("/bin/sh", "-c", "exec sleep 600", "sh"), 1, 0,
+                System.err, false).run();
+        assertThat(r.failures()).hasSize(1);
+        assertThat(r.failures().get(0).status()).isEqualTo(ExitStatus.TIMEOUT);
+        assertThat(r.failures().get(0).firstLines().get(0)).startsWith("gcsim hunt: killed the run after 1 s");
+    }
+
+    /**
+     * The first failure stops the hunt: the runs under way are killed (not waited for) and
+     * dropped, no new run starts. The stand-in fails for seed 2 and never ends for the others.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theFirstFailureKillsTheRunsUnderWay() {
+        HuntPlan plan = new HuntPlan(List.of("--scenario", "default"), 1, 1_000, 0);
+        String script = "eval seed=\\${$#}; if [ \"$seed\" = 2 ]; then echo 'fatal error: two' >&2; exit 1; fi;"
+                + " exec sleep 600";
+        Hunter.Result r = new Hunter(plan, 3, false, List.of("/bin/sh", "-c", script, "sh"), 0, 0, System.err,
+                false).run();
+        assertThat(r.failures()).extracting(Hunter.Outcome::index).containsExactly(1L);
+        assertThat(r.failures().get(0).firstLines()).containsExactly("fatal error: two");
+        assertThat(r.stoppedEarly()).isTrue();
+        assertThat(r.seedsDone()).isEqualTo(1);
+    }
 }
