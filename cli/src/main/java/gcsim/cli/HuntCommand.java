@@ -154,7 +154,9 @@ final class HuntCommand implements Callable<Integer> {
             }
         }
         ParseResult run = checkRunOptions(args);
-        RunCommand command = run.commandSpec().commandLine().getCommand();
+        if (!(run.commandSpec().userObject() instanceof RunCommand command)) {
+            throw new IllegalStateException("gcsim run's parse has no RunCommand");
+        }
         int timeout = command.toConfig().timeoutSeconds();
         if (!run.hasMatchedOption("--timeout")) {
             args.add("--timeout");
@@ -168,11 +170,12 @@ final class HuntCommand implements Callable<Integer> {
     static long[] seedRange(String text) {
         Matcher m = RANGE.matcher(text);
         String wrong = "--seeds must be A..B with A <= B (e.g. 1..1000) or one seed, got '" + text + "'";
-        if (!m.matches()) {
+        String first = m.matches() ? m.group(1) : null;
+        if (first == null) {
             throw new BadInputException(wrong);
         }
         try {
-            long from = Long.parseLong(m.group(1));
+            long from = Long.parseLong(first);
             String last = m.group(2);
             long to = last == null ? from : Long.parseLong(last);
             if (to < from || to - from == Long.MAX_VALUE || to - from < 0) {
