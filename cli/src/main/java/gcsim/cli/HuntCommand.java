@@ -41,8 +41,7 @@ import picocli.CommandLine.Unmatched;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  gcsim hunt --scenario examples/breaks/deletion-barrier.gcs --break deletion-barrier \\",
-            "      --goroutines 64 --procs 2 --cycles 20 --seeds 1..200",
+            "  gcsim hunt --scenario examples/linked-lists.gcs --break stack-scan --goroutines 2 --cycles 1",
             "  gcsim hunt --scenario churn --seeds 1..5000 --all --json > hunt.json",
             "  gcsim hunt --scenario churn --seeds 1..5000 --emit-commands | parallel -j 32",
         },
