@@ -56,6 +56,8 @@ final class HuntCommand implements Callable<Integer> {
     static final int DEFAULT_RUN_TIMEOUT_SECONDS = 300;
     static final int MAX_JOBS = 1_024;
     static final int MAX_REAL = 1_000_000;
+    /** At most this many seeds in one hunt (so the count of runs cannot overflow). */
+    static final long MAX_SEEDS = 1_000_000_000_000L;
     private static final Pattern RANGE = Pattern.compile("\\s*([+-]?\\d+)\\s*(?:\\.\\.\\s*([+-]?\\d+)\\s*)?");
 
     @Option(names = "--scenario", paramLabel = "NAME|FILE", required = true,
@@ -177,8 +179,11 @@ final class HuntCommand implements Callable<Integer> {
             long from = Long.parseLong(first);
             String last = m.group(2);
             long to = last == null ? from : Long.parseLong(last);
-            if (to < from || to - from == Long.MAX_VALUE || to - from < 0) {
+            if (to < from) {
                 throw new BadInputException(wrong);
+            }
+            if (to - from < 0 || to - from >= MAX_SEEDS) { // to - from < 0: the difference overflowed
+                throw new BadInputException("--seeds: at most " + MAX_SEEDS + " seeds in one hunt, got '" + text + "'");
             }
             return new long[] {from, to};
         } catch (NumberFormatException e) {

@@ -99,7 +99,10 @@ class HuntCommandTest {
         assertThat(HuntCommand.seedRange("9223372036854775806..9223372036854775807"))
                 .containsExactly(Long.MAX_VALUE - 1, Long.MAX_VALUE);
         assertThatThrownBy(() -> HuntCommand.seedRange("-9223372036854775808..9223372036854775807"))
-                .isInstanceOf(BadInputException.class);
+                .isInstanceOf(BadInputException.class).hasMessageContaining("at most 1000000000000 seeds");
+        assertThatThrownBy(() -> HuntCommand.seedRange("0..1000000000000"))
+                .isInstanceOf(BadInputException.class).hasMessageContaining("at most 1000000000000 seeds");
+        assertThat(HuntCommand.seedRange("1..1000000000000")).containsExactly(1, 1_000_000_000_000L);
     }
 
     @Test
