@@ -72,9 +72,10 @@ class MainOptionsTest {
                 Arguments.of("frob", "unknown command 'frob' (see gcsim --help)"),
                 Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
                 Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"),
-                Arguments.of("run --go 1.13", "--go: unknown Go version '1.13'; known versions: 1.14.1, 1.14"
-                        + " (or a go1.14.x release they stand for; see gcsim versions)"),
-                Arguments.of("run --go 1.14.0", "--go: unknown Go version '1.14.0'; known versions: 1.14.1, 1.14"),
+                Arguments.of("run --go 1.13", "--go: unknown Go version '1.13'; known versions: 1.14.0, 1.14.1,"
+                        + " 1.14 (or a go1.14.x release they stand for; see gcsim versions)"),
+                Arguments.of("run --go 1.14.16", "--go: unknown Go version '1.14.16'; known versions: 1.14.0,"
+                        + " 1.14.1, 1.14"),
                 Arguments.of("run --go=", "--go: unknown Go version ''"),
                 Arguments.of("versions --all", "unknown option '--all' (see gcsim versions --help)"));
     }
@@ -197,6 +198,9 @@ class MainOptionsTest {
         FakeEngine named = new FakeEngine(Fixtures.cleanResult(1));
         assertThat(Fixtures.run(named, "run", "--go", "go1.14.10").status()).isZero();
         assertThat(named.config.goVersion()).isEqualTo(GoVersion.GO1_14);
+        FakeEngine zero = new FakeEngine(Fixtures.cleanResult(1));
+        assertThat(Fixtures.run(zero, "run", "--go", "1.14.0").status()).isZero();
+        assertThat(zero.config.goVersion()).isEqualTo(GoVersion.GO1_14_0);
         FakeEngine plain = new FakeEngine(Fixtures.cleanResult(1));
         assertThat(Fixtures.run(plain, "run").status()).isZero();
         assertThat(plain.config.goVersion()).isEqualTo(GoVersion.DEFAULT);
@@ -208,10 +212,12 @@ class MainOptionsTest {
         assertThat(o.status()).isZero();
         List<String> lines = o.out().lines().toList();
         assertThat(lines).hasSize(2 * GoVersion.values().length);
-        assertThat(lines.get(0)).startsWith("1.14.1 ").endsWith("go1.14.1-go1.14.9");
-        assertThat(lines.get(1)).contains("parkingOnChan", "Go #40641", "eb3c6a93c3", "sudog with non-nil elem");
-        assertThat(lines.get(2)).startsWith("1.14 (default) ").endsWith("go1.14.10-go1.14.15");
-        assertThat(lines.get(3)).contains("e577ba98d8", "eb3c6a93c3");
+        assertThat(lines.get(0)).startsWith("1.14.0 ").endsWith("go1.14.0");
+        assertThat(lines.get(1)).contains("m.signalPending", "Go #37741", "0c0e8f224d", "e577ba98d8", "livelock");
+        assertThat(lines.get(2)).startsWith("1.14.1 ").endsWith("go1.14.1-go1.14.9");
+        assertThat(lines.get(3)).contains("parkingOnChan", "Go #40641", "eb3c6a93c3", "sudog with non-nil elem");
+        assertThat(lines.get(4)).startsWith("1.14 (default) ").endsWith("go1.14.10-go1.14.15");
+        assertThat(lines.get(5)).contains("e577ba98d8", "eb3c6a93c3");
     }
 
     @Test

@@ -22,17 +22,28 @@ import java.util.stream.Collectors;
  */
 public enum GoVersion {
     /**
+     * go1.14.0: no {@code m.signalPending} and no {@code parkingOnChan}. preemptM sends a
+     * signal on every call, so several preempters (suspendG's loop, sysmon's retake,
+     * stop-the-world's preemptall) can keep one M handling signals back to back while its
+     * goroutine, stopped at asyncPreempt, never gets to run (Go #37741).
+     */
+    GO1_14_0("1.14.0", 0, 0, false, false,
+            "no m.signalPending: preemptM signals the M on every call, and several preempters can flood one"
+                    + " M so that it only runs the signal handler, a livelock (Go #37741/#37833, fixed by"
+                    + " 0c0e8f224d, backported to go1.14.1 as e577ba98d8); and, as 1.14.1, no parkingOnChan"
+                    + " (Go #40641)"),
+    /**
      * go1.14.1 to go1.14.9: no {@code parkingOnChan}. A stack may be shrunk between a
      * channel park's status change and chanparkcommit, and copystack then adjusts the
      * wait record without the channel lock (Go #40641).
      */
-    GO1_14_1("1.14.1", 1, 9, false,
+    GO1_14_1("1.14.1", 1, 9, true, false,
             "no parkingOnChan: a stack can be shrunk between a channel park's _Gwaiting and its unlock, and"
                     + " copystack adjusts the sudog without the channel lock; the partner's clear of sg.elem can be"
                     + " lost: \"runtime: sudog with non-nil elem\" (Go #40641, fixed by eb3c6a93c3,"
                     + " backported to go1.14.10)"),
     /** go1.14.10 and later: gcsim's model (the default). */
-    GO1_14("1.14", 10, 15, true,
+    GO1_14("1.14", 10, 15, true, true,
             "gcsim's model, go1.14.10+: go1.14.1's m.signalPending (0c0e8f224d / e577ba98d8, Go #37741)"
                     + " and go1.14.10's parkingOnChan in isShrinkStackSafe and copystack (eb3c6a93c3, Go #40641)");
 
@@ -42,13 +53,16 @@ public enum GoVersion {
     private final String cliName;
     private final int firstPatch;
     private final int lastPatch;
+    private final boolean signalPending;
     private final boolean parkingOnChan;
     private final String changes;
 
-    GoVersion(String cliName, int firstPatch, int lastPatch, boolean parkingOnChan, String changes) {
+    GoVersion(String cliName, int firstPatch, int lastPatch, boolean signalPending, boolean parkingOnChan,
+            String changes) {
         this.cliName = cliName;
         this.firstPatch = firstPatch;
         this.lastPatch = lastPatch;
+        this.signalPending = signalPending;
         this.parkingOnChan = parkingOnChan;
         this.changes = changes;
     }
@@ -60,12 +74,21 @@ public enum GoVersion {
 
     /** The go1.14.x releases this constant stands for, e.g. {@code go1.14.1-go1.14.9}. */
     public String releases() {
-        return "go1.14." + firstPatch + "-go1.14." + lastPatch;
+        return firstPatch == lastPatch ? "go1.14." + firstPatch : "go1.14." + firstPatch + "-go1.14." + lastPatch;
     }
 
     /** One line: what this version changes against gcsim's model, and the Go commits. */
     public String changes() {
         return changes;
+    }
+
+    /**
+     * Whether preemptM sends a signal only when none is pending on the M
+     * ({@code atomic.Cas(&mp.signalPending, 0, 1)}, cleared by doSigPreempt; 0c0e8f224d,
+     * go1.15 and go1.14.1). Without it (go1.14.0) every preemptM call signals the M.
+     */
+    public boolean signalPending() {
+        return signalPending;
     }
 
     /**

@@ -56,6 +56,13 @@ public final class M {
      * 0 -> 1 only by a CAS in preemptM (so one signal is in flight at a time, as Go 1.15's
      * {@code m.signalPending}), 1 -> 0 by this M's handler after it bumped preemptGen.
      * {@link Sched#shutdown} forces 1 so the M notices the exit. Access through SIGNAL.
+     *
+     * <p>Under {@link GoVersion#GO1_14_0} (no {@code m.signalPending}) it counts the
+     * signals sent and not yet delivered: preemptM adds one per call, the handler takes
+     * one per run ({@link #takeSignal}). A model, not Go: the kernel keeps one pending
+     * SIGURG, but a signal sent while the handler runs (SIGURG blocked) is delivered again
+     * at sigreturn; counting each send as one handler run is that, for senders that keep
+     * sending while the M handles the last one.
      */
     volatile int signalPending;
 
@@ -170,9 +177,31 @@ public final class M {
      * not it could inject asyncPreempt, as Go's doSigPreempt does.
      */
     void preemptM() {
-        // Deliberate: go1.14's preemptM signals unconditionally; we keep later Go's
-        // "at most one signal in flight" (CAS from 0), which the handler clears.
-        SIGNAL.compareAndSet(this, 0, 1);
+        if (rt.config.goVersion().signalPending()) {
+            // go1.14.1+ (0c0e8f224d): "at most one signal in flight", which the handler clears.
+            // if GOOS != "darwin" && atomic.Cas(&mp.signalPending, 0, 1) { signalM(mp, sigPreempt) }
+            SIGNAL.compareAndSet(this, 0, 1);
+        } else {
+            // go1.14.0: signalM(mp, sigPreempt) on every call, whatever is in flight.
+            SIGNAL.getAndAdd(this, 1);
+        }
+    }
+
+    /**
+     * Under {@link GoVersion#GO1_14_0}, the delivery of one pending signal to this M (the
+     * kernel takes it off the pending set as the handler starts): one fewer in flight.
+     * Returns whether another is still pending. This M's thread, in its signal handler.
+     */
+    boolean takeSignal() {
+        for (;;) {
+            int n = signalPending;
+            if (n <= 0) {
+                return false;
+            }
+            if (SIGNAL.compareAndSet(this, n, n - 1)) {
+                return n > 1;
+            }
+        }
     }
 
     /** Forces a pending signal (shutdown wakes an M this way, whatever is in flight). */

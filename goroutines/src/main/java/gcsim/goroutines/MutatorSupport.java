@@ -159,6 +159,50 @@ public final class MutatorSupport {
         }
     }
 
+    /**
+     * Whether mp's runtime has go1.14.1's {@code m.signalPending} (at most one signal in
+     * flight, see {@link GoVersion#signalPending()}); when not, the interpreter delivers
+     * the pending signals one handler run each ({@link #takeSignal}, {@link #signalAcknowledged},
+     * {@link #signalHandlerRun}).
+     */
+    public static boolean oneSignalInFlight(M mp) {
+        return mp.rt.config.goVersion().signalPending();
+    }
+
+    /** go1.14.0: the delivery of one pending signal to mp (see {@code M.takeSignal}). */
+    public static void takeSignal(M mp) {
+        mp.takeSignal();
+    }
+
+    /**
+     * go1.14.0's doSigPreempt ending: bumps mp's {@code preemptGen} (the signal that was
+     * delivered is already off the count) and, when the handler did not inject asyncPreempt,
+     * wakes a parked suspender as {@link #signalHandled} does.
+     */
+    public static void signalAcknowledged(M mp, G gp, boolean preempted) {
+        mp.preemptGen++;
+        if (!preempted) {
+            gp.wakeSuspender();
+        }
+    }
+
+    /**
+     * Simulated time one signal handler run costs mp (kernel delivery, sighandler,
+     * doSigPreempt, sigreturn). A model, not Go: about what a SIGURG costs a Linux thread;
+     * charged only where preemptM may flood an M (go1.14.0), so every other version's
+     * runs keep their schedule.
+     */
+    public static final long SIGNAL_HANDLER_NANOS = 2_000;
+
+    /**
+     * One signal handler run's cost to mp ({@link #SIGNAL_HANDLER_NANOS}): the
+     * deterministic clock advances and the baton passes (other threads may send more
+     * signals meanwhile); real threads spin that long.
+     */
+    public static void signalHandlerRun(M mp) {
+        mp.rt.platform.work(SIGNAL_HANDLER_NANOS);
+    }
+
     /** Back from an injected asyncPreempt (asyncPreempt2's tail): gp is no longer at an async safe point. */
     public static void leaveAsyncSafePoint(G gp) {
         gp.asyncSafePoint = false;

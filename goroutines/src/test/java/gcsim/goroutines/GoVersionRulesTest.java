@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
  * The rules that differ between Go versions, at their sites: each test runs the same
  * situation under the version with the rule and the one without, and sees Go's
  * difference. Go #40641 (parkingOnChan, go1.14.10): a G caught between park_m's status
- * change and chanparkcommit's unlock.
+ * change and chanparkcommit's unlock. Go #37741 (m.signalPending, go1.14.1): preemptM's
+ * signals per call.
  */
 class GoVersionRulesTest {
 
@@ -28,7 +29,8 @@ class GoVersionRulesTest {
         assertThat(GoVersion.byName("1.14.1")).contains(GoVersion.GO1_14_1);
         assertThat(GoVersion.byName("1.14.9")).contains(GoVersion.GO1_14_1);
         assertThat(GoVersion.byName("1.14.10")).contains(GoVersion.GO1_14);
-        assertThat(GoVersion.byName("1.14.0")).isEmpty(); // not modelled (m.signalPending)
+        assertThat(GoVersion.byName("1.14.0")).contains(GoVersion.GO1_14_0);
+        assertThat(GoVersion.byName("go1.14.0")).contains(GoVersion.GO1_14_0);
         assertThat(GoVersion.byName("1.14.16")).isEmpty();
         assertThat(GoVersion.byName("1.15")).isEmpty();
         assertThat(GoVersion.byName("1.14.x")).isEmpty();
@@ -36,6 +38,38 @@ class GoVersionRulesTest {
         assertThat(SchedConfig.of(1).goVersion()).isEqualTo(GoVersion.DEFAULT);
         assertThat(GoVersion.GO1_14.parkingOnChan()).isTrue();
         assertThat(GoVersion.GO1_14_1.parkingOnChan()).isFalse();
+        assertThat(GoVersion.GO1_14_0.parkingOnChan()).isFalse();
+        assertThat(GoVersion.GO1_14.signalPending()).isTrue();
+        assertThat(GoVersion.GO1_14_1.signalPending()).isTrue();
+        assertThat(GoVersion.GO1_14_0.signalPending()).isFalse();
+        assertThat(GoVersion.GO1_14_0.releases()).isEqualTo("go1.14.0");
+        assertThat(GoVersion.GO1_14_1.releases()).isEqualTo("go1.14.1-go1.14.9");
+    }
+
+    /**
+     * preemptM (Go #37741, 0c0e8f224d): three preempters call it on one M before the M
+     * handles anything. go1.14.1 and later send one signal (the CAS on m.signalPending
+     * fails while one is in flight); go1.14.0 sends three, and the M's handler then runs
+     * three times, taking one each (M.takeSignal says whether another is still pending).
+     */
+    @Test
+    void preemptMSendsOneSignalInFlightFromGo1_14_1() {
+        for (GoVersion v : GoVersion.values()) {
+            Sched rt = new Sched(SchedConfig.of(1).withSysmon(false).withGoVersion(v));
+            M mp = new M(rt, 99); // never started: only its signal state is used
+            for (int i = 0; i < 3; i++) {
+                mp.preemptM();
+            }
+            assertThat(mp.signalPending).as("%s: signals in flight after 3 preemptM", v)
+                    .isEqualTo(v.signalPending() ? 1 : 3);
+            if (!v.signalPending()) {
+                assertThat(mp.takeSignal()).as("first run: two more pending").isTrue();
+                assertThat(mp.takeSignal()).as("second run: one more pending").isTrue();
+                assertThat(mp.takeSignal()).as("third run: none left").isFalse();
+                assertThat(mp.takeSignal()).as("nothing to take").isFalse();
+                assertThat(mp.signalPending).isZero();
+            }
+        }
     }
 
     /** isShrinkStackSafe: go1.14.10 refuses a G parking on a channel, go1.14.1-go1.14.9 does not test it. */

@@ -7,11 +7,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import gcsim.base.GoThrow;
 import gcsim.goroutines.Suspension.SuspendGState;
 import gcsim.goroutines.mutator.Program;
+import gcsim.goroutines.platform.Platform;
 import gcsim.heap.ObjectType;
 import gcsim.stacks.StackConstants;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -102,6 +107,60 @@ class SuspendGTest {
             assertThat(t.rt.stats().preemptionsAsync()).isGreaterThanOrEqualTo(100);
             t.heap.writeWord(cell, 1);
             assertThat(t.await(20)).isZero();
+        }
+    }
+
+    /**
+     * go1.14.0 (no m.signalPending, Go #37741): a tight loop whose M gets another signal
+     * during each handler run (the platform's handler cost stands in for the other
+     * preempters: sysmon, preemptall, more suspendG loops) stays in its handler: every run
+     * finds the loop's counter where the first run left it, and suspendG claims the
+     * goroutine only once the signals stop. go1.14 keeps one signal in flight and takes
+     * the ordinary path: no handler run is charged at all.
+     */
+    @Test
+    void go1_14_0SignalFloodKeepsATightLoopInItsHandlerUntilTheSignalsStop() throws Exception {
+        final int flood = 50;
+        for (GoVersion v : List.of(GoVersion.GO1_14_0, GoVersion.GO1_14)) {
+            AtomicInteger runs = new AtomicInteger();
+            List<Long> counts = new CopyOnWriteArrayList<>();
+            AtomicReference<TestRt> rt = new AtomicReference<>();
+            AtomicLong counter = new AtomicLong();
+            Platform pl = new Platform.Real() {
+                @Override
+                public void work(long nanos) {
+                    TestRt t = rt.get();
+                    if (t != null && counter.get() != 0) {
+                        counts.add(t.heap.readWord(counter.get()));
+                    }
+                    M mp = M.getm();
+                    if (runs.incrementAndGet() <= flood && mp != null) {
+                        mp.preemptM(); // the next signal arrives while this one is handled
+                    }
+                }
+            };
+            SchedConfig cfg = SchedConfig.of(2).withSysmon(false).withGoVersion(v);
+            try (TestRt t = new TestRt(spinners(1, false, false), cfg, pl).start()) {
+                rt.set(t);
+                long cell = cellOf(t);
+                G gp = worker(t, 0);
+                TestRt.until(() -> readgstatus(gp) == G_RUNNING && t.heap.readWord(cell + 8) > 0, t.rt);
+                counter.set(cell + 8);
+                SuspendGState st = Suspension.suspendG(gp);
+                assertThat(st.stopped()).as("%s", v).isTrue();
+                assertThat(gp.asyncSafePoint).as("%s: stopped by asyncPreempt", v).isTrue();
+                if (v.signalPending()) {
+                    assertThat(runs.get()).as("%s: no flood", v).isZero();
+                } else {
+                    // At least the flood and the first signal; suspendG's own resends may add runs.
+                    assertThat(runs.get()).as("%s: handler runs", v).isGreaterThan(flood);
+                    assertThat(Set.copyOf(counts)).as("%s: no instruction between runs", v)
+                            .containsExactly(t.heap.readWord(cell + 8));
+                }
+                Suspension.resumeG(st);
+                t.heap.writeWord(cell, 1);
+                assertThat(t.await(20)).isZero();
+            }
         }
     }
 

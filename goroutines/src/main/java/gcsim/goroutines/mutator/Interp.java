@@ -533,6 +533,9 @@ public final class Interp implements GoCode {
     /** Handles a pending "signal"; returns a yield reason or 0 to continue (gp.sp may change). */
     private int signal(M mp, G gp, Stack st, int fid, int ip, long sp) {
         MutatorSupport.checkExiting(rt);
+        if (!MutatorSupport.oneSignalInFlight(mp)) {
+            return signalFlood(mp, gp, st, fid, ip, sp);
+        }
         int r = 0;
         if (MutatorSupport.asyncPreemptWanted(mp, gp) && isAsyncSafePoint(gp, fid, sp)) {
             // Inject a call to asyncPreempt.
@@ -546,6 +549,36 @@ public final class Interp implements GoCode {
         // safe point), a suspender parked on gp (--suspend park) must look again and
         // resend, as Go's suspendG does when it sees preemptGen move.
         MutatorSupport.signalHandled(mp, gp, r != 0);
+        return r;
+    }
+
+    /**
+     * go1.14.0 (no {@code m.signalPending}): every preemptM call was a signal, and the
+     * pending ones are delivered one after the other, each a full handler run, before gp
+     * runs another instruction (a signal sent while the handler runs is delivered again at
+     * sigreturn). The first run at an async safe point injects asyncPreempt; the later ones
+     * find gp at asyncPreempt's entry, not a safe point, and only acknowledge (bump
+     * preemptGen, which lets each suspendG loop send again). While preempters keep the
+     * count above zero gp never reaches asyncPreempt2: Go #37741's livelock. The cost of a
+     * run ({@link MutatorSupport#signalHandlerRun}) is a model, charged after the
+     * acknowledgement (sigreturn's part, when a sender may already have sent the next).
+     */
+    private int signalFlood(M mp, G gp, Stack st, int fid, int ip, long sp) {
+        int r = 0;
+        do {
+            MutatorSupport.takeSignal(mp);
+            if (r == 0 && MutatorSupport.asyncPreemptWanted(mp, gp) && isAsyncSafePoint(gp, fid, sp)) {
+                long nsp = FrameLayout.push(st, sp, asyncPreemptFn, FuncTab.pcOf(fid, ip));
+                MutatorSupport.save(gp, FuncTab.pcOf(asyncPreemptId, 0), nsp);
+                r = PREEMPT_ASYNC;
+            }
+            MutatorSupport.signalAcknowledged(mp, gp, r != 0);
+            MutatorSupport.signalHandlerRun(mp);
+            MutatorSupport.checkExiting(rt);
+        } while (MutatorSupport.signalPending(mp));
+        if (r == 0) {
+            MutatorSupport.saveSp(gp, sp);
+        }
         return r;
     }
 

@@ -90,6 +90,18 @@ public abstract class Platform {
     /** s.tryAcquire(nanos, NANOSECONDS), on this platform's clock; false on timeout or interrupt. */
     public abstract boolean tryAcquire(Semaphore s, long nanos);
 
+    /**
+     * The calling thread is busy for about {@code nanos} without reaching a safe point (a
+     * signal handler run): real threads spin that long; the deterministic mode advances the
+     * simulated clock by it and passes the baton. Any thread.
+     */
+    public void work(long nanos) {
+        long end = System.nanoTime() + nanos;
+        while (System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+    }
+
     /** System.nanoTime(), or the simulated clock. Any thread. */
     public abstract long nanoTime();
 
@@ -388,6 +400,15 @@ public abstract class Platform {
             }
             baton.sleepUntil(baton.nanoTime() + nanos); // a poll: release does not wake us
             return s.tryAcquire();
+        }
+
+        @Override
+        public void work(long nanos) {
+            if (baton.holds()) {
+                baton.pass(nanos);
+            } else {
+                super.work(nanos);
+            }
         }
 
         @Override
