@@ -11,7 +11,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code gcsim} command: {@code --help}, {@code --version} and
- * the subcommands {@code run}, {@code scenarios}, {@code versions} and {@code help}, which
+ * the subcommands {@code run}, {@code scenarios}, {@code versions}, {@code hunt} and {@code help}, which
  * {@link Main} attaches.
  */
 @Command(
@@ -30,6 +30,7 @@ import picocli.CommandLine.Spec;
             "  gcsim run --json --trace t.json   JSON on stdout; open t.json in Perfetto",
             "  gcsim scenarios                the built-in scenarios",
             "  gcsim versions                 the Go versions run --go takes",
+            "  gcsim hunt --scenario churn --seeds 1..500   a failing seed and its replay command",
         })
 final class GcsimCommand implements Runnable {
 

@@ -87,6 +87,7 @@ public final class Main {
         cl.addSubcommand("run", new RunCommand(out, err, engines, terminal));
         cl.addSubcommand("scenarios", new ScenariosCommand(out));
         cl.addSubcommand("versions", new VersionsCommand(out));
+        cl.addSubcommand("hunt", new HuntCommand(out, err, terminal, Hunter.javaCommand()));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         Converters.register(cl);
         cl.setOut(writer(out));
