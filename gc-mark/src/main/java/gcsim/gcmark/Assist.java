@@ -209,12 +209,11 @@ final class Assist {
         // so stack jobs (its own included) can suspend it.
         GcGoroutine gc = gp.gc();
         gc.enterWaitingAssist();
-        long workDone;
-        try {
-            workDone = gcDrainN(gc, m, gcw, scanWork);
-        } finally {
-            gc.exitWaiting();
-        }
+        // No finally: a throw is fatal and leaves every G as it is, as Go's throw does.
+        // Unwinding through exitWaiting would spin for ever in casgstatus when the throw came
+        // from a scan of this G's own stack, whose scan bit the dying scan still holds.
+        long workDone = gcDrainN(gc, m, gcw, scanWork);
+        gc.exitWaiting();
         // If this is the last worker and we ran out of work,
         // signal a completion point.
         long incnwait = work.nwait.incrementAndGet();

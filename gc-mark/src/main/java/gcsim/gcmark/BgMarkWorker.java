@@ -123,28 +123,29 @@ final class BgMarkWorker implements GoCode {
         // scan each other (otherwise, they would
         // deadlock).
         gp.gc().enterWaitingMarkWorker();
-        try {
-            switch (mode) {
-                case DEDICATED -> {
-                    gcDrain(work, gcw, gp, DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
-                    if (gp.gc().preempt()) {
-                        // We were preempted. This is a useful signal to kick
-                        // everything out of the run queue so it can run
-                        // somewhere else.
-                        c.rt().gcSupport().kickLocalRunq();
-                    }
-                    // Go back to draining, this time
-                    // without preemption.
-                    gcDrain(work, gcw, gp, DRAIN_FLUSH_BG_CREDIT);
+        switch (mode) {
+            case DEDICATED -> {
+                gcDrain(work, gcw, gp, DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
+                if (gp.gc().preempt()) {
+                    // We were preempted. This is a useful signal to kick
+                    // everything out of the run queue so it can run
+                    // somewhere else.
+                    c.rt().gcSupport().kickLocalRunq();
                 }
-                case FRACTIONAL -> gcDrain(work, gcw, gp,
-                        DRAIN_FRACTIONAL | DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
-                case IDLE -> gcDrain(work, gcw, gp, DRAIN_IDLE | DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
-                default -> throw new GoThrow("gcBgMarkWorker: unexpected gcMarkWorkerMode");
+                // Go back to draining, this time
+                // without preemption.
+                gcDrain(work, gcw, gp, DRAIN_FLUSH_BG_CREDIT);
             }
-        } finally {
-            gp.gc().exitWaiting();
+            case FRACTIONAL -> gcDrain(work, gcw, gp,
+                    DRAIN_FRACTIONAL | DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
+            case IDLE -> gcDrain(work, gcw, gp, DRAIN_IDLE | DRAIN_UNTIL_PREEMPT | DRAIN_FLUSH_BG_CREDIT);
+            default -> throw new GoThrow("gcBgMarkWorker: unexpected gcMarkWorkerMode");
         }
+        // No finally: a throw is fatal and leaves every G as it is, as Go's throw does.
+        // Unwinding through exitWaiting would spin for ever in casgstatus when the throw came
+        // from a scan of this worker's own stack (markroot's self-scan), whose scan bit the
+        // dying scan still holds: StacksThrowEndsTheRunTest hung that way once.
+        gp.gc().exitWaiting();
         // Account for time.
         long duration = c.rt().platform().nanoTime() - startTime;
         c.controller().workerStopped(pid, duration);

@@ -588,6 +588,11 @@ public final class Collector implements AutoCloseable {
                 // the cycle is abandoned, as stopTheWorld and suspendG abandon it.
                 throw new gcsim.base.GoThrow("gcMarkDone: process exited");
             }
+            if (Thread.currentThread().isInterrupted()) {
+                // gcsim: the caller gave up on this cycle (a test's timeout interrupts its thread);
+                // spinning on would outlive it and hang the whole run.
+                throw new gcsim.base.GoThrow("gcMarkDone: interrupted");
+            }
             rt.platform().tryAcquire(work.idleSignal, TimeUnit.MILLISECONDS.toNanos(1));
             work.idleSignal.drainPermits();
         }

@@ -136,17 +136,17 @@ final class Roots {
         if (selfScan) {
             gp.gc().enterWaitingScan();
         }
-        try {
-            long t0 = work.rt.platform().nanoTime();
-            SuspendGState stopped = Suspension.suspendG(gp);
-            long waited = work.rt.platform().nanoTime() - t0;
-            latencies.recordValue(Math.max(waited, 0));
-            work.suspendCalls.incrementAndGet();
-            scanSuspended(work, marking, gcw, gp, stopped);
-        } finally {
-            if (selfScan) {
-                gp.gc().exitWaiting();
-            }
+        long t0 = work.rt.platform().nanoTime();
+        SuspendGState stopped = Suspension.suspendG(gp);
+        long waited = work.rt.platform().nanoTime() - t0;
+        latencies.recordValue(Math.max(waited, 0));
+        work.suspendCalls.incrementAndGet();
+        scanSuspended(work, marking, gcw, gp, stopped);
+        // No finally: a throw is fatal and leaves every G as it is, as Go's throw does.
+        // Unwinding through exitWaiting would spin for ever in casgstatus when the throw came
+        // from a scan of this G's own stack, whose scan bit the dying scan still holds.
+        if (selfScan) {
+            gp.gc().exitWaiting();
         }
     }
 
@@ -237,11 +237,11 @@ final class Roots {
         }
         long t0 = work.rt.platform().nanoTime();
         gp.gc().enterWaitingScan(); // gp is the calling M's G
-        try {
-            scanSuspended(work, marking, gcw, gp, Suspension.suspendG(gp));
-        } finally {
-            gp.gc().exitWaiting();
-        }
+        scanSuspended(work, marking, gcw, gp, Suspension.suspendG(gp));
+        // No finally: a throw is fatal and leaves every G as it is, as Go's throw does.
+        // Unwinding through exitWaiting would spin for ever in casgstatus when the throw came
+        // from a scan of this G's own stack, whose scan bit the dying scan still holds.
+        gp.gc().exitWaiting();
         work.stacksSelfScanned.incrementAndGet();
         work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
     }

@@ -109,12 +109,40 @@ class StacksThrowEndsTheRunTest {
     }
 
     /**
+     * The same throw from a mark worker's scan of its own stack (1 P, one worker: its own stack
+     * job is markroot's self-scan, which holds the worker's scan bit while it scans). The throw
+     * must reach the process as it is; unwinding through the worker's "leave _Gwaiting" would
+     * spin for ever on the scan bit the dying scan holds (it hung a CI run once that way).
+     */
+    @Test
+    void aThrowInAMarkWorkersScanOfItsOwnStackEndsTheRun() throws Exception {
+        AtomicReference<G> corrupted = new AtomicReference<>();
+        GoThrow t = throwInScan(parker(0), 1, gp -> {
+            Stack s = gp.stack();
+            if (s == null || !gp.isSystemGoroutine()) {
+                return;
+            }
+            for (long a = gp.savedSp(); a < s.hi(); a += 8) {
+                if (s.read(a) == FuncTab.GOEXIT_PC && corrupted.compareAndSet(null, gp)) {
+                    s.write(a, FuncTab.pcOf(77, 0)); // a pc of no function
+                }
+            }
+        });
+        assertThat(corrupted.get()).as("the worker's own stack was scanned").isNotNull();
+        assertThat(t).hasMessage("traceback did not unwind completely");
+    }
+
+    private static GoThrow throwInScan(Program p, Consumer<G> corrupt) throws Exception {
+        return throwInScan(p, 2, corrupt);
+    }
+
+    /**
      * Runs {@code p} until parker parked, then one cycle whose stack jobs run
      * {@code corrupt} on each suspended goroutine before scanning it; returns the process's fatal
      * error, which must be a GoThrow (the cycle itself ends however the exit leaves it).
      */
-    private static GoThrow throwInScan(Program p, Consumer<G> corrupt) throws Exception {
-        try (MarkRun run = MarkRun.start(p, SchedConfig.of(2), GcConfig.defaults(1).withAutoTrigger(false),
+    private static GoThrow throwInScan(Program p, int procs, Consumer<G> corrupt) throws Exception {
+        try (MarkRun run = MarkRun.start(p, SchedConfig.of(procs), GcConfig.defaults(1).withAutoTrigger(false),
                 gc -> gc.setScanHookForTest(corrupt))) {
             run.until(() -> run.rt().allgs().length == 2 && readgstatus(run.rt().allgs()[1]) == G_WAITING);
             Throwable cycle = catchThrowable(run.gc()::gc);
