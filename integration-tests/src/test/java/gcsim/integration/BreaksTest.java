@@ -100,23 +100,13 @@ class BreaksTest {
      */
     @Test
     void copystackWaitCaughtByScanstack() {
-        List<String> seen = new ArrayList<>();
-        for (int seed = 1; seed <= 3; seed++) {
-            Cli r = Cli.run("run", "--timeout", "120", "--procs", "2", "--scenario",
-                    scenario("examples/breaks/copystack-wait.gcs"), "--break", "copystack-wait", "--goroutines", "8",
-                    "--preempt", "cooperative", "--gc-at-safepoints", "--cycles", "400", "--seed", Integer.toString(seed));
-            assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
-            if (r.status() == 1) {
-                assertThat(r.err()).as("seed %d", seed).contains("fatal error: scanstack - bad status");
-                // The stack job holds no scan bit (0x1000): the status is _Gcopystack (0x8) while the
-                // copy goes on, or whatever the G moved on to after it (e.g. _Grunning, 0x2).
-                assertThat(r.err()).containsPattern("gp->atomicstatus=0x[0-9a-f]{1,3}\\n");
-                return;
-            }
-            assertThat(r.status()).as("seed %d: clean or caught; stderr:%n%s", seed, r.err()).isZero();
-            seen.add("seed " + seed + ": not caught in 400 cycles");
-        }
-        throw new AssertionError("--break copystack-wait never caught: " + seen);
+        Cli r = Cli.firstCatch(3, seed -> Cli.run("run", "--timeout", "120", "--procs", "2", "--scenario",
+                scenario("examples/breaks/copystack-wait.gcs"), "--break", "copystack-wait", "--goroutines", "8",
+                "--preempt", "cooperative", "--gc-at-safepoints", "--cycles", "400", "--seed", Integer.toString(seed)),
+                "fatal error: scanstack - bad status", "not caught in 400 cycles", "--break copystack-wait never caught");
+        // The stack job holds no scan bit (0x1000): the status is _Gcopystack (0x8) while the
+        // copy goes on, or whatever the G moved on to after it (e.g. _Grunning, 0x2).
+        assertThat(r.err()).containsPattern("gp->atomicstatus=0x[0-9a-f]{1,3}\\n");
     }
 
     /**
@@ -131,21 +121,11 @@ class BreaksTest {
      */
     @Test
     void parkingOnChanCaughtByCopystack() {
-        String racy = "fatal error: racy sudog adjustment due to parking on channel";
-        List<String> seen = new ArrayList<>();
-        for (int seed = 1; seed <= 4; seed++) {
-            Cli r = Cli.run("run", "--timeout", "120", "--procs", "4", "--scenario",
-                    scenario("examples/breaks/parking-on-chan.gcs"), "--break", "parking-on-chan", "--goroutines",
-                    "8", "--preempt", "cooperative", "--cycles", "1000", "--seed", Integer.toString(seed));
-            assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
-            if (r.status() == 1) {
-                assertThat(r.err()).as("seed %d", seed).contains(racy);
-                return;
-            }
-            assertThat(r.status()).as("seed %d: clean or caught; stderr:%n%s", seed, r.err()).isZero();
-            seen.add("seed " + seed + ": not caught in 1000 cycles");
-        }
-        throw new AssertionError("--break parking-on-chan never caught: " + seen);
+        Cli.firstCatch(4, seed -> Cli.run("run", "--timeout", "120", "--procs", "4", "--scenario",
+                scenario("examples/breaks/parking-on-chan.gcs"), "--break", "parking-on-chan", "--goroutines",
+                "8", "--preempt", "cooperative", "--cycles", "1000", "--seed", Integer.toString(seed)),
+                "fatal error: racy sudog adjustment due to parking on channel", "not caught in 1000 cycles",
+                "--break parking-on-chan never caught");
     }
 
     /** The scenarios fail because of the piece broken, not by themselves: whole, they run clean. */

@@ -22,6 +22,29 @@ import java.util.Map;
  */
 record Cli(int status, String out, String err) {
 
+    /**
+     * A race-based catch tried over seeds 1..{@code seeds}: runs {@code runSeed} for each until
+     * one exits 1 and returns that run, whose stderr must contain {@code caught}. Every run before
+     * it must be clean (exit 0), no run may print a Java stack trace, and when no seed catches it
+     * the test fails with {@code what} and one {@code notCaught} note per seed.
+     */
+    static Cli firstCatch(int seeds, java.util.function.IntFunction<Cli> runSeed, String caught, String notCaught,
+            String what) {
+        List<String> seen = new ArrayList<>();
+        for (int seed = 1; seed <= seeds; seed++) {
+            Cli r = runSeed.apply(seed);
+            org.assertj.core.api.Assertions.assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+            if (r.status() == 1) {
+                org.assertj.core.api.Assertions.assertThat(r.err()).as("seed %d", seed).contains(caught);
+                return r;
+            }
+            org.assertj.core.api.Assertions.assertThat(r.status())
+                    .as("seed %d: clean or caught; stderr:%n%s", seed, r.err()).isZero();
+            seen.add("seed " + seed + ": " + notCaught);
+        }
+        throw new AssertionError(what + ": " + seen);
+    }
+
     static Cli run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

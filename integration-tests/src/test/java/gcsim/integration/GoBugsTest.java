@@ -27,19 +27,8 @@ class GoBugsTest {
      */
     @Test
     void issue40641ReproducesUnderGo1_14_9() {
-        String nonNilElem = "fatal error: runtime: sudog with non-nil elem";
-        List<String> seen = new ArrayList<>();
-        for (int seed = 1; seed <= 5; seed++) {
-            Cli r = run("1.14.9", "500", seed);
-            assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
-            if (r.status() == 1) {
-                assertThat(r.err()).as("seed %d", seed).contains(nonNilElem);
-                return;
-            }
-            assertThat(r.status()).as("seed %d: clean or caught; stderr:%n%s", seed, r.err()).isZero();
-            seen.add("seed " + seed + ": not caught in 500 cycles");
-        }
-        throw new AssertionError("Go #40641 never reproduced under --go 1.14.9: " + seen);
+        Cli.firstCatch(5, seed -> run("1.14.9", "500", seed), "fatal error: runtime: sudog with non-nil elem",
+                "not caught in 500 cycles", "Go #40641 never reproduced under --go 1.14.9");
     }
 
     /** The same scenario under go1.14.10's rules (the default): isShrinkStackSafe waits out the window. */
