@@ -470,13 +470,13 @@ public final class Collector implements AutoCloseable {
      * Go's gcResetMarkState, which gcStart runs before it stops the world: "This is safe to do
      * without the world stopped because any Gs created during or after this will start out in
      * the reset state." Resets every G's scan state and assist credit (under allglock in Go:
-     * here over a copy of allgs, which only grows; a G made later starts reset). Also makes the
+     * here over a snapshot of allgs, which only grows; a G made later starts reset). Also makes the
      * cycle's suspendG histogram, whose allocation is not small, so that nothing proportional to
      * goroutines or to the histogram's size is done while the world is stopped. The cycle
      * thread, under startSema, world running.
      */
     private Histogram gcResetMarkState() {
-        for (G gp : rt.allgs()) {
+        for (G gp : rt.allgsSnapshot()) {
             gp.gc().setGcscandone(false); // set to true in markroot's stack job
             gp.gc().resetScanState();
             gp.gc().setAssistBytes(0); // so no credit or debt carries over
@@ -686,8 +686,8 @@ public final class Collector implements AutoCloseable {
     private CycleRecord.Checkmark checkmark(CycleWork cycle) {
         heapGc.clearCheckmarks();
         AllGsSnapshot allgs = rt.allgsSnapshot();
-        for (int i = 0; i < allgs.length(); i++) {
-            allgs.get(i).gc().setGcscandone(false);
+        for (G gp : allgs) {
+            gp.gc().setGcscandone(false);
         }
         int failuresBefore = checkmarkFailures.size();
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(this::describeRoot), checkmarkFailures::add);

@@ -158,8 +158,7 @@ final class CycleWork {
             throw new gcsim.base.GoThrow("left over markroot jobs",
                     markrootNext.get() + " of " + markrootJobs + " markroot jobs done");
         }
-        for (int i = 0; i < allgs.length(); i++) {
-            G gp = allgs.get(i);
+        for (G gp : allgs) {
             if (!gp.gcscandone()) {
                 throw new gcsim.base.GoThrow("scan missed a g",
                         "gp " + gp + " goid " + gp.goid() + " status " + gp.status() + " gcscandone false");

@@ -11,7 +11,7 @@ package gcsim.goroutines;
  * {@code length} entries unchanged for ever. They were written under allglock before the length
  * was read under it. Immutable; any thread.
  */
-public final class AllGsSnapshot {
+public final class AllGsSnapshot implements Iterable<G> {
     private final G[] gs;
     private final int length;
 
@@ -28,6 +28,12 @@ public final class AllGsSnapshot {
     /** The number of Gs in the snapshot (Go's allglen when it was taken). */
     public int length() {
         return length;
+    }
+
+    /** The snapshot's Gs in creation order. */
+    @Override
+    public java.util.Iterator<G> iterator() {
+        return java.util.Arrays.asList(gs).subList(0, length).iterator();
     }
 
     /** The i-th G ever made, {@code 0 <= i < length()}. */

@@ -602,7 +602,7 @@ public final class Heap {
      * sweep must be finished (else Go's "non-empty swept list").
      */
     void startSweepCycle() {
-        h.startSweepCycle();
+        gcSweep();
         for (MCache c : mcaches) {
             c.prepareForSweep();
         }
