@@ -203,6 +203,11 @@ public final class Collector implements AutoCloseable {
         roots.scanHookForTest = hook;
     }
 
+    /** Whether the collector is in the mark phase (Go's gcphase == _GCmark). Any thread. */
+    boolean inMarkPhase() {
+        return gcphase == GC_MARK;
+    }
+
     /** The mark assists, for this package's tests. */
     Assist assistForTest() {
         return assist;
@@ -432,11 +437,17 @@ public final class Collector implements AutoCloseable {
         while (!out.terminated) {
             // gcMarkDone's top: wait for the transition condition, then try to terminate.
             awaitIdle(work);
-            coordinator.call(gp -> gcMarkDone(work, clock, out, stwMode, gp), "gcMarkDone: process exited");
+            try {
+                coordinator.call(gp -> gcMarkDone(work, clock, out, stwMode, gp), "gcMarkDone: process exited");
+            } catch (GoThrow e) {
+                if (!out.terminated || !rt.hasExited()) {
+                    throw e;
+                }
+                // The world was started again and runtime.GC's callers woken; the program ended
+                // before the phase's tail (the mcache flush) did: the cycle is complete.
+            }
         }
-        CycleRecord r = finish(work, clock, before, forced, out);
-        flushMCachesPerP();
-        return r;
+        return finish(work, clock, before, forced, out);
     }
 
     /** What a cycle's stopped phases hand back to its thread (written on the coordinator goroutine). */
@@ -445,8 +456,8 @@ public final class Collector implements AutoCloseable {
         long heap1;
         long goal;
         CycleRecord.Checkmark checkmark = CycleRecord.Checkmark.OFF;
-        /** Mark termination ran and the world was started again. */
-        boolean terminated;
+        /** Mark termination ran and the world was started again (read by the cycle thread also after a throw). */
+        volatile boolean terminated;
     }
 
     /**
@@ -466,18 +477,25 @@ public final class Collector implements AutoCloseable {
      * flush its own mcache before allocating, but idle Ps may not. Since this is necessary to
      * sweep all spans, we need to ensure all mcaches are flushed before we start the next GC
      * cycle." forEachP(prepareForSweep), with the world running: per P, nothing of it inside the
-     * pause. Every P an M acquires after the restart is flushed first anyway (acquirep's
-     * prepareForSweep, the {@code acquiredP} hook), so no user code allocates from or reads
-     * through a stale mcache; this catches the Ps that stay idle. The cycle thread, before it
-     * lets go of startSema (so before any next cycle).
-     * Deliberate difference in order: after the cycle is recorded (Go prints gctrace after it),
-     * because runtime.GC's callers are already awake and their program may end meanwhile; a
-     * process that has exited has no P left to flush (forEachP would throw "forEachP: process
-     * exited", which the cycle's callers treat as an abandoned cycle, as they do for stopTheWorld).
+     * pause; the coordinator's own P first, directly. Every P an M acquires after the restart is
+     * flushed first anyway (acquirep's prepareForSweep, the {@code acquiredP} hook), so no user
+     * code allocates from or reads through a stale mcache; this catches the Ps that stay idle and
+     * the coordinator's, which it kept through the restart. The coordinator goroutine, as Go's
+     * runs on the cycle's goroutine before it lets go of worldsema. A process that has exited
+     * has no P left to flush (forEachP would throw "forEachP: process exited"; runtime.GC's
+     * callers are already awake, and their program may have ended meanwhile).
      */
     private void flushMCachesPerP() {
-        if (!rt.hasExited()) {
+        if (rt.hasExited()) {
+            return;
+        }
+        try {
             rt.gcSupport().forEachP(heapGc::prepareForSweep);
+        } catch (GoThrow e) {
+            if (!rt.hasExited()) {
+                throw e;
+            }
+            // "forEachP: process exited": the program ended meanwhile; nothing is left to flush.
         }
     }
 
@@ -602,6 +620,7 @@ public final class Collector implements AutoCloseable {
         WorldStop stop = rt.startTheWorld();
         clock.markTermination(pauses.take(stop), initNanos, stwMode);
         out.terminated = true;
+        flushMCachesPerP();
     }
 
     /**
