@@ -439,7 +439,7 @@ public final class Collector implements AutoCloseable {
             awaitIdle(work);
             try {
                 coordinator.call(gp -> gcMarkDone(work, clock, out, stwMode, gp), "gcMarkDone: process exited");
-            } catch (GoThrow e) {
+            } catch (RuntimeException | Error e) {
                 if (!out.terminated || !rt.hasExited()) {
                     throw e;
                 }
