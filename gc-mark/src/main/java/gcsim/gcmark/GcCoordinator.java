@@ -30,7 +30,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * schedule it, then parks again, and gopark's unlock function (run once the G is _Gwaiting, so
  * the next {@code call} can ready it) releases the cycle thread. A throw in a phase is the M's
  * fatal error (the process ends with it, on this goroutine, as Go's throw would end it on the
- * cycle's goroutine); the cycle thread, seeing the process gone, rethrows it.
+ * cycle's goroutine); the cycle thread, seeing the process gone, rethrows it. When the program
+ * ends while a phase runs (runtime.GC's caller, woken by mark termination, may return and end
+ * it), the cycle thread waits for the phase to return or throw before it gives up: the G may
+ * never park, but a phase that returned is a cycle done.
  *
  * <p>Deliberate difference: one goroutine runs both kinds of phase (Go runs them on the cycle's
  * own goroutines), so the hand-over costs a ready and a schedule before each stop (outside the
@@ -43,12 +46,26 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * failure are handed over through volatile fields, ordered by the ready and the semaphore.
  */
 final class GcCoordinator implements GoCode {
+    /** {@link #state}: no phase handed over, or the last one was waited for. */
+    private static final int IDLE = 0;
+    /** A phase is handed over and its G readied; the G has not taken it yet. */
+    private static final int HANDED = 1;
+    /** The G is running the phase. */
+    private static final int RUNNING = 2;
+    /** The phase returned (the G parks next, unless the program ends first). */
+    private static final int DONE = 3;
+    /** The phase threw ({@link #failure}). */
+    private static final int FAILED = 4;
+    /** How long the cycle thread waits for a phase already running when the program has ended. */
+    private static final long EXIT_GRACE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
     private final Sched rt;
     /** Released by gopark's unlock function each time the goroutine has parked. */
     private final Semaphore parked = new Semaphore(0);
     private volatile @Nullable Consumer<G> phase;
-    private volatile @Nullable RuntimeException failure;
-    private volatile @Nullable Error failureError;
+    /** IDLE -> HANDED (cycle thread) -> RUNNING (the G) -> DONE | FAILED (the G). */
+    private volatile int state = IDLE;
+    private volatile @Nullable Throwable failure;
     private @Nullable G g;
 
     GcCoordinator(Sched rt) {
@@ -59,13 +76,14 @@ final class GcCoordinator implements GoCode {
     void start() {
         if (g == null) {
             g = rt.newForcegcHelper(this);
-            awaitParked("gcStart: process exited");
+            await("gcStart: process exited");
         }
     }
 
     /**
      * Runs {@code p} on the goroutine (an M holding a P) and returns once the goroutine has
-     * parked again; rethrows what {@code p} threw. The cycle thread, under startSema, after
+     * parked again, or once the phase has returned if the program ended meanwhile (its G may
+     * then never park); rethrows what {@code p} threw. The cycle thread, under startSema, after
      * {@link #start}.
      */
     void call(Consumer<G> p, String exitedThrow) {
@@ -74,39 +92,58 @@ final class GcCoordinator implements GoCode {
             throw new IllegalStateException("GcCoordinator.call before start");
         }
         failure = null;
-        failureError = null;
         phase = p;
+        state = HANDED;
         rt.readySystem(gp);
-        awaitParked(exitedThrow);
-        RuntimeException e = failure;
-        if (e != null) {
-            throw e;
-        }
-        Error err = failureError;
-        if (err != null) {
-            throw err;
+        await(exitedThrow);
+        int st = state;
+        state = IDLE;
+        if (st == FAILED) {
+            throw rethrown();
         }
     }
 
-    private void awaitParked(String exitedThrow) {
+    /**
+     * Waits until the goroutine parks. Once the program has ended: returns if the phase
+     * returned, rethrows if it threw, waits (boundedly: every wait in the runtime gives up when
+     * the program has ended) while it runs, and throws {@code exitedThrow} if the G never took
+     * it (the cycle is abandoned, as stopTheWorld and suspendG abandon it).
+     */
+    private void await(String exitedThrow) {
+        long exitSeen = 0;
         while (!rt.platform().tryAcquire(parked, TimeUnit.MILLISECONDS.toNanos(1))) {
-            if (rt.hasExited()) {
-                // A throw ended the process (the phase's own, handed back first, or an M's):
-                // the cycle is abandoned, as stopTheWorld and suspendG abandon it.
-                RuntimeException e = failure;
-                if (e != null) {
-                    throw e;
-                }
-                Error err = failureError;
-                if (err != null) {
-                    throw err;
-                }
-                throw new GoThrow(exitedThrow);
-            }
             if (Thread.currentThread().isInterrupted()) {
                 throw new GoThrow("gcsim: GC coordinator: interrupted");
             }
+            if (!rt.hasExited()) {
+                continue;
+            }
+            int st = state;
+            if (st == DONE) {
+                return;
+            }
+            if (st == FAILED) {
+                throw rethrown();
+            }
+            long now = System.nanoTime();
+            if (exitSeen == 0) {
+                exitSeen = now;
+            }
+            if (st != RUNNING || now - exitSeen > EXIT_GRACE_NANOS) {
+                throw new GoThrow(exitedThrow);
+            }
         }
+    }
+
+    private RuntimeException rethrown() {
+        Throwable t = failure;
+        if (t instanceof RuntimeException e) {
+            return e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException("GcCoordinator: phase failed", t);
     }
 
     /** The goroutine's code: run the phase handed over, if any, then park "force gc (idle)". */
@@ -115,14 +152,14 @@ final class GcCoordinator implements GoCode {
         Consumer<G> p = phase;
         if (p != null) {
             phase = null;
+            state = RUNNING;
             try {
                 p.accept(gp);
-            } catch (RuntimeException e) {
-                failure = e; // for the cycle thread, which rethrows it once the process has ended
+                state = DONE;
+            } catch (RuntimeException | Error e) {
+                failure = e; // for the cycle thread, which rethrows it
+                state = FAILED;
                 throw e; // the M's fatal error: the process ends with it, on this goroutine
-            } catch (Error e) {
-                failureError = e;
-                throw e;
             }
         }
         Sched.gopark(mp, gp, parked::release, WaitReason.FORCE_GG_IDLE);
