@@ -20,6 +20,16 @@ final class PacerGoal {
 
     private PacerGoal() {}
 
+    /**
+     * Go's {@code runway > goal} for {@code runway := uint64(consMark * ...)}: a negative
+     * consMark (the PI controller's output may go below 0) gives a negative float, which
+     * Go's conversion to uint64 turns into a huge number on amd64 (truncated to int64, then
+     * reinterpreted), so it is past the goal and the trigger falls to its lower bound.
+     */
+    private static boolean pastGoal(long runway, long goal) {
+        return runway < 0 || runway > goal;
+    }
+
     /** The goal and the trigger, in that order. */
     record GoalAndTrigger(long goal, long trigger) {}
 
@@ -64,7 +74,7 @@ final class PacerGoal {
             maxTrigger = minTrigger;
         }
         // Compute the trigger by using our estimate of the cons/mark ratio.
-        long trigger = runway > goal ? minTrigger : goal - runway;
+        long trigger = pastGoal(runway, goal) ? minTrigger : goal - runway;
         trigger = Math.min(Math.max(trigger, minTrigger), maxTrigger);
         if (trigger > goal) {
             goal = trigger;
@@ -100,7 +110,7 @@ final class PacerGoal {
         if (maxTrigger < minTrigger) {
             maxTrigger = minTrigger;
         }
-        long trigger = runway > goal ? minTrigger : goal - runway;
+        long trigger = pastGoal(runway, goal) ? minTrigger : goal - runway;
         trigger = Math.min(Math.max(trigger, minTrigger), maxTrigger);
         if (trigger > goal) {
             throw new GoThrow("produced a trigger greater than the heap goal",
