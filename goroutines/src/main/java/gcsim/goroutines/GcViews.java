@@ -157,6 +157,11 @@ final class GcViews {
             enterWaiting(gp.waitreason);
         }
 
+        @Override
+        public void enterWaitingGarbageCollection() {
+            enterWaiting(WaitReason.GARBAGE_COLLECTION);
+        }
+
         /** {@code casgstatus(gp, _Grunning, _Gwaiting); gp.waitreason = reason}; gp is the calling M's G. */
         private void enterWaiting(WaitReason reason) {
             M mp = M.getm();
