@@ -30,8 +30,8 @@ import picocli.CommandLine.Parameters;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  gcsim run --json > async.json; gcsim run --preempt cooperative --json > coop.json",
-            "  gcsim report async.json coop.json -o report.html",
+            "  gcsim run --json > a.json; gcsim run --preempt cooperative --json > c.json",
+            "  gcsim report a.json c.json -o report.html",
         },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
