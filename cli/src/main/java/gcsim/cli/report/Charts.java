@@ -226,8 +226,9 @@ final class Charts {
     }
 
     /**
-     * Heap live (solid) and heap goal (dashed) at each cycle's start, over time since the runtime
-     * started; the lines join a single run's cycles, pooled runs are points only.
+     * Per cycle, heap live (solid: the bytes the cycle marked live) and the cycle's heap goal
+     * (dashed), at the cycle's start time since the runtime started; the lines join a single
+     * run's cycles, pooled runs are points only.
      */
     static String heap(List<Configuration> configurations, String id) {
         XYSeriesCollection data = new XYSeriesCollection();

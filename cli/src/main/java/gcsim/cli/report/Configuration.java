@@ -12,7 +12,7 @@ import java.util.Map;
  *                 other files' ("preempt=cooperative"), a bench cell's name
  * @param settings the settings to show (a run's {@code config}; a cell's first run's, with the
  *                 cell's own {@code settings} over it)
- * @param runs     the runs, at least one... or none for a bench cell whose runs all failed to start
+ * @param runs     the runs: one for a run file; a bench cell's, possibly none
  */
 record Configuration(String label, Map<String, String> settings, List<RunData> runs) {
 

@@ -59,8 +59,8 @@ final class Html {
         figure(b, Charts.markAgainst(configurations, MARK_VS_STACKS, "goroutines scanned",
                 RunData.Cycle::stacksScanned));
         figure(b, Charts.markAgainst(configurations, MARK_VS_OBJECTS, "objects marked", RunData.Cycle::objectsMarked));
-        b.append("<h2 id=\"heap-over-time\">Heap</h2>\n<p class=\"note\">Heap live (solid) and the heap goal "
-                + "(dashed) per cycle, at the time the cycle started.</p>\n");
+        b.append("<h2 id=\"heap-over-time\">Heap</h2>\n<p class=\"note\">Per cycle, heap live (solid: the bytes "
+                + "the cycle marked live) and the cycle's heap goal (dashed), at the time the cycle started.</p>\n");
         figure(b, Charts.heap(configurations, HEAP));
         b.append("</body>\n</html>\n");
         return b.toString();

@@ -44,6 +44,9 @@ final class Inputs {
             if (o.containsKey("gcsimBench")) {
                 List<Configuration> cells = bench(o, file);
                 for (Configuration c : cells) {
+                    if (c.runs().isEmpty()) {
+                        continue;   // no run, no scenario to compare
+                    }
                     checkScenario(scenarioSource, c.scenario(), file.toString(), force, benchVariesScenario(o));
                 }
                 configurations.addAll(cells);
