@@ -73,7 +73,7 @@ class MainOptionsTest {
                 Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
                 Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"),
                 Arguments.of("run --go 1.13", "--go: unknown Go version '1.13'; known versions: 1.14.0, 1.14.1,"
-                        + " 1.14 (or a go1.14.x release they stand for; see gcsim versions)"),
+                        + " 1.14, 1.25-prologue (or a go1.14.x release they stand for; see gcsim versions)"),
                 Arguments.of("run --go 1.14.16", "--go: unknown Go version '1.14.16'; known versions: 1.14.0,"
                         + " 1.14.1, 1.14"),
                 Arguments.of("run --go=", "--go: unknown Go version ''"),
@@ -218,6 +218,9 @@ class MainOptionsTest {
         assertThat(lines.get(3)).contains("parkingOnChan", "Go #40641", "eb3c6a93c3", "sudog with non-nil elem");
         assertThat(lines.get(4)).startsWith("1.14 (default) ").endsWith("go1.14.10-go1.14.15");
         assertThat(lines.get(5)).contains("e577ba98d8", "eb3c6a93c3");
+        int prologue = lines.indexOf(lines.stream().filter(l -> l.startsWith("1.25-prologue ")).findFirst().orElseThrow());
+        assertThat(lines.get(prologue)).endsWith("devel go1.25 (3f3782feed, reverted by fa2bb342d7)");
+        assertThat(lines.get(prologue + 1)).contains("Go #35470/#73542", "goroutine stack exceeds N-byte limit");
     }
 
     @Test
