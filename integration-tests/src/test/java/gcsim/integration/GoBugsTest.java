@@ -44,7 +44,7 @@ class GoBugsTest {
      * Go #35470/#73542 under 1.25-prologue: a stack job's sync and async requests race in a
      * prologue, the goroutine resumes into morestack with the request cleared, and newstack
      * doubles a 16 KiB stack past the program's SetMaxStack(16384). Measured (real threads, 2
-     * busy cores): caught in the first cycle in 6 of 6 runs; up to three seeds of 50 cycles.
+     * busy cores): caught in the first cycle in 16 of 16 runs; up to three seeds of 50 cycles.
      */
     @Test
     void issue35470ReproducesUnderGo1_25Prologue() {
