@@ -66,7 +66,28 @@ public enum GoVersion {
     GO1_19("1.19", 0, 13, true, true,
             "go1.18's pacer with the stack term as scanned last cycle (lastStackScan, hi - sp), and the"
                     + " adaptive starting stack size (016d755213, adaptivestackstart=1): at mark termination the"
-                    + " average scanned stack + StackGuard, a power of 2, becomes the stack size of reused Gs");
+                    + " average scanned stack + StackGuard, a power of 2, becomes the stack size of reused Gs"),
+    /**
+     * The go1.25 development tree between 3f3782feed ("allow all of the preamble to be
+     * preemptible") and its revert fa2bb342d7, on gcsim's model: the prologue's stack
+     * check is an async safe point, as it also was in the go1.14 tree before Go #35470's
+     * fix marked it unsafe. No release shipped it, hence the name. A sync request
+     * (stackguard0 = stackPreempt) seen by the check and a signal landing before the
+     * morestack call: asyncPreempt runs the preemption, the G resumes at the morestack
+     * call with the request cleared, and newstack doubles the stack for nothing (Go
+     * #35470/#73542). Every other rule is the newest modelled release's (go1.18's pacer and
+     * go1.19's stack start included: the go1.25 tree has them).
+     */
+    GO1_25_PROLOGUE("1.25-prologue", -1, -1, true, true,
+            "1.19's rules with the prologue's stack check an async safe point (the go1.25 development tree"
+                    + " between 3f3782feed and its revert fa2bb342d7; the go1.14 tree before Go #35470's fix):"
+                    + " a sync and an async preemption race there and newstack grows the stack for nothing,"
+                    + " \"goroutine stack exceeds N-byte limit\" (Go #35470/#73542)") {
+        @Override
+        public String releases() {
+            return "devel go1.25 (3f3782feed, reverted by fa2bb342d7)";
+        }
+    };
 
     /** The version a run models unless told otherwise. */
     public static final GoVersion DEFAULT = GO1_14;
@@ -144,6 +165,16 @@ public enum GoVersion {
      */
     public boolean adaptiveStackStart() {
         return compareTo(GO1_19) >= 0;
+    }
+
+    /**
+     * Whether a function prologue's stack check is an asynchronous safe point: a signal may
+     * land between the check's failure and the morestack call, and the G resumes there
+     * ({@link #GO1_25_PROLOGUE}). Every release marks the check and the call unsafe
+     * ({@code StartUnsafePoint} in each arch's stacksplit, Go #35470).
+     */
+    public boolean preemptiblePrologue() {
+        return this == GO1_25_PROLOGUE;
     }
 
     /**
