@@ -11,7 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code gcsim} command: {@code --help}, {@code --version} and
- * the subcommands {@code run}, {@code scenarios}, {@code versions}, {@code hunt} and {@code help}, which
+ * the subcommands {@code run}, {@code scenarios}, {@code versions}, {@code hunt}, {@code bench} and
+ * {@code help}, which
  * {@link Main} attaches.
  */
 @Command(
@@ -31,6 +32,7 @@ import picocli.CommandLine.Spec;
             "  gcsim scenarios                the built-in scenarios",
             "  gcsim versions                 the Go versions run --go takes",
             "  gcsim hunt --scenario churn --seeds 1..500   a failing seed and its replay command",
+            "  gcsim bench --scenario default --vary suspend=spin,park   two strategies compared",
         })
 final class GcsimCommand implements Runnable {
 
