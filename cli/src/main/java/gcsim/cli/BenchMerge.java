@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -96,7 +95,7 @@ final class BenchMerge {
         TreeMap<String, Path> files = new TreeMap<>();
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*.json")) {
             for (Path p : s) {
-                files.put(p.getFileName().toString(), p);
+                files.put(String.valueOf(p.getFileName()), p);
             }
         } catch (IOException e) {
             throw new BadInputException("--merge: cannot list '" + dir + "': " + e.getMessage());
@@ -126,8 +125,12 @@ final class BenchMerge {
         return reports;
     }
 
+    /** The report's config ({@link #read} checked it is an object). */
     private static Map<String, Object> config(Report r) {
-        return BenchStats.cast((Map<?, ?>) Objects.requireNonNull(r.report().get("config")));
+        if (!(r.report().get("config") instanceof Map<?, ?> config)) {
+            throw new IllegalStateException(r.file() + ": no config");
+        }
+        return BenchStats.cast(config);
     }
 
     /** The config that makes a cell: the report's, without {@code trace}. */
