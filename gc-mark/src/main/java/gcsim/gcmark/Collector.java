@@ -158,11 +158,17 @@ public final class Collector implements AutoCloseable {
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
         heapGc.setDebugGccheckmark(config.checkmark());
         // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
-        this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
+        this.controller = new GcController(rt.platform(), procs);
+        // go1.18's pacer (stacks and globals as GC work); under go1.14 it only counts.
+        Pacer pacer = new Pacer(rt, heap, controller);
+        this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken(), pacer);
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
         this.markDone = new MarkDone(rt.gcSupport(), barrier, perP, shared);
-        this.assist = new Assist(rt, barrier);
-        this.controller = new GcController(rt.platform(), procs);
+        this.assist = new Assist(rt, barrier, pacer);
+        pacer.useAssistTime(assist::assistNanos);
+        if (pacer.countsRoots()) {
+            heapGc.setPacerHook(pacer);
+        }
         this.bgMarkWorkers = new BgMarkWorker[procs];
         this.workerContext = new BgMarkWorker.Context(rt, controller, roots, marking, pool, perP, assist,
                 () -> currentCycle, bgMarkReady);
@@ -752,7 +758,7 @@ public final class Collector implements AutoCloseable {
                 after.cooperative - before.cooperative, after.async - before.async, cm,
                 assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length(), work.aliveAtSnapshot),
                 strategies(work, after.suspend.minus(before.suspend)), workers,
-                new CycleRecord.Pauses(c.sweepTermPause, c.markTermPause));
+                new CycleRecord.Pauses(c.sweepTermPause, c.markTermPause), assist.pacer().takeCycle());
         records.add(r);
         wakeSweeper();
         listener.accept(r);

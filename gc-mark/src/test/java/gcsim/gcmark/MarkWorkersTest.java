@@ -139,7 +139,8 @@ class MarkWorkersTest {
     void twoWorkersScanEachOther(boolean dance) throws Exception {
         Sched rt = new Sched(SchedConfig.of(3).withAsyncPreempt(false));
         Heap heap = new Heap(HeapConfig.of(3));
-        Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of());
+        Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of(),
+                new Pacer(rt, heap, new GcController(rt.platform(), 3)));
         AtomicReference<CycleWork> work = new AtomicReference<>();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger met = new AtomicInteger();
@@ -220,7 +221,8 @@ class MarkWorkersTest {
     void aGScanningItsOwnStackWaitsMeanwhile() throws Exception {
         Sched rt = new Sched(SchedConfig.of(1));
         Heap heap = new Heap(HeapConfig.of(1));
-        Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of());
+        Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of(),
+                new Pacer(rt, heap, new GcController(rt.platform(), 1)));
         AtomicReference<String> seen = new AtomicReference<>();
         GoCode selfScan = (mp, gp) -> {
             CycleWork work = CycleWork.of(rt, 0, new gcsim.goroutines.Chan[0], new G[] {gp}, 0);

@@ -53,6 +53,16 @@ final class GcViews {
         }
 
         @Override
+        public void setStartingStackSize(int size) {
+            rt.gfree.setStartingStackSize(size);
+        }
+
+        @Override
+        public int startingStackSize() {
+            return rt.gfree.startingStackSize();
+        }
+
+        @Override
         public void setGcBlackenEnabled(boolean enabled) {
             rt.gcBlackenEnabled = enabled;
         }

@@ -33,6 +33,11 @@ class GoVersionRulesTest {
         assertThat(GoVersion.byName("go1.14.0")).contains(GoVersion.GO1_14_0);
         assertThat(GoVersion.byName("1.14.16")).isEmpty();
         assertThat(GoVersion.byName("1.15")).isEmpty();
+        assertThat(GoVersion.byName("1.18")).contains(GoVersion.GO1_18);
+        assertThat(GoVersion.byName("go1.18.4")).contains(GoVersion.GO1_18);
+        assertThat(GoVersion.byName("1.19.13")).contains(GoVersion.GO1_19);
+        assertThat(GoVersion.byName("1.19.14")).isEmpty();
+        assertThat(GoVersion.byName("1.18.x")).isEmpty();
         assertThat(GoVersion.byName("1.14.x")).isEmpty();
         assertThat(GoVersion.DEFAULT).isEqualTo(GoVersion.GO1_14);
         assertThat(SchedConfig.of(1).goVersion()).isEqualTo(GoVersion.DEFAULT);
@@ -44,6 +49,17 @@ class GoVersionRulesTest {
         assertThat(GoVersion.GO1_14_0.signalPending()).isFalse();
         assertThat(GoVersion.GO1_14_0.releases()).isEqualTo("go1.14.0");
         assertThat(GoVersion.GO1_14_1.releases()).isEqualTo("go1.14.1-go1.14.9");
+        assertThat(GoVersion.GO1_18.releases()).isEqualTo("go1.18.0-go1.18.10");
+        // Later versions keep the 1.14.x fixes; the pacer rules start at 1.18 and 1.19.
+        for (GoVersion v : new GoVersion[] {GoVersion.GO1_18, GoVersion.GO1_19}) {
+            assertThat(v.signalPending()).as("%s", v).isTrue();
+            assertThat(v.parkingOnChan()).as("%s", v).isTrue();
+            assertThat(v.pacerCountsRoots()).as("%s", v).isTrue();
+        }
+        assertThat(GoVersion.GO1_14.pacerCountsRoots()).isFalse();
+        assertThat(GoVersion.GO1_14_0.pacerCountsRoots()).isFalse();
+        assertThat(GoVersion.GO1_18.adaptiveStackStart()).isFalse();
+        assertThat(GoVersion.GO1_19.adaptiveStackStart()).isTrue();
     }
 
     /**

@@ -12,13 +12,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The commented scenario files under examples/ (README points users at them)
- * and the scenario files the benchmark commands in README use run clean.
+ * The commented scenario files under examples/ (README and docs/scenarios.md point users at
+ * them) and the scenario files the benchmark commands in docs/benchmarks.md use run clean.
  */
 class ExamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"examples/linked-lists.gcs", "examples/pipeline.gcs", "examples/recursion.gcs", "examples/relay.gcs",
+        "examples/pacer/stack-goal.gcs",
         "benchmarks/scale/parked.gcs", "benchmarks/scenarios/tight-loops-bounded.gcs"})
     void exampleRunsClean(String name) {
         Path file = repositoryRoot().resolve(name);
