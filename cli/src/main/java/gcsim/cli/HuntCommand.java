@@ -3,14 +3,11 @@ package gcsim.cli;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Unmatched;
 
@@ -155,10 +152,7 @@ final class HuntCommand implements Callable<Integer> {
             }
         }
         ParseResult run = checkRunOptions(args);
-        if (!(run.commandSpec().userObject() instanceof RunCommand command)) {
-            throw new IllegalStateException("gcsim run's parse has no RunCommand");
-        }
-        int timeout = command.toConfig().timeoutSeconds();
+        int timeout = Main.runCommandOf(run).toConfig().timeoutSeconds();
         if (!run.hasMatchedOption("--timeout")) {
             args.add("--timeout");
             args.add(Integer.toString(DEFAULT_RUN_TIMEOUT_SECONDS));
@@ -198,21 +192,9 @@ final class HuntCommand implements Callable<Integer> {
      * ({@code --seed}). The caller's {@code toConfig()} checks the values.
      */
     private ParseResult checkRunOptions(List<String> args) {
-        CommandLine root = Main.commandLine(out, err, Optional::empty, false);
-        List<String> probe = new ArrayList<>();
-        probe.add("run");
-        probe.addAll(args);
+        List<String> probe = new ArrayList<>(args);
         probe.add("--deterministic");
-        ParseResult parsed;
-        try {
-            parsed = root.parseArgs(probe.toArray(new String[0]));
-        } catch (ParameterException e) {
-            throw new BadInputException(Main.describe(e));
-        }
-        ParseResult run = parsed.subcommand();
-        if (run == null) {
-            throw new BadInputException("bad gcsim run options: " + String.join(" ", args));
-        }
+        ParseResult run = Main.parseRunOptions(probe, "bad gcsim run options: " + String.join(" ", args));
         if (run.hasMatchedOption("--seed")) {
             throw new BadInputException("--seed: the hunt chooses each run's seed; give the range with --seeds A..B");
         }

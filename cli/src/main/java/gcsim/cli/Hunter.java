@@ -14,16 +14,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Runs a {@link HuntPlan}: {@code jobs} worker threads each take the next run, start it as a
- * process of its own ({@link #javaCommand()} then the run's arguments), wait for it and record
- * its exit status; the calling thread draws the progress on stderr until they are done.
+ * Runs a {@link HuntPlan} on a {@link ProcessPool}: {@code jobs} worker threads each take the next
+ * run, start it as a process of its own ({@link #javaCommand()} then the run's arguments), wait for
+ * it and record its exit status; the calling thread draws the progress on stderr until they are done.
  *
  * <p>A run's exit status: 0 passed; 1 (verification failed) and 3 (timeout, or no thread could
  * progress) are failures, and so is any other status (a JVM that crashed or was killed); 2 (bad
@@ -32,7 +29,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * dropped). A run that outlives its {@code --timeout} by {@link #GRACE_SECONDS} is killed and
  * counts as exit 3. A run's stdout and stderr go to temporary files, deleted once read.
  *
- * <p>Threads: {@link #run()} is called once, on the command thread; the workers share the
+ * <p>Threads: {@link #run()} is called once, on the command thread; the pool's workers share the
  * counters (atomics) and {@link #record} (synchronized on this).
  */
 final class Hunter {
@@ -40,8 +37,6 @@ final class Hunter {
     static final int GRACE_SECONDS = 60;
     /** How many first lines of a failed run's output are kept. */
     static final int FIRST_LINES = 15;
-    /** Without a terminal, a progress line every this many nanoseconds. */
-    static final long LOG_INTERVAL_NANOS = 5_000_000_000L;
 
     /** One finished run: {@code index} in the plan, its exit status, its first lines, its duration. */
     record Outcome(long index, int status, List<String> firstLines, long nanos) {}
@@ -60,21 +55,16 @@ final class Hunter {
                   @Nullable Outcome badInput, long nanos) {}
 
     private final HuntPlan plan;
-    private final int jobs;
     private final boolean all;
     private final List<String> javaCommand;
     private final int timeoutSeconds;
     private final int graceSeconds;
-    private final PrintStream err;
-    private final boolean terminal;
+    private final ProcessPool pool;
 
-    private final AtomicLong next = new AtomicLong();
     private final AtomicLong seedsDone = new AtomicLong();
     private final AtomicLong realDone = new AtomicLong();
-    private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private final List<Outcome> failures = new ArrayList<>(); // guarded by this
     private @Nullable Outcome badInput = null; // guarded by this
-    private volatile boolean stop;
 
     /**
      * @param plan           what to run
@@ -90,12 +80,10 @@ final class Hunter {
            PrintStream err, boolean terminal) {
         this.plan = plan;
         this.graceSeconds = graceSeconds;
-        this.jobs = jobs;
         this.all = all;
         this.javaCommand = List.copyOf(javaCommand);
         this.timeoutSeconds = timeoutSeconds;
-        this.err = err;
-        this.terminal = terminal;
+        this.pool = new ProcessPool(jobs, "gcsim hunt", err, terminal);
     }
 
     /**
@@ -129,71 +117,18 @@ final class Hunter {
 
     /** Runs the plan to its end (or its first failure). The command thread; returns when no run is left. */
     Result run() {
-        long start = System.nanoTime();
-        Thread killer = new Thread(this::killLive, "gcsim-hunt-kill");
-        Runtime.getRuntime().addShutdownHook(killer); // an interrupted hunt leaves no run behind
-        CountDownLatch done = new CountDownLatch(jobs);
-        List<Thread> workers = new ArrayList<>();
-        List<Throwable> crashed = new ArrayList<>();
-        for (int j = 0; j < jobs; j++) {
-            Thread t = new Thread(() -> work(done), "gcsim-hunt-" + j);
-            t.setDaemon(true);
-            t.setUncaughtExceptionHandler((th, ex) -> {
-                synchronized (crashed) {
-                    crashed.add(ex);
-                }
-                stopAll();
-                done.countDown();
-            });
-            workers.add(t);
-            t.start();
-        }
-        ProgressDraw progress = new ProgressDraw(start);
-        try {
-            while (!done.await(terminal ? 200 : 1_000, TimeUnit.MILLISECONDS)) {
-                progress.maybeDraw();
-            }
-            for (Thread t : workers) {
-                t.join();
-            }
-        } catch (InterruptedException e) {
-            stopAll();
-            Thread.currentThread().interrupt();
-        } finally {
-            progress.clear();
-            try {
-                Runtime.getRuntime().removeShutdownHook(killer);
-            } catch (IllegalStateException e) {
-                // Already shutting down: the hook runs.
-            }
-        }
-        synchronized (crashed) {
-            if (!crashed.isEmpty()) {
-                throw new IllegalStateException("a hunt worker failed", crashed.get(0));
-            }
-        }
+        long nanos = pool.run(plan.total(), this::runAndRecord, this::status);
         synchronized (this) {
             boolean early = seedsDone.get() + realDone.get() < plan.total();
-            return new Result(List.copyOf(failures), seedsDone.get(), realDone.get(), early, badInput,
-                    System.nanoTime() - start);
+            return new Result(List.copyOf(failures), seedsDone.get(), realDone.get(), early, badInput, nanos);
         }
     }
 
-    /** A worker: takes runs until none is left or the hunt stops. Worker thread. */
-    private void work(CountDownLatch done) {
-        try {
-            while (!stop) {
-                long i = next.getAndIncrement();
-                if (i >= plan.total()) {
-                    return;
-                }
-                Outcome o = runOne(i);
-                if (o != null) {
-                    record(o);
-                }
-            }
-        } finally {
-            done.countDown();
+    /** Runs run {@code i} and records its end unless the hunt killed it. Worker thread. */
+    private void runAndRecord(long i) {
+        Outcome o = runOne(i);
+        if (o != null) {
+            record(o);
         }
     }
 
@@ -207,27 +142,12 @@ final class Hunter {
             if (badInput == null) {
                 badInput = o;
             }
-            stopAll();
+            pool.stop();
             return;
         }
         failures.add(o);
         if (!all) {
-            stopAll();
-        }
-    }
-
-    /** Starts no new run and kills the runs under way. Any thread. */
-    private void stopAll() {
-        stop = true;
-        killLive();
-    }
-
-    private void killLive() {
-        for (Process p : live) {
-            if (live.remove(p)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
+            pool.stop();
         }
     }
 
@@ -240,50 +160,20 @@ final class Hunter {
         List<String> cmd = new ArrayList<>(javaCommand);
         cmd.addAll(plan.argsOf(i));
         long t0 = System.nanoTime();
-        Path out = null;
-        Path errFile = null;
-        try {
-            out = Files.createTempFile("gcsim-hunt-", ".out");
-            errFile = Files.createTempFile("gcsim-hunt-", ".err");
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(errFile.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File(nullDevice()))).start();
-            live.add(p);
-            if (stop) {
-                killLive();
+        try (ProcessPool.Ended e = pool.exec(cmd, timeoutSeconds == 0 ? 0 : (long) timeoutSeconds + graceSeconds)) {
+            if (e == null) {
+                return null;
             }
-            boolean ended = timeoutSeconds == 0 ? waitFor(p) : p.waitFor(
-                    (long) timeoutSeconds + graceSeconds, TimeUnit.SECONDS);
-            if (!ended) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly().waitFor();
-                live.remove(p);
+            if (e.overran()) {
                 return new Outcome(i, ExitStatus.TIMEOUT, List.of("gcsim hunt: killed the run after "
                         + (timeoutSeconds + graceSeconds) + " s: it outlived its --timeout " + timeoutSeconds
                         + " by " + graceSeconds + " s"), System.nanoTime() - t0);
             }
-            if (!live.remove(p)) {
-                return null; // killed by stopAll: not a result of the run
-            }
-            List<String> head = head(errFile);
-            return new Outcome(i, p.exitValue(), head.isEmpty() ? head(out) : head, System.nanoTime() - t0);
-        } catch (IOException e) {
-            throw new UncheckedIOException("gcsim hunt: cannot start " + String.join(" ", cmd), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(errFile);
+            List<String> head = head(e.err());
+            return new Outcome(i, e.status(), head.isEmpty() ? head(e.out()) : head, System.nanoTime() - t0);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("gcsim hunt: cannot read the output of " + String.join(" ", cmd), ex);
         }
-    }
-
-    private static boolean waitFor(Process p) throws InterruptedException {
-        p.waitFor();
-        return true;
-    }
-
-    private static String nullDevice() {
-        return File.separatorChar == '\\' ? "NUL" : "/dev/null";
     }
 
     /** The first {@link #FIRST_LINES} non-blank lines of {@code file}. */
@@ -300,56 +190,15 @@ final class Hunter {
         return lines;
     }
 
-    private static void deleteQuietly(@Nullable Path file) {
-        if (file != null) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                // A temporary file left behind is harmless.
-            }
+    /** The status line: seeds and real runs done, failures, runs under way, the time so far. */
+    private String status(long elapsedNanos) {
+        int failed;
+        synchronized (this) {
+            failed = failures.size();
         }
-    }
-
-    /** The progress on stderr: one line redrawn in place on a terminal, else a line every few seconds. */
-    private final class ProgressDraw {
-        private final long start;
-        private long last;
-        private boolean drawn;
-
-        ProgressDraw(long start) {
-            this.start = start;
-            this.last = start;
-        }
-
-        /** The command thread. */
-        void maybeDraw() {
-            long now = System.nanoTime();
-            if (!terminal && now - last < LOG_INTERVAL_NANOS) {
-                return;
-            }
-            last = now;
-            int failed;
-            synchronized (Hunter.this) {
-                failed = failures.size();
-            }
-            String text = "gcsim hunt: " + Units.count(seedsDone.get()) + "/" + Units.count(plan.seedCount())
-                    + " seeds" + (plan.real() > 0 ? ", " + realDone.get() + "/" + plan.real() + " real runs" : "")
-                    + ", " + failed + (failed == 1 ? " failure" : " failures") + ", " + live.size() + " running, "
-                    + Units.duration(now - start);
-            if (terminal) {
-                err.print(ProgressLine.ERASE + text);
-                drawn = true;
-            } else {
-                err.println(text);
-            }
-            err.flush();
-        }
-
-        void clear() {
-            if (drawn) {
-                err.print(ProgressLine.ERASE);
-                err.flush();
-            }
-        }
+        return Units.count(seedsDone.get()) + "/" + Units.count(plan.seedCount()) + " seeds"
+                + (plan.real() > 0 ? ", " + realDone.get() + "/" + plan.real() + " real runs" : "")
+                + ", " + failed + (failed == 1 ? " failure" : " failures") + ", " + pool.running() + " running, "
+                + Units.duration(elapsedNanos);
     }
 }

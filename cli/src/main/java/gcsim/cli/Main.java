@@ -1,9 +1,11 @@
 package gcsim.cli;
 
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.Charset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -88,6 +90,7 @@ public final class Main {
         cl.addSubcommand("scenarios", new ScenariosCommand(out));
         cl.addSubcommand("versions", new VersionsCommand(out));
         cl.addSubcommand("hunt", new HuntCommand(out, err, terminal, Hunter.javaCommand()));
+        cl.addSubcommand("bench", new BenchCommand(out, err, terminal, Hunter.javaCommand(), engines));
         cl.addSubcommand("report", new ReportCommand(out));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         Converters.register(cl);
@@ -96,6 +99,40 @@ public final class Main {
         cl.setParameterExceptionHandler((ex, args) -> badInput(err, describe(ex)));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> failed(err, ex, parsed));
         return cl;
+    }
+
+    /**
+     * Parses {@code args} as the options of {@code gcsim run} (without the command name) and
+     * returns the parse of {@code run}, whose user object is the {@link RunCommand} (its
+     * {@code toConfig()} then checks the values); BadInputException (exit 2) if {@code gcsim run}
+     * would refuse them, {@code otherwise} as its message when picocli finds no run at all. Runs
+     * nothing. Any thread.
+     */
+    static ParseResult parseRunOptions(List<String> args, String otherwise) {
+        PrintStream discard = new PrintStream(OutputStream.nullOutputStream(), true, Charset.defaultCharset());
+        CommandLine root = commandLine(discard, discard, Optional::empty, false);
+        List<String> probe = new ArrayList<>();
+        probe.add("run");
+        probe.addAll(args);
+        ParseResult parsed;
+        try {
+            parsed = root.parseArgs(probe.toArray(new String[0]));
+        } catch (ParameterException e) {
+            throw new BadInputException(describe(e));
+        }
+        ParseResult run = parsed.subcommand();
+        if (run == null) {
+            throw new BadInputException(otherwise);
+        }
+        return run;
+    }
+
+    /** The {@link RunCommand} a parse of {@link #parseRunOptions} filled. */
+    static RunCommand runCommandOf(ParseResult run) {
+        if (!(run.commandSpec().userObject() instanceof RunCommand command)) {
+            throw new IllegalStateException("gcsim run's parse has no RunCommand");
+        }
+        return command;
     }
 
     private static PrintWriter writer(PrintStream stream) {

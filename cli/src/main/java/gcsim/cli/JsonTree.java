@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Test-only: parses JSON text back with jackson-core's streaming parser into
- * Maps, Lists, Longs, Doubles, Strings, Booleans and nulls, and insists the
- * text is exactly one value.
+ * Parses JSON text with jackson-core's streaming parser into Maps (keys in
+ * their order), Lists, Longs, Doubles, Strings, Booleans and {@link #NULL},
+ * and insists the text is exactly one value. {@code gcsim bench} reads run
+ * reports with it; tests read every JSON gcsim prints. Stateless: any thread.
  */
 final class JsonTree {
     private static final JsonFactory JSON = new JsonFactory();
@@ -39,12 +40,18 @@ final class JsonTree {
     }
 
     private static Object read(JsonParser p) throws IOException {
-        switch (p.currentToken()) {
+        JsonToken token = p.currentToken();
+        if (token == null) {
+            throw new IOException("the JSON text ends early");
+        }
+        switch (token) {
             case START_OBJECT: {
                 Map<String, Object> m = new LinkedHashMap<>();
                 while (p.nextToken() != JsonToken.END_OBJECT) {
                     String key = p.currentName();
-                    p.nextToken();
+                    if (key == null || p.nextToken() == null) {
+                        throw new IOException("the JSON text ends early");
+                    }
                     if (m.containsKey(key)) {
                         throw new IOException("duplicate key " + key);
                     }
@@ -72,7 +79,7 @@ final class JsonTree {
             case VALUE_NULL:
                 return NULL;
             default:
-                throw new IOException("unexpected " + p.currentToken());
+                throw new IOException("unexpected " + token + " at " + p.currentLocation());
         }
     }
 
