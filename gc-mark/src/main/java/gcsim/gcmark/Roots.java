@@ -164,6 +164,11 @@ final class Roots {
         if (hook != null) {
             hook.accept(gp); // a test deschedules the worker here, mid stack job, holding gp
         }
+        // The stack job holds gp (its scan bit) and scanstack starts with the shrink: what
+        // gp's M and gp's channel partners do between the claim and the shrink
+        // (chanparkcommit's unlock, a partner's copy into gp's stack) is what
+        // isShrinkStackSafe must be safe against.
+        work.rt.platform().schedulingPoint("stack job: gp claimed, before scanstack");
         if (!breakStackScan || marking.isCheckmark()) {
             int frames = scanstack(gp, marking, gcw);
             work.stacksScanned.incrementAndGet();

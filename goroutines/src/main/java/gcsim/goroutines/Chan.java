@@ -80,6 +80,7 @@ public final class Chan {
     boolean chansend(Sched rt, M mp, G gp, long slot) {
         Stack st = stackOf(gp);
         long v = st.read(slot);
+        rt.platform.schedulingPoint("chansend: before lock");
         rt.platform.lock(lock);
         Sudog sg = dequeueRecv();
         if (sg != null) {
@@ -90,6 +91,9 @@ public final class Chan {
             sg.elem = 0; // Go's send: sg.elem = nil (releaseSudog checks it)
             sg.success = true;
             lock.unlock();
+            // The receiver has its value and its wait record is cleared, but it is not
+            // runnable yet: a stack job may hold it, and its M may still be in park_m.
+            rt.platform.schedulingPoint("chansend: unlocked, receiver not readied");
             rt.goready(rg);
             return false;
         }
@@ -108,6 +112,7 @@ public final class Chan {
     /** Returns true when gp must park; false when done. */
     boolean chanrecv(Sched rt, M mp, G gp, long slot) {
         Stack st = stackOf(gp);
+        rt.platform.schedulingPoint("chanrecv: before lock");
         rt.platform.lock(lock);
         Sudog sg = dequeueSend();
         if (sg != null) {
@@ -129,6 +134,7 @@ public final class Chan {
             sg.elem = 0; // Go's recv: sg.elem = nil (releaseSudog checks it)
             sg.success = true;
             lock.unlock();
+            rt.platform.schedulingPoint("chanrecv: unlocked, sender not readied");
             rt.goready(sgp);
             return false;
         }
