@@ -80,7 +80,6 @@ public final class Chan {
     boolean chansend(Sched rt, M mp, G gp, long slot) {
         Stack st = stackOf(gp);
         long v = st.read(slot);
-        rt.platform.schedulingPoint("chansend: before lock");
         rt.platform.lock(lock);
         Sudog sg = dequeueRecv();
         if (sg != null) {
@@ -112,7 +111,6 @@ public final class Chan {
     /** Returns true when gp must park; false when done. */
     boolean chanrecv(Sched rt, M mp, G gp, long slot) {
         Stack st = stackOf(gp);
-        rt.platform.schedulingPoint("chanrecv: before lock");
         rt.platform.lock(lock);
         Sudog sg = dequeueSend();
         if (sg != null) {

@@ -39,6 +39,10 @@ public class DeterministicBench {
     @Param({"deterministic"})
     public String mode;
 
+    /** Cycles per run ({@code -p cycles=1,3,12}: the per-run set-up cost against the running). */
+    @Param({"3"})
+    public int cycles;
+
     /** Instructions per run, summed by JMH over the iteration and divided by its time. */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.OPERATIONS)
@@ -58,7 +62,7 @@ public class DeterministicBench {
                 .goroutines(50).procs(2).seed(1)
                 .deterministic(mode.equals("deterministic"))
                 .build();
-        RunResult r = p.run(3, Duration.ofSeconds(60));
+        RunResult r = p.run(cycles, Duration.ofSeconds(60));
         if (r.fatal() != null || r.timedOut() || !r.verification().clean()) {
             throw new AssertionError("run failed: " + r.fatal());
         }
