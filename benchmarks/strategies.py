@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Strategy figures for README (issue 7): runs `./gcsim run --json` for each
+"""Strategy figures for docs/benchmarks.md, "Strategies" (issue 7): runs `./gcsim run --json` for each
 configuration and prints one row per run. Usage, from the repository root:
 
     python3 benchmarks/strategies.py            # all tables (a few minutes)

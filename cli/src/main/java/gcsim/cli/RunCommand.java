@@ -129,7 +129,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--break", paramLabel = "PIECE",
             description = "break one piece of the protocol on purpose, to watch the oracles catch what it"
-                    + " protects (repeatable; see the README's --break table)")
+                    + " protects (repeatable; see docs/reliability.md)")
     private List<String> broken = new ArrayList<>();
 
     @Option(names = "--go", paramLabel = "VERSION",

@@ -46,7 +46,7 @@ import org.junit.jupiter.api.Test;
  * ({@link SchedConfig#withBroken}, per runtime), the scenario that exercises
  * it must fail, proving these invariants bite.
  * Coverage (invocations explored per scenario) is {@link #INVOCATIONS}; the
- * README's Reliability section lists the scenarios.
+ * docs/reliability.md ("Model checking") lists the scenarios.
  */
 class SuspendProtocolModelCheckTest {
     /**

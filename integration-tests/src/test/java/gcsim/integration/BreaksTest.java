@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * own checks on poisoned memory, or Go's throw); the same scenario with nothing broken runs
  * clean. Real (not deterministic) runs with generous cycle bounds: the interleavings these
  * pieces guard are ones the deterministic baton does not produce (a mark worker's scan
- * between two mutator instructions, a copy in progress), and the README's Reliability table
+ * between two mutator instructions, a copy in progress), and docs/reliability.md's table
  * gives the measured cycles to detection (a few; the bounds here are several times more).
  */
 class BreaksTest {

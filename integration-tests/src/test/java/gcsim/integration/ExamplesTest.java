@@ -12,8 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The commented scenario files under examples/ (README points users at them)
- * and the scenario files the benchmark commands in README use run clean.
+ * The commented scenario files under examples/ (README and docs/scenarios.md point users at
+ * them) and the scenario files the benchmark commands in docs/benchmarks.md use run clean.
  */
 class ExamplesTest {
 

@@ -8,26 +8,34 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * README's "Running GC cycles from your own tests" shows {@link ReadmeExampleTest} as it is
- * (everything after its package line), so the example always compiles and passes.
+ * The embedding page, docs/embedding.md ("Running GC cycles from your own tests", linked from the
+ * README), shows {@link ReadmeExampleTest} as it is (everything after its package line), so the
+ * example always compiles and passes.
  */
 class ReadmeExampleInSyncTest {
-    static final String SECTION = "## Running GC cycles from your own tests";
+    static final String PAGE = "docs/embedding.md";
+    static final String TITLE = "# Running GC cycles from your own tests\n";
 
     @Test
-    void theReadmeShowsTheExampleTestAsItIs() throws IOException {
+    void theEmbeddingPageShowsTheExampleTestAsItIs() throws IOException {
         Path root = repositoryRoot();
-        String readme = Files.readString(root.resolve("README.md"));
+        String page = Files.readString(root.resolve(PAGE));
         String test = Files.readString(root.resolve(
                 "integration-tests/src/test/java/gcsim/integration/ReadmeExampleTest.java"));
-        assertThat(readme).contains(SECTION);
-        String section = readme.substring(readme.indexOf(SECTION));
-        int open = section.indexOf("```java\n");
-        assertThat(open).as("a java code block in the section").isNotNegative();
-        int close = section.indexOf("\n```\n", open);
-        String block = section.substring(open + "```java\n".length(), close + 1);
+        assertThat(page).startsWith(TITLE);
+        int open = page.indexOf("```java\n");
+        assertThat(open).as("a java code block on the page").isNotNegative();
+        int close = page.indexOf("\n```\n", open);
+        String block = page.substring(open + "```java\n".length(), close + 1);
         String body = test.substring(test.indexOf("\n\n") + 2); // without "package gcsim.integration;"
         assertThat(block).isEqualTo(body);
+    }
+
+    /** A newcomer finds the page from the README. */
+    @Test
+    void theReadmeLinksToTheEmbeddingPage() throws IOException {
+        String readme = Files.readString(repositoryRoot().resolve("README.md"));
+        assertThat(readme).contains("](" + PAGE + ")");
     }
 
     /** The repository root (it holds README.md and examples/); Maven runs tests in the module's directory. */

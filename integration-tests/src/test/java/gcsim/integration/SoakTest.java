@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Timeout;
  * Every run must exit 0 with verdict "ok", no oracle fired, every cycle
  * checkmarked clean (or "off"), no lost object and no use after free. For a
  * longer soak outside CI run the same command line with a large
- * {@code --cycles} (see README, Reliability).
+ * {@code --cycles} (see docs/reliability.md, "Soak").
  */
 class SoakTest {
     static final int MIN_CYCLES = 1_000;

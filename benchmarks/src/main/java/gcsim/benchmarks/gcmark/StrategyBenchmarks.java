@@ -39,7 +39,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       (the total stack-job time) and the score.
  *   <li>{@code preempt}: {@code async} vs {@code cooperative}: with calls in
  *       the loop both stop at the next prologue; tight loops without calls
- *       are the CLI's {@code tight-loops} scenario (see the README).
+ *       are the CLI's {@code tight-loops} scenario (see docs/benchmarks.md, "Strategies").
  * </ul>
  * Auxiliary counters are sums over an iteration's cycles; divide by
  * {@code cycles} for a per-cycle figure (p99 is the mean of the cycles' p99).

@@ -15,8 +15,7 @@ import java.util.regex.Pattern;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Reads a scenario file (the format README's "Scenario files" section
- * documents) into a {@link Scenario}: object types, channels, functions in
+ * Reads a scenario file (the format docs/scenarios.md documents) into a {@link Scenario}: object types, channels, functions in
  * the mutator instruction set ({@link gcsim.goroutines.mutator.Op}), the goroutines
  * to start and GC settings. One statement per line; {@code #} starts a
  * comment.
