@@ -1,7 +1,8 @@
 /**
  * The gcsim command line: picocli commands, the validated {@link gcsim.cli.RunConfig},
  * the {@link gcsim.cli.Engine} boundary the simulation (a {@code gcsim.process.GoProcess})
- * plugs into, and the reports (Go's gctrace lines, the summary table, the JSON object, Chrome traces).
+ * plugs into, and the reports (Go's gctrace lines, the summary table, the JSON object, Chrome traces);
+ * {@code gcsim.cli.report} (not exported): the HTML page of charts comparing runs, {@code gcsim report}.
  */
 module gcsim.cli {
     requires static org.checkerframework.checker.qual;
@@ -12,6 +13,10 @@ module gcsim.cli {
     requires gcsim.process;
     requires info.picocli;
     requires com.fasterxml.jackson.core;
+    // gcsim report: the charts, drawn with AWT (headless) into SVG.
+    requires java.desktop;
+    requires org.jfree.jfreechart;
+    requires org.jfree.svg;
 
     exports gcsim.cli;
     // picocli reads and sets the @Option fields reflectively.

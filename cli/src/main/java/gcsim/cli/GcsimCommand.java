@@ -11,8 +11,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The top-level {@code gcsim} command: {@code --help}, {@code --version} and
- * the subcommands {@code run}, {@code scenarios}, {@code versions}, {@code hunt} and {@code help}, which
- * {@link Main} attaches.
+ * the subcommands {@code run}, {@code scenarios}, {@code versions}, {@code hunt}, {@code report} and
+ * {@code help}, which {@link Main} attaches.
  */
 @Command(
         name = "gcsim",
@@ -31,6 +31,7 @@ import picocli.CommandLine.Spec;
             "  gcsim scenarios                the built-in scenarios",
             "  gcsim versions                 the Go versions run --go takes",
             "  gcsim hunt --scenario churn --seeds 1..500   a failing seed and its replay command",
+            "  gcsim report a.json b.json -o report.html   charts comparing runs, one HTML page",
         })
 final class GcsimCommand implements Runnable {
 

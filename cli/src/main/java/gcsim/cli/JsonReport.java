@@ -111,6 +111,31 @@ public final class JsonReport {
         writeAssists(gen, c.assists());
         writeRootSnapshot(gen, c.roots());
         writeCycleExtras(gen, c);
+        writePacer(gen, c.pacer());
+        gen.writeEndObject();
+    }
+
+    /**
+     * Beyond the contract, from go1.18 only (absent under go1.14, which has none of it): the
+     * redesigned pacer at this cycle's mark termination, {"pacer": {"goalStackBytes",
+     * "goalGlobalsBytes", "heapScanWork", "stackScanWork", "globalsScanWork", "consMark",
+     * "runwayBytes", "startingStackSize"}} (see docs/go-versions.md). The next goal is
+     * heapLiveBytes + (heapLiveBytes + goalStackBytes + goalGlobalsBytes) * GOGC/100 unless the
+     * trigger's bounds push it up.
+     */
+    private static void writePacer(JsonGenerator gen, CycleRecord.PacerFigures p) throws IOException {
+        if (p.equals(CycleRecord.PacerFigures.NONE)) {
+            return;
+        }
+        gen.writeObjectFieldStart("pacer");
+        gen.writeNumberField("goalStackBytes", p.goalStackBytes());
+        gen.writeNumberField("goalGlobalsBytes", p.goalGlobalsBytes());
+        gen.writeNumberField("heapScanWork", p.heapScanWork());
+        gen.writeNumberField("stackScanWork", p.stackScanWork());
+        gen.writeNumberField("globalsScanWork", p.globalsScanWork());
+        gen.writeNumberField("consMark", p.consMark());
+        gen.writeNumberField("runwayBytes", p.runwayBytes());
+        gen.writeNumberField("startingStackSize", p.startingStackSize());
         gen.writeEndObject();
     }
 

@@ -88,6 +88,7 @@ public final class Main {
         cl.addSubcommand("scenarios", new ScenariosCommand(out));
         cl.addSubcommand("versions", new VersionsCommand(out));
         cl.addSubcommand("hunt", new HuntCommand(out, err, terminal, Hunter.javaCommand()));
+        cl.addSubcommand("report", new ReportCommand(out));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         Converters.register(cl);
         cl.setOut(writer(out));

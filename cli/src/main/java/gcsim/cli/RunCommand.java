@@ -182,7 +182,7 @@ final class RunCommand implements Callable<Integer> {
     private GoVersion version() {
         return GoVersion.byName(goVersion).orElseThrow(() -> new BadInputException(
                 "--go: unknown Go version '" + goVersion + "'; known versions: " + GoVersion.names()
-                        + " (or a go1.14.x release they stand for; see gcsim versions)"));
+                        + " (or a release they stand for, e.g. go1.14.12; see gcsim versions)"));
     }
 
     /** The pieces named by {@code --break}, or BadInputException naming the unknown one and the valid ones. */

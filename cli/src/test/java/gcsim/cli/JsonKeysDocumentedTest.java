@@ -31,10 +31,14 @@ class JsonKeysDocumentedTest {
         Set<String> keys = new TreeSet<>();
         keysOf(JsonTree.parse(json("run", "--json", "--deterministic", "--seed", "1", "--goroutines", "20",
                 "--procs", "2", "--cycles", "2")), keys);
+        // go1.19: the pacer object (go1.18's pacer, go1.19's starting stack size)
+        keysOf(JsonTree.parse(json("run", "--json", "--deterministic", "--seed", "1", "--goroutines", "20",
+                "--procs", "2", "--cycles", "2", "--go", "1.19")), keys);
         // stack jobs that do not stop the goroutine: Go's "scanstack - bad status" ends the run
         keysOf(JsonTree.parse(json("run", "--json", "--deterministic", "--seed", "1", "--goroutines", "20",
                 "--procs", "2", "--cycles", "2", "--break", "suspend")), keys);
-        assertThat(keys).as("keys the report wrote").contains("finishSweep", "checks", "digest", "message", "lines");
+        assertThat(keys).as("keys the report wrote").contains("finishSweep", "checks", "digest", "message", "lines",
+                "startingStackSize");
         List<String> undocumented = keys.stream()
                 .filter(k -> !Pattern.compile("`([A-Za-z]+\\.)*" + Pattern.quote(k) + "`").matcher(page).find()).toList();
         assertThat(undocumented).as("JSON keys missing from " + PAGE).isEmpty();

@@ -41,6 +41,8 @@ final class Assist {
 
     private final Sched rt;
     private final Barrier barrierForGcw;
+    /** go1.18's pacer: the assist ratio's expected work and the root jobs' work (see {@link Pacer}). */
+    private final Pacer pacer;
     private final AtomicLong bgScanCredit = new AtomicLong();
     private final ArrayDeque<G> assistQueue = new ArrayDeque<>(); // guarded by assistLock
     /**
@@ -70,13 +72,30 @@ final class Assist {
     /** What an assist needs of the running cycle. */
     record Mark(CycleWork work, Roots roots, Marking marking, WorkPool pool) {}
 
-    Assist(Sched rt, Barrier barrierForGcw) {
+    Assist(Sched rt, Barrier barrierForGcw, Pacer pacer) {
         this.rt = rt;
         this.barrierForGcw = barrierForGcw;
+        this.pacer = pacer;
     }
 
-    /** Mark start (world stopped): Go's revise with heap_scan approximated by the live heap. */
+    /** The pacer whose work counters the drains feed. */
+    Pacer pacer() {
+        return pacer;
+    }
+
+    /**
+     * Mark start (world stopped): Go's revise with heap_scan approximated by the live heap
+     * ({@code scanWorkExpected}, go1.14). From go1.18 (the pacer counts stacks and globals) the
+     * pacer's startCycle runs first, the goal is at least {@link Pacer#MIN_RUNWAY} above the
+     * live heap (go1.18's startCycle; go1.14's 1 MiB is not modelled), and the expected work is
+     * {@code lastHeapScan + stackScan + globalsScan}.
+     */
     void enable(Mark m, long heapLive, long heapGoal, long scanWorkExpected) {
+        if (pacer.countsRoots()) {
+            pacer.startCycle(m.work(), heapLive);
+            heapGoal = Math.max(heapGoal, heapLive + Pacer.MIN_RUNWAY);
+            scanWorkExpected = pacer.scanWorkExpected();
+        }
         long heapDistance = Math.max(heapGoal - heapLive, 1);
         long expected = Math.max(scanWorkExpected, 1000);
         assistWorkPerByte = (double) expected / heapDistance;
@@ -110,6 +129,11 @@ final class Assist {
 
     long takeAssistNanos() {
         return assistNanos.getAndSet(0);
+    }
+
+    /** The cycle's assist time so far, not reset (go1.18's endCycle reads it). Any thread. */
+    long assistNanos() {
+        return assistNanos.get();
     }
 
     /** The cycle's assist counters (nanos as given); resets them. World stopped, after {@link #disable}. */
@@ -240,12 +264,14 @@ final class Assist {
      * ({@code for !gp.preempt && workFlushed+gcw.scanWork < scanWork}): a
      * stop-the-world (preemptall) then waits for one object or root job, not for
      * the whole assist. gc is the assisting G's (Go's {@code getg().m.curg}).
+     * From go1.18 a root job's work counts too ({@code workFlushed += markroot(...)}).
      */
     private long gcDrainN(GcGoroutine gc, Mark m, GcWork gcw, long scanWork) {
         long start = gcw.scanWork;
+        long rootWork = 0; // always 0 before go1.18
         // Created only if this assist takes a stack job: most assists scan heap objects only.
         Histogram latencies = null;
-        while (!gc.preempt() && gcw.scanWork - start < scanWork && mark != null) {
+        while (!gc.preempt() && rootWork + gcw.scanWork - start < scanWork && mark != null) {
             long b = gcw.tryGetFast();
             if (b == 0) {
                 b = gcw.tryGet();
@@ -256,7 +282,7 @@ final class Assist {
                     if (latencies == null) {
                         latencies = CycleWork.latencyHistogram();
                     }
-                    m.roots().markroot(m.work(), m.marking(), gcw, job, latencies);
+                    rootWork += m.roots().markroot(m.work(), m.marking(), gcw, job, latencies);
                     continue;
                 }
                 break;
@@ -270,7 +296,8 @@ final class Assist {
         }
         long done = gcw.scanWork - start;
         gcw.scanWork = start;
-        return done;
+        pacer.addHeapScanWork(done);
+        return done + rootWork;
     }
 
     /** {@link #gcParkAssist}'s "back out and retry": background credit appeared. */

@@ -196,7 +196,12 @@ final class BgMarkWorker implements GoCode {
                 if (job >= work.markrootJobs) {
                     break;
                 }
-                c.roots().markroot(work, c.marking(), gcw, job, latencies);
+                long rootWork = c.roots().markroot(work, c.marking(), gcw, job, latencies);
+                if (rootWork != 0 && flushBgCredit) {
+                    // go1.18's markroot(gcw, job, flushBgCredit): stack and globals work is
+                    // background credit too (0 before go1.18).
+                    c.assist().gcFlushBgCredit(rootWork);
+                }
                 if (check != null && check.getAsBoolean()) {
                     flushScanWork(gcw, initScanWork, flushBgCredit);
                     return;
@@ -222,6 +227,7 @@ final class BgMarkWorker implements GoCode {
             // account if we've accumulated enough locally so
             // mutator assists can draw on it.
             if (gcw.scanWork >= GC_CREDIT_SLACK) {
+                c.assist().pacer().addHeapScanWork(gcw.scanWork);
                 if (flushBgCredit) {
                     c.assist().gcFlushBgCredit(gcw.scanWork - initScanWork);
                     initScanWork = 0;
@@ -242,6 +248,7 @@ final class BgMarkWorker implements GoCode {
     /** gcDrain's done: flush remaining scan work credit. */
     private void flushScanWork(GcWork gcw, long initScanWork, boolean flushBgCredit) {
         if (gcw.scanWork > 0) {
+            c.assist().pacer().addHeapScanWork(gcw.scanWork);
             if (flushBgCredit) {
                 c.assist().gcFlushBgCredit(gcw.scanWork - initScanWork);
             }

@@ -67,11 +67,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * (schedEnableUser) and every P runs a dedicated worker.
  *
  * <p>Deliberate differences: a cycle (forced, triggered by the heap goal, or
- * asked for by a goroutine's runtime.GC(), see {@link RuntimeGC}) is run by a
- * collector thread (like forcegchelper), not on the allocating or calling
- * goroutine's stack, so gcStart, gcMarkDone and mark termination stop the world
- * without holding a P; the worker goroutines signal that thread where Go's last
- * worker would call gcMarkDone itself.
+ * asked for by a goroutine's runtime.GC(), see {@link RuntimeGC}) is driven by a
+ * cycle thread that is not an M, not by the allocating or calling goroutine; the
+ * worker goroutines signal that thread where Go's last worker would call
+ * gcMarkDone itself. The stopped phases themselves (sweep termination, gcMarkDone
+ * with mark termination) run as in Go on an M holding a P: the thread hands each
+ * to a system goroutine ({@link GcCoordinator}) and waits, so the stopper's own P
+ * counts as stopped at once and keeps running when the world restarts.
  *
  * <p>Threading: {@link #gc()} may be called from any thread that is not an M;
  * cycles are serialised (Go's work.startSema).
@@ -134,6 +136,8 @@ public final class Collector implements AutoCloseable {
     private final BgMarkWorker.Context workerContext;
     /** The cycle being marked (Go's global work), for the worker goroutines; null before the first. */
     private volatile @Nullable CycleWork currentCycle;
+    /** The goroutine that runs the stopped phases on an M holding a P; started with the first cycle. */
+    private final GcCoordinator coordinator;
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
     private StressTrigger stress;
     /** runtime.GC() called by goroutines (the mutator's gc instruction), and work.cycles. */
@@ -158,15 +162,22 @@ public final class Collector implements AutoCloseable {
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
         heapGc.setDebugGccheckmark(config.checkmark());
         // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
-        this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken());
+        this.controller = new GcController(rt.platform(), procs);
+        // go1.18's pacer (stacks and globals as GC work); under go1.14 it only counts.
+        Pacer pacer = new Pacer(rt, heap, controller);
+        this.roots = new Roots(heap, new StackScan(rt.functab()), rt.config().broken(), pacer);
         this.barrier = new Barrier(marking, perP, shared, rt.config().broken());
         this.markDone = new MarkDone(rt.gcSupport(), barrier, perP, shared);
-        this.assist = new Assist(rt, barrier);
-        this.controller = new GcController(rt.platform(), procs);
+        this.assist = new Assist(rt, barrier, pacer);
+        pacer.useAssistTime(assist::assistNanos);
+        if (pacer.countsRoots()) {
+            heapGc.setPacerHook(pacer);
+        }
         this.bgMarkWorkers = new BgMarkWorker[procs];
         this.workerContext = new BgMarkWorker.Context(rt, controller, roots, marking, pool, perP, assist,
                 () -> currentCycle, bgMarkReady);
         this.stress = new StressTrigger(rt, 0, false, triggerWakeup::post);
+        this.coordinator = new GcCoordinator(rt);
         this.runtimeGC = new RuntimeGC(rt, heapGc, triggerWakeup::post);
     }
 
@@ -196,6 +207,11 @@ public final class Collector implements AutoCloseable {
      */
     void setScanHookForTest(@Nullable Consumer<G> hook) {
         roots.scanHookForTest = hook;
+    }
+
+    /** Whether the collector is in the mark phase (Go's gcphase == _GCmark). Any thread. */
+    boolean inMarkPhase() {
+        return gcphase == GC_MARK;
     }
 
     /** The mark assists, for this package's tests. */
@@ -387,6 +403,7 @@ public final class Collector implements AutoCloseable {
         stress.setCycleRunning(true);
         try {
             gcBgMarkStartWorkers();
+            coordinator.start();
             return cycle(forced, config.mode() == GcConfig.Mode.STW);
         } finally {
             stress.setCycleRunning(false);
@@ -421,29 +438,44 @@ public final class Collector implements AutoCloseable {
         SchedCounters before = SchedCounters.of(rt);
         CycleWork work = new CycleWork(rt, chans.toArray(new Chan[0]), clock.tSweepTerm,
                 config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE, suspendLatency);
+        CycleOutcome out = new CycleOutcome();
+        coordinator.call(gp -> sweepTermination(work, clock, out, stwMode), "gcStart: process exited");
+        while (!out.terminated) {
+            // gcMarkDone's top: wait for the transition condition, then try to terminate.
+            awaitIdle(work);
+            try {
+                coordinator.call(gp -> gcMarkDone(work, clock, out, stwMode, gp), "gcMarkDone: process exited");
+            } catch (RuntimeException | Error e) {
+                if (!out.terminated || !rt.hasExited()) {
+                    throw e;
+                }
+                // The world was started again and runtime.GC's callers woken; the program ended
+                // before the phase's tail (the mcache flush) did: the cycle is complete.
+            }
+        }
+        return finish(work, clock, before, forced, out);
+    }
+
+    /** What a cycle's stopped phases hand back to its thread (written on the coordinator goroutine). */
+    private static final class CycleOutcome {
+        long heap0;
+        long heap1;
+        long goal;
+        CycleRecord.Checkmark checkmark = CycleRecord.Checkmark.OFF;
+        /** Mark termination ran and the world was started again (read by the cycle thread also after a throw). */
+        volatile boolean terminated;
+    }
+
+    /**
+     * gcStart from stopTheWorldWithSema("GC sweep termination") to startTheWorldWithSema: sweep
+     * termination and the mark setup. On the coordinator goroutine (an M holding a P).
+     */
+    private void sweepTermination(CycleWork work, CycleClock clock, CycleOutcome out, boolean stwMode) {
         rt.stopTheWorld("GC sweep termination");
-        long heap0 = heap.stats().heapLive();
+        out.heap0 = heap.stats().heapLive();
         gcStart(work, stwMode);
         clock.tMark = rt.platform().nanoTime();
         clock.sweepTermination(pauses.take(rt.startTheWorld()), initNanos);
-        gcMarkDone(work);
-        clock.tMarkTerm = stwMode ? clock.tMark : rt.platform().nanoTime();
-        long heap1 = heap.stats().heapLive();
-        return markTermination(work, clock, before, forced, heap0, heap1);
-    }
-
-    /** With the world stopped and the workers parked: mark termination, then start the world and record. */
-    private CycleRecord markTermination(CycleWork work, CycleClock clock, SchedCounters before, boolean forced,
-            long heap0, long heap1) {
-        CycleRecord.Checkmark cm = gcMarkTermination(work);
-        long goal = heap.stats().heapGoal();
-        clock.tEnd = rt.platform().nanoTime();
-        runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
-        WorldStop stop = rt.startTheWorld();
-        clock.markTermination(pauses.take(stop), initNanos, config.mode() == GcConfig.Mode.STW);
-        CycleRecord r = finish(work, clock, before, forced, heap0, heap1, goal, cm);
-        flushMCachesPerP();
-        return r;
     }
 
     /**
@@ -451,18 +483,25 @@ public final class Collector implements AutoCloseable {
      * flush its own mcache before allocating, but idle Ps may not. Since this is necessary to
      * sweep all spans, we need to ensure all mcaches are flushed before we start the next GC
      * cycle." forEachP(prepareForSweep), with the world running: per P, nothing of it inside the
-     * pause. Every P an M acquires after the restart is flushed first anyway (acquirep's
-     * prepareForSweep, the {@code acquiredP} hook), so no user code allocates from or reads
-     * through a stale mcache; this catches the Ps that stay idle. The cycle thread, before it
-     * lets go of startSema (so before any next cycle).
-     * Deliberate difference in order: after the cycle is recorded (Go prints gctrace after it),
-     * because runtime.GC's callers are already awake and their program may end meanwhile; a
-     * process that has exited has no P left to flush (forEachP would throw "forEachP: process
-     * exited", which the cycle's callers treat as an abandoned cycle, as they do for stopTheWorld).
+     * pause; the coordinator's own P first, directly. Every P an M acquires after the restart is
+     * flushed first anyway (acquirep's prepareForSweep, the {@code acquiredP} hook), so no user
+     * code allocates from or reads through a stale mcache; this catches the Ps that stay idle and
+     * the coordinator's, which it kept through the restart. The coordinator goroutine, as Go's
+     * runs on the cycle's goroutine before it lets go of worldsema. A process that has exited
+     * has no P left to flush (forEachP would throw "forEachP: process exited"; runtime.GC's
+     * callers are already awake, and their program may have ended meanwhile).
      */
     private void flushMCachesPerP() {
-        if (!rt.hasExited()) {
+        if (rt.hasExited()) {
+            return;
+        }
+        try {
             rt.gcSupport().forEachP(heapGc::prepareForSweep);
+        } catch (GoThrow e) {
+            if (!rt.hasExited()) {
+                throw e;
+            }
+            // "forEachP: process exited": the program ended meanwhile; nothing is left to flush.
         }
     }
 
@@ -538,27 +577,25 @@ public final class Collector implements AutoCloseable {
     }
 
     /**
-     * Go's gcMarkDone (go1.14): wait until the workers run dry; the ragged barrier (forEachP:
-     * every P flushes its wbBuf and gcWork) and, if any P had flushed work, back to the top;
-     * else stop the world, flush every P's wbBuf again and restart concurrent mark if a P's
-     * gcWork is not empty (go1.14's issue-27993 check). Returns with the world stopped and no
-     * work anywhere. See {@link MarkDone}.
+     * Go's gcMarkDone (go1.14) after its transition condition held (the cycle thread waited for
+     * it: {@link #awaitIdle}): the ragged barrier (forEachP: every P flushes its wbBuf and
+     * gcWork) and, if any P had flushed work, back to the top (return); else stop the world,
+     * flush every P's wbBuf again and restart concurrent mark if a P's gcWork is not empty
+     * (go1.14's issue-27993 check; return); else {@link #markTermination}, which starts the
+     * world again. See {@link MarkDone}. On the coordinator goroutine {@code gp} (an M holding a
+     * P), as Go's runs on the last worker's.
      */
-    private void gcMarkDone(CycleWork work) {
-        while (true) {
-            // top: re-check the transition condition (here: wait for it) before the ragged barrier.
-            awaitIdle(work);
-            if (markDone.raggedBarrier()) {
-                continue; // gcMarkDoneFlushed != 0: more grey objects were discovered
-            }
-            rt.stopTheWorld("GC mark termination");
-            // Every worker goroutine is parked now (a preempted worker stops draining and
-            // parks); what they and the mutators left in the Ps' wbBuf and gcWork is looked at.
-            if (!markDone.workLeftAfterStop()) {
-                break;
-            }
+    private void gcMarkDone(CycleWork work, CycleClock clock, CycleOutcome out, boolean stwMode, G gp) {
+        if (markDone.raggedBarrier()) {
+            return; // gcMarkDoneFlushed != 0: more grey objects were discovered
+        }
+        rt.stopTheWorld("GC mark termination");
+        // Every worker goroutine is parked now (a preempted worker stops draining and
+        // parks); what they and the mutators left in the Ps' wbBuf and gcWork is looked at.
+        if (markDone.workLeftAfterStop()) {
             rt.startTheWorld();
             pauses.discard();
+            return;
         }
         // Disable assists and background workers. We must do
         // this before waking blocked assists.
@@ -567,6 +604,29 @@ public final class Collector implements AutoCloseable {
         // In STW mode, re-enable user goroutines. These will be
         // queued to run after we start the world.
         rt.gcSupport().schedEnableUser(true);
+        clock.tMarkTerm = stwMode ? clock.tMark : rt.platform().nanoTime();
+        out.heap1 = heap.stats().heapLive();
+        markTermination(work, clock, out, stwMode, gp);
+    }
+
+    /**
+     * With the world stopped and the workers parked: Go's gcMarkTermination up to and including
+     * startTheWorldWithSema. "We must not be in _Grunning so the stack can be scanned": the
+     * coordinator goroutine waits "garbage collection" meanwhile (the checkmark pass scans every
+     * G, it too). The coordinator goroutine {@code gp}.
+     */
+    private void markTermination(CycleWork work, CycleClock clock, CycleOutcome out, boolean stwMode, G gp) {
+        gp.gc().enterWaitingGarbageCollection();
+        out.checkmark = gcMarkTermination(work);
+        // No finally: a throw is fatal and leaves every G as it is, as Go's throw does.
+        gp.gc().exitWaiting();
+        out.goal = heap.stats().heapGoal();
+        clock.tEnd = rt.platform().nanoTime();
+        runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
+        WorldStop stop = rt.startTheWorld();
+        clock.markTermination(pauses.take(stop), initNanos, stwMode);
+        out.terminated = true;
+        flushMCachesPerP();
     }
 
     /**
@@ -721,7 +781,7 @@ public final class Collector implements AutoCloseable {
     }
 
     private CycleRecord finish(CycleWork work, CycleClock c, SchedCounters before, boolean forced,
-            long heap0, long heap1, long goal, CycleRecord.Checkmark cm) {
+            CycleOutcome out) {
         int procs = rt.allp().length;
         long sweepTermCpu = (c.tMark - c.tSweepTerm) * procs;
         long markTermCpu = (c.tEnd - c.tMarkTerm) * procs;
@@ -744,15 +804,15 @@ public final class Collector implements AutoCloseable {
         CycleRecord r = new CycleRecord(records.size() + 1, c.tSweepTerm - initNanos, util,
                 c.tMark - c.tSweepTerm, c.tMarkTerm - c.tMark, c.tEnd - c.tMarkTerm,
                 sweepTermCpu, assistCpu, bgCpu, workers.idleNanos(), markTermCpu,
-                heap0, heap1, heap.stats().heapMarked(), goal, procs, forced,
+                out.heap0, out.heap1, heap.stats().heapMarked(), out.goal, procs, forced,
                 work.objectsMarked.get(), work.bytesMarked.get(),
                 work.stacksScanned.get(), work.framesScanned.get(),
                 new CycleRecord.SuspendLatency(work.suspendCalls.get(), work.suspendDead.get(),
                         h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
-                after.cooperative - before.cooperative, after.async - before.async, cm,
+                after.cooperative - before.cooperative, after.async - before.async, out.checkmark,
                 assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length(), work.aliveAtSnapshot),
                 strategies(work, after.suspend.minus(before.suspend)), workers,
-                new CycleRecord.Pauses(c.sweepTermPause, c.markTermPause));
+                new CycleRecord.Pauses(c.sweepTermPause, c.markTermPause), assist.pacer().takeCycle());
         records.add(r);
         wakeSweeper();
         listener.accept(r);

@@ -36,6 +36,7 @@ package gcsim.gcmark;
  * @param roots                 the allgs snapshot the stack root jobs were prepared from
  * @param workers               what the background mark workers did, by mode (see {@link MarkWorkers})
  * @param pauses                the two stops of the world, broken down (see {@link Pauses})
+ * @param pacer                 go1.18+'s pacer figures at this cycle's mark termination (see {@link PacerFigures})
  */
 public record CycleRecord(
         int n,
@@ -67,7 +68,54 @@ public record CycleRecord(
         RootSnapshot roots,
         Strategies strategies,
         MarkWorkers workers,
-        Pauses pauses) {
+        Pauses pauses,
+        PacerFigures pacer) {
+    /** A record without go1.18's pacer figures ({@link PacerFigures#NONE}): go1.14's, or a caller that predates them. */
+    public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
+            long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,
+            long backgroundCpuNanos, long idleCpuNanos, long markTermCpuNanos, long heapStartBytes,
+            long heapMarkTermBytes, long heapLiveBytes, long heapGoalBytes, int procs, boolean forced,
+            long objectsMarked, long bytesMarked, long stacksScanned, long framesScanned, SuspendLatency suspend,
+            long cooperativePreemptions, long asyncPreemptions, Checkmark checkmark, AssistStats assists,
+            RootSnapshot roots, Strategies strategies, MarkWorkers workers, Pauses pauses) {
+        this(n, startNanosSinceInit, cpuUtilisationPercent, stwSweepTermNanos, concurrentMarkNanos,
+                stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
+                markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
+                objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
+                asyncPreemptions, checkmark, assists, roots, strategies, workers, pauses, PacerFigures.NONE);
+    }
+
+    /** This record with go1.18's pacer figures. */
+    public CycleRecord withPacer(PacerFigures p) {
+        return new CycleRecord(n, startNanosSinceInit, cpuUtilisationPercent, stwSweepTermNanos, concurrentMarkNanos,
+                stwMarkTermNanos, sweepTermCpuNanos, assistCpuNanos, backgroundCpuNanos, idleCpuNanos,
+                markTermCpuNanos, heapStartBytes, heapMarkTermBytes, heapLiveBytes, heapGoalBytes, procs, forced,
+                objectsMarked, bytesMarked, stacksScanned, framesScanned, suspend, cooperativePreemptions,
+                asyncPreemptions, checkmark, assists, roots, strategies, workers, pauses, p);
+    }
+
+    /**
+     * go1.18's and later pacer at this cycle's mark termination (gc-mark's {@code Pacer}; all
+     * zero, {@link #NONE}, under go1.14, which has none of it). The next goal is
+     * {@code heapLiveBytes + (heapLiveBytes + goalStackBytes + goalGlobalsBytes) * GOGC/100}
+     * unless the trigger bounds push it up; the next trigger is that goal minus
+     * {@code runwayBytes}, within its bounds.
+     *
+     * @param goalStackBytes     the goal's stack term: go1.18's stackScan (allocated stack bytes of
+     *                           the live goroutines when the cycle started), go1.19's lastStackScan
+     *                           (stack bytes this cycle scanned)
+     * @param goalGlobalsBytes   the goal's globalsScan: the bytes of the globals area
+     * @param heapScanWork       heap scan work of the cycle (bytes of objects scanned)
+     * @param stackScanWork      stack scan work of the cycle (go1.18: hi - lo per stack; go1.19: hi - sp)
+     * @param globalsScanWork    globals scan work of the cycle (bytes of root blocks scanned)
+     * @param consMark           the cons/mark estimate after this cycle
+     * @param runwayBytes        the trigger's runway: consMark * 3 * (lastHeapScan + stack + globals)
+     * @param startingStackSize  the stack size reused goroutines get now (go1.19; 2048 before)
+     */
+    public record PacerFigures(long goalStackBytes, long goalGlobalsBytes, long heapScanWork, long stackScanWork,
+            long globalsScanWork, double consMark, long runwayBytes, int startingStackSize) {
+        public static final PacerFigures NONE = new PacerFigures(0, 0, 0, 0, 0, 0, 0, 0);
+    }
     /** A record without the mark workers' figures and the pause breakdown (all zero), for callers that predate them. */
     public CycleRecord(int n, long startNanosSinceInit, int cpuUtilisationPercent, long stwSweepTermNanos,
             long concurrentMarkNanos, long stwMarkTermNanos, long sweepTermCpuNanos, long assistCpuNanos,

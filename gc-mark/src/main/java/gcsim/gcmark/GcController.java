@@ -261,6 +261,16 @@ final class GcController {
         return (double) selfTime / delta > 1.2 * fractionalUtilizationGoal;
     }
 
+    /** Go's markStartTime of the running (or last) cycle. Any thread. */
+    long markStartTime() {
+        return markStartTime;
+    }
+
+    /** Go's idleMarkTime of the running cycle so far (not reset). Any thread. */
+    long idleMarkTime() {
+        return idleMarkTime.get();
+    }
+
     /** The cycle's per-mode figures for its record. World stopped, at mark termination. */
     CycleRecord.MarkWorkers takeCycle() {
         return new CycleRecord.MarkWorkers(dedicatedAtStart, fractionalUtilizationGoal,

@@ -61,6 +61,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 final class Roots {
     private final Heap heap;
     private final StackScan stackScan;
+    /** go1.18's pacer: a root job's scan work (0 before go1.18). */
+    private final Pacer pacer;
     /** {@code --break suspend}: the cycle's stack jobs do not suspend the G (never Go). */
     private final boolean breakSuspend;
     /** {@code --break stack-scan}: the cycle's stack jobs set gcscandone without scanning (never Go). */
@@ -76,9 +78,10 @@ final class Roots {
      * is the run's {@link gcsim.goroutines.SchedConfig#broken()} (the collector passes its
      * Sched's), read once here because it never changes.
      */
-    Roots(Heap heap, StackScan stackScan, java.util.Set<ProtocolPiece> broken) {
+    Roots(Heap heap, StackScan stackScan, java.util.Set<ProtocolPiece> broken, Pacer pacer) {
         this.heap = heap;
         this.stackScan = stackScan;
+        this.pacer = pacer;
         this.breakSuspend = broken.contains(ProtocolPiece.SUSPEND);
         this.breakStackScan = broken.contains(ProtocolPiece.STACK_SCAN);
     }
@@ -86,12 +89,20 @@ final class Roots {
     /**
      * Go's markroot: scans root job {@code i} of {@code work} into
      * {@code gcw}. {@code latencies} receives the suspendG time of a stack job.
+     * Returns the job's scan work, as go1.18's markroot (a globals block's bytes, a stack's
+     * bytes; see {@link Pacer}), already added to the pacer's stackScanWork or globalsScanWork;
+     * the caller credits it (gcDrainN) or flushes it to background credit (gcDrain). Always 0
+     * before go1.18, whose markroot returns nothing, and in the checkmark pass.
      */
-    void markroot(CycleWork work, Marking marking, GcWork gcw, int i, Histogram latencies) {
+    long markroot(CycleWork work, Marking marking, GcWork gcw, int i, Histogram latencies) {
+        long workDone = 0;
         if (i == CycleWork.FIXED_ROOT_FREE_G_STACKS) {
             work.rt.gcSupport().markrootFreeGStacks();
         } else if (i < work.baseChans) {
             heap.globals().scanRootBlock(i - work.baseData, (slot, value) -> marking.scanRootSlot(slot, value, gcw));
+            if (!marking.isCheckmark()) {
+                workDone = pacer.globalsScanned(i - work.baseData);
+            }
         } else if (i < work.baseStacks) {
             for (Chan c : work.chans) {
                 c.forEachBufferedPointer(p -> marking.shade(p, 0, gcw));
@@ -104,27 +115,29 @@ final class Roots {
             gp.gc().noteBlockedAtCycleStart(work.tstart);
             long t0 = work.rt.platform().nanoTime();
             if (work.twoPhase) {
-                markrootStackNoWait(work, marking, gcw, gp, latencies);
+                workDone = markrootStackNoWait(work, marking, gcw, gp, latencies);
             } else {
-                markrootStack(work, marking, gcw, gp, latencies);
+                workDone = markrootStack(work, marking, gcw, gp, latencies);
             }
             work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
         } else if (i < work.markrootJobs) {
             long t0 = work.rt.platform().nanoTime();
-            markrootStackLate(work, marking, gcw, work.allgs.get(i - work.baseStacks - work.allgs.length()), latencies);
+            workDone = markrootStackLate(work, marking, gcw,
+                    work.allgs.get(i - work.baseStacks - work.allgs.length()), latencies);
             work.stackJobNanos.addAndGet(work.rt.platform().nanoTime() - t0);
         } else {
             throw new GoThrow("markroot: bad index");
         }
+        return workDone;
     }
 
-    private void markrootStack(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
+    /** The go1.14 markroot's stack job; returns its pacer work (see {@link #markroot}). */
+    private long markrootStack(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
         if (breakSuspend && !marking.isCheckmark()) {
             // --break suspend (never Go): scan gp's stack without stopping it, whatever gp
             // is doing. No scan bit is taken, so Go's scanstack refuses the stack at once
             // ("scanstack - bad status") before reading a word of it.
-            scanSuspended(work, marking, gcw, gp, new SuspendGState(gp, false, false));
-            return;
+            return scanSuspended(work, marking, gcw, gp, new SuspendGState(gp, false, false));
         }
         // If this is a self-scan, put the user G in
         // _Gwaiting to prevent self-deadlock. It may
@@ -141,21 +154,25 @@ final class Roots {
         long waited = work.rt.platform().nanoTime() - t0;
         latencies.recordValue(Math.max(waited, 0));
         work.suspendCalls.incrementAndGet();
-        scanSuspended(work, marking, gcw, gp, stopped);
+        long workDone = scanSuspended(work, marking, gcw, gp, stopped);
         // No finally: a throw is fatal and leaves every G as it is, as Go's throw does.
         // Unwinding through exitWaiting would spin for ever in casgstatus when the throw came
         // from a scan of this G's own stack, whose scan bit the dying scan still holds.
         if (selfScan) {
             gp.gc().exitWaiting();
         }
+        return workDone;
     }
 
-    /** The go1.14 markroot's stack job after suspendG: the caller owns gp's stack (or gp was dead). */
-    private void scanSuspended(CycleWork work, Marking marking, GcWork gcw, G gp, SuspendGState stopped) {
+    /**
+     * The go1.14 markroot's stack job after suspendG: the caller owns gp's stack (or gp was dead).
+     * Returns the stack's pacer work (go1.18+; see {@link Pacer#stackScanned}).
+     */
+    private long scanSuspended(CycleWork work, Marking marking, GcWork gcw, G gp, SuspendGState stopped) {
         if (stopped.dead()) {
             work.suspendDead.incrementAndGet();
             gp.gc().setGcscandone(true);
-            return;
+            return 0;
         }
         if (gp.gcscandone()) {
             throw new GoThrow("g already scanned");
@@ -169,22 +186,29 @@ final class Roots {
         // (chanparkcommit's unlock, a partner's copy into gp's stack) is what
         // isShrinkStackSafe must be safe against.
         work.rt.platform().schedulingPoint("stack job: gp claimed, before scanstack");
+        long workDone = 0;
         if (!breakStackScan || marking.isCheckmark()) {
+            // The stack before scanstack may shrink it: go1.19's scannedSize is taken first.
+            Stack st = gp.stack();
+            long sp = gp.savedSp();
             int frames = scanstack(gp, marking, gcw);
             work.stacksScanned.incrementAndGet();
             work.framesScanned.addAndGet(frames);
+            if (st != null && !marking.isCheckmark() && readgstatus(gp) != (G_SCAN | G_DEAD)) {
+                workDone = pacer.stackScanned(st, sp);
+            }
         }
         // --break stack-scan (never Go): above, the job skips scanstack and only marks gp
         // scanned, so what only gp's stack reaches stays white and is swept.
         gp.gc().setGcscandone(true);
         Suspension.resumeG(stopped);
+        return workDone;
     }
 
     /** Two-phase, first pass: take gp's stack if that needs no waiting, else ask gp to scan itself. */
-    private void markrootStackNoWait(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
+    private long markrootStackNoWait(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
         if (breakSuspend && !marking.isCheckmark()) {
-            markrootStack(work, marking, gcw, gp, latencies); // --break suspend: no suspension at all
-            return;
+            return markrootStack(work, marking, gcw, gp, latencies); // --break suspend: no suspension at all
         }
         for (;;) {
             long t0 = work.rt.platform().nanoTime();
@@ -196,11 +220,10 @@ final class Roots {
                     throw new GoThrow("g already scanned");
                 }
                 work.stacksNoWait.incrementAndGet();
-                scanSuspended(work, marking, gcw, gp, stopped);
-                return;
+                return scanSuspended(work, marking, gcw, gp, stopped);
             }
             if (gp.gc().requestSelfScan()) {
-                return;
+                return 0;
             }
             // gp left _Grunning between the two calls: look again.
             work.rt.platform().onSpinWait();
@@ -208,19 +231,19 @@ final class Roots {
     }
 
     /** Two-phase, second pass: block only for a G that has not scanned itself yet. */
-    private void markrootStackLate(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
+    private long markrootStackLate(CycleWork work, Marking marking, GcWork gcw, G gp, Histogram latencies) {
         for (;;) {
             int s = gp.gc().scanState();
             if (s == GcGoroutine.GC_SCAN_SELF) {
                 if (gp.gc().casScanState(GcGoroutine.GC_SCAN_SELF, GcGoroutine.GC_SCAN_CLAIMED)) {
                     long t0 = work.rt.platform().nanoTime();
                     work.stacksBlocked.incrementAndGet();
-                    markrootStack(work, marking, gcw, gp, latencies);
+                    long workDone = markrootStack(work, marking, gcw, gp, latencies);
                     work.blockedNanos.addAndGet(work.rt.platform().nanoTime() - t0);
-                    return;
+                    return workDone;
                 }
             } else if (s == GcGoroutine.GC_SCAN_CLAIMED && gp.gcscandone()) {
-                return;
+                return 0;
             } else {
                 // IDLE: gp's first-pass job is still in another worker's hands; CLAIMED:
                 // its scanner (gp itself at a safe point, or that worker) is scanning.
@@ -234,7 +257,8 @@ final class Roots {
      * Two-phase: gp, running on its own M at a safe point (newstack's preempt
      * path or asyncPreempt2) and asked to by the first pass, scans its own
      * stack into its P's gcWork, unless the second pass claimed it first.
-     * Like markroot's self-scan: gp waits while it is scanned. mp's thread.
+     * Like markroot's self-scan: gp waits while it is scanned. mp's thread. The stack's pacer
+     * work (go1.18+) counts in stackScanWork but credits nobody (no drain ran the job).
      */
     void scanOwnStack(CycleWork work, Marking marking, GcWork gcw, G gp) {
         if (!gp.gc().casScanState(GcGoroutine.GC_SCAN_SELF, GcGoroutine.GC_SCAN_CLAIMED)) {

@@ -96,7 +96,7 @@ class AssistTest {
                 GcConfig.defaults(0).withAutoTrigger(false), gc -> gc.setScanHookForTest(scanned -> {
                     M mp = M.getm();
                     G self = mp == null ? null : mp.curg();
-                    if (self != null && self.isSystemGoroutine() && fired.get()) {
+                    if (self != null && self.isGcBgMarkWorker() && fired.get()) {
                         // A background worker goroutine: hold it until the assist has seen the
                         // stop-the-world's preemption (the worker holds its P meanwhile, so the
                         // world cannot stop yet); released, it sees its own preempt and stops

@@ -3,7 +3,6 @@ package gcsim.gcmark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gcsim.goroutines.G;
-import gcsim.goroutines.M;
 import gcsim.goroutines.SchedConfig;
 import gcsim.goroutines.mutator.Program;
 import gcsim.heap.ObjectType;
@@ -100,7 +99,7 @@ class MarkDoneTest {
         }
         G theGate = java.util.Objects.requireNonNull(gate);
         run.gc().setScanHookForTest(gp -> {
-            if (gp == theGate && M.getm() != null) { // concurrent mark only, not the checkmark pass
+            if (gp == theGate && run.gc().inMarkPhase()) { // concurrent mark only, not the checkmark pass
                 holdUntilTheKeepersStepped(run);
             }
         });

@@ -50,11 +50,11 @@ class MarkFaultsTest {
         gc.setScanHookForTest(gp -> {
             // Only a background mark worker, a system goroutine on its P's M (as Go's, it
             // holds that P while its thread is descheduled; the checkmark pass runs with the
-            // world stopped on the collector's thread), and any G but main (main keeps
+            // world stopped on the collector's coordinator goroutine), and any G but main (main keeps
             // spawning the churn).
             M mp = M.getm();
             G self = mp == null ? null : mp.curg();
-            if (self != null && self.isSystemGoroutine()
+            if (self != null && self.isGcBgMarkWorker()
                     && gp != rt.allgs()[0] && heldG.compareAndSet(null, gp)) {
                 held.countDown();
                 await(release); // the worker is descheduled mid stack job, holding gp

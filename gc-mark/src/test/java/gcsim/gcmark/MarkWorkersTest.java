@@ -71,7 +71,7 @@ class MarkWorkersTest {
     /**
      * One worker goroutine per P, started by the first cycle: system goroutines (not counted as
      * created, not in the dump), parked "GC worker (idle)" between cycles, their stacks scanned
-     * like any G's.
+     * like any G's; and one coordinator goroutine beside them (GcCoordinator), parked "force gc (idle)".
      */
     @Test
     void oneWorkerGoroutinePerPParkedBetweenCycles() {
@@ -79,15 +79,22 @@ class MarkWorkersTest {
             run.until(() -> readgstatus(run.rt().allgs()[0]) == G_WAITING);
             assertThat(run.rt().allgs()).hasSize(1);
             CycleRecord r = run.cycles(2).get(1);
-            List<G> workers = Stream.of(run.rt().allgs()).filter(G::isSystemGoroutine).toList();
+            List<G> workers = Stream.of(run.rt().allgs()).filter(G::isGcBgMarkWorker).toList();
             assertThat(workers).hasSize(3);
+            // ... and the coordinator goroutine the stopped phases run on (forcegchelper's frame).
+            List<G> system = Stream.of(run.rt().allgs()).filter(G::isSystemGoroutine).toList();
+            assertThat(system).hasSize(4);
+            G coordinator = system.stream().filter(g -> !g.isGcBgMarkWorker()).findFirst().orElseThrow();
+            run.until(() -> readgstatus(coordinator) == G_WAITING);
+            assertThat(coordinator.waitreason()).isEqualTo(WaitReason.FORCE_GG_IDLE);
+            assertThat(Traceback.traceback(coordinator)).contains("runtime.forcegchelper");
             assertThat(run.rt().stats().goroutinesCreated()).as("system goroutines are not counted").isEqualTo(1);
             run.until(() -> workers.stream().allMatch(g -> readgstatus(g) == G_WAITING));
             assertThat(workers).allMatch(g -> g.waitreason() == WaitReason.GC_WORKER_IDLE);
             assertThat(Traceback.dump(run.rt())).as("the dump shows main only").contains("goroutine 1 [")
-                    .doesNotContain("GC worker");
-            assertThat(r.roots().allgs()).as("the workers' stacks are roots too").isEqualTo(4);
-            assertThat(r.stacksScanned()).isEqualTo(4);
+                    .doesNotContain("GC worker").doesNotContain("force gc");
+            assertThat(r.roots().allgs()).as("the workers' and the coordinator's stacks are roots too").isEqualTo(5);
+            assertThat(r.stacksScanned()).isEqualTo(5);
             // Each worker's stack holds gcBgMarkWorker's frame, as Go's newproc1 lays it out.
             assertThat(r.framesScanned()).isGreaterThanOrEqualTo(r.stacksScanned());
             assertThat(workers).allSatisfy(g -> assertThat(Traceback.traceback(g)).contains("runtime.gcBgMarkWorker"));
@@ -139,7 +146,8 @@ class MarkWorkersTest {
     void twoWorkersScanEachOther(boolean dance) throws Exception {
         Sched rt = new Sched(SchedConfig.of(3).withAsyncPreempt(false));
         Heap heap = new Heap(HeapConfig.of(3));
-        Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of());
+        Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of(),
+                new Pacer(rt, heap, new GcController(rt.platform(), 3)));
         AtomicReference<CycleWork> work = new AtomicReference<>();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger met = new AtomicInteger();
@@ -220,7 +228,8 @@ class MarkWorkersTest {
     void aGScanningItsOwnStackWaitsMeanwhile() throws Exception {
         Sched rt = new Sched(SchedConfig.of(1));
         Heap heap = new Heap(HeapConfig.of(1));
-        Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of());
+        Roots roots = new Roots(heap, new gcsim.stacks.StackScan(rt.functab()), java.util.Set.of(),
+                new Pacer(rt, heap, new GcController(rt.platform(), 1)));
         AtomicReference<String> seen = new AtomicReference<>();
         GoCode selfScan = (mp, gp) -> {
             CycleWork work = CycleWork.of(rt, 0, new gcsim.goroutines.Chan[0], new G[] {gp}, 0);

@@ -59,11 +59,11 @@ class RuntimeGcWaitTest {
         GcConfig config = GcConfig.defaults(1).withAutoTrigger(false);
         try (MarkRun run = MarkRun.start(program(), SchedConfig.of(3), config, gc -> gc.setScanHookForTest(gp -> {
             // A background mark worker goroutine's stack job of holder (blocked: its stack holds
-            // still), in each of the first two cycles; never the checkmark pass (the cycle's own
-            // thread, no M).
+            // still), in each of the first two cycles; never the checkmark pass (on the
+            // collector's coordinator goroutine).
             M mp = M.getm();
             G self = mp == null ? null : mp.curg();
-            if (gp.goid() == HOLDER_GOID && self != null && self.isSystemGoroutine()) {
+            if (gp.goid() == HOLDER_GOID && self != null && self.isGcBgMarkWorker()) {
                 int i = (int) holds.getAndIncrement();
                 if (i < 2) {
                     var st = gp.stack();

@@ -119,7 +119,7 @@ class StacksThrowEndsTheRunTest {
         AtomicReference<G> corrupted = new AtomicReference<>();
         GoThrow t = throwInScan(parker(0), 1, gp -> {
             Stack s = gp.stack();
-            if (s == null || !gp.isSystemGoroutine()) {
+            if (s == null || !gp.isGcBgMarkWorker()) {
                 return;
             }
             for (long a = gp.savedSp(); a < s.hi(); a += 8) {

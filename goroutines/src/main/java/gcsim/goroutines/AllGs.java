@@ -133,7 +133,20 @@ final class AllGs {
      * lays out the entry frame (scanned, unwound and dumped like any outermost frame). Any thread.
      */
     G newBgMarkWorker(GoCode code) {
-        long pc = FuncTab.pcOf(gcBgMarkWorkerFuncId(), 0);
+        return newSystemGoroutine(code, gcBgMarkWorkerFuncId(), true);
+    }
+
+    /**
+     * Go's {@code go forcegchelper()} (proc.go's init): the system goroutine that runs the
+     * collector's stop-the-world phases on an M holding a P (see gc-mark's GcCoordinator); its
+     * stack holds {@code runtime.forcegchelper}'s frame above goexit. Any thread.
+     */
+    G newForcegcHelper(GoCode code) {
+        return newSystemGoroutine(code, forcegchelperFuncId(), false);
+    }
+
+    private G newSystemGoroutine(GoCode code, int funcId, boolean markWorker) {
+        long pc = FuncTab.pcOf(funcId, 0);
         FuncInfo f = sched.functab().funcOf(pc);
         return newproc1(code, newg -> {
             Stack st = newg.stack;
@@ -142,11 +155,13 @@ final class AllGs {
             }
             newg.sp = FrameLayout.pushOutermost(st, f);
             newg.pc = pc;
-        }, true, true);
+        }, true, markWorker);
     }
 
     /** The function id of {@code runtime.gcBgMarkWorker}, registered the first time; -1 until then (guarded by this). */
     private int gcBgMarkWorkerFuncId = -1;
+    /** The function id of {@code runtime.forcegchelper}, registered the first time; -1 until then (guarded by this). */
+    private int forcegchelperFuncId = -1;
 
     private synchronized int gcBgMarkWorkerFuncId() {
         if (gcBgMarkWorkerFuncId < 0) {
@@ -156,6 +171,15 @@ final class AllGs {
                     .frameSize(4 * StackConstants.PTR_SIZE).argSize(StackConstants.PTR_SIZE).build());
         }
         return gcBgMarkWorkerFuncId;
+    }
+
+    private synchronized int forcegchelperFuncId() {
+        if (forcegchelperFuncId < 0) {
+            // go1.14's forcegchelper has no arguments and keeps no heap pointers in its frame.
+            forcegchelperFuncId = sched.functab().register(FuncInfo.builder("runtime.forcegchelper")
+                    .frameSize(2 * StackConstants.PTR_SIZE).build());
+        }
+        return forcegchelperFuncId;
     }
 
     /** Go's malg: a new G with a stack of the given size, status _Gidle. */

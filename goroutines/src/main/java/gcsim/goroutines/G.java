@@ -165,6 +165,11 @@ public final class G {
         return systemGoroutine;
     }
 
+    /** Whether this G is a GC background mark worker; see {@link #gcBgMarkWorker}. Any thread. */
+    public boolean isGcBgMarkWorker() {
+        return gcBgMarkWorker;
+    }
+
     public long goid() {
         return goid;
     }

@@ -42,8 +42,30 @@ final class GFree {
     private @Nullable G gFreeNoStack;
     private int gFreeN;
 
+    /**
+     * Go's startingStackSize (go1.19, 016d755213): the stack size gfput keeps and gfget gives a
+     * reused G. {@code FIXED_STACK} until mark termination computes another
+     * ({@link #setStartingStackSize}, go1.19 and later only), so under go1.14 and go1.18 it
+     * never changes and gfput/gfget do exactly what go1.14's do with {@code _FixedStack}.
+     * Written with the world stopped, read by the owners of Ps.
+     */
+    private volatile int startingStackSize = FIXED_STACK;
+
     GFree(@UnderInitialization Sched sched) {
         this.sched = sched;
+    }
+
+    /**
+     * Go's {@code startingStackSize = ...} at the end of gcComputeStartingStackSize: the size of
+     * the stacks reused Gs get from now on. The collector at mark termination, world stopped.
+     */
+    void setStartingStackSize(int size) {
+        startingStackSize = size;
+    }
+
+    /** The stack size reused Gs get (Go's startingStackSize). Any thread. */
+    int startingStackSize() {
+        return startingStackSize;
     }
 
     /** Go's gfput: puts a dead G on pp's free list; over 64, half go to the global list. Owner of pp. */
@@ -52,7 +74,7 @@ final class GFree {
             throw Throw.fatal("gfput: bad status (not Gdead)");
         }
         long stksize = gp.stackHi - gp.stackLo;
-        if (stksize != FIXED_STACK) {
+        if (stksize != startingStackSize) {
             // non-standard stack size - free it.
             Stack s = gp.stack;
             if (s != null) {
@@ -192,9 +214,22 @@ final class GFree {
     }
 
     private G withStack(G gp) {
+        int size = startingStackSize;
+        if (gp.stackLo != 0 && gp.stackHi - gp.stackLo != size) {
+            // Deallocate old stack. We kept it in gfput because it was the
+            // right size when the goroutine was put on the free list, but
+            // the right size has changed since then. (go1.19; never true before,
+            // when the size is always FIXED_STACK.)
+            Stack s = gp.stack;
+            if (s != null) {
+                sched.stackAllocator.stackfree(sched.stackcache(), s);
+            }
+            gp.setStack(null);
+            gp.stackguard0 = 0;
+        }
         if (gp.stackLo == 0) {
-            // Stack was deallocated in gfput. Allocate a new one.
-            gp.setStack(sched.stackAllocator.stackalloc(sched.stackcache(), FIXED_STACK));
+            // Stack was deallocated in gfput or just above. Allocate a new one.
+            gp.setStack(sched.stackAllocator.stackalloc(sched.stackcache(), size));
             gp.stackguard0 = gp.stackLo + STACK_GUARD;
         }
         return gp;

@@ -53,6 +53,16 @@ final class GcViews {
         }
 
         @Override
+        public void setStartingStackSize(int size) {
+            rt.gfree.setStartingStackSize(size);
+        }
+
+        @Override
+        public int startingStackSize() {
+            return rt.gfree.startingStackSize();
+        }
+
+        @Override
         public void setGcBlackenEnabled(boolean enabled) {
             rt.gcBlackenEnabled = enabled;
         }
@@ -145,6 +155,11 @@ final class GcViews {
         public void enterWaitingMarkWorker() {
             // go1.14's gcBgMarkWorker sets no wait reason: the one its gopark left stays.
             enterWaiting(gp.waitreason);
+        }
+
+        @Override
+        public void enterWaitingGarbageCollection() {
+            enterWaiting(WaitReason.GARBAGE_COLLECTION);
         }
 
         /** {@code casgstatus(gp, _Grunning, _Gwaiting); gp.waitreason = reason}; gp is the calling M's G. */

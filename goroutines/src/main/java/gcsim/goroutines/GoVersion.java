@@ -42,10 +42,52 @@ public enum GoVersion {
                     + " copystack adjusts the sudog without the channel lock; the partner's clear of sg.elem can be"
                     + " lost: \"runtime: sudog with non-nil elem\" (Go #40641, fixed by eb3c6a93c3,"
                     + " backported to go1.14.10)"),
-    /** go1.14.10 and later: gcsim's model (the default). */
+    /** go1.14.10 and later 1.14.x: gcsim's model (the default). */
     GO1_14("1.14", 10, 15, true, true,
             "gcsim's model, go1.14.10+: go1.14.1's m.signalPending (0c0e8f224d / e577ba98d8, Go #37741)"
-                    + " and go1.14.10's parkingOnChan in isShrinkStackSafe and copystack (eb3c6a93c3, Go #40641)");
+                    + " and go1.14.10's parkingOnChan in isShrinkStackSafe and copystack (eb3c6a93c3, Go #40641)"),
+    /**
+     * go1.18's pacer (Go #44167, a108b280bc, 9ac1ee2d46): goroutine stacks and globals are GC
+     * work. Their scan counts toward assist credit and background credit, the heap goal grows
+     * by GOGC/100 of them, and the trigger comes from the cons/mark estimate. Keeps 1.14.x's
+     * fixes. See gc-mark's {@code Pacer}.
+     */
+    GO1_18("1.18", 0, 10, true, true,
+            "go1.18's pacer (a108b280bc, 9ac1ee2d46; Go #44167): stack and globals scan work count toward"
+                    + " assists and the heap goal, heapMarked + (heapMarked + stackScan + globalsScan) * GOGC/100"
+                    + " with stackScan the goroutines' allocated stack bytes; the trigger from the cons/mark"
+                    + " estimate"),
+    /**
+     * go1.19: go1.18's pacer with the stack term measured as scanned (the used part, hi - sp,
+     * of each stack in the last cycle: lastStackScan), and the adaptive starting stack size
+     * ({@code debug.adaptivestackstart}, 016d755213): a G reused from the free list gets a stack
+     * of the average scanned size.
+     */
+    GO1_19("1.19", 0, 13, true, true,
+            "go1.18's pacer with the stack term as scanned last cycle (lastStackScan, hi - sp), and the"
+                    + " adaptive starting stack size (016d755213, adaptivestackstart=1): at mark termination the"
+                    + " average scanned stack + StackGuard, a power of 2, becomes the stack size of reused Gs"),
+    /**
+     * The go1.25 development tree between 3f3782feed ("allow all of the preamble to be
+     * preemptible") and its revert fa2bb342d7, on gcsim's model: the prologue's stack
+     * check is an async safe point, as it also was in the go1.14 tree before Go #35470's
+     * fix marked it unsafe. No release shipped it, hence the name. A sync request
+     * (stackguard0 = stackPreempt) seen by the check and a signal landing before the
+     * morestack call: asyncPreempt runs the preemption, the G resumes at the morestack
+     * call with the request cleared, and newstack doubles the stack for nothing (Go
+     * #35470/#73542). Every other rule is the newest modelled release's (go1.18's pacer and
+     * go1.19's stack start included: the go1.25 tree has them).
+     */
+    GO1_25_PROLOGUE("1.25-prologue", -1, -1, true, true,
+            "1.19's rules with the prologue's stack check an async safe point (the go1.25 development tree"
+                    + " between 3f3782feed and its revert fa2bb342d7; the go1.14 tree before Go #35470's fix):"
+                    + " a sync and an async preemption race there and newstack grows the stack for nothing,"
+                    + " \"goroutine stack exceeds N-byte limit\" (Go #35470/#73542)") {
+        @Override
+        public String releases() {
+            return "devel go1.25 (3f3782feed, reverted by fa2bb342d7)";
+        }
+    };
 
     /** The version a run models unless told otherwise. */
     public static final GoVersion DEFAULT = GO1_14;
@@ -72,9 +114,16 @@ public enum GoVersion {
         return cliName;
     }
 
-    /** The go1.14.x releases this constant stands for, e.g. {@code go1.14.1-go1.14.9}. */
+    /** The releases this constant stands for, e.g. {@code go1.14.1-go1.14.9}. */
     public String releases() {
-        return firstPatch == lastPatch ? "go1.14." + firstPatch : "go1.14." + firstPatch + "-go1.14." + lastPatch;
+        String minor = "go" + minor(cliName) + ".";
+        return firstPatch == lastPatch ? minor + firstPatch : minor + firstPatch + "-" + minor + lastPatch;
+    }
+
+    /** {@code 1.14} of {@code 1.14.1} or {@code 1.14}: the Go minor release a name belongs to. */
+    private static String minor(String name) {
+        int second = name.indexOf('.', name.indexOf('.') + 1);
+        return second < 0 ? name : name.substring(0, second);
     }
 
     /** One line: what this version changes against gcsim's model, and the Go commits. */
@@ -101,8 +150,36 @@ public enum GoVersion {
     }
 
     /**
-     * The version {@code name} names: a constant's {@link #cliName()}, or any go1.14
-     * release it stands for ({@code 1.14.5}, {@code go1.14.12}); empty when none.
+     * Whether stack and globals scanning are GC work for the pacer (go1.18, a108b280bc): a root
+     * job's scan counts toward the assist that ran it and toward background credit, and the
+     * heap goal and the trigger follow go1.18's gcControllerState.commit. Later versions keep it.
+     */
+    public boolean pacerCountsRoots() {
+        return compareTo(GO1_18) >= 0;
+    }
+
+    /**
+     * Whether the pacer's stack term is what was scanned (hi - sp) last cycle, and reused Gs
+     * start with the average scanned stack size (go1.19, 016d755213, {@code
+     * debug.adaptivestackstart=1} by default). Later versions keep it.
+     */
+    public boolean adaptiveStackStart() {
+        return compareTo(GO1_19) >= 0;
+    }
+
+    /**
+     * Whether a function prologue's stack check is an asynchronous safe point: a signal may
+     * land between the check's failure and the morestack call, and the G resumes there
+     * ({@link #GO1_25_PROLOGUE}). Every release marks the check and the call unsafe
+     * ({@code StartUnsafePoint} in each arch's stacksplit, Go #35470).
+     */
+    public boolean preemptiblePrologue() {
+        return this == GO1_25_PROLOGUE;
+    }
+
+    /**
+     * The version {@code name} names: a constant's {@link #cliName()}, or any release it stands
+     * for ({@code 1.14.5}, {@code go1.14.12}, {@code 1.18.3}); empty when none.
      */
     public static Optional<GoVersion> byName(String name) {
         String n = name.startsWith("go") ? name.substring(2) : name;
@@ -111,11 +188,14 @@ public enum GoVersion {
                 return Optional.of(v);
             }
         }
-        if (n.startsWith("1.14.")) {
-            String patch = n.substring("1.14.".length());
+        String minor = minor(n);
+        if (!minor.equals(n)) {
+            String patch = n.substring(minor.length() + 1);
             if (!patch.isEmpty() && patch.length() <= 2 && patch.chars().allMatch(Character::isDigit)) {
                 int p = Integer.parseInt(patch);
-                return Arrays.stream(values()).filter(v -> v.firstPatch <= p && p <= v.lastPatch).findFirst();
+                return Arrays.stream(values())
+                        .filter(v -> minor(v.cliName).equals(minor) && v.firstPatch <= p && p <= v.lastPatch)
+                        .findFirst();
             }
         }
         return Optional.empty();

@@ -203,6 +203,30 @@ public final class MutatorSupport {
         mp.rt.platform.work(SIGNAL_HANDLER_NANOS);
     }
 
+    /**
+     * Whether rt's version lets a signal land in a function prologue, between a failed stack
+     * check and its morestack call ({@link GoVersion#preemptiblePrologue()}). Read once, at load.
+     */
+    public static boolean preemptiblePrologue(Sched rt) {
+        return rt.config.goVersion().preemptiblePrologue();
+    }
+
+    /**
+     * Whether gp's stack guard holds a synchronous preemption request
+     * ({@code stackguard0 == stackPreempt}). A plain read, as the prologue's load.
+     */
+    public static boolean syncPreemptRequested(G gp) {
+        return gp.stackguard0 == StackConstants.STACK_PREEMPT;
+    }
+
+    /**
+     * Go's {@code debug.SetMaxStack(bytes)} at the program's start (a scenario's
+     * {@code maxstack} line): newstack throws "stack overflow" above it.
+     */
+    public static void setMaxStack(Sched rt, long bytes) {
+        rt.growth().setMaxStack(bytes);
+    }
+
     /** Back from an injected asyncPreempt (asyncPreempt2's tail): gp is no longer at an async safe point. */
     public static void leaveAsyncSafePoint(G gp) {
         gp.asyncSafePoint = false;

@@ -425,6 +425,41 @@ public final class Sched {
     }
 
     /**
+     * Go's {@code go forcegchelper()}: a system goroutine running the collector's {@code code}
+     * (gc-mark's GcCoordinator), placed as {@link #newBgMarkWorker} places a worker. For the
+     * collector; any thread.
+     */
+    public G newForcegcHelper(GoCode code) {
+        return allgs.newForcegcHelper(code);
+    }
+
+    /**
+     * Readies a parked system goroutine for a caller without a P (the collector's cycle thread
+     * handing a stop-the-world phase to its coordinator goroutine), so that it runs soon: as
+     * newproc1 places a new system goroutine from such a caller, at the head of the global queue
+     * ({@link GlobalRunq#globrunqputheadSystem}), with an idle P started for it, or else every
+     * running P preempted so that one reschedules and takes it. Deliberate: in Go the phases run
+     * on the goroutine that starts the cycle (gcStart) or on the last mark worker
+     * (gcMarkDone), so nothing needs readying. Any thread without a P.
+     */
+    public void readySystem(G gp) {
+        if (!gp.isSystemGoroutine()) {
+            throw new IllegalArgumentException("readySystem: not a system goroutine: " + gp);
+        }
+        int status = readgstatus(gp);
+        if ((status & ~G_SCAN) != G_WAITING) {
+            throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g->status in ready");
+        }
+        casgstatus(gp, G_WAITING, G_RUNNABLE);
+        globrunq.globrunqputheadSystem(gp);
+        if (mps.npidle.get() != 0) {
+            mps.startm(null, false);
+        } else {
+            preemption.preemptall();
+        }
+    }
+
+    /**
      * Every G made so far without copying (gcMarkRootPrepare's read of allglen): O(1), so the
      * collector takes it with the world stopped. Any thread.
      */

@@ -33,6 +33,11 @@ class GoVersionRulesTest {
         assertThat(GoVersion.byName("go1.14.0")).contains(GoVersion.GO1_14_0);
         assertThat(GoVersion.byName("1.14.16")).isEmpty();
         assertThat(GoVersion.byName("1.15")).isEmpty();
+        assertThat(GoVersion.byName("1.18")).contains(GoVersion.GO1_18);
+        assertThat(GoVersion.byName("go1.18.4")).contains(GoVersion.GO1_18);
+        assertThat(GoVersion.byName("1.19.13")).contains(GoVersion.GO1_19);
+        assertThat(GoVersion.byName("1.19.14")).isEmpty();
+        assertThat(GoVersion.byName("1.18.x")).isEmpty();
         assertThat(GoVersion.byName("1.14.x")).isEmpty();
         assertThat(GoVersion.DEFAULT).isEqualTo(GoVersion.GO1_14);
         assertThat(SchedConfig.of(1).goVersion()).isEqualTo(GoVersion.DEFAULT);
@@ -44,6 +49,24 @@ class GoVersionRulesTest {
         assertThat(GoVersion.GO1_14_0.signalPending()).isFalse();
         assertThat(GoVersion.GO1_14_0.releases()).isEqualTo("go1.14.0");
         assertThat(GoVersion.GO1_14_1.releases()).isEqualTo("go1.14.1-go1.14.9");
+        assertThat(GoVersion.GO1_18.releases()).isEqualTo("go1.18.0-go1.18.10");
+        // Later versions keep the 1.14.x fixes; the pacer rules start at 1.18 and 1.19.
+        for (GoVersion v : new GoVersion[] {GoVersion.GO1_18, GoVersion.GO1_19}) {
+            assertThat(v.signalPending()).as("%s", v).isTrue();
+            assertThat(v.parkingOnChan()).as("%s", v).isTrue();
+            assertThat(v.pacerCountsRoots()).as("%s", v).isTrue();
+        }
+        assertThat(GoVersion.GO1_14.pacerCountsRoots()).isFalse();
+        assertThat(GoVersion.GO1_14_0.pacerCountsRoots()).isFalse();
+        assertThat(GoVersion.GO1_18.adaptiveStackStart()).isFalse();
+        assertThat(GoVersion.GO1_19.adaptiveStackStart()).isTrue();
+        assertThat(GoVersion.byName("1.25-prologue")).contains(GoVersion.GO1_25_PROLOGUE);
+        assertThat(GoVersion.byName("go1.25-prologue")).contains(GoVersion.GO1_25_PROLOGUE);
+        assertThat(GoVersion.byName("1.25")).isEmpty();
+        assertThat(GoVersion.GO1_25_PROLOGUE.releases()).contains("3f3782feed").contains("fa2bb342d7");
+        for (GoVersion v : GoVersion.values()) {
+            assertThat(v.preemptiblePrologue()).as("%s", v).isEqualTo(v == GoVersion.GO1_25_PROLOGUE);
+        }
     }
 
     /**
@@ -183,5 +206,65 @@ class GoVersionRulesTest {
         MutatorSupport.dropWaitRecord(gp);
         assertThat(gp.waiting).isNull();
         assertThat(gp.activeStackChans).isFalse();
+    }
+
+    /**
+     * The prologue's morestack window (Go #35470/#73542). A goroutine calls a leaf in a loop
+     * and never needs a bigger stack; suspendG posts both requests (stackguard0 =
+     * stackPreempt, then the signal). Under 1.25-prologue the signal can land after the
+     * check failed: asyncPreempt stops the goroutine at the CALL, resumeG clears the
+     * request, and the goroutine resumes into morestack, which finds no request and doubles
+     * the stack. Every release has the window unsafe: the same suspensions never grow it.
+     * A race of real threads: the test stops at the first spurious growth.
+     */
+    @Test
+    @Timeout(120) // a hang guard
+    void prologueMorestackWindowGrowsTheStackForNothingOnlyUnder1_25Prologue() throws Exception {
+        for (GoVersion v : java.util.List.of(GoVersion.GO1_25_PROLOGUE, GoVersion.GO1_14)) {
+            int rounds = spuriousGrowthRound(v, 300);
+            if (v.preemptiblePrologue()) {
+                assertThat(rounds).as("%s: a suspension ended in a spurious growth", v).isPositive();
+            } else {
+                assertThat(rounds).as("%s: no growth in 300 suspensions", v).isEqualTo(-1);
+            }
+        }
+    }
+
+    /**
+     * Suspends the looping goroutine up to {@code max} times; returns the round (from 1)
+     * after which its stack grew, or -1 if it never did.
+     */
+    private static int spuriousGrowthRound(GoVersion v, int max) throws Exception {
+        Program p = Program.builder()
+                .type(gcsim.heap.ObjectType.scalars("cell", 1))
+                .func("leaf", 1, 0).ret().end()
+                .func("w", 2, 1).ptrArgs(0) // for { c.n++; leaf() }
+                    .label("l").loadw(0, 3, 0).addi(0, 0, 1).storew(3, 0, 0).call("leaf", -1).jmp("l").end()
+                .func("main", 1, 0).ptrLocals(0)
+                    .newobj(0, "cell").spawn("w", 0).label("s").sleep(1000).jmp("s").end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(2).withSysmon(false).withGoVersion(v)).start()) {
+            long cell = t.mainLocal0();
+            TestRt.until(() -> t.rt.allgs().length == 2 && t.heap.readWord(cell) > 0, t.rt);
+            G w = t.rt.allgs()[1];
+            long size = w.stackHi - w.stackLo;
+            long growths = t.rt.stackGrowths.get();
+            for (int round = 1; round <= max; round++) {
+                TestRt.until(() -> readgstatus(w) == GStatus.G_RUNNING, t.rt);
+                SuspendGState st = Suspension.suspendG(w);
+                boolean async = w.asyncSafePoint;
+                long n = t.heap.readWord(cell);
+                Suspension.resumeG(st);
+                // A growth comes before w's next instruction: once the counter moves, the round is over.
+                TestRt.until(() -> t.heap.readWord(cell) != n, t.rt);
+                if (t.rt.stackGrowths.get() != growths) {
+                    assertThat(async).as("%s: stopped by asyncPreempt before the growth", v).isTrue();
+                    assertThat(w.stackHi - w.stackLo).as("%s: doubled", v).isEqualTo(2 * size);
+                    return round;
+                }
+            }
+            assertThat(w.stackHi - w.stackLo).isEqualTo(size);
+            return -1;
+        }
     }
 }

@@ -2,6 +2,7 @@ package gcsim.heap;
 
 import gcsim.base.GoThrow;
 import gcsim.heap.internal.GcTriggerHook;
+import gcsim.heap.internal.PacerHook;
 import gcsim.heap.internal.HeapGcSupport;
 import gcsim.heap.internal.ScanSink;
 import gcsim.heap.internal.WriteBarrier;
@@ -78,6 +79,8 @@ public final class Heap {
     private volatile boolean allocateBlack;
     private volatile @Nullable WriteBarrier writeBarrier;
     private volatile @Nullable GcTriggerHook gcTriggerHook;
+    /** go1.18+'s pacer inputs ({@link #setPacerHook}); null: go1.14's goal and trigger. */
+    private volatile @Nullable PacerHook pacerHook;
     private final long heapminimum;
     private volatile long heapMarked;
     private volatile long heapGoal;
@@ -687,6 +690,15 @@ public final class Heap {
      * {@link #startSweepCycle()}.
      */
     void setHeapMarked(long bytesMarked) {
+        PacerHook hook = pacerHook;
+        if (hook != null) {
+            // go1.18+: endCycle reads heap_live at mark termination, before it is replaced.
+            PacerHook.Inputs in = hook.endCycle(h.heapLive.get(), bytesMarked);
+            heapMarked = bytesMarked;
+            h.heapLive.set(bytesMarked);
+            commitGoal(in);
+            return;
+        }
         heapMarked = bytesMarked;
         h.heapLive.set(bytesMarked);
         int gcpercent = config.gogc();
@@ -704,6 +716,25 @@ public final class Heap {
         }
         gcTrigger = trigger;
         heapGoal = goal;
+    }
+
+    /**
+     * Installs go1.18's pacer ({@link PacerHook}): from now on mark termination's update
+     * computes the goal and the trigger by go1.18's (or go1.19's) commit. As go1.18's gcinit
+     * under the redesign, heap_marked starts at 0 (go1.14 fakes heapminimum / (1 + 7/8)) and
+     * the first goal and trigger follow from the hook's initial inputs. The collector, before
+     * the first cycle (its constructor).
+     */
+    void setPacerHook(PacerHook hook) {
+        pacerHook = hook;
+        heapMarked = 0;
+        commitGoal(hook.initial());
+    }
+
+    private void commitGoal(PacerHook.Inputs in) {
+        PacerGoal.GoalAndTrigger gt = PacerGoal.commit(heapMarked, config.gogc(), heapminimum, in);
+        gcTrigger = gt.trigger();
+        heapGoal = gt.goal();
     }
 
     /** A snapshot of the statistics (exact with the world stopped). Any thread. */

@@ -2,6 +2,7 @@ package gcsim.heap;
 
 import gcsim.heap.internal.GcTriggerHook;
 import gcsim.heap.internal.HeapGcSupport;
+import gcsim.heap.internal.PacerHook;
 import gcsim.heap.internal.ScanSink;
 import gcsim.heap.internal.WriteBarrier;
 import org.checkerframework.checker.initialization.qual.NotOnlyInitialized;
@@ -81,6 +82,11 @@ final class HeapGcView extends HeapGcSupport {
     @Override
     public void flushMCaches() {
         heap.flushMCaches();
+    }
+
+    @Override
+    public void setPacerHook(PacerHook hook) {
+        heap.setPacerHook(hook);
     }
 
     @Override

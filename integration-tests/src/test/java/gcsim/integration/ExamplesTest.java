@@ -19,6 +19,7 @@ class ExamplesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"examples/linked-lists.gcs", "examples/pipeline.gcs", "examples/recursion.gcs", "examples/relay.gcs",
+        "examples/pacer/stack-goal.gcs",
         "benchmarks/scale/parked.gcs", "benchmarks/scenarios/tight-loops-bounded.gcs"})
     void exampleRunsClean(String name) {
         Path file = repositoryRoot().resolve(name);

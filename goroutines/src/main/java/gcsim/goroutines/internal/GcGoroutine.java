@@ -130,6 +130,14 @@ public abstract class GcGoroutine {
      */
     public abstract void enterWaitingMarkWorker();
 
+    /**
+     * gcMarkTermination with the world stopped: "We must not be in _Grunning so the stack can be
+     * scanned" (the checkmark pass scans every G, the calling one too). The G, running on the
+     * calling M, goes to _Gwaiting "garbage collection". The G's own M only; pair with
+     * {@link #exitWaiting}.
+     */
+    public abstract void enterWaitingGarbageCollection();
+
     /** Undoes enterWaiting: the G runs on (spins while a scanner holds its scan bit). The G's own M. */
     public abstract void exitWaiting();
 

@@ -69,6 +69,17 @@ public abstract class GcSupport {
     public abstract int markrootFreeGStacks();
 
     /**
+     * Go's {@code startingStackSize} (go1.19's adaptive stack start, 016d755213): the stack size
+     * gfget gives a G reused from the free list, and the size gfput keeps (another size is
+     * freed). gcComputeStartingStackSize sets it at mark termination, world stopped; never
+     * called before go1.19, when it stays {@code _FixedStack}.
+     */
+    public abstract void setStartingStackSize(int size);
+
+    /** The current {@link #setStartingStackSize} value (FIXED_STACK until set). Any thread. */
+    public abstract int startingStackSize();
+
+    /**
      * Go's {@code atomic.Store(&gcBlackenEnabled, v)}: while true, schedule asks the
      * collector's hooks for a background mark worker before it looks at the run queues, and
      * findrunnable for an idle-time one. gcStart sets it with the world stopped; mark

@@ -79,6 +79,8 @@ public final class Interp implements GoCode {
     private final FuncInfo asyncPreemptFn;
     private final int asyncPreemptId;
     private final long asyncPreemptStack;
+    /** rt's version lets a signal land between a failed prologue check and morestack (read once, here). */
+    private final boolean preemptiblePrologue;
 
     /** Counters (approximate: summed at yields). */
     private final AtomicLong instructions = new AtomicLong();
@@ -111,6 +113,10 @@ public final class Interp implements GoCode {
         this.asyncPreemptId = ft.register(asyncPreemptFn);
         // Go: the frames of asyncPreempt and asyncPreempt2 plus 8 words of overhead.
         this.asyncPreemptStack = FrameLayout.callBytes(asyncPreemptFn) + 8L * PTR_SIZE;
+        this.preemptiblePrologue = MutatorSupport.preemptiblePrologue(rt);
+        if (program.maxStack > 0) {
+            MutatorSupport.setMaxStack(rt, program.maxStack); // debug.SetMaxStack before main runs
+        }
         int size = ft.size();
         this.codeById = new int[size][];
         this.infoById = new FuncInfo[size];
@@ -197,11 +203,20 @@ public final class Interp implements GoCode {
         int ip = FuncTab.pcIndex(pc);
         if (fid == asyncPreemptId) {
             // Returning from asyncPreempt: pop its frame (asyncPreempt2's tail).
+            boolean atMorestack = st.read(sp + SAVED_PC_CLASS) == PC_PROLOGUE_MORESTACK;
             long ret = st.read(FrameLayout.varp(sp, asyncPreemptFn));
             sp = FrameLayout.callerSp(sp, asyncPreemptFn);
             fid = FuncTab.funcId(ret);
             ip = FuncTab.pcIndex(ret);
             MutatorSupport.leaveAsyncSafePoint(gp);
+            if (atMorestack) {
+                // The signal landed in a prologue after its check failed: the restored
+                // registers say "branch taken", so gp calls morestack whatever stackguard0
+                // holds now (the request it saw was cleared while it was preempted).
+                FuncInfo callee = infoById[codeById[fid][ip + 1]];
+                MutatorSupport.morestack(mp, gp, FuncTab.pcOf(fid, ip), sp, FrameLayout.callBytes(callee));
+                return MORESTACK;
+            }
         }
         // Back from a channel park (Go's chansend/chanrecv after gopark returns): only
         // the G itself drops its wait record, so a stack shrink that holds the G's scan
@@ -268,6 +283,12 @@ public final class Interp implements GoCode {
                         }
                         if (!f.nosplit() && Prologue.needsMoreStack(
                                 FrameLayout.entrySp(sp, f), MutatorSupport.stackguard0(gp), f.frameSize())) {
+                            if (preemptiblePrologue) {
+                                int r = prologueSafePoint(mp, gp, st, fid, ip, sp);
+                                if (r != 0) {
+                                    return r;
+                                }
+                            }
                             MutatorSupport.morestack(mp, gp, FuncTab.pcOf(fid, ip), sp, FrameLayout.callBytes(f));
                             return MORESTACK;
                         }
@@ -530,17 +551,65 @@ public final class Interp implements GoCode {
 
     // ---- asynchronous preemption (signal_unix.go doSigPreempt) ----
 
-    /** Handles a pending "signal"; returns a yield reason or 0 to continue (gp.sp may change). */
+    /**
+     * Where asyncPreempt's frame keeps what kind of pc it interrupted (a word of the
+     * registers it saves): {@link #PC_PROLOGUE_MORESTACK} when the signal landed between a
+     * failed prologue check and the morestack call, 0 anywhere else. Written at every
+     * injection (the frame is not zeroed); the frame is scanned conservatively and never
+     * adjusted, so the small constant is neither a pointer nor moved.
+     */
+    private static final long SAVED_PC_CLASS = 0;
+    private static final long PC_PROLOGUE_MORESTACK = 1;
+
+    /**
+     * {@link gcsim.goroutines.GoVersion#GO1_25_PROLOGUE}: the prologue's check has failed
+     * (gp's CALL of a splittable function at ip) and the next instruction would call
+     * morestack; here that point is an async safe point (go1.25's tree at 3f3782feed; every
+     * release marks it unsafe, Go #35470). A pending signal is handled as at any boundary,
+     * and if it injects asyncPreempt, gp resumes at the morestack call (see {@link #run}).
+     * Returns a yield reason, or 0 to go on to morestack.
+     *
+     * <p>The window is a few instructions in Go. The deterministic platform may pass the
+     * baton in it; real threads, when the check saw a sync request (stackguard0 =
+     * stackPreempt) and no signal has come yet, wait briefly for the one the preempter sends
+     * after its request (suspendG and preemptone write stackguard0 first), as a slow
+     * instruction would. Only this version has the window, so no other run changes.
+     */
+    private int prologueSafePoint(M mp, G gp, Stack st, int fid, int ip, long sp) {
+        if (deterministic) {
+            platform.instructionBoundary();
+        } else if (MutatorSupport.syncPreemptRequested(gp)) {
+            long end = System.nanoTime() + PROLOGUE_WINDOW_NANOS;
+            while (!MutatorSupport.signalPending(mp) && System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
+        }
+        if (!MutatorSupport.signalPending(mp)) {
+            return 0;
+        }
+        return signal(mp, gp, st, fid, ip, sp, true);
+    }
+
+    /** The longest a real thread waits in {@link #prologueSafePoint} for the preempter's signal. */
+    private static final long PROLOGUE_WINDOW_NANOS = 20_000;
+
+    /** Handles a pending "signal" between instructions; see {@link #signal(M, G, Stack, int, int, long, boolean)}. */
     private int signal(M mp, G gp, Stack st, int fid, int ip, long sp) {
+        return signal(mp, gp, st, fid, ip, sp, false);
+    }
+
+    /**
+     * Handles a pending "signal" at gp's pc (fid, ip), in a prologue's morestack window when
+     * {@code inPrologue}; returns a yield reason or 0 to continue (gp.sp may change).
+     */
+    private int signal(M mp, G gp, Stack st, int fid, int ip, long sp, boolean inPrologue) {
         MutatorSupport.checkExiting(rt);
         if (!MutatorSupport.oneSignalInFlight(mp)) {
-            return signalFlood(mp, gp, st, fid, ip, sp);
+            return signalFlood(mp, gp, st, fid, ip, sp, inPrologue);
         }
         int r = 0;
         if (MutatorSupport.asyncPreemptWanted(mp, gp) && isAsyncSafePoint(gp, fid, sp)) {
-            // Inject a call to asyncPreempt.
-            long nsp = FrameLayout.push(st, sp, asyncPreemptFn, FuncTab.pcOf(fid, ip));
-            MutatorSupport.save(gp, FuncTab.pcOf(asyncPreemptId, 0), nsp);
+            injectAsyncPreempt(gp, st, fid, ip, sp, inPrologue);
             r = PREEMPT_ASYNC;
         } else {
             MutatorSupport.saveSp(gp, sp);
@@ -563,13 +632,12 @@ public final class Interp implements GoCode {
      * run ({@link MutatorSupport#signalHandlerRun}) is a model, charged after the
      * acknowledgement (sigreturn's part, when a sender may already have sent the next).
      */
-    private int signalFlood(M mp, G gp, Stack st, int fid, int ip, long sp) {
+    private int signalFlood(M mp, G gp, Stack st, int fid, int ip, long sp, boolean inPrologue) {
         int r = 0;
         do {
             MutatorSupport.takeSignal(mp);
             if (r == 0 && MutatorSupport.asyncPreemptWanted(mp, gp) && isAsyncSafePoint(gp, fid, sp)) {
-                long nsp = FrameLayout.push(st, sp, asyncPreemptFn, FuncTab.pcOf(fid, ip));
-                MutatorSupport.save(gp, FuncTab.pcOf(asyncPreemptId, 0), nsp);
+                injectAsyncPreempt(gp, st, fid, ip, sp, inPrologue);
                 r = PREEMPT_ASYNC;
             }
             MutatorSupport.signalAcknowledged(mp, gp, r != 0);
@@ -580,6 +648,13 @@ public final class Interp implements GoCode {
             MutatorSupport.saveSp(gp, sp);
         }
         return r;
+    }
+
+    /** Pushes an asyncPreempt frame returning to (fid, ip) and makes it gp's pc (Go's pushCall in doSigPreempt). */
+    private void injectAsyncPreempt(G gp, Stack st, int fid, int ip, long sp, boolean inPrologue) {
+        long nsp = FrameLayout.push(st, sp, asyncPreemptFn, FuncTab.pcOf(fid, ip));
+        st.write(nsp + SAVED_PC_CLASS, inPrologue ? PC_PROLOGUE_MORESTACK : 0);
+        MutatorSupport.save(gp, FuncTab.pcOf(asyncPreemptId, 0), nsp);
     }
 
     /**

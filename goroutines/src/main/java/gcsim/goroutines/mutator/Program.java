@@ -50,12 +50,15 @@ public final class Program {
     final List<ObjectType> types;
     final List<ChanDecl> chans;
     final int entry;
+    /** debug.SetMaxStack's argument at start, in bytes; 0: the runtime's default. */
+    final long maxStack;
 
-    private Program(List<Func> funcs, List<ObjectType> types, List<ChanDecl> chans, int entry) {
+    private Program(List<Func> funcs, List<ObjectType> types, List<ChanDecl> chans, int entry, long maxStack) {
         this.funcs = List.copyOf(funcs);
         this.types = List.copyOf(types);
         this.chans = List.copyOf(chans);
         this.entry = entry;
+        this.maxStack = maxStack;
     }
 
     public List<Func> funcs() {
@@ -73,6 +76,14 @@ public final class Program {
     /** Index of the entry function. */
     public int entry() {
         return entry;
+    }
+
+    /**
+     * The maximum goroutine stack size the program sets before it starts (Go's
+     * {@code debug.SetMaxStack}), in bytes; 0 keeps the runtime's (1,000,000,000).
+     */
+    public long maxStack() {
+        return maxStack;
     }
 
     public static Builder builder() {
@@ -152,6 +163,7 @@ public final class Program {
         private final List<ChanDecl> chans = new ArrayList<>();
         private final Map<String, Integer> chanIndex = new HashMap<>();
         private String entry = "main";
+        private long maxStack;
 
         private Builder() {}
 
@@ -192,6 +204,18 @@ public final class Program {
             return this;
         }
 
+        /**
+         * Go's {@code debug.SetMaxStack(bytes)} before the entry function runs: newstack
+         * throws "stack overflow" when a stack would grow above it. At least 2048.
+         */
+        public Builder maxStack(long bytes) {
+            if (bytes < 2048) {
+                throw new MalformedProgramException("max stack " + bytes + " below 2048 bytes");
+            }
+            this.maxStack = bytes;
+            return this;
+        }
+
         /** Resolves names and runs the checker. */
         public Program build() {
             Integer e = funcIndex.get(entry);
@@ -202,7 +226,7 @@ public final class Program {
             for (FuncBuilder f : funcs) {
                 out.add(f.resolve());
             }
-            Program p = new Program(out, types, chans, e);
+            Program p = new Program(out, types, chans, e, maxStack);
             new Checker(p).check();
             return p;
         }

@@ -12,7 +12,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * between the two packages points one way (core -> internal) and there is no package cycle
  * (ArchitectureTest checks both). Its types say what the collector may do in terms of the JDK and
  * of each other: this class, and the hooks the collector implements and hands the heap
- * ({@link WriteBarrier}, {@link GcTriggerHook}, {@link ScanSink}). The core implements this class
+ * ({@link WriteBarrier}, {@link GcTriggerHook}, {@link ScanSink}, {@link PacerHook}). The core implements this class
  * once (package-private in {@code gcsim.heap}) and hands out one instance per heap, made with it
  * ({@code Heap.gc()}). {@code module-info} exports this package to {@code gcsim.gcmark} alone, so
  * only the collector can name these types and call their methods: another module may call
@@ -84,6 +84,12 @@ public abstract class HeapGcSupport {
 
     /** Mark termination's heap_marked update and the next goal and trigger. World stopped. */
     public abstract void setHeapMarked(long bytesMarked);
+
+    /**
+     * Installs go1.18's pacer inputs (see {@link PacerHook}) and recomputes the first goal and
+     * trigger by its rules. Once, before the first cycle; never under go1.14.
+     */
+    public abstract void setPacerHook(PacerHook hook);
 
     /**
      * Atomically sets the mark bit of the object at (or containing) base; true iff this call set

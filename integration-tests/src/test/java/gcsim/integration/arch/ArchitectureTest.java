@@ -428,6 +428,20 @@ class ArchitectureTest {
     }
 
     @Test
+    void theReportReadsOnlyJson() {
+        assertThat(production.containPackage(PackageRules.REPORT)).isTrue();
+        PackageRules.reportReadsOnlyJson(PackageRules.REPORT).check(production);
+    }
+
+    @Test
+    void theReportRuleCatchesAReachIntoTheCollector() {
+        EvaluationResult result = PackageRules.reportReadsOnlyJson("gcsim.cli.archfixture.report").evaluate(fixtures);
+        assertThat(result.getFailureReport().getDetails())
+                .anyMatch(line -> line.contains("gcsim.cli.archfixture.report.ReadsTheCollector.cycle(")
+                        && line.contains("gcsim.gcmark.CycleRecord"));
+    }
+
+    @Test
     void onlyTheMutatorUsesMutatorSupport() {
         PackageRules.onlyTheMutatorUsesMutatorSupport().check(production);
     }

@@ -25,6 +25,11 @@ import com.tngtech.archunit.library.dependencies.SliceRule;
  *   <li>{@link #onlyTheMutatorUsesMutatorSupport()}: the runtime operations the
  *       interpreter performs beyond the public API of G, M and Sched are used
  *       by the mutator package alone.
+ *   <li>{@link #reportReadsOnlyJson(String)}: {@code gcsim report}'s package
+ *       ({@link #REPORT}) works from the JSON files alone: it uses no other gcsim
+ *       package (not the simulation's records, not the command around it), only the
+ *       JDK, the JSON parser and the charting library, so it reads any report a
+ *       {@code gcsim run --json} ever wrote, on any machine.
  * </ol>
  *
  * Rules that name packages take the root so that {@link ArchitectureTest}'s
@@ -37,6 +42,8 @@ final class PackageRules {
     static final String GOROUTINES = "gcsim.goroutines";
     /** The class the mutator package reaches the runtime through. */
     static final String MUTATOR_SUPPORT = "gcsim.goroutines.MutatorSupport";
+    /** The package of {@code gcsim report}. */
+    static final String REPORT = "gcsim.cli.report";
 
     private PackageRules() {}
 
@@ -91,5 +98,18 @@ final class PackageRules {
                 .should().dependOnClassesThat().haveFullyQualifiedName(MUTATOR_SUPPORT)
                 .because("MutatorSupport is the mutator language's door into the runtime, "
                         + "as GcSupport is the collector's");
+    }
+
+    /**
+     * Classes in {@code reportPackage} (and below) use the JDK, jackson-core, JFreeChart and
+     * JFreeSVG, checker-qual's annotations and each other only.
+     */
+    static ArchRule reportReadsOnlyJson(String reportPackage) {
+        return ArchRuleDefinition.classes()
+                .that().resideInAPackage(reportPackage + "..")
+                .should().onlyDependOnClassesThat()
+                .resideInAnyPackage("java..", "javax..", "org.checkerframework..", "com.fasterxml.jackson.core..",
+                        "org.jfree..", reportPackage + "..")
+                .because("gcsim report works from the JSON reports alone (issue 18)");
     }
 }

@@ -26,6 +26,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * stmt      = "type" NAME WORDS [ "ptr" INDEX { INDEX } ]
  *           | "chan" NAME SIZE [ "ptr" ]
  *           | "gc" "autotrigger" ( "on" | "off" )
+ *           | "maxstack" BYTES                    (Go's debug.SetMaxStack before main; 2048 to 1 GiB)
  *           | "go" FUNC COUNT { INT }            COUNT = INT | PERCENT "%" (of --goroutines, at least 1)
  *           | "func" NAME "(" [ slots ] ")" [ "locals" "(" [ slots ] ")" ] { "nosplit" | "ptrresult" }
  *             { LABEL ":" | instr } "end"
@@ -58,7 +59,7 @@ public final class ScenarioParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][\\w.-]*");
 
     /** Statements outside functions; meeting one inside a func means its end is missing. */
-    private static final Set<String> TOP_LEVEL = Set.of("type", "chan", "gc", "go", "func");
+    private static final Set<String> TOP_LEVEL = Set.of("type", "chan", "gc", "go", "func", "maxstack");
 
     private final String file;
     private final int goroutines;
@@ -181,9 +182,10 @@ public final class ScenarioParser {
             case "chan" -> chanDecl(t);
             case "gc" -> gcSetting(t);
             case "go" -> goDecl(t);
+            case "maxstack" -> maxStack(t);
             case "func" -> funcHeader(line);
             case "end" -> throw error(lineNo, "end outside a func");
-            default -> throw error(lineNo, "unknown statement '" + t[0] + "' (want type, chan, gc, go or func)");
+            default -> throw error(lineNo, "unknown statement '" + t[0] + "' (want type, chan, gc, go, maxstack or func)");
         }
     }
 
@@ -220,6 +222,13 @@ public final class ScenarioParser {
             throw error(lineNo, "want: gc autotrigger on|off");
         }
         autoTrigger = t[2].equals("on");
+    }
+
+    private void maxStack(String[] t) {
+        if (t.length != 2) {
+            throw error(lineNo, "want: maxstack BYTES");
+        }
+        builder.maxStack(number(t[1], 2048, 1L << 30, "maxstack bytes"));
     }
 
     private void goDecl(String[] t) {

@@ -94,4 +94,15 @@ class ScenarioParserErrorsTest {
                 + "\n  ret\nend\ngo f 1\n";
         assertThat(ScenarioParser.parse("t.gcs", text, 10).program().funcs()).hasSize(2);
     }
+
+    /** maxstack: Go's debug.SetMaxStack at start, one number of bytes in range. */
+    @Test
+    void maxstackTakesOneByteCountInRange() {
+        String body = "func f()\n  ret\nend\ngo f 1\n";
+        assertThat(ScenarioParser.parse("t.gcs", "maxstack 16384\n" + body, 10).program().maxStack()).isEqualTo(16384);
+        assertThat(ScenarioParser.parse("t.gcs", body, 10).program().maxStack()).isZero();
+        rejects("maxstack 1024\n" + body, "t.gcs:1: maxstack bytes 1024 out of range 2048..1073741824");
+        rejects("maxstack\n" + body, "t.gcs:1: want: maxstack BYTES");
+        rejects("maxstack 4k\n" + body, "t.gcs:1: bad maxstack bytes '4k'");
+    }
 }
