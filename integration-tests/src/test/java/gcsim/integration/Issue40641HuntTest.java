@@ -22,10 +22,10 @@ class Issue40641HuntTest {
     private static final String THROW = "fatal error: runtime: sudog with non-nil elem";
     /**
      * A seed that throws under go1.14.9 in its one cycle (found by the hunt below with --jobs 1:
-     * seeds 1 and 2 run clean, seed 3 throws). Re-find it with that hunt when the deterministic
+     * seeds 1 to 4 run clean, seed 5 throws). Re-find it with that hunt when the deterministic
      * schedule changes.
      */
-    private static final int SEED = 3;
+    private static final int SEED = 5;
 
     private static List<String> settings(String version) {
         return new ArrayList<>(List.of("--scenario", scenario(), "--go", version, "--goroutines", "8",
@@ -33,13 +33,13 @@ class Issue40641HuntTest {
     }
 
     /**
-     * A narrow hunt (seeds 1..6, stopping at the first failure) finds a failing seed with Go's
+     * A narrow hunt (seeds 1..10, stopping at the first failure) finds a failing seed with Go's
      * throw, and its printed replay command, run again, ends with the same throw.
      */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aHuntFindsGo40641AndItsReplayThrowsTheSame() {
-        List<String> args = new ArrayList<>(List.of("hunt", "--jobs", "2", "--seeds", "1..6"));
+        List<String> args = new ArrayList<>(List.of("hunt", "--jobs", "2", "--seeds", "1..10"));
         args.addAll(settings("1.14.9"));
         Cli hunt = Cli.run(args.toArray(new String[0]));
         assertThat(hunt.status()).as("stdout:%n%s%nstderr:%n%s", hunt.out(), hunt.err()).isEqualTo(1);
