@@ -241,13 +241,13 @@ public final class ScenarioParser {
         if (m == null || !m.matches()) {
             throw error(lineNo, "want: signalcost DURATION (e.g. 20us; unit ns, us or ms)");
         }
-        long unit = switch (m.group(2)) {
+        long unit = switch (group(m, 2)) {
             case "ns" -> 1;
             case "ms" -> 1_000_000;
             default -> 1_000;
         };
         long max = Program.MAX_SIGNAL_COST / unit;
-        long v = number(m.group(1), 0, max, "signalcost " + m.group(2));
+        long v = number(group(m, 1), 0, max, "signalcost " + group(m, 2));
         builder.signalCost(v * unit);
     }
 
