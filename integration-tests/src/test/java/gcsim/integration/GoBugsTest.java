@@ -64,11 +64,11 @@ class GoBugsTest {
 
     /**
      * Go #37741/#37833 under go1.14.0: with a slow signal path (the scenario's {@code signalcost
-     * 100us}) the preempters of a goroutine in a loop without calls (a stop-the-world's
+     * 250us}) the preempters of a goroutine in a loop without calls (a stop-the-world's
      * preemptall, the stack job's suspendG, sysmon) send faster than its M handles the signals;
      * the M never leaves its handler and the cycle never ends: --timeout reports the goroutines
-     * that never reached a safe point (exit 3). Measured (real threads, 2 busy cores): 5 of 5
-     * runs livelocked within the first five cycles; up to two runs of 20 cycles, one must.
+     * that never reached a safe point (exit 3). Measured (real threads, 2 cores, load 3 and 20):
+     * every run livelocked within the first cycles; up to two runs of 20 cycles, one must.
      */
     @Test
     void issue37741LivelocksUnderGo1_14_0() {
