@@ -67,7 +67,7 @@ class GoBugsTest {
      * concurrent mark stays _Grunning, a mark worker's suspendG waits for it inside markroot,
      * and it waits for the worker's P: the run hangs and --timeout reports it (exit 3) with the
      * stopper running under preemptoff "read mem stats" and one P not stopped. Measured (real
-     * threads, 2 busy cores): hung within the first ten cycles in every run (seeds 1-6); up to
+     * threads, 2 busy cores): hung in 9 runs of 9 (seeds 1-6; after 9 cycles where printed); up to
      * three seeds of 50 cycles, each a 10 s timeout at most.
      */
     @Test
