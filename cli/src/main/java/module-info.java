@@ -15,6 +15,8 @@ module gcsim.cli {
     requires com.fasterxml.jackson.core;
     // gcsim report: the charts, drawn with AWT (headless) into SVG.
     requires java.desktop;
+    // gcsim hunt / bench: a child run gets this JVM's memory and JIT options.
+    requires java.management;
     requires org.jfree.jfreechart;
     requires org.jfree.svg;
 

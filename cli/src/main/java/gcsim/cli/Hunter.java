@@ -5,6 +5,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.URISyntaxException;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
@@ -112,7 +113,29 @@ final class Hunter {
             }
         }
         String java = Path.of(System.getProperty("java.home", ""), "bin", "java").toString();
-        return List.of(java, "-cp", String.join(File.pathSeparator, path), Main.class.getName());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.addAll(childJvmOptions(ManagementFactory.getRuntimeMXBean().getInputArguments()));
+        command.addAll(List.of("-cp", String.join(File.pathSeparator, path), Main.class.getName()));
+        return List.copyOf(command);
+    }
+
+    /**
+     * The options of this JVM a child run gets too, so that {@code JAVA_OPTS=-Xmx12g ./gcsim bench}
+     * gives every run the same heap and JIT settings: {@code -X...} (memory, {@code -XX:} flags) and
+     * system properties, but not {@code gcsim.stderrIsTerminal} (a child's stderr is a file) nor
+     * agents or debugger options.
+     */
+    static List<String> childJvmOptions(List<String> parent) {
+        List<String> out = new ArrayList<>();
+        for (String a : parent) {
+            boolean keep = (a.startsWith("-X") && !a.startsWith("-Xdebug") && !a.startsWith("-Xrun"))
+                    || (a.startsWith("-D") && !a.startsWith("-Dgcsim.stderrIsTerminal="));
+            if (keep) {
+                out.add(a);
+            }
+        }
+        return out;
     }
 
     /** Runs the plan to its end (or its first failure). The command thread; returns when no run is left. */

@@ -146,6 +146,14 @@ public final class JsonReport {
         gen.writeNumberField("p50Nanos", s.p50Nanos());
         gen.writeNumberField("p99Nanos", s.p99Nanos());
         gen.writeNumberField("maxNanos", s.maxNanos());
+        gen.writeArrayFieldStart("buckets");
+        for (CycleRecord.SuspendLatency.Bucket b : s.buckets()) {
+            gen.writeStartObject();
+            gen.writeNumberField("upToNanos", b.upToNanos());
+            gen.writeNumberField("count", b.count());
+            gen.writeEndObject();
+        }
+        gen.writeEndArray();
         gen.writeEndObject();
     }
 

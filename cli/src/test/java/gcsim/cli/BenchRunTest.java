@@ -81,13 +81,13 @@ class BenchRunTest {
         assertThat((double) basePause.get("ciLow")).isLessThanOrEqualTo((double) basePause.get("median"));
     }
 
-    /** Stack jobs that skip the scan: with this seed the run loses objects (HuntProcessTest's case). */
+    /** Stack jobs that skip the scan: with this seed the run loses objects (found with gcsim hunt over 1..60). */
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void aFailedRunIsShownKeptAndMakesTheBenchExitOne() throws IOException {
         String[] failing = {"bench", "--scenario", Path.of("..", "examples", "linked-lists.gcs").toString(),
             "--break", "stack-scan", "--goroutines", "2", "--procs", "2", "--cycles", "1", "--deterministic",
-            "--seed", "8", "--warmup-cycles", "0", "--reps", "1", "--same-jvm"};
+            "--seed", "1", "--warmup-cycles", "0", "--reps", "1", "--same-jvm"};
         Outcome text = Fixtures.run(Engines::builtIn, failing);
         assertThat(text.status()).as(text.err()).isEqualTo(ExitStatus.VERIFICATION_FAILED);
         assertThat(text.out()).containsPattern("\\nall \\(baseline\\) +0/1 FAILED 1 ")

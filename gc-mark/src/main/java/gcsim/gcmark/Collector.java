@@ -830,7 +830,7 @@ public final class Collector implements AutoCloseable {
                 work.objectsMarked.get(), work.bytesMarked.get(),
                 work.stacksScanned.get(), work.framesScanned.get(),
                 new CycleRecord.SuspendLatency(work.suspendCalls.get(), work.suspendDead.get(),
-                        h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue()),
+                        h.getValueAtPercentile(50), h.getValueAtPercentile(99), h.getMaxValue(), buckets(h)),
                 after.cooperative - before.cooperative, after.async - before.async, out.checkmark,
                 assist.takeStats(assistCpu), new CycleRecord.RootSnapshot(work.allgs.length(), work.aliveAtSnapshot),
                 strategies(work, after.suspend.minus(before.suspend)), workers,
@@ -915,6 +915,24 @@ public final class Collector implements AutoCloseable {
             pending = false;
             return !closed;
         }
+    }
+
+    /**
+     * The histogram's counts per latency range, doubling from {@code FIRST_BUCKET_NANOS} (empty
+     * ranges left out). The cycle thread, world running (a walk over every bucket).
+     */
+    private static List<CycleRecord.SuspendLatency.Bucket> buckets(Histogram h) {
+        List<CycleRecord.SuspendLatency.Bucket> out = new ArrayList<>();
+        if (h.getTotalCount() == 0) {
+            return out;
+        }
+        for (var v : h.logarithmicBucketValues(CycleRecord.SuspendLatency.FIRST_BUCKET_NANOS, 2.0)) {
+            long n = v.getCountAddedInThisIterationStep();
+            if (n > 0) {
+                out.add(new CycleRecord.SuspendLatency.Bucket(v.getValueIteratedTo() + 1, n)); // the step's exclusive bound
+            }
+        }
+        return out;
     }
 
     private static CycleRecord.Strategies strategies(CycleWork w, SuspendWaitCounters.Snapshot d) {

@@ -1,5 +1,7 @@
 package gcsim.gcmark;
 
+import java.util.List;
+
 /**
  * What one GC cycle did, as measured: the source of the gctrace line, the
  * CLI's summary table and its JSON. Immutable; produced by the collector at
@@ -182,9 +184,27 @@ public record CycleRecord(
      * many calls the stack jobs made, how many found the G dead, and
      * percentiles from an HdrHistogram. Not how the suspenders waited: that
      * is {@link gcsim.goroutines.SuspendWaitCounters} (the JSON's
-     * {@code strategies}).
+     * {@code strategies}). {@code buckets}: the histogram itself, as counts per latency range
+     * doubling from {@link #FIRST_BUCKET_NANOS} (empty ranges left out), so that a reader can draw
+     * the whole distribution (gcsim report's CDF).
      */
-    public record SuspendLatency(long calls, long dead, long p50Nanos, long p99Nanos, long maxNanos) {}
+    public record SuspendLatency(long calls, long dead, long p50Nanos, long p99Nanos, long maxNanos,
+            List<Bucket> buckets) {
+        /** The upper bound of the first bucket; each next one doubles it. */
+        public static final long FIRST_BUCKET_NANOS = 128;
+
+        public SuspendLatency {
+            buckets = List.copyOf(buckets);
+        }
+
+        /** Without the histogram's buckets. */
+        public SuspendLatency(long calls, long dead, long p50Nanos, long p99Nanos, long maxNanos) {
+            this(calls, dead, p50Nanos, p99Nanos, maxNanos, List.of());
+        }
+
+        /** {@code count} calls took at least the previous bucket's bound and less than {@code upToNanos}. */
+        public record Bucket(long upToNanos, long count) {}
+    }
 
     /**
      * Mark assists of one cycle (Go's gcAssistAlloc): how many times an

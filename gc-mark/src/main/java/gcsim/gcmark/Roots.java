@@ -181,6 +181,11 @@ final class Roots {
         if (hook != null) {
             hook.accept(gp); // a test deschedules the worker here, mid stack job, holding gp
         }
+        // The stack job holds gp (its scan bit) and scanstack starts with the shrink: what
+        // gp's M and gp's channel partners do between the claim and the shrink
+        // (chanparkcommit's unlock, a partner's copy into gp's stack) is what
+        // isShrinkStackSafe must be safe against.
+        work.rt.platform().schedulingPoint("stack job: gp claimed, before scanstack");
         long workDone = 0;
         if (!breakStackScan || marking.isCheckmark()) {
             // The stack before scanstack may shrink it: go1.19's scannedSize is taken first.

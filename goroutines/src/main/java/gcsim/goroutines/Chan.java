@@ -90,6 +90,9 @@ public final class Chan {
             sg.elem = 0; // Go's send: sg.elem = nil (releaseSudog checks it)
             sg.success = true;
             lock.unlock();
+            // The receiver has its value and its wait record is cleared, but it is not
+            // runnable yet: a stack job may hold it, and its M may still be in park_m.
+            rt.platform.schedulingPoint("chansend: unlocked, receiver not readied");
             rt.goready(rg);
             return false;
         }
@@ -129,6 +132,7 @@ public final class Chan {
             sg.elem = 0; // Go's recv: sg.elem = nil (releaseSudog checks it)
             sg.success = true;
             lock.unlock();
+            rt.platform.schedulingPoint("chanrecv: unlocked, sender not readied");
             rt.goready(sgp);
             return false;
         }

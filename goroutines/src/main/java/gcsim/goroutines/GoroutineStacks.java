@@ -212,6 +212,9 @@ final class GoroutineStacks {
         // under the channel lock, so hold it while moving the stack (Go's syncadjustsudogs).
         // Otherwise Go adjusts the wait record without the lock (adjustsudogs): safe while
         // nobody else can reach the record, which go1.14.10's parkingOnChan makes true.
+        // Before copystack reads activeStackChans: chanparkcommit may set it (and unlock)
+        // on gp's M meanwhile, which decides whether the adjustment below is locked.
+        rt.platform.schedulingPoint("copystack: before reading activeStackChans");
         Sudog sg = gp.waiting;
         Sudog locked = sg != null && gp.activeStackChans ? sg : null;
         if (locked != null) {
@@ -241,9 +244,10 @@ final class GoroutineStacks {
         return (AdjustInfo adj) -> {
             for (Sudog sg = gp.waiting; sg != null; sg = sg.waitlink) {
                 long p = sg.elem;
-                // Not Go: a scheduling point inside the unsynchronized read-modify-write (a
-                // yield of the real thread, a pass of the deterministic baton), so the partner's
-                // clear can land in it as it does on Go's wider machines. Only this version's
+                // Not Go: a yield inside the unsynchronized read-modify-write (of the real
+                // thread: a race amplifier, so the partner's clear can land in it as it does on
+                // Go's wider machines; in the deterministic mode a pass of the baton, the
+                // scheduling point "copystack: adjusting a wait record"). Only this version's
                 // path has it.
                 rt.platform.yield();
                 sg.elem = adj.adjustpointer(p);

@@ -102,6 +102,10 @@ final class Mcall {
         Runnable f = mp.waitunlockf;
         if (f != null) {
             mp.waitunlockf = null;
+            // gp is _Gwaiting and off mp, and what it parks for (a channel's lock, say) is
+            // not yet released: a suspender may claim gp here and scan or shrink its stack
+            // before the unlock function runs (Go #40641's window, under chanparkcommit).
+            sched.platform.schedulingPoint("park_m: gp _Gwaiting, unlockf not run");
             f.run();
         }
     }

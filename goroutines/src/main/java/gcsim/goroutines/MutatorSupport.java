@@ -187,20 +187,25 @@ public final class MutatorSupport {
     }
 
     /**
-     * Simulated time one signal handler run costs mp (kernel delivery, sighandler,
-     * doSigPreempt, sigreturn). A model, not Go: about what a SIGURG costs a Linux thread;
-     * charged only where preemptM may flood an M (go1.14.0), so every other version's
-     * runs keep their schedule.
+     * The default simulated time one signal handler run costs mp (kernel delivery, sighandler,
+     * doSigPreempt, sigreturn). A model, not Go: about what a SIGURG costs a Linux thread. A
+     * scenario sets its platform's own with a {@code signalcost} line
+     * ({@code gcsim.goroutines.mutator.Program#signalCost}); the interpreter charges it for every
+     * delivered signal under every version then. Without the line it charges this default only
+     * where preemptM may flood an M (go1.14.0), so every other version's runs keep the schedule
+     * they had before the cost was a parameter.
      */
     public static final long SIGNAL_HANDLER_NANOS = 2_000;
 
     /**
-     * One signal handler run's cost to mp ({@link #SIGNAL_HANDLER_NANOS}): the
-     * deterministic clock advances and the baton passes (other threads may send more
-     * signals meanwhile); real threads spin that long.
+     * One signal handler run's cost to mp, {@code nanos} of work: the deterministic clock
+     * advances and the baton passes (other threads may send more signals meanwhile); real
+     * threads spin that long. Nothing when {@code nanos} is 0.
      */
-    public static void signalHandlerRun(M mp) {
-        mp.rt.platform.work(SIGNAL_HANDLER_NANOS);
+    public static void signalHandlerRun(M mp, long nanos) {
+        if (nanos > 0) {
+            mp.rt.platform.work(nanos);
+        }
     }
 
     /**

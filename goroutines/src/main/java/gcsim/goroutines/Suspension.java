@@ -138,6 +138,9 @@ public final class Suspension {
             // park strategy: how long to sleep if this round has to wait (see parkUntilStatusChanges).
             long parkNanos = PARK_SAFETY_NET;
             int s = readgstatus(gp);
+            // Between suspendG's read of the status and what it does on it (a CAS that
+            // claims gp, a preemption request): gp may move on meanwhile, and the CAS fail.
+            l.pl.schedulingPoint("suspendG: status read, not acted on");
             switch (s) {
                 case G_DEAD -> {
                     // Nothing to suspend.

@@ -31,7 +31,16 @@ class SuspendGTest {
      * main: c := new(cell); go worker(c) x n; wait for them; the test reads c from main's frame.
      */
     private static Program spinners(int n, boolean calls, boolean mainSpins) {
-        Program.FuncBuilder w = Program.builder()
+        return spinners(n, calls, mainSpins, -1);
+    }
+
+    /** As {@link #spinners(int, boolean, boolean)}, with the program's signal cost (-1: no signalcost line). */
+    private static Program spinners(int n, boolean calls, boolean mainSpins, long signalCost) {
+        Program.Builder pb = Program.builder();
+        if (signalCost >= 0) {
+            pb.signalCost(signalCost);
+        }
+        Program.FuncBuilder w = pb
                 .type(CELL)
                 .chan("done", n, false)
                 .func("preempt", 0, 0).ret().end()
@@ -156,6 +165,45 @@ class SuspendGTest {
                     assertThat(runs.get()).as("%s: handler runs", v).isGreaterThan(flood);
                     assertThat(Set.copyOf(counts)).as("%s: no instruction between runs", v)
                             .containsExactly(t.heap.readWord(cell + 8));
+                }
+                Suspension.resumeG(st);
+                t.heap.writeWord(cell, 1);
+                assertThat(t.await(20)).isZero();
+            }
+        }
+    }
+
+    /**
+     * The platform's cost of one signal (a program's {@code signalcost}) is charged to the M for
+     * every signal it handles, under every version: a tight loop stopped by suspendG costs its M
+     * one handler run (or more, when suspendG resends) of exactly that much. Without the line,
+     * go1.14.0 charges the 2 µs default and the later versions nothing (their schedules predate
+     * the parameter); a cost of 0 charges nothing anywhere.
+     */
+    @ParameterizedTest(name = "signalcost={0}")
+    @ValueSource(longs = {-1, 0, 20_000})
+    void eachDeliveredSignalCostsItsMTheProgramsSignalCost(long cost) throws Exception {
+        for (GoVersion v : List.of(GoVersion.GO1_14_0, GoVersion.GO1_14_1, GoVersion.GO1_14)) {
+            List<Long> charged = new CopyOnWriteArrayList<>();
+            Platform pl = new Platform.Real() {
+                @Override
+                public void work(long nanos) {
+                    charged.add(nanos);
+                }
+            };
+            SchedConfig cfg = SchedConfig.of(2).withSysmon(false).withGoVersion(v);
+            try (TestRt t = new TestRt(spinners(1, false, false, cost), cfg, pl).start()) {
+                long cell = cellOf(t);
+                G gp = worker(t, 0);
+                TestRt.until(() -> readgstatus(gp) == G_RUNNING && t.heap.readWord(cell + 8) > 0, t.rt);
+                SuspendGState st = Suspension.suspendG(gp);
+                assertThat(st.stopped()).as("%s", v).isTrue();
+                assertThat(gp.asyncSafePoint).as("%s: stopped by a signal", v).isTrue();
+                long want = cost >= 0 ? cost : v.signalPending() ? 0 : MutatorSupport.SIGNAL_HANDLER_NANOS;
+                if (want == 0) {
+                    assertThat(charged).as("%s: nothing charged", v).isEmpty();
+                } else {
+                    assertThat(charged).as("%s: one charge per handler run", v).isNotEmpty().containsOnly(want);
                 }
                 Suspension.resumeG(st);
                 t.heap.writeWord(cell, 1);

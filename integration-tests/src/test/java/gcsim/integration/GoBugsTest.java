@@ -107,6 +107,47 @@ class GoBugsTest {
                 "--goroutines", "8", "--procs", "4");
     }
 
+    /**
+     * Go #37741/#37833 under go1.14.0: with a slow signal path (the scenario's {@code signalcost
+     * 250us}) the preempters of a goroutine in a loop without calls (a stop-the-world's
+     * preemptall, the stack job's suspendG, sysmon) send faster than its M handles the signals;
+     * the M never leaves its handler and the cycle never ends: --timeout reports the goroutines
+     * that never reached a safe point (exit 3). Measured (real threads, 2 cores, load 3 and 20):
+     * every run livelocked within the first cycles; up to two runs of 20 cycles, one must.
+     */
+    @Test
+    void issue37741LivelocksUnderGo1_14_0() {
+        List<String> seen = new ArrayList<>();
+        for (int seed = 1; seed <= 2; seed++) {
+            Cli r = run37741("1.14.0", "20", "10", seed);
+            assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+            if (r.status() == 3) {
+                assertThat(r.err()).contains("--timeout 10s expired; goroutines that never reached a safe point:")
+                        .contains("[running]");
+                return;
+            }
+            assertThat(r.status()).as("seed %d: clean or livelocked; stderr:%n%s", seed, r.err()).isZero();
+            seen.add("seed " + seed + ": 20 cycles finished");
+        }
+        throw new AssertionError("Go #37741 never livelocked under --go 1.14.0: " + seen);
+    }
+
+    /** The same scenario and signal cost under go1.14.1's m.signalPending (and the default): clean. */
+    @Test
+    void issue37741FixedInGo1_14_1() {
+        for (String v : List.of("1.14.1", "1.14")) {
+            Cli r = run37741(v, "10", "120", 1);
+            assertThat(r.status()).as("%s stderr:%n%s", v, r.err()).isZero();
+            assertThat(list(r.json().get("cycles"))).hasSize(10).allMatch(c -> "ok".equals(c.get("checkmark")));
+        }
+    }
+
+    private static Cli run37741(String version, String cycles, String timeout, int seed) {
+        return Cli.run("run", "--timeout", timeout, "--json", "--go", version, "--scenario",
+                scenario("examples/go-bugs/issue-37741.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
+                "--goroutines", "4", "--procs", "4");
+    }
+
     private static Cli run35470(String version, String cycles, int seed) {
         return Cli.run("run", "--timeout", "120", "--json", "--go", version, "--scenario",
                 scenario("examples/go-bugs/issue-35470.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),

@@ -193,7 +193,7 @@ final class ProcessRun {
         Cycles cycles = p.tracker();
         Throwable fatal = rt.fatalError();
         Throwable driverFailure = driver.failure;
-        if (fatal == null && driverFailure != null) {
+        if (fatal == null && driverFailure != null && !abandonedByExit(driverFailure, rt)) {
             fatal = driverFailure;
         }
         if (fatal instanceof GoThrow t && DEADLOCK.equals(t.getMessage())
@@ -218,6 +218,19 @@ final class ProcessRun {
             throw new ScenarioException(p.name(), "the program ended after " + cycles.done() + " of "
                     + cycles.wanted() + " cycles; mutators must keep running (loop, or block in main)");
         }
+    }
+
+    /**
+     * Whether the driver's cycle was abandoned because the program ended (main returned) while
+     * the cycle was under way: the runtime threw nothing, and the cycle gave up with one of the
+     * collector's "...: process exited" throws (gcStart, gcMarkDone, gcBgMarkStartWorkers,
+     * stopTheWorld, suspendG, forEachP). Not a failure of the runtime: the run reports that the
+     * program ended too early.
+     */
+    private static boolean abandonedByExit(Throwable driverFailure, Sched rt) {
+        String m = driverFailure.getMessage();
+        return driverFailure instanceof GoThrow && rt.hasExited() && rt.fatalError() == null && m != null
+                && m.endsWith(": process exited");
     }
 
     /**

@@ -152,15 +152,19 @@ class GoRuntimeGcTestsTest {
     /**
      * The negative control (GODEBUG=asyncpreemptoff=1): the spinner never reaches a
      * synchronous safe point, so once main yields to it nothing else runs on the one P again,
-     * and a cycle's stop-the-world waits for ever. The process's own timeout ends the run
-     * with its report: the goroutines still running, the spinner among them.
+     * and a cycle asked for from then on never even starts (the collector's coordinator
+     * goroutine, which would stop the world, waits for the P). The process's own timeout ends
+     * the run with its report: the goroutines still running, the spinner among them. (A cycle
+     * asked for before main yields can run at main's first Gosched: the cycle is asked for once
+     * a spinner holds the P.)
      */
     @Test
     void asyncPreemptDoesNotCompleteWithCooperativePreemption() {
         GoProcess p = Processes.of(asyncPreempt(), 1, 1).autoTrigger(false).preempt(PreemptMode.COOPERATIVE)
-                .build();
+                .build().start();
+        Processes.untilAWorkerRuns(p);
         RunResult r = p.run(1, Duration.ofSeconds(3));
-        assertThat(r.timedOut()).as("the run timed out").isTrue();
+        assertThat(r.timedOut()).as("the run timed out: %s", r).isTrue();
         assertThat(r.cycles()).isEmpty();
         assertThat(r.goroutineDump()).containsPattern("goroutine \\d+ \\[running\\]:")
                 .contains("spinner(");

@@ -49,7 +49,7 @@ record RunData(String source, Map<String, String> settings, List<Cycle> cycles, 
      */
     record Suspend(long calls, long p50Nanos, long p99Nanos, long maxNanos, List<Bucket> buckets) {}
 
-    /** One histogram bucket: {@code count} calls took at most {@code upToNanos}. */
+    /** One histogram bucket: {@code count} calls took less than {@code upToNanos} (and at least the previous bucket's bound). */
     record Bucket(long upToNanos, long count) {}
 
     /**

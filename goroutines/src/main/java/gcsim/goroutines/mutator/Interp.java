@@ -81,6 +81,14 @@ public final class Interp implements GoCode {
     private final long asyncPreemptStack;
     /** rt's version lets a signal land between a failed prologue check and morestack (read once, here). */
     private final boolean preemptiblePrologue;
+    /**
+     * What one delivered signal costs this M ({@link MutatorSupport#signalHandlerRun}) where
+     * only one can be in flight (go1.14.1+): the program's {@code signalcost}, or 0 without one
+     * (those versions' schedules predate the parameter).
+     */
+    private final long signalCost;
+    /** The same where every preemptM is a signal (go1.14.0): the program's, or the 2 µs default. */
+    private final long floodSignalCost;
 
     /** Counters (approximate: summed at yields). */
     private final AtomicLong instructions = new AtomicLong();
@@ -114,6 +122,8 @@ public final class Interp implements GoCode {
         // Go: the frames of asyncPreempt and asyncPreempt2 plus 8 words of overhead.
         this.asyncPreemptStack = FrameLayout.callBytes(asyncPreemptFn) + 8L * PTR_SIZE;
         this.preemptiblePrologue = MutatorSupport.preemptiblePrologue(rt);
+        this.signalCost = Math.max(0, program.signalCost);
+        this.floodSignalCost = program.signalCost >= 0 ? program.signalCost : MutatorSupport.SIGNAL_HANDLER_NANOS;
         if (program.maxStack > 0) {
             MutatorSupport.setMaxStack(rt, program.maxStack); // debug.SetMaxStack before main runs
         }
@@ -631,6 +641,9 @@ public final class Interp implements GoCode {
         // safe point), a suspender parked on gp (--suspend park) must look again and
         // resend, as Go's suspendG does when it sees preemptGen move.
         MutatorSupport.signalHandled(mp, gp, r != 0);
+        // The handler's cost, after the acknowledgement (sigreturn's part): a signal sent
+        // meanwhile is pending again and is handled at the next boundary.
+        MutatorSupport.signalHandlerRun(mp, signalCost);
         return r;
     }
 
@@ -642,11 +655,14 @@ public final class Interp implements GoCode {
      * find gp at asyncPreempt's entry, not a safe point, and only acknowledge (bump
      * preemptGen, which lets each suspendG loop send again). While preempters keep the
      * count above zero gp never reaches asyncPreempt2: Go #37741's livelock. The cost of a
-     * run ({@link MutatorSupport#signalHandlerRun}) is a model, charged after the
-     * acknowledgement (sigreturn's part, when a sender may already have sent the next).
+     * run ({@link MutatorSupport#signalHandlerRun}, the program's {@code signalcost} or 2 µs)
+     * is a model, charged after the acknowledgement (sigreturn's part, when a sender may
+     * already have sent the next): a flood lasts when the M's senders together send faster
+     * than that cost.
      */
     private int signalFlood(M mp, G gp, Stack st, int fid, int ip, long sp, boolean inPrologue) {
         int r = 0;
+
         do {
             MutatorSupport.takeSignal(mp);
             if (r == 0 && MutatorSupport.asyncPreemptWanted(mp, gp) && isAsyncSafePoint(gp, fid, sp)) {
@@ -654,7 +670,7 @@ public final class Interp implements GoCode {
                 r = PREEMPT_ASYNC;
             }
             MutatorSupport.signalAcknowledged(mp, gp, r != 0);
-            MutatorSupport.signalHandlerRun(mp);
+            MutatorSupport.signalHandlerRun(mp, floodSignalCost);
             MutatorSupport.checkExiting(rt);
         } while (MutatorSupport.signalPending(mp));
         if (r == 0) {

@@ -46,19 +46,26 @@ public final class Program {
     /** A channel declaration. */
     public record ChanDecl(String name, int size, boolean pointers) {}
 
+    /** The largest {@link Builder#signalCost} (10 ms): beyond it a run would be nothing but handlers. */
+    public static final long MAX_SIGNAL_COST = 10_000_000;
+
     final List<Func> funcs;
     final List<ObjectType> types;
     final List<ChanDecl> chans;
     final int entry;
     /** debug.SetMaxStack's argument at start, in bytes; 0: the runtime's default. */
     final long maxStack;
+    /** The platform's cost of delivering one preemption signal, in nanoseconds; -1: not set. */
+    final long signalCost;
 
-    private Program(List<Func> funcs, List<ObjectType> types, List<ChanDecl> chans, int entry, long maxStack) {
+    private Program(List<Func> funcs, List<ObjectType> types, List<ChanDecl> chans, int entry, long maxStack,
+            long signalCost) {
         this.funcs = List.copyOf(funcs);
         this.types = List.copyOf(types);
         this.chans = List.copyOf(chans);
         this.entry = entry;
         this.maxStack = maxStack;
+        this.signalCost = signalCost;
     }
 
     public List<Func> funcs() {
@@ -84,6 +91,15 @@ public final class Program {
      */
     public long maxStack() {
         return maxStack;
+    }
+
+    /**
+     * The cost of delivering one preemption signal to an M on the platform the program runs on
+     * (the OS's delivery, the handler, sigreturn), in nanoseconds, as the scenario's
+     * {@code signalcost} line sets it; -1 when it does not (the interpreter's default then).
+     */
+    public long signalCost() {
+        return signalCost;
     }
 
     public static Builder builder() {
@@ -164,6 +180,7 @@ public final class Program {
         private final Map<String, Integer> chanIndex = new HashMap<>();
         private String entry = "main";
         private long maxStack;
+        private long signalCost = -1;
 
         private Builder() {}
 
@@ -216,6 +233,19 @@ public final class Program {
             return this;
         }
 
+        /**
+         * The platform's cost of delivering one preemption signal (kernel delivery, the
+         * runtime's handler, sigreturn), in nanoseconds, charged to the interrupted M for every
+         * signal it handles, under every Go version. 0 to 10 ms.
+         */
+        public Builder signalCost(long nanos) {
+            if (nanos < 0 || nanos > MAX_SIGNAL_COST) {
+                throw new MalformedProgramException("signal cost " + nanos + " ns outside 0.." + MAX_SIGNAL_COST);
+            }
+            this.signalCost = nanos;
+            return this;
+        }
+
         /** Resolves names and runs the checker. */
         public Program build() {
             Integer e = funcIndex.get(entry);
@@ -226,7 +256,7 @@ public final class Program {
             for (FuncBuilder f : funcs) {
                 out.add(f.resolve());
             }
-            Program p = new Program(out, types, chans, e, maxStack);
+            Program p = new Program(out, types, chans, e, maxStack, signalCost);
             new Checker(p).check();
             return p;
         }

@@ -59,6 +59,7 @@ public final class Baton {
         @Nullable Participant joining; // BLOCKED in join: the participant whose exit wakes it
         int quantum; // instructions left before the next pass (Platform's instructionBoundary); its thread only
         int drawn; // the quantum drawn at the last pass; its thread only
+        String lastPoint = "start"; // the last scheduling point it passed at (a constant: no allocation); its thread only
 
         Participant(int id, String name) {
             this.id = id;
@@ -101,6 +102,7 @@ public final class Baton {
     private volatile @Nullable String deadlock; // null -> description, once
     private long now; // guarded by lock: simulated nanos
     private long handoffs; // guarded by lock
+    private long switches; // guarded by lock: handoffs to another participant (a thread switch each)
     private final java.util.function.LongSupplier progress; // a count that moves when the model makes progress
     private final long stallNanos; // simulated time without progress that counts as stuck (0: never)
     private long lastProgress = -1; // guarded by lock: progress's last value
@@ -160,6 +162,17 @@ public final class Baton {
     /** A scheduling point: the holder stays eligible and the baton goes to a drawn participant. */
     public void pass() {
         pass(0);
+    }
+
+    /**
+     * A named scheduling point ({@code Platform.schedulingPoint}): {@link #pass(long)}
+     * after {@code elapsedNanos}, remembering {@code why} (a string constant) for the
+     * watchdog's description. The holder.
+     */
+    public void pass(String why, long elapsedNanos) {
+        Participant me = mustHold();
+        me.lastPoint = why;
+        pass(elapsedNanos);
     }
 
     /**
@@ -321,6 +334,19 @@ public final class Baton {
         }
     }
 
+    /**
+     * How many handoffs went to another participant than the one passing: each costs a
+     * real thread switch (an unpark and a park), the deterministic mode's main cost.
+     */
+    public long switches() {
+        lock.lock();
+        try {
+            return switches;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The watchdog's description when it found a deadlock, else null. */
     public @Nullable String deadlock() {
         return deadlock;
@@ -351,9 +377,13 @@ public final class Baton {
         }
         Participant next = eligible.get(random.nextInt(eligible.size()));
         handoffs++;
+        Participant was = holder;
         holder = next;
         Thread t = next.thread;
-        if (t != null) {
+        if (t != null && next != was) {
+            switches++;
+            // The holder drawn again just goes on (awaitTurn returns at once): no unpark,
+            // which would also leave a permit that makes its next real park return early.
             LockSupport.unpark(t);
         }
     }
@@ -413,7 +443,8 @@ public final class Baton {
         for (Participant p : all) {
             if (p.state != EXITED) {
                 anyLeft = true;
-                sb.append("\n\t").append(p).append(' ').append(STATES[p.state]);
+                sb.append("\n\t").append(p).append(' ').append(STATES[p.state])
+                        .append(" (last named scheduling point: ").append(p.lastPoint).append(')');
             }
         }
         holder = null;

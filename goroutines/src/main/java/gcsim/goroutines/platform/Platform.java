@@ -25,8 +25,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * threads it starts are the baton's participants and run one at a time; a
  * park blocks the participant, a timed park sleeps on the simulated clock,
  * a spin or yield passes the baton, a lock is taken by tryLock-or-pass,
- * {@link #nanoTime} is the simulated clock, and every few instructions
- * (a count drawn from the seeded source) the interpreter passes the baton.
+ * {@link #nanoTime} is the simulated clock, every 1 to 2048 instructions
+ * (a count drawn from the seeded source) the interpreter passes the baton,
+ * and so does every named {@link #schedulingPoint} (the places in the
+ * runtime where another thread running in between matters: docs/determinism.md).
  * A thread that takes no part (a test thread, the CLI's main thread, code
  * run before {@link #startRun}) gets the JDK behaviour for park, unpark,
  * spin and lock, and the simulated clock.
@@ -48,7 +50,15 @@ public abstract class Platform {
     /** The JDK: real threads, real time. */
     public static final Platform REAL = new Real();
 
-    Platform() {
+    /**
+     * Whether this is the baton platform. Final, set once: {@link #schedulingPoint} tests it,
+     * so in the real mode a scheduling point is one load of a final field and a not-taken
+     * branch (and nothing at all once the JIT has inlined it for {@link #REAL}).
+     */
+    private final boolean baton;
+
+    Platform(boolean baton) {
+        this.baton = baton;
     }
 
     /**
@@ -65,6 +75,32 @@ public abstract class Platform {
 
     /** Whether this is a deterministic (baton) platform. */
     public abstract boolean deterministic();
+
+    /**
+     * A named scheduling point: a place in the runtime where another thread may run
+     * between two steps of the caller, as it can on real threads, and where what it
+     * does then matters (a status the caller just changed and has not yet followed up,
+     * a lock about to be taken, a value read and not yet written back). In the real
+     * mode it does nothing: the real threads interleave there anyway. In the
+     * deterministic mode the holder passes the baton to a drawn participant (possibly
+     * itself, which then just goes on), so the seed chooses who runs in the window.
+     * Go's semantics do not change: the caller holds nothing it would not hold there
+     * in Go, and only locks taken through {@link #lock} (the rule of this class).
+     *
+     * <p>{@code why} is a string constant saying where (it shows in the watchdog's
+     * description); it allocates nothing. The points are listed in docs/determinism.md;
+     * the instruction boundaries ({@link #instructionBoundary}) are the other place the
+     * baton passes on its own. Any thread (a thread that takes no part: nothing).
+     */
+    public final void schedulingPoint(String why) {
+        if (baton) {
+            point(why);
+        }
+    }
+
+    /** The deterministic mode's {@link #schedulingPoint}. */
+    void point(String why) {
+    }
 
     /** LockSupport.park(blocker): waits for an {@link #unpark} (or a spurious wakeup). The calling thread. */
     public abstract void park(Object blocker);
@@ -174,6 +210,7 @@ public abstract class Platform {
     public static class Real extends Platform {
         /** {@link #REAL}, or a test platform changing a few calls. */
         protected Real() {
+            super(false);
         }
 
         @Override
@@ -301,14 +338,33 @@ public abstract class Platform {
         static final long INSTRUCTION_NANOS = 20;
         /** Simulated time a spin, yield or failed lock attempt takes. */
         static final long PASS_NANOS = 100;
-        /** The interpreter passes the baton every 1..MAX_QUANTUM instructions (drawn). */
-        static final int MAX_QUANTUM = 64;
+        /** Simulated time a named scheduling point takes (a few instructions' worth). */
+        static final long POINT_NANOS = 20;
+        /**
+         * The interpreter passes the baton every 1..MAX_QUANTUM instructions (drawn).
+         * Large: the interpreter's instructions touch the G's own stack, and everything
+         * they share (channels, the heap's write barrier and allocation, a park, a
+         * preemption request) reaches a named scheduling point, a lock or a park of its
+         * own, where the baton passes anyway; a boundary pass costs a thread switch
+         * (several microseconds), so frequent boundaries made this mode slow. Small
+         * quanta still occur (the draw is uniform), so a window between two plain
+         * instructions stays reachable on some seeds.
+         */
+        static final int MAX_QUANTUM = 2048;
 
         private final Baton baton;
         private final Map<Thread, Baton.Participant> byThread = new ConcurrentHashMap<>();
 
         Deterministic(Baton baton) {
+            super(true);
             this.baton = baton;
+        }
+
+        @Override
+        void point(String why) {
+            if (baton.holds()) {
+                baton.pass(why, POINT_NANOS);
+            }
         }
 
         @Override

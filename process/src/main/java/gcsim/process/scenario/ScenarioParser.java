@@ -27,6 +27,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *           | "chan" NAME SIZE [ "ptr" ]
  *           | "gc" "autotrigger" ( "on" | "off" )
  *           | "maxstack" BYTES                    (Go's debug.SetMaxStack before main; 2048 to 1 GiB)
+ *           | "signalcost" DURATION               (one preemption signal's delivery; "ns", "us" or "ms"; 0 to 10ms)
  *           | "go" FUNC COUNT { INT }            COUNT = INT | PERCENT "%" (of --goroutines, at least 1)
  *           | "func" NAME "(" [ slots ] ")" [ "locals" "(" [ slots ] ")" ] { "nosplit" | "ptrresult" }
  *             { LABEL ":" | instr } "end"
@@ -59,7 +60,7 @@ public final class ScenarioParser {
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][\\w.-]*");
 
     /** Statements outside functions; meeting one inside a func means its end is missing. */
-    private static final Set<String> TOP_LEVEL = Set.of("type", "chan", "gc", "go", "func", "maxstack");
+    private static final Set<String> TOP_LEVEL = Set.of("type", "chan", "gc", "go", "func", "maxstack", "signalcost");
 
     private final String file;
     private final int goroutines;
@@ -183,9 +184,10 @@ public final class ScenarioParser {
             case "gc" -> gcSetting(t);
             case "go" -> goDecl(t);
             case "maxstack" -> maxStack(t);
+            case "signalcost" -> signalCost(t);
             case "func" -> funcHeader(line);
             case "end" -> throw error(lineNo, "end outside a func");
-            default -> throw error(lineNo, "unknown statement '" + t[0] + "' (want type, chan, gc, go, maxstack or func)");
+            default -> throw error(lineNo, "unknown statement '" + t[0] + "' (want type, chan, gc, go, maxstack, signalcost or func)");
         }
     }
 
@@ -229,6 +231,24 @@ public final class ScenarioParser {
             throw error(lineNo, "want: maxstack BYTES");
         }
         builder.maxStack(number(t[1], 2048, 1L << 30, "maxstack bytes"));
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d[\\d_]*)(ns|us|µs|ms)");
+
+    /** {@code signalcost DURATION}: the platform's cost of delivering one preemption signal. */
+    private void signalCost(String[] t) {
+        Matcher m = t.length == 2 ? DURATION.matcher(t[1]) : null;
+        if (m == null || !m.matches()) {
+            throw error(lineNo, "want: signalcost DURATION (e.g. 20us; unit ns, us or ms)");
+        }
+        long unit = switch (group(m, 2)) {
+            case "ns" -> 1;
+            case "ms" -> 1_000_000;
+            default -> 1_000;
+        };
+        long max = Program.MAX_SIGNAL_COST / unit;
+        long v = number(group(m, 1), 0, max, "signalcost " + group(m, 2));
+        builder.signalCost(v * unit);
     }
 
     private void goDecl(String[] t) {

@@ -105,4 +105,24 @@ class ScenarioParserErrorsTest {
         rejects("maxstack\n" + body, "t.gcs:1: want: maxstack BYTES");
         rejects("maxstack 4k\n" + body, "t.gcs:1: bad maxstack bytes '4k'");
     }
+
+    /** signalcost: the platform's cost of one preemption signal, a duration with a unit, 0 to 10 ms. */
+    @Test
+    void signalcostTakesOneDurationInRange() {
+        String body = "func f()\n  ret\nend\ngo f 1\n";
+        assertThat(ScenarioParser.parse("t.gcs", "signalcost 20us\n" + body, 10).program().signalCost())
+                .isEqualTo(20_000);
+        assertThat(ScenarioParser.parse("t.gcs", "signalcost 20µs\n" + body, 10).program().signalCost())
+                .isEqualTo(20_000);
+        assertThat(ScenarioParser.parse("t.gcs", "signalcost 1500ns\n" + body, 10).program().signalCost())
+                .isEqualTo(1500);
+        assertThat(ScenarioParser.parse("t.gcs", "signalcost 10ms\n" + body, 10).program().signalCost())
+                .isEqualTo(10_000_000);
+        assertThat(ScenarioParser.parse("t.gcs", "signalcost 0us\n" + body, 10).program().signalCost()).isZero();
+        assertThat(ScenarioParser.parse("t.gcs", body, 10).program().signalCost()).as("no line").isEqualTo(-1);
+        rejects("signalcost 11ms\n" + body, "t.gcs:1: signalcost ms 11 out of range 0..10");
+        rejects("signalcost 20\n" + body, "t.gcs:1: want: signalcost DURATION (e.g. 20us; unit ns, us or ms)");
+        rejects("signalcost\n" + body, "t.gcs:1: want: signalcost DURATION (e.g. 20us; unit ns, us or ms)");
+        rejects("signalcost -2us\n" + body, "t.gcs:1: want: signalcost DURATION (e.g. 20us; unit ns, us or ms)");
+    }
 }
