@@ -73,7 +73,7 @@ class MainOptionsTest {
                 Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
                 Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"),
                 Arguments.of("run --go 1.13", "--go: unknown Go version '1.13'; known versions: 1.14.0, 1.14.1,"
-                        + " 1.14, 1.18, 1.19, 1.25-prologue (or a release they stand for, e.g. go1.14.12; see gcsim versions)"),
+                        + " 1.14, 1.15-gcsema, 1.15, 1.18, 1.19, 1.25-prologue (or a release they stand for, e.g. go1.14.12; see gcsim versions)"),
                 Arguments.of("run --go 1.14.16", "--go: unknown Go version '1.14.16'; known versions: 1.14.0,"
                         + " 1.14.1, 1.14"),
                 Arguments.of("run --go=", "--go: unknown Go version ''"),
@@ -218,10 +218,14 @@ class MainOptionsTest {
         assertThat(lines.get(3)).contains("parkingOnChan", "Go #40641", "eb3c6a93c3", "sudog with non-nil elem");
         assertThat(lines.get(4)).startsWith("1.14 (default) ").endsWith("go1.14.10-go1.14.15");
         assertThat(lines.get(5)).contains("e577ba98d8", "eb3c6a93c3");
-        assertThat(lines.get(6)).startsWith("1.18 ").endsWith("go1.18.0-go1.18.10");
-        assertThat(lines.get(7)).contains("a108b280bc", "9ac1ee2d46", "Go #44167", "stackScan", "globalsScan");
-        assertThat(lines.get(8)).startsWith("1.19 ").endsWith("go1.19.0-go1.19.13");
-        assertThat(lines.get(9)).contains("016d755213", "adaptivestackstart", "lastStackScan");
+        assertThat(lines.get(6)).startsWith("1.15-gcsema ").endsWith("devel go1.15 (f1f947af28 to 03ba6b070d)");
+        assertThat(lines.get(7)).contains("gcsema", "f1f947af28", "79b43fa819", "Go #38404", "03ba6b070d", "deadlock");
+        assertThat(lines.get(8)).startsWith("1.15 ").endsWith("go1.15.0-go1.15.15");
+        assertThat(lines.get(9)).contains("03ba6b070d", "Go #38404");
+        assertThat(lines.get(10)).startsWith("1.18 ").endsWith("go1.18.0-go1.18.10");
+        assertThat(lines.get(11)).contains("a108b280bc", "9ac1ee2d46", "Go #44167", "stackScan", "globalsScan");
+        assertThat(lines.get(12)).startsWith("1.19 ").endsWith("go1.19.0-go1.19.13");
+        assertThat(lines.get(13)).contains("016d755213", "adaptivestackstart", "lastStackScan");
         int prologue = lines.indexOf(lines.stream().filter(l -> l.startsWith("1.25-prologue ")).findFirst().orElseThrow());
         assertThat(lines.get(prologue)).endsWith("devel go1.25 (3f3782feed, reverted by fa2bb342d7)");
         assertThat(lines.get(prologue + 1)).contains("Go #35470/#73542", "goroutine stack exceeds N-byte limit");

@@ -12,6 +12,7 @@ import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SuspendWaitCounters;
+import gcsim.goroutines.WorldSema;
 import gcsim.goroutines.WorldStop;
 import gcsim.goroutines.platform.Platform;
 import gcsim.heap.Heap;
@@ -439,10 +440,25 @@ public final class Collector implements AutoCloseable {
         CycleWork work = new CycleWork(rt, chans.toArray(new Chan[0]), clock.tSweepTerm,
                 config.stackScan() == GcConfig.StackScanStrategy.TWO_PHASE, suspendLatency);
         CycleOutcome out = new CycleOutcome();
+        // worldsema (WorldSema's owner field): go1.14's gcStart takes it before sweep termination
+        // and gcMarkTermination lets it go after its forEachP; from go1.15 (gcsema) it is free
+        // during concurrent mark and gcMarkDone takes it again at its top. The cycle thread holds
+        // it for the coordinator goroutine's phases (it has no P, so it may block for it).
+        WorldSema worldsema = rt.worldSema();
+        boolean holdThroughMark = rt.config().goVersion().worldsemaHeldThroughMark();
+        worldsema.acquireOffM("gcStart: process exited");
         coordinator.call(gp -> sweepTermination(work, clock, out, stwMode), "gcStart: process exited");
+        if (!holdThroughMark) {
+            worldsema.release();
+        }
         while (!out.terminated) {
             // gcMarkDone's top: wait for the transition condition, then try to terminate.
             awaitIdle(work);
+            if (!holdThroughMark) {
+                // "forEachP needs worldsema to execute, and we'll need it to stop the world
+                // later, so acquire worldsema now." (go1.15's gcMarkDone)
+                worldsema.acquireOffM("gcMarkDone: process exited");
+            }
             try {
                 coordinator.call(gp -> gcMarkDone(work, clock, out, stwMode, gp), "gcMarkDone: process exited");
             } catch (RuntimeException | Error e) {
@@ -452,6 +468,12 @@ public final class Collector implements AutoCloseable {
                 // The world was started again and runtime.GC's callers woken; the program ended
                 // before the phase's tail (the mcache flush) did: the cycle is complete.
             }
+            if (!holdThroughMark && !out.terminated) {
+                worldsema.release();
+            }
+        }
+        if (!rt.hasExited()) {
+            worldsema.release(); // gcMarkTermination's semrelease(&worldsema), after its forEachP
         }
         return finish(work, clock, before, forced, out);
     }

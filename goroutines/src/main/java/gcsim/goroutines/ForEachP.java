@@ -41,9 +41,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * {@code GcSupport.forEachP}, or a test; any thread not running a user G. In Go the caller
  * holds worldsema and runs on the system stack of an M with a P, and fn runs for its own P
  * directly. Deliberate differences: the collector's coordinator that calls it here has no P
- * (it is not an M), so every P is waited for ({@code safePointWait = gomaxprocs}); and it does
- * not hold worldsema through concurrent mark as go1.14's gcStart..gcMarkTermination does
- * (our startTheWorld releases it), so forEachP takes worldsema itself for the call. A caller
+ * (it is not an M), so every P is waited for ({@code safePointWait = gomaxprocs}); and the
+ * worldsema Go's caller holds is, here, the goroutine-level {@link WorldSema}, which gc-mark's
+ * cycle thread holds around the coordinator's phases (through concurrent mark until go1.14), while
+ * {@link StopTheWorld}'s own semaphore is taken per stop, so forEachP takes that one itself for
+ * the call (free then: every stopper takes the WorldSema first). A caller
  * without an M counts as an external M for checkdead meanwhile (see {@link Liveness}), as a
  * non-M stopper of the world does. fn runs on an M (the P's owner, with the P held), or on
  * the caller or a handoffp caller while the P is idle or in transition, never on two threads

@@ -47,6 +47,30 @@ public enum GoVersion {
             "gcsim's model, go1.14.10+: go1.14.1's m.signalPending (0c0e8f224d / e577ba98d8, Go #37741)"
                     + " and go1.14.10's parkingOnChan in isShrinkStackSafe and copystack (eb3c6a93c3, Go #40641)"),
     /**
+     * The go1.15 development tree between gcsema (f1f947af28, 79b43fa819: gcStart releases
+     * worldsema once sweep termination is done and takes it again in gcMarkDone, so
+     * stopTheWorld may run during concurrent mark) and its fix 03ba6b070d: a goroutine stopping
+     * the world stays _Grunning, and a mark worker that suspends it for its stack scan waits for
+     * it while it waits for the worker's P (Go #38404). No release shipped it, hence the name.
+     */
+    GO1_15_GCSEMA("1.15-gcsema", -1, -1, true, true,
+            "go1.15's gcsema (f1f947af28, 79b43fa819): worldsema is free during concurrent mark, so"
+                    + " stopTheWorld (ReadMemStats) may run then; its caller stays _Grunning and a mark"
+                    + " worker's suspendG waits for it while it waits for the worker's P: deadlock (Go #38404,"
+                    + " fixed by 03ba6b070d before go1.15)") {
+        @Override
+        public String releases() {
+            return "devel go1.15 (f1f947af28 to 03ba6b070d)";
+        }
+    },
+    /**
+     * go1.15: gcsema, and stopTheWorld's caller _Gwaiting while it stops the world so a mark
+     * worker can scan its stack (03ba6b070d, Go #38404). Keeps 1.14.x's fixes.
+     */
+    GO1_15("1.15", 0, 15, true, true,
+            "go1.15's gcsema (f1f947af28, 79b43fa819): stopTheWorld may run during concurrent mark, its"
+                    + " caller _Gwaiting meanwhile so mark workers can scan it (03ba6b070d, Go #38404)"),
+    /**
      * go1.18's pacer (Go #44167, a108b280bc, 9ac1ee2d46): goroutine stacks and globals are GC
      * work. Their scan counts toward assist credit and background credit, the heap goal grows
      * by GOGC/100 of them, and the trigger comes from the cons/mark estimate. Keeps 1.14.x's
@@ -147,6 +171,25 @@ public enum GoVersion {
      */
     public boolean parkingOnChan() {
         return parkingOnChan;
+    }
+
+    /**
+     * Whether the GC cycle holds worldsema from sweep termination to the end of mark termination,
+     * so that every other stopTheWorld caller waits for the cycle (go1.14's gcStart and
+     * gcMarkTermination). From go1.15's gcsema (f1f947af28) it is held only for the stopped
+     * phases and gcMarkDone. See {@link WorldSema}.
+     */
+    public boolean worldsemaHeldThroughMark() {
+        return compareTo(GO1_15_GCSEMA) < 0;
+    }
+
+    /**
+     * Whether stopTheWorld moves its caller to _Gwaiting around stopTheWorldWithSema so a mark
+     * worker may scan its stack meanwhile (03ba6b070d, go1.15; Go #38404). Before gcsema no stop
+     * could meet a mark worker; {@link #GO1_15_GCSEMA} lacks it. Later versions keep it.
+     */
+    public boolean stopTheWorldWaiting() {
+        return compareTo(GO1_15) >= 0;
     }
 
     /**

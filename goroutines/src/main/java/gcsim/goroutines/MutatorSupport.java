@@ -345,6 +345,16 @@ public final class MutatorSupport {
         Sched.gopark(mp, gp, () -> rt.timers.addtimer(gp), WaitReason.SLEEP);
     }
 
+    /**
+     * {@code runtime.ReadMemStats}: stops and starts the world ({@link UserStopTheWorld}). 0 when
+     * it returned (gp's stack may have moved: continue from its saved state), {@link GoCode#PARK}
+     * when gp parked waiting for worldsema (it runs the call again when readied). gp's M, its
+     * state saved at the instruction.
+     */
+    public static int readMemStats(Sched rt, M mp, G gp) {
+        return UserStopTheWorld.readMemStats(rt, mp, gp);
+    }
+
     /** {@code select {}}: gp parks for ever ("select (no cases)"). The caller returns {@link GoCode#PARK}. */
     public static void block(M mp, G gp) {
         Sched.gopark(mp, gp, null, WaitReason.SELECT_NO_CASES);

@@ -90,6 +90,8 @@ public final class Sched {
     // ---- atomics ----
     /** Stop-the-world: worldsema, stopwait (guarded by lock), gcwaiting, stopnote. */
     final @NotOnlyInitialized StopTheWorld stw;
+    /** worldsema as goroutines and the GC cycle contend for it (parking waiters); see WorldSema. */
+    final @NotOnlyInitialized WorldSema worldSema;
     /** forEachP: safePointFn, safePointWait (guarded by lock), safePointNote. */
     final @NotOnlyInitialized ForEachP forEachP;
 
@@ -190,6 +192,7 @@ public final class Sched {
         this.config = config;
         this.platform = platform;
         this.stw = new StopTheWorld(this, platform);
+        this.worldSema = new WorldSema(this);
         this.forEachP = new ForEachP(this, platform);
         this.gfree = new GFree(this);
         this.liveness = new Liveness(this);
@@ -253,6 +256,15 @@ public final class Sched {
 
     public FuncTab functab() {
         return functab;
+    }
+
+    /**
+     * Go's worldsema at goroutine level: user stoppers park on it, and gc-mark's cycle thread
+     * holds it for its stopped phases (until go1.14 from sweep termination to the end of mark
+     * termination). See {@link WorldSema}. Any thread.
+     */
+    public WorldSema worldSema() {
+        return worldSema;
     }
 
     public SchedConfig config() {

@@ -32,7 +32,18 @@ class GoVersionRulesTest {
         assertThat(GoVersion.byName("1.14.0")).contains(GoVersion.GO1_14_0);
         assertThat(GoVersion.byName("go1.14.0")).contains(GoVersion.GO1_14_0);
         assertThat(GoVersion.byName("1.14.16")).isEmpty();
-        assertThat(GoVersion.byName("1.15")).isEmpty();
+        assertThat(GoVersion.byName("1.15")).contains(GoVersion.GO1_15);
+        assertThat(GoVersion.byName("go1.15.15")).contains(GoVersion.GO1_15);
+        assertThat(GoVersion.byName("1.15.16")).isEmpty();
+        assertThat(GoVersion.byName("1.15-gcsema")).contains(GoVersion.GO1_15_GCSEMA);
+        assertThat(GoVersion.GO1_15_GCSEMA.releases()).contains("f1f947af28").contains("03ba6b070d");
+        assertThat(GoVersion.GO1_15.releases()).isEqualTo("go1.15.0-go1.15.15");
+        // worldsema through mark until go1.14; gcsema from 1.15-gcsema, the stopper _Gwaiting from 1.15.
+        for (GoVersion v : GoVersion.values()) {
+            assertThat(v.worldsemaHeldThroughMark()).as("%s", v).isEqualTo(v.compareTo(GoVersion.GO1_14) <= 0);
+            assertThat(v.stopTheWorldWaiting()).as("%s", v)
+                    .isEqualTo(v.compareTo(GoVersion.GO1_14) > 0 && v != GoVersion.GO1_15_GCSEMA);
+        }
         assertThat(GoVersion.byName("1.18")).contains(GoVersion.GO1_18);
         assertThat(GoVersion.byName("go1.18.4")).contains(GoVersion.GO1_18);
         assertThat(GoVersion.byName("1.19.13")).contains(GoVersion.GO1_19);

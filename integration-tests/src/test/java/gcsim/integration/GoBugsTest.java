@@ -63,6 +63,51 @@ class GoBugsTest {
     }
 
     /**
+     * Go #38404 under 1.15-gcsema: a goroutine stopping the world (ReadMemStats) during
+     * concurrent mark stays _Grunning, a mark worker's suspendG waits for it inside markroot,
+     * and it waits for the worker's P: the run hangs and --timeout reports it (exit 3) with the
+     * stopper running under preemptoff "read mem stats" and one P not stopped. Measured (real
+     * threads, 2 busy cores): hung in 9 runs of 9 (seeds 1-6; after 9 cycles where printed); up to
+     * three seeds of 50 cycles, each a 10 s timeout at most.
+     */
+    @Test
+    void issue38404HangsUnderGo1_15Gcsema() {
+        List<String> seen = new ArrayList<>();
+        for (int seed = 1; seed <= 3; seed++) {
+            Cli r = run38404("1.15-gcsema", "50", seed, "10");
+            assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+            if (r.status() == 3) {
+                assertThat(r.err()).contains("gcsim: --timeout 10s expired").contains("gcwaiting=1 stopwait=1")
+                        .contains("preemptoff=read mem stats");
+                return;
+            }
+            assertThat(r.status()).as("seed %d: clean or hung; stderr:%n%s", seed, r.err()).isZero();
+            seen.add("seed " + seed + ": 50 cycles without a hang");
+        }
+        throw new AssertionError("Go #38404 never reproduced under --go 1.15-gcsema: " + seen);
+    }
+
+    /**
+     * The same scenario under go1.15 (03ba6b070d: the stopper is _Gwaiting, so the worker scans
+     * it) and under go1.14 (worldsema held through mark: the stoppers wait for each cycle): clean.
+     */
+    @Test
+    void issue38404FixedInGo1_15AndAbsentInGo1_14() {
+        for (String v : List.of("1.15", "1.14")) {
+            Cli r = run38404(v, "30", 1, "120");
+            assertThat(r.status()).as("%s: stderr:%n%s", v, r.err()).isZero();
+            assertThat(list(r.json().get("cycles"))).hasSize(30).allMatch(c -> "ok".equals(c.get("checkmark")));
+            assertThat(((java.util.Map<?, ?>) r.json().get("config")).get("go")).isEqualTo(v);
+        }
+    }
+
+    private static Cli run38404(String version, String cycles, int seed, String timeout) {
+        return Cli.run("run", "--timeout", timeout, "--json", "--go", version, "--scenario",
+                scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
+                "--goroutines", "8", "--procs", "4");
+    }
+
+    /**
      * Go #37741/#37833 under go1.14.0: with a slow signal path (the scenario's {@code signalcost
      * 250us}) the preempters of a goroutine in a loop without calls (a stop-the-world's
      * preemptall, the stack job's suspendG, sysmon) send faster than its M handles the signals;

@@ -440,6 +440,19 @@ public final class Interp implements GoCode {
                         }
                         ip += 1; // GC() returned without gp leaving the M: its stack did not move
                     }
+                    case Op.READMEMSTATS -> {
+                        // runtime.ReadMemStats: resumed at this same instruction after a wait for
+                        // worldsema, and then holds it (UserStopTheWorld).
+                        save(gp, fid, ip, sp);
+                        if (MutatorSupport.readMemStats(rt, mp, gp) != 0) {
+                            return PARK;
+                        }
+                        // From go1.15 the G is _Gwaiting while it stops the world: a mark worker
+                        // may have scanned and shrunk (moved) its stack. Continue from its state.
+                        st = stackOf(gp);
+                        sp = gp.savedSp();
+                        ip += 1;
+                    }
                     default -> throw MutatorSupport.fatal("runtime: bad opcode " + code[ip] + " in " + fn.name());
                 }
             }

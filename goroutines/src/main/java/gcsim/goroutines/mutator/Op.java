@@ -44,6 +44,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * CHECKEQ   a b                      throw "mutator check failed" unless a == b
  * GC                                 runtime.GC(): finish the cycle in progress, then a whole new
  *                                    one (gcWaitOnMark, gcStart, gcWaitOnMark), then help its sweep
+ * READMEMSTATS                       runtime.ReadMemStats(&amp;m): stopTheWorld("read mem stats"),
+ *                                    startTheWorld (waits for worldsema: see UserStopTheWorld)
  * </pre>
  *
  * <p>Each opcode's facts (mnemonic, operand kinds in encoding order, length,
@@ -84,6 +86,7 @@ public final class Op {
     public static final int BLOCK = 25;
     public static final int CHECKEQ = 26;
     public static final int GC = 27;
+    public static final int READMEMSTATS = 28;
 
     /**
      * The kind of one operand, in encoding order. Drives the builder's
@@ -225,6 +228,7 @@ public final class Op {
         end(BLOCK, "BLOCK"),
         op(CHECKEQ, "CHECKEQ", Operand.SLOT, Operand.SLOT),
         op(GC, "GC"),
+        op(READMEMSTATS, "READMEMSTATS"),
     };
 
     /** Fixed lengths (opcode included) and COUNT offsets, derived from the table for {@link #length}. */

@@ -475,6 +475,11 @@ public final class Program {
             return instr(Op.GC);
         }
 
+        /** {@code runtime.ReadMemStats}: stops and starts the world (see {@link Op#READMEMSTATS}). */
+        public FuncBuilder readmemstats() {
+            return instr(Op.READMEMSTATS);
+        }
+
         /**
          * Appends one instruction, encoded as {@link Op#info(int)} says. The
          * operands come in the table's order, one per {@link Op.Operand}
