@@ -644,11 +644,16 @@ public final class Collector implements AutoCloseable {
         gp.gc().exitWaiting();
         out.goal = heap.stats().heapGoal();
         clock.tEnd = rt.platform().nanoTime();
-        runtimeGC.markTerminated(); // wake the goroutines waiting in runtime.GC()
         WorldStop stop = rt.startTheWorld();
         clock.markTermination(pauses.take(stop), initNanos, stwMode);
         out.terminated = true;
         flushMCachesPerP();
+        // Wake the goroutines waiting in runtime.GC(). Deliberate difference in order: Go injects
+        // them before startTheWorldWithSema, ahead of the mcache flush; here they wake once every
+        // mcache is flushed, so the sweep their GC() finishes reaches every span (a span still
+        // cached in the coordinator's P, which kept it through the restart, is not sweepable, and a
+        // caller woken first could read an object the cycle lost before it is freed and poisoned).
+        runtimeGC.markTerminated();
     }
 
     /**

@@ -44,7 +44,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * our sweepOne finishes its span before it returns.
  *
  * <p><b>Threads.</b> {@link #gc} on the calling G's M, the G running with its state saved;
- * {@link #cycleStarted} and {@link #markTerminated} on the cycle's thread with the world stopped;
+ * {@link #cycleStarted} on the cycle's coordinator goroutine with the world stopped; {@link #markTerminated}
+ * on it after the restart and the mcache flush (see Collector.markTermination);
  * {@link #serveRequests} on the trigger thread. {@link #lock} (Go's
  * {@code work.sweepWaiters.lock}) guards everything below it; it is taken through the platform,
  * not a monitor, because ready (called with it held) may take sched.lock, a scheduling point in
@@ -278,9 +279,10 @@ final class RuntimeGC {
     }
 
     /**
-     * gcMarkTermination, after {@code setGCPhase(_GCoff)} and before the world starts: "Bump GC
-     * cycle count and wake goroutines waiting on sweep" ({@code injectglist(&work.sweepWaiters.list)}
-     * under its lock). The cycle's thread, world stopped.
+     * gcMarkTermination: "Bump GC cycle count and wake goroutines waiting on sweep"
+     * ({@code injectglist(&work.sweepWaiters.list)} under its lock). Go does it after
+     * {@code setGCPhase(_GCoff)} and before the world starts; here after the restart and the mcache
+     * flush (a deliberate difference, see Collector.markTermination). The coordinator goroutine.
      */
     void markTerminated() {
         rt.platform().lock(lock);
