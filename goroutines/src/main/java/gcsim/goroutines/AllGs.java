@@ -103,12 +103,7 @@ final class AllGs {
             // to that P's runnext, running at once while the caller sleeps on bgMarkReady.
             // Without a P: the head of the global queue, an idle P woken for it, or else the
             // worker's own P preempted so that it reschedules soon (see globrunqputheadSystem).
-            sched.globrunq.globrunqputheadSystem(newg);
-            if (sched.mps.npidle.get() != 0) {
-                sched.mps.startm(null, false);
-            } else {
-                sched.preemption.preemptall();
-            }
+            sched.runSystemSoon(newg);
             return newg;
         }
         if (pp == null) {

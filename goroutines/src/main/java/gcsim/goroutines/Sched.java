@@ -463,6 +463,16 @@ public final class Sched {
             throw Throw.fatal(GStatus.dumpgstatus(gp), "bad g->status in ready");
         }
         casgstatus(gp, G_WAITING, G_RUNNABLE);
+        runSystemSoon(gp);
+    }
+
+    /**
+     * Places a runnable system goroutine for a caller without a P so that it runs soon: at the
+     * head of the global queue ({@link GlobalRunq#globrunqputheadSystem}), with an idle P started
+     * for it, or else every running P preempted so that one reschedules and takes it. Used by
+     * newproc1 (a new system goroutine) and {@link #readySystem}. Any thread without a P.
+     */
+    void runSystemSoon(G gp) {
         globrunq.globrunqputheadSystem(gp);
         if (mps.npidle.get() != 0) {
             mps.startm(null, false);
