@@ -54,6 +54,12 @@ final class GcWork implements ScanSink {
      * check: this gcWork may have handed work to another (Go's flushedWork).
      */
     boolean flushedWork;
+    /**
+     * The heap's memo of the span this gcWork's owner scanned last ({@link ScanSink#scanSpan}):
+     * gcsim only, an index hint that lets consecutive objects of one span skip the page table.
+     * Only the heap interprets it, and it checks the span is still in use before trusting it.
+     */
+    private @Nullable Object scanSpan;
 
     GcWork(WorkPool pool) {
         this.pool = pool;
@@ -109,6 +115,16 @@ final class GcWork implements ScanSink {
         if (!putFast(obj)) {
             put(obj);
         }
+    }
+
+    @Override
+    public @Nullable Object scanSpan() {
+        return scanSpan;
+    }
+
+    @Override
+    public void scanSpan(Object span) {
+        scanSpan = span;
     }
 
     /** greyobject's noscan tail: the object is black at once, never queued. */
