@@ -21,8 +21,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * preemption disabled, on the P that owns it). While a gcWork holds buffers,
  * mark termination must not start: {@code gcMarkDone} disposes every gcWork
  * first. Methods throw Go's {@code throw} messages on broken invariants.
+ *
+ * <p>Layout: the marker writes its gcWork's counts and buffer index for every
+ * object, so two gcWorks must not share a cache line; see {@link GcWorkPadding}.
  */
-final class GcWork implements ScanSink {
+final class GcWork extends GcWorkPadding implements ScanSink {
     private static final long[] NO_OBJ = new long[0];
 
     private final WorkPool pool;
