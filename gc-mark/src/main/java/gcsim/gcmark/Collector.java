@@ -654,6 +654,10 @@ public final class Collector implements AutoCloseable {
         WorldStop stop = rt.startTheWorld();
         clock.markTermination(pauses.take(stop), initNanos, stwMode);
         out.terminated = true;
+        // "Prepare workbufs for freeing by the sweeper": go1.14's gcMarkTermination runs
+        // prepareFreeWorkbufs, and its "work.full != 0" check, after startTheWorldWithSema. Nothing
+        // can queue work meanwhile: marking is off and the next cycle waits for this one.
+        pool.checkAllEmpty();
         flushMCachesPerP();
         // Wake the goroutines waiting in runtime.GC(). Deliberate difference in order: Go injects
         // them before startTheWorldWithSema, ahead of the mcache flush; here they wake once every
@@ -742,7 +746,6 @@ public final class Collector implements AutoCloseable {
         pauses.begin();
         heapGc.gcSweep();
         pauses.end("sweepStart");
-        pool.checkAllEmpty();
         return cm;
     }
 
