@@ -173,10 +173,15 @@ final class BgMarkWorker implements GoCode {
      * sched.gcwaiting.Load() || pp.runSafePointFn != 0)}. The worker G's M.
      */
     private boolean stopDrain(G gp, boolean preemptible, boolean yieldToSafePoints) {
-        if (!gp.gc().preempt()) {
+        return stopDrain(gp.gc().preempt(), preemptible, yieldToSafePoints, c.rt().gcSupport()::drainShouldYield);
+    }
+
+    /** {@link #stopDrain(G, boolean, boolean)} on its inputs (tests); {@code wanted} is read only if it matters. */
+    static boolean stopDrain(boolean preempt, boolean preemptible, boolean yieldToSafePoints, BooleanSupplier wanted) {
+        if (!preempt) {
             return false;
         }
-        return preemptible || (yieldToSafePoints && c.rt().gcSupport().drainShouldYield());
+        return preemptible || (yieldToSafePoints && wanted.getAsBoolean());
     }
 
     /**

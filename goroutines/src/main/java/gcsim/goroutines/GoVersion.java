@@ -121,11 +121,14 @@ public enum GoVersion {
      * (stackguard0 = stackPreempt) seen by the check and a signal landing before the
      * morestack call: asyncPreempt runs the preemption, the G resumes at the morestack
      * call with the request cleared, and newstack doubles the stack for nothing (Go
-     * #35470/#73542). Every other rule is the newest modelled release's (go1.18's pacer and
-     * go1.19's stack start included: the go1.25 tree has them).
+     * #35470/#73542). Every other rule is the newest modelled release's (go1.18's pacer,
+     * go1.19's stack start and go1.22's forEachP, worker and tracer rules included: the go1.25
+     * tree has them), and c6ac736288 (Go #72740's fix, March 2025) is earlier in the same tree,
+     * so its stopTheWorldWithSema switches its caller to _Gwaiting as {@link #GO1_25} does.
      */
     GO1_25_PROLOGUE("1.25-prologue", -1, -1, true, true,
-            "1.19's rules with the prologue's stack check an async safe point (the go1.25 development tree"
+            "1.22's rules, go1.25's casGToWaitingForSuspendG in stopTheWorldWithSema (c6ac736288, earlier in the"
+                    + " tree) and the prologue's stack check an async safe point (the go1.25 development tree"
                     + " between 3f3782feed and its revert fa2bb342d7; the go1.14 tree before Go #35470's fix):"
                     + " a sync and an async preemption race there and newstack grows the stack for nothing,"
                     + " \"goroutine stack exceeds N-byte limit\" (Go #35470/#73542)") {

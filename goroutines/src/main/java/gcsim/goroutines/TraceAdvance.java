@@ -1,5 +1,7 @@
 package gcsim.goroutines;
 
+import gcsim.base.GoThrow;
+
 /**
  * The part of go1.22's execution tracer that suspends goroutines: {@code traceAdvance}
  * (trace2.go; trace.go from go1.23), the mutator's {@code traceadvance} instruction, as a
@@ -58,6 +60,21 @@ public final class TraceAdvance {
      * meanwhile (it was _Gwaiting): the caller reloads it from the G's saved state.
      */
     public static int step(Sched s, M mp, G gp) {
+        try {
+            return stepOrThrow(s, mp, gp);
+        } catch (GoThrow e) {
+            if (s.exiting) {
+                // gcsim: the run ended (its last cycle done, or a timeout) while the tracer waited in
+                // suspendG or forEachP for a goroutine or P that will never get there ("suspendG:
+                // process exited"). Go's exit ends every thread where it stands; here the M unwinds
+                // quietly, as UserStopTheWorld's stopper does.
+                throw Sched.MEXIT;
+            }
+            throw e;
+        }
+    }
+
+    private static int stepOrThrow(Sched s, M mp, G gp) {
         int i = gp.traceAdvanceNext;
         if (i >= 0) {
             AllGsSnapshot all = s.allgsSnapshot();
