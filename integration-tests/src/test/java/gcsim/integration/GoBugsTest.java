@@ -101,6 +101,26 @@ class GoBugsTest {
         }
     }
 
+    /**
+     * Go #38404 under --deterministic with 4 goroutines on 2 Ps: {@code gcsim hunt --go 1.15-gcsema
+     * --goroutines 4 --procs 2 --cycles 10} finds seed 2 from scratch (1 of seeds 1-30; 0 of 30
+     * under 1.15): the stopper under preemptoff "read mem stats", the mark worker's suspendG of it,
+     * one P not stopped. The same seed under go1.15 runs clean.
+     */
+    @Test
+    void issue38404ReplaysDeterministicallyUnderGo1_15Gcsema() {
+        Cli r = Cli.run("run", "--timeout", "60", "--deterministic", "--go", "1.15-gcsema", "--scenario",
+                scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", "10", "--seed", "2",
+                "--goroutines", "4", "--procs", "2");
+        assertThat(r.status()).as("stderr:%n%s", r.err()).isEqualTo(3);
+        assertThat(r.err()).contains("no thread can make progress").contains("gcwaiting=1 stopwait=1")
+                .contains("preemptoff=read mem stats");
+        Cli fixed = Cli.run("run", "--timeout", "60", "--deterministic", "--go", "1.15", "--scenario",
+                scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", "10", "--seed", "2",
+                "--goroutines", "4", "--procs", "2");
+        assertThat(fixed.status()).as("stderr:%n%s", fixed.err()).isZero();
+    }
+
     private static Cli run38404(String version, String cycles, int seed, String timeout) {
         return Cli.run("run", "--timeout", timeout, "--json", "--go", version, "--scenario",
                 scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
