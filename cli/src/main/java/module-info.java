@@ -2,7 +2,8 @@
  * The gcsim command line: picocli commands, the validated {@link gcsim.cli.RunConfig},
  * the {@link gcsim.cli.Engine} boundary the simulation (a {@code gcsim.process.GoProcess})
  * plugs into, and the reports (Go's gctrace lines, the summary table, the JSON object, Chrome traces);
- * {@code gcsim.cli.report} (not exported): the HTML page of charts comparing runs, {@code gcsim report}.
+ * {@code gcsim.cli.report} (not exported): the HTML page of charts comparing runs, {@code gcsim report};
+ * {@code gcsim.cli.json} (not exported): the JSON tree reader both of them share.
  */
 module gcsim.cli {
     requires static org.checkerframework.checker.qual;

@@ -140,6 +140,12 @@ public final class Collector implements AutoCloseable {
     private volatile @Nullable CycleWork currentCycle;
     /** The goroutine that runs the stopped phases on an M holding a P; started with the first cycle. */
     private final GcCoordinator coordinator;
+    /**
+     * Whether mark allocates new objects black (Go's gcmarknewobject while gcphase != _GCoff):
+     * always, unless {@code --break allocate-black}. Read once here, as the break is fixed for the
+     * run, so sweep termination does not ask the Sched's set of broken pieces with the world stopped.
+     */
+    private final boolean allocateBlack;
     /** Stress triggers (--gc-every, --gc-at-safepoints); off unless set before {@link #start}. */
     private StressTrigger stress;
     /** runtime.GC() called by goroutines (the mutator's gc instruction), and work.cycles. */
@@ -164,6 +170,7 @@ public final class Collector implements AutoCloseable {
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
         heapGc.setDebugGccheckmark(config.checkmark());
         // --break: the pieces broken on purpose are the Sched's (one source of truth, fixed for the run).
+        this.allocateBlack = !rt.broken(ProtocolPiece.ALLOCATE_BLACK);
         this.controller = new GcController(rt.platform(), procs);
         // go1.18's pacer (stacks and globals as GC work); under go1.14 it only counts.
         Pacer pacer = new Pacer(rt, heap, controller);
@@ -495,7 +502,7 @@ public final class Collector implements AutoCloseable {
      */
     private void sweepTermination(CycleWork work, CycleClock clock, CycleOutcome out, boolean stwMode) {
         rt.stopTheWorld("GC sweep termination");
-        out.heap0 = heap.stats().heapLive();
+        out.heap0 = heap.heapLive();
         gcStart(work, stwMode);
         clock.tMark = rt.platform().nanoTime();
         clock.sweepTermination(pauses.take(rt.startTheWorld()), initNanos);
@@ -561,14 +568,14 @@ public final class Collector implements AutoCloseable {
             rt.gcSupport().schedEnableUser(false);
         }
         rt.stackAllocator().setGcRunning(true);
-        HeapStats s = heap.stats();
-        assist.enable(new Assist.Mark(work, roots, marking, pool), s.heapLive(), s.heapGoal(),
-                Math.max(s.heapMarked(), s.heapLive() / 2));
+        long heapLive = heap.heapLive();
+        assist.enable(new Assist.Mark(work, roots, marking, pool), heapLive, heap.heapGoal(),
+                Math.max(heap.heapMarked(), heapLive / 2));
         heapGc.setWriteBarrier(barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
         // here the heap asks this flag. --break allocate-black (never Go): new objects
         // start white, so one that only an already-scanned stack holds is swept.
-        heapGc.setAllocateBlack(!rt.broken(ProtocolPiece.ALLOCATE_BLACK));
+        heapGc.setAllocateBlack(allocateBlack);
         runtimeGC.cycleStarted();
         setGcphase(GC_MARK, "_GCmark");
         currentCycle = work;
@@ -628,7 +635,7 @@ public final class Collector implements AutoCloseable {
         // queued to run after we start the world.
         rt.gcSupport().schedEnableUser(true);
         clock.tMarkTerm = stwMode ? clock.tMark : rt.platform().nanoTime();
-        out.heap1 = heap.stats().heapLive();
+        out.heap1 = heap.heapLive();
         markTermination(work, clock, out, stwMode, gp);
     }
 
@@ -643,11 +650,15 @@ public final class Collector implements AutoCloseable {
         out.checkmark = gcMarkTermination(work);
         // No finally: a throw is fatal and leaves every G as it is, as Go's throw does.
         gp.gc().exitWaiting();
-        out.goal = heap.stats().heapGoal();
+        out.goal = heap.heapGoal();
         clock.tEnd = rt.platform().nanoTime();
         WorldStop stop = rt.startTheWorld();
         clock.markTermination(pauses.take(stop), initNanos, stwMode);
         out.terminated = true;
+        // "Prepare workbufs for freeing by the sweeper": go1.14's gcMarkTermination runs
+        // prepareFreeWorkbufs, and its "work.full != 0" check, after startTheWorldWithSema. Nothing
+        // can queue work meanwhile: marking is off and the next cycle waits for this one.
+        pool.checkAllEmpty();
         flushMCachesPerP();
         // Wake the goroutines waiting in runtime.GC(). Deliberate difference in order: Go injects
         // them before startTheWorldWithSema, ahead of the mcache flush; here they wake once every
@@ -736,7 +747,6 @@ public final class Collector implements AutoCloseable {
         pauses.begin();
         heapGc.gcSweep();
         pauses.end("sweepStart");
-        pool.checkAllEmpty();
         return cm;
     }
 

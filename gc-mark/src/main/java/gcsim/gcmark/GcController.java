@@ -5,7 +5,6 @@ import gcsim.goroutines.G;
 import gcsim.goroutines.GStatus;
 import gcsim.goroutines.platform.Platform;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -66,8 +65,13 @@ final class GcController {
     private final AtomicLong dedicatedRuns = new AtomicLong();
     private final AtomicLong fractionalRuns = new AtomicLong();
     private final AtomicLong idleRuns = new AtomicLong();
-    /** Go's p.gcFractionalMarkTime, per P id. */
-    private final AtomicLongArray gcFractionalMarkTime;
+    /**
+     * Go's p.gcFractionalMarkTime, per P id. One AtomicLong per P rather than an AtomicLongArray:
+     * startCycle clears them with the world stopped, once per cycle, in code the JIT never
+     * compiles, where the array's VarHandle path cost about 10 us per cycle and AtomicLong.set
+     * well under one.
+     */
+    private final AtomicLong[] gcFractionalMarkTime;
     /** Go's p.gcMarkWorkerStartTime, per P id (the P's M only). */
     private final long[] gcMarkWorkerStartTime;
     /** Go's p.gcMarkWorkerMode, per P id (the P's M only). */
@@ -78,7 +82,10 @@ final class GcController {
     GcController(Platform platform, int procs) {
         this.platform = platform;
         this.procs = procs;
-        this.gcFractionalMarkTime = new AtomicLongArray(procs);
+        this.gcFractionalMarkTime = new AtomicLong[procs];
+        for (int i = 0; i < procs; i++) {
+            gcFractionalMarkTime[i] = new AtomicLong();
+        }
         this.gcMarkWorkerStartTime = new long[procs];
         this.mode = new Mode[procs];
         java.util.Arrays.fill(mode, Mode.NONE);
@@ -129,7 +136,7 @@ final class GcController {
         fractionalUtilizationGoal = fractional;
         // Clear per-P state
         for (int i = 0; i < procs; i++) {
-            gcFractionalMarkTime.set(i, 0);
+            gcFractionalMarkTime[i].set(0);
         }
     }
 
@@ -171,7 +178,7 @@ final class GcController {
             //
             // This should be kept in sync with pollFractionalWorkerExit.
             long delta = platform.nanoTime() - markStartTime;
-            if (delta > 0 && (double) gcFractionalMarkTime.get(pid) / delta > fractionalUtilizationGoal) {
+            if (delta > 0 && (double) gcFractionalMarkTime[pid].get() / delta > fractionalUtilizationGoal) {
                 // Nope. No need to run a fractional worker.
                 return null;
             }
@@ -233,7 +240,7 @@ final class GcController {
             }
             case FRACTIONAL -> {
                 fractionalMarkTime.addAndGet(duration);
-                gcFractionalMarkTime.addAndGet(pid, duration);
+                gcFractionalMarkTime[pid].addAndGet(duration);
                 fractionalRuns.incrementAndGet();
             }
             case IDLE -> {
@@ -257,7 +264,7 @@ final class GcController {
         if (delta <= 0) {
             return true;
         }
-        long selfTime = gcFractionalMarkTime.get(pid) + (now - gcMarkWorkerStartTime[pid]);
+        long selfTime = gcFractionalMarkTime[pid].get() + (now - gcMarkWorkerStartTime[pid]);
         return (double) selfTime / delta > 1.2 * fractionalUtilizationGoal;
     }
 

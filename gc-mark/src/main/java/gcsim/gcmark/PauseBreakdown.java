@@ -16,11 +16,22 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * startTheWorld, {@link #take}. The steps need not cover the stopped time: what they leave is the
  * pause's {@code restNanos}. Only the collector's cycle thread (under startSema) calls it, so it
  * needs no lock; a few small objects per cycle, nothing proportional to goroutines or heap.
+ *
+ * <p>Cost: {@link #begin} and {@link #end} allocate nothing and call nothing but the clock: they
+ * run with the world stopped, once per cycle, in code the JIT never compiles, where each
+ * allocation or first call of a method costs about a microsecond. The steps are kept in fixed
+ * arrays and become {@link CycleRecord.Step}s in {@link #take}, after the restart.
  */
 final class PauseBreakdown {
+    /** More named steps than any one stop has (sweep termination 2, mark termination 3). */
+    private static final int MAX_STEPS = 8;
+
     private final Platform platform;
     private final long initNanos;
-    private final List<CycleRecord.Step> steps = new ArrayList<>();
+    private final String[] stepNames = new String[MAX_STEPS];
+    private final long[] stepStarts = new long[MAX_STEPS];
+    private final long[] stepNanos = new long[MAX_STEPS];
+    private int nsteps;
     private long stepStart;
 
     PauseBreakdown(Platform platform, long initNanos) {
@@ -36,12 +47,19 @@ final class PauseBreakdown {
     /** Ends the step begun last, under {@code name} (its JSON key). The cycle thread, world stopped. */
     void end(String name) {
         long now = platform.nanoTime();
-        steps.add(new CycleRecord.Step(name, stepStart - initNanos, now - stepStart));
+        int i = nsteps;
+        if (i == MAX_STEPS) {
+            throw new IllegalStateException("more than " + MAX_STEPS + " steps in one stop");
+        }
+        stepNames[i] = name;
+        stepStarts[i] = stepStart - initNanos;
+        stepNanos[i] = now - stepStart;
+        nsteps = i + 1;
     }
 
     /** Forgets steps of a stop that did not end a phase (gcMarkDone restarting concurrent mark). */
     void discard() {
-        steps.clear();
+        nsteps = 0;
     }
 
     /**
@@ -50,16 +68,17 @@ final class PauseBreakdown {
      */
     CycleRecord.Pause take(@Nullable WorldStop w) {
         if (w == null) {
-            steps.clear();
+            nsteps = 0;
             return CycleRecord.Pause.NONE;
         }
+        List<CycleRecord.Step> steps = new ArrayList<>(nsteps);
         long stepsNanos = 0;
-        for (CycleRecord.Step s : steps) {
-            stepsNanos += s.nanos();
+        for (int i = 0; i < nsteps; i++) {
+            steps.add(new CycleRecord.Step(stepNames[i], stepStarts[i], stepNanos[i]));
+            stepsNanos += stepNanos[i];
         }
-        CycleRecord.Pause p = new CycleRecord.Pause(w.requestNanos() - initNanos, w.timeToStopNanos(), w.lastP(),
+        nsteps = 0;
+        return new CycleRecord.Pause(w.requestNanos() - initNanos, w.timeToStopNanos(), w.lastP(),
                 w.lastM(), w.stoppedWorkNanos(), steps, w.stoppedWorkNanos() - stepsNanos, w.timeToRestartNanos());
-        steps.clear();
-        return p;
     }
 }

@@ -99,7 +99,8 @@ final class WorkPool {
 
     /**
      * Go's {@code prepareFreeWorkbufs} check: at the end of mark every buffer
-     * must be back on the empty list.
+     * must be back on the empty list. Mark termination's coordinator, after the
+     * world restarted (as go1.14), with marking off.
      */
     void checkAllEmpty() {
         if (!full.isEmpty()) {

@@ -737,6 +737,25 @@ public final class Heap {
         heapGoal = gt.goal();
     }
 
+    /**
+     * Go's {@code memstats.heap_live} alone: one atomic read, no snapshot. For the collector's
+     * stopped phases, where each call and object counts (see {@link #stats()} for the whole
+     * snapshot). Any thread.
+     */
+    public long heapLive() {
+        return h.heapLive.get();
+    }
+
+    /** Go's {@code memstats.heap_marked} (the last mark termination's). Any thread. */
+    public long heapMarked() {
+        return heapMarked;
+    }
+
+    /** Go's {@code memstats.next_gc}, the heap goal. Any thread. */
+    public long heapGoal() {
+        return heapGoal;
+    }
+
     /** A snapshot of the statistics (exact with the world stopped). Any thread. */
     public HeapStats stats() {
         long nmalloc = 0;

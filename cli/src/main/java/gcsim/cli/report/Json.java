@@ -3,23 +3,20 @@ package gcsim.cli.report;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
+import gcsim.cli.json.JsonValues;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * Reads a report file into a small tree (Maps, Lists, Longs, Doubles, Strings, Booleans, nulls)
- * with jackson-core's streaming parser, and the typed look-ups the report's readers use. A
- * report file is small (one object per run, a few hundred lines per cycle at most), so a tree
- * is fine here, unlike for the streamed {@code --json} writer. Stateless: any thread.
+ * Reads a report file into a small tree ({@link JsonValues}, JSON null as Java null), and the
+ * typed look-ups the report's readers use. Stateless: any thread.
  */
 final class Json {
     private static final JsonFactory JSON = new JsonFactory();
@@ -37,7 +34,7 @@ final class Json {
             if (p.nextToken() == null) {
                 throw new ReportInputException(file + ": empty file, not a gcsim JSON report");
             }
-            @Nullable Object value = value(p);
+            @Nullable Object value = JsonValues.read(p, null);
             if (p.nextToken() != null) {
                 throw new ReportInputException(file + ": more than one JSON value (line "
                         + p.currentLocation().getLineNr() + "), not a gcsim JSON report");
@@ -54,51 +51,14 @@ final class Json {
         }
     }
 
-    private static @Nullable Object value(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken();
-        if (t == null) {
-            throw new IOException("unexpected end of input");
-        }
-        switch (t) {
-            case START_OBJECT: {
-                Map<String, @Nullable Object> m = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String key = p.currentName();
-                    p.nextToken();
-                    m.put(key == null ? "" : key, value(p));
-                }
-                return m;
-            }
-            case START_ARRAY: {
-                List<@Nullable Object> l = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    l.add(value(p));
-                }
-                return l;
-            }
-            case VALUE_NUMBER_INT:
-                return p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            default:
-                return null;
-        }
-    }
-
     /** {@code value} as an object, or null when it is not one. */
-    @SuppressWarnings("unchecked") // value() builds every object as a Map<String, Object>
+    @SuppressWarnings("unchecked") // JsonValues builds every object as a Map<String, Object>
     static @Nullable Map<String, @Nullable Object> object(@Nullable Object value) {
         return value instanceof Map ? (Map<String, @Nullable Object>) value : null;
     }
 
     /** {@code value} as an array, or null when it is not one. */
-    @SuppressWarnings("unchecked") // value() builds every array as a List<Object>
+    @SuppressWarnings("unchecked") // JsonValues builds every array as a List<Object>
     static @Nullable List<@Nullable Object> array(@Nullable Object value) {
         return value instanceof List ? (List<@Nullable Object>) value : null;
     }

@@ -28,7 +28,7 @@ import com.tngtech.archunit.library.dependencies.SliceRule;
  *   <li>{@link #reportReadsOnlyJson(String)}: {@code gcsim report}'s package
  *       ({@link #REPORT}) works from the JSON files alone: it uses no other gcsim
  *       package (not the simulation's records, not the command around it), only the
- *       JDK, the JSON parser and the charting library, so it reads any report a
+ *       JDK, the JSON parser and reader ({@code gcsim.cli.json}) and the charting library, so it reads any report a
  *       {@code gcsim run --json} ever wrote, on any machine.
  * </ol>
  *
@@ -109,7 +109,7 @@ final class PackageRules {
                 .that().resideInAPackage(reportPackage + "..")
                 .should().onlyDependOnClassesThat()
                 .resideInAnyPackage("java..", "javax..", "org.checkerframework..", "com.fasterxml.jackson.core..",
-                        "org.jfree..", reportPackage + "..")
+                        "org.jfree..", "gcsim.cli.json..", reportPackage + "..")
                 .because("gcsim report works from the JSON reports alone (issue 18)");
     }
 }
