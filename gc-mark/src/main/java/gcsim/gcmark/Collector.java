@@ -526,7 +526,7 @@ public final class Collector implements AutoCloseable {
             return;
         }
         try {
-            rt.gcSupport().forEachP(WaitReason.FLUSH_PROC_CACHES, heapGc::prepareForSweep);
+            rt.gcSupport().forEachP(WaitReason.FLUSH_PROC_CACHES.toString(), heapGc::prepareForSweep);
         } catch (GoThrow e) {
             if (!rt.hasExited()) {
                 throw e;

@@ -43,8 +43,8 @@ final class GcViews {
         }
 
         @Override
-        public void forEachP(WaitReason reason, java.util.function.IntConsumer fn) {
-            rt.forEachP.forEachP(reason, p -> fn.accept(p.id));
+        public void forEachP(String waitReason, java.util.function.IntConsumer fn) {
+            rt.forEachP.forEachP(WaitReason.byGoString(waitReason), p -> fn.accept(p.id));
         }
 
         @Override

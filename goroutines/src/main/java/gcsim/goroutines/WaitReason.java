@@ -72,6 +72,16 @@ public enum WaitReason {
         };
     }
 
+    /** The reason whose {@link #toString()} is {@code s}; IllegalArgumentException if none. */
+    public static WaitReason byGoString(String s) {
+        for (WaitReason w : values()) {
+            if (w.goString.equals(s)) {
+                return w;
+            }
+        }
+        throw new IllegalArgumentException("no wait reason \"" + s + "\"");
+    }
+
     /** Go's {@code waitReasonStrings[w]}. */
     @Override
     public String toString() {

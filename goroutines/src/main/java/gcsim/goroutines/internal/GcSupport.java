@@ -55,11 +55,13 @@ public abstract class GcSupport {
      * there), or on the calling thread (or a handoffp caller) for a P that is idle or in a
      * syscall, while it cannot leave that state. Returns once every P ran it. Throws Go's
      * "forEachP: sched.safePointWait != 0", "forEachP: not done" and "forEachP: P did not run
-     * fn". From go1.22 the calling M's G waits {@code reason} meanwhile (forEachP's wrapper). The
+     * fn". From go1.22 the calling M's G waits meanwhile with {@code waitReason}, Go's
+     * waitReasonStrings text of an isWaitingForSuspendG reason (forEachP's wrapper; a string, as
+     * this layer names no core class). The
      * collector's coordinator goroutine (any thread); not reentrant. fn must not
      * block: it runs on the P's owner, with the scheduler's lock held for an idle P.
      */
-    public abstract void forEachP(gcsim.goroutines.WaitReason reason, java.util.function.IntConsumer fn);
+    public abstract void forEachP(String waitReason, java.util.function.IntConsumer fn);
 
     /**
      * go1.22's gcDrain condition past {@code gp.preempt}: {@code sched.gcwaiting.Load() ||
