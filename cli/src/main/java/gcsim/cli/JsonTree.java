@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import gcsim.cli.json.JsonValues;
 import java.io.IOException;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Parses JSON text with jackson-core's streaming parser into a tree
@@ -25,7 +24,10 @@ final class JsonTree {
             if (first == null) {
                 throw new IOException("no JSON value");
             }
-            Object value = Objects.requireNonNull(JsonValues.read(p, NULL)); // null only as NULL
+            Object value = JsonValues.read(p, NULL); // null only as NULL
+            if (value == null) {
+                throw new IOException("no JSON value"); // unreachable: JSON null reads as NULL
+            }
             if (p.nextToken() != null) {
                 throw new IOException("more than one JSON value, next at " + p.currentLocation());
             }

@@ -168,6 +168,23 @@ final class BgMarkWorker implements GoCode {
     }
 
     /**
+     * gcDrain's loop condition, negated: whether to stop draining now. go1.14: {@code preemptible
+     * && gp.preempt}; go1.22 ({@code yieldToSafePoints}): {@code gp.preempt && (preemptible ||
+     * sched.gcwaiting.Load() || pp.runSafePointFn != 0)}. The worker G's M.
+     */
+    private boolean stopDrain(G gp, boolean preemptible, boolean yieldToSafePoints) {
+        return stopDrain(gp.gc().preempt(), preemptible, yieldToSafePoints, c.rt().gcSupport()::drainShouldYield);
+    }
+
+    /** {@link #stopDrain(G, boolean, boolean)} on its inputs (tests); {@code wanted} is read only if it matters. */
+    static boolean stopDrain(boolean preempt, boolean preemptible, boolean yieldToSafePoints, BooleanSupplier wanted) {
+        if (!preempt) {
+            return false;
+        }
+        return preemptible || (yieldToSafePoints && wanted.getAsBoolean());
+    }
+
+    /**
      * Go's gcDrain: root jobs first, then grey objects, until there is no work, or (with
      * {@link #DRAIN_UNTIL_PREEMPT}) the G is asked to stop, or (idle/fractional) the self-preempt
      * check says so every {@link GcController#DRAIN_CHECK_THRESHOLD} units of scan work.
@@ -189,9 +206,13 @@ final class BgMarkWorker implements GoCode {
                 check = () -> c.controller().pollFractionalWorkerExit(pid);
             }
         }
+        // go1.22: "Stop if we're preemptible, if someone wants to STW, or if someone is calling
+        // forEachP" (gp.preempt && (preemptible || sched.gcwaiting.Load() || pp.runSafePointFn != 0));
+        // go1.14: only if preemptible.
+        boolean yieldToSafePoints = c.rt().config().goVersion().workersYieldToSafePoints();
         // Drain root marking jobs.
         if (work.rootsLeft()) {
-            while (!(preemptible && gp.gc().preempt())) {
+            while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
                 int job = work.markrootNext.getAndIncrement();
                 if (job >= work.markrootJobs) {
                     break;
@@ -209,7 +230,7 @@ final class BgMarkWorker implements GoCode {
             }
         }
         // Drain heap marking jobs.
-        while (!(preemptible && gp.gc().preempt())) {
+        while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
             // Try to keep work available on the global queue.
             if (c.pool().fullIsEmpty()) {
                 gcw.balance();

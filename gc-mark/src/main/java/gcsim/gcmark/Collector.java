@@ -12,6 +12,7 @@ import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.RuntimeEvents;
 import gcsim.goroutines.Sched;
 import gcsim.goroutines.SuspendWaitCounters;
+import gcsim.goroutines.WaitReason;
 import gcsim.goroutines.WorldSema;
 import gcsim.goroutines.WorldStop;
 import gcsim.goroutines.platform.Platform;
@@ -525,7 +526,7 @@ public final class Collector implements AutoCloseable {
             return;
         }
         try {
-            rt.gcSupport().forEachP(heapGc::prepareForSweep);
+            rt.gcSupport().forEachP(WaitReason.FLUSH_PROC_CACHES.toString(), heapGc::prepareForSweep);
         } catch (GoThrow e) {
             if (!rt.hasExited()) {
                 throw e;

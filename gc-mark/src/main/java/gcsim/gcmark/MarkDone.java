@@ -64,7 +64,7 @@ final class MarkDone {
      */
     boolean raggedBarrier() {
         gcMarkDoneFlushed.set(0);
-        rt.forEachP(this::flushP);
+        rt.forEachP(gcsim.goroutines.WaitReason.GC_MARK_TERMINATION.toString(), this::flushP);
         synchronized (shared) { // deliberate: the stores of threads without a P (see the class comment)
             collect(shared);
         }

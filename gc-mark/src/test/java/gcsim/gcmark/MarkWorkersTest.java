@@ -45,6 +45,25 @@ class MarkWorkersTest {
     }
 
     /**
+     * gcDrain's stop condition: go1.14 {@code preemptible && gp.preempt}; go1.22 {@code gp.preempt &&
+     * (preemptible || sched.gcwaiting.Load() || pp.runSafePointFn != 0)}: a dedicated worker's
+     * non-preemptible drain leaves for a stop-the-world or a forEachP only from 1.22.
+     */
+    @Test
+    void drainYieldsToStopTheWorldAndForEachPFromGo1_22() {
+        for (gcsim.goroutines.GoVersion v : List.of(gcsim.goroutines.GoVersion.GO1_19,
+                gcsim.goroutines.GoVersion.GO1_22, gcsim.goroutines.GoVersion.GO1_25)) {
+            boolean rule = v.workersYieldToSafePoints();
+            boolean go122 = v != gcsim.goroutines.GoVersion.GO1_19; // Go's, not asked of v
+            assertThat(BgMarkWorker.stopDrain(false, true, rule, () -> true)).as("%s: no request", v).isFalse();
+            assertThat(BgMarkWorker.stopDrain(true, true, rule, () -> false)).as("%s: preemptible", v).isTrue();
+            assertThat(BgMarkWorker.stopDrain(true, false, rule, () -> false)).as("%s: nobody waits", v).isFalse();
+            assertThat(BgMarkWorker.stopDrain(true, false, rule, () -> true))
+                    .as("%s: a stop or forEachP waits for the dedicated worker's P", v).isEqualTo(go122);
+        }
+    }
+
+    /**
      * gcControllerState.startCycle's decision (mgc.go): 25% of GOMAXPROCS as whole dedicated
      * workers, unless rounding is more than 30% off ("this happens for GOMAXPROCS<=3 or
      * GOMAXPROCS=6"), then fractional workers make up the rest.

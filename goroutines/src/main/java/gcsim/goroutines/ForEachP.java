@@ -83,10 +83,31 @@ final class ForEachP {
     /**
      * Go's forEachP: calls {@code fn(p)} for every P when it reaches a safe point (see the class
      * comment); returns once every P has run it. Takes worldsema for the call (deliberate: see
-     * the class comment). Any thread not running a user G.
+     * the class comment). Any thread; on an M, its current G is the caller.
+     *
+     * <p>From go1.22 ({@link GoVersion#forEachPWaiting()}, ff7cf2d4cd) this is Go's wrapper around
+     * forEachPInternal: "Mark the user stack as preemptible so that it may be scanned by the GC or
+     * observed by the execution tracer. Otherwise, our attempt to force all P's to a safepoint
+     * could result in a deadlock as we attempt to preempt a goroutine that's trying to preempt us
+     * (e.g. for a stack scan)." The caller's G is _Gwaiting with {@code reason} from before the
+     * Ps are asked until every P has run fn; it must not touch its stack meanwhile (a scan may
+     * shrink it). Before go1.22 the caller stays _Grunning and {@code reason} is unused.
      */
-    void forEachP(Consumer<P> fn) {
+    void forEachP(WaitReason reason, Consumer<P> fn) {
         M mp = M.getm();
+        G caller = mp != null && s.config.goVersion().forEachPWaiting() ? mp.curg : null;
+        if (caller != null) {
+            GStatus.casGToWaitingForSuspendG(caller, GStatus.G_RUNNING, reason);
+        }
+        forEachPInternal(mp, fn);
+        if (caller != null) {
+            // No finally: a throw is fatal and leaves the G as it is, as Go's throw does.
+            GStatus.casgstatus(caller, GStatus.G_WAITING, GStatus.G_RUNNING);
+        }
+    }
+
+    /** Go's forEachPInternal, with gcsim's inner worldsema (see the class comment). */
+    private void forEachPInternal(@Nullable M mp, Consumer<P> fn) {
         s.platform.acquire(s.stw.worldsema);
         if (mp == null) {
             s.liveness.enterExternal();

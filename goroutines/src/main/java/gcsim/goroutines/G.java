@@ -64,6 +64,13 @@ public final class G {
     /** The G is stopped at an asynchronous safe point (its top frame is asyncPreempt). */
     volatile boolean asyncSafePoint;
 
+    /**
+     * The execution tracer's place in its traceAdvance ({@link TraceAdvance}): the next allgs index
+     * whose status to record, or -1 once every goroutine is done (the per-P part is next). Only
+     * the G itself, on its M.
+     */
+    int traceAdvanceNext;
+
     /** Why the G waits, when waiting or preempted. */
     volatile WaitReason waitreason = WaitReason.ZERO;
     /**

@@ -181,6 +181,25 @@ public final class GStatus {
     }
 
     /**
+     * go1.25's {@code casGToWaitingForSuspendG} (go1.22: {@code casGToWaitingForGC}): "transitions
+     * gp from old to _Gwaiting, and sets the wait reason. The wait reason must be a valid
+     * isWaitingForSuspendG wait reason. While a goroutine is in this state, it's stack is
+     * effectively pinned. The garbage collector must not shrink or otherwise mutate the
+     * goroutine's stack." gp's own M, which goes on running on the system stack; the G comes back
+     * with {@code casgstatus(gp, _Gwaiting, _Grunning)}, which spins while a suspender holds its
+     * scan bit. (gcsim's go1.14 sites that predate the helper set their reason and call
+     * casgstatus themselves.)
+     */
+    public static void casGToWaitingForSuspendG(G gp, int old, WaitReason reason) {
+        if (!reason.isWaitingForSuspendG()) {
+            throw Throw.fatal("casGToWaitingForSuspendG with non-isWaitingForSuspendG wait reason");
+        }
+        // casGToWaiting: "Set the wait reason before calling casgstatus, because casgstatus will use it."
+        gp.waitreason = reason;
+        casgstatus(gp, old, G_WAITING);
+    }
+
+    /**
      * Go's {@code casgcopystack}: waiting or runnable to copystack, racing with
      * an asynchronous wakeup; returns the old status. Throws
      * "copystack: bad status, not Gwaiting or Grunnable" otherwise.

@@ -43,8 +43,15 @@ final class GcViews {
         }
 
         @Override
-        public void forEachP(java.util.function.IntConsumer fn) {
-            rt.forEachP.forEachP(p -> fn.accept(p.id));
+        public void forEachP(String waitReason, java.util.function.IntConsumer fn) {
+            rt.forEachP.forEachP(WaitReason.byGoString(waitReason), p -> fn.accept(p.id));
+        }
+
+        @Override
+        public boolean drainShouldYield() {
+            M mp = M.getm();
+            P pp = mp == null ? null : mp.p;
+            return rt.stw.gcwaiting || (pp != null && pp.wantsSafePointFn());
         }
 
         @Override

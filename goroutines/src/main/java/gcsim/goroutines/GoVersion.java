@@ -92,6 +92,28 @@ public enum GoVersion {
                     + " adaptive starting stack size (016d755213, adaptivestackstart=1): at mark termination the"
                     + " average scanned stack + StackGuard, a power of 2, becomes the stack size of reused Gs"),
     /**
+     * go1.22 (to go1.24): the forEachP wrapper (forEachP's caller goes _Gwaiting with the
+     * caller's wait reason while it waits for every P, so a suspendG can take it) and mark
+     * workers that leave their drain when their P is asked to run a safe-point function or to
+     * stop (ff7cf2d4cd, 25895d1c99), and the new execution tracer, whose traceAdvance
+     * suspendGs every goroutine whose status it has not yet recorded (the {@code traceadvance}
+     * instruction). The GC's own stops (gcStart's sweep termination, gcMarkDone's mark
+     * termination) call stopTheWorldWithSema directly and leave their caller _Grunning: a
+     * tracer's suspendG of that goroutine waits for it while it waits for the tracer's P
+     * (Go #72740, fixed by c6ac736288 in go1.25).
+     */
+    GO1_22("1.22", 0, 12, true, true,
+            "1.19's rules with go1.22's forEachP wrapper (the caller _Gwaiting while it waits for the Ps) and"
+                    + " mark workers yielding to runSafePointFn and stop-the-world (ff7cf2d4cd, 25895d1c99), and the"
+                    + " execution tracer's traceAdvance (suspendG of each goroutine): the GC's own stopTheWorldWithSema"
+                    + " leaves its caller _Grunning, and a tracer's suspendG of it deadlocks (Go #72740, fixed by"
+                    + " c6ac736288 in go1.25)") {
+        @Override
+        public String releases() {
+            return "go1.22.0-go1.22.12 (and go1.23, go1.24)";
+        }
+    },
+    /**
      * The go1.25 development tree between 3f3782feed ("allow all of the preamble to be
      * preemptible") and its revert fa2bb342d7, on gcsim's model: the prologue's stack
      * check is an async safe point, as it also was in the go1.14 tree before Go #35470's
@@ -99,17 +121,36 @@ public enum GoVersion {
      * (stackguard0 = stackPreempt) seen by the check and a signal landing before the
      * morestack call: asyncPreempt runs the preemption, the G resumes at the morestack
      * call with the request cleared, and newstack doubles the stack for nothing (Go
-     * #35470/#73542). Every other rule is the newest modelled release's (go1.18's pacer and
-     * go1.19's stack start included: the go1.25 tree has them).
+     * #35470/#73542). Every other rule is the newest modelled release's (go1.18's pacer,
+     * go1.19's stack start and go1.22's forEachP, worker and tracer rules included: the go1.25
+     * tree has them), and c6ac736288 (Go #72740's fix, March 2025) is earlier in the same tree,
+     * so its stopTheWorldWithSema switches its caller to _Gwaiting as {@link #GO1_25} does.
      */
     GO1_25_PROLOGUE("1.25-prologue", -1, -1, true, true,
-            "1.19's rules with the prologue's stack check an async safe point (the go1.25 development tree"
+            "1.22's rules, go1.25's casGToWaitingForSuspendG in stopTheWorldWithSema (c6ac736288, earlier in the"
+                    + " tree) and the prologue's stack check an async safe point (the go1.25 development tree"
                     + " between 3f3782feed and its revert fa2bb342d7; the go1.14 tree before Go #35470's fix):"
                     + " a sync and an async preemption race there and newstack grows the stack for nothing,"
                     + " \"goroutine stack exceeds N-byte limit\" (Go #35470/#73542)") {
         @Override
         public String releases() {
             return "devel go1.25 (3f3782feed, reverted by fa2bb342d7)";
+        }
+    },
+    /**
+     * go1.25: stopTheWorldWithSema itself moves its caller to _Gwaiting "stopping the world"
+     * ({@code casGToWaitingForSuspendG}, c6ac736288), so every stop, the GC's included, can have
+     * its caller suspended by a mark worker or the execution tracer meanwhile (Go #72740's fix;
+     * stopTheWorld's own switch, 03ba6b070d, goes). Keeps every earlier rule but the preemptible
+     * prologue.
+     */
+    GO1_25("1.25", 0, 99, true, true,
+            "1.22's rules with the _Gwaiting switch moved into stopTheWorldWithSema"
+                    + " (casGToWaitingForSuspendG(..., waitReasonStoppingTheWorld), c6ac736288): the GC's own"
+                    + " stops can be suspended too, which ends Go #72740's deadlock with the execution tracer") {
+        @Override
+        public String releases() {
+            return "go1.25.0 and later";
         }
     };
 
@@ -186,10 +227,59 @@ public enum GoVersion {
     /**
      * Whether stopTheWorld moves its caller to _Gwaiting around stopTheWorldWithSema so a mark
      * worker may scan its stack meanwhile (03ba6b070d, go1.15; Go #38404). Before gcsema no stop
-     * could meet a mark worker; {@link #GO1_15_GCSEMA} lacks it. Later versions keep it.
+     * could meet a mark worker; {@link #GO1_15_GCSEMA} lacks it. Later versions keep the caller
+     * _Gwaiting; from go1.25 the switch is in stopTheWorldWithSema
+     * ({@link #stopTheWorldWithSemaWaiting()}).
      */
     public boolean stopTheWorldWaiting() {
         return compareTo(GO1_15) >= 0;
+    }
+
+    /**
+     * Whether stopTheWorldWithSema itself moves its caller (the M's curg) to _Gwaiting
+     * "stopping the world" until the world is stopped (c6ac736288, go1.25; Go #72740): also the
+     * GC's sweep and mark termination stops, which before call stopTheWorldWithSema directly
+     * with their goroutine _Grunning. stopTheWorld then no longer switches the status itself.
+     * The go1.25 trees ({@link #GO1_25_PROLOGUE}, which is later than c6ac736288, and
+     * {@link #GO1_25}).
+     */
+    public boolean stopTheWorldWithSemaWaiting() {
+        return compareTo(GO1_25_PROLOGUE) >= 0;
+    }
+
+    /**
+     * Whether forEachP is go1.22's wrapper (ff7cf2d4cd, 25895d1c99): on the system stack it moves the
+     * caller to _Gwaiting with the caller's wait reason ({@code casGToWaitingForSuspendG}),
+     * runs forEachPInternal, and comes back to _Grunning, so that a goroutine trying to preempt
+     * the caller (a stack scan, the tracer) cannot deadlock with it. Before, the callers that
+     * needed it did it themselves (go1.14's gcMarkDone); gcsim's older versions' callers stay
+     * _Grunning (nothing suspends them there).
+     */
+    public boolean forEachPWaiting() {
+        return compareTo(GO1_22) >= 0;
+    }
+
+    /**
+     * Whether a mark worker's drain stops when its G is asked to preempt and either the drain is
+     * preemptible, someone wants to stop the world, or its P is asked to run a safe-point
+     * function (go1.22's gcDrain: {@code gp.preempt && (preemptible || sched.gcwaiting.Load() ||
+     * pp.runSafePointFn != 0)}; the runSafePointFn term came with the forEachP change, ff7cf2d4cd /
+     * 25895d1c99; the gcwaiting term is older in Go, with gcsema, and gcsim models both from
+     * 1.22). Before (gcsim's go1.14 gcDrain: {@code !(preemptible && gp.preempt)}) only a
+     * preemptible drain stops, so a dedicated worker's second drain runs to the end of the work
+     * however long a forEachP or a stop waits.
+     */
+    public boolean workersYieldToSafePoints() {
+        return compareTo(GO1_22) >= 0;
+    }
+
+    /**
+     * Whether the program may use the execution tracer ({@code traceadvance}: go1.22's
+     * traceAdvance, which suspendGs each goroutine to record its status). The new tracer came with
+     * go1.22; gcsim models no older tracer.
+     */
+    public boolean executionTracer() {
+        return compareTo(GO1_22) >= 0;
     }
 
     /**

@@ -355,6 +355,15 @@ public final class MutatorSupport {
         return UserStopTheWorld.readMemStats(rt, mp, gp);
     }
 
+    /**
+     * One step of the execution tracer's traceAdvance ({@link TraceAdvance#step}): 0 when the
+     * instruction is done, {@link TraceAdvance#AGAIN} to run it again, {@link GoCode#PARK} when gp
+     * parked for worldsema. gp's M, its state saved at the instruction.
+     */
+    public static int traceAdvance(Sched rt, M mp, G gp) {
+        return TraceAdvance.step(rt, mp, gp);
+    }
+
     /** {@code select {}}: gp parks for ever ("select (no cases)"). The caller returns {@link GoCode#PARK}. */
     public static void block(M mp, G gp) {
         Sched.gopark(mp, gp, null, WaitReason.SELECT_NO_CASES);

@@ -113,6 +113,7 @@ final class StopTheWorld {
     /** Go's stopTheWorldWithSema. The caller holds worldsema. */
     void stopTheWorldWithSema() {
         M mp = M.getm();
+        G stopper = StopperStatus.enter(s, mp); // go1.25: the caller _Gwaiting "stopping the world"
         if (mp != null && mp.locks > 0) {
             throw Throw.fatal("stopTheWorld: holding locks");
         }
@@ -182,6 +183,7 @@ final class StopTheWorld {
             throw Throw.fatal(bad);
         }
         tStopped = s.platform.nanoTime();
+        StopperStatus.exit(stopper); // go1.25: "Switch back to _Grunning, now that the world is stopped."
     }
 
     /**

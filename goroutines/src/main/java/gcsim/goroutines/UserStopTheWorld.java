@@ -24,7 +24,8 @@ import gcsim.base.GoThrow;
  * deadlock": {@code casgstatus(gp, _Grunning, _Gwaiting)} around stopTheWorldWithSema (go1.15
  * sets no wait reason: the G keeps whatever its last park left, as its mark workers do; later
  * Go says "stopping the world"). The stack may then be scanned and shrunk meanwhile, so the
- * caller continues from the G's saved state (the interpreter reloads its sp).
+ * caller continues from the G's saved state (the interpreter reloads its sp). From go1.25
+ * (c6ac736288) the switch is stopTheWorldWithSema's own ({@link StopperStatus}), for every stop.
  *
  * <p>Threads: the calling G's M, with the G's state saved.
  */
@@ -45,12 +46,17 @@ public final class UserStopTheWorld {
         if (!s.worldSema.semacquire(mp, gp)) {
             return GoCode.PARK;
         }
-        boolean waiting = s.config.goVersion().stopTheWorldWaiting();
+        GoVersion v = s.config.goVersion();
+        // go1.25 switches in stopTheWorldWithSema itself (StopperStatus); go1.15 to go1.24 here.
+        boolean waiting = v.stopTheWorldWaiting() && !v.stopTheWorldWithSemaWaiting();
         // The inner worldsema is free: every holder took the outer one first (WorldSema).
         s.platform.acquire(s.stw.worldsema);
         mp.preemptoff = reason;
-        if (waiting) {
-            gp.gc().enterWaitingMarkWorker(); // casgstatus(gp, _Grunning, _Gwaiting), no wait reason
+        if (waiting && v.forEachPWaiting()) {
+            // go1.22-go1.24: casGToWaitingForGC(gp, _Grunning, waitReasonStoppingTheWorld)
+            GStatus.casGToWaitingForSuspendG(gp, GStatus.G_RUNNING, WaitReason.STOPPING_THE_WORLD);
+        } else if (waiting) {
+            gp.gc().enterWaitingMarkWorker(); // go1.15: casgstatus(gp, _Grunning, _Gwaiting), no wait reason
         }
         try {
             s.stw.stopTheWorldWithSema();

@@ -48,7 +48,7 @@ class ForEachPTest {
 
     private static Map<Integer, List<Run>> forEachPRecording(Sched rt) {
         Map<Integer, List<Run>> runs = new ConcurrentHashMap<>();
-        rt.forEachP.forEachP(p -> {
+        rt.forEachP.forEachP(WaitReason.GC_MARK_TERMINATION, p -> {
             M m = M.getm();
             runs.computeIfAbsent(p.id, k -> new CopyOnWriteArrayList<>())
                     .add(new Run(p.id, Thread.currentThread(), m, m == null ? null : m.p));
@@ -129,7 +129,7 @@ class ForEachPTest {
             List<Run> runs = new CopyOnWriteArrayList<>();
             ownP.set(mp.p);
             mThread.set(Thread.currentThread());
-            rt.forEachP.forEachP(p -> runs.add(new Run(p.id, Thread.currentThread(), M.getm(), p)));
+            rt.forEachP.forEachP(WaitReason.GC_MARK_TERMINATION, p -> runs.add(new Run(p.id, Thread.currentThread(), M.getm(), p)));
             seen.set(runs);
             return GoCode.EXIT;
         }, null);
@@ -147,7 +147,7 @@ class ForEachPTest {
     void aStaleSafePointWaitThrowsAtEntry() {
         Sched rt = new Sched(SchedConfig.of(2).withSysmon(false));
         rt.forEachP.safePointWait = 1; // a forEachP that never finished
-        assertThatThrownBy(() -> rt.forEachP.forEachP(p -> { }))
+        assertThatThrownBy(() -> rt.forEachP.forEachP(WaitReason.GC_MARK_TERMINATION, p -> { }))
                 .isInstanceOf(GoThrow.class).hasMessage("forEachP: sched.safePointWait != 0");
         assertThat(rt.stw.worldsema.availablePermits()).as("worldsema released").isEqualTo(1);
     }
@@ -163,7 +163,7 @@ class ForEachPTest {
                 rt.lock.unlock();
             }
         });
-        assertThatThrownBy(() -> rt.forEachP.forEachP(p -> { }))
+        assertThatThrownBy(() -> rt.forEachP.forEachP(WaitReason.GC_MARK_TERMINATION, p -> { }))
                 .isInstanceOf(GoThrow.class).hasMessage("forEachP: not done");
     }
 
@@ -171,7 +171,7 @@ class ForEachPTest {
     void aPStillAskedToRunFnAfterTheWaitDidNotRunIt() {
         Sched rt = new Sched(SchedConfig.of(3).withSysmon(false));
         rt.forEachP.setChecksHookForTest(() -> rt.allp[2].setRunSafePointFn(1));
-        assertThatThrownBy(() -> rt.forEachP.forEachP(p -> { }))
+        assertThatThrownBy(() -> rt.forEachP.forEachP(WaitReason.GC_MARK_TERMINATION, p -> { }))
                 .isInstanceOf(GoThrow.class).hasMessage("forEachP: P did not run fn");
     }
 

@@ -73,7 +73,27 @@ class GoVersionRulesTest {
         assertThat(GoVersion.GO1_19.adaptiveStackStart()).isTrue();
         assertThat(GoVersion.byName("1.25-prologue")).contains(GoVersion.GO1_25_PROLOGUE);
         assertThat(GoVersion.byName("go1.25-prologue")).contains(GoVersion.GO1_25_PROLOGUE);
-        assertThat(GoVersion.byName("1.25")).isEmpty();
+        assertThat(GoVersion.byName("1.25")).contains(GoVersion.GO1_25);
+        assertThat(GoVersion.byName("go1.25.3")).contains(GoVersion.GO1_25);
+        assertThat(GoVersion.byName("1.22")).contains(GoVersion.GO1_22);
+        assertThat(GoVersion.byName("1.22.12")).contains(GoVersion.GO1_22);
+        assertThat(GoVersion.byName("1.22.13")).isEmpty();
+        assertThat(GoVersion.GO1_22.releases()).contains("go1.22.0-go1.22.12");
+        // go1.22's forEachP wrapper, worker yield and tracer; go1.25's stopTheWorldWithSema switch
+        // (also in the go1.25 tree of 1.25-prologue, which is later than c6ac736288).
+        for (GoVersion v : GoVersion.values()) {
+            boolean from122 = v.compareTo(GoVersion.GO1_22) >= 0;
+            assertThat(v.forEachPWaiting()).as("%s", v).isEqualTo(from122);
+            assertThat(v.workersYieldToSafePoints()).as("%s", v).isEqualTo(from122);
+            assertThat(v.executionTracer()).as("%s", v).isEqualTo(from122);
+            assertThat(v.stopTheWorldWithSemaWaiting()).as("%s", v)
+                    .isEqualTo(v == GoVersion.GO1_25 || v == GoVersion.GO1_25_PROLOGUE);
+            if (from122) {
+                assertThat(v.pacerCountsRoots() && v.adaptiveStackStart() && v.signalPending() && v.parkingOnChan()
+                        && v.stopTheWorldWaiting() && !v.worldsemaHeldThroughMark()).as("%s keeps 1.19's", v).isTrue();
+            }
+        }
+        assertThat(GoVersion.GO1_25.preemptiblePrologue()).isFalse();
         assertThat(GoVersion.GO1_25_PROLOGUE.releases()).contains("3f3782feed").contains("fa2bb342d7");
         for (GoVersion v : GoVersion.values()) {
             assertThat(v.preemptiblePrologue()).as("%s", v).isEqualTo(v == GoVersion.GO1_25_PROLOGUE);
@@ -277,5 +297,132 @@ class GoVersionRulesTest {
             assertThat(w.stackHi - w.stackLo).isEqualTo(size);
             return -1;
         }
+    }
+
+    /**
+     * A goroutine that never reaches a safe point until {@link #release}: it holds its P (as a
+     * goroutine in a tight loop on the system stack would) so a stop or forEachP keeps waiting.
+     */
+    private static final class Holder implements GoCode {
+        final CountDownLatch running = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public int run(M mp, G gp) {
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return EXIT;
+        }
+    }
+
+    /**
+     * main starts a {@link Holder} on the other P, then calls {@code op} on its own M. The test
+     * thread waits until main is inside op (per {@code inside}) and the holder still holds its P,
+     * hands main to {@code check}, releases the holder, and waits for main's exit.
+     */
+    private static void whileMainWaitsForTheHolder(GoVersion v, java.util.function.Consumer<Sched> op,
+            java.util.function.Predicate<Sched> inside, java.util.function.BiConsumer<Sched, G> check)
+            throws Exception {
+        Sched rt = new Sched(SchedConfig.of(2).withSysmon(false).withGoVersion(v));
+        Holder holder = new Holder();
+        try {
+            G main = rt.start(new GoCode() {
+                int step;
+
+                @Override
+                public int run(M mp, G gp) {
+                    if (step++ == 0) {
+                        rt.newproc(holder, null);
+                        return GOSCHED; // let the holder have the other P first
+                    }
+                    try {
+                        if (!holder.running.await(60, TimeUnit.SECONDS)) {
+                            throw new IllegalStateException("holder never ran");
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    op.accept(rt);
+                    return EXIT;
+                }
+            }, null);
+            TestRt.until(() -> inside.test(rt) && holder.running.getCount() == 0, rt);
+            check.accept(rt, main);
+            holder.release.countDown();
+            assertThat(rt.awaitExit(60, TimeUnit.SECONDS)).as("%s: main returned", v).isZero();
+        } finally {
+            holder.release.countDown();
+            rt.shutdown();
+        }
+    }
+
+    /**
+     * stopTheWorldWithSema's caller while it waits for a P (Go #72740). go1.22-go1.24: the GC's
+     * stops call it directly and their goroutine stays _Grunning (only stopTheWorld switched);
+     * go1.25 (c6ac736288): it is _Gwaiting "stopping the world" until every P is stopped, so a
+     * suspendG (here from a thread that is not an M, as the tracer's would be from its M) takes it
+     * at once; back to _Grunning once the world is stopped.
+     */
+    @Test
+    @Timeout(120) // a hang guard
+    void stopTheWorldWithSemaMovesItsCallerToWaitingFromGo1_25() throws Exception {
+        for (GoVersion v : java.util.List.of(GoVersion.GO1_22, GoVersion.GO1_25)) {
+            java.util.concurrent.atomic.AtomicInteger after = new java.util.concurrent.atomic.AtomicInteger(-1);
+            whileMainWaitsForTheHolder(v, rt -> {
+                rt.stopTheWorld("GC sweep termination"); // as the GC's coordinator goroutine does
+                after.set(readgstatus(M.getm().curg));
+                rt.startTheWorld();
+            }, rt -> rt.stw.gcwaiting, (rt, main) -> {
+                if (v == GoVersion.GO1_25) { // go1.25's rule, not asked of v: the site must have it
+                    assertThat(readgstatus(main)).as("%s", v).isEqualTo(G_WAITING);
+                    assertThat(main.waitreason).isEqualTo(WaitReason.STOPPING_THE_WORLD);
+                    SuspendGState st = Suspension.suspendG(main); // returns: main is _Gwaiting
+                    assertThat(st.dead()).isFalse();
+                    Suspension.resumeG(st);
+                } else {
+                    assertThat(readgstatus(main)).as("%s", v).isEqualTo(GStatus.G_RUNNING);
+                }
+            });
+            assertThat(after.get()).as("%s: running once the world is stopped", v).isEqualTo(GStatus.G_RUNNING);
+        }
+    }
+
+    /**
+     * forEachP's caller while it waits for a P: go1.22's wrapper (ff7cf2d4cd) makes it _Gwaiting
+     * with the caller's reason, so a suspendG can take it; before, it stays _Grunning.
+     */
+    @Test
+    @Timeout(120) // a hang guard
+    void forEachPMovesItsCallerToWaitingFromGo1_22() throws Exception {
+        for (GoVersion v : java.util.List.of(GoVersion.GO1_19, GoVersion.GO1_22)) {
+            whileMainWaitsForTheHolder(v, rt -> rt.forEachP.forEachP(WaitReason.TRACE_PROC_STATUS, p -> { }),
+                    rt -> rt.allp[1].wantsSafePointFn() || rt.allp[0].wantsSafePointFn(), (rt, main) -> {
+                        if (v == GoVersion.GO1_22) { // go1.22's rule, not asked of v
+                            assertThat(readgstatus(main)).as("%s", v).isEqualTo(G_WAITING);
+                            assertThat(main.waitreason).isEqualTo(WaitReason.TRACE_PROC_STATUS);
+                            Suspension.resumeG(Suspension.suspendG(main));
+                        } else {
+                            assertThat(readgstatus(main)).as("%s", v).isEqualTo(GStatus.G_RUNNING);
+                        }
+                    });
+        }
+    }
+
+    /** casGToWaitingForSuspendG accepts only isWaitingForSuspendG reasons (Go's throw otherwise). */
+    @Test
+    void casGToWaitingForSuspendGChecksTheReason() {
+        Sched rt = new Sched(SchedConfig.of(1).withSysmon(false));
+        G gp = rt.allgs.malg(2048);
+        gp.initStatus(GStatus.G_RUNNING);
+        assertThatThrownBy(() -> GStatus.casGToWaitingForSuspendG(gp, GStatus.G_RUNNING, WaitReason.SLEEP))
+                .isInstanceOf(GoThrow.class)
+                .hasMessage("casGToWaitingForSuspendG with non-isWaitingForSuspendG wait reason");
+        GStatus.casGToWaitingForSuspendG(gp, GStatus.G_RUNNING, WaitReason.TRACE_GOROUTINE_STATUS);
+        assertThat(readgstatus(gp)).isEqualTo(G_WAITING);
+        assertThat(gp.waitreason.toString()).isEqualTo("trace goroutine status");
     }
 }

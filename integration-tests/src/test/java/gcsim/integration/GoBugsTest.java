@@ -101,10 +101,120 @@ class GoBugsTest {
         }
     }
 
+    /**
+     * Go #38404 under --deterministic with 4 goroutines on 2 Ps: {@code gcsim hunt --go 1.15-gcsema
+     * --goroutines 4 --procs 2 --cycles 10} finds seed 2 from scratch (1 of seeds 1-30; 0 of 30
+     * under 1.15): the stopper under preemptoff "read mem stats", the mark worker's suspendG of it,
+     * one P not stopped. The same seed under go1.15 runs clean.
+     */
+    @Test
+    void issue38404ReplaysDeterministicallyUnderGo1_15Gcsema() {
+        Cli r = Cli.run("run", "--timeout", "60", "--deterministic", "--go", "1.15-gcsema", "--scenario",
+                scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", "10", "--seed", "2",
+                "--goroutines", "4", "--procs", "2");
+        assertThat(r.status()).as("stderr:%n%s", r.err()).isEqualTo(3);
+        assertThat(r.err()).contains("no thread can make progress").contains("gcwaiting=1 stopwait=1")
+                .contains("preemptoff=read mem stats");
+        Cli fixed = Cli.run("run", "--timeout", "60", "--deterministic", "--go", "1.15", "--scenario",
+                scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", "10", "--seed", "2",
+                "--goroutines", "4", "--procs", "2");
+        assertThat(fixed.status()).as("stderr:%n%s", fixed.err()).isZero();
+    }
+
     private static Cli run38404(String version, String cycles, int seed, String timeout) {
         return Cli.run("run", "--timeout", timeout, "--json", "--go", version, "--scenario",
                 scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
                 "--goroutines", "8", "--procs", "4");
+    }
+
+    /**
+     * Go #72740 under go1.22 (to go1.24): the GC's own stop (sweep or mark termination) leaves
+     * its goroutine _Grunning; the execution tracer's traceAdvance suspendGs it and waits, holding
+     * its P, while the stopper waits for that P: the run hangs and --timeout reports it (exit 3)
+     * with the stopper running under preemptoff "GC sweep termination" or "GC mark termination",
+     * one P not stopped (stopwait=1: the tracer's, every other one is) and the tracer waiting
+     * "trace goroutine status". A race of real threads. Measured (2 busy cores, 4 goroutines on 2
+     * Ps): hung in 4 of 6 runs of 100 cycles (after 8 to 37 cycles; a clean run takes 5-12 s);
+     * so up to three seeds of 150 cycles, each a 20 s timeout at most. A timeout without that
+     * state (a slow machine) counts as not caught.
+     */
+    @Test
+    void issue72740HangsUnderGo1_22() {
+        List<String> seen = new ArrayList<>();
+        for (int seed = 1; seed <= 3; seed++) {
+            Cli r = run72740("1.22", "150", seed, "20");
+            assertThat(r.err()).doesNotContain("\tat ").doesNotContain("Exception");
+            if (r.status() == 3 && r.err().contains("gcwaiting=1 stopwait=1")
+                    && r.err().matches("(?s).*preemptoff=GC (sweep|mark) termination.*")) {
+                assertThat(r.err()).contains("gcsim: --timeout 20s expired").contains("[trace goroutine status]");
+                return;
+            }
+            assertThat(r.status()).as("seed %d: clean, hung or slow; stderr:%n%s", seed, r.err()).isIn(0, 3);
+            seen.add("seed " + seed + ": " + (r.status() == 0 ? "150 cycles without a hang" : "timed out elsewhere"));
+        }
+        throw new AssertionError("Go #72740 never reproduced under --go 1.22: " + seen);
+    }
+
+    /**
+     * The same scenario under go1.25 (c6ac736288: stopTheWorldWithSema moves its caller to
+     * _Gwaiting, so the tracer takes it at once): clean, and its checkmark passes every cycle.
+     */
+    @Test
+    void issue72740FixedInGo1_25() {
+        Cli r = run72740("1.25", "100", 1, "120");
+        assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
+        assertThat(list(r.json().get("cycles"))).hasSize(100).allMatch(c -> "ok".equals(c.get("checkmark")));
+        assertThat(((java.util.Map<?, ?>) r.json().get("config")).get("go")).isEqualTo("1.25");
+    }
+
+    /**
+     * Go #72740 under --deterministic, which reaches it: the tracer's suspendG passes the baton at
+     * its status read, so the coordinator's stop and the tracer's suspendG of it interleave as on
+     * real threads. {@code gcsim hunt --go 1.22 --goroutines 4 --procs 2 --cycles 10} finds seed 2
+     * from scratch (29 of seeds 1-50 deadlock in 10 cycles; 0 of 50 under 1.25). The replay
+     * deadlocks the same way each time (same digest), with the stopper and the tracer as on real
+     * threads; the same seeds under go1.25 run clean.
+     */
+    @Test
+    void issue72740ReplaysDeterministicallyUnderGo1_22AndNotUnderGo1_25() {
+        Cli first = runDeterministic72740("1.22", 2);
+        assertThat(first.status()).as("stderr:%n%s", first.err()).isEqualTo(3);
+        assertThat(first.err()).contains("no thread can make progress").contains("gcwaiting=1 stopwait=1")
+                .containsPattern("preemptoff=GC (sweep|mark) termination").contains("[trace goroutine status]")
+                .doesNotContain("\tat ").doesNotContain("Exception");
+        Cli again = runDeterministic72740("1.22", 2);
+        assertThat(again.status()).isEqualTo(3);
+        assertThat(digestLine(again)).isEqualTo(digestLine(first)).startsWith("determinism: seed 2 digest ");
+        for (int seed : new int[] {2, 4, 9}) {
+            Cli fixed = runDeterministic72740("1.25", seed);
+            assertThat(fixed.status()).as("1.25 seed %d: stderr:%n%s", seed, fixed.err()).isZero();
+        }
+    }
+
+    private static String digestLine(Cli r) {
+        return r.out().lines().filter(l -> l.startsWith("determinism: ")).findFirst().orElseThrow();
+    }
+
+    private static Cli runDeterministic72740(String version, int seed) {
+        return Cli.run("run", "--timeout", "60", "--deterministic", "--go", version, "--scenario",
+                scenario("examples/go-bugs/issue-72740.gcs"), "--cycles", "10", "--seed", Integer.toString(seed),
+                "--goroutines", "4", "--procs", "2");
+    }
+
+    /** traceadvance is go1.22's tracer: an older --go is a usage error (one line, exit 2). */
+    @Test
+    void traceadvanceNeedsGo1_22() {
+        Cli r = run72740("1.19", "1", 1, "60");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err().strip()).doesNotContain("\n")
+                .endsWith("traceadvance is go1.22's execution tracer: run it with --go 1.22 or later"
+                        + " (--go 1.19 has no such tracer)");
+    }
+
+    private static Cli run72740(String version, String cycles, int seed, String timeout) {
+        return Cli.run("run", "--timeout", timeout, "--json", "--go", version, "--scenario",
+                scenario("examples/go-bugs/issue-72740.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
+                "--goroutines", "4", "--procs", "2");
     }
 
     /**

@@ -5,6 +5,7 @@ import gcsim.goroutines.GoVersion;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.goroutines.SuspendWait;
+import gcsim.goroutines.mutator.Op;
 import gcsim.goroutines.mutator.Program;
 import gcsim.process.scenario.BuiltinScenario;
 import gcsim.process.scenario.Scenario;
@@ -345,6 +346,16 @@ public final class GoProcessBuilder {
     }
 
     Source load() {
+        Source src = loadSource();
+        if (!goVersion.executionTracer() && src.program().uses(Op.TRACEADVANCE)) {
+            // The instruction is go1.22's tracer; gcsim models no older one.
+            throw new ScenarioException(src.name(), "traceadvance is go1.22's execution tracer: run it with --go "
+                    + GoVersion.GO1_22.cliName() + " or later (--go " + goVersion.cliName() + " has no such tracer)");
+        }
+        return src;
+    }
+
+    private Source loadSource() {
         Program p = program;
         if (p != null) {
             return new Source("program", p, true, 0, false);

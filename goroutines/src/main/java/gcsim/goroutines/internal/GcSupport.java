@@ -55,10 +55,21 @@ public abstract class GcSupport {
      * there), or on the calling thread (or a handoffp caller) for a P that is idle or in a
      * syscall, while it cannot leave that state. Returns once every P ran it. Throws Go's
      * "forEachP: sched.safePointWait != 0", "forEachP: not done" and "forEachP: P did not run
-     * fn". The collector's thread (any thread not running a user G); not reentrant. fn must not
+     * fn". From go1.22 the calling M's G waits meanwhile with {@code waitReason}, Go's
+     * waitReasonStrings text of an isWaitingForSuspendG reason (forEachP's wrapper; a string, as
+     * this layer names no core class). The
+     * collector's coordinator goroutine (any thread); not reentrant. fn must not
      * block: it runs on the P's owner, with the scheduler's lock held for an idle P.
      */
-    public abstract void forEachP(java.util.function.IntConsumer fn);
+    public abstract void forEachP(String waitReason, java.util.function.IntConsumer fn);
+
+    /**
+     * go1.22's gcDrain condition past {@code gp.preempt}: {@code sched.gcwaiting.Load() ||
+     * pp.runSafePointFn != 0}, someone wants to stop the world or the current M's P is asked to
+     * run a forEachP function. Only the versions with {@code GoVersion.workersYieldToSafePoints()}
+     * ask. A mark worker's M.
+     */
+    public abstract boolean drainShouldYield();
 
     /**
      * Go's markrootFreeGStacks (the GC's "free G stacks" root job): frees the

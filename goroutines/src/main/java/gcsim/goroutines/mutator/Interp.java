@@ -453,6 +453,20 @@ public final class Interp implements GoCode {
                         sp = gp.savedSp();
                         ip += 1;
                     }
+                    case Op.TRACEADVANCE -> {
+                        // One goroutine per step, at this same instruction (a safe point between
+                        // them); gp was _Gwaiting meanwhile, so its stack may have moved.
+                        save(gp, fid, ip, sp);
+                        int r = MutatorSupport.traceAdvance(rt, mp, gp);
+                        if (r == GoCode.PARK) {
+                            return PARK;
+                        }
+                        st = stackOf(gp);
+                        sp = gp.savedSp();
+                        if (r == 0) {
+                            ip += 1;
+                        }
+                    }
                     default -> throw MutatorSupport.fatal("runtime: bad opcode " + code[ip] + " in " + fn.name());
                 }
             }

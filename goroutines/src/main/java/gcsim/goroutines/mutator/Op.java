@@ -46,6 +46,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *                                    one (gcWaitOnMark, gcStart, gcWaitOnMark), then help its sweep
  * READMEMSTATS                       runtime.ReadMemStats(&amp;m): stopTheWorld("read mem stats"),
  *                                    startTheWorld (waits for worldsema: see UserStopTheWorld)
+ * TRACEADVANCE                       the execution tracer's traceAdvance (go1.22+): suspendG and
+ *                                    resumeG of every other goroutine, one per step, then a
+ *                                    forEachP under worldsema (see TraceAdvance)
  * </pre>
  *
  * <p>Each opcode's facts (mnemonic, operand kinds in encoding order, length,
@@ -87,6 +90,7 @@ public final class Op {
     public static final int CHECKEQ = 26;
     public static final int GC = 27;
     public static final int READMEMSTATS = 28;
+    public static final int TRACEADVANCE = 29;
 
     /**
      * The kind of one operand, in encoding order. Drives the builder's
@@ -229,6 +233,7 @@ public final class Op {
         op(CHECKEQ, "CHECKEQ", Operand.SLOT, Operand.SLOT),
         op(GC, "GC"),
         op(READMEMSTATS, "READMEMSTATS"),
+        op(TRACEADVANCE, "TRACEADVANCE"),
     };
 
     /** Fixed lengths (opcode included) and COUNT offsets, derived from the table for {@link #length}. */

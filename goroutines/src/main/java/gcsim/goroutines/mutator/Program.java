@@ -102,6 +102,19 @@ public final class Program {
         return signalCost;
     }
 
+    /** Whether any function's code holds instruction {@code opcode} (an {@link Op} constant). Any thread. */
+    public boolean uses(int opcode) {
+        for (Func f : funcs) {
+            int[] c = f.code();
+            for (int ip = 0; ip < c.length; ip += Op.length(c, ip)) {
+                if (c[ip] == opcode) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     public static Builder builder() {
         return new Builder();
     }
@@ -478,6 +491,11 @@ public final class Program {
         /** {@code runtime.ReadMemStats}: stops and starts the world (see {@link Op#READMEMSTATS}). */
         public FuncBuilder readmemstats() {
             return instr(Op.READMEMSTATS);
+        }
+
+        /** The execution tracer's traceAdvance, go1.22+ (see {@link Op#TRACEADVANCE}). */
+        public FuncBuilder traceadvance() {
+            return instr(Op.TRACEADVANCE);
         }
 
         /**

@@ -23,7 +23,7 @@ class OpEncodingTest {
                 .nop().constant(1, 0x3_0000_0002L).mov(2, 1).clear(0).add(1, 2, 3).sub(1, 2, 3).addi(1, 2, -7)
                 .jlt(1, 2, "top").jnz(1, "top").decjnz(3, "top").call("leaf", -1, 0, 1).newobj(0, "t")
                 .loadp(0, 0, 0).storep(0, 1, 0).loadw(1, 0, 1).storew(0, 1, 2).spawn("leaf", 0, 1).send("c", 1)
-                .recv("c", 2).sleep(5).syscall(6).gosched().checkeq(1, 2).gc().readmemstats().goexit().block().jmp("top").ret(1)
+                .recv("c", 2).sleep(5).syscall(6).gosched().checkeq(1, 2).gc().readmemstats().traceadvance().goexit().block().jmp("top").ret(1)
                 .end()
                 .build();
     }
@@ -54,6 +54,7 @@ class OpEncodingTest {
         26, 1, 2, // CHECKEQ
         27, // GC
         28, // READMEMSTATS
+        29, // TRACEADVANCE
         24, // GOEXIT
         25, // BLOCK
         7, 0, // JMP top
