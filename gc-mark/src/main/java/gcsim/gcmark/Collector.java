@@ -119,6 +119,8 @@ public final class Collector implements AutoCloseable {
     private final List<String> checkmarkFailures = Collections.synchronizedList(new ArrayList<>());
     private volatile Consumer<CycleRecord> listener = r -> {};
     private volatile @Nullable Consumer<WorkPool> markTerminationHookForTest;
+    /** Test seam: runs in runCycle after its sweep, just before it takes startSema. */
+    private volatile @Nullable Runnable beforeStartSemaHookForTest;
     private volatile int gcphase = GC_OFF;
     private long gcCpuNanosTotal;
     private final Wakeup triggerWakeup;
@@ -207,6 +209,15 @@ public final class Collector implements AutoCloseable {
      */
     void setMarkTerminationHookForTest(@Nullable Consumer<WorkPool> hook) {
         markTerminationHookForTest = hook;
+    }
+
+    /**
+     * Test seam: runs on the thread starting a cycle (the trigger thread or gc()'s caller) after
+     * gcStart's sweep, just before it takes startSema, e.g. to hold it there while the test closes
+     * the collector. Null (the default) costs one read.
+     */
+    void setBeforeStartSemaHookForTest(@Nullable Runnable hook) {
+        beforeStartSemaHookForTest = hook;
     }
 
     /**
@@ -359,7 +370,11 @@ public final class Collector implements AutoCloseable {
         if (M.getm() != null) {
             throw new IllegalStateException("Collector.gc() from an M would deadlock stop-the-world");
         }
-        return runCycle(true);
+        CycleRecord r = runCycle(true);
+        if (r == null) {
+            throw new IllegalStateException("Collector.gc() after close()");
+        }
+        return r;
     }
 
     /** Asks the trigger thread for a cycle (gcTrigger{kind: gcTriggerHeap}); returns at once. */
@@ -399,7 +414,14 @@ public final class Collector implements AutoCloseable {
         }
     }
 
-    private CycleRecord runCycle(boolean forced) {
+    /**
+     * gcStart from its sweep to the end of the cycle, on the calling thread (the trigger thread
+     * or gc()'s caller); null when the collector was closed before this caller got startSema.
+     * close() sets {@code closed} and then takes startSema, so a cycle either finishes before
+     * close() returns or does not start: none can begin while the run shuts the runtime down
+     * (whose stop-the-world would then find the process gone mid-phase).
+     */
+    private @Nullable CycleRecord runCycle(boolean forced) {
         // Go's gcStart: "Pick up the remaining unswept/not being swept spans concurrently",
         // before the world stops, so sweep termination's finishsweep_m has little left. (Go
         // re-tests the trigger each time round; every caller here has just decided to run a
@@ -407,7 +429,15 @@ public final class Collector implements AutoCloseable {
         while (!closed && heapGc.sweepOne()) {
             // sweep.nbgsweep++
         }
+        Runnable hook = beforeStartSemaHookForTest;
+        if (hook != null) {
+            hook.run();
+        }
         rt.platform().lock(startSema);
+        if (closed) {
+            startSema.unlock();
+            return null;
+        }
         rt.gcSupport().enterGcCycle();
         stress.setCycleRunning(true);
         try {
