@@ -75,6 +75,10 @@ public final class TraceAdvance {
     }
 
     private static int stepOrThrow(Sched s, M mp, G gp) {
+        // gcsim: tracing starts here (no StartTrace; see Sched.traceEnabled).
+        if (!s.traceEnabled) {
+            s.traceEnabled = true;
+        }
         int i = gp.traceAdvanceNext;
         if (i >= 0) {
             AllGsSnapshot all = s.allgsSnapshot();
