@@ -21,8 +21,11 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * preemption disabled, on the P that owns it). While a gcWork holds buffers,
  * mark termination must not start: {@code gcMarkDone} disposes every gcWork
  * first. Methods throw Go's {@code throw} messages on broken invariants.
+ *
+ * <p>Layout: the marker writes its gcWork's counts and buffer index for every
+ * object, so two gcWorks must not share a cache line; see {@link GcWorkPadding}.
  */
-final class GcWork implements ScanSink {
+final class GcWork extends GcWorkPadding implements ScanSink {
     private static final long[] NO_OBJ = new long[0];
 
     private final WorkPool pool;
@@ -54,6 +57,12 @@ final class GcWork implements ScanSink {
      * check: this gcWork may have handed work to another (Go's flushedWork).
      */
     boolean flushedWork;
+    /**
+     * The heap's memo of the span this gcWork's owner scanned last ({@link ScanSink#scanSpan}):
+     * gcsim only, an index hint that lets consecutive objects of one span skip the page table.
+     * Only the heap interprets it, and it checks the span is still in use before trusting it.
+     */
+    private @Nullable Object scanSpan;
 
     GcWork(WorkPool pool) {
         this.pool = pool;
@@ -109,6 +118,16 @@ final class GcWork implements ScanSink {
         if (!putFast(obj)) {
             put(obj);
         }
+    }
+
+    @Override
+    public @Nullable Object scanSpan() {
+        return scanSpan;
+    }
+
+    @Override
+    public void scanSpan(Object span) {
+        scanSpan = span;
     }
 
     /** greyobject's noscan tail: the object is black at once, never queued. */

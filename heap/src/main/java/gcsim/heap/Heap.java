@@ -354,61 +354,12 @@ public final class Heap {
 
     /**
      * Go's {@code scanobject} for the marker's hot path, fused with {@code findObject} and
-     * {@code greyobject}'s mark-bit test-and-set: one span lookup for {@code b}, its pointer words
-     * read in place from the arena's memory, and per pointer one page-table load that serves the
-     * interior-pointer lookup and the mark bit (no alloc-bit test unless
-     * {@link #setDebugGccheckmark debug.gccheckmark}, as in Go). Every object whose mark bit this
-     * call set goes to {@code sink} (pointer-free ones black at once, as Go's noscan spans).
-     * Returns the bytes scanned (the type's size), for bytesMarked and scan work.
-     *
-     * <p><b>Order.</b> Deliberate difference from Go: the pointer words are visited from the
-     * highest to the lowest, where Go's scanobject walks the heap bitmap upward. The gcWork is a
-     * LIFO stack, so Go's order scans an object's last pointer field first: on a tree built
-     * depth-first (left child allocated right after its parent, the right subtree after the
-     * whole left one), Go's mark visits the right subtree first and touches each 4 KiB page in a
-     * scattered order the hardware prefetcher cannot follow. Greying the last field first makes
-     * the LIFO pop the first field first, so such a heap is marked in allocation order, one
-     * sequential stream. Which objects are marked does not change, only the order. Measured with
-     * JMH {@code markTree -p shape=dfs} (a 1,000,000-node depth-first tree, as the command's
-     * {@code tree} workload), the mark worker's thread CPU per object on a loaded 2-core machine:
-     * 34-36 ns before, 23-33 after; the same tree laid out breadth-first, 21-25 either way.
-     *
-     * <p>Any number of marking threads at once, each with its own sink. {@code b} must be an
-     * allocated, marked object. Not for checkmark mode, which needs the path to each object.
+     * {@code greyobject}: see {@link FusedMark#scanobject}. Returns the bytes scanned (the type's
+     * size). Any number of marking threads, each with its own sink; {@code b} must be an
+     * allocated, marked object. Not for checkmark mode.
      */
     int scanobject(long b, ScanSink sink) {
-        MSpan s = spanOf(b);
-        if (s == null || s.state != MSpan.mSpanInUse || b >= s.limit) {
-            throw new IllegalArgumentException("scanobject: 0x" + Long.toHexString(b) + " is not a heap object");
-        }
-        ObjectType t = s.typeOf(b);
-        if (t == null) {
-            throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(b));
-        }
-        long[] words = s.words;
-        int wordBase = s.wordBase + (int) ((b - s.base) >>> 3);
-        @Nullable MSpan[] table = h.pageSpans;
-        int free = debugGccheckmark ? FREE_THROWS : FREE_NOT_READ;
-        if (t.ptrMaskWhole) {
-            // Highest pointer word first (see Order above): clear the top set bit each round.
-            for (long m = t.ptrMask; m != 0; ) {
-                int w = 63 - Long.numberOfLeadingZeros(m);
-                m &= ~(1L << w);
-                long p = words[wordBase + w];
-                if (p != 0) {
-                    greyIfWhite(table, p, sink, free);
-                }
-            }
-        } else {
-            int[] ptrWords = t.pointerWords();
-            for (int i = ptrWords.length - 1; i >= 0; i--) {
-                long p = words[wordBase + ptrWords[i]];
-                if (p != 0) {
-                    greyIfWhite(table, p, sink, free);
-                }
-            }
-        }
-        return t.sizeBytes();
+        return FusedMark.scanobject(h.pageSpans, b, sink, debugGccheckmark);
     }
 
     /**
@@ -417,7 +368,7 @@ public final class Heap {
      */
     void shade(long p, ScanSink sink) {
         if (p != 0) {
-            greyIfWhite(h.pageSpans, p, sink, FREE_SKIPPED);
+            FusedMark.greyIfWhite(h.pageSpans, p, sink, FusedMark.FREE_SKIPPED);
         }
     }
 
@@ -429,58 +380,6 @@ public final class Heap {
      */
     void setDebugGccheckmark(boolean on) {
         debugGccheckmark = on;
-    }
-
-    /** greyIfWhite's free-slot policies. Skipped: findObject's 0 (gcsim) / Go's scanConservative. */
-    private static final int FREE_SKIPPED = 0;
-    /** Go's greyobject under debug.gccheckmark: throw "marking free object". */
-    private static final int FREE_THROWS = 1;
-    /** Go's greyobject otherwise: the alloc bits are not read. */
-    private static final int FREE_NOT_READ = 2;
-
-    /**
-     * findObject + greyobject with one span lookup; see {@link #scanobject}. {@code free} says what
-     * a pointer to an unmarked free slot does ({@link #FREE_SKIPPED}, {@link #FREE_THROWS},
-     * {@link #FREE_NOT_READ}). A marked slot is allocated (sweep installs cleared mark bits), so
-     * only unmarked slots are tested, and objects allocated black during the mark never are.
-     */
-    private static void greyIfWhite(@Nullable MSpan[] table, long p, ScanSink sink, int free) {
-        long page = (p - ARENA_BASE) >>> SizeClasses._PageShift; // below ARENA_BASE: huge
-        if (page >= table.length) {
-            return;
-        }
-        MSpan s = table[(int) page];
-        if (s == null || s.state != MSpan.mSpanInUse || p >= s.limit) {
-            return;
-        }
-        int idx = s.objIndex(p);
-        boolean marked;
-        if (free == FREE_NOT_READ) {
-            marked = s.tryMark(idx);
-        } else if (free == FREE_SKIPPED) {
-            marked = s.tryMarkAllocated(idx);
-        } else {
-            if (s.isMarked(idx)) {
-                return;
-            }
-            if (s.isFree(idx)) {
-                throw markingFreeObject(p);
-            }
-            marked = s.tryMark(idx);
-        }
-        if (!marked) {
-            return;
-        }
-        if (!SizeClasses.noscanOf(s.spanclass)) {
-            sink.grey(s.address(idx));
-            return;
-        }
-        // Go's noscan fast path (span.spanclass.noscan()): black at once, never queued.
-        ObjectType t = s.typeAt(idx);
-        if (t == null) {
-            throw new IllegalArgumentException("no type recorded at 0x" + Long.toHexString(s.address(idx)));
-        }
-        sink.blacken(s.address(idx), t.sizeBytes());
     }
 
     /** Whether the object at (or containing) base is marked. Any thread. */

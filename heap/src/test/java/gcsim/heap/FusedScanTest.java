@@ -22,7 +22,7 @@ class FusedScanTest {
     static final ObjectType LEAF = ObjectType.scalars("leaf", 3);
 
     /** Records what the heap hands over. */
-    static final class Sink implements ScanSink {
+    static class Sink implements ScanSink {
         final List<Long> grey = new ArrayList<>();
         final List<Long> black = new ArrayList<>();
         long blackBytes;
@@ -173,5 +173,71 @@ class FusedScanTest {
         for (int i = 0; i < n; i++) {
             assertThat(fused.isMarked(fa[i])).isEqualTo(stepwise.isMarked(sa[i]));
         }
+    }
+
+    /** A sink that keeps the heap's span memo, as the collector's gcWork does. */
+    static final class MemoSink extends Sink {
+        @org.checkerframework.checker.nullness.qual.Nullable Object span;
+
+        @Override
+        public @org.checkerframework.checker.nullness.qual.Nullable Object scanSpan() {
+            return span;
+        }
+
+        @Override
+        public void scanSpan(Object s) {
+            span = s;
+        }
+    }
+
+    /**
+     * scanobject remembers the span of the object it scanned in the sink and starts from it next
+     * time; an object of another span replaces the memo. The marking is the same as without it.
+     */
+    @Test
+    void remembersTheScannedSpanInTheSink() {
+        Heap heap = new Heap(HeapConfig.of(1));
+        MCache c = heap.mcache(0);
+        long parent = heap.allocate(c, PAIR);
+        long child = heap.allocate(c, PAIR);
+        long big = heap.allocate(c, ObjectType.withPointers("big", 100, 0)); // another size class
+        heap.writeWord(parent, child);
+        heap.writeWord(child, big);
+        heap.tryMark(parent);
+        MemoSink sink = new MemoSink();
+        heap.scanobject(parent, sink);
+        assertThat(sink.span).isSameAs(heap.spanOf(parent));
+        heap.scanobject(child, sink); // from the memo
+        assertThat(sink.span).isSameAs(heap.spanOf(parent));
+        heap.scanobject(big, sink);
+        assertThat(sink.span).isSameAs(heap.spanOf(big)).isNotSameAs(heap.spanOf(parent));
+        assertThat(sink.grey).containsExactly(child, big);
+        assertThat(heap.isMarked(big)).isTrue();
+    }
+
+    /**
+     * A remembered span is trusted only while it is in use: one that no longer is (here a dead
+     * span over the same pages, whose mark bits are not the heap's) is passed over for the page
+     * table's, so the marks land in the span that owns the pages.
+     */
+    @Test
+    void aRememberedSpanNoLongerInUseIsNotTrusted() {
+        Heap heap = new Heap(HeapConfig.of(1));
+        MCache c = heap.mcache(0);
+        long parent = heap.allocate(c, PAIR);
+        long child = heap.allocate(c, PAIR);
+        heap.writeWord(parent, child);
+        heap.tryMark(parent);
+        MSpan real = heap.spanOf(parent);
+        assertThat(real).isNotNull();
+        MSpan dead = new MSpan(real.arena, real.base, real.npages, real.spanclass, 0, false, 0);
+        dead.onlyType = PAIR;
+        dead.state = MSpan.mSpanDead;
+        MemoSink sink = new MemoSink();
+        sink.span = dead;
+        heap.scanobject(parent, sink);
+        assertThat(sink.span).isSameAs(real);
+        assertThat(heap.isMarked(child)).isTrue();
+        assertThat(dead.isMarked(dead.objIndex(child))).isFalse();
     }
 }

@@ -1,5 +1,7 @@
 package gcsim.heap.internal;
 
+import org.checkerframework.checker.nullness.qual.Nullable;
+
 /**
  * Where the heap's {@link HeapGcSupport#scanobject} and {@link HeapGcSupport#shade} put the
  * objects they mark: the collector's gcWork (Go's {@code greyobject} writes into {@code gcw}
@@ -15,4 +17,17 @@ public interface ScanSink {
 
     /** The pointer-free object at {@code obj} was white and is now black (never queued). */
     void blacken(long obj, int sizeBytes);
+
+    /**
+     * The heap's memo for this sink's marker: the span of the object it scanned last (opaque
+     * here; only the heap reads and writes it, and checks it before use), or null. A sink that
+     * keeps none (the default) makes the heap look every scanned object up in its page table.
+     * The sink's marking thread.
+     */
+    default @Nullable Object scanSpan() {
+        return null;
+    }
+
+    /** Remembers {@code span} for {@link #scanSpan()}; the default keeps nothing. */
+    default void scanSpan(Object span) {}
 }
