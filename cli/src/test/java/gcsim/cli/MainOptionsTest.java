@@ -73,7 +73,7 @@ class MainOptionsTest {
                 Arguments.of("--frob", "unknown option '--frob' (see gcsim --help)"),
                 Arguments.of("scenarios --all", "unknown option '--all' (see gcsim scenarios --help)"),
                 Arguments.of("run --go 1.13", "--go: unknown Go version '1.13'; known versions: 1.14.0, 1.14.1,"
-                        + " 1.14, 1.15-gcsema, 1.15, 1.18, 1.19, 1.22, 1.25-prologue, 1.25 (or a release they stand for, e.g. go1.14.12; see gcsim versions)"),
+                        + " 1.14, 1.15-gcsema, 1.15, 1.18, 1.19, 1.22, 1.23, 1.25-prologue, 1.25 (or a release they stand for, e.g. go1.14.12; see gcsim versions)"),
                 Arguments.of("run --go 1.14.16", "--go: unknown Go version '1.14.16'; known versions: 1.14.0,"
                         + " 1.14.1, 1.14"),
                 Arguments.of("run --go=", "--go: unknown Go version ''"),
@@ -230,8 +230,12 @@ class MainOptionsTest {
         assertThat(lines.get(prologue)).endsWith("devel go1.25 (3f3782feed, reverted by fa2bb342d7)");
         assertThat(lines.get(prologue + 1)).contains("Go #35470/#73542", "goroutine stack exceeds N-byte limit",
                 "c6ac736288");
-        assertThat(lines.get(14)).startsWith("1.22 ").endsWith("go1.22.0-go1.22.12 (and go1.23, go1.24)");
+        assertThat(lines.get(14)).startsWith("1.22 ").endsWith("go1.22.0-go1.22.12");
         assertThat(lines.get(15)).contains("forEachP", "ff7cf2d4cd", "25895d1c99", "Go #72740", "c6ac736288");
+        assertThat(lines.get(16)).startsWith("1.23 ").endsWith("go1.23.0-go1.23.12 and go1.24");
+        assertThat(lines.get(17)).contains("isShrinkStackSafe", "traceEnabled() && isWaitingForGC()", "d6a3d093c3",
+                "bd07fafb0a");
+        assertThat(prologue).isEqualTo(18);
         assertThat(lines.get(prologue + 2)).startsWith("1.25 ").endsWith("go1.25.0 and later");
         assertThat(lines.get(prologue + 3)).contains("casGToWaitingForSuspendG", "c6ac736288", "Go #72740");
     }

@@ -181,7 +181,8 @@ public final class GStatus {
     }
 
     /**
-     * go1.25's {@code casGToWaitingForSuspendG} (go1.22: {@code casGToWaitingForGC}): "transitions
+     * go1.25's {@code casGToWaitingForSuspendG} (go1.23-go1.24: {@code casGToWaitingForGC}; go1.22.2's
+     * sites call casGToWaiting, without the check): "transitions
      * gp from old to _Gwaiting, and sets the wait reason. The wait reason must be a valid
      * isWaitingForSuspendG wait reason. While a goroutine is in this state, it's stack is
      * effectively pinned. The garbage collector must not shrink or otherwise mutate the

@@ -92,7 +92,7 @@ public enum GoVersion {
                     + " adaptive starting stack size (016d755213, adaptivestackstart=1): at mark termination the"
                     + " average scanned stack + StackGuard, a power of 2, becomes the stack size of reused Gs"),
     /**
-     * go1.22 (to go1.24): the forEachP wrapper (forEachP's caller goes _Gwaiting with the
+     * go1.22: the forEachP wrapper (forEachP's caller goes _Gwaiting with the
      * caller's wait reason while it waits for every P, so a suspendG can take it) and mark
      * workers that leave their drain when their P is asked to run a safe-point function or to
      * stop (ff7cf2d4cd, 25895d1c99), and the new execution tracer, whose traceAdvance
@@ -100,17 +100,31 @@ public enum GoVersion {
      * instruction). The GC's own stops (gcStart's sweep termination, gcMarkDone's mark
      * termination) call stopTheWorldWithSema directly and leave their caller _Grunning: a
      * tracer's suspendG of that goroutine waits for it while it waits for the tracer's P
-     * (Go #72740, fixed by c6ac736288 in go1.25).
+     * (Go #72740, fixed by c6ac736288 in go1.25). go1.23 and go1.24 keep these rules and add one
+     * ({@link #GO1_23}).
      */
     GO1_22("1.22", 0, 12, true, true,
             "1.19's rules with go1.22's forEachP wrapper (the caller _Gwaiting while it waits for the Ps) and"
                     + " mark workers yielding to runSafePointFn and stop-the-world (ff7cf2d4cd, 25895d1c99), and the"
                     + " execution tracer's traceAdvance (suspendG of each goroutine): the GC's own stopTheWorldWithSema"
                     + " leaves its caller _Grunning, and a tracer's suspendG of it deadlocks (Go #72740, fixed by"
-                    + " c6ac736288 in go1.25)") {
+                    + " c6ac736288 in go1.25)"),
+    /**
+     * go1.23 and go1.24: 1.22's rules, and isShrinkStackSafe refuses, while the execution tracer
+     * is on, a G that is _Gwaiting only so that a suspendG can take it (its wait reason
+     * {@code isWaitingForGC}: a stopper, a forEachP caller, the tracer, an assist, a self-scan,
+     * the GC's coordinator): such a G runs on the system stack, and the tracer may take a
+     * traceback of its user stack meanwhile. See
+     * {@link #shrinkRefusesTracedWaitingForSuspendG()}. Go #72740 is still open here.
+     */
+    GO1_23("1.23", 0, 12, true, true,
+            "1.22's rules, and while the execution tracer is on isShrinkStackSafe refuses a G _Gwaiting"
+                    + " only so suspendG can take it (traceEnabled() && isWaitingForGC(); d6a3d093c3): its"
+                    + " stack is left for the next synchronous safe point (preemptShrink); go1.25 refuses it"
+                    + " always (bd07fafb0a); Go #72740 as in 1.22") {
         @Override
         public String releases() {
-            return "go1.22.0-go1.22.12 (and go1.23, go1.24)";
+            return "go1.23.0-go1.23.12 and go1.24";
         }
     },
     /**
@@ -122,13 +136,14 @@ public enum GoVersion {
      * morestack call: asyncPreempt runs the preemption, the G resumes at the morestack
      * call with the request cleared, and newstack doubles the stack for nothing (Go
      * #35470/#73542). Every other rule is the newest modelled release's (go1.18's pacer,
-     * go1.19's stack start and go1.22's forEachP, worker and tracer rules included: the go1.25
-     * tree has them), and c6ac736288 (Go #72740's fix, March 2025) is earlier in the same tree,
-     * so its stopTheWorldWithSema switches its caller to _Gwaiting as {@link #GO1_25} does.
+     * go1.19's stack start, go1.22's forEachP, worker and tracer rules and go1.25's
+     * isShrinkStackSafe included: the go1.25 tree has them), and c6ac736288 (Go #72740's fix,
+     * March 2025) is earlier in the same tree, so its stopTheWorldWithSema switches its caller to _Gwaiting as {@link #GO1_25} does.
      */
     GO1_25_PROLOGUE("1.25-prologue", -1, -1, true, true,
-            "1.22's rules, go1.25's casGToWaitingForSuspendG in stopTheWorldWithSema (c6ac736288, earlier in the"
-                    + " tree) and the prologue's stack check an async safe point (the go1.25 development tree"
+            "1.23's rules, go1.25's casGToWaitingForSuspendG in stopTheWorldWithSema (c6ac736288, earlier in the"
+                    + " tree) and isShrinkStackSafe (bd07fafb0a), and the prologue's stack check an async"
+                    + " safe point (the go1.25 development tree"
                     + " between 3f3782feed and its revert fa2bb342d7; the go1.14 tree before Go #35470's fix):"
                     + " a sync and an async preemption race there and newstack grows the stack for nothing,"
                     + " \"goroutine stack exceeds N-byte limit\" (Go #35470/#73542)") {
@@ -141,13 +156,16 @@ public enum GoVersion {
      * go1.25: stopTheWorldWithSema itself moves its caller to _Gwaiting "stopping the world"
      * ({@code casGToWaitingForSuspendG}, c6ac736288), so every stop, the GC's included, can have
      * its caller suspended by a mark worker or the execution tracer meanwhile (Go #72740's fix;
-     * stopTheWorld's own switch, 03ba6b070d, goes). Keeps every earlier rule but the preemptible
-     * prologue.
+     * stopTheWorld's own switch, 03ba6b070d, goes); and such a G's stack is never shrunk, tracer
+     * or not ({@link #shrinkRefusesWaitingForSuspendG()}). Keeps every earlier rule but the
+     * preemptible prologue.
      */
     GO1_25("1.25", 0, 99, true, true,
-            "1.22's rules with the _Gwaiting switch moved into stopTheWorldWithSema"
+            "1.23's rules with the _Gwaiting switch moved into stopTheWorldWithSema"
                     + " (casGToWaitingForSuspendG(..., waitReasonStoppingTheWorld), c6ac736288): the GC's own"
-                    + " stops can be suspended too, which ends Go #72740's deadlock with the execution tracer") {
+                    + " stops can be suspended too, which ends Go #72740's deadlock with the execution tracer;"
+                    + " and isShrinkStackSafe refuses a G _Gwaiting only for suspendG whether or not the"
+                    + " tracer is on (isWaitingForSuspendG, bd07fafb0a)") {
         @Override
         public String releases() {
             return "go1.25.0 and later";
@@ -280,6 +298,32 @@ public enum GoVersion {
      */
     public boolean executionTracer() {
         return compareTo(GO1_22) >= 0;
+    }
+
+    /**
+     * Whether isShrinkStackSafe refuses, while the execution tracer is on, a G that is _Gwaiting
+     * only so that a suspendG can take it (go1.23 and go1.24, d6a3d093c3): "We also can't copy the
+     * stack while tracing is enabled, and gp is in _Gwaiting solely to make itself available to
+     * the GC. In these cases, the G is actually executing on the system stack, and the execution
+     * tracer may want to take a stack trace of the G's stack." ({@code traceEnabled() &&
+     * readgstatus(gp)&^_Gscan == _Gwaiting && gp.waitreason.isWaitingForGC()}). True from
+     * {@link #GO1_23} on (go1.25 refuses the same G without the tracer:
+     * {@link #shrinkRefusesWaitingForSuspendG()}).
+     */
+    public boolean shrinkRefusesTracedWaitingForSuspendG() {
+        return compareTo(GO1_23) >= 0;
+    }
+
+    /**
+     * Whether isShrinkStackSafe refuses a G that is _Gwaiting only so that a suspendG can take it
+     * whether or not the execution tracer is on (go1.25, bd07fafb0a: {@code readgstatus(gp)&^_Gscan
+     * == _Gwaiting && gp.waitreason.isWaitingForSuspendG()}; casGToWaitingForSuspendG: "While a
+     * goroutine is in this state, it's stack is effectively pinned. The garbage collector must not
+     * shrink or otherwise mutate the goroutine's stack."). The go1.25 trees ({@link #GO1_25_PROLOGUE}
+     * is taken to be later than bd07fafb0a: not checked against Go's log).
+     */
+    public boolean shrinkRefusesWaitingForSuspendG() {
+        return compareTo(GO1_25_PROLOGUE) >= 0;
     }
 
     /**

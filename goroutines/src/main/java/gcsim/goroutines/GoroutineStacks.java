@@ -3,6 +3,7 @@ package gcsim.goroutines;
 import static gcsim.goroutines.GStatus.G_COPYSTACK;
 import static gcsim.goroutines.GStatus.G_RUNNING;
 import static gcsim.goroutines.GStatus.G_SCAN;
+import static gcsim.goroutines.GStatus.G_WAITING;
 import static gcsim.goroutines.GStatus.casgstatus;
 import static gcsim.goroutines.GStatus.readgstatus;
 import static gcsim.stacks.StackConstants.FIXED_STACK;
@@ -139,8 +140,11 @@ final class GoroutineStacks {
     }
 
     /**
-     * Go's isShrinkStackSafe: not in a syscall, not at an async safe point, and (go1.14.10
-     * and later, {@link GoVersion#parkingOnChan()}) not parking on a channel.
+     * Go's isShrinkStackSafe: not in a syscall, not at an async safe point, (go1.14.10 and
+     * later, {@link GoVersion#parkingOnChan()}) not parking on a channel, and (go1.23-go1.24
+     * while the execution tracer is on, go1.25 always) not _Gwaiting only so that a suspendG can
+     * take it. "The caller must hold the _Gscan bit for gp or must be running gp itself."
+     * Any thread; reads gp's fields only.
      */
     static boolean isShrinkStackSafe(G gp) {
         // --break parking-on-chan (never Go): the parkingOnChan test is left out, reopening
@@ -148,7 +152,39 @@ final class GoroutineStacks {
         // unlock; copystack's check below (Go's, from the same fix) then throws. Under a
         // version without the rule (go1.14.1-go1.14.9) neither the test nor the check exists.
         return gp.syscallsp == 0 && !gp.asyncSafePoint
-                && (!gp.parkingOnChan || !checksParkingOnChan(gp) || gp.rt.broken(ProtocolPiece.PARKING_ON_CHAN));
+                && (!gp.parkingOnChan || !checksParkingOnChan(gp) || gp.rt.broken(ProtocolPiece.PARKING_ON_CHAN))
+                && !pinnedForSuspendG(gp);
+    }
+
+    /**
+     * go1.23-go1.24's (tracer only) and go1.25's test in isShrinkStackSafe. go1.24's:
+     * <pre>
+     *   // We also can't copy the stack while tracing is enabled, and
+     *   // gp is in _Gwaiting solely to make itself available to the GC.
+     *   // In these cases, the G is actually executing on the system
+     *   // stack, and the execution tracer may want to take a stack trace
+     *   // of the G's stack. Note: it's safe to access gp.waitreason here.
+     *   // We're only checking if this is true if we took ownership of the
+     *   // G with the _Gscan bit. This prevents the goroutine from transitioning,
+     *   // which prevents gp.waitreason from changing.
+     *   if traceEnabled() &amp;&amp; readgstatus(gp)&amp;^_Gscan == _Gwaiting &amp;&amp; gp.waitreason.isWaitingForGC() {
+     *       return false
+     *   }
+     * </pre>
+     * go1.25 drops {@code traceEnabled() &&} (and the table is renamed isWaitingForSuspendG;
+     * its comment there was not read). Not Go: nothing in gcsim takes a traceback of a waiting
+     * G's stack (the tracer reads only its status), so here the rule changes which stacks are
+     * shrunk and when, not what could go wrong (docs/go-versions.md).
+     */
+    private static boolean pinnedForSuspendG(G gp) {
+        GoVersion v = gp.rt.config.goVersion();
+        if (!v.shrinkRefusesTracedWaitingForSuspendG()) {
+            return false; // before go1.23
+        }
+        if (!v.shrinkRefusesWaitingForSuspendG() && !gp.rt.traceEnabled) {
+            return false; // go1.23-go1.24, tracer off
+        }
+        return (readgstatus(gp) & ~G_SCAN) == G_WAITING && gp.waitreason.isWaitingForSuspendG();
     }
 
     /** Whether gp's runtime has Go's parkingOnChan rule (go1.14.10 and later). */

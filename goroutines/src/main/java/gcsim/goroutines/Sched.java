@@ -120,6 +120,14 @@ public final class Sched {
     /** sysmon (retake, overdue timers): its own thread when config.sysmon(). */
     final @NotOnlyInitialized Sysmon sysmon;
 
+    /**
+     * Go's {@code traceEnabled()}: whether the execution tracer is on. gcsim has no StartTrace or
+     * StopTrace: a program is traced from its first {@code traceadvance} on ({@link TraceAdvance}
+     * sets it, never cleared). Read by isShrinkStackSafe under go1.23-go1.24 ({@link
+     * GoVersion#shrinkRefusesTracedWaitingForSuspendG()}).
+     */
+    volatile boolean traceEnabled;
+
     /** Statistics. */
     final AtomicLong goroutinesCreated = new AtomicLong();
     final AtomicLong goroutinesExited = new AtomicLong();

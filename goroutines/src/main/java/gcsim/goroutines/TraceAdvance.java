@@ -26,7 +26,7 @@ import gcsim.base.GoThrow;
  *   resumeG(s)
  *   casgstatus(me, _Gwaiting, _Grunning)
  * </pre>
- * (go1.25: {@code casGToWaitingForSuspendG}). Later it flushes every P's trace buffers with
+ * (go1.22.2: {@code casGToWaiting}; go1.25: {@code casGToWaitingForSuspendG}). Later it flushes every P's trace buffers with
  * {@code forEachP(waitReasonTraceProcStatus, ...)}, which needs worldsema.
  *
  * <p><b>Go #72740.</b> A goroutine that stops the world for the GC (gcStart's sweep termination
@@ -75,6 +75,10 @@ public final class TraceAdvance {
     }
 
     private static int stepOrThrow(Sched s, M mp, G gp) {
+        // gcsim: tracing starts here (no StartTrace; see Sched.traceEnabled).
+        if (!s.traceEnabled) {
+            s.traceEnabled = true;
+        }
         int i = gp.traceAdvanceNext;
         if (i >= 0) {
             AllGsSnapshot all = s.allgsSnapshot();

@@ -9,7 +9,7 @@ package gcsim.goroutines;
  * <p>The constants after {@link #PREEMPTED} are later Go's (go1.22 to go1.25, runtime2.go), for the
  * versions that have them ({@link GoVersion}); their ordinals are not Go's values (Go renumbered
  * its list in between). {@link #isWaitingForSuspendG()} is go1.25's {@code isWaitingForSuspendG}
- * (go1.22: {@code isWaitingForGC}).
+ * (go1.23-go1.24: {@code isWaitingForGC}; go1.22.2 has no such table).
  */
 public enum WaitReason {
     ZERO(""),
@@ -56,7 +56,7 @@ public enum WaitReason {
     }
 
     /**
-     * go1.25's {@code waitReason.isWaitingForSuspendG} (go1.22: {@code isWaitingForGC}): the
+     * go1.25's {@code waitReason.isWaitingForSuspendG} (go1.23-go1.24: {@code isWaitingForGC}): the
      * reasons of a G that goes _Gwaiting only so that a suspendG (a stack scan, the execution
      * tracer) can take it while its M waits for everyone else on the system stack; its stack must
      * not be changed meanwhile. Go's table: stopping the world, GC mark termination, garbage

@@ -93,6 +93,21 @@ class GoVersionRulesTest {
                         && v.stopTheWorldWaiting() && !v.worldsemaHeldThroughMark()).as("%s keeps 1.19's", v).isTrue();
             }
         }
+        assertThat(GoVersion.byName("1.23")).contains(GoVersion.GO1_23);
+        assertThat(GoVersion.byName("go1.23.12")).contains(GoVersion.GO1_23);
+        assertThat(GoVersion.GO1_23.releases()).isEqualTo("go1.23.0-go1.23.12 and go1.24");
+        assertThat(GoVersion.GO1_22.releases()).isEqualTo("go1.22.0-go1.22.12");
+        // isShrinkStackSafe: go1.23's tracer-only refusal of a G waiting for suspendG; go1.25's always.
+        for (GoVersion v : GoVersion.values()) {
+            boolean from123 = v == GoVersion.GO1_23 || v == GoVersion.GO1_25_PROLOGUE || v == GoVersion.GO1_25;
+            assertThat(v.shrinkRefusesTracedWaitingForSuspendG()).as("%s", v).isEqualTo(from123);
+            assertThat(v.shrinkRefusesWaitingForSuspendG()).as("%s", v)
+                    .isEqualTo(v == GoVersion.GO1_25_PROLOGUE || v == GoVersion.GO1_25);
+            if (v == GoVersion.GO1_23) {
+                assertThat(v.forEachPWaiting() && v.workersYieldToSafePoints() && v.executionTracer()
+                        && !v.stopTheWorldWithSemaWaiting() && !v.preemptiblePrologue()).as("1.23 keeps 1.22's").isTrue();
+            }
+        }
         assertThat(GoVersion.GO1_25.preemptiblePrologue()).isFalse();
         assertThat(GoVersion.GO1_25_PROLOGUE.releases()).contains("3f3782feed").contains("fa2bb342d7");
         for (GoVersion v : GoVersion.values()) {
@@ -410,6 +425,108 @@ class GoVersionRulesTest {
                         }
                     });
         }
+    }
+
+    /**
+     * isShrinkStackSafe at the stack job's shrink: a G _Gwaiting with each wait reason, its scan bit
+     * held (as scanstack holds it), its 16 KiB stack almost unused. A reason of
+     * isWaitingForSuspendG (the G runs on the system stack: a stopper, a forEachP caller, the
+     * tracer, an assist, a self-scan, the GC's coordinator) is refused under go1.23-go1.24 while
+     * the execution tracer is on, and under go1.25 always; shrinkstack then throws Go's "shrinkstack
+     * at bad time" (scanstack asks for preemptShrink instead). The same reasons with the G not
+     * _Gwaiting are not refused. (A stack without frames: the shrink itself is the next test's.)
+     */
+    @Test
+    void shrinkRefusesAGWaitingForSuspendGUnderGo1_23TracedAndGo1_25() {
+        for (GoVersion v : GoVersion.values()) {
+            for (boolean tracing : new boolean[] {false, true}) {
+                Sched rt = new Sched(SchedConfig.of(1).withSysmon(false).withGoVersion(v));
+                rt.traceEnabled = tracing;
+                boolean rule = v == GoVersion.GO1_25 || v == GoVersion.GO1_25_PROLOGUE
+                        || (v == GoVersion.GO1_23 && tracing);
+                for (WaitReason r : WaitReason.values()) {
+                    boolean refused = rule && r.isWaitingForSuspendG();
+                    G gp = rt.allgs.malg(16384);
+                    gp.initStatus(GStatus.G_SCAN | G_WAITING);
+                    gp.waitreason = r;
+                    gp.sp = gp.stackHi - 64;
+                    assertThat(GoroutineStacks.isShrinkStackSafe(gp)).as("%s, tracing %s, [%s]", v, tracing, r)
+                            .isEqualTo(!refused);
+                    if (refused) {
+                        assertThatThrownBy(() -> GoroutineStacks.shrinkstack(gp)).isInstanceOf(GoThrow.class)
+                                .hasMessage("shrinkstack at bad time");
+                        assertThat(gp.stackHi - gp.stackLo).isEqualTo(16384);
+                    }
+                    for (int other : new int[] {GStatus.G_RUNNABLE, GStatus.G_PREEMPTED}) {
+                        G g2 = rt.allgs.malg(2048);
+                        g2.initStatus(GStatus.G_SCAN | other);
+                        g2.waitreason = r;
+                        assertThat(GoroutineStacks.isShrinkStackSafe(g2)).as("%s, status %d, [%s]", v, other, r)
+                                .isTrue();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The shrink itself, as a stack job does it (scanstack: shrinkstack when isShrinkStackSafe,
+     * else preemptShrink): a goroutine whose stack grew to 16 KiB in a deep recursion and that now
+     * waits at its top, scan bit held, its wait reason relabelled "GC assist marking" (as if it
+     * assisted; only the status and the reason matter to the rule). go1.19 and go1.22 halve it;
+     * go1.23 halves it with the tracer off and leaves it (preemptShrink) with it on; go1.25 leaves it.
+     */
+    @Test
+    void stackJobShrinkOfAWaitingAssistByVersion() throws Exception {
+        Program p = Program.builder()
+                .chan("never", 0, false)
+                .func("deep", 8, 1).jnz(9, "down").ret()
+                    .label("down").addi(0, 9, -1).call("deep", -1, 0).ret().end()
+                .func("w", 1, 0).constant(0, 400).call("deep", -1, 0).recv("never", 0).ret().end()
+                .func("main", 1, 0).spawn("w").label("l").sleep(1000).jmp("l").end()
+                .build();
+        Object[][] cases = {
+            {GoVersion.GO1_19, false, true}, {GoVersion.GO1_22, true, true}, {GoVersion.GO1_23, false, true},
+            {GoVersion.GO1_23, true, false}, {GoVersion.GO1_25, false, false}, {GoVersion.GO1_25, true, false},
+        };
+        for (Object[] c : cases) {
+            GoVersion v = (GoVersion) c[0];
+            boolean tracing = (Boolean) c[1];
+            boolean shrinks = (Boolean) c[2];
+            try (TestRt t = new TestRt(p, SchedConfig.of(2).withGoVersion(v)).start()) {
+                TestRt.until(() -> t.rt.allgs().length == 2 && readgstatus(t.rt.allgs()[1]) == G_WAITING, t.rt);
+                t.rt.traceEnabled = tracing;
+                G w = t.rt.allgs()[1];
+                long size = w.stackHi - w.stackLo;
+                assertThat(size).isGreaterThanOrEqualTo(16384);
+                SuspendGState st = Suspension.suspendG(w);
+                WaitReason parked = w.waitreason;
+                w.waitreason = WaitReason.GC_ASSIST_MARKING;
+                if (GoroutineStacks.isShrinkStackSafe(w)) {
+                    GoroutineStacks.shrinkstack(w);
+                } else {
+                    w.preemptShrink = true;
+                }
+                assertThat(w.stackHi - w.stackLo).as("%s, tracing %s", v, tracing).isEqualTo(shrinks ? size / 2 : size);
+                assertThat(w.preemptShrink).as("%s, tracing %s", v, tracing).isEqualTo(!shrinks);
+                w.waitreason = parked;
+                w.preemptShrink = false;
+                Suspension.resumeG(st);
+            }
+        }
+    }
+
+    /** The execution tracer is on from a program's first traceadvance (gcsim has no StartTrace). */
+    @Test
+    void traceadvanceTurnsTheTracerOn() throws Exception {
+        Program p = Program.builder()
+                .func("main", 1, 0).traceadvance().label("l").sleep(1000).jmp("l").end()
+                .build();
+        try (TestRt t = new TestRt(p, SchedConfig.of(2).withGoVersion(GoVersion.GO1_23)).start()) {
+            TestRt.until(() -> t.rt.traceEnabled, t.rt);
+        }
+        Sched idle = new Sched(SchedConfig.of(1).withSysmon(false).withGoVersion(GoVersion.GO1_23));
+        assertThat(idle.traceEnabled).isFalse();
     }
 
     /** casGToWaitingForSuspendG accepts only isWaitingForSuspendG reasons (Go's throw otherwise). */
