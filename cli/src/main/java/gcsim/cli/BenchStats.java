@@ -41,6 +41,8 @@ final class BenchStats {
             new Measure("suspendGmax", "max", c -> number(c, "suspendG", "maxNanos")),
             new Measure("stackJob", "stack jobs", c -> number(c, "strategies", "stackJobNanos")),
             new Measure("markCpuPerObject", "mark CPU/object", BenchStats::markCpuPerObject),
+            new Measure("markThreadCpuPerObject", "thread CPU/obj", c -> perObject(c,
+                    number(c, "markWorkers", "threadCpuNanos"))),
             new Measure("cycle", "cycle", c -> number(c, "stwSweepTermNanos") + number(c, "concurrentMarkNanos")
                     + number(c, "stwMarkTermNanos")));
 
@@ -126,8 +128,13 @@ final class BenchStats {
     }
 
     private static double markCpuPerObject(Map<String, Object> cycle) {
+        return perObject(cycle, number(cycle, "markCpuNanos"));
+    }
+
+    /** {@code nanos} per object the cycle marked (NaN when it marked none). */
+    private static double perObject(Map<String, Object> cycle, double nanos) {
         double objects = number(cycle, "objectsMarked");
-        return objects > 0 ? number(cycle, "markCpuNanos") / objects : Double.NaN;
+        return objects > 0 ? nanos / objects : Double.NaN;
     }
 
     /** The number at {@code path} in {@code object}, or NaN when it is missing or not a number. */

@@ -228,7 +228,7 @@ public final class JsonReport {
      * Beyond the contract: the background mark workers by mode (Go's gcControllerState) and the
      * mark phase's GC CPU utilization, {"markUtilization", "markWorkers": {"dedicatedWorkers",
      * "fractionalGoal", "dedicatedNanos", "fractionalNanos", "idleNanos", "dedicatedRuns",
-     * "fractionalRuns", "idleRuns"}}.
+     * "fractionalRuns", "idleRuns", "threadCpuNanos"}}.
      */
     private static void writeMarkWorkers(JsonGenerator gen, CycleRecord c) throws IOException {
         gen.writeNumberField("markUtilization", c.markUtilization());
@@ -242,6 +242,7 @@ public final class JsonReport {
         gen.writeNumberField("dedicatedRuns", w.dedicatedRuns());
         gen.writeNumberField("fractionalRuns", w.fractionalRuns());
         gen.writeNumberField("idleRuns", w.idleRuns());
+        gen.writeNumberField("threadCpuNanos", w.threadCpuNanos());
         gen.writeEndObject();
     }
 

@@ -110,6 +110,7 @@ final class BgMarkWorker implements GoCode {
             latenciesOf = work;
         }
         long startTime = c.rt().platform().nanoTime();
+        long startCpu = ThreadCpu.now(); // gcsim: the worker's thread CPU beside Go's wall time
         c.controller().workerStarted(pid, startTime);
         long decnwait = work.nwait.decrementAndGet();
         if (decnwait == CycleWork.NPROC) {
@@ -147,8 +148,9 @@ final class BgMarkWorker implements GoCode {
         // dying scan still holds: StacksThrowEndsTheRunTest hung that way once.
         gp.gc().exitWaiting();
         // Account for time.
+        long cpu = ThreadCpu.now() - startCpu;
         long duration = c.rt().platform().nanoTime() - startTime;
-        c.controller().workerStopped(pid, duration);
+        c.controller().workerStopped(pid, duration, cpu);
         gcsim.goroutines.RuntimeEvents ev = c.rt().runtimeEvents();
         if (ev != gcsim.goroutines.RuntimeEvents.NONE) {
             ev.gcMarkWorkerRun(mode.name().toLowerCase(java.util.Locale.ROOT), duration);

@@ -270,11 +270,16 @@ public record CycleRecord(
      * @param dedicatedRuns     times a worker ran in dedicated mode
      * @param fractionalRuns    times a worker ran in fractional mode
      * @param idleRuns          times a worker ran in idle mode
+     * @param threadCpuNanos    gcsim's addition: the workers' thread CPU time in those runs, all
+     *                          modes (the three times above are wall time while they ran, which
+     *                          includes time the OS ran other threads; Go's gctrace "cpu" and
+     *                          rusage count CPU). 0 when the JVM has no per-thread CPU clock
      */
     public record MarkWorkers(long dedicatedWorkers, double fractionalGoal, long dedicatedNanos,
-            long fractionalNanos, long idleNanos, long dedicatedRuns, long fractionalRuns, long idleRuns) {
+            long fractionalNanos, long idleNanos, long dedicatedRuns, long fractionalRuns, long idleRuns,
+            long threadCpuNanos) {
         /** No figures. */
-        public static final MarkWorkers NONE = new MarkWorkers(0, 0, 0, 0, 0, 0, 0, 0);
+        public static final MarkWorkers NONE = new MarkWorkers(0, 0, 0, 0, 0, 0, 0, 0, 0);
     }
 
     /**

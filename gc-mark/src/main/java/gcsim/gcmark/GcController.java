@@ -65,6 +65,8 @@ final class GcController {
     private final AtomicLong dedicatedRuns = new AtomicLong();
     private final AtomicLong fractionalRuns = new AtomicLong();
     private final AtomicLong idleRuns = new AtomicLong();
+    /** gcsim: the workers' thread CPU time this cycle, all modes (see {@link ThreadCpu}). */
+    private final AtomicLong workersThreadCpu = new AtomicLong();
     /**
      * Go's p.gcFractionalMarkTime, per P id. One AtomicLong per P rather than an AtomicLongArray:
      * startCycle clears them with the world stopped, once per cycle, in code the JIT never
@@ -106,6 +108,7 @@ final class GcController {
         dedicatedRuns.set(0);
         fractionalRuns.set(0);
         idleRuns.set(0);
+        workersThreadCpu.set(0);
         double totalUtilizationGoal = procs * GC_BACKGROUND_UTILIZATION;
         long dedicated = (long) (totalUtilizationGoal + 0.5);
         double utilError = dedicated / totalUtilizationGoal - 1;
@@ -229,9 +232,11 @@ final class GcController {
     /**
      * gcBgMarkWorker's "Account for time" after its drain: the duration goes to its mode's
      * total, a dedicated worker gives its slot back, a fractional one adds to its P's time.
-     * The worker G, on pp's M.
+     * {@code threadCpu}: the worker's thread CPU time in that run (gcsim's addition). The worker
+     * G, on pp's M.
      */
-    void workerStopped(int pid, long duration) {
+    void workerStopped(int pid, long duration, long threadCpu) {
+        workersThreadCpu.addAndGet(threadCpu);
         switch (mode[pid]) {
             case DEDICATED -> {
                 dedicatedMarkTime.addAndGet(duration);
@@ -282,7 +287,7 @@ final class GcController {
     CycleRecord.MarkWorkers takeCycle() {
         return new CycleRecord.MarkWorkers(dedicatedAtStart, fractionalUtilizationGoal,
                 dedicatedMarkTime.get(), fractionalMarkTime.get(), idleMarkTime.get(),
-                dedicatedRuns.get(), fractionalRuns.get(), idleRuns.get());
+                dedicatedRuns.get(), fractionalRuns.get(), idleRuns.get(), workersThreadCpu.get());
     }
 
     private static boolean decIfPositive(AtomicLong ptr) {

@@ -148,6 +148,8 @@ class MarkWorkersTest {
             }
             assertThat(rs).as("some cycle ran a dedicated worker").anyMatch(r -> r.workers().dedicatedRuns() > 0
                     || !dedicated);
+            // gcsim's thread-CPU figure beside Go's wall times: the workers' threads did run.
+            assertThat(rs).as("the workers' thread CPU was counted").anyMatch(r -> r.workers().threadCpuNanos() > 0);
             run.assertVerified();
         }
     }
