@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import gcsim.gcmark.CycleRecord;
 import gcsim.gcmark.GcTrace;
+import gcsim.goroutines.GoVersion;
 import gcsim.goroutines.ProtocolPiece;
 import gcsim.process.RunResult;
 import java.io.IOException;
@@ -36,7 +37,7 @@ public final class JsonReport {
             writeConfig(gen, config);
             gen.writeArrayFieldStart("cycles");
             for (int i = 0; i < result.cycles().size(); i++) {
-                writeCycle(gen, result.cycles().get(i), result.verification().checkmarkUnmarked(i));
+                writeCycle(gen, result.cycles().get(i), result.verification().checkmarkUnmarked(i), config.goVersion());
             }
             gen.writeEndArray();
             writeMutator(gen, result.mutator());
@@ -83,7 +84,8 @@ public final class JsonReport {
         gen.writeEndObject();
     }
 
-    private static void writeCycle(JsonGenerator gen, CycleRecord c, @Nullable Long unmarked) throws IOException {
+    private static void writeCycle(JsonGenerator gen, CycleRecord c, @Nullable Long unmarked, GoVersion version)
+            throws IOException {
         gen.writeStartObject();
         gen.writeNumberField("n", c.n());
         gen.writeNumberField("stwSweepTermNanos", c.stwSweepTermNanos());
@@ -110,7 +112,7 @@ public final class JsonReport {
         }
         writeAssists(gen, c.assists());
         writeRootSnapshot(gen, c.roots());
-        writeCycleExtras(gen, c);
+        writeCycleExtras(gen, c, version);
         writePacer(gen, c.pacer());
         gen.writeEndObject();
     }
@@ -177,7 +179,7 @@ public final class JsonReport {
     }
 
     /** Beyond the contract: the rest of the record, and the gctrace line itself. */
-    private static void writeCycleExtras(JsonGenerator gen, CycleRecord c) throws IOException {
+    private static void writeCycleExtras(JsonGenerator gen, CycleRecord c, GoVersion version) throws IOException {
         gen.writeNumberField("startNanosSinceInit", c.startNanosSinceInit());
         gen.writeNumberField("cpuUtilisationPercent", c.cpuUtilisationPercent());
         gen.writeNumberField("sweepTermCpuNanos", c.sweepTermCpuNanos());
@@ -189,7 +191,7 @@ public final class JsonReport {
         gen.writeNumberField("heapMarkTermBytes", c.heapMarkTermBytes());
         gen.writeNumberField("procs", c.procs());
         gen.writeBooleanField("forced", c.forced());
-        gen.writeStringField("gctrace", GcTrace.line(c));
+        gen.writeStringField("gctrace", GcTrace.line(c, version));
         writeStrategies(gen, c.strategies());
         writeMarkWorkers(gen, c);
         writePauses(gen, c.pauses());

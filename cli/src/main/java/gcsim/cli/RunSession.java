@@ -71,7 +71,7 @@ final class RunSession implements RunListener {
     public synchronized void cycleFinished(CycleRecord cycle) {
         cyclesSeen.add(cycle);
         progress.clear();
-        (config.json() ? err : out).println(GcTrace.line(cycle));
+        (config.json() ? err : out).println(GcTrace.line(cycle, config.goVersion()));
         ChromeTraceWriter t = trace;
         if (t != null) {
             recordPhases(t, cycle);

@@ -1,5 +1,7 @@
 package gcsim.gcmark;
 
+import gcsim.goroutines.GoVersion;
+
 /**
  * Go's {@code GODEBUG=gctrace=1} line, field for field, as printed by
  * {@code gcMarkTermination} in mgc.go:
@@ -12,13 +14,21 @@ package gcsim.gcmark;
  * termination (STW); d: sweep-termination CPU; e/f/g: assist, background
  * (dedicated + fractional) and idle mark CPU; h: mark-termination CPU; x, y, z:
  * heap at GC start, at mark termination, and live (marked) heap; G: heap goal;
- * N P: GOMAXPROCS. Durations use Go's {@code fmtNSAsMS}; MB are {@code >> 20}.
+ * N P: GOMAXPROCS. Durations use Go's {@code fmtNSAsMS}; MB are {@code >> 20}. From go1.20
+ * (56bdf7f7d9) the line has two more fields before the Ps, {@code S MB stacks, G MB globals}:
+ * {@code gcController.lastStackScan} (the stack bytes this cycle scanned; resetLive set it in
+ * gcMark) and {@code gcController.globalsScan} (the globals' size).
  */
 public final class GcTrace {
     private GcTrace() {}
 
-    /** The gctrace line for one cycle (no trailing newline). */
+    /** The gctrace line for one cycle as go1.14 prints it (no trailing newline). */
     public static String line(CycleRecord r) {
+        return line(r, GoVersion.DEFAULT);
+    }
+
+    /** The gctrace line for one cycle as Go {@code version} prints it (no trailing newline). */
+    public static String line(CycleRecord r, GoVersion version) {
         StringBuilder sb = new StringBuilder(128);
         sb.append("gc ").append(r.n())
                 .append(" @").append(itoaDiv(r.startNanosSinceInit() / 1_000_000, 3)).append("s ")
@@ -34,8 +44,12 @@ public final class GcTrace {
                 .append(r.heapStartBytes() >> 20).append("->")
                 .append(r.heapMarkTermBytes() >> 20).append("->")
                 .append(r.heapLiveBytes() >> 20).append(" MB, ")
-                .append(r.heapGoalBytes() >> 20).append(" MB goal, ")
-                .append(r.procs()).append(" P");
+                .append(r.heapGoalBytes() >> 20).append(" MB goal, ");
+        if (version.gctraceStacksAndGlobals()) {
+            sb.append(r.pacer().stackScanWork() >> 20).append(" MB stacks, ")
+                    .append(r.pacer().goalGlobalsBytes() >> 20).append(" MB globals, ");
+        }
+        sb.append(r.procs()).append(" P");
         if (r.forced()) {
             sb.append(" (forced)");
         }

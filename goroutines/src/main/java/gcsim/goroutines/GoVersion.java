@@ -345,6 +345,15 @@ public enum GoVersion {
     }
 
     /**
+     * Whether the gctrace line has go1.20's "S MB stacks, G MB globals" fields between the goal
+     * and the Ps (56bdf7f7d9: gcController.lastStackScan and globalsScan). go1.20 and later; the
+     * first such version here is {@link #GO1_22}.
+     */
+    public boolean gctraceStacksAndGlobals() {
+        return compareTo(GO1_22) >= 0;
+    }
+
+    /**
      * Whether a function prologue's stack check is an asynchronous safe point: a signal may
      * land between the check's failure and the morestack call, and the G resumes there
      * ({@link #GO1_25_PROLOGUE}). Every release marks the check and the call unsafe

@@ -110,6 +110,16 @@ class PacerVersionsTest {
         }
     }
 
+    /** gctrace from go1.20 on (here 1.22 and later): "S MB stacks, G MB globals" between the goal and the Ps. */
+    @Test
+    void gctraceHasStacksAndGlobalsFromGo1_20() {
+        for (Map<String, Object> c : list(run("1.22").get("cycles"))) {
+            assertThat((String) c.get("gctrace"))
+                    .matches("gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\S+ ms clock, \\S+ ms cpu, \\d+->\\d+->\\d+ MB,"
+                            + " \\d+ MB goal, \\d+ MB stacks, \\d+ MB globals, \\d+ P( \\(forced\\))?");
+        }
+    }
+
     private static String scenario() {
         Path here = Path.of("").toAbsolutePath();
         for (Path p = here; p != null; p = p.getParent()) {
