@@ -175,7 +175,10 @@ final class BgMarkWorker implements GoCode {
      * sched.gcwaiting.Load() || pp.runSafePointFn != 0)}. The worker G's M.
      */
     private boolean stopDrain(G gp, boolean preemptible, boolean yieldToSafePoints) {
-        return stopDrain(gp.gc().preempt(), preemptible, yieldToSafePoints, c.rt().gcSupport()::drainShouldYield);
+        if (!gp.gc().preempt()) {
+            return false; // the per-object case: one read, no method reference made
+        }
+        return stopDrain(true, preemptible, yieldToSafePoints, c.rt().gcSupport()::drainShouldYield);
     }
 
     /** {@link #stopDrain(G, boolean, boolean)} on its inputs (tests); {@code wanted} is read only if it matters. */
