@@ -3,8 +3,6 @@ package gcsim.integration;
 import static gcsim.integration.Cli.list;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +32,8 @@ class BreaksTest {
     @Test
     void deletionBarrierCaughtByTheMutatorsAlone() {
         caughtByThrow(List.of("fatal error: use of freed object", "fatal error: sweep increased allocation count",
-                "fatal error: mutator check failed"), "--scenario", scenario("examples/breaks/deletion-barrier.gcs"),
+                "fatal error: mutator check failed"),
+                "--scenario", Repository.file("examples/breaks/deletion-barrier.gcs"),
                 "--break", "deletion-barrier", "--goroutines", "64", "--checkmark", "off", "--cycles", "150");
     }
 
@@ -47,7 +46,8 @@ class BreaksTest {
     @Test
     void insertionBarrierCaughtByTheMutatorsAlone() {
         caughtByThrow(List.of("fatal error: use of freed object", "fatal error: sweep increased allocation count",
-                "fatal error: mutator check failed"), "--scenario", scenario("examples/breaks/insertion-barrier.gcs"),
+                "fatal error: mutator check failed"),
+                "--scenario", Repository.file("examples/breaks/insertion-barrier.gcs"),
                 "--break", "insertion-barrier", "--goroutines", "256", "--checkmark", "off", "--cycles", "150");
     }
 
@@ -101,7 +101,7 @@ class BreaksTest {
     @Test
     void copystackWaitCaughtByScanstack() {
         Cli r = Cli.firstCatch(3, seed -> Cli.run("run", "--timeout", "120", "--procs", "2", "--scenario",
-                scenario("examples/breaks/copystack-wait.gcs"), "--break", "copystack-wait", "--goroutines", "8",
+                Repository.file("examples/breaks/copystack-wait.gcs"), "--break", "copystack-wait", "--goroutines", "8",
                 "--preempt", "cooperative", "--gc-at-safepoints", "--cycles", "400", "--seed", Integer.toString(seed)),
                 "fatal error: scanstack - bad status", "not caught in 400 cycles", "--break copystack-wait never caught");
         // The stack job holds no scan bit (0x1000): the status is _Gcopystack (0x8) while the
@@ -122,7 +122,7 @@ class BreaksTest {
     @Test
     void parkingOnChanCaughtByCopystack() {
         Cli.firstCatch(4, seed -> Cli.run("run", "--timeout", "120", "--procs", "4", "--scenario",
-                scenario("examples/breaks/parking-on-chan.gcs"), "--break", "parking-on-chan", "--goroutines",
+                Repository.file("examples/breaks/parking-on-chan.gcs"), "--break", "parking-on-chan", "--goroutines",
                 "8", "--preempt", "cooperative", "--cycles", "1000", "--seed", Integer.toString(seed)),
                 "fatal error: racy sudog adjustment due to parking on channel", "not caught in 1000 cycles",
                 "--break parking-on-chan never caught");
@@ -136,7 +136,7 @@ class BreaksTest {
     void breakScenariosRunCleanWithNothingBroken(String spec) {
         String[] words = spec.split(" ");
         List<String> args = new ArrayList<>(List.of("run", "--scenario",
-                scenario("examples/breaks/" + words[0] + ".gcs"), "--procs", "2", "--cycles", "10", "--json",
+                Repository.file("examples/breaks/" + words[0] + ".gcs"), "--procs", "2", "--cycles", "10", "--json",
                 "--timeout", "120"));
         args.addAll(List.of(words).subList(1, words.length));
         Cli r = Cli.run(args.toArray(new String[0]));
@@ -146,7 +146,7 @@ class BreaksTest {
 
     /** Runs a break scenario with checkmark on and --json: exit 1 and some cycle's checkmark failed. */
     private static void caughtByCheckmark(String file, String piece, String... extra) {
-        List<String> args = new ArrayList<>(List.of("run", "--scenario", scenario(file), "--break", piece,
+        List<String> args = new ArrayList<>(List.of("run", "--scenario", Repository.file(file), "--break", piece,
                 "--procs", "2", "--cycles", "60", "--json", "--timeout", "120"));
         args.addAll(List.of(extra));
         assertCheckmarkFailed(Cli.run(args.toArray(new String[0])));
@@ -174,14 +174,4 @@ class BreaksTest {
         return r;
     }
 
-    /** A file under the repository root, as a path string. */
-    private static String scenario(String name) {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("examples"))) {
-                return p.resolve(name).toString();
-            }
-        }
-        throw new AssertionError("no examples/ directory above " + here);
-    }
 }

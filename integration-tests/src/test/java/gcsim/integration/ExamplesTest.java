@@ -5,7 +5,6 @@ import static gcsim.integration.Cli.map;
 import static gcsim.integration.Cli.num;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,7 +21,7 @@ class ExamplesTest {
         "examples/pacer/stack-goal.gcs",
         "benchmarks/scale/parked.gcs", "benchmarks/scenarios/tight-loops-bounded.gcs"})
     void exampleRunsClean(String name) {
-        Path file = repositoryRoot().resolve(name);
+        Path file = Repository.root().resolve(name);
         Cli r = Cli.run("run", "--scenario", file.toString(), "--goroutines", "100", "--cycles", "3", "--json",
                 "--timeout", "60");
         assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
@@ -32,14 +31,4 @@ class ExamplesTest {
         assertThat(num(map(j.get("verification")), "useAfterFree")).isZero();
     }
 
-    /** The repository root (it holds examples/); Maven runs tests in the module's directory. */
-    private static Path repositoryRoot() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("examples"))) {
-                return p;
-            }
-        }
-        throw new AssertionError("no examples/ directory above " + here);
-    }
 }

@@ -3,8 +3,6 @@ package gcsim.integration;
 import static gcsim.integration.Cli.list;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -110,21 +108,21 @@ class GoBugsTest {
     @Test
     void issue38404ReplaysDeterministicallyUnderGo1_15Gcsema() {
         Cli r = Cli.run("run", "--timeout", "60", "--deterministic", "--go", "1.15-gcsema", "--scenario",
-                scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", "10", "--seed", "2",
+                Repository.file("examples/go-bugs/issue-38404.gcs"), "--cycles", "10", "--seed", "2",
                 "--goroutines", "4", "--procs", "2");
         assertThat(r.status()).as("stderr:%n%s", r.err()).isEqualTo(3);
         assertThat(r.err()).contains("no thread can make progress").contains("gcwaiting=1 stopwait=1")
                 .contains("preemptoff=read mem stats");
         Cli fixed = Cli.run("run", "--timeout", "60", "--deterministic", "--go", "1.15", "--scenario",
-                scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", "10", "--seed", "2",
+                Repository.file("examples/go-bugs/issue-38404.gcs"), "--cycles", "10", "--seed", "2",
                 "--goroutines", "4", "--procs", "2");
         assertThat(fixed.status()).as("stderr:%n%s", fixed.err()).isZero();
     }
 
     private static Cli run38404(String version, String cycles, int seed, String timeout) {
         return Cli.run("run", "--timeout", timeout, "--json", "--go", version, "--scenario",
-                scenario("examples/go-bugs/issue-38404.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
-                "--goroutines", "8", "--procs", "4");
+                Repository.file("examples/go-bugs/issue-38404.gcs"), "--cycles", cycles, "--seed",
+                Integer.toString(seed), "--goroutines", "8", "--procs", "4");
     }
 
     /**
@@ -197,8 +195,8 @@ class GoBugsTest {
 
     private static Cli runDeterministic72740(String version, int seed) {
         return Cli.run("run", "--timeout", "60", "--deterministic", "--go", version, "--scenario",
-                scenario("examples/go-bugs/issue-72740.gcs"), "--cycles", "10", "--seed", Integer.toString(seed),
-                "--goroutines", "4", "--procs", "2");
+                Repository.file("examples/go-bugs/issue-72740.gcs"), "--cycles", "10", "--seed",
+                Integer.toString(seed), "--goroutines", "4", "--procs", "2");
     }
 
     /** traceadvance is go1.22's tracer: an older --go is a usage error (one line, exit 2). */
@@ -213,8 +211,8 @@ class GoBugsTest {
 
     private static Cli run72740(String version, String cycles, int seed, String timeout) {
         return Cli.run("run", "--timeout", timeout, "--json", "--go", version, "--scenario",
-                scenario("examples/go-bugs/issue-72740.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
-                "--goroutines", "4", "--procs", "2");
+                Repository.file("examples/go-bugs/issue-72740.gcs"), "--cycles", cycles, "--seed",
+                Integer.toString(seed), "--goroutines", "4", "--procs", "2");
     }
 
     /**
@@ -254,32 +252,22 @@ class GoBugsTest {
 
     private static Cli run37741(String version, String cycles, String timeout, int seed) {
         return Cli.run("run", "--timeout", timeout, "--json", "--go", version, "--scenario",
-                scenario("examples/go-bugs/issue-37741.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
-                "--goroutines", "4", "--procs", "4");
+                Repository.file("examples/go-bugs/issue-37741.gcs"), "--cycles", cycles, "--seed",
+                Integer.toString(seed), "--goroutines", "4", "--procs", "4");
     }
 
     private static Cli run35470(String version, String cycles, int seed) {
         return Cli.run("run", "--timeout", "120", "--json", "--go", version, "--scenario",
-                scenario("examples/go-bugs/issue-35470.gcs"), "--cycles", cycles, "--seed", Integer.toString(seed),
-                "--goroutines", "4", "--procs", "4");
+                Repository.file("examples/go-bugs/issue-35470.gcs"), "--cycles", cycles, "--seed",
+                Integer.toString(seed), "--goroutines", "4", "--procs", "4");
     }
 
     private static Cli run(String version, String cycles, int seed) {
         List<String> args = new ArrayList<>(List.of("run", "--timeout", "300", "--json", "--go", version,
-                "--scenario", scenario("examples/go-bugs/issue-40641.gcs"), "--cycles", cycles,
+                "--scenario", Repository.file("examples/go-bugs/issue-40641.gcs"), "--cycles", cycles,
                 "--seed", Integer.toString(seed)));
         args.addAll(List.of(ISSUE_40641));
         return Cli.run(args.toArray(new String[0]));
     }
 
-    /** A file under the repository root, as a path string. */
-    private static String scenario(String name) {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("examples"))) {
-                return p.resolve(name).toString();
-            }
-        }
-        throw new AssertionError("no examples/ directory above " + here);
-    }
 }

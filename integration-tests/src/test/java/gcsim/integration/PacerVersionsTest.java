@@ -5,8 +5,6 @@ import static gcsim.integration.Cli.map;
 import static gcsim.integration.Cli.num;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,8 +21,8 @@ class PacerVersionsTest {
     private static final long STACK_GUARD = 896;
 
     private static Map<String, Object> run(String version) {
-        Cli r = Cli.run("run", "--scenario", scenario(), "--goroutines", "40", "--cycles", "4", "--deterministic",
-                "--seed", "1", "--json", "--go", version);
+        Cli r = Cli.run("run", "--scenario", Repository.file("examples/pacer/stack-goal.gcs"), "--goroutines", "40",
+                "--cycles", "4", "--deterministic", "--seed", "1", "--json", "--go", version);
         assertThat(r.status()).as("stderr:%n%s", r.err()).isZero();
         Map<String, Object> j = r.json();
         assertThat(map(j.get("config")).get("go")).isEqualTo(version);
@@ -118,15 +116,5 @@ class PacerVersionsTest {
                     .matches("gc \\d+ @\\d+\\.\\d{3}s \\d+%: \\S+ ms clock, \\S+ ms cpu, \\d+->\\d+->\\d+ MB,"
                             + " \\d+ MB goal, \\d+ MB stacks, \\d+ MB globals, \\d+ P( \\(forced\\))?");
         }
-    }
-
-    private static String scenario() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("examples"))) {
-                return p.resolve("examples/pacer/stack-goal.gcs").toString();
-            }
-        }
-        throw new AssertionError("no examples/ directory above " + here);
     }
 }

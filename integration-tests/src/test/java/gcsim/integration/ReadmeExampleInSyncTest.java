@@ -18,7 +18,7 @@ class ReadmeExampleInSyncTest {
 
     @Test
     void theEmbeddingPageShowsTheExampleTestAsItIs() throws IOException {
-        Path root = repositoryRoot();
+        Path root = Repository.root();
         String page = Files.readString(root.resolve(PAGE));
         String test = Files.readString(root.resolve(
                 "integration-tests/src/test/java/gcsim/integration/ReadmeExampleTest.java"));
@@ -34,18 +34,8 @@ class ReadmeExampleInSyncTest {
     /** A newcomer finds the page from the README. */
     @Test
     void theReadmeLinksToTheEmbeddingPage() throws IOException {
-        String readme = Files.readString(repositoryRoot().resolve("README.md"));
+        String readme = Files.readString(Repository.root().resolve("README.md"));
         assertThat(readme).contains("](" + PAGE + ")");
     }
 
-    /** The repository root (it holds README.md and examples/); Maven runs tests in the module's directory. */
-    private static Path repositoryRoot() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("examples"))) {
-                return p;
-            }
-        }
-        throw new AssertionError("no README.md above " + here);
-    }
 }

@@ -24,7 +24,7 @@ class ReadmeTourTest {
 
     @Test
     void everyRunCommandOfTheReadmeDoesWhatTheTourSays(@TempDir Path dir) throws IOException {
-        String readme = Files.readString(repositoryRoot().resolve("README.md"));
+        String readme = Files.readString(Repository.root().resolve("README.md"));
         Path scenario = dir.resolve(SCENARIO);
         Files.writeString(scenario, blockAfter(readme, "`" + SCENARIO + "`"));
 
@@ -85,14 +85,4 @@ class ReadmeTourTest {
         return readme.substring(open + "```\n".length(), close + 1);
     }
 
-    /** The repository root (it holds README.md and examples/); Maven runs tests in the module's directory. */
-    private static Path repositoryRoot() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isRegularFile(p.resolve("README.md")) && Files.isDirectory(p.resolve("examples"))) {
-                return p;
-            }
-        }
-        throw new AssertionError("no README.md above " + here);
-    }
 }

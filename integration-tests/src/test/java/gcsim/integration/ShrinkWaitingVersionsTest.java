@@ -22,7 +22,7 @@ class ShrinkWaitingVersionsTest {
 
     @Test
     void go1_23DiffersFromGo1_22OnlyWithTheTracerOn(@TempDir Path dir) throws IOException {
-        String traced = scenario(SCENARIO);
+        String traced = Repository.file(SCENARIO);
         Path untraced = dir.resolve("untraced.gcs");
         String text = Files.readString(Path.of(traced));
         assertThat(text).contains("\ngo tracer 1\n");
@@ -40,8 +40,8 @@ class ShrinkWaitingVersionsTest {
     @Test
     void bothVersionsShrinkStacks() {
         for (String v : new String[] {"1.22", "1.23"}) {
-            Cli r = Cli.run("run", "--scenario", scenario(SCENARIO), "--go", v, "--goroutines", "8", "--procs", "2",
-                    "--cycles", "6", "--deterministic", "--seed", "1", "--timeout", "60", "--json");
+            Cli r = Cli.run("run", "--scenario", Repository.file(SCENARIO), "--go", v, "--goroutines", "8",
+                    "--procs", "2", "--cycles", "6", "--deterministic", "--seed", "1", "--timeout", "60", "--json");
             assertThat(r.status()).as("%s: stderr:%n%s", v, r.err()).isZero();
             Map<String, Object> mutator = Cli.map(r.json().get("mutator"));
             assertThat(Cli.num(mutator, "stackShrinks")).as(v).isPositive();
@@ -60,14 +60,4 @@ class ShrinkWaitingVersionsTest {
         return r.out().lines().filter(l -> l.startsWith("determinism: ")).findFirst().orElseThrow();
     }
 
-    /** A file under the repository root, as a path string. */
-    private static String scenario(String name) {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve("examples"))) {
-                return p.resolve(name).toString();
-            }
-        }
-        throw new AssertionError("no examples/ directory above " + here);
-    }
 }
