@@ -168,13 +168,7 @@ class GoVersionRulesTest {
     }
 
     private static void shrinkInTheWindow(GoVersion v) throws Exception {
-        Program p = Program.builder()
-                .chan("never", 0, false)
-                .func("deep", 8, 1).jnz(9, "down").ret()
-                    .label("down").addi(0, 9, -1).call("deep", -1, 0).ret().end()
-                .func("w", 1, 0).constant(0, 400).call("deep", -1, 0).recv("never", 0).ret().end()
-                .func("main", 1, 0).spawn("w").label("l").sleep(1000).jmp("l").end()
-                .build();
+        Program p = NewstackTest.deepThenBlocked();
         try (TestRt t = new TestRt(p, SchedConfig.of(2).withGoVersion(v)).start()) {
             TestRt.until(() -> t.rt.allgs().length == 2 && readgstatus(t.rt.allgs()[1]) == G_WAITING, t.rt);
             G w = t.rt.allgs()[1];
@@ -478,13 +472,7 @@ class GoVersionRulesTest {
      */
     @Test
     void stackJobShrinkOfAWaitingAssistByVersion() throws Exception {
-        Program p = Program.builder()
-                .chan("never", 0, false)
-                .func("deep", 8, 1).jnz(9, "down").ret()
-                    .label("down").addi(0, 9, -1).call("deep", -1, 0).ret().end()
-                .func("w", 1, 0).constant(0, 400).call("deep", -1, 0).recv("never", 0).ret().end()
-                .func("main", 1, 0).spawn("w").label("l").sleep(1000).jmp("l").end()
-                .build();
+        Program p = NewstackTest.deepThenBlocked();
         Object[][] cases = {
             {GoVersion.GO1_19, false, true}, {GoVersion.GO1_22, true, true}, {GoVersion.GO1_23, false, true},
             {GoVersion.GO1_23, true, false}, {GoVersion.GO1_25, false, false}, {GoVersion.GO1_25, true, false},

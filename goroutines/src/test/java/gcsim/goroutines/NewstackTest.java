@@ -78,9 +78,12 @@ class NewstackTest {
         }
     }
 
-    @Test
-    void shrinkstackBySuspenderHalvesAnUnderusedStack() throws Exception {
-        Program p = Program.builder()
+    /**
+     * w grows its stack 400 frames deep, returns and blocks for ever on a channel: a waiting G
+     * with an underused stack a stack job may shrink. Also GoVersionRulesTest's.
+     */
+    static Program deepThenBlocked() {
+        return Program.builder()
                 .chan("never", 0, false)
                 .func("deep", 8, 1).jnz(9, "down").ret()
                     .label("down").addi(0, 9, -1).call("deep", -1, 0).ret().end()
@@ -89,6 +92,11 @@ class NewstackTest {
                 // deadlocks once w blocks: Go's checkdead would rightly end it otherwise.
                 .func("main", 1, 0).spawn("w").label("l").sleep(1000).jmp("l").end()
                 .build();
+    }
+
+    @Test
+    void shrinkstackBySuspenderHalvesAnUnderusedStack() throws Exception {
+        Program p = deepThenBlocked();
         try (TestRt t = new TestRt(p, SchedConfig.of(2)).start()) {
             TestRt.until(() -> t.rt.allgs().length == 2 && readgstatus(t.rt.allgs()[1]) == G_WAITING, t.rt);
             G w = t.rt.allgs()[1];
