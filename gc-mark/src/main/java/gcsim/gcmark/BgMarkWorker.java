@@ -235,20 +235,36 @@ final class BgMarkWorker implements GoCode {
             }
         }
         // Drain heap marking jobs.
+        WorkPool pool = c.pool();
+        Marking marking = c.marking();
+        // gcsim: the object the last scan greyed last, marked but not yet put on gcw (0: none).
+        // It is gcw's logical top: Go puts it there and pops it at once (the LIFO's top), so it
+        // is scanned next unless something else must see gcw first, in which case it is put
+        // there first. Same objects, same order, same gcWork states as Go's put then tryGetFast;
+        // one store and load of the buffer and its count fewer per object (Marking.scanobjectHeld).
+        long next = 0;
         while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
             // Try to keep work available on the global queue.
-            if (c.pool().fullIsEmpty()) {
+            if (pool.fullIsEmpty()) {
+                next = putHeld(gcw, next); // balance hands off what Go's would
                 gcw.balance();
             }
-            long b = gcw.tryGetFast();
-            if (b == 0) {
-                b = gcw.tryGet();
+            long b = next;
+            if (b != 0 && !gcw.putFastHasRoom()) {
+                // Go's put would move buffers first (wbuf1 full): do exactly that, then pop.
+                b = putHeld(gcw, b);
             }
             if (b == 0) {
-                // Unable to get work.
-                break;
+                b = gcw.tryGetFast();
+                if (b == 0) {
+                    b = gcw.tryGet();
+                }
+                if (b == 0) {
+                    // Unable to get work.
+                    break;
+                }
             }
-            c.marking().scanobject(b, gcw);
+            next = marking.scanobjectHeld(b, gcw);
             // Flush background scan work credit to the global
             // account if we've accumulated enough locally so
             // mutator assists can draw on it.
@@ -268,7 +284,16 @@ final class BgMarkWorker implements GoCode {
                 }
             }
         }
+        putHeld(gcw, next);
         flushScanWork(gcw, initScanWork, flushBgCredit);
+    }
+
+    /** Puts gcDrain's held object (if any) on gcw, where Go's scanobject put it; returns 0. */
+    private static long putHeld(GcWork gcw, long held) {
+        if (held != 0 && !gcw.putFast(held)) {
+            gcw.put(held);
+        }
+        return 0;
     }
 
     /** gcDrain's done: flush remaining scan work credit. */
