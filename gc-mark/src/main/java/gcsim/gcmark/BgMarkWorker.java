@@ -216,23 +216,9 @@ final class BgMarkWorker implements GoCode {
         // go1.14: only if preemptible.
         boolean yieldToSafePoints = c.rt().config().goVersion().workersYieldToSafePoints();
         // Drain root marking jobs.
-        if (work.rootsLeft()) {
-            while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
-                int job = work.markrootNext.getAndIncrement();
-                if (job >= work.markrootJobs) {
-                    break;
-                }
-                long rootWork = c.roots().markroot(work, c.marking(), gcw, job, latencies);
-                if (rootWork != 0 && flushBgCredit) {
-                    // go1.18's markroot(gcw, job, flushBgCredit): stack and globals work is
-                    // background credit too (0 before go1.18).
-                    c.assist().gcFlushBgCredit(rootWork);
-                }
-                if (check != null && check.getAsBoolean()) {
-                    flushScanWork(gcw, initScanWork, flushBgCredit);
-                    return;
-                }
-            }
+        if (work.rootsLeft() && drainRoots(work, gcw, gp, preemptible, yieldToSafePoints, flushBgCredit, check)) {
+            flushScanWork(gcw, initScanWork, flushBgCredit);
+            return;
         }
         // Drain heap marking jobs.
         WorkPool pool = c.pool();
@@ -286,6 +272,30 @@ final class BgMarkWorker implements GoCode {
         }
         putHeld(gcw, next);
         flushScanWork(gcw, initScanWork, flushBgCredit);
+    }
+
+    /**
+     * gcDrain's root jobs: until none is left or the G is asked to stop; true when the
+     * idle/fractional self-preempt {@code check} says to stop draining altogether.
+     */
+    private boolean drainRoots(CycleWork work, GcWork gcw, G gp, boolean preemptible, boolean yieldToSafePoints,
+            boolean flushBgCredit, @Nullable BooleanSupplier check) {
+        while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
+            int job = work.markrootNext.getAndIncrement();
+            if (job >= work.markrootJobs) {
+                break;
+            }
+            long rootWork = c.roots().markroot(work, c.marking(), gcw, job, latencies);
+            if (rootWork != 0 && flushBgCredit) {
+                // go1.18's markroot(gcw, job, flushBgCredit): stack and globals work is
+                // background credit too (0 before go1.18).
+                c.assist().gcFlushBgCredit(rootWork);
+            }
+            if (check != null && check.getAsBoolean()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Puts gcDrain's held object (if any) on gcw, where Go's scanobject put it; returns 0. */
