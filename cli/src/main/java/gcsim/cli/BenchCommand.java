@@ -34,7 +34,7 @@ import picocli.CommandLine.Unmatched;
         description = {
             "Compares configurations: every combination of the --vary axes is a cell, each cell",
             "a plain gcsim run ... --json run --reps times (each in a JVM of its own unless",
-            "--same-jvm); prints per cell the median over runs and a 95% bootstrap confidence",
+            "--same-jvm); prints per cell the median over runs and a 95%% bootstrap confidence",
             "interval of the pauses, suspendG latency, stack-job time, mark CPU per object and",
             "cycle time, with ratios to the baseline cell. Any other option is a gcsim run",
             "option every cell gets. --jobs is 1 by default: runs at the same time disturb",

@@ -44,6 +44,7 @@ public final class JsonReport {
             writeVerification(gen, result, !config.broken().isEmpty());
             writeFatal(gen, result.fatal());
             writeDeterminism(gen, result.determinism());
+            writeJvm(gen, JvmInfo.current());
             gen.writeBooleanField("timedOut", result.timedOut());
             gen.writeNumberField("exitStatus", ExitStatus.of(result));
             gen.writeEndObject();
@@ -272,6 +273,13 @@ public final class JsonReport {
         gen.writeNumberField("stackShrinks", m.stackShrinks());
         gen.writeNumberField("goroutinesCreated", m.goroutinesCreated());
         gen.writeNumberField("goroutinesExited", m.goroutinesExited());
+        gen.writeEndObject();
+    }
+
+    private static void writeJvm(JsonGenerator gen, JvmInfo jvm) throws IOException {
+        gen.writeObjectFieldStart("jvm");
+        gen.writeStringField("version", jvm.version());
+        gen.writeBooleanField("stoppedPathCompiled", jvm.stoppedPathCompiled());
         gen.writeEndObject();
     }
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -80,8 +81,36 @@ class LauncherScriptTest {
         assertThat(r.out).as("build output stays off stdout").isEqualTo("java ran\n");
         assertThat(Files.readAllLines(log)).containsExactly(
                 "mvn -B -q -Dstyle.color=never -DskipTests -DskipChecker package -pl cli -am in " + repo.toRealPath(),
-                "java -Dgcsim.stderrIsTerminal=false -Xmx64m -Dx=y -jar " + repo.toRealPath()
+                "java -Dgcsim.stderrIsTerminal=false " + jitOptions() + " -Xmx64m -Dx=y -jar " + repo.toRealPath()
                         + "/cli/target/gcsim.jar run --scenario [a b]");
+    }
+
+    /**
+     * The stopped path's compile policy (docs/benchmarks.md, "The stopped path compiled"): the
+     * launcher passes the compile commands file of the repository it runs from and the two JIT
+     * options, before JAVA_OPTS (which can override them); GCSIM_JIT=default passes none.
+     */
+    @Test
+    void theStoppedPathsCompilePolicyIsPassedUnlessGcsimJitIsDefault() throws Exception {
+        stubJavaAndMaven();
+        launch(bin + ":/usr/bin:/bin", "", "scenarios");
+        assertThat(Files.readAllLines(log)).last().asString()
+                .isEqualTo("java -Dgcsim.stderrIsTerminal=false " + jitOptions() + " -jar " + repo.toRealPath()
+                        + "/cli/target/gcsim.jar scenarios");
+        Files.delete(log);
+
+        List<String> cmd = List.of("/bin/bash", repo.resolve("gcsim").toString(), "scenarios");
+        Result r = bash(cmd, bin + ":/usr/bin:/bin", "-Xmx64m", "default");
+        assertThat(r.status).as(r.err).isZero();
+        assertThat(Files.readAllLines(log)).singleElement().asString()
+                .isEqualTo("java -Dgcsim.stderrIsTerminal=false -Xmx64m -jar " + repo.toRealPath()
+                        + "/cli/target/gcsim.jar scenarios");
+    }
+
+    /** What the launcher passes for the stopped path's compile policy (its file in this repository). */
+    private String jitOptions() throws IOException {
+        return "-XX:+IgnoreUnrecognizedVMOptions -XX:CompileCommandFile=" + repo.toRealPath()
+                + "/cli/src/main/jvm/stopped-path-compile-commands.txt -XX:MinInliningThreshold=0 -XX:CICompilerCount=4";
     }
 
     /** On a terminal (a pty from util-linux's script) the launcher tells Java that stderr is one. */
@@ -94,7 +123,7 @@ class LauncherScriptTest {
         Result r = bash(List.of(script.toString(), "-qec", launch, "/dev/null"), bin + ":/usr/bin:/bin", "");
         assertThat(r.status).as(r.out + r.err).isZero();
         assertThat(Files.readAllLines(log)).last().asString()
-                .startsWith("java -Dgcsim.stderrIsTerminal=true -jar ");
+                .startsWith("java -Dgcsim.stderrIsTerminal=true " + jitOptions() + " -jar ");
     }
 
     @Test
@@ -152,9 +181,19 @@ class LauncherScriptTest {
     }
 
     private Result bash(List<String> cmd, String path, String javaOpts) throws Exception {
+        return bash(cmd, path, javaOpts, null);
+    }
+
+    /** Runs {@code cmd} with PATH, JAVA_OPTS and (unless null) GCSIM_JIT set; the rest of the environment as the test's. */
+    private Result bash(List<String> cmd, String path, String javaOpts, @Nullable String gcsimJit) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(bin.toFile());
         pb.environment().put("PATH", path);
         pb.environment().put("JAVA_OPTS", javaOpts);
+        if (gcsimJit == null) {
+            pb.environment().remove("GCSIM_JIT");
+        } else {
+            pb.environment().put("GCSIM_JIT", gcsimJit);
+        }
         Path out = Files.createTempFile(bin, "out", ".txt");
         Path err = Files.createTempFile(bin, "err", ".txt");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile());

@@ -9,6 +9,7 @@ import gcsim.goroutines.GoVersion;
 import gcsim.goroutines.PreemptMode;
 import gcsim.goroutines.SuspendWait;
 import gcsim.process.scenario.BuiltinScenario;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -146,6 +147,29 @@ class MainOptionsTest {
         }
         assertThat(Fixtures.runWithoutEngine("--version").out()).startsWith("gcsim ").contains("go1.14");
         assertThat(Fixtures.runWithoutEngine("--help").out()).contains("run", "scenarios", "Usage: gcsim");
+    }
+
+    /**
+     * picocli reports a description it cannot format (an unescaped '%') as a "[picocli WARN]" line
+     * on System.err, not on the command's own stream, and prints the raw text: every command's
+     * help must format cleanly.
+     */
+    @Test
+    void everyCommandsHelpFormatsWithoutPicocliWarnings() {
+        PrintStream saved = System.err;
+        java.io.ByteArrayOutputStream systemErr = new java.io.ByteArrayOutputStream();
+        System.setErr(new PrintStream(systemErr, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            for (String command : List.of("run", "scenarios", "versions", "hunt", "bench", "report")) {
+                Outcome o = Fixtures.runWithoutEngine(command, "--help");
+                assertThat(o.status()).as(command).isZero();
+                assertThat(o.err()).as(command).isEmpty();
+                assertThat(o.out()).as(command).contains("Usage: gcsim " + command);
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        assertThat(systemErr.toString(java.nio.charset.StandardCharsets.UTF_8)).isEmpty();
     }
 
     @Test

@@ -56,7 +56,13 @@ final class MHeap {
 
     // memstats
     final AtomicLong heapLive = new AtomicLong();
-    final LongAdder pagesSwept = new LongAdder();
+    /**
+     * Go's mheap_.pagesSwept: pages swept this cycle, added by every sweeper and zeroed by
+     * gcSweep. One atomic word, as Go's ({@code atomic.Xadd64}): a LongAdder's reset walks its
+     * cells through VarHandles, which cost about 10 µs in the once-per-cycle, never-compiled
+     * gcSweep with the world stopped.
+     */
+    final AtomicLong pagesSwept = new AtomicLong();
     final LongAdder nfree = new LongAdder();
     final LongAdder freedBytes = new LongAdder();
     final AtomicLong spansInUse = new AtomicLong();
@@ -231,7 +237,7 @@ final class MHeap {
                 // We should have drained this list during the last sweep phase.
                 throw new GoThrow("non-empty swept list");
             }
-            pagesSwept.reset();
+            pagesSwept.set(0);
         } finally {
             lock.unlock();
         }
@@ -321,7 +327,7 @@ final class MHeap {
         if (s.state != MSpan.mSpanInUse || s.loadSweepgen() != sg - 1) {
             throw new GoThrow("mspan.sweep: bad span state", badSpanState(s, sg));
         }
-        pagesSwept.add(s.npages);
+        pagesSwept.addAndGet(s.npages);
         int nalloc = s.countAlloc();
         boolean freeToHeap = false;
         if (s.sizeclass() == 0 && nalloc == 0) {
