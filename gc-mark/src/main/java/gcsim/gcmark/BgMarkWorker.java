@@ -216,39 +216,41 @@ final class BgMarkWorker implements GoCode {
         // go1.14: only if preemptible.
         boolean yieldToSafePoints = c.rt().config().goVersion().workersYieldToSafePoints();
         // Drain root marking jobs.
-        if (work.rootsLeft()) {
-            while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
-                int job = work.markrootNext.getAndIncrement();
-                if (job >= work.markrootJobs) {
-                    break;
-                }
-                long rootWork = c.roots().markroot(work, c.marking(), gcw, job, latencies);
-                if (rootWork != 0 && flushBgCredit) {
-                    // go1.18's markroot(gcw, job, flushBgCredit): stack and globals work is
-                    // background credit too (0 before go1.18).
-                    c.assist().gcFlushBgCredit(rootWork);
-                }
-                if (check != null && check.getAsBoolean()) {
-                    flushScanWork(gcw, initScanWork, flushBgCredit);
-                    return;
-                }
-            }
+        if (work.rootsLeft() && drainRoots(work, gcw, gp, preemptible, yieldToSafePoints, flushBgCredit, check)) {
+            flushScanWork(gcw, initScanWork, flushBgCredit);
+            return;
         }
         // Drain heap marking jobs.
+        WorkPool pool = c.pool();
+        Marking marking = c.marking();
+        // gcsim: the object the last scan greyed last, marked but not yet put on gcw (0: none).
+        // It is gcw's logical top: Go puts it there and pops it at once (the LIFO's top), so it
+        // is scanned next unless something else must see gcw first, in which case it is put
+        // there first. Same objects, same order, same gcWork states as Go's put then tryGetFast;
+        // one store and load of the buffer and its count fewer per object (Marking.scanobjectHeld).
+        long next = 0;
         while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
             // Try to keep work available on the global queue.
-            if (c.pool().fullIsEmpty()) {
+            if (pool.fullIsEmpty()) {
+                next = putHeld(gcw, next); // balance hands off what Go's would
                 gcw.balance();
             }
-            long b = gcw.tryGetFast();
-            if (b == 0) {
-                b = gcw.tryGet();
+            long b = next;
+            if (b != 0 && !gcw.putFastHasRoom()) {
+                // Go's put would move buffers first (wbuf1 full): do exactly that, then pop.
+                b = putHeld(gcw, b);
             }
             if (b == 0) {
-                // Unable to get work.
-                break;
+                b = gcw.tryGetFast();
+                if (b == 0) {
+                    b = gcw.tryGet();
+                }
+                if (b == 0) {
+                    // Unable to get work.
+                    break;
+                }
             }
-            c.marking().scanobject(b, gcw);
+            next = marking.scanobjectHeld(b, gcw);
             // Flush background scan work credit to the global
             // account if we've accumulated enough locally so
             // mutator assists can draw on it.
@@ -268,7 +270,40 @@ final class BgMarkWorker implements GoCode {
                 }
             }
         }
+        putHeld(gcw, next);
         flushScanWork(gcw, initScanWork, flushBgCredit);
+    }
+
+    /**
+     * gcDrain's root jobs: until none is left or the G is asked to stop; true when the
+     * idle/fractional self-preempt {@code check} says to stop draining altogether.
+     */
+    private boolean drainRoots(CycleWork work, GcWork gcw, G gp, boolean preemptible, boolean yieldToSafePoints,
+            boolean flushBgCredit, @Nullable BooleanSupplier check) {
+        while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
+            int job = work.markrootNext.getAndIncrement();
+            if (job >= work.markrootJobs) {
+                break;
+            }
+            long rootWork = c.roots().markroot(work, c.marking(), gcw, job, latencies);
+            if (rootWork != 0 && flushBgCredit) {
+                // go1.18's markroot(gcw, job, flushBgCredit): stack and globals work is
+                // background credit too (0 before go1.18).
+                c.assist().gcFlushBgCredit(rootWork);
+            }
+            if (check != null && check.getAsBoolean()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Puts gcDrain's held object (if any) on gcw, where Go's scanobject put it; returns 0. */
+    private static long putHeld(GcWork gcw, long held) {
+        if (held != 0 && !gcw.putFast(held)) {
+            gcw.put(held);
+        }
+        return 0;
     }
 
     /** gcDrain's done: flush remaining scan work credit. */

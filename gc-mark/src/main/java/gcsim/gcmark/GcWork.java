@@ -130,6 +130,13 @@ final class GcWork extends GcWorkPadding implements ScanSink {
         scanSpan = span;
     }
 
+    /** The heap's scanobjectHeld scanned an object of that size: scanobject's accounting. */
+    @Override
+    public void scanned(int sizeBytes) {
+        bytesMarked += sizeBytes;
+        scanWork += sizeBytes;
+    }
+
     /** greyobject's noscan tail: the object is black at once, never queued. */
     @Override
     public void blacken(long obj, int sizeBytes) {
@@ -147,6 +154,11 @@ final class GcWork extends GcWorkPadding implements ScanSink {
         objs[n] = obj;
         nobj1 = n + 1;
         return true;
+    }
+
+    /** Whether {@link #putFast} would succeed: the current buffer exists and has room. */
+    boolean putFastHasRoom() {
+        return nobj1 < obj1.length;
     }
 
     /**

@@ -160,6 +160,25 @@ final class Marking {
         gcw.scanWork += t.sizeBytes();
     }
 
+    /**
+     * {@link #scanobject} for gcDrain's loop: scans {@code b} the same way, but returns the last
+     * object it greyed, counted and marked but not queued, which a LIFO gcWork would pop next (0
+     * when none; always 0 in checkmark mode, which queues everything). The caller scans it next
+     * or puts it on {@code gcw} before using gcw for anything else, so that it stays gcw's top:
+     * see {@link HeapGcSupport#scanobjectHeld}.
+     */
+    long scanobjectHeld(long b, GcWork gcw) {
+        if (checkmark) {
+            scanobject(b, gcw);
+            return 0;
+        }
+        long held = heapGc.scanobjectHeld(b, gcw);
+        if (held != 0) {
+            gcw.objectsMarked++; // greyobject's count, which gcw.grey does for the others
+        }
+        return held;
+    }
+
     /** Scans one root word precisely: {@code slot} is known to hold a pointer. */
     void scanRootSlot(long slot, long value, GcWork gcw) {
         shade(value, slot, gcw);

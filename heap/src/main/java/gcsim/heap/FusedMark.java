@@ -43,6 +43,13 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * mark worker's thread CPU per object on a loaded 2-core machine: 34-36 ns before, 23-33 after;
  * the same tree laid out breadth-first, 21-25 either way.
  *
+ * <p><b>The drain loop's shortcuts</b> ({@link #scanobjectHeld}, {@link #greyPointers}): the
+ * object a scan greys last is returned to be scanned next instead of being pushed and popped at
+ * once, and two pointers whose mark bits share a word are marked with one CAS. Neither changes
+ * what is marked nor the order (HeldScanTest checks both against findObject + tryMark with a
+ * LIFO stack); both take work off the per-object chain, where the CAS (a locked instruction,
+ * about 10 ns on the 2-core VM measured) is the largest single cost.
+ *
  * <p>Threading: any number of marking threads at once, each with its own sink (its memo is that
  * thread's). Mark bits are set by CAS, so exactly one thread greys each object.
  */
@@ -66,34 +73,150 @@ final class FusedMark {
      */
     static int scanobject(@Nullable MSpan[] table, long b, ScanSink sink, boolean debugGccheckmark) {
         MSpan s = scanSpan(table, b, sink);
+        ObjectType t = typeOf(s, b);
+        long held = greyPointers(table, s, t, b, sink, debugGccheckmark);
+        if (held != 0) {
+            sink.grey(held);
+        }
+        return t.sizeBytes();
+    }
+
+    /**
+     * {@link #scanobject} for a drain loop that scans next what it would pop next: the same
+     * marking, in the same order, except that the last object greyed (the one a LIFO gcWork
+     * would pop at once) is not handed to {@code sink.grey} but returned, marked; 0 when this
+     * scan greyed nothing. The caller owns it: it counts it and either scans it next or queues
+     * it, before its gcWork is used for anything else, so that it stays the gcWork's logical top.
+     * The bytes scanned go to {@link ScanSink#scanned}. Same thread and preconditions as
+     * scanobject.
+     *
+     * <p>gcsim only, a shortcut of Go's data flow with Go's order: in Go the object goes
+     * through {@code gcw.putFast} and comes back from {@code gcw.tryGetFast} at once; here
+     * it stays in a register, which takes a store and a load of the gcWork's buffer and count
+     * off the chain of dependent loads each object costs (see Cost model).
+     */
+    static long scanobjectHeld(@Nullable MSpan[] table, long b, ScanSink sink, boolean debugGccheckmark) {
+        MSpan s = scanSpan(table, b, sink);
+        ObjectType t = typeOf(s, b);
+        sink.scanned(t.sizeBytes());
+        return greyPointers(table, s, t, b, sink, debugGccheckmark);
+    }
+
+    /** The type of the object b in its span s; throws when none is recorded. */
+    private static ObjectType typeOf(MSpan s, long b) {
         ObjectType t = s.typeOf(b);
         if (t == null) {
             throw noType(b);
         }
+        return t;
+    }
+
+    /**
+     * scanobject's loop over the pointer words of b (type t, span s): greys every white object
+     * they point into, all but the last through {@code sink.grey}; returns the last (0 for none).
+     *
+     * <p>Two pointers found one after the other whose objects' mark bits share a mark word (same
+     * span, within 64 slots: a node and its children on a heap built depth-first) are marked
+     * with one atomic update ({@link MSpan#tryMarkPair}) instead of two. Deliberate difference
+     * from Go, which runs greyobject's atomic {@code Or8} per pointer: the same bits are set by
+     * the same thread, the objects are queued in the same order, and another marker cannot tell
+     * the difference (it sees the two bits set at once, as it could see two updates with
+     * nothing between them). The pair's first mark waits for the second pointer's lookup, which
+     * only reads. Why: the atomic is the largest single cost of an object here (a locked
+     * instruction costs about 10 ns on the 2-core VM this was measured on, where the whole
+     * object costs about 20), and on the 1M-node tree about nine pointers in ten pair up (a
+     * node's two children share a word unless it is more than about five levels above the
+     * leaves): 0.55 CAS per object instead of 1.
+     */
+    private static long greyPointers(@Nullable MSpan[] table, MSpan s, ObjectType t, long b, ScanSink sink,
+            boolean debugGccheckmark) {
+        if (!t.ptrMaskWhole || debugGccheckmark) {
+            return greyPointerWords(table, s, t, b, sink, debugGccheckmark);
+        }
         long[] words = s.words;
         long extent = s.limit - s.base;
         int wordBase = s.wordBase + (int) ((b - s.base) >>> 3);
-        int free = debugGccheckmark ? FREE_THROWS : FREE_NOT_READ;
-        if (t.ptrMaskWhole) {
-            // Highest pointer word first (see Order above): clear the top set bit each round.
-            for (long m = t.ptrMask; m != 0; ) {
-                int w = 63 - Long.numberOfLeadingZeros(m);
-                m &= ~(1L << w);
-                long p = words[wordBase + w];
-                if (p != 0) {
-                    greyPointer(table, s, extent, p, sink, free);
-                }
+        long held = 0;
+        MSpan pend = null; // a pointer's span and slot whose mark waits for the next pointer's
+        int pendIdx = 0;
+        // Highest pointer word first (see Order above): clear the top set bit each round.
+        for (long m = t.ptrMask; m != 0; ) {
+            int w = 63 - Long.numberOfLeadingZeros(m);
+            m &= ~(1L << w);
+            long p = words[wordBase + w];
+            if (p == 0) {
+                continue;
             }
-        } else {
-            int[] ptrWords = t.pointerWords();
-            for (int i = ptrWords.length - 1; i >= 0; i--) {
-                long p = words[wordBase + ptrWords[i]];
-                if (p != 0) {
-                    greyPointer(table, s, extent, p, sink, free);
+            MSpan ps = Long.compareUnsigned(p - s.base, extent) < 0 ? s : spanOfPointer(table, p);
+            if (ps == null) {
+                continue;
+            }
+            int idx = ps.objIndex(p);
+            if (pend == null) {
+                pend = ps;
+                pendIdx = idx;
+            } else if (pend == ps && pendIdx >>> 6 == idx >>> 6) {
+                int set = ps.tryMarkPair(pendIdx, idx);
+                held = greyMarked(ps, pendIdx, (set & 1) != 0, held, sink);
+                held = greyMarked(ps, idx, (set & 2) != 0, held, sink);
+                pend = null;
+            } else {
+                held = greyMarked(pend, pendIdx, pend.tryMark(pendIdx), held, sink);
+                pend = ps;
+                pendIdx = idx;
+            }
+        }
+        if (pend != null) {
+            held = greyMarked(pend, pendIdx, pend.tryMark(pendIdx), held, sink);
+        }
+        return held;
+    }
+
+    /**
+     * greyobject's tail for slot {@code idx} of span {@code ps} once its mark is settled
+     * ({@code marked}: this thread set the bit): the object greyed before it ({@code held}, if
+     * any) goes to the sink and this one is held (returned); a pointer-free one is black at once
+     * and {@code held} stays; not marked here: nothing changes.
+     */
+    private static long greyMarked(MSpan ps, int idx, boolean marked, long held, ScanSink sink) {
+        if (!marked) {
+            return held;
+        }
+        if (SizeClasses.noscanOf(ps.spanclass)) {
+            blackenNoscan(ps, idx, sink);
+            return held;
+        }
+        if (held != 0) {
+            sink.grey(held);
+        }
+        return ps.address(idx);
+    }
+
+    /**
+     * {@link #greyPointers} one pointer at a time: for a type whose pointer words do not fit one
+     * mask (over 64 words), and under gccheckmark (Go's "marking free object" check per pointer).
+     * Out of line (rare).
+     */
+    private static long greyPointerWords(@Nullable MSpan[] table, MSpan s, ObjectType t, long b, ScanSink sink,
+            boolean debugGccheckmark) {
+        long[] words = s.words;
+        long extent = s.limit - s.base;
+        int wordBase = s.wordBase + (int) ((b - s.base) >>> 3);
+        int[] ptrWords = t.pointerWords();
+        long held = 0;
+        for (int i = ptrWords.length - 1; i >= 0; i--) { // highest first, as greyPointers
+            long p = words[wordBase + ptrWords[i]];
+            if (p != 0) {
+                long g = greyPointer(table, s, extent, p, sink, debugGccheckmark);
+                if (g != 0) {
+                    if (held != 0) {
+                        sink.grey(held);
+                    }
+                    held = g;
                 }
             }
         }
-        return t.sizeBytes();
+        return held;
     }
 
     /**
@@ -122,17 +245,33 @@ final class FusedMark {
     /**
      * One non-nil pointer word {@code p} of an object in span {@code s} ({@code extent} = its
      * limit - base): greyobject in s itself when p points into it (see the class comment), else
-     * findObject's page-table lookup first. One call site per loop, so the JIT inlines the mark
-     * path twice, not four times. Size matters here: once scanobject has been compiled on its own,
-     * HotSpot inlines it into the drain loop only while its machine code is under InlineSmallCode
-     * (2,500 bytes), else the loop calls it. It measured 2.6 KB compiled (C2, JDK 17; 2.1 KB
-     * before the span memo), so whether it is inlined depends on which is compiled first.
+     * findObject's page-table lookup first. Returns the object p points into when this call
+     * greyed it and the caller must queue it, else 0 (nothing there, already marked, or
+     * pointer-free and blackened at once). {@link #greyPointerWords}'s step; the common case
+     * pairs marks in {@link #greyPointers} instead.
+     *
+     * <p>On inlining: {@link #greyPointers} compiles to about 4 KB (C2, JDK 17), over HotSpot's
+     * InlineSmallCode (2,500 bytes), so the drain loop calls it once per object, whatever the
+     * compile order. Measured: letting the JIT inline it ({@code -XX:InlineSmallCode=6000}) did
+     * not make an object cheaper; the time is in the object's first word load and the atomic.
      */
-    private static void greyPointer(@Nullable MSpan[] table, MSpan s, long extent, long p, ScanSink sink, int free) {
+    private static long greyPointer(@Nullable MSpan[] table, MSpan s, long extent, long p, ScanSink sink,
+            boolean debugGccheckmark) {
         MSpan ps = Long.compareUnsigned(p - s.base, extent) < 0 ? s : spanOfPointer(table, p);
-        if (ps != null) {
-            greyInSpan(ps, p, sink, free);
+        if (ps == null) {
+            return 0;
         }
+        if (debugGccheckmark) {
+            return greyChecked(ps, p, sink, FREE_THROWS);
+        }
+        int idx = ps.objIndex(p);
+        if (!ps.tryMark(idx)) {
+            return 0;
+        }
+        if (SizeClasses.noscanOf(ps.spanclass)) {
+            return blackenNoscan(ps, idx, sink);
+        }
+        return ps.address(idx);
     }
 
     /**
@@ -160,16 +299,21 @@ final class FusedMark {
     static void greyIfWhite(@Nullable MSpan[] table, long p, ScanSink sink, int free) {
         MSpan s = spanOfPointer(table, p);
         if (s != null) {
-            greyInSpan(s, p, sink, free);
+            long g = greyChecked(s, p, sink, free);
+            if (g != 0) {
+                sink.grey(g);
+            }
         }
     }
 
     /**
-     * greyobject for {@code p} in span {@code s}, which is in use and holds p below its limit. A
-     * marked slot is allocated (sweep installs cleared mark bits), so only unmarked slots are
-     * tested against {@code free}, and objects allocated black during the mark never are.
+     * greyobject for {@code p} in span {@code s}, which is in use and holds p below its limit,
+     * under any {@code free} policy. A marked slot is allocated (sweep installs cleared mark
+     * bits), so only unmarked slots are tested against {@code free}, and objects allocated black
+     * during the mark never are. Returns the object to queue when this call greyed it, else 0
+     * (already marked, skipped, or pointer-free and blackened at once).
      */
-    private static void greyInSpan(MSpan s, long p, ScanSink sink, int free) {
+    private static long greyChecked(MSpan s, long p, ScanSink sink, int free) {
         int idx = s.objIndex(p);
         boolean marked;
         if (free == FREE_NOT_READ) {
@@ -178,7 +322,7 @@ final class FusedMark {
             marked = s.tryMarkAllocated(idx);
         } else {
             if (s.isMarked(idx)) {
-                return;
+                return 0;
             }
             if (s.isFree(idx)) {
                 throw Heap.markingFreeObject(p);
@@ -186,18 +330,22 @@ final class FusedMark {
             marked = s.tryMark(idx);
         }
         if (!marked) {
-            return;
+            return 0;
         }
-        if (!SizeClasses.noscanOf(s.spanclass)) {
-            sink.grey(s.address(idx));
-            return;
+        if (SizeClasses.noscanOf(s.spanclass)) {
+            return blackenNoscan(s, idx, sink);
         }
-        // Go's noscan fast path (span.spanclass.noscan()): black at once, never queued.
+        return s.address(idx);
+    }
+
+    /** Go's noscan fast path (span.spanclass.noscan()): the marked object is black at once, never queued. Returns 0. */
+    private static long blackenNoscan(MSpan s, int idx, ScanSink sink) {
         ObjectType t = s.typeAt(idx);
         if (t == null) {
             throw noType(s.address(idx));
         }
         sink.blacken(s.address(idx), t.sizeBytes());
+        return 0;
     }
 
     // The failures, out of line: their message building would otherwise be compiled into the

@@ -363,6 +363,14 @@ public final class Heap {
     }
 
     /**
+     * {@link #scanobject} that returns the last object it greys instead of handing it to the sink:
+     * see {@link FusedMark#scanobjectHeld}. Same threads and preconditions.
+     */
+    long scanobjectHeld(long b, ScanSink sink) {
+        return FusedMark.scanobjectHeld(h.pageSpans, b, sink, debugGccheckmark);
+    }
+
+    /**
      * Go's {@code shade} without the checkmark branch: if p points into an allocated object (interior
      * pointers included) that is not yet marked, mark it and hand it to sink. Any thread.
      */

@@ -105,6 +105,11 @@ final class HeapGcView extends HeapGcSupport {
     }
 
     @Override
+    public long scanobjectHeld(long b, ScanSink sink) {
+        return heap.scanobjectHeld(b, sink);
+    }
+
+    @Override
     public void shade(long p, ScanSink sink) {
         heap.shade(p, sink);
     }

@@ -330,6 +330,28 @@ final class MSpan {
     }
 
     /**
+     * {@link #tryMark} for two slots whose bits share one mark word ({@code i >>> 6 == j >>> 6}),
+     * with one atomic update: bit 0 of the result says this call set i's bit, bit 1 that it set
+     * j's (0 when j == i). The same outcome as tryMark(i) then tryMark(j) with nothing between
+     * them, which is how another marker sees it. Any thread.
+     */
+    int tryMarkPair(int i, int j) {
+        long[] bits = gcmarkBits;
+        int w = i >>> 6;
+        long mi = 1L << i;
+        long mj = 1L << j;
+        long old = bits[w];
+        while ((old | mi | mj) != old) {
+            long witness = (long) BITS.compareAndExchange(bits, w, old, old | mi | mj);
+            if (witness == old) {
+                return ((old & mi) == 0 ? 1 : 0) | ((old & mj) == 0 && j != i ? 2 : 0);
+            }
+            old = witness;
+        }
+        return 0;
+    }
+
+    /**
      * tryMark for a marker that has not checked the slot: an already marked object was allocated
      * (sweep takes fresh mark bits), so that case returns false at once; otherwise a free slot is
      * Go's "marking free object".

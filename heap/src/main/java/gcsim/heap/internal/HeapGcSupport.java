@@ -104,6 +104,15 @@ public abstract class HeapGcSupport {
      */
     public abstract int scanobject(long b, ScanSink sink);
 
+    /**
+     * {@link #scanobject} for a drain loop: the same marking in the same order, but the last
+     * object it greys (the one a LIFO gcWork pops next) is returned instead of handed to
+     * {@code sink.grey} (0 when none), and b's size goes to {@link ScanSink#scanned}. The caller
+     * owns the returned object: it counts it and scans or queues it before using its gcWork
+     * otherwise. Same threads and preconditions as scanobject.
+     */
+    public abstract long scanobjectHeld(long b, ScanSink sink);
+
     /** Go's shade: marks the white object p points into (if any) and hands it to sink. Any thread. */
     public abstract void shade(long p, ScanSink sink);
 

@@ -19,6 +19,12 @@ public interface ScanSink {
     void blacken(long obj, int sizeBytes);
 
     /**
+     * {@link HeapGcSupport#scanobjectHeld} scanned an object of {@code sizeBytes} bytes (the
+     * size {@link HeapGcSupport#scanobject} returns instead). The default ignores it.
+     */
+    default void scanned(int sizeBytes) {}
+
+    /**
      * The heap's memo for this sink's marker: the span of the object it scanned last (opaque
      * here; only the heap reads and writes it, and checks it before use), or null. A sink that
      * keeps none (the default) makes the heap look every scanned object up in its page table.
