@@ -220,6 +220,11 @@ public final class Collector implements AutoCloseable {
         beforeStartSemaHookForTest = hook;
     }
 
+    /** Whether close() has begun (it sets this first, then waits for a cycle in progress). Tests. */
+    boolean closedForTest() {
+        return closed;
+    }
+
     /**
      * Test seam (fault injection): {@code hook} runs on the mark worker holding
      * a suspended G just before it scans the stack, e.g. to deschedule it on a
@@ -406,7 +411,7 @@ public final class Collector implements AutoCloseable {
                 stress.cycleServed();
             }
             // The cycles goroutines' runtime.GC() asked for (gcTriggerCycle; forced).
-            runtimeGC.serveRequests(() -> closed || rt.hasExited(), startSema, () -> runCycle(true));
+            runtimeGC.serveRequests(() -> closed || rt.hasExited(), startSema, () -> runCycle(true) != null);
             HeapStats s = heap.stats();
             if (s.heapLive() >= s.gcTrigger()) {
                 runCycle(false);

@@ -206,21 +206,28 @@ final class RuntimeGC {
      * Runs the cycles goroutines' runtime.GC() asked for: gcStart with a gcTriggerCycle trigger,
      * re-tested under {@code startSema} (Go's work.startSema, held by every cycle) as Go does, so
      * a cycle someone else started meanwhile is not started twice; {@code runCycle} runs one
-     * ("(forced)" in gctrace: work.userForced). Each request is served after its cycle started,
-     * or was not needed. Once {@code stopped} (the collector closed, the process exited),
-     * requests stay unserved: each still counts as a running M, so the goroutines waiting for
-     * them are not reported as a deadlock while the process shuts down. The trigger thread.
+     * ("(forced)" in gctrace: work.userForced); it returns false when it started none because
+     * the collector was closed meanwhile. Each request is served after its cycle started, or was
+     * not needed. Once {@code stopped} (the collector closed, the process exited), requests stay
+     * unserved: each still counts as a running M, so the goroutines waiting for them are not
+     * reported as a deadlock while the process shuts down. That includes a request taken just
+     * before close() whose cycle then did not start: marking it served let checkdead find every
+     * goroutine asleep in GC() ("all goroutines are asleep - deadlock!" at the end of a run). The
+     * trigger thread.
      */
-    void serveRequests(BooleanSupplier stopped, ReentrantLock startSema, Runnable runCycle) {
+    void serveRequests(BooleanSupplier stopped, ReentrantLock startSema, BooleanSupplier runCycle) {
         for (Request r; !stopped.getAsBoolean() && (r = takeRequest()) != null; ) {
+            boolean served = true;
             rt.platform().lock(startSema);
             try {
                 if (triggerTest(r.cycle())) {
-                    runCycle.run();
+                    served = runCycle.getAsBoolean();
                 }
             } finally {
                 startSema.unlock();
-                served(r);
+                if (served) {
+                    served(r);
+                }
             }
         }
     }
