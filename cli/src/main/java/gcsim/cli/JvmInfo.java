@@ -1,6 +1,9 @@
 package gcsim.cli;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -12,7 +15,8 @@ import java.util.List;
  *
  * @param version {@link Runtime#version()} as text, e.g. {@code 17.0.15+6-Debian-1deb12u1}
  * @param stoppedPathCompiled whether the JVM was started with the launcher's compile commands file
- *     (the last {@code -XX:CompileCommandFile=} option names it; HotSpot reads only the last)
+ *     (the last {@code -XX:CompileCommandFile=} option names it, HotSpot reads only the last, and
+ *     it exists: HotSpot says nothing of a missing one)
  */
 record JvmInfo(String version, boolean stoppedPathCompiled) {
     /** The compile commands file's name (cli/src/main/jvm/; the launcher passes its path). */
@@ -32,6 +36,15 @@ record JvmInfo(String version, boolean stoppedPathCompiled) {
                 file = a.substring(OPTION.length());
             }
         }
-        return new JvmInfo(version, file != null && file.endsWith(COMPILE_COMMANDS_FILE));
+        return new JvmInfo(version, file != null && file.endsWith(COMPILE_COMMANDS_FILE) && isFile(file));
+    }
+
+    /** Whether {@code path} names a readable file (HotSpot skips a missing one silently). */
+    private static boolean isFile(String path) {
+        try {
+            return Files.isReadable(Path.of(path));
+        } catch (InvalidPathException e) {
+            return false;
+        }
     }
 }

@@ -53,7 +53,7 @@ class StoppedPathCompileCommandsTest {
 
     @Test
     void theJsonSaysWhetherTheFileWasPassed() {
-        String path = "-XX:CompileCommandFile=/repo/cli/src/main/jvm/" + JvmInfo.COMPILE_COMMANDS_FILE;
+        String path = "-XX:CompileCommandFile=" + FILE.toAbsolutePath();
         assertThat(JvmInfo.of("17", List.of("-Xmx1g", path)).stoppedPathCompiled()).isTrue();
         assertThat(JvmInfo.of("17", List.of("-Xmx1g")).stoppedPathCompiled()).isFalse();
         // HotSpot reads the last one only: a user's own file in JAVA_OPTS replaces the policy.
@@ -61,6 +61,9 @@ class StoppedPathCompileCommandsTest {
                 .isFalse();
         assertThat(JvmInfo.of("17", List.of("-XX:CompileCommandFile=/tmp/mine.txt", path)).stoppedPathCompiled())
                 .isTrue();
+        // A missing file (HotSpot skips it silently) is not the policy.
+        String missing = "-XX:CompileCommandFile=/nonexistent/cli/src/main/jvm/" + JvmInfo.COMPILE_COMMANDS_FILE;
+        assertThat(JvmInfo.of("17", List.of(missing)).stoppedPathCompiled()).isFalse();
     }
 
     /** One message per bad line ("line N: ..."); empty when the file is as it must be. */
