@@ -63,6 +63,11 @@ final class GcWork extends GcWorkPadding implements ScanSink {
      * Only the heap interprets it, and it checks the span is still in use before trusting it.
      */
     private @Nullable Object scanSpan;
+    /**
+     * The words {@link #prefetch} was given, folded together: written so that the heap's early
+     * load of the next object (Go's {@code sys.Prefetch}) is not dropped by the JIT; never read.
+     */
+    private long prefetched;
 
     GcWork(WorkPool pool) {
         this.pool = pool;
@@ -128,6 +133,12 @@ final class GcWork extends GcWorkPadding implements ScanSink {
     @Override
     public void scanSpan(Object span) {
         scanSpan = span;
+    }
+
+    /** greyobject's {@code sys.Prefetch(obj)} as the heap does it: keeps the load it made (see ScanSink). */
+    @Override
+    public void prefetch(long word) {
+        prefetched ^= word;
     }
 
     /** The heap's scanobjectHeld scanned an object of that size: scanobject's accounting. */

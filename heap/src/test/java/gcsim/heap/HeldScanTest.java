@@ -56,6 +56,13 @@ class HeldScanTest {
         public void scanned(int sizeBytes) {
             bytes += sizeBytes;
         }
+
+        final List<Long> prefetched = new ArrayList<>();
+
+        @Override
+        public void prefetch(long word) {
+            prefetched.add(word);
+        }
     }
 
     /** gcDrain before: pop, scanobject (which pushes everything it greys). */
@@ -236,6 +243,29 @@ class HeldScanTest {
         assertThat(heap.scanobjectHeld(right, sink)).isZero();
         assertThat(sink.black).containsExactly(leaf);
         assertThat(sink.grey).containsExactly(right);
+    }
+
+    /**
+     * Go's greyobject prefetches the object it queues; the heap loads the first word of the object
+     * scanned next (the pair's held one) before the mark and hands it to the sink, which keeps
+     * the load alive. The word it hands over is that object's, read before the scan of it.
+     */
+    @Test
+    void thePairsHeldObjectIsLoadedAheadAsGoPrefetchesIt() {
+        Heap heap = new Heap(HeapConfig.of(1));
+        MCache c = heap.mcache(0);
+        long parent = heap.allocate(c, NODE);
+        long left = heap.allocate(c, NODE);
+        long right = heap.allocate(c, NODE);
+        long grandchild = heap.allocate(c, NODE);
+        heap.writeWord(parent, left);
+        heap.writeWord(parent + 8, right);
+        heap.writeWord(left, grandchild); // the word the early load reads
+        heap.tryMark(parent);
+
+        Lifo sink = new Lifo();
+        assertThat(heap.scanobjectHeld(parent, sink)).isEqualTo(left);
+        assertThat(sink.prefetched).containsExactly(grandchild);
     }
 
     @Test

@@ -25,6 +25,14 @@ public interface ScanSink {
     default void scanned(int sizeBytes) {}
 
     /**
+     * The first word of the object the marker scans next, loaded early as Go's greyobject
+     * prefetches the object it queues ({@code sys.Prefetch(obj)}; Java has none). A sink that
+     * keeps it (the collector's gcWork: one plain store) makes the JIT keep the load; the
+     * default drops it, and with it the load.
+     */
+    default void prefetch(long word) {}
+
+    /**
      * The heap's memo for this sink's marker: the span of the object it scanned last (opaque
      * here; only the heap reads and writes it, and checks it before use), or null. A sink that
      * keeps none (the default) makes the heap look every scanned object up in its page table.
