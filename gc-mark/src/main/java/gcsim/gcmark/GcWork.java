@@ -141,7 +141,7 @@ final class GcWork extends GcWorkPadding implements ScanSink {
         prefetched ^= word;
     }
 
-    /** The heap's scanobjectHeld scanned an object of that size: scanobject's accounting. */
+    /** An object of that size was scanned (scanobject's accounting; the heap's scanobjectHeld calls it too). */
     @Override
     public void scanned(int sizeBytes) {
         bytesMarked += sizeBytes;

@@ -145,9 +145,7 @@ final class Marking {
     void scanobject(long b, GcWork gcw) {
         if (!checkmark) {
             // The fused heap path: one span lookup per object and per pointer, words read in place.
-            int n = heapGc.scanobject(b, gcw);
-            gcw.bytesMarked += n;
-            gcw.scanWork += n;
+            gcw.scanned(heapGc.scanobject(b, gcw));
             return;
         }
         ObjectType t = heap.typeOf(b);
@@ -156,8 +154,7 @@ final class Marking {
             long slot = b + ((long) w << 3);
             shade(heap.readWord(slot), b, gcw);
         }
-        gcw.bytesMarked += t.sizeBytes();
-        gcw.scanWork += t.sizeBytes();
+        gcw.scanned(t.sizeBytes());
     }
 
     /**
