@@ -18,8 +18,9 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * needs no lock; a few small objects per cycle, nothing proportional to goroutines or heap.
  *
  * <p>Cost: {@link #begin} and {@link #end} allocate nothing and call nothing but the clock: they
- * run with the world stopped, once per cycle, in code the JIT never compiles, where each
- * allocation or first call of a method costs about a microsecond. The steps are kept in fixed
+ * run with the world stopped, once per cycle, in code HotSpot interprets for hundreds of cycles
+ * unless the launcher's compile commands compile it (docs/benchmarks.md, "The stopped path
+ * compiled"), and interpreted each allocation or first call of a method costs about a microsecond. The steps are kept in fixed
  * arrays and become {@link CycleRecord.Step}s in {@link #take}, after the restart.
  */
 final class PauseBreakdown {

@@ -59,8 +59,9 @@ final class MHeap {
     /**
      * Go's mheap_.pagesSwept: pages swept this cycle, added by every sweeper and zeroed by
      * gcSweep. One atomic word, as Go's ({@code atomic.Xadd64}): a LongAdder's reset walks its
-     * cells through VarHandles, which cost about 10 µs in the once-per-cycle, never-compiled
-     * gcSweep with the world stopped.
+     * cells through VarHandles, JDK code that a once-per-cycle caller leaves interpreted; it cost
+     * about 10 µs of gcSweep, with the world stopped, once the rest of the stopped path was
+     * compiled.
      */
     final AtomicLong pagesSwept = new AtomicLong();
     final LongAdder nfree = new LongAdder();
