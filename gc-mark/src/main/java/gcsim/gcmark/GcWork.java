@@ -22,10 +22,12 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * mark termination must not start: {@code gcMarkDone} disposes every gcWork
  * first. Methods throw Go's {@code throw} messages on broken invariants.
  *
- * <p>Layout: the marker writes its gcWork's counts and buffer index for every
- * object, so two gcWorks must not share a cache line; see {@link GcWorkPadding}.
+ * <p>Layout: the marker writes its gcWork's counts and buffer index for every object, so nothing
+ * another marker touches may share a cache line with them: 128 bytes of padding before the fields
+ * ({@link GcWorkPadding}) and 128 after ({@link TailPadded}, the only kind there is; made by
+ * {@link #create}). gcsim only: Go's gcWork is embedded in its P, a large separate allocation.
  */
-final class GcWork extends GcWorkPadding implements ScanSink {
+abstract sealed class GcWork extends GcWorkPadding implements ScanSink permits GcWork.TailPadded {
     private static final long[] NO_OBJ = new long[0];
 
     private final WorkPool pool;
@@ -69,8 +71,34 @@ final class GcWork extends GcWorkPadding implements ScanSink {
      */
     private long prefetched;
 
-    GcWork(WorkPool pool) {
+    private GcWork(WorkPool pool) {
         this.pool = pool;
+    }
+
+    /** A gcWork taking buffers from {@code pool}, padded on both sides (see Layout above). */
+    static GcWork create(WorkPool pool) {
+        return new TailPadded(pool);
+    }
+
+    /**
+     * The 128 bytes after a gcWork's fields (the JVM lays out a subclass's fields after its
+     * superclass's, and only longs here, which no hole under 8 bytes in gcWork's own layout can
+     * take). Without them, whatever the Java heap put next shared a line with the counts the
+     * marker writes per object: with two markers at 2 Ps the WorkPool (whose {@code nfull} every
+     * marker reads per object, gcDrain's {@code work.full == 0}) was seen right after a gcWork's
+     * fields, and G1 moves objects, so which neighbour a run got changed from run to run and
+     * within one: the two-worker runs were bimodal (one marker at 60-80 ns per object, the other
+     * at 30, where both mark at about 20 when nothing shares their lines). GcWorkLayoutTest
+     * checks the offsets.
+     */
+    @SuppressWarnings("unused") // padding: never read
+    static final class TailPadded extends GcWork {
+        private long q00, q01, q02, q03, q04, q05, q06, q07;
+        private long q08, q09, q10, q11, q12, q13, q14, q15;
+
+        private TailPadded(WorkPool pool) {
+            super(pool);
+        }
     }
 
     private void init() {

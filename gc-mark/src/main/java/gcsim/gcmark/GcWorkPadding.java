@@ -1,8 +1,9 @@
 package gcsim.gcmark;
 
 /**
- * Room in front of a {@link GcWork}'s fields so that two gcWorks never share a cache line
- * (gcsim only: Go's gcWork is embedded in its P, a large separate allocation). The collector
+ * Room in front of a {@link GcWork}'s fields so that no other object shares a cache line with
+ * them ({@link GcWork.TailPadded} is the room after them; gcsim only: Go's gcWork is embedded
+ * in its P, a large separate allocation). The collector
  * makes its Ps' gcWorks one after another, so they sit next to each other in the Java heap; the
  * marker writes its gcWork's counts and buffer index for every object, and two markers on two
  * cores writing neighbouring lines (the hardware fetches lines in 128-byte pairs) made each
@@ -10,7 +11,7 @@ package gcsim.gcmark;
  * superclass's fields before its subclass's, so these 128 bytes come first in every gcWork and
  * keep its fields at least that far from the previous object's. The int fills the 4-byte hole
  * after the object header, where the JVM would otherwise put one of gcWork's int fields (its
- * buffer index, the hottest): checked with the fields' offsets.
+ * buffer index, the hottest): GcWorkLayoutTest checks the fields' offsets.
  */
 @SuppressWarnings("unused") // padding: never read
 abstract class GcWorkPadding {

@@ -17,6 +17,6 @@ final class StandaloneBarrier extends BenchmarkSupport {
 
     @Override
     public void installStandaloneBarrier() {
-        heap.gc().setWriteBarrier(new Barrier(Marking.normal(heap), new GcWork[0], new GcWork(new WorkPool())));
+        heap.gc().setWriteBarrier(new Barrier(Marking.normal(heap), new GcWork[0], GcWork.create(new WorkPool())));
     }
 }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class GcWorkTest {
     @Test
     void lifoWithinABufferAndEmptyWhenDrained() {
-        GcWork w = new GcWork(new WorkPool());
+        GcWork w = GcWork.create(new WorkPool());
         assertThat(w.empty()).isTrue();
         assertThat(w.tryGet()).isZero();
         w.put(8);
@@ -30,26 +30,26 @@ class GcWorkTest {
     @Test
     void overflowingBothBuffersPublishesAFullBufferToThePool() {
         WorkPool pool = new WorkPool();
-        GcWork w = new GcWork(pool);
+        GcWork w = GcWork.create(pool);
         for (int i = 1; i <= 2 * Workbuf.CAPACITY + 1; i++) {
             w.put(i * 8L);
         }
         assertThat(w.flushedWork).isTrue();
         assertThat(pool.fullIsEmpty()).isFalse();
         // Another worker can take the published work.
-        GcWork thief = new GcWork(pool);
+        GcWork thief = GcWork.create(pool);
         assertThat(thief.tryGet()).isNotZero();
     }
 
     @Test
     void disposeReturnsCachedWorkToTheFullList() {
         WorkPool pool = new WorkPool();
-        GcWork w = new GcWork(pool);
+        GcWork w = GcWork.create(pool);
         w.put(64);
         w.dispose();
         assertThat(w.empty()).isTrue();
         assertThat(w.flushedWork).isTrue();
-        assertThat(new GcWork(pool).tryGet()).isEqualTo(64);
+        assertThat(GcWork.create(pool).tryGet()).isEqualTo(64);
         assertThat(pool.fullIsEmpty()).isTrue();
         pool.checkAllEmpty();
     }
@@ -57,14 +57,14 @@ class GcWorkTest {
     @Test
     void balanceHandsOffHalfOfABusyBuffer() {
         WorkPool pool = new WorkPool();
-        GcWork w = new GcWork(pool);
+        GcWork w = GcWork.create(pool);
         for (int i = 1; i <= 10; i++) {
             w.put(i * 8L);
         }
         w.balance();
         assertThat(pool.fullIsEmpty()).isFalse();
         long fromThief = 0;
-        GcWork thief = new GcWork(pool);
+        GcWork thief = GcWork.create(pool);
         for (long p; (p = thief.tryGetFast()) != 0 || (p = thief.tryGet()) != 0; ) {
             fromThief++;
         }
@@ -106,7 +106,7 @@ class GcWorkTest {
             int id = t;
             Thread th = new Thread(() -> {
                 try {
-                    GcWork w = new GcWork(pool);
+                    GcWork w = GcWork.create(pool);
                     start.await();
                     for (int i = 0; i < perWorker; i++) {
                         long ptr = (long) (id * perWorker + i + 1) << 3;
@@ -136,7 +136,7 @@ class GcWorkTest {
         }
         assertThat(failures).isEmpty();
         // Whatever a worker disposed after others stopped stealing is still in the pool.
-        GcWork sweeper = new GcWork(pool);
+        GcWork sweeper = GcWork.create(pool);
         while (take(sweeper, seen, consumed)) {
             // drain
         }

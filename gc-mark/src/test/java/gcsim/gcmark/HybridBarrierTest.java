@@ -25,8 +25,8 @@ class HybridBarrierTest {
     private final Heap heap = new Heap(HeapConfig.of(1));
     private final MCache c = heap.mcache(0);
     private final Marking marking = Marking.normal(heap);
-    private final GcWork perP = new GcWork(new WorkPool());
-    private final GcWork shared = new GcWork(new WorkPool());
+    private final GcWork perP = GcWork.create(new WorkPool());
+    private final GcWork shared = GcWork.create(new WorkPool());
     private final Barrier barrier = new Barrier(marking, new GcWork[] {perP}, shared);
 
     private static Set<Long> drainAll(GcWork gcw) {

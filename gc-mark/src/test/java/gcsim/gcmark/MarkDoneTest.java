@@ -216,8 +216,8 @@ class MarkDoneTest {
         gcsim.heap.Heap heap = new gcsim.heap.Heap(gcsim.heap.HeapConfig.of(2));
         gcsim.goroutines.Sched rt = new gcsim.goroutines.Sched(SchedConfig.of(2).withSysmon(false));
         WorkPool pool = new WorkPool();
-        GcWork[] perP = {new GcWork(pool), new GcWork(pool)};
-        GcWork shared = new GcWork(pool);
+        GcWork[] perP = {GcWork.create(pool), GcWork.create(pool)};
+        GcWork shared = GcWork.create(pool);
         Barrier barrier = new Barrier(Marking.normal(heap), perP, shared);
         MarkDone markDone = new MarkDone(rt.gcSupport(), barrier, perP, shared);
         markDone.skipWbBufFlushForTest = skipFlush;

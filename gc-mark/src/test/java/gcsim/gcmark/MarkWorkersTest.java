@@ -200,7 +200,7 @@ class MarkWorkersTest {
                     Thread.onSpinWait();
                 }
                 try {
-                    roots.markroot(w, Marking.normal(heap), new GcWork(new WorkPool()), w.baseStacks + other,
+                    roots.markroot(w, Marking.normal(heap), GcWork.create(new WorkPool()), w.baseStacks + other,
                             CycleWork.latencyHistogram());
                 } finally {
                     if (dance) {
@@ -254,7 +254,7 @@ class MarkWorkersTest {
         AtomicReference<String> seen = new AtomicReference<>();
         GoCode selfScan = (mp, gp) -> {
             CycleWork work = CycleWork.of(rt, 0, new gcsim.goroutines.Chan[0], new G[] {gp}, 0);
-            GcWork gcw = new GcWork(new WorkPool());
+            GcWork gcw = GcWork.create(new WorkPool());
             roots.scanHookForTest = g -> seen.set(g == gp ? "status " + readgstatus(g) : "other");
             roots.markroot(work, Marking.normal(heap), gcw, work.baseStacks, CycleWork.latencyHistogram());
             assertThat(readgstatus(gp)).as("running again after its own scan").isEqualTo(G_RUNNING);

@@ -44,7 +44,7 @@ class MarkingTest {
         long[] roots = {objs[rnd.nextInt(n)], objs[rnd.nextInt(n)], objs[rnd.nextInt(n)]};
 
         Marking m = Marking.normal(heap);
-        GcWork gcw = new GcWork(new WorkPool());
+        GcWork gcw = GcWork.create(new WorkPool());
         for (long r : roots) {
             m.shade(r, 0, gcw);
         }
@@ -72,7 +72,7 @@ class MarkingTest {
         heap.gc().tryMark(b);
 
         Marking check = Marking.checkmark(heap, new CheckmarkPaths(slot -> slot == 0x1000 ? "global g0" : null));
-        GcWork gcw = new GcWork(new WorkPool());
+        GcWork gcw = GcWork.create(new WorkPool());
         check.scanRootSlot(0x1000, a, gcw);
         assertThatThrownBy(() -> drain(check, gcw))
                 .isInstanceOf(GoThrow.class)
@@ -90,7 +90,7 @@ class MarkingTest {
         long a = heap.allocate(c, NODE);
         long b = heap.allocate(c, LEAF);
         heap.writeWord(a, b);
-        GcWork gcw = new GcWork(new WorkPool());
+        GcWork gcw = GcWork.create(new WorkPool());
         Marking normal = Marking.normal(heap);
         normal.shade(a, 0, gcw);
         drain(normal, gcw);
@@ -105,7 +105,7 @@ class MarkingTest {
     void conservativeWordsOnlyKeepRealObjectsAlive() {
         Heap heap = new Heap(HeapConfig.of(1));
         long a = heap.allocate(heap.mcache(0), LEAF);
-        GcWork gcw = new GcWork(new WorkPool());
+        GcWork gcw = GcWork.create(new WorkPool());
         Marking m = Marking.normal(heap);
         m.scanConservativeWord(0x2000, 12345, gcw); // a scalar that is no heap address
         m.scanConservativeWord(0x2008, a + 8, gcw); // an interior pointer

@@ -34,8 +34,8 @@ class WbBufTest {
 
     private final Heap heap = new Heap(HeapConfig.of(1));
     private final MCache c = heap.mcache(0);
-    private final GcWork perP = new GcWork(new WorkPool());
-    private final GcWork shared = new GcWork(new WorkPool());
+    private final GcWork perP = GcWork.create(new WorkPool());
+    private final GcWork shared = GcWork.create(new WorkPool());
 
     private static Set<Long> drainAll(GcWork gcw) {
         Set<Long> grey = new HashSet<>();
@@ -138,7 +138,7 @@ class WbBufTest {
     void theBrokenHalvesRecordNilInsteadOfTheirPointer() throws Exception {
         Barrier noDeletion = new Barrier(Marking.normal(heap), new GcWork[] {perP}, shared,
                 Set.of(ProtocolPiece.DELETION_BARRIER), 8);
-        Barrier noInsertion = new Barrier(Marking.normal(heap), new GcWork[] {new GcWork(new WorkPool())}, shared,
+        Barrier noInsertion = new Barrier(Marking.normal(heap), new GcWork[] {GcWork.create(new WorkPool())}, shared,
                 Set.of(ProtocolPiece.INSERTION_BARRIER), 8);
         long holder = heap.allocate(c, NODE);
         long old = heap.allocate(c, NODE);
