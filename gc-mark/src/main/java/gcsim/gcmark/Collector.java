@@ -751,12 +751,16 @@ public final class Collector implements AutoCloseable {
             throw new gcsim.base.GoThrow("work.full != 0");
         }
         pauses.end("checks");
-        for (GcWork gcw : perP) {
+        long[] greyedByP = new long[perP.length];
+        for (int p = 0; p < perP.length; p++) {
+            GcWork gcw = perP[p];
+            greyedByP[p] = gcw.objectsMarked;
             work.objectsMarked.addAndGet(gcw.objectsMarked);
             work.bytesMarked.addAndGet(gcw.bytesMarked);
             gcw.objectsMarked = 0;
             gcw.bytesMarked = 0;
         }
+        work.objectsGreyedByP = greyedByP;
         // Go's gcMark: memstats.heap_marked = work.bytesMarked, which includes what
         // gcmarknewobject counted and what the write barrier marked (here: also the barrier's
         // shared gcWork of threads without a P). O(Ps), nothing proportional to the heap.
@@ -859,7 +863,7 @@ public final class Collector implements AutoCloseable {
         long sweepTermCpu = (c.tMark - c.tSweepTerm) * procs;
         long markTermCpu = (c.tEnd - c.tMarkTerm) * procs;
         long assistCpu = assist.takeAssistNanos();
-        CycleRecord.MarkWorkers workers = controller.takeCycle();
+        CycleRecord.MarkWorkers workers = controller.takeCycle(work.objectsGreyedByP);
         long bgCpu = workers.dedicatedNanos() + workers.fractionalNanos();
         long elapsed = Math.max(c.tEnd - initNanos, 1);
         gcCpuNanosTotal += sweepTermCpu + markTermCpu + assistCpu + bgCpu;
