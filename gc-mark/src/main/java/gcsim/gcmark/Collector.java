@@ -796,9 +796,9 @@ public final class Collector implements AutoCloseable {
      * gopanic prints "panic: " and the value and throws "panic on system stack": that is the
      * GoThrow here, the print line and the panic line its runtimePrint.
      *
-     * <p>Deliberate differences: Go prints {@code hex(work.full)}, the lfstack head word; our
-     * list has no address, so the hex number is the count of full buffers (0 exactly when Go's
-     * word is 0). Go's root kinds are data, BSS, spans and stacks; ours are data/bss blocks (one
+     * <p>{@code full=} is {@code hex(work.full)}, the lfstack's head word, as Go prints it (here
+     * the top buffer's push count and number, where Go packs its address; 0 exactly when the list
+     * is empty). Deliberate differences: Go's root kinds are data, BSS, spans and stacks; ours are data/bss blocks (one
      * kind, printed as nDataRoots, nBSSRoots=0), no span roots, and stack jobs. The cycle's
      * thread, world stopped.
      */
@@ -807,7 +807,7 @@ public final class Collector implements AutoCloseable {
         if (!pool.fullIsEmpty() || next < work.markrootJobs) {
             int nStackRoots = work.markrootJobs - work.baseStacks;
             throw new gcsim.base.GoThrow("panic on system stack",
-                    "runtime: full=0x" + Long.toHexString(pool.fullCount()) + " next=" + next
+                    "runtime: full=0x" + Long.toHexString(pool.fullWord()) + " next=" + next
                             + " jobs=" + work.markrootJobs + " nDataRoots=" + work.nDataRoots
                             + " nBSSRoots=0 nSpanRoots=0 nStackRoots=" + nStackRoots + "\n"
                             + "panic: " + NON_EMPTY_MARK_QUEUE);

@@ -20,6 +20,19 @@ final class Workbuf {
     final long[] obj = new long[CAPACITY];
     int nobj;
 
+    // Go's lfnode header (lfstack.go), for the pool's two lock-free stacks.
+    /** This buffer's number in its pool, which the stacks' head words hold (Go: its address). */
+    final int id;
+    /** Go's lfnode.next: the head word under this buffer while it is on a stack (0: the bottom). */
+    volatile long next;
+    /** Go's lfnode.pushcnt: the times it was pushed, packed into the head word against ABA. */
+    int pushcnt;
+
+    /** A buffer numbered {@code id} by its {@link WorkPool} (only the pool makes buffers). */
+    Workbuf(int id) {
+        this.id = id;
+    }
+
     boolean isFull() {
         return nobj == CAPACITY;
     }

@@ -38,13 +38,15 @@ class MarkTerminationCheckTest {
                         assertThat(t.runtimePrint()).isNotEmpty();
                         List<String> lines = t.runtimePrint().lines().toList();
                         assertThat(lines).hasSize(2);
-                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("runtime: full=0x1 next=(\\d+)"
+                        java.util.regex.Matcher m = java.util.regex.Pattern.compile("runtime: full=0x([0-9a-f]+) next=(\\d+)"
                                 + " jobs=(\\d+) nDataRoots=\\d+ nBSSRoots=0 nSpanRoots=0 nStackRoots=\\d+")
                                 .matcher(lines.get(0));
                         assertThat(m.matches()).as(lines.get(0)).isTrue();
+                        // hex(work.full): the lfstack's head word, non-zero with the buffer on it.
+                        assertThat(Long.parseUnsignedLong(m.group(1), 16)).as("work.full").isNotZero();
                         // Every root job was claimed (workers overshoot next, as Go's Xadd does): only
                         // the queued buffer makes it fire.
-                        assertThat(Long.parseLong(m.group(1))).isGreaterThanOrEqualTo(Long.parseLong(m.group(2)));
+                        assertThat(Long.parseLong(m.group(2))).isGreaterThanOrEqualTo(Long.parseLong(m.group(3)));
                         assertThat(lines.get(1)).isEqualTo("panic: non-empty mark queue after concurrent mark");
                     });
             assertThat(calls).hasValue(2);
