@@ -165,9 +165,9 @@ public final class Collector implements AutoCloseable {
         int procs = rt.allp().length;
         this.perP = new GcWork[procs];
         for (int i = 0; i < procs; i++) {
-            perP[i] = GcWork.create(pool);
+            perP[i] = GcWork.create(pool, rt.config().goVersion());
         }
-        this.shared = GcWork.create(pool);
+        this.shared = GcWork.create(pool, rt.config().goVersion());
         this.marking = Marking.normal(heap);
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
         heapGc.setDebugGccheckmark(config.checkmark());
@@ -828,7 +828,7 @@ public final class Collector implements AutoCloseable {
         checkmarkLatencies.reset();
         CycleWork work = new CycleWork(rt, cycle.chans, cycle.tstart, false, checkmarkLatencies);
         work.gcMarkRootPrepare(cycle.nDataRoots, allgs, rt.liveGs());
-        GcWork gcw = GcWork.create(pool);
+        GcWork gcw = GcWork.create(pool, rt.config().goVersion());
         for (int i = 0; i < work.markrootJobs; i++) {
             work.markrootNext.incrementAndGet();
             roots.markroot(work, check, gcw, i, checkmarkLatencies);

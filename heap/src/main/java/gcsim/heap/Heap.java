@@ -354,12 +354,12 @@ public final class Heap {
 
     /**
      * Go's {@code scanobject} for the marker's hot path, fused with {@code findObject} and
-     * {@code greyobject}: see {@link FusedMark#scanobject}. Returns the bytes scanned (the type's
-     * size). Any number of marking threads, each with its own sink; {@code b} must be an
-     * allocated, marked object. Not for checkmark mode.
+     * {@code greyobject}: see {@link FusedMark#scanobject}. b's size and ptrdata go to
+     * {@link ScanSink#scanned}. Any number of marking threads, each with its own sink; {@code b}
+     * must be an allocated, marked object. Not for checkmark mode.
      */
-    int scanobject(long b, ScanSink sink) {
-        return FusedMark.scanobject(h.pageSpans, b, sink, debugGccheckmark);
+    void scanobject(long b, ScanSink sink) {
+        FusedMark.scanobject(h.pageSpans, b, sink, debugGccheckmark);
     }
 
     /**

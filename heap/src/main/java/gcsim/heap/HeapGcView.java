@@ -100,8 +100,8 @@ final class HeapGcView extends HeapGcSupport {
     }
 
     @Override
-    public int scanobject(long b, ScanSink sink) {
-        return heap.scanobject(b, sink);
+    public void scanobject(long b, ScanSink sink) {
+        heap.scanobject(b, sink);
     }
 
     @Override
