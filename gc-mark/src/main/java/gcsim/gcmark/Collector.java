@@ -604,8 +604,20 @@ public final class Collector implements AutoCloseable {
         }
         rt.stackAllocator().setGcRunning(true);
         long heapLive = heap.heapLive();
-        assist.enable(new Assist.Mark(work, roots, marking, pool), heapLive, heap.heapGoal(),
-                Math.max(heap.heapMarked(), heapLive / 2));
+        long heapGoal = heap.heapGoal();
+        // go1.14's revise as startCycle runs it (gcController.scanWork = 0): the scan work
+        // expected is heap_scan's steady-state live share, heap_scan * 100 / (100 + GOGC); past
+        // the soft goal, all of heap_scan by 1.1 x the goal (maxOvershoot). From go1.18 the
+        // pacer's expectation replaces it (Assist.enable).
+        long heapScan = heap.heapScan();
+        int gcpercent = heap.config().gogc() < 0 ? 100000 : heap.config().gogc();
+        long scanWorkExpected = (long) (heapScan * 100.0 / (100 + gcpercent));
+        if (heapLive > heapGoal && !assist.pacer().countsRoots()) {
+            heapGoal = (long) (heapGoal * 1.1);
+            scanWorkExpected = heapScan;
+        }
+        work.heapScanWorkAtStart = assist.pacer().heapScanWork();
+        assist.enable(new Assist.Mark(work, roots, marking, pool), heapLive, heapGoal, scanWorkExpected);
         heapGc.setWriteBarrier(barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
         // here the heap asks this flag. --break allocate-black (never Go): new objects
@@ -751,11 +763,15 @@ public final class Collector implements AutoCloseable {
             throw new gcsim.base.GoThrow("work.full != 0");
         }
         pauses.end("checks");
+        // Go's gcWork.dispose folds scanWork into gcController.scanWork too (drains flushed theirs).
+        long scanWork = assist.pacer().heapScanWork() - work.heapScanWorkAtStart;
         for (GcWork gcw : perP) {
             work.objectsMarked.addAndGet(gcw.objectsMarked);
             work.bytesMarked.addAndGet(gcw.bytesMarked);
+            scanWork += gcw.scanWork;
             gcw.objectsMarked = 0;
             gcw.bytesMarked = 0;
+            gcw.scanWork = 0;
         }
         // Go's gcMark: memstats.heap_marked = work.bytesMarked, which includes what
         // gcmarknewobject counted and what the write barrier marked (here: also the barrier's
@@ -778,6 +794,8 @@ public final class Collector implements AutoCloseable {
         // flushed here: what they cached was counted in the old heap_live, which this replaces,
         // and those spans are stale once the sweep starts (uncacheSpan then leaves heap_live
         // alone). They are flushed per P after the world restarts (flushMCachesPerP).
+        // go1.14's gcMark: memstats.heap_scan = uint64(gcController.scanWork) (go1.14's pacer reads it).
+        heapGc.setHeapScan(scanWork);
         heapGc.setHeapMarked(heapMarked);
         pauses.begin();
         heapGc.gcSweep();

@@ -104,6 +104,12 @@ final class CycleWork {
     final AtomicLong stackJobNanos = new AtomicLong();
     final AtomicLong objectsMarked = new AtomicLong();
     final AtomicLong bytesMarked = new AtomicLong();
+    /**
+     * The pacer's heap scan work counter when gcStart enabled the mark: go1.14's startCycle zeroes
+     * gcController.scanWork, gcsim's go1.14 counter runs on, so mark termination takes the
+     * difference (the cycle's scan work, heap_scan's new value). The cycle thread, world stopped.
+     */
+    long heapScanWorkAtStart;
 
     /** Root jobs for exactly {@code gs} (tests): all counted alive, a fresh histogram. */
     static CycleWork of(Sched rt, int nDataRoots, Chan[] chans, G[] gs, long tstart) {

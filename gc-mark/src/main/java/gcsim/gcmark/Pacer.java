@@ -38,7 +38,8 @@ import java.util.function.LongSupplier;
  * goexit0, copystack, per P with 8 KiB slack); here {@link #startCycle} sums the live goroutines'
  * stacks with the world stopped (go1.18+ only; O(goroutines) in that pause). As gcsim's go1.14
  * assist ratio, the ratio is computed once when the cycle starts (no revise during the cycle), so
- * revise's extrapolation to {@code maxScanWork} never applies; {@code heapScan} is not modelled.
+ * revise's extrapolation to {@code maxScanWork} never applies; go1.18's {@code heapScan} is not
+ * modelled (go1.14's heap_scan is: {@code Heap.heapScan}).
  * Under go1.14 nothing here is called but {@link #addHeapScanWork}, which only counts.
  *
  * <p>Threads: {@link #startCycle} and {@link #endCycle} with the world stopped (gcStart's assist
@@ -167,6 +168,14 @@ final class Pacer implements PacerHook {
         long n = Math.min(Globals.rootBlockBytes, size - (long) block * Globals.rootBlockBytes);
         globalsScanWork.addAndGet(n);
         return n;
+    }
+
+    /**
+     * The heap scan work flushed so far: this cycle's from go1.18 (startCycle resets it); under
+     * go1.14 never reset, read as a difference (CycleWork.heapScanWorkAtStart). Any thread.
+     */
+    long heapScanWork() {
+        return heapScanWork.get();
     }
 
     /** Heap scan work flushed by a drain (Go's gcController.heapScanWork). Any marking thread. */

@@ -90,6 +90,11 @@ final class HeapGcView extends HeapGcSupport {
     }
 
     @Override
+    public void setHeapScan(long scanWork) {
+        heap.setHeapScan(scanWork);
+    }
+
+    @Override
     public void setHeapMarked(long bytesMarked) {
         heap.setHeapMarked(bytesMarked);
     }

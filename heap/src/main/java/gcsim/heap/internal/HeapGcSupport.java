@@ -82,6 +82,14 @@ public abstract class HeapGcSupport {
     /** Go's flushallmcaches: every P's mcache returns its cached spans. World stopped. */
     public abstract void flushMCaches();
 
+    /**
+     * Mark termination's heap_scan update (go1.14's gcMark: {@code memstats.heap_scan =
+     * gcController.scanWork}): {@code scanWork} is the cycle's scan work done by the drains; the
+     * heap adds the ptrdata of the objects allocated black and drops the mcaches' unflushed
+     * local_scan. World stopped.
+     */
+    public abstract void setHeapScan(long scanWork);
+
     /** Mark termination's heap_marked update and the next goal and trigger. World stopped. */
     public abstract void setHeapMarked(long bytesMarked);
 
