@@ -231,7 +231,8 @@ public final class JsonReport {
      * Beyond the contract: the background mark workers by mode (Go's gcControllerState) and the
      * mark phase's GC CPU utilization, {"markUtilization", "markWorkers": {"dedicatedWorkers",
      * "fractionalGoal", "dedicatedNanos", "fractionalNanos", "idleNanos", "dedicatedRuns",
-     * "fractionalRuns", "idleRuns", "threadCpuNanos"}}.
+     * "fractionalRuns", "idleRuns", "threadCpuNanos", "perP": [{"p", "runs", "wallNanos",
+     * "threadCpuNanos", "objectsGreyed"}]}}.
      */
     private static void writeMarkWorkers(JsonGenerator gen, CycleRecord c) throws IOException {
         gen.writeNumberField("markUtilization", c.markUtilization());
@@ -246,6 +247,17 @@ public final class JsonReport {
         gen.writeNumberField("fractionalRuns", w.fractionalRuns());
         gen.writeNumberField("idleRuns", w.idleRuns());
         gen.writeNumberField("threadCpuNanos", w.threadCpuNanos());
+        gen.writeArrayFieldStart("perP");
+        for (CycleRecord.WorkerOnP p : w.perP()) {
+            gen.writeStartObject();
+            gen.writeNumberField("p", p.p());
+            gen.writeNumberField("runs", p.runs());
+            gen.writeNumberField("wallNanos", p.wallNanos());
+            gen.writeNumberField("threadCpuNanos", p.threadCpuNanos());
+            gen.writeNumberField("objectsGreyed", p.objectsGreyed());
+            gen.writeEndObject();
+        }
+        gen.writeEndArray();
         gen.writeEndObject();
     }
 

@@ -43,7 +43,8 @@ final class Assist {
     private final Barrier barrierForGcw;
     /** go1.18's pacer: the assist ratio's expected work and the root jobs' work (see {@link Pacer}). */
     private final Pacer pacer;
-    private final AtomicLong bgScanCredit = new AtomicLong();
+    /** Go's gcController.bgScanCredit, in the pacer's line beside heapScanWork (see ScanWorkAccounts). */
+    private final ScanWorkAccounts accounts;
     private final ArrayDeque<G> assistQueue = new ArrayDeque<>(); // guarded by assistLock
     /**
      * Guards assistQueue. A lock taken through the platform rather than a
@@ -76,6 +77,7 @@ final class Assist {
         this.rt = rt;
         this.barrierForGcw = barrierForGcw;
         this.pacer = pacer;
+        this.accounts = pacer.scanWorkAccounts();
     }
 
     /** The pacer whose work counters the drains feed. */
@@ -100,7 +102,7 @@ final class Assist {
         long expected = Math.max(scanWorkExpected, 1000);
         assistWorkPerByte = (double) expected / heapDistance;
         assistBytesPerWork = (double) heapDistance / expected;
-        bgScanCredit.set(0);
+        accounts.resetBgScanCredit();
         mark = m;
     }
 
@@ -174,7 +176,7 @@ final class Assist {
                 debtBytes = (long) (assistBytesPerWork * scanWork);
             }
             // Steal background credit (racy, as in Go: it may go negative briefly).
-            long credit = bgScanCredit.get();
+            long credit = accounts.bgScanCredit();
             if (credit > 0) {
                 long stolen;
                 if (credit < scanWork) {
@@ -184,7 +186,7 @@ final class Assist {
                     stolen = scanWork;
                     gc.setAssistBytes(gc.assistBytes() + debtBytes);
                 }
-                bgScanCredit.addAndGet(-stolen);
+                accounts.addBgScanCredit(-stolen);
                 creditSteals.incrementAndGet();
                 scanWork -= stolen;
                 if (scanWork == 0) {
@@ -314,7 +316,7 @@ final class Assist {
         if (mark == null) {
             return 0;
         }
-        if (bgScanCredit.get() > 0) {
+        if (accounts.bgScanCredit() > 0) {
             return RETRY;
         }
         parks.incrementAndGet();
@@ -349,14 +351,14 @@ final class Assist {
         long bytes = gc.assistBytes();
         if (mark != null && bytes > 0) {
             long scanCredit = (long) (assistWorkPerByte * bytes);
-            bgScanCredit.addAndGet(scanCredit);
+            accounts.addBgScanCredit(scanCredit);
         }
         gc.setAssistBytes(0);
     }
 
     /** Background scan credit assists may steal (Go's gcController.bgScanCredit). Any thread; for tests. */
     long bgScanCredit() {
-        return bgScanCredit.get();
+        return accounts.bgScanCredit();
     }
 
     /** Scan work owed per allocated byte in this cycle (Go's gcController.assistWorkPerByte). For tests. */
@@ -379,7 +381,7 @@ final class Assist {
             // small window here where an assist may add itself to
             // the blocked queue and park. If that happens, we'll
             // just get it on the next flush.
-            bgScanCredit.addAndGet(scanWork);
+            accounts.addBgScanCredit(scanWork);
             return;
         }
         long scanBytes = (long) (scanWork * assistBytesPerWork);
@@ -404,7 +406,7 @@ final class Assist {
             assistLock.unlock();
         }
         if (scanBytes > 0) {
-            bgScanCredit.addAndGet((long) (scanBytes * assistWorkPerByte));
+            accounts.addBgScanCredit((long) (scanBytes * assistWorkPerByte));
         }
     }
 }

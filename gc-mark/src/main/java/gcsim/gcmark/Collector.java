@@ -616,7 +616,7 @@ public final class Collector implements AutoCloseable {
             heapGoal = (long) (heapGoal * 1.1);
             scanWorkExpected = heapScan;
         }
-        work.heapScanWorkAtStart = assist.pacer().heapScanWork();
+        work.heapScanWorkAtStart = assist.pacer().scanWorkAccounts().heapScanWork();
         assist.enable(new Assist.Mark(work, roots, marking, pool), heapLive, heapGoal, scanWorkExpected);
         heapGc.setWriteBarrier(barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
@@ -764,8 +764,11 @@ public final class Collector implements AutoCloseable {
         }
         pauses.end("checks");
         // Go's gcWork.dispose folds scanWork into gcController.scanWork too (drains flushed theirs).
-        long scanWork = assist.pacer().heapScanWork() - work.heapScanWorkAtStart;
-        for (GcWork gcw : perP) {
+        long scanWork = assist.pacer().scanWorkAccounts().heapScanWork() - work.heapScanWorkAtStart;
+        long[] greyedByP = new long[perP.length];
+        for (int p = 0; p < perP.length; p++) {
+            GcWork gcw = perP[p];
+            greyedByP[p] = gcw.objectsMarked;
             work.objectsMarked.addAndGet(gcw.objectsMarked);
             work.bytesMarked.addAndGet(gcw.bytesMarked);
             scanWork += gcw.scanWork;
@@ -773,6 +776,7 @@ public final class Collector implements AutoCloseable {
             gcw.bytesMarked = 0;
             gcw.scanWork = 0;
         }
+        work.objectsGreyedByP = greyedByP;
         // Go's gcMark: memstats.heap_marked = work.bytesMarked, which includes what
         // gcmarknewobject counted and what the write barrier marked (here: also the barrier's
         // shared gcWork of threads without a P). O(Ps), nothing proportional to the heap.
@@ -877,7 +881,7 @@ public final class Collector implements AutoCloseable {
         long sweepTermCpu = (c.tMark - c.tSweepTerm) * procs;
         long markTermCpu = (c.tEnd - c.tMarkTerm) * procs;
         long assistCpu = assist.takeAssistNanos();
-        CycleRecord.MarkWorkers workers = controller.takeCycle();
+        CycleRecord.MarkWorkers workers = controller.takeCycle(work.objectsGreyedByP);
         long bgCpu = workers.dedicatedNanos() + workers.fractionalNanos();
         long elapsed = Math.max(c.tEnd - initNanos, 1);
         gcCpuNanosTotal += sweepTermCpu + markTermCpu + assistCpu + bgCpu;

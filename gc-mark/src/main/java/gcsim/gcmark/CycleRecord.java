@@ -274,13 +274,32 @@ public record CycleRecord(
      *                          modes (the three times above are wall time while they ran, which
      *                          includes time the OS ran other threads; Go's gctrace "cpu" and
      *                          rusage count CPU). 0 when the JVM has no per-thread CPU clock
+     * @param perP              gcsim's addition: the same per P, in P order (one entry per P)
      */
     public record MarkWorkers(long dedicatedWorkers, double fractionalGoal, long dedicatedNanos,
             long fractionalNanos, long idleNanos, long dedicatedRuns, long fractionalRuns, long idleRuns,
-            long threadCpuNanos) {
+            long threadCpuNanos, List<WorkerOnP> perP) {
         /** No figures. */
-        public static final MarkWorkers NONE = new MarkWorkers(0, 0, 0, 0, 0, 0, 0, 0, 0);
+        public static final MarkWorkers NONE = new MarkWorkers(0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
+
+        public MarkWorkers {
+            perP = List.copyOf(perP);
+        }
     }
+
+    /**
+     * One P's mark worker in one cycle (gcsim's addition): what shows one worker slower than
+     * another, or one doing most of the work. The sums over the Ps are {@link MarkWorkers}'s runs
+     * and thread CPU; the objects sum to the cycle's {@code objectsMarked}.
+     *
+     * @param p              the P's id
+     * @param runs           times its worker ran (any mode)
+     * @param wallNanos      the worker's wall time while it ran
+     * @param threadCpuNanos the worker's thread CPU time in those runs (0 without a per-thread clock)
+     * @param objectsGreyed  objects greyed through the P's gcWork this cycle: by its worker, and by
+     *                       assists and write barriers of goroutines on that P
+     */
+    public record WorkerOnP(int p, long runs, long wallNanos, long threadCpuNanos, long objectsGreyed) {}
 
     /**
      * The cycle's two stops of the world, broken down as HotSpot's safepoint log breaks down a

@@ -110,6 +110,12 @@ final class CycleWork {
      * difference (the cycle's scan work, heap_scan's new value). The cycle thread, world stopped.
      */
     long heapScanWorkAtStart;
+    /**
+     * Objects each P's gcWork greyed this cycle, as mark termination folded them into
+     * {@link #objectsMarked} (for the cycle record's per-P figures); empty until then. The
+     * collector's thread.
+     */
+    long[] objectsGreyedByP = new long[0];
 
     /** Root jobs for exactly {@code gs} (tests): all counted alive, a fresh histogram. */
     static CycleWork of(Sched rt, int nDataRoots, Chan[] chans, G[] gs, long tstart) {

@@ -67,6 +67,10 @@ final class GcController {
     private final AtomicLong idleRuns = new AtomicLong();
     /** gcsim: the workers' thread CPU time this cycle, all modes (see {@link ThreadCpu}). */
     private final AtomicLong workersThreadCpu = new AtomicLong();
+    /** gcsim: each P's worker runs, wall and thread CPU this cycle (written by the P's M only). */
+    private final long[] workerRuns;
+    private final long[] workerWallNanos;
+    private final long[] workerThreadCpu;
     /**
      * Go's p.gcFractionalMarkTime, per P id. One AtomicLong per P rather than an AtomicLongArray:
      * startCycle clears them with the world stopped, once per cycle, in code HotSpot interprets
@@ -89,6 +93,9 @@ final class GcController {
             gcFractionalMarkTime[i] = new AtomicLong();
         }
         this.gcMarkWorkerStartTime = new long[procs];
+        this.workerRuns = new long[procs];
+        this.workerWallNanos = new long[procs];
+        this.workerThreadCpu = new long[procs];
         this.mode = new Mode[procs];
         java.util.Arrays.fill(mode, Mode.NONE);
         this.gcBgMarkWorker = new AtomicReferenceArray<>(procs);
@@ -109,6 +116,9 @@ final class GcController {
         fractionalRuns.set(0);
         idleRuns.set(0);
         workersThreadCpu.set(0);
+        java.util.Arrays.fill(workerRuns, 0);
+        java.util.Arrays.fill(workerWallNanos, 0);
+        java.util.Arrays.fill(workerThreadCpu, 0);
         double totalUtilizationGoal = procs * GC_BACKGROUND_UTILIZATION;
         long dedicated = (long) (totalUtilizationGoal + 0.5);
         double utilError = dedicated / totalUtilizationGoal - 1;
@@ -237,6 +247,9 @@ final class GcController {
      */
     void workerStopped(int pid, long duration, long threadCpu) {
         workersThreadCpu.addAndGet(threadCpu);
+        workerRuns[pid]++;
+        workerWallNanos[pid] += duration;
+        workerThreadCpu[pid] += threadCpu;
         switch (mode[pid]) {
             case DEDICATED -> {
                 dedicatedMarkTime.addAndGet(duration);
@@ -283,11 +296,21 @@ final class GcController {
         return idleMarkTime.get();
     }
 
-    /** The cycle's per-mode figures for its record. World stopped, at mark termination. */
-    CycleRecord.MarkWorkers takeCycle() {
+    /**
+     * The cycle's per-mode and per-P figures for its record; {@code objectsGreyed[p]} is what P
+     * p's gcWork greyed this cycle (mark termination reads it before folding it into the total).
+     * After mark termination, every worker parked (the per-P counters are their Ms' plain writes,
+     * made before they parked).
+     */
+    CycleRecord.MarkWorkers takeCycle(long[] objectsGreyed) {
+        java.util.List<CycleRecord.WorkerOnP> perP = new java.util.ArrayList<>(procs);
+        for (int p = 0; p < procs; p++) {
+            perP.add(new CycleRecord.WorkerOnP(p, workerRuns[p], workerWallNanos[p], workerThreadCpu[p],
+                    p < objectsGreyed.length ? objectsGreyed[p] : 0));
+        }
         return new CycleRecord.MarkWorkers(dedicatedAtStart, fractionalUtilizationGoal,
                 dedicatedMarkTime.get(), fractionalMarkTime.get(), idleMarkTime.get(),
-                dedicatedRuns.get(), fractionalRuns.get(), idleRuns.get(), workersThreadCpu.get());
+                dedicatedRuns.get(), fractionalRuns.get(), idleRuns.get(), workersThreadCpu.get(), perP);
     }
 
     private static boolean decIfPositive(AtomicLong ptr) {

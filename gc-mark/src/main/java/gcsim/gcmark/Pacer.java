@@ -63,8 +63,8 @@ final class Pacer implements PacerHook {
     /** Go's assistTime of the cycle so far (Assist's counter, read without taking it). */
     private LongSupplier assistTime = () -> 0;
 
-    /** Go's heapScanWork, stackScanWork, globalsScanWork of the running cycle. */
-    private final AtomicLong heapScanWork = new AtomicLong();
+    /** Go's heapScanWork (beside bgScanCredit, as in Go's gcControllerState), stackScanWork, globalsScanWork of the running cycle. */
+    private final ScanWorkAccounts accounts = new ScanWorkAccounts();
     private final AtomicLong stackScanWork = new AtomicLong();
     private final AtomicLong globalsScanWork = new AtomicLong();
     /** go1.19's p.scannedStackSize and p.scannedStacks, summed over the Ps (one counter each here). */
@@ -111,7 +111,7 @@ final class Pacer implements PacerHook {
      * {@code stackScan = scannableStackSize}. gcStart, world stopped; go1.18+ only.
      */
     void startCycle(CycleWork work, long heapLive) {
-        heapScanWork.set(0);
+        accounts.resetHeapScanWork();
         stackScanWork.set(0);
         globalsScanWork.set(0);
         long sum = 0;
@@ -170,17 +170,14 @@ final class Pacer implements PacerHook {
         return n;
     }
 
-    /**
-     * The heap scan work flushed so far: this cycle's from go1.18 (startCycle resets it); under
-     * go1.14 never reset, read as a difference (CycleWork.heapScanWorkAtStart). Any thread.
-     */
-    long heapScanWork() {
-        return heapScanWork.get();
+    /** The counters a drain flushes scan work to: heapScanWork here, bgScanCredit for {@link Assist}. */
+    ScanWorkAccounts scanWorkAccounts() {
+        return accounts;
     }
 
     /** Heap scan work flushed by a drain (Go's gcController.heapScanWork). Any marking thread. */
     void addHeapScanWork(long n) {
-        heapScanWork.addAndGet(n);
+        accounts.addHeapScanWork(n);
     }
 
     @Override
@@ -195,7 +192,7 @@ final class Pacer implements PacerHook {
      */
     @Override
     public Inputs endCycle(long heapLive, long bytesMarked) {
-        long heapWork = heapScanWork.get();
+        long heapWork = accounts.heapScanWork();
         long stackWork = stackScanWork.get();
         long globalsWork = globalsScanWork.get();
         updateConsMark(heapLive, heapWork + stackWork + globalsWork);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
 
@@ -17,8 +16,7 @@ import org.junit.jupiter.api.Test;
  * padding in front only proves the check fails when the tail is missing.
  */
 class GcWorkLayoutTest {
-    /** The hardware fetches lines in pairs (adjacent-line prefetch): 128 bytes either side. */
-    private static final long ROOM = 128;
+    private static final long ROOM = JvmLayout.ROOM;
 
     @Test
     void gcWorksFieldsHave128BytesOfItsOwnPaddingOnEachSide() throws ReflectiveOperationException {
@@ -58,7 +56,7 @@ class GcWorkLayoutTest {
                 if (Modifier.isStatic(f.getModifiers())) {
                     continue;
                 }
-                long off = offset(f);
+                long off = JvmLayout.fieldOffset(f);
                 long fieldEnd = off + size(f.getType());
                 end = Math.max(end, fieldEnd);
                 if (k == hot) {
@@ -72,15 +70,6 @@ class GcWorkLayoutTest {
     }
 
     private record Room(int hotFields, long before, long after) {}
-
-    /** A field's offset as the JVM laid it out (sun.misc.Unsafe, through reflection: jdk.unsupported). */
-    private static long offset(Field f) throws ReflectiveOperationException {
-        Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
-        Field theUnsafe = unsafeClass.getDeclaredField("theUnsafe");
-        theUnsafe.setAccessible(true);
-        Method objectFieldOffset = unsafeClass.getMethod("objectFieldOffset", Field.class);
-        return (Long) objectFieldOffset.invoke(theUnsafe.get(null), f);
-    }
 
     /** Bytes a field of this type takes; references at most 8 (4 with compressed oops: over-counting is safe here). */
     private static long size(Class<?> type) {

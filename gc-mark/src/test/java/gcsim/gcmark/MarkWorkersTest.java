@@ -74,16 +74,16 @@ class MarkWorkersTest {
     void theControllerSplitsTwentyFivePercentAsGo14(int procs, long dedicated, double fractional) {
         GcController c = new GcController(Platform.REAL, procs);
         c.startCycle(false, 0);
-        CycleRecord.MarkWorkers w = c.takeCycle();
+        CycleRecord.MarkWorkers w = c.takeCycle(new long[0]);
         assertThat(w.dedicatedWorkers()).isEqualTo(dedicated);
         assertThat(w.fractionalGoal()).isCloseTo(fractional, org.assertj.core.data.Offset.offset(1e-9));
         // In STW mode, we just want dedicated workers.
         c.startCycle(true, 0);
-        assertThat(c.takeCycle()).extracting(CycleRecord.MarkWorkers::dedicatedWorkers,
+        assertThat(c.takeCycle(new long[0])).extracting(CycleRecord.MarkWorkers::dedicatedWorkers,
                 CycleRecord.MarkWorkers::fractionalGoal).containsExactly((long) procs, 0.0);
         // gcsim's --workers: that many dedicated workers (at most GOMAXPROCS), no fractional ones.
         c.startCycle(false, procs + 1);
-        assertThat(c.takeCycle()).extracting(CycleRecord.MarkWorkers::dedicatedWorkers,
+        assertThat(c.takeCycle(new long[0])).extracting(CycleRecord.MarkWorkers::dedicatedWorkers,
                 CycleRecord.MarkWorkers::fractionalGoal).containsExactly((long) procs, 0.0);
     }
 
@@ -145,6 +145,17 @@ class MarkWorkersTest {
                 }
                 assertThat(r.backgroundCpuNanos()).isEqualTo(w.dedicatedNanos() + w.fractionalNanos());
                 assertThat(r.idleCpuNanos()).isEqualTo(w.idleNanos());
+                // Per P: one entry each, in P order, summing to the cycle's totals.
+                assertThat(w.perP()).extracting(CycleRecord.WorkerOnP::p)
+                        .containsExactlyElementsOf(java.util.stream.IntStream.range(0, procs).boxed().toList());
+                assertThat(w.perP().stream().mapToLong(CycleRecord.WorkerOnP::runs).sum()).as("cycle %d runs", r.n())
+                        .isEqualTo(w.dedicatedRuns() + w.fractionalRuns() + w.idleRuns());
+                assertThat(w.perP().stream().mapToLong(CycleRecord.WorkerOnP::wallNanos).sum())
+                        .isEqualTo(w.dedicatedNanos() + w.fractionalNanos() + w.idleNanos());
+                assertThat(w.perP().stream().mapToLong(CycleRecord.WorkerOnP::threadCpuNanos).sum())
+                        .isEqualTo(w.threadCpuNanos());
+                assertThat(w.perP().stream().mapToLong(CycleRecord.WorkerOnP::objectsGreyed).sum())
+                        .as("cycle %d objects", r.n()).isEqualTo(r.objectsMarked());
             }
             assertThat(rs).as("some cycle ran a dedicated worker").anyMatch(r -> r.workers().dedicatedRuns() > 0
                     || !dedicated);

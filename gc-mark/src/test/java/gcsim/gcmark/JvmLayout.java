@@ -1,0 +1,37 @@
+package gcsim.gcmark;
+
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+
+/**
+ * Where the JVM put fields and array elements, for the tests that check that what markers write
+ * per object shares no cache line with anything else (sun.misc.Unsafe, through reflection: the
+ * jdk.unsupported module, readable by core reflection from any module).
+ */
+final class JvmLayout {
+    /** The hardware fetches lines in pairs (adjacent-line prefetch): room wanted on each side. */
+    static final long ROOM = 128;
+    static final long LINE = 64;
+
+    private JvmLayout() {}
+
+    /** A field's offset from its object's start. */
+    static long fieldOffset(Field f) throws ReflectiveOperationException {
+        return (Long) unsafeMethod("objectFieldOffset", Field.class).invoke(theUnsafe(), f);
+    }
+
+    /** The offset of element 0 of an array of this class from the array's start. */
+    static long arrayBaseOffset(Class<?> arrayClass) throws ReflectiveOperationException {
+        return (Integer) unsafeMethod("arrayBaseOffset", Class.class).invoke(theUnsafe(), arrayClass);
+    }
+
+    private static Object theUnsafe() throws ReflectiveOperationException {
+        Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
+        f.setAccessible(true);
+        return f.get(null);
+    }
+
+    private static Method unsafeMethod(String name, Class<?> parameter) throws ReflectiveOperationException {
+        return Class.forName("sun.misc.Unsafe").getMethod(name, parameter);
+    }
+}
