@@ -86,8 +86,8 @@ final class Assist {
     }
 
     /**
-     * Mark start (world stopped): Go's revise with heap_scan approximated by the live heap
-     * ({@code scanWorkExpected}, go1.14). From go1.18 (the pacer counts stacks and globals) the
+     * Mark start (world stopped): Go's revise, go1.14's expected scan work from heap_scan
+     * ({@code scanWorkExpected}, the collector's, with the goal it goes with). From go1.18 (the pacer counts stacks and globals) the
      * pacer's startCycle runs first, the goal is at least {@link Pacer#MIN_RUNWAY} above the
      * live heap (go1.18's startCycle; go1.14's 1 MiB is not modelled), and the expected work is
      * {@code lastHeapScan + stackScan + globalsScan}.

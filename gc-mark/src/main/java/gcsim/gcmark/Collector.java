@@ -165,9 +165,9 @@ public final class Collector implements AutoCloseable {
         int procs = rt.allp().length;
         this.perP = new GcWork[procs];
         for (int i = 0; i < procs; i++) {
-            perP[i] = GcWork.create(pool);
+            perP[i] = GcWork.create(pool, rt.config().goVersion());
         }
-        this.shared = GcWork.create(pool);
+        this.shared = GcWork.create(pool, rt.config().goVersion());
         this.marking = Marking.normal(heap);
         // GODEBUG=gccheckmark=1 turns on both the checkmark pass and greyobject's free-slot check.
         heapGc.setDebugGccheckmark(config.checkmark());
@@ -604,8 +604,20 @@ public final class Collector implements AutoCloseable {
         }
         rt.stackAllocator().setGcRunning(true);
         long heapLive = heap.heapLive();
-        assist.enable(new Assist.Mark(work, roots, marking, pool), heapLive, heap.heapGoal(),
-                Math.max(heap.heapMarked(), heapLive / 2));
+        long heapGoal = heap.heapGoal();
+        // go1.14's revise as startCycle runs it (gcController.scanWork = 0): the scan work
+        // expected is heap_scan's steady-state live share, heap_scan * 100 / (100 + GOGC); past
+        // the soft goal, all of heap_scan by 1.1 x the goal (maxOvershoot). From go1.18 the
+        // pacer's expectation replaces it (Assist.enable).
+        long heapScan = heap.heapScan();
+        int gcpercent = heap.config().gogc() < 0 ? 100000 : heap.config().gogc();
+        long scanWorkExpected = (long) (heapScan * 100.0 / (100 + gcpercent));
+        if (heapLive > heapGoal && !assist.pacer().countsRoots()) {
+            heapGoal = (long) (heapGoal * 1.1);
+            scanWorkExpected = heapScan;
+        }
+        work.heapScanWorkAtStart = assist.pacer().scanWorkAccounts().heapScanWork();
+        assist.enable(new Assist.Mark(work, roots, marking, pool), heapLive, heapGoal, scanWorkExpected);
         heapGc.setWriteBarrier(barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
         // here the heap asks this flag. --break allocate-black (never Go): new objects
@@ -751,14 +763,18 @@ public final class Collector implements AutoCloseable {
             throw new gcsim.base.GoThrow("work.full != 0");
         }
         pauses.end("checks");
+        // Go's gcWork.dispose folds scanWork into gcController.scanWork too (drains flushed theirs).
+        long scanWork = assist.pacer().scanWorkAccounts().heapScanWork() - work.heapScanWorkAtStart;
         long[] greyedByP = new long[perP.length];
         for (int p = 0; p < perP.length; p++) {
             GcWork gcw = perP[p];
             greyedByP[p] = gcw.objectsMarked;
             work.objectsMarked.addAndGet(gcw.objectsMarked);
             work.bytesMarked.addAndGet(gcw.bytesMarked);
+            scanWork += gcw.scanWork;
             gcw.objectsMarked = 0;
             gcw.bytesMarked = 0;
+            gcw.scanWork = 0;
         }
         work.objectsGreyedByP = greyedByP;
         // Go's gcMark: memstats.heap_marked = work.bytesMarked, which includes what
@@ -782,6 +798,8 @@ public final class Collector implements AutoCloseable {
         // flushed here: what they cached was counted in the old heap_live, which this replaces,
         // and those spans are stale once the sweep starts (uncacheSpan then leaves heap_live
         // alone). They are flushed per P after the world restarts (flushMCachesPerP).
+        // go1.14's gcMark: memstats.heap_scan = uint64(gcController.scanWork) (go1.14's pacer reads it).
+        heapGc.setHeapScan(scanWork);
         heapGc.setHeapMarked(heapMarked);
         pauses.begin();
         heapGc.gcSweep();
@@ -832,7 +850,7 @@ public final class Collector implements AutoCloseable {
         checkmarkLatencies.reset();
         CycleWork work = new CycleWork(rt, cycle.chans, cycle.tstart, false, checkmarkLatencies);
         work.gcMarkRootPrepare(cycle.nDataRoots, allgs, rt.liveGs());
-        GcWork gcw = GcWork.create(pool);
+        GcWork gcw = GcWork.create(pool, rt.config().goVersion());
         for (int i = 0; i < work.markrootJobs; i++) {
             work.markrootNext.incrementAndGet();
             roots.markroot(work, check, gcw, i, checkmarkLatencies);

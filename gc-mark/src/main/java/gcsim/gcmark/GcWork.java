@@ -1,5 +1,6 @@
 package gcsim.gcmark;
 
+import gcsim.goroutines.GoVersion;
 import gcsim.heap.internal.ScanSink;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -52,8 +53,19 @@ abstract sealed class GcWork extends GcWorkPadding implements ScanSink permits G
     long objectsMarked;
     /** Bytes blackened through this gcWork; folded into the cycle's total by {@link #dispose()}. */
     long bytesMarked;
-    /** Scan work (bytes scanned) done through this gcWork; also folded in by dispose. */
+    /**
+     * Scan work done through this gcWork, in Go's unit: for each object scanned, the bytes
+     * scanobject's loop over its words went through ({@link #scanned}), not its size. Drains
+     * flush it to the pacer and background credit.
+     */
     long scanWork;
+    /**
+     * The least scan work scanobject counts for an object of two or more words: 16 bytes while
+     * the checkmark bit lives in the heap bitmap ({@link GoVersion#checkmarkInHeapBitmap()}: the
+     * loop never stops at word 1), else 0. Fixed at creation. A long: with an int here the JVM
+     * lays the fields out so that the padding after them falls 4 bytes short (GcWorkLayoutTest).
+     */
+    private final long scanWorkFloor;
     /**
      * A non-empty buffer went to the global list since the last gcMarkDone
      * check: this gcWork may have handed work to another (Go's flushedWork).
@@ -71,13 +83,22 @@ abstract sealed class GcWork extends GcWorkPadding implements ScanSink permits G
      */
     private long prefetched;
 
-    private GcWork(WorkPool pool) {
+    private GcWork(WorkPool pool, long scanWorkFloor) {
         this.pool = pool;
+        this.scanWorkFloor = scanWorkFloor;
     }
 
-    /** A gcWork taking buffers from {@code pool}, padded on both sides (see Layout above). */
+    /**
+     * A gcWork taking buffers from {@code pool}, padded on both sides (see Layout above), counting
+     * scan work as Go {@code version}'s scanobject does.
+     */
+    static GcWork create(WorkPool pool, GoVersion version) {
+        return new TailPadded(pool, version.checkmarkInHeapBitmap() ? 2 * 8 : 0);
+    }
+
+    /** {@link #create(WorkPool, GoVersion)} for gcsim's default version. */
     static GcWork create(WorkPool pool) {
-        return new TailPadded(pool);
+        return create(pool, GoVersion.DEFAULT);
     }
 
     /**
@@ -96,8 +117,8 @@ abstract sealed class GcWork extends GcWorkPadding implements ScanSink permits G
         private long q00, q01, q02, q03, q04, q05, q06, q07;
         private long q08, q09, q10, q11, q12, q13, q14, q15;
 
-        private TailPadded(WorkPool pool) {
-            super(pool);
+        private TailPadded(WorkPool pool, long scanWorkFloor) {
+            super(pool, scanWorkFloor);
         }
     }
 
@@ -169,11 +190,21 @@ abstract sealed class GcWork extends GcWorkPadding implements ScanSink permits G
         prefetched ^= word;
     }
 
-    /** An object of that size was scanned (scanobject's accounting; the heap's scanobjectHeld calls it too). */
+    /**
+     * scanobject's accounting for an object of {@code sizeBytes} bytes whose type's ptrdata is
+     * {@code ptrdataBytes} (the heap's scanobject paths call it; so does checkmark marking):
+     * {@code gcw.bytesMarked += n; gcw.scanWork += i}, where i is how far the loop over the
+     * object's words went before a word without the scan bit stopped it. The scan bit is set on
+     * the words before ptrdata, so i is ptrdata (go1.19's heapScanWork; go1.22's {@code
+     * scanSize}, the end of the farthest pointer slot, is the same); under go1.14 word 1's scan
+     * bit is the checkmark bit and is not tested, so i is at least 16 bytes, and at most the
+     * object (a 1-word object: 8). No version branch: the floor is this gcWork's
+     * ({@link #scanWorkFloor}). Never called for a noscan object (greyobject blackens those).
+     */
     @Override
-    public void scanned(int sizeBytes) {
+    public void scanned(int sizeBytes, int ptrdataBytes) {
         bytesMarked += sizeBytes;
-        scanWork += sizeBytes;
+        scanWork += Math.min(sizeBytes, Math.max(ptrdataBytes, scanWorkFloor));
     }
 
     /** greyobject's noscan tail: the object is black at once, never queued. */

@@ -145,7 +145,7 @@ final class Marking {
     void scanobject(long b, GcWork gcw) {
         if (!checkmark) {
             // The fused heap path: one span lookup per object and per pointer, words read in place.
-            gcw.scanned(heapGc.scanobject(b, gcw));
+            heapGc.scanobject(b, gcw);
             return;
         }
         ObjectType t = heap.typeOf(b);
@@ -154,7 +154,7 @@ final class Marking {
             long slot = b + ((long) w << 3);
             shade(heap.readWord(slot), b, gcw);
         }
-        gcw.scanned(t.sizeBytes());
+        gcw.scanned(t.sizeBytes(), t.ptrdataBytes());
     }
 
     /**

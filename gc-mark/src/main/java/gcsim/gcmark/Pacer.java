@@ -38,7 +38,8 @@ import java.util.function.LongSupplier;
  * goexit0, copystack, per P with 8 KiB slack); here {@link #startCycle} sums the live goroutines'
  * stacks with the world stopped (go1.18+ only; O(goroutines) in that pause). As gcsim's go1.14
  * assist ratio, the ratio is computed once when the cycle starts (no revise during the cycle), so
- * revise's extrapolation to {@code maxScanWork} never applies; {@code heapScan} is not modelled.
+ * revise's extrapolation to {@code maxScanWork} never applies; go1.18's {@code heapScan} is not
+ * modelled (go1.14's heap_scan is: {@code Heap.heapScan}).
  * Under go1.14 nothing here is called but {@link #addHeapScanWork}, which only counts.
  *
  * <p>Threads: {@link #startCycle} and {@link #endCycle} with the world stopped (gcStart's assist

@@ -336,6 +336,19 @@ public enum GoVersion {
     }
 
     /**
+     * Whether the checkmark bit lives in the heap bitmap: the high (scan) bit of an object's
+     * second word, which therefore does not say "more pointers follow" (go1.14, go1.15; mbitmap.go:
+     * "In the second word, the high bit is the GC checkmarked bit"). scanobject's loop then never
+     * stops at word 1 ({@code if i != 1*sys.PtrSize && bits&bitScan == 0 { break }}), so the scan
+     * work it counts for an object of two or more words is at least 16 bytes, where later
+     * versions count exactly ptrdata. go1.16 moved the checkmarks to a separate bitmap per arena;
+     * gcsim's versions after 1.15 are 1.18 and later.
+     */
+    public boolean checkmarkInHeapBitmap() {
+        return compareTo(GO1_18) < 0;
+    }
+
+    /**
      * Whether the pacer's stack term is what was scanned (hi - sp) last cycle, and reused Gs
      * start with the average scanned stack size (go1.19, 016d755213, {@code
      * debug.adaptivestackstart=1} by default). Later versions keep it.

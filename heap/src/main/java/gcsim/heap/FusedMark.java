@@ -67,18 +67,19 @@ final class FusedMark {
      * Go's {@code scanobject} fused with {@code findObject} and {@code greyobject}'s mark-bit
      * test-and-set: every white object {@code b}'s pointer words point into (interior pointers
      * included) is marked and goes to {@code sink} (pointer-free ones black at once, as Go's
-     * noscan spans); no alloc-bit test unless {@code debugGccheckmark}, as in Go. Returns the
-     * bytes scanned (the type's size), for bytesMarked and scan work. {@code table} is the heap's
-     * page → span table. The sink's marking thread; {@code b} must be an allocated, marked object.
+     * noscan spans); no alloc-bit test unless {@code debugGccheckmark}, as in Go. The object's
+     * size and ptrdata go to {@link ScanSink#scanned} (scanobject's {@code gcw.bytesMarked += n;
+     * gcw.scanWork += i}: the sink works out i). {@code table} is the heap's page → span table.
+     * The sink's marking thread; {@code b} must be an allocated, marked object.
      */
-    static int scanobject(@Nullable MSpan[] table, long b, ScanSink sink, boolean debugGccheckmark) {
+    static void scanobject(@Nullable MSpan[] table, long b, ScanSink sink, boolean debugGccheckmark) {
         MSpan s = scanSpan(table, b, sink);
         ObjectType t = typeOf(s, b);
         long held = greyPointers(table, s, t, b, sink, debugGccheckmark);
         if (held != 0) {
             sink.grey(held);
         }
-        return t.sizeBytes();
+        sink.scanned(t.sizeBytes(), t.ptrdata);
     }
 
     /**
@@ -87,8 +88,8 @@ final class FusedMark {
      * would pop at once) is not handed to {@code sink.grey} but returned, marked; 0 when this
      * scan greyed nothing. The caller owns it: it counts it and either scans it next or queues
      * it, before its gcWork is used for anything else, so that it stays the gcWork's logical top.
-     * The bytes scanned go to {@link ScanSink#scanned}. Same thread and preconditions as
-     * scanobject.
+     * The object's size and ptrdata go to {@link ScanSink#scanned}, as scanobject's. Same thread
+     * and preconditions as scanobject.
      *
      * <p>gcsim only, a shortcut of Go's data flow with Go's order: in Go the object goes
      * through {@code gcw.putFast} and comes back from {@code gcw.tryGetFast} at once; here
@@ -98,7 +99,7 @@ final class FusedMark {
     static long scanobjectHeld(@Nullable MSpan[] table, long b, ScanSink sink, boolean debugGccheckmark) {
         MSpan s = scanSpan(table, b, sink);
         ObjectType t = typeOf(s, b);
-        sink.scanned(t.sizeBytes());
+        sink.scanned(t.sizeBytes(), t.ptrdata);
         return greyPointers(table, s, t, b, sink, debugGccheckmark);
     }
 

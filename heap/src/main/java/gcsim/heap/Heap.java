@@ -167,6 +167,7 @@ public final class Heap {
                 shouldhelpgc = true;
             }
         } else {
+            c.flushLocalScan(); // mheap.allocSpan's flush under the heap lock
             s = largeAlloc(t);
             idx = 0;
             shouldhelpgc = true;
@@ -176,9 +177,11 @@ public final class Heap {
             Arrays.fill(s.arena.words, from, from + (s.elemsize >>> 3), 0L);
         }
         s.setType(idx, t);
+        c.localScan += t.ptrdata; // Go's c.local_scan += scanSize (typ.ptrdata; 0 for noscan)
         if (allocateBlack) {
             s.tryMark(idx); // Go's gcmarknewobject
             c.markedNewBytes += s.elemsize; // its gcw.bytesMarked += size (the P's)
+            c.markedNewScan += t.ptrdata; // and go1.14's gcw.scanWork += scanSize
         }
         c.nmalloc++;
         c.allocBytes += s.elemsize;
@@ -354,12 +357,12 @@ public final class Heap {
 
     /**
      * Go's {@code scanobject} for the marker's hot path, fused with {@code findObject} and
-     * {@code greyobject}: see {@link FusedMark#scanobject}. Returns the bytes scanned (the type's
-     * size). Any number of marking threads, each with its own sink; {@code b} must be an
-     * allocated, marked object. Not for checkmark mode.
+     * {@code greyobject}: see {@link FusedMark#scanobject}. b's size and ptrdata go to
+     * {@link ScanSink#scanned}. Any number of marking threads, each with its own sink; {@code b}
+     * must be an allocated, marked object. Not for checkmark mode.
      */
-    int scanobject(long b, ScanSink sink) {
-        return FusedMark.scanobject(h.pageSpans, b, sink, debugGccheckmark);
+    void scanobject(long b, ScanSink sink) {
+        FusedMark.scanobject(h.pageSpans, b, sink, debugGccheckmark);
     }
 
     /**
@@ -582,6 +585,24 @@ public final class Heap {
         return bytes;
     }
 
+    /**
+     * Mark termination's heap_scan update, go1.14's gcMark: {@code cachestats()} flushes every
+     * mcache's local_scan, then {@code memstats.heap_scan = uint64(gcController.scanWork)}, the
+     * cycle's scan work, which includes what gcmarknewobject counted for objects allocated black
+     * ({@link MCache#markedNewScan}, taken here; {@code drained} is the rest). So local_scan
+     * flushed or not is dropped: an object allocated during the mark was counted as scan work
+     * instead. O(Ps). World stopped.
+     */
+    void setHeapScan(long drained) {
+        long scan = drained;
+        for (MCache c : mcaches) {
+            scan += c.markedNewScan;
+            c.markedNewScan = 0;
+            c.localScan = 0;
+        }
+        h.heapScan.set(scan);
+    }
+
     void flushMCaches() {
         for (MCache c : mcaches) {
             c.prepareForSweep();
@@ -651,6 +672,15 @@ public final class Heap {
      */
     public long heapLive() {
         return h.heapLive.get();
+    }
+
+    /**
+     * go1.14's {@code memstats.heap_scan}: the last mark termination's scan work plus the ptrdata
+     * of the objects allocated since, as far as the mcaches have flushed it ({@link MCache}):
+     * the scan work go1.14's pacer expects of the next cycle. One atomic read. Any thread.
+     */
+    public long heapScan() {
+        return h.heapScan.get();
     }
 
     /** Go's {@code memstats.heap_marked} (the last mark termination's). Any thread. */

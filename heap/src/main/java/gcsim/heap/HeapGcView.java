@@ -90,6 +90,11 @@ final class HeapGcView extends HeapGcSupport {
     }
 
     @Override
+    public void setHeapScan(long scanWork) {
+        heap.setHeapScan(scanWork);
+    }
+
+    @Override
     public void setHeapMarked(long bytesMarked) {
         heap.setHeapMarked(bytesMarked);
     }
@@ -100,8 +105,8 @@ final class HeapGcView extends HeapGcSupport {
     }
 
     @Override
-    public int scanobject(long b, ScanSink sink) {
-        return heap.scanobject(b, sink);
+    public void scanobject(long b, ScanSink sink) {
+        heap.scanobject(b, sink);
     }
 
     @Override

@@ -28,6 +28,17 @@ public final class MCache {
     long allocBytes;
     /** Bytes allocated black (marked at allocation) since the collector last took them; the P's. */
     long markedNewBytes;
+    /**
+     * Go's {@code local_scan}: the scannable bytes (the types' ptrdata) allocated through this
+     * cache since it last flushed them into heap_scan ({@link #flushLocalScan}). A plain add per
+     * allocation, as Go's mallocgc {@code c.local_scan += scanSize}.
+     */
+    long localScan;
+    /**
+     * go1.14's gcmarknewobject {@code gcw.scanWork += scanSize}: the ptrdata of the objects
+     * allocated black since mark termination last took them (scan work of the cycle, the P's).
+     */
+    long markedNewScan;
 
     MCache(MHeap heap, int p) {
         this.heap = heap;
@@ -86,8 +97,24 @@ public final class MCache {
         return freeIndex;
     }
 
+    /**
+     * Moves {@link #localScan} into the heap's heap_scan: go1.14's mheap.allocSpan does it
+     * ({@code memstats.heap_scan += uint64(mcache.local_scan)}) when it takes the heap lock for a
+     * span (always during a GC; outside one, for a large object or when the P's page cache has no
+     * room), and freeSpan for the sweeping P's cache. Deliberate difference: gcsim flushes on every
+     * refill and large allocation and not on freeSpan; its heap_scan is never behind by more than
+     * one span per P and class, and the flush stays once per span. The owner.
+     */
+    void flushLocalScan() {
+        if (localScan != 0) {
+            heap.heapScan.addAndGet(localScan);
+            localScan = 0;
+        }
+    }
+
     /** Go's refill: give back the full span of class spc and take one with a free object. */
     private void refill(int spc) {
+        flushLocalScan();
         MSpan s = alloc[spc];
         if (s.allocCount != s.nelems) {
             throw new GoThrow("refill of span with free space remaining");

@@ -57,6 +57,13 @@ final class MHeap {
     // memstats
     final AtomicLong heapLive = new AtomicLong();
     /**
+     * go1.14's {@code memstats.heap_scan}: the scannable bytes (ptrdata) of the heap, as far as
+     * the mcaches have flushed their {@code localScan} into it ({@link MCache}); mark termination
+     * replaces it with the cycle's scan work ({@code Heap.setHeapScan}). Updated once per span an
+     * mcache takes, never per allocation.
+     */
+    final AtomicLong heapScan = new AtomicLong();
+    /**
      * Go's mheap_.pagesSwept: pages swept this cycle, added by every sweeper and zeroed by
      * gcSweep. One atomic word, as Go's ({@code atomic.Xadd64}): a LongAdder's reset walks its
      * cells through VarHandles, JDK code that a once-per-cycle caller leaves interpreted; it cost

@@ -27,6 +27,8 @@ public final class ObjectType {
     final boolean ptrMaskWhole;
     /** Go's spanClass for small objects (sizeclass << 1 | noscan); -1 for large objects. */
     final int spanClass;
+    /** Go's {@code _type.ptrdata}; see {@link #ptrdataBytes()}. Read per object by the marker. */
+    final int ptrdata;
 
     /**
      * Makes a type. Any thread may call.
@@ -49,6 +51,7 @@ public final class ObjectType {
         this.pointerWords = pointerWordsOf(this.ptrBitmap);
         this.ptrMaskWhole = this.pointerWords.length == 0 || this.pointerWords[this.pointerWords.length - 1] < 64;
         this.ptrMask = this.ptrMaskWhole && this.ptrBitmap.length > 0 ? this.ptrBitmap[0] : 0;
+        this.ptrdata = this.pointerWords.length == 0 ? 0 : (this.pointerWords[this.pointerWords.length - 1] + 1) << 3;
         int size = sizeBytesOf(sizeWords);
         this.spanClass = size <= SizeClasses._MaxSmallSize
                 ? SizeClasses.makeSpanClass(SizeClasses.sizeToClass(size), noscan())
@@ -83,6 +86,16 @@ public final class ObjectType {
     /** The size in bytes ({@code 8 * sizeWords}); the allocated slot may be larger (size class). */
     public int sizeBytes() {
         return sizeBytesOf(sizeWords);
+    }
+
+    /**
+     * Go's {@code _type.ptrdata}: the bytes of the prefix of the object that holds pointers, up to
+     * and including its last pointer word; 0 for a noscan type. What mallocgc counts as the
+     * object's scannable size (go1.14's {@code c.local_scan += typ.ptrdata}) and, from go1.16, the
+     * scan work scanobject reports for it.
+     */
+    public int ptrdataBytes() {
+        return ptrdata;
     }
 
     public boolean isPointer(int word) {

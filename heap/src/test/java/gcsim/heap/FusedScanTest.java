@@ -26,6 +26,9 @@ class FusedScanTest {
         final List<Long> grey = new ArrayList<>();
         final List<Long> black = new ArrayList<>();
         long blackBytes;
+        /** What scanned was given: bytes of objects, and their types' ptrdata. */
+        long scannedBytes;
+        long scannedPtrdata;
 
         @Override
         public void grey(long obj) {
@@ -36,6 +39,12 @@ class FusedScanTest {
         public void blacken(long obj, int sizeBytes) {
             black.add(obj);
             blackBytes += sizeBytes;
+        }
+
+        @Override
+        public void scanned(int sizeBytes, int ptrdataBytes) {
+            scannedBytes += sizeBytes;
+            scannedPtrdata += ptrdataBytes;
         }
     }
 
@@ -54,7 +63,9 @@ class FusedScanTest {
         heap.tryMark(b);
         Sink sink = new Sink();
 
-        assertThat(heap.scanobject(b, sink)).isEqualTo(PAIR.sizeBytes());
+        heap.scanobject(b, sink);
+        assertThat(sink.scannedBytes).isEqualTo(PAIR.sizeBytes());
+        assertThat(sink.scannedPtrdata).isEqualTo(24); // words 0 to 2: the last pointer is word 2
         assertThat(sink.grey).containsExactly(child);
         assertThat(sink.black).containsExactly(leaf);
         assertThat(sink.blackBytes).isEqualTo(LEAF.sizeBytes());

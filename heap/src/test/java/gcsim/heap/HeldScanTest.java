@@ -53,7 +53,7 @@ class HeldScanTest {
         }
 
         @Override
-        public void scanned(int sizeBytes) {
+        public void scanned(int sizeBytes, int ptrdataBytes) {
             bytes += sizeBytes;
         }
 
@@ -70,13 +70,12 @@ class HeldScanTest {
         Lifo sink = new Lifo();
         List<Long> scanned = new ArrayList<>();
         shadeRoots(heap, roots, sink);
-        long bytes = 0;
         while (!sink.stack.isEmpty()) {
             long b = sink.stack.pop();
             scanned.add(b);
-            bytes += heap.scanobject(b, sink);
+            heap.scanobject(b, sink);
         }
-        return new Drain(scanned, sink.black, bytes);
+        return new Drain(scanned, sink.black, sink.bytes);
     }
 
     /** gcDrain now: the object scanobjectHeld returns is scanned next, else pop. */

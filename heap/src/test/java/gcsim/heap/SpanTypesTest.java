@@ -26,10 +26,18 @@ class SpanTypesTest {
     /** Records what scanobject greys. */
     static final class Sink implements ScanSink {
         final List<Long> grey = new ArrayList<>();
+        int scannedBytes;
+        int scannedPtrdata;
 
         @Override
         public void grey(long obj) {
             grey.add(obj);
+        }
+
+        @Override
+        public void scanned(int sizeBytes, int ptrdataBytes) {
+            scannedBytes += sizeBytes;
+            scannedPtrdata += ptrdataBytes;
         }
 
         @Override
@@ -146,7 +154,9 @@ class SpanTypesTest {
         clearMark(heap, target);
         clearMark(heap, decoy);
         Sink sink = new Sink();
-        assertThat(heap.scanobject(obj, sink)).isEqualTo(t.sizeBytes());
+        heap.scanobject(obj, sink);
+        assertThat(sink.scannedBytes).isEqualTo(t.sizeBytes());
+        assertThat(sink.scannedPtrdata).as("the scanned type's ptrdata").isEqualTo(t.ptrdataBytes());
         assertThat(sink.grey).as("seed %d: scan of a %s", seed, t.name()).containsExactly(target);
         assertThat(heap.isMarked(decoy)).isFalse();
     }

@@ -82,6 +82,14 @@ public abstract class HeapGcSupport {
     /** Go's flushallmcaches: every P's mcache returns its cached spans. World stopped. */
     public abstract void flushMCaches();
 
+    /**
+     * Mark termination's heap_scan update (go1.14's gcMark: {@code memstats.heap_scan =
+     * gcController.scanWork}): {@code scanWork} is the cycle's scan work done by the drains; the
+     * heap adds the ptrdata of the objects allocated black and drops the mcaches' unflushed
+     * local_scan. World stopped.
+     */
+    public abstract void setHeapScan(long scanWork);
+
     /** Mark termination's heap_marked update and the next goal and trigger. World stopped. */
     public abstract void setHeapMarked(long bytesMarked);
 
@@ -99,15 +107,15 @@ public abstract class HeapGcSupport {
 
     /**
      * Go's scanobject fused with findObject and greyobject: marks every white object b points at
-     * and hands it to sink; returns b's size in bytes. Any number of marking threads, each with its
-     * own sink; b is an allocated, marked object.
+     * and hands it to sink, then gives sink b's size and ptrdata ({@link ScanSink#scanned}). Any
+     * number of marking threads, each with its own sink; b is an allocated, marked object.
      */
-    public abstract int scanobject(long b, ScanSink sink);
+    public abstract void scanobject(long b, ScanSink sink);
 
     /**
      * {@link #scanobject} for a drain loop: the same marking in the same order, but the last
      * object it greys (the one a LIFO gcWork pops next) is returned instead of handed to
-     * {@code sink.grey} (0 when none), and b's size goes to {@link ScanSink#scanned}. The caller
+     * {@code sink.grey} (0 when none); b's size and ptrdata go to {@link ScanSink#scanned} first. The caller
      * owns the returned object: it counts it and scans or queues it before using its gcWork
      * otherwise. Same threads and preconditions as scanobject.
      */

@@ -19,10 +19,13 @@ public interface ScanSink {
     void blacken(long obj, int sizeBytes);
 
     /**
-     * {@link HeapGcSupport#scanobjectHeld} scanned an object of {@code sizeBytes} bytes (the
-     * size {@link HeapGcSupport#scanobject} returns instead). The default ignores it.
+     * {@link HeapGcSupport#scanobject} or {@link HeapGcSupport#scanobjectHeld} scanned an object
+     * of {@code sizeBytes} bytes whose type's ptrdata is {@code ptrdataBytes} (Go's
+     * {@code _type.ptrdata}: up to and including the last pointer word). Go's scanobject counts
+     * the size as bytesMarked and, as scan work, how far its loop over the words went, which
+     * depends on the Go version (the collector's gcWork works it out). The default ignores it.
      */
-    default void scanned(int sizeBytes) {}
+    default void scanned(int sizeBytes, int ptrdataBytes) {}
 
     /**
      * The first word of the object the marker scans next, loaded early as Go's greyobject
