@@ -2,7 +2,9 @@ package gcsim.gcmark;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
@@ -45,7 +47,7 @@ final class WorkPool {
      * a batch does not fit; a buffer's slot is written before the buffer is ever pushed, and a
      * popper reads this field after the head that named the buffer, so it sees the slot.
      */
-    private volatile Workbuf[] buffers = new Workbuf[0];
+    private volatile @Nullable Workbuf[] buffers = new Workbuf[0];
     /** Buffers made so far: the next number. Guarded by this pool's monitor. */
     private int made;
     /**
@@ -74,24 +76,24 @@ final class WorkPool {
             b.checkempty();
             return b;
         }
-        Workbuf[] batch = allocate(WORKBUF_ALLOC / Workbuf.WORKBUF_SIZE);
-        for (int i = 1; i < batch.length; i++) {
-            push(EMPTY, batch[i]);
+        List<Workbuf> batch = allocate(WORKBUF_ALLOC / Workbuf.WORKBUF_SIZE);
+        for (int i = 1; i < batch.size(); i++) {
+            push(EMPTY, batch.get(i));
         }
-        return batch[0];
+        return batch.get(0);
     }
 
     /** Makes and numbers n buffers (Go: a span from the heap, cut up). Any thread. */
-    private synchronized Workbuf[] allocate(int n) {
-        Workbuf[] all = buffers;
+    private synchronized List<Workbuf> allocate(int n) {
+        @Nullable Workbuf[] all = buffers;
         if (made + n > all.length) {
             all = Arrays.copyOf(all, Math.max(2 * all.length, made + n));
         }
-        Workbuf[] batch = new Workbuf[n];
+        List<Workbuf> batch = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             Workbuf b = new Workbuf(made++);
             all[b.id] = b;
-            batch[i] = b;
+            batch.add(b);
         }
         buffers = all;
         return batch;
@@ -221,6 +223,10 @@ final class WorkPool {
 
     /** Go's lfstackUnpack: the buffer a non-zero head word names. */
     private Workbuf node(long word) {
-        return buffers[(int) word - 1];
+        Workbuf b = buffers[(int) word - 1];
+        if (b == null) { // every number in a head word was recorded before it was pushed
+            throw new gcsim.base.GoThrow("lfstack: no workbuf numbered " + ((int) word - 1));
+        }
+        return b;
     }
 }
