@@ -616,7 +616,6 @@ public final class Collector implements AutoCloseable {
             heapGoal = (long) (heapGoal * 1.1);
             scanWorkExpected = heapScan;
         }
-        work.heapScanWorkAtStart = assist.pacer().scanWorkAccounts().heapScanWork();
         assist.enable(new Assist.Mark(work, roots, marking, pool), heapLive, heapGoal, scanWorkExpected);
         heapGc.setWriteBarrier(barrier);
         // Go's mallocgc marks a new object while gcphase != _GCoff (gcmarknewobject);
@@ -764,7 +763,7 @@ public final class Collector implements AutoCloseable {
         }
         pauses.end("checks");
         // Go's gcWork.dispose folds scanWork into gcController.scanWork too (drains flushed theirs).
-        long scanWork = assist.pacer().scanWorkAccounts().heapScanWork() - work.heapScanWorkAtStart;
+        long scanWork = assist.pacer().scanWorkAccounts().heapScanWork(); // zeroed by gcStart's assist.enable
         long[] greyedByP = new long[perP.length];
         for (int p = 0; p < perP.length; p++) {
             GcWork gcw = perP[p];

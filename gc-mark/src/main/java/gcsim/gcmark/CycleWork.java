@@ -105,12 +105,6 @@ final class CycleWork {
     final AtomicLong objectsMarked = new AtomicLong();
     final AtomicLong bytesMarked = new AtomicLong();
     /**
-     * The pacer's heap scan work counter when gcStart enabled the mark: go1.14's startCycle zeroes
-     * gcController.scanWork, gcsim's go1.14 counter runs on, so mark termination takes the
-     * difference (the cycle's scan work, heap_scan's new value). The cycle thread, world stopped.
-     */
-    long heapScanWorkAtStart;
-    /**
      * Objects each P's gcWork greyed this cycle, as mark termination folded them into
      * {@link #objectsMarked} (for the cycle record's per-P figures); empty until then. The
      * collector's thread.

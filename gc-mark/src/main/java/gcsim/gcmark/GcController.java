@@ -67,7 +67,10 @@ final class GcController {
     private final AtomicLong idleRuns = new AtomicLong();
     /** gcsim: the workers' thread CPU time this cycle, all modes (see {@link ThreadCpu}). */
     private final AtomicLong workersThreadCpu = new AtomicLong();
-    /** gcsim: each P's worker runs, wall and thread CPU this cycle (written by the P's M only). */
+    /**
+     * gcsim: each P's worker runs, wall and thread CPU this cycle (written by the P's M only;
+     * zeroed by {@link #takeCycle} with the world running, not by startCycle while it is stopped).
+     */
     private final long[] workerRuns;
     private final long[] workerWallNanos;
     private final long[] workerThreadCpu;
@@ -116,9 +119,6 @@ final class GcController {
         fractionalRuns.set(0);
         idleRuns.set(0);
         workersThreadCpu.set(0);
-        java.util.Arrays.fill(workerRuns, 0);
-        java.util.Arrays.fill(workerWallNanos, 0);
-        java.util.Arrays.fill(workerThreadCpu, 0);
         double totalUtilizationGoal = procs * GC_BACKGROUND_UTILIZATION;
         long dedicated = (long) (totalUtilizationGoal + 0.5);
         double utilError = dedicated / totalUtilizationGoal - 1;
@@ -299,14 +299,18 @@ final class GcController {
     /**
      * The cycle's per-mode and per-P figures for its record; {@code objectsGreyed[p]} is what P
      * p's gcWork greyed this cycle (mark termination reads it before folding it into the total).
-     * After mark termination, every worker parked (the per-P counters are their Ms' plain writes,
-     * made before they parked).
+     * After mark termination with the world running, every worker parked and the next cycle not
+     * yet started (the per-P counters are their Ms' plain writes, made before they parked; this
+     * zeroes them for the next cycle).
      */
     CycleRecord.MarkWorkers takeCycle(long[] objectsGreyed) {
         java.util.List<CycleRecord.WorkerOnP> perP = new java.util.ArrayList<>(procs);
         for (int p = 0; p < procs; p++) {
             perP.add(new CycleRecord.WorkerOnP(p, workerRuns[p], workerWallNanos[p], workerThreadCpu[p],
                     p < objectsGreyed.length ? objectsGreyed[p] : 0));
+            workerRuns[p] = 0;
+            workerWallNanos[p] = 0;
+            workerThreadCpu[p] = 0;
         }
         return new CycleRecord.MarkWorkers(dedicatedAtStart, fractionalUtilizationGoal,
                 dedicatedMarkTime.get(), fractionalMarkTime.get(), idleMarkTime.get(),

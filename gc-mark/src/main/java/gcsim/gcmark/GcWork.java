@@ -25,10 +25,10 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * <p>Layout: the marker writes its gcWork's counts and buffer index for every object, so nothing
  * another marker touches may share a cache line with them: 128 bytes of padding before the fields
- * ({@link GcWorkPadding}) and 128 after ({@link TailPadded}, the only kind there is; made by
+ * ({@link FrontPadding}) and 128 after ({@link TailPadded}, the only kind there is; made by
  * {@link #create}). gcsim only: Go's gcWork is embedded in its P, a large separate allocation.
  */
-abstract sealed class GcWork extends GcWorkPadding implements ScanSink permits GcWork.TailPadded {
+abstract sealed class GcWork extends FrontPadding implements ScanSink permits GcWork.TailPadded {
     private static final long[] NO_OBJ = new long[0];
 
     private final WorkPool pool;
@@ -63,7 +63,7 @@ abstract sealed class GcWork extends GcWorkPadding implements ScanSink permits G
      * The least scan work scanobject counts for an object of two or more words: 16 bytes while
      * the checkmark bit lives in the heap bitmap ({@link GoVersion#checkmarkInHeapBitmap()}: the
      * loop never stops at word 1), else 0. Fixed at creation. A long: with an int here the JVM
-     * lays the fields out so that the padding after them falls 4 bytes short (GcWorkLayoutTest).
+     * lays the fields out so that the padding after them falls 4 bytes short (MarkerLayoutTest).
      */
     private final long scanWorkFloor;
     /**
@@ -109,7 +109,7 @@ abstract sealed class GcWork extends GcWorkPadding implements ScanSink permits G
      * marker reads per object, gcDrain's {@code work.full == 0}) was seen right after a gcWork's
      * fields, and G1 moves objects, so which neighbour a run got changed from run to run and
      * within one: the two-worker runs were bimodal (one marker at 60-80 ns per object, the other
-     * at 30, where both mark at about 20 when nothing shares their lines). GcWorkLayoutTest
+     * at 30, where both mark at about 20 when nothing shares their lines). MarkerLayoutTest
      * checks the offsets.
      */
     @SuppressWarnings("unused") // padding: never read

@@ -64,7 +64,7 @@ final class Pacer implements PacerHook {
     private LongSupplier assistTime = () -> 0;
 
     /** Go's heapScanWork (beside bgScanCredit, as in Go's gcControllerState), stackScanWork, globalsScanWork of the running cycle. */
-    private final ScanWorkAccounts accounts = new ScanWorkAccounts();
+    private final ScanWorkAccounts accounts = ScanWorkAccounts.create();
     private final AtomicLong stackScanWork = new AtomicLong();
     private final AtomicLong globalsScanWork = new AtomicLong();
     /** go1.19's p.scannedStackSize and p.scannedStacks, summed over the Ps (one counter each here). */

@@ -11,18 +11,12 @@ import java.lang.reflect.Method;
 final class JvmLayout {
     /** The hardware fetches lines in pairs (adjacent-line prefetch): room wanted on each side. */
     static final long ROOM = 128;
-    static final long LINE = 64;
 
     private JvmLayout() {}
 
     /** A field's offset from its object's start. */
     static long fieldOffset(Field f) throws ReflectiveOperationException {
         return (Long) unsafeMethod("objectFieldOffset", Field.class).invoke(theUnsafe(), f);
-    }
-
-    /** The offset of element 0 of an array of this class from the array's start. */
-    static long arrayBaseOffset(Class<?> arrayClass) throws ReflectiveOperationException {
-        return (Integer) unsafeMethod("arrayBaseOffset", Class.class).invoke(theUnsafe(), arrayClass);
     }
 
     private static Object theUnsafe() throws ReflectiveOperationException {

@@ -10,21 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class ScanWorkAccountsTest {
     @Test
-    void bothCountersShareOneLineWith128BytesOfTheArrayOnEachSide() throws ReflectiveOperationException {
-        long base = JvmLayout.arrayBaseOffset(long[].class);
-        long heapScanWork = base + 8L * ScanWorkAccounts.HEAP_SCAN_WORK;
-        long bgScanCredit = base + 8L * ScanWorkAccounts.BG_SCAN_CREDIT;
-        long end = base + 8L * ScanWorkAccounts.LENGTH;
-        assertThat(heapScanWork / JvmLayout.LINE).as("the same line").isEqualTo(bgScanCredit / JvmLayout.LINE);
-        assertThat(Math.min(heapScanWork, bgScanCredit)).as("bytes of the array before them")
-                .isGreaterThanOrEqualTo(JvmLayout.ROOM);
-        assertThat(end - (Math.max(heapScanWork, bgScanCredit) + 8)).as("bytes of the array after them")
-                .isGreaterThanOrEqualTo(JvmLayout.ROOM);
-    }
-
-    @Test
     void concurrentFlushesAndStealsAddUpAndResetsClearEachCounterAlone() throws Exception {
-        ScanWorkAccounts a = new ScanWorkAccounts();
+        ScanWorkAccounts a = ScanWorkAccounts.create();
         int threads = 4;
         int rounds = 20_000;
         CyclicBarrier start = new CyclicBarrier(threads);

@@ -8,14 +8,16 @@ import java.lang.reflect.Modifier;
 import org.junit.jupiter.api.Test;
 
 /**
+ * What markers write from several cores shares no cache line with anything else: a gcWork's
+ * fields (written per object by its marker) and the scan-work accounts (every marker's flushes).
  * The marker writes its gcWork's fields for every object it marks, so no other object may share
- * their cache lines: GcWork keeps 128 bytes of its own padding before them (GcWorkPadding) and
+ * their cache lines: GcWork keeps 128 bytes of its own padding before them (FrontPadding) and
  * after them (GcWork.TailPadded). Without the tail, two markers at 2 Ps ran at 30 and 60-80 ns per
  * object in some runs (whatever the Java heap put after a gcWork, the WorkPool once, shared its
  * line), at about 20 in others. Checked here on the field offsets this JVM chose; a fixture with
  * padding in front only proves the check fails when the tail is missing.
  */
-class GcWorkLayoutTest {
+class MarkerLayoutTest {
     private static final long ROOM = JvmLayout.ROOM;
 
     @Test
@@ -27,6 +29,17 @@ class GcWorkLayoutTest {
     }
 
     @Test
+    void theScanWorkAccountsShareOneLineWith128BytesOfPaddingOnEachSide() throws ReflectiveOperationException {
+        Room room = room(ScanWorkAccounts.TailPadded.class, ScanWorkAccounts.class);
+        assertThat(room.hotFields).as("heapScanWork and bgScanCredit").isEqualTo(2);
+        assertThat(room.before).isGreaterThanOrEqualTo(ROOM);
+        assertThat(room.after).isGreaterThanOrEqualTo(ROOM);
+        long heap = JvmLayout.fieldOffset(ScanWorkAccounts.class.getDeclaredField("heapScanWork"));
+        long credit = JvmLayout.fieldOffset(ScanWorkAccounts.class.getDeclaredField("bgScanCredit"));
+        assertThat(Math.abs(heap - credit)).as("neighbours, as in Go's gcControllerState").isEqualTo(8);
+    }
+
+    @Test
     void theCheckFailsWhenThePaddingAfterTheFieldsIsMissing() throws ReflectiveOperationException {
         Room room = room(FrontPaddedOnly.class, FrontPaddedOnly.class);
         assertThat(room.before).isGreaterThanOrEqualTo(ROOM);
@@ -35,7 +48,7 @@ class GcWorkLayoutTest {
 
     /** A negative control: padded in front (as gcWork) and not after. */
     @SuppressWarnings("unused")
-    private static final class FrontPaddedOnly extends GcWorkPadding {
+    private static final class FrontPaddedOnly extends FrontPadding {
         private long count;
         private int index;
         private Object buffer;
