@@ -6,9 +6,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -85,38 +83,20 @@ class WorkPoolLfstackTest {
         AtomicIntegerArray holders = new AtomicIntegerArray(buffers);
         int threads = 4;
         int rounds = 200_000;
-        CyclicBarrier start = new CyclicBarrier(threads);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> ts = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            Thread th = new Thread(() -> {
-                try {
-                    start.await();
-                    for (int r = 0; r < rounds && failure.get() == null; r++) {
-                        Workbuf b = pool.trygetfull();
-                        if (b == null) {
-                            continue;
-                        }
-                        Integer i = index.get(b);
-                        if (i == null || holders.getAndIncrement(i) != 0) {
-                            throw new AssertionError("buffer " + i + " popped while another thread held it");
-                        }
-                        holders.decrementAndGet(i);
-                        pool.putfull(b);
-                    }
-                } catch (Throwable e) {
-                    failure.compareAndSet(null, e);
+        Concurrently.run(threads, t -> {
+            for (int r = 0; r < rounds; r++) {
+                Workbuf b = pool.trygetfull();
+                if (b == null) {
+                    continue;
                 }
-            });
-            ts.add(th);
-            th.start();
-        }
-        for (Thread th : ts) {
-            th.join();
-        }
-        if (failure.get() != null) {
-            throw new AssertionError(failure.get());
-        }
+                Integer i = index.get(b);
+                if (i == null || holders.getAndIncrement(i) != 0) {
+                    throw new AssertionError("buffer " + i + " popped while another thread held it");
+                }
+                holders.decrementAndGet(i);
+                pool.putfull(b);
+            }
+        });
         // Pop what is left, at most one more than there are buffers (a broken stack may be a cycle).
         List<Workbuf> left = new ArrayList<>();
         for (Workbuf b; left.size() <= buffers && (b = pool.trygetfull()) != null; ) {
