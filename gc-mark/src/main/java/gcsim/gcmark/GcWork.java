@@ -105,12 +105,12 @@ abstract sealed class GcWork extends FrontPadding implements ScanSink permits Gc
      * The 128 bytes after a gcWork's fields (the JVM lays out a subclass's fields after its
      * superclass's, and only longs here, which no hole under 8 bytes in gcWork's own layout can
      * take). Without them, whatever the Java heap put next shared a line with the counts the
-     * marker writes per object: with two markers at 2 Ps the WorkPool (whose {@code nfull} every
-     * marker reads per object, gcDrain's {@code work.full == 0}) was seen right after a gcWork's
-     * fields, and G1 moves objects, so which neighbour a run got changed from run to run and
-     * within one: the two-worker runs were bimodal (one marker at 60-80 ns per object, the other
-     * at 30, where both mark at about 20 when nothing shares their lines). MarkerLayoutTest
-     * checks the offsets.
+     * marker writes per object: with two markers at 2 Ps the WorkPool (whose emptiness test,
+     * then a counter, every marker reads per object: gcDrain's {@code work.full == 0}) was seen
+     * right after a gcWork's fields, and G1 moves objects, so which neighbour a run got changed
+     * from run to run and within one: the two-worker runs were bimodal (one marker at 60-80 ns
+     * per object, the other at 30, where both mark at about 20 when nothing shares their lines).
+     * MarkerLayoutTest checks the offsets.
      */
     @SuppressWarnings("unused") // padding: never read
     static final class TailPadded extends GcWork {
