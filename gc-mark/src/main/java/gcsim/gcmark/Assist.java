@@ -102,8 +102,7 @@ final class Assist {
         long expected = Math.max(scanWorkExpected, 1000);
         assistWorkPerByte = (double) expected / heapDistance;
         assistBytesPerWork = (double) heapDistance / expected;
-        // startCycle's c.scanWork = 0 and c.bgScanCredit = 0 (every version; go1.18's startCycle
-        // above zeroed the scan work too).
+        // startCycle's c.scanWork = 0 and c.bgScanCredit = 0 (every version).
         accounts.resetHeapScanWork();
         accounts.resetBgScanCredit();
         mark = m;

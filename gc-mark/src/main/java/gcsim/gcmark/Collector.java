@@ -605,16 +605,19 @@ public final class Collector implements AutoCloseable {
         rt.stackAllocator().setGcRunning(true);
         long heapLive = heap.heapLive();
         long heapGoal = heap.heapGoal();
-        // go1.14's revise as startCycle runs it (gcController.scanWork = 0): the scan work
-        // expected is heap_scan's steady-state live share, heap_scan * 100 / (100 + GOGC); past
-        // the soft goal, all of heap_scan by 1.1 x the goal (maxOvershoot). From go1.18 the
-        // pacer's expectation replaces it (Assist.enable).
-        long heapScan = heap.heapScan();
-        int gcpercent = heap.config().gogc() < 0 ? 100000 : heap.config().gogc();
-        long scanWorkExpected = (long) (heapScan * 100.0 / (100 + gcpercent));
-        if (heapLive > heapGoal && !assist.pacer().countsRoots()) {
-            heapGoal = (long) (heapGoal * 1.1);
-            scanWorkExpected = heapScan;
+        long scanWorkExpected = 0; // from go1.18 the pacer's expectation (Assist.enable)
+        if (!assist.pacer().countsRoots()) {
+            // go1.14's revise as startCycle runs it (gcController.scanWork = 0): the scan work
+            // expected is heap_scan's steady-state live share, heap_scan * 100 / (100 + GOGC);
+            // past the soft goal, all of heap_scan by 1.1 x the goal (maxOvershoot).
+            long heapScan = heap.heapScan();
+            int gogc = heap.config().gogc();
+            int gcpercent = gogc < 0 ? 100000 : gogc;
+            scanWorkExpected = (long) (heapScan * 100.0 / (100 + gcpercent));
+            if (heapLive > heapGoal) {
+                heapGoal = (long) (heapGoal * 1.1);
+                scanWorkExpected = heapScan;
+            }
         }
         assist.enable(new Assist.Mark(work, roots, marking, pool), heapLive, heapGoal, scanWorkExpected);
         heapGc.setWriteBarrier(barrier);

@@ -107,11 +107,12 @@ final class Pacer implements PacerHook {
     }
 
     /**
-     * go1.18's startCycle, the parts about work: resets the cycle's scan work and takes
-     * {@code stackScan = scannableStackSize}. gcStart, world stopped; go1.18+ only.
+     * go1.18's startCycle, the parts about work: resets the cycle's stack and globals scan work
+     * (the heap's is zeroed with bgScanCredit by {@link Assist#enable} right after, as in every
+     * version) and takes {@code stackScan = scannableStackSize}. gcStart, world stopped; go1.18+
+     * only.
      */
     void startCycle(CycleWork work, long heapLive) {
-        accounts.resetHeapScanWork();
         stackScanWork.set(0);
         globalsScanWork.set(0);
         long sum = 0;
