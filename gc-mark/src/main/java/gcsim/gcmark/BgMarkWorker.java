@@ -229,6 +229,9 @@ final class BgMarkWorker implements GoCode {
         // there first. Same objects, same order, same gcWork states as Go's put then tryGetFast;
         // one store and load of the buffer and its count fewer per object (Marking.scanobjectHeld).
         long next = 0;
+        // The heap scans the held object itself while this loop would do nothing else first
+        // (GcWork.scanHeldNext makes this loop's checks; FusedMark.scanobjectHeld).
+        gcw.startDrainLoop(gp.gc());
         while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
             // Try to keep work available on the global queue.
             if (pool.fullIsEmpty()) {
@@ -270,6 +273,7 @@ final class BgMarkWorker implements GoCode {
                 }
             }
         }
+        gcw.endDrainLoop();
         putHeld(gcw, next);
         flushScanWork(gcw, initScanWork, flushBgCredit);
     }

@@ -1,6 +1,7 @@
 package gcsim.gcmark;
 
 import gcsim.goroutines.GoVersion;
+import gcsim.goroutines.internal.GcGoroutine;
 import gcsim.heap.internal.ScanSink;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
@@ -82,6 +83,12 @@ abstract sealed class GcWork extends FrontPadding implements ScanSink permits Gc
      * load of the next object (Go's {@code sys.Prefetch}) is not dropped by the JIT; never read.
      */
     private long prefetched;
+    /**
+     * The G whose gcDrain loop is draining this gcWork's heap work (its GC view, for {@code
+     * gp.preempt}), or null outside that loop: {@link #scanHeldNext} continues the heap's chain
+     * only for that loop. Set and cleared by the loop's thread ({@link #startDrainLoop}).
+     */
+    private @Nullable GcGoroutine drainer;
 
     private GcWork(WorkPool pool, long scanWorkFloor) {
         this.pool = pool;
@@ -182,6 +189,38 @@ abstract sealed class GcWork extends FrontPadding implements ScanSink permits Gc
     @Override
     public void scanSpan(Object span) {
         scanSpan = span;
+    }
+
+    /**
+     * gcDrain's heap loop starts draining this gcWork on {@code gp}'s behalf: until {@link
+     * #endDrainLoop}, {@link #scanHeldNext} answers for that loop. The loop's thread.
+     */
+    void startDrainLoop(GcGoroutine gp) {
+        drainer = gp;
+    }
+
+    /** gcDrain's heap loop is done: the heap's scans return every held object again. */
+    void endDrainLoop() {
+        drainer = null;
+    }
+
+    /**
+     * Whether gcDrain's loop ({@link BgMarkWorker}), given {@code obj} held, would scan it next
+     * with nothing in between: the scan work is below the flush threshold ({@code gcw.scanWork >=
+     * gcCreditSlack} flushes), the G is not asked to preempt (the loop's condition; when it is,
+     * the loop decides), {@code work.full} is not empty (else balance first) and the current
+     * buffer has room (else the held object is put first). Then obj is counted here, where the
+     * loop would have counted it (greyobject's count). Reads only; the loop's thread.
+     */
+    @Override
+    public boolean scanHeldNext(long obj) {
+        GcGoroutine gp = drainer;
+        if (gp == null || scanWork >= BgMarkWorker.GC_CREDIT_SLACK || gp.preempt() || pool.fullIsEmpty()
+                || nobj1 >= obj1.length) {
+            return false;
+        }
+        objectsMarked++;
+        return true;
     }
 
     /** greyobject's {@code sys.Prefetch(obj)} as the heap does it: keeps the load it made (see ScanSink). */

@@ -162,7 +162,8 @@ final class Marking {
      * object it greyed, counted and marked but not queued, which a LIFO gcWork would pop next (0
      * when none; always 0 in checkmark mode, which queues everything). The caller scans it next
      * or puts it on {@code gcw} before using gcw for anything else, so that it stays gcw's top:
-     * see {@link HeapGcSupport#scanobjectHeld}.
+     * see {@link HeapGcSupport#scanobjectHeld}. Inside gcDrain's loop the heap may scan held
+     * objects itself first, for as long as {@link GcWork#scanHeldNext} says the loop would.
      */
     long scanobjectHeld(long b, GcWork gcw) {
         if (checkmark) {

@@ -19,6 +19,11 @@ final class JvmLayout {
         return (Long) unsafeMethod("objectFieldOffset", Field.class).invoke(theUnsafe(), f);
     }
 
+    /** Bytes a reference field takes in this JVM: 4 with compressed oops, else 8. */
+    static long referenceSize() throws ReflectiveOperationException {
+        return (Integer) unsafeMethod("arrayIndexScale", Class.class).invoke(theUnsafe(), Object[].class);
+    }
+
     private static Object theUnsafe() throws ReflectiveOperationException {
         Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
         f.setAccessible(true);

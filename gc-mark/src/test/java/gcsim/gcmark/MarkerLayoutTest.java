@@ -84,8 +84,8 @@ class MarkerLayoutTest {
 
     private record Room(int hotFields, long before, long after) {}
 
-    /** Bytes a field of this type takes; references at most 8 (4 with compressed oops: over-counting is safe here). */
-    private static long size(Class<?> type) {
+    /** Bytes a field of this type takes in this JVM (a reference: 4 with compressed oops, else 8). */
+    private static long size(Class<?> type) throws ReflectiveOperationException {
         if (type == byte.class || type == boolean.class) {
             return 1;
         }
@@ -94,6 +94,9 @@ class MarkerLayoutTest {
         }
         if (type == int.class || type == float.class) {
             return 4;
+        }
+        if (!type.isPrimitive()) {
+            return JvmLayout.referenceSize();
         }
         return 8;
     }

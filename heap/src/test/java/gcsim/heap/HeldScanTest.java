@@ -29,7 +29,7 @@ class HeldScanTest {
     record Drain(List<Long> scanned, List<Long> black, long bytes) {}
 
     /** A LIFO stack sink that keeps the span memo, as the gcWork. */
-    static final class Lifo extends FusedScanTest.Sink {
+    static class Lifo extends FusedScanTest.Sink {
         final ArrayDeque<Long> stack = new ArrayDeque<>();
         final Set<Long> greyed = new HashSet<>();
         long bytes;
@@ -92,6 +92,38 @@ class HeldScanTest {
                 assertThat(heap.isMarked(next)).isTrue();
                 assertThat(sink.greyed).doesNotContain(next); // held, not handed over
             }
+        }
+        return new Drain(scanned, sink.black, sink.bytes);
+    }
+
+    /**
+     * gcDrain with the heap's chain: the sink says yes to {@code scanHeldNext} on a coin flip
+     * (as the gcWork does while its drain loop would scan the held object next), and the heap
+     * then scans that object in the same call; a no returns it to the loop, which scans it next.
+     */
+    static Drain drainChained(Heap heap, long[] roots, long seed, int[] chainedAndRefused) {
+        List<Long> scanned = new ArrayList<>();
+        Random coin = new Random(seed);
+        Lifo sink = new Lifo() {
+            @Override
+            public boolean scanHeldNext(long obj) {
+                assertThat(heap.isMarked(obj)).isTrue();
+                assertThat(greyed).doesNotContain(obj); // held, not handed over
+                if (coin.nextInt(4) == 0) {
+                    chainedAndRefused[1]++;
+                    return false;
+                }
+                chainedAndRefused[0]++;
+                scanned.add(obj); // the heap scans it now, as the loop would next
+                return true;
+            }
+        };
+        shadeRoots(heap, roots, sink);
+        long next = 0;
+        while (next != 0 || !sink.stack.isEmpty()) {
+            long b = next != 0 ? next : sink.stack.pop();
+            scanned.add(b);
+            next = heap.scanobjectHeld(b, sink);
         }
         return new Drain(scanned, sink.black, sink.bytes);
     }
@@ -205,6 +237,31 @@ class HeldScanTest {
                 }
                 assertThat(reference.scanned().size()).isGreaterThan(100);
             }
+        }
+    }
+
+    /**
+     * The heap's chain (scanobjectHeld scanning the held object itself while the sink says its
+     * loop would scan it next) visits the same objects in the same order, with the same bytes, as
+     * the loop scanning each returned object and as Go's step-by-step scanobject.
+     */
+    @Test
+    void scanningHeldObjectsInTheHeapsChainKeepsTheOrder() {
+        for (long seed = 1; seed <= 20; seed++) {
+            Heap a = new Heap(HeapConfig.of(1));
+            Heap b = new Heap(HeapConfig.of(1));
+            long[] roots = randomHeap(a, seed, 3000);
+            assertThat(randomHeap(b, seed, 3000)).containsExactly(roots);
+            int[] chainedAndRefused = new int[2];
+
+            Drain chained = drainChained(a, roots, seed, chainedAndRefused);
+            Drain reference = drainStepwise(b, roots);
+
+            assertThat(chained.scanned()).as("seed %d", seed).containsExactlyElementsOf(reference.scanned());
+            assertThat(chained.black()).containsExactlyElementsOf(reference.black());
+            assertThat(chained.bytes()).isEqualTo(reference.bytes());
+            assertThat(chainedAndRefused[0]).as("objects scanned in the chain").isGreaterThan(100);
+            assertThat(chainedAndRefused[1]).as("held objects handed back to the loop").isGreaterThan(10);
         }
     }
 

@@ -28,6 +28,20 @@ public interface ScanSink {
     default void scanned(int sizeBytes, int ptrdataBytes) {}
 
     /**
+     * Asked by {@link HeapGcSupport#scanobjectHeld} with the object it would return (marked by
+     * this thread, not yet counted or queued): whether the drain loop that called it would scan
+     * that object next with nothing in between (Go's gcDrain: no preemption asked, {@code
+     * work.full} not empty, room in the gcWork's current buffer, scan work below the flush
+     * threshold). True: the sink counts the object (greyobject's count) and scanobjectHeld scans
+     * it in the same call, as the loop would have; false: scanobjectHeld returns it. Only reads
+     * may decide it: the loop makes the same checks again on whatever is returned. The default
+     * never continues. The sink's marking thread.
+     */
+    default boolean scanHeldNext(long obj) {
+        return false;
+    }
+
+    /**
      * The first word of the object the marker scans next, loaded early as Go's greyobject
      * prefetches the object it queues ({@code sys.Prefetch(obj)}; Java has none). A sink that
      * keeps it (the collector's gcWork: one plain store) makes the JIT keep the load; the
