@@ -230,7 +230,9 @@ final class BgMarkWorker implements GoCode {
         // one store and load of the buffer and its count fewer per object (Marking.scanobjectHeld).
         long next = 0;
         // The heap scans the held object itself while this loop would do nothing else first
-        // (GcWork.scanHeldNext makes this loop's checks; FusedMark.scanobjectHeld).
+        // (FusedMark.scanobjectHeld): GcWork.scanHeldNext makes this loop's checks (the stop
+        // condition's gp.preempt, work.full, the room for the held object, the flush threshold),
+        // so a check added here must be added there.
         gcw.startDrainLoop(gp.gc());
         while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
             // Try to keep work available on the global queue.

@@ -216,7 +216,7 @@ abstract sealed class GcWork extends FrontPadding implements ScanSink permits Gc
     public boolean scanHeldNext(long obj) {
         GcGoroutine gp = drainer;
         if (gp == null || scanWork >= BgMarkWorker.GC_CREDIT_SLACK || gp.preempt() || pool.fullIsEmpty()
-                || nobj1 >= obj1.length) {
+                || !putFastHasRoom()) {
             return false;
         }
         objectsMarked++;

@@ -115,7 +115,7 @@ final class FusedMark {
                 return held;
             }
             b = held;
-            if (!(Long.compareUnsigned(b - s.base, s.limit - s.base) < 0 && s.state == MSpan.mSpanInUse)) {
+            if (!holds(s, b)) {
                 s = scanSpan(table, b, sink);
             }
         }
@@ -269,11 +269,15 @@ final class FusedMark {
      * Throws when b is in no span in use.
      */
     private static MSpan scanSpan(@Nullable MSpan[] table, long b, ScanSink sink) {
-        if (sink.scanSpan() instanceof MSpan m && Long.compareUnsigned(b - m.base, m.limit - m.base) < 0
-                && m.state == MSpan.mSpanInUse) {
+        if (sink.scanSpan() instanceof MSpan m && holds(m, b)) {
             return m;
         }
         return rememberSpan(table, b, sink);
+    }
+
+    /** Whether the remembered span m is the page table's span for b: still in use and b within it (see the class comment). */
+    private static boolean holds(MSpan m, long b) {
+        return Long.compareUnsigned(b - m.base, m.limit - m.base) < 0 && m.state == MSpan.mSpanInUse;
     }
 
     /** scanSpan's miss: the page table's span for b, remembered in the sink. Out of line (rare). */

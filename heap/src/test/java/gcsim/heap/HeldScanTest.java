@@ -80,8 +80,11 @@ class HeldScanTest {
 
     /** gcDrain now: the object scanobjectHeld returns is scanned next, else pop. */
     static Drain drainHeld(Heap heap, long[] roots) {
-        Lifo sink = new Lifo();
-        List<Long> scanned = new ArrayList<>();
+        return drainHeld(heap, roots, new Lifo(), new ArrayList<>());
+    }
+
+    /** {@link #drainHeld(Heap, long[])} with {@code sink}, appending the objects scanned to {@code scanned}. */
+    private static Drain drainHeld(Heap heap, long[] roots, Lifo sink, List<Long> scanned) {
         shadeRoots(heap, roots, sink);
         long next = 0;
         while (next != 0 || !sink.stack.isEmpty()) {
@@ -118,14 +121,7 @@ class HeldScanTest {
                 return true;
             }
         };
-        shadeRoots(heap, roots, sink);
-        long next = 0;
-        while (next != 0 || !sink.stack.isEmpty()) {
-            long b = next != 0 ? next : sink.stack.pop();
-            scanned.add(b);
-            next = heap.scanobjectHeld(b, sink);
-        }
-        return new Drain(scanned, sink.black, sink.bytes);
+        return drainHeld(heap, roots, sink, scanned);
     }
 
     /**
