@@ -259,7 +259,7 @@ final class BgMarkWorker implements GoCode {
             // Flush background scan work credit to the global
             // account if we've accumulated enough locally so
             // mutator assists can draw on it.
-            if (gcw.scanWork >= GC_CREDIT_SLACK) {
+            if (gcw.scanWorkFlushDue()) {
                 c.assist().pacer().addHeapScanWork(gcw.scanWork);
                 if (flushBgCredit) {
                     c.assist().gcFlushBgCredit(gcw.scanWork - initScanWork);

@@ -215,12 +215,19 @@ abstract sealed class GcWork extends FrontPadding implements ScanSink permits Gc
     @Override
     public boolean scanHeldNext(long obj) {
         GcGoroutine gp = drainer;
-        if (gp == null || scanWork >= BgMarkWorker.GC_CREDIT_SLACK || gp.preempt() || pool.fullIsEmpty()
-                || !putFastHasRoom()) {
+        if (gp == null || scanWorkFlushDue() || gp.preempt() || pool.fullIsEmpty() || !putFastHasRoom()) {
             return false;
         }
         objectsMarked++;
         return true;
+    }
+
+    /**
+     * gcDrain's {@code gcw.scanWork >= gcCreditSlack}: enough scan work is done to flush it to
+     * the pacer and background credit ({@link BgMarkWorker#GC_CREDIT_SLACK}). The owner.
+     */
+    boolean scanWorkFlushDue() {
+        return scanWork >= BgMarkWorker.GC_CREDIT_SLACK;
     }
 
     /** greyobject's {@code sys.Prefetch(obj)} as the heap does it: keeps the load it made (see ScanSink). */

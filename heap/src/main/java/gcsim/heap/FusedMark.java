@@ -103,7 +103,8 @@ final class FusedMark {
      * method's entry per object: after each mark's atomic update the CPU reloads, one after the
      * other, every field on the way from the drain loop to the object's words (collector,
      * heap, page table, the span memo), and those dependent loads were about a tenth of an object's
-     * cost on the 1M-node tree. A held object outside the span goes through {@link #scanSpan}.
+     * cost on the 1M-node tree. A held object outside the span is looked up in the page table and
+     * its span remembered ({@link #rememberSpan}).
      */
     static long scanobjectHeld(@Nullable MSpan[] table, long b, ScanSink sink, boolean debugGccheckmark) {
         MSpan s = scanSpan(table, b, sink);
@@ -116,7 +117,7 @@ final class FusedMark {
             }
             b = held;
             if (!holds(s, b)) {
-                s = scanSpan(table, b, sink);
+                s = rememberSpan(table, b, sink); // the memo is s (or none): scanSpan's test would fail again
             }
         }
     }
