@@ -229,10 +229,11 @@ final class BgMarkWorker implements GoCode {
         // there first. Same objects, same order, same gcWork states as Go's put then tryGetFast;
         // one store and load of the buffer and its count fewer per object (Marking.scanobjectHeld).
         long next = 0;
-        // The heap scans the held object itself while this loop would do nothing else first
-        // (FusedMark.scanobjectHeld): GcWork.scanHeldNext makes this loop's checks (the stop
-        // condition's gp.preempt, work.full, the room for the held object, the flush threshold),
-        // so a check added here must be added there.
+        // The heap scans the object this loop would scan next itself (the held one, or the top
+        // of gcw's current buffer) while this loop would do nothing else first
+        // (FusedMark.scanobjectHeld): GcWork.scanNext makes this loop's checks (the stop
+        // condition's gp.preempt, work.full, the room for the held object, the flush threshold)
+        // and its tryGetFast, so a check or step added here must be added there.
         gcw.startDrainLoop(gp.gc());
         while (!stopDrain(gp, preemptible, yieldToSafePoints)) {
             // Try to keep work available on the global queue.

@@ -85,7 +85,7 @@ abstract sealed class GcWork extends FrontPadding implements ScanSink permits Gc
     private long prefetched;
     /**
      * The G whose gcDrain loop is draining this gcWork's heap work (its GC view, for {@code
-     * gp.preempt}), or null outside that loop: {@link #scanHeldNext} continues the heap's chain
+     * gp.preempt}), or null outside that loop: {@link #scanNext} continues the heap's chain
      * only for that loop. Set and cleared by the loop's thread ({@link #startDrainLoop}).
      */
     private @Nullable GcGoroutine drainer;
@@ -193,33 +193,43 @@ abstract sealed class GcWork extends FrontPadding implements ScanSink permits Gc
 
     /**
      * gcDrain's heap loop starts draining this gcWork on {@code gp}'s behalf: until {@link
-     * #endDrainLoop}, {@link #scanHeldNext} answers for that loop. The loop's thread.
+     * #endDrainLoop}, {@link #scanNext} answers for that loop. The loop's thread.
      */
     void startDrainLoop(GcGoroutine gp) {
         drainer = gp;
     }
 
-    /** gcDrain's heap loop is done: the heap's scans return every held object again. */
+    /** gcDrain's heap loop is done: the heap's scans return to their caller after each object again. */
     void endDrainLoop() {
         drainer = null;
     }
 
     /**
-     * Whether gcDrain's loop ({@link BgMarkWorker}), given {@code obj} held, would scan it next
-     * with nothing in between: the scan work is below the flush threshold ({@code gcw.scanWork >=
-     * gcCreditSlack} flushes), the G is not asked to preempt (the loop's condition; when it is,
-     * the loop decides), {@code work.full} is not empty (else balance first) and the current
-     * buffer has room (else the held object is put first). Then obj is counted here, where the
-     * loop would have counted it (greyobject's count). Reads only; the loop's thread.
+     * The object gcDrain's loop ({@link BgMarkWorker}), given {@code held} (0: none), would scan
+     * next with nothing in between, or 0 when it would do something else first. The loop goes
+     * straight to its next object while the scan work is below the flush threshold ({@code
+     * gcw.scanWork >= gcCreditSlack} flushes), the G is not asked to preempt (the loop's
+     * condition; when it is, the loop decides) and {@code work.full} is not empty (else balance
+     * first). That object is the held one when the current buffer has room for it (else the loop
+     * puts it first), counted here where the loop would have counted it (greyobject's count); with
+     * none held, the current buffer's top, popped here as the loop's {@code tryGetFast} would (0
+     * when that buffer is empty: the loop's {@code tryGet} moves buffers). Only the count or the
+     * pop changes anything; the loop's thread.
      */
     @Override
-    public boolean scanHeldNext(long obj) {
+    public long scanNext(long held) {
         GcGoroutine gp = drainer;
-        if (gp == null || scanWorkFlushDue() || gp.preempt() || pool.fullIsEmpty() || !putFastHasRoom()) {
-            return false;
+        if (gp == null || scanWorkFlushDue() || gp.preempt() || pool.fullIsEmpty()) {
+            return 0;
+        }
+        if (held == 0) {
+            return tryGetFast();
+        }
+        if (!putFastHasRoom()) {
+            return 0;
         }
         objectsMarked++;
-        return true;
+        return held;
     }
 
     /**

@@ -163,7 +163,8 @@ final class Marking {
      * when none; always 0 in checkmark mode, which queues everything). The caller scans it next
      * or puts it on {@code gcw} before using gcw for anything else, so that it stays gcw's top:
      * see {@link HeapGcSupport#scanobjectHeld}. Inside gcDrain's loop the heap may scan held
-     * objects itself first, for as long as {@link GcWork#scanHeldNext} says the loop would.
+     * and popped objects itself first, for as long as {@link GcWork#scanNext} names the one the
+     * loop would scan next.
      */
     long scanobjectHeld(long b, GcWork gcw) {
         if (checkmark) {

@@ -96,14 +96,17 @@ final class FusedMark {
      * it stays in a register, which takes a store and a load of the gcWork's buffer and count
      * off the chain of dependent loads each object costs (see Cost model).
      *
-     * <p>The chain ({@link ScanSink#scanHeldNext}): while the sink says its drain loop would scan
-     * the held object next, this call scans it itself, from the same span and its fields already
-     * in registers, and the loop is not re-entered. The same objects in the same order, with the
-     * same checks between them (the sink makes the loop's); what it saves is the loop's and this
-     * method's entry per object: after each mark's atomic update the CPU reloads, one after the
-     * other, every field on the way from the drain loop to the object's words (collector,
-     * heap, page table, the span memo), and those dependent loads were about a tenth of an object's
-     * cost on the 1M-node tree. A held object outside the span is looked up in the page table and
+     * <p>The chain ({@link ScanSink#scanNext}): after each scan the sink names the object its
+     * drain loop would scan next with nothing in between (the held object, or with none held the
+     * top of its buffer, which it pops), and this call scans it itself, from the span it holds
+     * when the object is in it, and the loop is not re-entered. The same objects in the same
+     * order, with the same checks between them (the sink makes the loop's); what it saves is the
+     * loop's and this method's entry per object: after each mark's atomic update the CPU reloads,
+     * one after the other, every field on the way from the drain loop to the object's words
+     * (collector, heap, page table, the span memo), and those dependent loads were about a tenth
+     * of an object's cost on the 1M-node tree. On a tree every leaf ends a run of held objects
+     * (nothing greyed), so with held objects alone half the objects still came through the loop;
+     * the pops take the other half. An object outside the span is looked up in the page table and
      * its span remembered ({@link #rememberSpan}).
      */
     static long scanobjectHeld(@Nullable MSpan[] table, long b, ScanSink sink, boolean debugGccheckmark) {
@@ -112,10 +115,11 @@ final class FusedMark {
             ObjectType t = typeOf(s, b);
             sink.scanned(t.sizeBytes(), t.ptrdata);
             long held = greyPointers(table, s, t, b, sink, debugGccheckmark);
-            if (held == 0 || !sink.scanHeldNext(held)) {
+            long next = sink.scanNext(held);
+            if (next == 0) {
                 return held;
             }
-            b = held;
+            b = next;
             if (!holds(s, b)) {
                 s = rememberSpan(table, b, sink); // the memo is s (or none): scanSpan's test would fail again
             }

@@ -99,26 +99,45 @@ class HeldScanTest {
         return new Drain(scanned, sink.black, sink.bytes);
     }
 
+    /** What {@link #drainChained}'s sink answered: held objects and pops given to the heap's chain, and refusals. */
+    static final class ChainCounts {
+        int held;
+        int popped;
+        int refused;
+    }
+
     /**
-     * gcDrain with the heap's chain: the sink says yes to {@code scanHeldNext} on a coin flip
-     * (as the gcWork does while its drain loop would scan the held object next), and the heap
-     * then scans that object in the same call; a no returns it to the loop, which scans it next.
+     * gcDrain with the heap's chain: on a coin flip the sink's {@code scanNext} names the object
+     * its loop would scan next (the held one, or with none held the stack's top, popped), as the
+     * gcWork does while its drain loop would scan that object with nothing in between, and the
+     * heap then scans it in the same call; a refusal returns the held object (or nothing) to the
+     * loop, which scans it next (or pops).
      */
-    static Drain drainChained(Heap heap, long[] roots, long seed, int[] chainedAndRefused) {
+    static Drain drainChained(Heap heap, long[] roots, long seed, ChainCounts counts) {
         List<Long> scanned = new ArrayList<>();
         Random coin = new Random(seed);
         Lifo sink = new Lifo() {
             @Override
-            public boolean scanHeldNext(long obj) {
-                assertThat(heap.isMarked(obj)).isTrue();
-                assertThat(greyed).doesNotContain(obj); // held, not handed over
-                if (coin.nextInt(4) == 0) {
-                    chainedAndRefused[1]++;
-                    return false;
+            public long scanNext(long held) {
+                if (held != 0) {
+                    assertThat(heap.isMarked(held)).isTrue();
+                    assertThat(greyed).doesNotContain(held); // held, not handed over
+                } else if (stack.isEmpty()) {
+                    return 0; // the loop's tryGet finds nothing either
                 }
-                chainedAndRefused[0]++;
-                scanned.add(obj); // the heap scans it now, as the loop would next
-                return true;
+                if (coin.nextInt(4) == 0) {
+                    counts.refused++;
+                    return 0;
+                }
+                long next = held;
+                if (next != 0) {
+                    counts.held++;
+                } else {
+                    next = stack.pop();
+                    counts.popped++;
+                }
+                scanned.add(next); // the heap scans it now, as the loop would next
+                return next;
             }
         };
         return drainHeld(heap, roots, sink, scanned);
@@ -237,27 +256,29 @@ class HeldScanTest {
     }
 
     /**
-     * The heap's chain (scanobjectHeld scanning the held object itself while the sink says its
-     * loop would scan it next) visits the same objects in the same order, with the same bytes, as
-     * the loop scanning each returned object and as Go's step-by-step scanobject.
+     * The heap's chain (scanobjectHeld scanning the object the sink says its loop would scan
+     * next: the held one, or the popped top) visits the same objects in the same order, with the
+     * same bytes, as the loop scanning each returned or popped object and as Go's step-by-step
+     * scanobject.
      */
     @Test
-    void scanningHeldObjectsInTheHeapsChainKeepsTheOrder() {
+    void scanningHeldAndPoppedObjectsInTheHeapsChainKeepsTheOrder() {
         for (long seed = 1; seed <= 20; seed++) {
             Heap a = new Heap(HeapConfig.of(1));
             Heap b = new Heap(HeapConfig.of(1));
             long[] roots = randomHeap(a, seed, 3000);
             assertThat(randomHeap(b, seed, 3000)).containsExactly(roots);
-            int[] chainedAndRefused = new int[2];
+            ChainCounts counts = new ChainCounts();
 
-            Drain chained = drainChained(a, roots, seed, chainedAndRefused);
+            Drain chained = drainChained(a, roots, seed, counts);
             Drain reference = drainStepwise(b, roots);
 
             assertThat(chained.scanned()).as("seed %d", seed).containsExactlyElementsOf(reference.scanned());
             assertThat(chained.black()).containsExactlyElementsOf(reference.black());
             assertThat(chained.bytes()).isEqualTo(reference.bytes());
-            assertThat(chainedAndRefused[0]).as("objects scanned in the chain").isGreaterThan(100);
-            assertThat(chainedAndRefused[1]).as("held objects handed back to the loop").isGreaterThan(10);
+            assertThat(counts.held).as("held objects scanned in the chain").isGreaterThan(100);
+            assertThat(counts.popped).as("popped objects scanned in the chain").isGreaterThan(100);
+            assertThat(counts.refused).as("objects left to the loop").isGreaterThan(10);
         }
     }
 

@@ -117,8 +117,9 @@ public abstract class HeapGcSupport {
      * object it greys (the one a LIFO gcWork pops next) is returned instead of handed to
      * {@code sink.grey} (0 when none); b's size and ptrdata go to {@link ScanSink#scanned} first. The caller
      * owns the returned object: it counts it and scans or queues it before using its gcWork
-     * otherwise. While {@link ScanSink#scanHeldNext} says the loop would scan the held object next,
-     * it is scanned in this call instead (and counted by the sink), each with its own scanned.
+     * otherwise. While {@link ScanSink#scanNext} names the object the loop would scan next (the
+     * held one, counted by the sink, or with none held the top of the sink's buffer, popped by
+     * it), that object is scanned in this call instead, each with its own scanned.
      * Same threads and preconditions as scanobject.
      */
     public abstract long scanobjectHeld(long b, ScanSink sink);

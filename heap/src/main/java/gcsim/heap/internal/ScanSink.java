@@ -28,17 +28,19 @@ public interface ScanSink {
     default void scanned(int sizeBytes, int ptrdataBytes) {}
 
     /**
-     * Asked by {@link HeapGcSupport#scanobjectHeld} with the object it would return (marked by
-     * this thread, not yet counted or queued): whether the drain loop that called it would scan
-     * that object next with nothing in between (Go's gcDrain: no preemption asked, {@code
-     * work.full} not empty, room in the gcWork's current buffer, scan work below the flush
-     * threshold). True: the sink counts the object (greyobject's count) and scanobjectHeld scans
-     * it in the same call, as the loop would have; false: scanobjectHeld returns it. Only reads
-     * may decide it: the loop makes the same checks again on whatever is returned. The default
-     * never continues. The sink's marking thread.
+     * Asked by {@link HeapGcSupport#scanobjectHeld} after each scan, with the object it would
+     * return ({@code held}: marked by this thread, not yet counted or queued; 0 when the scan
+     * greyed nothing): the object the drain loop that called it would scan next with nothing in
+     * between, which scanobjectHeld then scans in the same call; or 0, and scanobjectHeld returns
+     * {@code held} to the loop. The loop would scan next (Go's gcDrain: no preemption asked,
+     * {@code work.full} not empty, scan work below the flush threshold) the held object itself
+     * when there is room for it in the gcWork's current buffer (the sink counts it: greyobject's
+     * count), and with nothing held the top of that buffer (Go's {@code tryGetFast}; the sink
+     * pops it). Reads decide it; only the pop or the count the loop would make is done. The
+     * default never continues. The sink's marking thread.
      */
-    default boolean scanHeldNext(long obj) {
-        return false;
+    default long scanNext(long held) {
+        return 0;
     }
 
     /**

@@ -6,14 +6,17 @@ import gcsim.goroutines.internal.GcGoroutine;
 import org.junit.jupiter.api.Test;
 
 /**
- * The gcWork answers the heap's {@code scanHeldNext} (go on scanning the held object in the
- * heap's chain) exactly when gcDrain's loop would scan that object next with nothing in between:
- * inside the loop, scan work below the flush threshold, no preemption asked, {@code work.full}
- * not empty and room in the current buffer. Each condition alone makes it say no, and only a
- * yes counts the object (greyobject's count, which the loop would otherwise make).
+ * The gcWork answers the heap's {@code scanNext} (go on scanning in the heap's chain) with the
+ * object gcDrain's loop would scan next with nothing in between, exactly when the loop would:
+ * inside the loop, scan work below the flush threshold, no preemption asked and {@code
+ * work.full} not empty; then the held object when the current buffer has room for it (counted:
+ * greyobject's count, which the loop would otherwise make), and with none held the current
+ * buffer's top (popped: the loop's tryGetFast). Each condition alone makes it answer 0 and
+ * change nothing.
  */
-class ScanHeldNextTest {
+class ScanNextTest {
     private static final long HELD = 0x1000;
+    private static final long TOP = 0x2000;
 
     /** A G's GC view whose only state is gp.preempt. */
     private static final class PreemptOnly extends GcGoroutine {
@@ -80,11 +83,13 @@ class ScanHeldNextTest {
         }
     }
 
-    /** A drain loop's gcWork with buffers, on a pool with one full buffer, nothing else pending. */
+    /**
+     * A drain loop's gcWork with buffers and {@code TOP} on its current buffer, on a pool with one
+     * full buffer, nothing else pending.
+     */
     private static GcWork drainingWithWorkOnThePool(WorkPool pool, PreemptOnly gp) {
         GcWork gcw = GcWork.create(pool);
-        gcw.put(8); // takes its buffers
-        assertThat(gcw.tryGetFast()).isEqualTo(8);
+        gcw.put(TOP); // takes its buffers
         GcWork other = GcWork.create(pool);
         other.put(16);
         other.dispose(); // work.full != 0
@@ -93,62 +98,87 @@ class ScanHeldNextTest {
         return gcw;
     }
 
-    @Test
-    void yesWhenTheLoopWouldScanTheHeldObjectNextAndTheObjectIsCounted() {
-        GcWork gcw = drainingWithWorkOnThePool(new WorkPool(), new PreemptOnly());
-        assertThat(gcw.scanHeldNext(HELD)).isTrue();
-        assertThat(gcw.objectsMarked).isEqualTo(1);
-        assertThat(gcw.scanHeldNext(HELD + 32)).isTrue();
-        assertThat(gcw.objectsMarked).isEqualTo(2);
+    /** Neither the count nor the buffer changed: TOP is still the only object on it. */
+    private static void assertUnchanged(GcWork gcw) {
+        assertThat(gcw.objectsMarked).isZero();
+        assertThat(gcw.tryGetFast()).isEqualTo(TOP);
+        assertThat(gcw.tryGetFast()).isZero();
     }
 
     @Test
-    void noOutsideTheDrainLoop() {
+    void theHeldObjectIsNextAndCountedWhenTheLoopWouldScanItNext() {
+        GcWork gcw = drainingWithWorkOnThePool(new WorkPool(), new PreemptOnly());
+        assertThat(gcw.scanNext(HELD)).isEqualTo(HELD);
+        assertThat(gcw.objectsMarked).isEqualTo(1);
+        assertThat(gcw.scanNext(HELD + 32)).isEqualTo(HELD + 32);
+        assertThat(gcw.objectsMarked).isEqualTo(2);
+        assertThat(gcw.tryGetFast()).isEqualTo(TOP); // nothing popped
+    }
+
+    @Test
+    void withNothingHeldTheBuffersTopIsPoppedAndNotCounted() {
+        GcWork gcw = drainingWithWorkOnThePool(new WorkPool(), new PreemptOnly());
+        gcw.put(TOP + 32);
+        assertThat(gcw.scanNext(0)).isEqualTo(TOP + 32);
+        assertThat(gcw.scanNext(0)).isEqualTo(TOP);
+        assertThat(gcw.objectsMarked).isZero(); // counted when greyed
+        assertThat(gcw.scanNext(0)).isZero(); // the buffer is empty: the loop's tryGet moves buffers
+    }
+
+    @Test
+    void zeroOutsideTheDrainLoop() {
         GcWork gcw = drainingWithWorkOnThePool(new WorkPool(), new PreemptOnly());
         gcw.endDrainLoop();
-        assertThat(gcw.scanHeldNext(HELD)).isFalse();
-        assertThat(GcWork.create(new WorkPool()).scanHeldNext(HELD)).isFalse();
-        assertThat(gcw.objectsMarked).isZero();
+        assertThat(gcw.scanNext(HELD)).isZero();
+        assertThat(gcw.scanNext(0)).isZero();
+        assertThat(GcWork.create(new WorkPool()).scanNext(HELD)).isZero();
+        assertUnchanged(gcw);
     }
 
     @Test
-    void noWhenTheScanWorkIsDueToBeFlushed() {
+    void zeroWhenTheScanWorkIsDueToBeFlushed() {
         GcWork gcw = drainingWithWorkOnThePool(new WorkPool(), new PreemptOnly());
         gcw.scanWork = BgMarkWorker.GC_CREDIT_SLACK;
-        assertThat(gcw.scanHeldNext(HELD)).isFalse();
+        assertThat(gcw.scanNext(HELD)).isZero();
+        assertThat(gcw.scanNext(0)).isZero();
+        assertUnchanged(gcw);
+        gcw.put(TOP);
         gcw.scanWork = BgMarkWorker.GC_CREDIT_SLACK - 1;
-        assertThat(gcw.scanHeldNext(HELD)).isTrue();
-        assertThat(gcw.objectsMarked).isEqualTo(1);
+        assertThat(gcw.scanNext(HELD)).isEqualTo(HELD);
+        assertThat(gcw.scanNext(0)).isEqualTo(TOP);
     }
 
     @Test
-    void noWhenTheGIsAskedToPreempt() {
+    void zeroWhenTheGIsAskedToPreempt() {
         PreemptOnly gp = new PreemptOnly();
         GcWork gcw = drainingWithWorkOnThePool(new WorkPool(), gp);
         gp.preempt = true;
-        assertThat(gcw.scanHeldNext(HELD)).isFalse();
-        assertThat(gcw.objectsMarked).isZero();
+        assertThat(gcw.scanNext(HELD)).isZero();
+        assertThat(gcw.scanNext(0)).isZero();
+        assertUnchanged(gcw);
     }
 
     @Test
-    void noWhenTheGlobalFullListIsEmpty() {
+    void zeroWhenTheGlobalFullListIsEmpty() {
         WorkPool pool = new WorkPool();
         GcWork gcw = drainingWithWorkOnThePool(pool, new PreemptOnly());
         Workbuf taken = pool.trygetfull();
         assertThat(taken).isNotNull();
         assertThat(pool.fullIsEmpty()).isTrue(); // gcDrain would balance first
-        assertThat(gcw.scanHeldNext(HELD)).isFalse();
-        assertThat(gcw.objectsMarked).isZero();
+        assertThat(gcw.scanNext(HELD)).isZero();
+        assertThat(gcw.scanNext(0)).isZero();
+        assertUnchanged(gcw);
     }
 
     @Test
-    void noWhenTheCurrentBufferIsFull() {
+    void zeroForAHeldObjectWhenTheCurrentBufferIsFull() {
         GcWork gcw = drainingWithWorkOnThePool(new WorkPool(), new PreemptOnly());
-        for (int i = 1; i <= Workbuf.CAPACITY; i++) {
-            assertThat(gcw.putFast(i * 8L)).isTrue();
+        for (int i = 2; i <= Workbuf.CAPACITY; i++) {
+            assertThat(gcw.putFast(TOP + i * 8L)).isTrue();
         }
         assertThat(gcw.putFastHasRoom()).isFalse(); // gcDrain would put the held object first
-        assertThat(gcw.scanHeldNext(HELD)).isFalse();
+        assertThat(gcw.scanNext(HELD)).isZero();
         assertThat(gcw.objectsMarked).isZero();
+        assertThat(gcw.scanNext(0)).isEqualTo(TOP + Workbuf.CAPACITY * 8L); // a pop needs no room
     }
 }
