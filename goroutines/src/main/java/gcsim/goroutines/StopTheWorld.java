@@ -235,12 +235,14 @@ final class StopTheWorld {
                 s.mps.newm(false, p);
             }
         }
+        // Capture start-the-world time before doing clean-up tasks.
+        long tRestarted = s.platform.nanoTime();
         // Wakeup an additional proc in case we have excessive runnable goroutines
         // in local queues or in the global queue.
         if (s.mps.npidle.get() != 0 && s.mps.nmspinning.get() == 0) {
             s.mps.wakep();
         }
-        return new WorldStop(tRequest, tStopped, tRestart, s.platform.nanoTime(), lp, lm);
+        return new WorldStop(tRequest, tStopped, tRestart, tRestarted, lp, lm);
     }
 
     /** Go's gcstopm: stops mp for a stop-the-world. */

@@ -18,7 +18,8 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * CPU away (osyield). {@link #yield} advances the clock by
  * {@link #yieldNanos} (time given away); {@link #atNextSpin} runs once at the
  * next spin hint, {@link #onHint} at every hint; {@link #onParkNanos} stands
- * in for a timed park. Used by one test thread at a time.
+ * in for a timed park; {@link #wakeNanos} is what each wakeup costs the waker. Used by one test
+ * thread at a time.
  */
 final class ClockedPlatform extends Platform.Real {
     final AtomicLong clock = new AtomicLong();
@@ -36,6 +37,12 @@ final class ClockedPlatform extends Platform.Real {
     volatile @Nullable LongConsumer onParkNanos;
     /** Threads unparked, in order. */
     final List<Thread> unparked = new CopyOnWriteArrayList<>();
+    /**
+     * Added to the clock at each unpark and each new runtime thread ({@link #adopt}): what
+     * waking a thread costs the waker, so that a test can tell whether a measured window holds
+     * a wakeup. 0 (the default): waking costs nothing.
+     */
+    volatile long wakeNanos;
     /** Told "spin" or "yield" before each hint is counted: lets a test follow and steer a wait. */
     volatile @Nullable Consumer<String> onHint;
 
@@ -57,7 +64,14 @@ final class ClockedPlatform extends Platform.Real {
     @Override
     public void unpark(Thread t) {
         unparked.add(t);
+        clock.addAndGet(wakeNanos);
         LockSupport.unpark(t);
+    }
+
+    @Override
+    public void adopt(Thread t) {
+        clock.addAndGet(wakeNanos);
+        super.adopt(t);
     }
 
     @Override

@@ -198,6 +198,33 @@ class SchedulerTest {
     }
 
     /**
+     * Go's startTheWorldWithSema takes its start time (where the pause in {@code work.pauseNS}
+     * ends) once every P with work has an M, before its extra {@code wakep}: the restart does not
+     * include that wakeup. Here the clock moves only when a thread is woken or created, an hour
+     * each; after the stop no P has work, so the one wakeup is wakep's (idle Ps, no spinning M).
+     */
+    @Test
+    void theRestartEndsBeforeTheExtraWakep() throws Exception {
+        long hour = 3_600_000_000_000L;
+        Program p = Program.builder()
+                .chan("never", 0, false)
+                .func("blocked", 1, 0).recv("never", 0).ret().end()
+                .func("main", 0, 0).spawn("blocked").sleep(3_000_000).block().end() // the clock stands still
+                .build();
+        ClockedPlatform pl = new ClockedPlatform();
+        try (TestRt t = new TestRt(p, SchedConfig.of(2).withSysmon(false), pl).start()) {
+            TestRt.until(() -> t.rt.allgs().length == 2
+                    && readgstatus(t.rt.allgs()[0]) == G_WAITING && readgstatus(t.rt.allgs()[1]) == G_WAITING, t.rt);
+            pl.wakeNanos = hour;
+            t.rt.stopTheWorld("test");
+            long beforeRestart = pl.clock.get();
+            WorldStop ws = t.rt.startTheWorld();
+            assertThat(pl.clock.get() - beforeRestart).as("wakep woke or started an M").isGreaterThanOrEqualTo(hour);
+            assertThat(ws.timeToRestartNanos()).as("the restart ends before wakep").isLessThan(hour);
+        }
+    }
+
+    /**
      * With one P running a goroutine that never blocks, that P cannot be taken by the stopper (not
      * a thread of the runtime): it stops itself on its M, so the stop names it and that M.
      */
