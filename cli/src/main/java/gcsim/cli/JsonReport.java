@@ -45,6 +45,7 @@ public final class JsonReport {
             writeFatal(gen, result.fatal());
             writeDeterminism(gen, result.determinism());
             writeJvm(gen, JvmInfo.current());
+            writeHost(gen, HostInfo.current());
             gen.writeBooleanField("timedOut", result.timedOut());
             gen.writeNumberField("exitStatus", ExitStatus.of(result));
             gen.writeEndObject();
@@ -292,6 +293,18 @@ public final class JsonReport {
         gen.writeObjectFieldStart("jvm");
         gen.writeStringField("version", jvm.version());
         gen.writeBooleanField("stoppedPathCompiled", jvm.stoppedPathCompiled());
+        gen.writeEndObject();
+    }
+
+    private static void writeHost(JsonGenerator gen, HostInfo host) throws IOException {
+        gen.writeObjectFieldStart("host");
+        String model = host.cpuModel();
+        if (model == null) {
+            gen.writeNullField("cpuModel");
+        } else {
+            gen.writeStringField("cpuModel", model);
+        }
+        gen.writeNumberField("cpus", host.cpus());
         gen.writeEndObject();
     }
 
