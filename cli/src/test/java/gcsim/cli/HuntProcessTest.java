@@ -26,8 +26,9 @@ class HuntProcessTest {
      * A failure only some seeds show: stack jobs that mark a stack scanned without scanning it
      * lose what only stacks hold, and in linked-lists.gcs with two goroutines and one cycle
      * whether a list is held by a stack alone at that moment depends on the schedule. Measured
-     * (main 0f720a8): seeds 1-7 run clean, 8 and 9 fail, 13-15 and 20-25 fail, the others
-     * between pass; so a hunt from seed 1 runs several clean seeds before it finds one.
+     * (session 14, main 6396820, as at its start): seeds 1, 2, 4, 5 and 7-10 fail, 3, 6, 11 and 12
+     * run clean. With two jobs the first two seeds run together, so the hunt stops at its first
+     * failure with one or two failures, as the other run in flight ended.
      */
     static final String[] BROKEN = {"--scenario", Path.of("..", "examples", "linked-lists.gcs").toString(),
         "--break", "stack-scan", "--goroutines", "2", "--procs", "2", "--cycles", "1"};
@@ -49,7 +50,7 @@ class HuntProcessTest {
         assertThat(replay).startsWith("./gcsim run ").contains(" --deterministic --seed ");
         assertThat(lines.get(0)).matches("seed \\d+: exit 1 \\(verification failed\\) after .*");
         assertThat(lines.get(1)).startsWith("    gcsim: verification FAILED: ").contains("caught by checkmark");
-        assertThat(lines.get(lines.size() - 1)).startsWith("gcsim hunt: 1 failure in ");
+        assertThat(lines.get(lines.size() - 1)).matches("gcsim hunt: (1 failure|2 failures) in .*");
 
         // The replay: the printed command's words after ./gcsim, in a new JVM.
         List<String> cmd = new ArrayList<>(Hunter.javaCommand());

@@ -313,7 +313,8 @@ public record CycleRecord(
 
     /**
      * One stop of the world: {@code timeToStopNanos + stoppedNanos + restartNanos} is its wall
-     * time, from stopTheWorldWithSema's start to startTheWorldWithSema's return.
+     * time, from stopTheWorldWithSema's start to Go's {@code startTime} in startTheWorldWithSema
+     * (every P with work handed to an M; the extra wakep after it is not in the pause, as in Go).
      *
      * @param requestNanosSinceInit when the stop was requested (stopTheWorldWithSema began,
      *                              worldsema held), since the runtime started
@@ -323,7 +324,7 @@ public record CycleRecord(
      * @param stoppedNanos          every P stopped until startTheWorld began: the collector's work
      * @param steps                 named parts of that work, in order, each measured on its own
      * @param restNanos             the rest of it: {@code stoppedNanos} minus the steps
-     * @param restartNanos          startTheWorldWithSema's own time
+     * @param restartNanos          startTheWorldWithSema's own time, up to Go's startTime
      */
     public record Pause(long requestNanosSinceInit, long timeToStopNanos, int lastP, long lastM,
             long stoppedNanos, java.util.List<Step> steps, long restNanos, long restartNanos) {
