@@ -14,9 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's tour works as written: every {@code ./gcsim run} command in its {@code sh} blocks
  * runs (in this JVM, through {@code Main.execute}) with the scenario file the tour shows
- * ({@code keeper.gcs}) and the trace file it names written to a temporary directory. A command
- * with {@code --break} must be caught by the checkmark (exit 1), as the tour says; every other
- * command must run clean (exit 0).
+ * ({@code keeper.gcs}) and the trace file it names written to a temporary directory; a scenario
+ * file of the repository (the Benchmarks section's {@code benchmarks/scale/tree.gcs}) is read from
+ * the repository, where the README's commands run. A command with {@code --break} must be caught
+ * by the checkmark (exit 1), as the tour says; every other command must run clean (exit 0), with
+ * {@code --json} as the report's {@code verification.verdict}.
  */
 class ReadmeTourTest {
     static final String SCENARIO = "keeper.gcs";
@@ -34,18 +36,31 @@ class ReadmeTourTest {
                 .anyMatch(c -> c.contains(TRACE));
         for (List<String> command : commands) {
             String[] args = command.stream()
-                    .map(a -> a.equals(SCENARIO) ? scenario.toString() : a.equals(TRACE) ? dir.resolve(TRACE).toString() : a)
+                    .map(a -> a.equals(SCENARIO) ? scenario.toString() : a.equals(TRACE) ? dir.resolve(TRACE).toString()
+                            : inRepository(a))
                     .toArray(String[]::new);
             Cli r = Cli.run(args);
             if (command.contains("--break")) {
                 assertThat(r.status()).as("%s%n%s", command, r.err()).isEqualTo(1);
                 assertThat(r.out()).as("%s", command).contains("verification: FAILED").contains("caught by checkmark");
+            } else if (command.contains("--json")) {
+                assertThat(r.status()).as("%s%n%s", command, r.err()).isZero();
+                assertThat(Cli.map(r.json().get("verification"))).as("%s", command).containsEntry("verdict", "ok");
             } else {
                 assertThat(r.status()).as("%s%n%s", command, r.err()).isZero();
                 assertThat(r.out()).as("%s", command).contains("verification: ok");
             }
         }
         assertThat(dir.resolve(TRACE)).isNotEmptyFile();
+    }
+
+    /** {@code arg} itself, or the absolute path of the repository's scenario file it names relative to the root. */
+    private static String inRepository(String arg) {
+        if (!arg.endsWith(".gcs") || Path.of(arg).isAbsolute()) {
+            return arg;
+        }
+        Path file = Repository.root().resolve(arg);
+        return Files.isRegularFile(file) ? file.toString() : arg;
     }
 
     /** The lines of every fenced block opened with {@code ```info}. */
