@@ -11,7 +11,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  * The machine a run ran on, as the JSON report's {@code "host"} object gives it: the CPU model
  * and the processors the JVM may use. Rates measured on two hosts do not compare, even against Go
  * in the same rounds: Go 1.19 marked the 1M-node tree at 33-35 ns per object on one host of this
- * machine kind and at 48-53 ns on another, while gcsim marked it at 15-16 ns on both
+ * machine kind and at 48-53 ns on another, while gcsim marked it at 15-19 ns on both
  * (docs/benchmarks.md, session 14). Immutable; any thread.
  *
  * @param cpuModel the first {@code model name} of /proc/cpuinfo (Linux), e.g. {@code AMD EPYC};
