@@ -1,7 +1,6 @@
 package gcsim.cli;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +29,7 @@ record HostInfo(@Nullable String cpuModel, int cpus) {
     static @Nullable String cpuModel(Path cpuinfo) {
         try {
             return cpuModelOf(Files.readAllLines(cpuinfo));
-        } catch (IOException | UncheckedIOException | SecurityException e) {
+        } catch (IOException | SecurityException e) {
             return null;
         }
     }
