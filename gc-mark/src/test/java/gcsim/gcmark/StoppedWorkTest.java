@@ -28,6 +28,9 @@ class StoppedWorkTest {
                 .withMode(stw ? GcConfig.Mode.STW : GcConfig.Mode.CONCURRENT);
         try (MarkRun run = MarkRun.start(Workloads.listsOnStacks(32, 40, 6), SchedConfig.of(procs), config,
                 gc -> gc.checkHeapMarkedForTest = true)) {
+            // Every cycle must find lists to mark: the first one waits until the workers build them
+            // (forced at once, it could run before any worker allocated and find an empty heap).
+            run.until(() -> run.interp().allocations() > 2 * 32 * 40);
             List<CycleRecord> cycles = run.cycles(6);
             run.assertVerified();
             assertThat(cycles).allMatch(c -> c.heapLiveBytes() > 0 && c.heapLiveBytes() >= c.bytesMarked());
